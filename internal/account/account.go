@@ -1,0 +1,74 @@
+// Package account holds people and their access: users, their membership
+// and role in each organisation, passwords and server-side sessions.
+package account
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Roles (see the role table in the README). A user holds one role per
+// organisation.
+const (
+	RoleOwner       = "owner"
+	RoleAdmin       = "admin"
+	RoleEditor      = "editor"
+	RoleContributor = "contributor"
+	RoleSecretary   = "secretary"
+	RoleMember      = "member"
+	RoleViewer      = "viewer"
+	RoleCoordinator = "coordinator"
+)
+
+// RolesFor lists the roles that exist in an organisation of kind, from most
+// to least powerful.
+func RolesFor(kind string) []string {
+	if kind == org.KindMunicipality {
+		return []string{RoleOwner, RoleAdmin, RoleEditor, RoleContributor, RoleSecretary, RoleMember, RoleViewer}
+	}
+	return []string{RoleOwner, RoleAdmin, RoleCoordinator}
+}
+
+// User is a person who can sign in.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64      `bun:",pk,autoincrement" json:"id"`
+	Email        string     `bun:",notnull" json:"email"`
+	Name         string     `bun:",notnull" json:"name"`
+	PasswordHash string     `bun:",notnull" json:"-"`
+	Locale       string     `bun:",notnull" json:"locale,omitempty"` // "" = organisation default
+	Demo         bool       `bun:",notnull" json:"-"`
+	DisabledAt   *time.Time `json:"-"`
+	CreatedAt    time.Time  `bun:",notnull" json:"created_at"`
+	UpdatedAt    time.Time  `bun:",notnull" json:"updated_at"`
+}
+
+// NormalizeEmail trims and lower-cases an address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Validate checks u's fields.
+func (u *User) Validate() error {
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
+		return app.Errorf(app.EInvalid, "account.error.email").WithField("email")
+	}
+	return nil
+}
+
+// Membership is a user's role in one organisation.
+type Membership struct {
+	bun.BaseModel `bun:"table:memberships"`
+
+	OrgID     int64     `bun:",pk" json:"org_id"`
+	UserID    int64     `bun:",pk" json:"user_id"`
+	Role      string    `bun:",notnull" json:"role"`
+	CreatedAt time.Time `bun:",notnull" json:"created_at"`
+
+	Org *org.Organisation `bun:"rel:belongs-to,join:org_id=id" json:"organisation,omitempty"`
+}

@@ -1,0 +1,51 @@
+package account
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/queue"
+)
+
+// TypeSessionCleanup removes expired sessions.
+const TypeSessionCleanup = "account:session_cleanup"
+
+// Tasks is the account package's background work.
+type Tasks struct {
+	DB     bun.IDB
+	Clock  app.Clock
+	Logger *slog.Logger
+}
+
+// RegisterTasks adds the account handlers to mux.
+func (t *Tasks) RegisterTasks(mux *asynq.ServeMux) {
+	mux.HandleFunc(TypeSessionCleanup, t.HandleSessionCleanup)
+}
+
+// Schedule registers the periodic jobs: session clean-up every hour.
+func (t *Tasks) Schedule(s *queue.Scheduler) error {
+	return s.Register(queue.Periodic{
+		Name: TypeSessionCleanup, Spec: "17 * * * *", Queue: queue.Low,
+		Task: func(int64, time.Time) (*asynq.Task, error) {
+			return asynq.NewTask(TypeSessionCleanup, nil, asynq.MaxRetry(3)), nil
+		},
+	})
+}
+
+// HandleSessionCleanup deletes sessions past their timeouts; running it
+// twice is harmless.
+func (t *Tasks) HandleSessionCleanup(ctx context.Context, _ *asynq.Task) error {
+	n, err := DeleteExpiredSessions(ctx, t.DB, t.Clock.Now())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		t.Logger.Info("expired sessions removed", "count", n)
+	}
+	return nil
+}

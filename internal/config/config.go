@@ -1,0 +1,318 @@
+// Package config holds Samvirke's settings: defaults, reading them from the
+// environment (SAMVIRKE_…, with …_FILE variants for secrets) and validating
+// them so that a bad setting ends the program with one line that names it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the program. The zero value is not useful; use
+// Default or FromEnv.
+type Config struct {
+	Addr              string        // SAMVIRKE_ADDR
+	DataDir           string        // SAMVIRKE_DATA_DIR
+	DatabaseURL       string        // SAMVIRKE_DATABASE_URL; "" = SQLite in DataDir
+	MigrateURL        string        // SAMVIRKE_MIGRATE_DATABASE_URL; "" = DatabaseURL
+	AutoMigrate       bool          // SAMVIRKE_AUTO_MIGRATE
+	RedisURL          string        // SAMVIRKE_REDIS_URL; "" = embedded server
+	BaseURL           string        // SAMVIRKE_BASE_URL
+	SecretKey         string        // SAMVIRKE_SECRET_KEY(_FILE); "" = generated in DataDir
+	Demo              bool          // SAMVIRKE_DEMO
+	DemoPassword      string        // SAMVIRKE_DEMO_PASSWORD(_FILE)
+	TenantsDir        string        // SAMVIRKE_TENANTS_DIR
+	SMTPHost          string        // SAMVIRKE_SMTP_HOST; "" = e-mail is logged, not sent
+	SMTPPort          int           // SAMVIRKE_SMTP_PORT
+	SMTPUsername      string        // SAMVIRKE_SMTP_USERNAME
+	SMTPPassword      string        // SAMVIRKE_SMTP_PASSWORD(_FILE)
+	SMTPTLS           string        // SAMVIRKE_SMTP_TLS: none, starttls, tls
+	MailFrom          string        // SAMVIRKE_MAIL_FROM
+	StripeSecretKey   string        // SAMVIRKE_STRIPE_SECRET_KEY(_FILE)
+	StripeWebhookKey  string        // SAMVIRKE_STRIPE_WEBHOOK_SECRET(_FILE)
+	StripeAPIBase     string        // SAMVIRKE_STRIPE_API_BASE
+	LogLevel          string        // SAMVIRKE_LOG_LEVEL
+	LogFormat         string        // SAMVIRKE_LOG_FORMAT
+	TrustedProxies    []string      // SAMVIRKE_TRUSTED_PROXIES
+	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
+	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
+	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
+
+	embeddedDB bool // DatabaseURL was left empty
+}
+
+// Default returns the settings of the embedded default: SQLite and an
+// in-process Redis-compatible server under ./data, demo tenants loaded.
+func Default() Config {
+	return Config{
+		Addr:              "127.0.0.1:8080",
+		DataDir:           "./data",
+		TenantsDir:        "./tenants",
+		SMTPPort:          587,
+		SMTPTLS:           "starttls",
+		MailFrom:          "Samvirke <no-reply@samvirke.localhost>",
+		LogLevel:          "info",
+		LogFormat:         "text",
+		WorkerConcurrency: 10,
+		ShutdownTimeout:   15 * time.Second,
+	}
+}
+
+// Env is the environment to read from; os.LookupEnv in production, a map in
+// tests.
+type Env func(key string) (string, bool)
+
+// FromEnv reads the settings from env on top of Default. Problems with
+// individual values are collected and returned together by Validate; FromEnv
+// itself only fails for unreadable _FILE secrets.
+func FromEnv(env Env) (Config, error) {
+	c := Default()
+	var errs []error
+	str := func(key string, dst *string) {
+		if v, ok := env(key); ok && v != "" {
+			*dst = v
+		}
+	}
+	secret := func(key string, dst *string) {
+		str(key, dst)
+		if p, ok := env(key + "_FILE"); ok && p != "" {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s_FILE: cannot read %s: %v; point it at a readable file", key, p, err))
+				return
+			}
+			*dst = strings.TrimSpace(string(b))
+		}
+	}
+	boolean := func(key string, dst *bool) {
+		if v, ok := env(key); ok && v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a boolean; use true or false", key, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	integer := func(key string, dst *int) {
+		if v, ok := env(key); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a whole number", key, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	str("SAMVIRKE_ADDR", &c.Addr)
+	str("SAMVIRKE_DATA_DIR", &c.DataDir)
+	str("SAMVIRKE_DATABASE_URL", &c.DatabaseURL)
+	str("SAMVIRKE_MIGRATE_DATABASE_URL", &c.MigrateURL)
+	str("SAMVIRKE_REDIS_URL", &c.RedisURL)
+	str("SAMVIRKE_BASE_URL", &c.BaseURL)
+	secret("SAMVIRKE_SECRET_KEY", &c.SecretKey)
+	secret("SAMVIRKE_DEMO_PASSWORD", &c.DemoPassword)
+	str("SAMVIRKE_TENANTS_DIR", &c.TenantsDir)
+	str("SAMVIRKE_SMTP_HOST", &c.SMTPHost)
+	integer("SAMVIRKE_SMTP_PORT", &c.SMTPPort)
+	str("SAMVIRKE_SMTP_USERNAME", &c.SMTPUsername)
+	secret("SAMVIRKE_SMTP_PASSWORD", &c.SMTPPassword)
+	str("SAMVIRKE_SMTP_TLS", &c.SMTPTLS)
+	str("SAMVIRKE_MAIL_FROM", &c.MailFrom)
+	secret("SAMVIRKE_STRIPE_SECRET_KEY", &c.StripeSecretKey)
+	secret("SAMVIRKE_STRIPE_WEBHOOK_SECRET", &c.StripeWebhookKey)
+	str("SAMVIRKE_STRIPE_API_BASE", &c.StripeAPIBase)
+	str("SAMVIRKE_LOG_LEVEL", &c.LogLevel)
+	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
+	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
+	boolean("SAMVIRKE_DEV_ASSETS", &c.DevAssets)
+	if v, ok := env("SAMVIRKE_TRUSTED_PROXIES"); ok && v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+	}
+	if v, ok := env("SAMVIRKE_SHUTDOWN_TIMEOUT"); ok && v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("SAMVIRKE_SHUTDOWN_TIMEOUT: %q is not a duration; use for example 15s", v))
+		} else {
+			c.ShutdownTimeout = d
+		}
+	}
+	// The embedded default migrates itself and loads the demo tenants;
+	// a production database does neither unless asked.
+	c.embeddedDB = c.DatabaseURL == ""
+	c.AutoMigrate = c.embeddedDB
+	c.Demo = c.embeddedDB
+	boolean("SAMVIRKE_AUTO_MIGRATE", &c.AutoMigrate)
+	boolean("SAMVIRKE_DEMO", &c.Demo)
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return c, errors.Join(errs...)
+}
+
+// Embedded reports whether the database is the embedded SQLite file.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" || c.Dialect() == "sqlite" }
+
+// EmbeddedRedis reports whether the in-process Redis-compatible server is used.
+func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+
+// Dialect answers "postgres" or "sqlite" from the database URL.
+func (c Config) Dialect() string {
+	u := c.DatabaseURL
+	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// SQLitePath is the database file of the embedded default.
+func (c Config) SQLitePath() string {
+	u := c.DatabaseURL
+	switch {
+	case u == "":
+		return filepath.Join(c.DataDir, "samvirke.db")
+	case strings.HasPrefix(u, "sqlite://"):
+		return strings.TrimPrefix(u, "sqlite://")
+	case strings.HasPrefix(u, "file:"):
+		return strings.TrimPrefix(u, "file:")
+	}
+	return u
+}
+
+// MigrationURL is the connection used to change the schema.
+func (c Config) MigrationURL() string {
+	if c.MigrateURL != "" {
+		return c.MigrateURL
+	}
+	return c.DatabaseURL
+}
+
+// Validate reports every problem of c at once, one line each, naming the
+// setting and what to do about it.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("SAMVIRKE_ADDR: %q is not host:port; use for example 127.0.0.1:8080", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		bad("SAMVIRKE_ADDR: port %q is not a number between 0 and 65535", port)
+	}
+	if c.DataDir == "" {
+		bad("SAMVIRKE_DATA_DIR: must not be empty; leave it unset for ./data")
+	}
+	checkDB := func(key, raw string) {
+		if raw == "" {
+			return
+		}
+		switch {
+		case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+			u, err := url.Parse(raw)
+			if err != nil {
+				bad("%s: malformed PostgreSQL URL (%v); use postgres://USER@HOST:5432/DATABASE", key, urlErr(err))
+				return
+			}
+			if u.Host == "" || strings.Trim(u.Path, "/") == "" {
+				bad("%s: %q lacks a host or database name; use postgres://USER@HOST:5432/DATABASE", key, redact(u))
+			}
+		case strings.HasPrefix(raw, "sqlite://"), strings.HasPrefix(raw, "file:"):
+		default:
+			bad("%s: %q is neither postgres://… nor sqlite://…; leave it empty for the embedded SQLite database", key, raw)
+		}
+	}
+	checkDB("SAMVIRKE_DATABASE_URL", c.DatabaseURL)
+	checkDB("SAMVIRKE_MIGRATE_DATABASE_URL", c.MigrateURL)
+	if c.MigrateURL != "" && c.DatabaseURL != "" && dialectOf(c.MigrateURL) != dialectOf(c.DatabaseURL) {
+		bad("SAMVIRKE_MIGRATE_DATABASE_URL: must point at the same kind of database as SAMVIRKE_DATABASE_URL")
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		switch {
+		case err != nil:
+			bad("SAMVIRKE_REDIS_URL: malformed URL (%v); use redis://HOST:6379/0 or leave it empty for the embedded server", urlErr(err))
+		case u.Scheme != "redis" && u.Scheme != "rediss":
+			bad("SAMVIRKE_REDIS_URL: scheme %q is not redis or rediss; use redis://HOST:6379/0", u.Scheme)
+		case u.Host == "":
+			bad("SAMVIRKE_REDIS_URL: no host; use redis://HOST:6379/0")
+		}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("SAMVIRKE_BASE_URL: %q is not an http(s) URL; use the address users type, e.g. https://samvirke.example.org", c.BaseURL)
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		bad("SAMVIRKE_SECRET_KEY: too short (%d characters); use at least 32 random characters, e.g. from `openssl rand -hex 32`", len(c.SecretKey))
+	}
+	switch c.SMTPTLS {
+	case "none", "starttls", "tls":
+	default:
+		bad("SAMVIRKE_SMTP_TLS: %q is not one of none, starttls, tls", c.SMTPTLS)
+	}
+	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+		bad("SAMVIRKE_SMTP_PORT: %d is not a port number", c.SMTPPort)
+	}
+	if c.StripeAPIBase != "" {
+		if u, err := url.Parse(c.StripeAPIBase); err != nil || u.Host == "" {
+			bad("SAMVIRKE_STRIPE_API_BASE: %q is not a URL", c.StripeAPIBase)
+		}
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("SAMVIRKE_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("SAMVIRKE_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				bad("SAMVIRKE_TRUSTED_PROXIES: %q is not an IP address or CIDR range", p)
+			}
+		}
+	}
+	if c.WorkerConcurrency < 1 {
+		bad("SAMVIRKE_WORKER_CONCURRENCY: must be at least 1")
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("SAMVIRKE_SHUTDOWN_TIMEOUT: must be positive")
+	}
+	return errors.Join(errs...)
+}
+
+func dialectOf(u string) string {
+	return Config{DatabaseURL: u}.Dialect()
+}
+
+// urlErr strips the URL (which may hold a password) from a url.Error.
+func urlErr(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func redact(u *url.URL) string { return u.Redacted() }
+
+// Redact returns raw with any password replaced, for logs and messages.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,122 @@
+package i18n
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// separators answers the decimal and grouping marks of loc: a decimal comma
+// in all three Nordic languages, grouped by a no-break space in nb and sv
+// and by a full stop in da.
+func separators(loc string) (dec, group string) {
+	switch loc {
+	case "nb", "sv":
+		return ",", "\u00a0"
+	case "da":
+		return ",", "."
+	}
+	return ".", ","
+}
+
+// FormatInt formats n with loc's grouping.
+func FormatInt(loc string, n int64) string {
+	_, group := separators(loc)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := group3(strconv.FormatInt(n, 10), group)
+	if neg {
+		return "\u2212" + s // minus sign, not a hyphen
+	}
+	return s
+}
+
+// FormatNumber formats f with decimals places (-1: as few as needed, at
+// most 2) in loc's format.
+func FormatNumber(loc string, f float64, decimals int) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "–"
+	}
+	dec, group := separators(loc)
+	prec := decimals
+	if prec < 0 {
+		prec = 2
+	}
+	s := strconv.FormatFloat(math.Abs(f), 'f', prec, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	if decimals < 0 {
+		frac = strings.TrimRight(frac, "0")
+	}
+	out := group3(intPart, group)
+	if frac != "" {
+		out += dec + frac
+	}
+	if f < 0 && strings.Trim(out, "0,.\u00a0") != "" {
+		out = "\u2212" + out
+	}
+	return out
+}
+
+// FormatPercent formats a share (0.75 → "75 %" in nb, sv, da; "75%" in en).
+func FormatPercent(loc string, share float64, decimals int) string {
+	n := FormatNumber(loc, share*100, decimals)
+	if loc == "en" {
+		return n + "%"
+	}
+	return n + "\u00a0%"
+}
+
+func group3(digits, sep string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	pre := len(digits) % 3
+	if pre > 0 {
+		b.WriteString(digits[:pre])
+	}
+	for i := pre; i < len(digits); i += 3 {
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// FormatDate formats a calendar date: 24.11.2026 in nb and da, 2026-11-24
+// in sv, 24 Nov 2026 in en.
+func FormatDate(loc string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	switch loc {
+	case "nb", "da":
+		return t.Format("02.01.2006")
+	case "sv":
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// FormatDateTime formats an instant in the time zone tz, with the date as
+// FormatDate and a 24-hour clock (English too, as is usual in Europe).
+func FormatDateTime(loc string, t time.Time, tz *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	if tz != nil {
+		t = t.In(tz)
+	}
+	sep := " "
+	if loc == "nb" || loc == "da" {
+		sep = " kl. "
+	}
+	if loc == "sv" {
+		sep = " kl. "
+	}
+	return FormatDate(loc, t) + sep + t.Format("15:04")
+}

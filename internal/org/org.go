@@ -1,0 +1,105 @@
+// Package org holds the tenants: municipalities, counties (coordinating
+// bodies) and learning networks with member municipalities that join and
+// leave on dates. It also reads the declarative organisation definitions of
+// tenants/ and applies them idempotently.
+package org
+
+import (
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+)
+
+// Kinds of organisation.
+const (
+	KindMunicipality = "municipality"
+	KindCounty       = "county"
+	KindNetwork      = "network"
+)
+
+// Locales the product speaks.
+var Locales = []string{"nb", "sv", "da", "en"}
+
+// Organisation is a tenant.
+type Organisation struct {
+	bun.BaseModel `bun:"table:organisations"`
+
+	ID                 int64  `bun:",pk,autoincrement" json:"id"`
+	Slug               string `bun:",notnull" json:"slug"`
+	Kind               string `bun:",notnull" json:"kind"`
+	Name               string `bun:",notnull" json:"name"`
+	Country            string `bun:",notnull" json:"country,omitempty"`             // NO, SE, DK; "" for networks
+	MunicipalityNumber string `bun:",notnull" json:"municipality_number,omitempty"` // official number, municipalities only
+	Locale             string `bun:",notnull" json:"locale"`
+	TimeZone           string `bun:",notnull" json:"time_zone"`
+	// ParentID is a municipality's county, or the organisation that hosts
+	// a network.
+	ParentID    *int64    `json:"parent_id,omitempty"`
+	Description string    `bun:",notnull" json:"description,omitempty"`
+	Demo        bool      `bun:",notnull" json:"-"`
+	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt   time.Time `bun:",notnull" json:"updated_at"`
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks o's fields; the error names the first bad field.
+func (o *Organisation) Validate() error {
+	switch {
+	case !slugRE.MatchString(o.Slug) || len(o.Slug) > 63:
+		return app.Errorf(app.EInvalid, "org.error.slug").WithField("slug")
+	case o.Kind != KindMunicipality && o.Kind != KindCounty && o.Kind != KindNetwork:
+		return app.Errorf(app.EInvalid, "org.error.kind").WithField("kind")
+	case o.Name == "":
+		return app.Errorf(app.EInvalid, "error.required").WithField("name")
+	case o.Kind == KindMunicipality && !slices.Contains([]string{"NO", "SE", "DK"}, o.Country):
+		return app.Errorf(app.EInvalid, "org.error.country").WithField("country")
+	case o.Kind == KindMunicipality && !validMunicipalityNumber(o.Country, o.MunicipalityNumber):
+		return app.Errorf(app.EInvalid, "org.error.municipality_number").WithField("municipality_number")
+	case !slices.Contains(Locales, o.Locale):
+		return app.Errorf(app.EInvalid, "org.error.locale").WithField("locale")
+	}
+	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" {
+		return app.Errorf(app.EInvalid, "org.error.time_zone").WithField("time_zone")
+	}
+	return nil
+}
+
+// validMunicipalityNumber checks the shape of official numbers: four digits
+// in Norway (kommunenummer) and Sweden (kommunkod), three in Denmark
+// (kommunekode).
+func validMunicipalityNumber(country, n string) bool {
+	want := 4
+	if country == "DK" {
+		want = 3
+	}
+	if len(n) != want {
+		return false
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NetworkMember is a municipality's membership of a network: from JoinedOn
+// until LeftOn (exclusive), or open-ended while LeftOn is nil.
+type NetworkMember struct {
+	bun.BaseModel `bun:"table:network_members"`
+
+	OrgID       int64      `bun:",pk" json:"network_id"`
+	MemberOrgID int64      `bun:",pk" json:"member_id"`
+	JoinedOn    time.Time  `bun:",pk,type:date" json:"joined_on"`
+	LeftOn      *time.Time `bun:",type:date" json:"left_on,omitempty"`
+}
+
+// ActiveOn reports whether the membership covers day.
+func (m NetworkMember) ActiveOn(day time.Time) bool {
+	return !day.Before(m.JoinedOn) && (m.LeftOn == nil || day.Before(*m.LeftOn))
+}

@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/tenants"
+)
+
+// orgTargets lists organisations for the scheduler.
+type orgTargets struct{ db bun.IDB }
+
+func (o orgTargets) ScheduleTargets(ctx context.Context) ([]queue.Target, error) {
+	return org.Store{DB: o.db}.ScheduleTargets(ctx)
+}
+
+// loadDemo loads the demo organisations on first start (an empty
+// database), makes their demo users, and prints where to sign in.
+func (m *Main) loadDemo(ctx context.Context) error {
+	n, err := org.CountOrganisations(ctx, m.DB)
+	if err != nil {
+		return err
+	}
+	password := m.Config.DemoPassword
+	generated := false
+	if n == 0 {
+		defs, err := m.tenantDefinitions()
+		if err != nil {
+			return err
+		}
+		if _, err := org.Apply(ctx, m.DB, defs, m.Clock.Now()); err != nil {
+			return fmt.Errorf("SAMVIRKE_TENANTS_DIR: %w", err)
+		}
+		if password == "" {
+			password, generated = newDemoPassword(), true
+		}
+	}
+	// Existing demo users keep their password unless one is given.
+	pw := password
+	if pw == "" {
+		pw = newDemoPassword() // only for demo users that are missing
+	}
+	logins, err := account.EnsureDemoUsers(ctx, m.DB, pw, m.Config.DemoPassword != "", m.Clock.Now())
+	if err != nil {
+		return err
+	}
+	m.banner = func() { m.printBanner(logins, password, generated) }
+	return nil
+}
+
+func (m *Main) tenantDefinitions() ([]org.Definition, error) {
+	if m.Config.TenantsDir != "" && m.Config.TenantsDir != "./tenants" {
+		return org.LoadDefinitions(m.Config.TenantsDir)
+	}
+	return org.LoadDefinitionsFS(tenants.FS, ".")
+}
+
+func (m *Main) printBanner(logins []account.DemoLogin, password string, generated bool) {
+	if m.Out == nil {
+		return
+	}
+	byOrg := map[string][]string{}
+	for _, l := range logins {
+		byOrg[l.OrgSlug] = append(byOrg[l.OrgSlug], l.Role)
+	}
+	slugs := make([]string, 0, len(byOrg))
+	for s := range byOrg {
+		slugs = append(slugs, s)
+	}
+	sort.Strings(slugs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSamvirke demo: open %s after start-up and sign in as <role>@<organisation>.example:\n", m.URL())
+	for _, s := range slugs {
+		fmt.Fprintf(&b, "  %-28s %s\n", s, strings.Join(byOrg[s], ", "))
+	}
+	fmt.Fprintf(&b, "  for example editor@nittedal.example, coordinator@sor-trondelag.example\n")
+	switch {
+	case generated:
+		fmt.Fprintf(&b, "Demo password (shown once; set SAMVIRKE_DEMO_PASSWORD to choose your own): %s\n\n", password)
+	case password != "":
+		fmt.Fprintf(&b, "Demo password: the value of SAMVIRKE_DEMO_PASSWORD\n\n")
+	default:
+		fmt.Fprintf(&b, "Demo password: as printed at the first start (set SAMVIRKE_DEMO_PASSWORD to reset it)\n\n")
+	}
+	fmt.Fprint(m.Out, b.String())
+}
+
+
+// newDemoPassword makes a readable random password: four groups of four
+// letters and digits without look-alikes.
+func newDemoPassword() string {
+	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	var b strings.Builder
+	for i := 0; i < 16; i++ {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte('-')
+		}
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		b.WriteByte(alphabet[n.Int64()])
+	}
+	return b.String()
+}

@@ -1,0 +1,336 @@
+// Package server is Samvirke's composition root: Main builds every part
+// from the configuration (database, queue, services, web, workers), runs
+// them and shuts them down in reverse order. cmd/samvirke and the
+// end-to-end tests drive it the same way.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/config"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/web"
+	webassets "github.com/samvirke/samvirke/web"
+)
+
+// Mode says which parts a process runs.
+type Mode string
+
+// Modes of the binary's sub-commands.
+const (
+	ModeServe  Mode = "serve"  // web and workers in one process
+	ModeWeb    Mode = "web"    // web only
+	ModeWorker Mode = "worker" // workers and scheduler; HTTP for probes only
+)
+
+// Main is the running program.
+type Main struct {
+	Config config.Config
+	Mode   Mode
+	Logger *slog.Logger
+	Out    io.Writer // where the start-up banner goes
+	Clock  app.Clock
+
+	DB        *bun.DB
+	Queue     *queue.Queue
+	Web       *web.Server
+	Worker    *queue.Worker
+	Scheduler *queue.Scheduler
+	Registry  *prometheus.Registry
+
+	listener   net.Listener
+	httpServer *http.Server
+	registrars []queue.Registrar
+	banner     func() // prints the demo logins once listening
+}
+
+// New returns a Main for cfg, logging and printing its banner to out.
+func New(cfg config.Config, mode Mode, out io.Writer) *Main {
+	return &Main{Config: cfg, Mode: mode, Out: out, Logger: NewLogger(cfg, out), Clock: app.SystemClock{}}
+}
+
+// NewLogger builds the program's slog logger from the log settings.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open builds every part and binds the listen address. Each failure is one
+// line naming the setting at fault and what to do.
+func (m *Main) Open(ctx context.Context) error {
+	cfg := m.Config
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := cfg.PrepareDataDir(); err != nil {
+		return err
+	}
+	if _, err := cfg.LoadOrCreateSecretKey(); err != nil {
+		return err
+	}
+	if err := m.openDB(ctx); err != nil {
+		return err
+	}
+	var err error
+	m.Queue, err = queue.Open(ctx, queue.Options{
+		RedisURL: cfg.RedisURL, SnapshotPath: filepath.Join(cfg.DataDir, "queue.json"), Logger: m.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	m.Registry = prometheus.NewRegistry()
+	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	if cfg.Demo && m.Mode != ModeWorker {
+		if err := m.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	if err := m.openWeb(); err != nil {
+		return err
+	}
+	if m.Mode != ModeWeb {
+		if err := m.openWorker(); err != nil {
+			return err
+		}
+	}
+	if err := m.listen(); err != nil {
+		return err
+	}
+	if m.banner != nil {
+		m.banner()
+	}
+	return nil
+}
+
+func (m *Main) openDB(ctx context.Context) error {
+	cfg := m.Config
+	dsn := cfg.DatabaseURL
+	if cfg.Dialect() == db.SQLite {
+		dsn = cfg.SQLitePath()
+	}
+	dialect := db.DialectOf(dsn)
+	if cfg.AutoMigrate {
+		murl := cfg.MigrationURL()
+		if murl == "" {
+			murl = dsn
+		}
+		if err := migrate(ctx, murl, dialect, m.Logger); err != nil {
+			return err
+		}
+	}
+	var err error
+	m.DB, err = db.Open(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_DATABASE_URL: cannot open %s (%v); check that the database runs and the URL is right", config.Redact(dsn), err)
+	}
+	st, err := db.Status(ctx, m.DB.DB, dialect)
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_DATABASE_URL: cannot read the schema version: %v; run `samvirke migrate`", err)
+	}
+	if st.Stale() {
+		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `samvirke migrate` (as the schema owner, SAMVIRKE_MIGRATE_DATABASE_URL) and start again", st.Current, st.Target)
+	}
+	if st.Current > st.Target {
+		return fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): deploy the newer binary", st.Current, st.Target)
+	}
+	return nil
+}
+
+// Migrate applies pending migrations to the database at dsn (a postgres://
+// URL or a SQLite path) and logs what it did.
+func Migrate(ctx context.Context, dsn string, logger *slog.Logger) error {
+	return migrate(ctx, dsn, db.DialectOf(dsn), logger)
+}
+
+func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) error {
+	sqldb, err := db.OpenSQL(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_MIGRATE_DATABASE_URL: cannot open %s (%v); check that the database runs and the URL is right", config.Redact(dsn), err)
+	}
+	defer sqldb.Close()
+	res, err := db.Migrate(ctx, sqldb, dialect)
+	if err != nil {
+		return fmt.Errorf("migration failed, schema left at version %d: %w", res.Version, err)
+	}
+	if len(res.Applied) > 0 {
+		logger.Info("database migrated", "applied", res.Applied, "version", res.Version)
+	}
+	return nil
+}
+
+func (m *Main) openWeb() error {
+	assetsDir := ""
+	if m.Config.DevAssets {
+		assetsDir = "web"
+	}
+	assets := webassets.FS(assetsDir)
+	cat, err := i18n.Load(assets, "locales")
+	if err != nil {
+		return err
+	}
+	m.Web, err = web.New(web.Deps{
+		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
+		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
+		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
+	})
+	return err
+}
+
+func (m *Main) openWorker() error {
+	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
+	m.registrars = []queue.Registrar{accountTasks}
+	var err error
+	// Running tasks get two thirds of the shutdown budget; what does not
+	// finish in it goes back to the queue and runs again.
+	m.Worker, err = queue.NewWorker(m.Queue, queue.WorkerOptions{
+		Concurrency: m.Config.WorkerConcurrency, ShutdownTimeout: m.Config.ShutdownTimeout * 2 / 3,
+		Logger: m.Logger, Registerer: m.Registry,
+	}, m.registrars...)
+	if err != nil {
+		return err
+	}
+	m.Scheduler = queue.NewScheduler(m.Queue, orgTargets{m.DB}, m.Clock, m.Logger)
+	return accountTasks.Schedule(m.Scheduler)
+}
+
+func (m *Main) listen() error {
+	l, err := net.Listen("tcp", m.Config.Addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("SAMVIRKE_ADDR: %s is already in use; stop the program using it or choose another address with SAMVIRKE_ADDR", m.Config.Addr)
+	}
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_ADDR: cannot listen on %s: %v", m.Config.Addr, err)
+	}
+	m.listener = l
+	m.httpServer = &http.Server{
+		Handler:           m.Web.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// URL is where users reach this process.
+func (m *Main) URL() string {
+	if m.Config.BaseURL != "" && m.Config.BaseURL != "http://"+m.Config.Addr {
+		return m.Config.BaseURL
+	}
+	return "http://" + m.Addr()
+}
+
+// Run serves until ctx ends, then shuts down gracefully: it stops
+// accepting connections, lets requests in flight finish and running tasks
+// finish or go back to the queue, all within the shutdown timeout.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() {
+		if err := m.httpServer.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	}()
+	schedCtx, stopSched := context.WithCancel(context.Background())
+	defer stopSched()
+	var schedDone sync.WaitGroup
+	if m.Worker != nil {
+		if err := m.Worker.Start(); err != nil {
+			return err
+		}
+		schedDone.Add(1)
+		go func() {
+			defer schedDone.Done()
+			m.Scheduler.Run(schedCtx)
+		}()
+	}
+	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	m.Logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout-time.Second)
+	defer cancel()
+	stopSched()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := m.httpServer.Shutdown(sctx); err != nil {
+			m.Logger.Warn("http shutdown", "err", err)
+		}
+	}()
+	if m.Worker != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m.Worker.Shutdown()
+		}()
+	}
+	wg.Wait()
+	schedDone.Wait()
+	m.Logger.Info("stopped")
+	return runErr
+}
+
+// Close releases everything Open built, in reverse order. The queue is
+// closed after the worker has stopped, so the embedded server's snapshot
+// holds every task that did not finish.
+func (m *Main) Close() error {
+	var errs []error
+	if m.listener != nil {
+		m.listener.Close() // already closed after Run; needed when Run never ran
+	}
+	if m.Queue != nil {
+		errs = append(errs, m.Queue.Close())
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// OpenDatabase prepares the data directory and opens the database (applying
+// migrations when the configuration says so) without starting anything
+// else; for one-shot commands such as `tenants apply`.
+func (m *Main) OpenDatabase(ctx context.Context) (*bun.DB, error) {
+	if m.Config.Embedded() {
+		if err := m.Config.PrepareDataDir(); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.openDB(ctx); err != nil {
+		return nil, err
+	}
+	return m.DB, nil
+}

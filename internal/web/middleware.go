@@ -1,0 +1,245 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
+)
+
+const (
+	ctxRequestID   = "request_id"
+	ctxMemberships = "memberships"
+	sessionCookie  = "samvirke_session"
+	langCookie     = "samvirke_lang"
+)
+
+// requestID takes a sane X-Request-ID from the client or makes one, and
+// echoes it in the response.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if len(id) < 8 || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool {
+		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+// accessLog writes one structured line per request. Query strings are left
+// out: they may carry tokens.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	if p := c.Request.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
+		return
+	}
+	level := slog.LevelInfo
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds(), "ip", c.ClientIP()}
+	if a := app.ActorFrom(c.Request.Context()); a != nil {
+		attrs = append(attrs, "user_id", a.UserID, "org_id", a.OrgID)
+	}
+	s.Logger.Log(c.Request.Context(), level, "http", attrs...)
+}
+
+// recover turns a panic into a logged internal error with the request id.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.Logger.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				s.writeError(c, fmt.Errorf("panic: %v", r))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "samvirke_http_requests_total", Help: "HTTP requests, by route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "samvirke_http_request_duration_seconds", Help: "HTTP request latency, by route.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "samvirke_http_requests_in_flight", Help: "HTTP requests being served.",
+		}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.inFlight} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	s.metrics.inFlight.Inc()
+	defer s.metrics.inFlight.Dec()
+	c.Next()
+	route := c.FullPath() // the pattern, so ids do not explode the label set
+	if route == "" {
+		route = "unmatched"
+	}
+	s.metrics.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+	s.metrics.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+}
+
+// securityHeaders sets a strict content security policy (no inline
+// scripts or styles), forbids framing and sniffing, and asks for HTTPS
+// once served over it.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	if s.secure {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	c.Next()
+}
+
+// locale chooses the language of a request: the user's preference, then a
+// language picked on this browser, then the organisation's default, then
+// the browser's Accept-Language, then Norwegian bokmål.
+func (s *Server) locale(c *gin.Context) string {
+	if a := app.ActorFrom(c.Request.Context()); a != nil && i18n.Supported(a.Locale) {
+		return a.Locale
+	}
+	if ck, err := c.Request.Cookie(langCookie); err == nil && i18n.Supported(ck.Value) {
+		return ck.Value
+	}
+	if l := i18n.Negotiate(c.GetHeader("Accept-Language")); l != "" {
+		return l
+	}
+	return "nb"
+}
+
+// authenticate attaches the signed-in user, if any, to the request. It
+// checks the session and the membership on every request, so a revoked
+// session or a removed membership takes effect at once.
+func (s *Server) authenticate(c *gin.Context) {
+	ck, err := c.Request.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		c.Next()
+		return
+	}
+	ctx := c.Request.Context()
+	now := s.Clock.Now()
+	sess, err := account.FindSession(ctx, s.DB, ck.Value, now)
+	if err != nil {
+		if app.ErrorCode(err) != app.EUnauthenticated {
+			s.writeError(c, err)
+			return
+		}
+		s.clearSessionCookie(c)
+		c.Next()
+		return
+	}
+	u, err := account.FindUserByID(ctx, s.DB, sess.UserID)
+	if err != nil || u.DisabledAt != nil {
+		s.clearSessionCookie(c)
+		c.Next()
+		return
+	}
+	ms, err := account.FindUserMemberships(ctx, s.DB, u.ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	a := &app.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, SessionID: sess.ID, Locale: u.Locale}
+	if sess.OrgID != nil {
+		for _, m := range ms {
+			if m.OrgID == *sess.OrgID {
+				a.OrgID, a.OrgSlug, a.OrgKind, a.Role = m.OrgID, m.Org.Slug, m.Org.Kind, m.Role
+				if a.Locale == "" {
+					a.Locale = m.Org.Locale
+				}
+			}
+		}
+	}
+	if err := account.TouchSession(ctx, s.DB, sess, now); err != nil {
+		s.Logger.Warn("session touch failed", "err", err)
+	}
+	c.Set(ctxMemberships, ms)
+	c.Request = c.Request.WithContext(app.WithActor(ctx, a))
+	c.Next()
+}
+
+// requireUser answers unauthenticated requests (a sign-in redirect for
+// pages, 401 for the API).
+func (s *Server) requireUser(c *gin.Context) {
+	if app.ActorFrom(c.Request.Context()) == nil {
+		s.writeError(c, app.Errorf(app.EUnauthenticated, "error.unauthenticated.text"))
+		return
+	}
+	c.Next()
+}
+
+// requireOrg sends a signed-in user without a chosen organisation to the
+// chooser.
+func (s *Server) requireOrg(c *gin.Context) {
+	if a := app.ActorFrom(c.Request.Context()); a != nil && a.OrgID == 0 {
+		c.Redirect(http.StatusSeeOther, "/orgs/choose")
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(account.AbsoluteTimeout.Seconds())})
+}
+
+func (s *Server) clearSessionCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/dashboard"
+	}
+	return next
+}

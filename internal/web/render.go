@@ -1,0 +1,206 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
+)
+
+// Layout is what every page shares; each page's data struct embeds it.
+type Layout struct {
+	Locale      string
+	Actor       *app.Actor
+	OrgName     string
+	Memberships []*account.Membership
+	Nav         string // the active main-navigation section
+	Breadcrumbs []Crumb
+	Flash       *Flash
+}
+
+// Crumb is one step of the breadcrumb trail; the last has no URL.
+type Crumb struct{ Label, URL string }
+
+// Flash is a one-time message shown after a redirect.
+type Flash struct {
+	Text  string
+	Error bool
+}
+
+func (l *Layout) layout() *Layout { return l }
+
+type page interface{ layout() *Layout }
+
+// pages holds one parsed template set per page and the static assets'
+// content-hashed URLs.
+type pages struct {
+	sets   map[string]*template.Template
+	assets map[string]string // name → /static/<hash>/<name>
+	static fs.FS
+}
+
+func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
+	p := &pages{sets: map[string]*template.Template{}, assets: map[string]string{}}
+	var err error
+	if p.static, err = fs.Sub(fsys, "static"); err != nil {
+		return nil, err
+	}
+	err = fs.WalkDir(p.static, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(p.static, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		p.assets[name] = "/static/" + hex.EncodeToString(sum[:5]) + "/" + name
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: static assets: %w", err)
+	}
+	funcs := template.FuncMap{
+		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
+		"n": func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
+		"num": func(loc string, v any) string {
+			switch v := v.(type) {
+			case int:
+				return i18n.FormatInt(loc, int64(v))
+			case int64:
+				return i18n.FormatInt(loc, v)
+			case float64:
+				return i18n.FormatNumber(loc, v, -1)
+			}
+			return fmt.Sprint(v)
+		},
+		"pct":  i18n.FormatPercent,
+		"date": i18n.FormatDate,
+		"datetime": func(loc string, t time.Time, tz string) string {
+			l, _ := time.LoadLocation(tz)
+			return i18n.FormatDateTime(loc, t, l)
+		},
+		"asset": func(name string) (string, error) {
+			if u, ok := p.assets[name]; ok {
+				return u, nil
+			}
+			return "", fmt.Errorf("no static asset %q", name)
+		},
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	names, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if path.Base(n) == "layout.html" {
+			continue
+		}
+		set, err := template.Must(base.Clone()).ParseFS(fsys, n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		p.sets[strings.TrimSuffix(path.Base(n), ".html")] = set
+	}
+	return p, nil
+}
+
+// Pages lists the names of every page template.
+func (s *Server) Pages() []string {
+	var out []string
+	for n := range s.pages.sets {
+		out = append(out, n)
+	}
+	return out
+}
+
+// render writes page name with data, filling in the shared layout from the
+// request. Rendering into a buffer first means a template error becomes a
+// clean error page, never half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data page) {
+	l := data.layout()
+	l.Locale = s.locale(c)
+	if a := app.ActorFrom(c.Request.Context()); a != nil {
+		l.Actor = a
+		if v, ok := c.Get(ctxMemberships); ok {
+			l.Memberships = v.([]*account.Membership)
+			for _, m := range l.Memberships {
+				if m.OrgID == a.OrgID {
+					l.OrgName = m.Org.Name
+				}
+			}
+		}
+	}
+	if l.Flash == nil {
+		l.Flash = s.takeFlash(c)
+	}
+	set, ok := s.pages.sets[name]
+	if !ok {
+		s.Logger.Error("no such page template", "page", name)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.Logger.Error("render failed", "page", name, "request_id", requestIDOf(c), "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+const flashCookie = "samvirke_flash"
+
+// setFlash shows a translated message on the next page rendered.
+func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
+	text := s.Catalog.T(s.locale(c), key, args...)
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(text), Path: "/",
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func (s *Server) takeFlash(c *gin.Context) *Flash {
+	ck, err := c.Request.Cookie(flashCookie)
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	text, err := url.QueryUnescape(ck.Value)
+	if err != nil {
+		return nil
+	}
+	return &Flash{Text: text}
+}
+
+// serveStatic serves /static/<hash>/<name> with a year-long cache lifetime:
+// the hash changes whenever the content does.
+func (s *Server) serveStatic(c *gin.Context) {
+	name := strings.TrimPrefix(c.Param("path"), "/")
+	if _, rest, ok := strings.Cut(name, "/"); ok {
+		name = rest
+	}
+	b, err := fs.ReadFile(s.pages.static, name)
+	if err != nil {
+		s.writeError(c, app.Errorf(app.ENotFound, "error.not_found.text"))
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	http.ServeContent(c.Writer, c.Request, name, time.Time{}, bytes.NewReader(b))
+}

@@ -1,0 +1,110 @@
+// Package web is Samvirke's HTTP layer on gin: routes, middleware, page
+// rendering and the one place where error codes become HTTP statuses. It
+// never writes SQL; it calls the capability packages.
+package web
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
+)
+
+// Pinger is something /readyz checks.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the HTTP layer needs from main.
+type Deps struct {
+	DB       *bun.DB
+	Queue    Pinger // nil: not checked
+	Assets   fs.FS  // web/ (templates, static, locales)
+	Catalog  *i18n.Catalog
+	Logger   *slog.Logger
+	Clock    app.Clock
+	Registry *prometheus.Registry
+	BaseURL  string
+	Demo     bool
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed;
+	// none by default, so the client address cannot be forged.
+	TrustedProxies []string
+	// OpsOnly serves only /healthz, /readyz and /metrics (worker processes).
+	OpsOnly bool
+}
+
+// Server is the HTTP handler of Samvirke.
+type Server struct {
+	Deps
+	engine    *gin.Engine
+	pages     *pages
+	metrics   *httpMetrics
+	secure    bool // cookies marked Secure (BaseURL is https)
+	routeList []Route
+}
+
+// New builds the server and parses every template, refusing to start on a
+// broken page.
+func New(d Deps) (*Server, error) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Clock == nil {
+		d.Clock = app.SystemClock{}
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{Deps: d, engine: gin.New(), secure: strings.HasPrefix(d.BaseURL, "https://")}
+	if err := s.engine.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("SAMVIRKE_TRUSTED_PROXIES: %w", err)
+	}
+	m, err := newHTTPMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	if !d.OpsOnly {
+		if s.pages, err = loadPages(d.Assets, d.Catalog); err != nil {
+			return nil, err
+		}
+	}
+	s.engine.HandleMethodNotAllowed = false
+	s.engine.Use(s.requestID, s.accessLog, s.recover, s.observe, s.securityHeaders)
+	s.routes()
+	s.engine.NoRoute(s.h(func(c *gin.Context) error {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}))
+	return s, nil
+}
+
+// Engine exposes the gin engine, for tests that add routes of their own.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// Handler is the complete handler, with cross-origin request forgery
+// protection on every state-changing request: browsers' Sec-Fetch-Site and
+// Origin headers must show the request came from this site.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	return cop.Handler(s.engine)
+}
+
+// h adapts a handler that returns an error to gin; errors go to the one
+// error writer.
+func (s *Server) h(f func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := f(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
