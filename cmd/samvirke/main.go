@@ -13,13 +13,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	webassets "github.com/samvirke/samvirke/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -86,9 +90,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// fail prints err, one line per problem, and answers the exit status.
+// Errors meant for users (app.Error) read in English here rather than as
+// their translation keys.
 func fail(w io.Writer, err error) int {
-	fmt.Fprintf(w, "samvirke: %v\n", err)
+	for _, line := range strings.Split(explain(err), "\n") {
+		fmt.Fprintf(w, "samvirke: %s\n", line)
+	}
 	return 1
+}
+
+func explain(err error) string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var lines []string
+		for _, e := range j.Unwrap() {
+			lines = append(lines, explain(e))
+		}
+		return strings.Join(lines, "\n")
+	}
+	msg := err.Error()
+	if ae := app.AsError(err); ae != nil {
+		if cat, cerr := i18n.Load(webassets.FS(""), "locales"); cerr == nil {
+			text := cat.T("en", ae.Key, argsOf(ae)...)
+			if ae.Field != "" {
+				text = ae.Field + ": " + text
+			}
+			msg = strings.Replace(msg, ae.Error(), text, 1)
+		}
+	}
+	return msg
+}
+
+func argsOf(ae *app.Error) []any {
+	if len(ae.Args) == 0 {
+		return nil
+	}
+	return []any{ae.Args}
 }
 
 func serve(ctx context.Context, cfg config.Config, mode server.Mode, stdout, stderr io.Writer) int {
@@ -134,6 +171,9 @@ func tenants(ctx context.Context, cfg config.Config, args []string, stdout, stde
 		return 2
 	}
 	defs, err := org.LoadDefinitions(args[1])
+	if err == nil {
+		err = org.ValidateDefinitions(defs)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -229,7 +229,7 @@ func (c Config) Validate() error {
 			}
 		case strings.HasPrefix(raw, "sqlite://"), strings.HasPrefix(raw, "file:"):
 		default:
-			bad("%s: %q is neither postgres://… nor sqlite://…; leave it empty for the embedded SQLite database", key, raw)
+			bad("%s: %q is neither postgres://… nor sqlite://…; leave it empty for the embedded SQLite database", key, Redact(raw))
 		}
 	}
 	checkDB("SAMVIRKE_DATABASE_URL", c.DatabaseURL)

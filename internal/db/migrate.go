@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -16,10 +17,12 @@ import (
 // connection dies, so a crashed migrator never leaves it held.
 const lockID = 0x5a4d5649524b45 // "SAMVIRKE"
 
-func provider(sqldb *sql.DB, dialect string) (*goose.Provider, error) {
-	fsys, err := migrations.FS(dialect)
-	if err != nil {
-		return nil, err
+func provider(sqldb *sql.DB, dialect string, fsys fs.FS) (*goose.Provider, error) {
+	if fsys == nil {
+		var err error
+		if fsys, err = migrations.FS(dialect); err != nil {
+			return nil, err
+		}
 	}
 	var opts []goose.ProviderOption
 	gd := goose.DialectSQLite3
@@ -45,7 +48,13 @@ type MigrationResult struct {
 // migration runs in its own transaction, so a failing one leaves the schema
 // as the previous one left it. Running it again is a no-op.
 func Migrate(ctx context.Context, sqldb *sql.DB, dialect string) (MigrationResult, error) {
-	p, err := provider(sqldb, dialect)
+	return MigrateFS(ctx, sqldb, dialect, nil)
+}
+
+// MigrateFS is Migrate with the migrations of fsys instead of the embedded
+// ones (nil: the embedded ones).
+func MigrateFS(ctx context.Context, sqldb *sql.DB, dialect string, fsys fs.FS) (MigrationResult, error) {
+	p, err := provider(sqldb, dialect, fsys)
 	if err != nil {
 		return MigrationResult{}, err
 	}
@@ -76,7 +85,7 @@ func (s SchemaStatus) Stale() bool { return s.Current < s.Target }
 
 // Status answers the schema version of sqldb and the newest one known.
 func Status(ctx context.Context, sqldb *sql.DB, dialect string) (SchemaStatus, error) {
-	p, err := provider(sqldb, dialect)
+	p, err := provider(sqldb, dialect, nil)
 	if err != nil {
 		return SchemaStatus{}, err
 	}

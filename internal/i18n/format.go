@@ -24,10 +24,11 @@ func separators(loc string) (dec, group string) {
 func FormatInt(loc string, n int64) string {
 	_, group := separators(loc)
 	neg := n < 0
+	u := uint64(n)
 	if neg {
-		n = -n
+		u = uint64(-(n + 1)) + 1 // no overflow at math.MinInt64
 	}
-	s := group3(strconv.FormatInt(n, 10), group)
+	s := group3(strconv.FormatUint(u, 10), group)
 	if neg {
 		return "\u2212" + s // minus sign, not a hyphen
 	}

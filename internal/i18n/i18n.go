@@ -157,6 +157,7 @@ func Negotiate(accept string) string {
 	var cands []cand
 	for i, part := range strings.Split(accept, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		tag = strings.TrimSpace(tag)
 		q := 1.0
 		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
 			if _, err := fmt.Sscanf(v, "%g", &q); err != nil {

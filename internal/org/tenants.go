@@ -127,7 +127,7 @@ type ApplyResult struct {
 // definitions again changes nothing.
 func Apply(ctx context.Context, bdb *bun.DB, defs []Definition, now time.Time) (ApplyResult, error) {
 	var res ApplyResult
-	if err := validateDefinitions(defs); err != nil {
+	if err := ValidateDefinitions(defs); err != nil {
 		return res, err
 	}
 	err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -196,8 +196,8 @@ func rank(kind string) int {
 	return 2
 }
 
-// validateDefinitions reports every problem in every file at once.
-func validateDefinitions(defs []Definition) error {
+// ValidateDefinitions reports every problem in every file at once.
+func ValidateDefinitions(defs []Definition) error {
 	var errs []error
 	seen := map[string]string{}
 	for _, d := range defs {
@@ -207,6 +207,9 @@ func validateDefinitions(defs []Definition) error {
 		seen[d.Slug] = d.file
 		if err := d.organisation().Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", d.file, err))
+		}
+		if d.Kind == KindNetwork && d.Parent == "" {
+			errs = append(errs, fmt.Errorf("%s: parent: a network needs its hosting organisation", d.file))
 		}
 		if d.Kind != KindNetwork && len(d.Members) > 0 {
 			errs = append(errs, fmt.Errorf("%s: members: only networks have members", d.file))

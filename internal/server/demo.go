@@ -94,7 +94,6 @@ func (m *Main) printBanner(logins []account.DemoLogin, password string, generate
 	fmt.Fprint(m.Out, b.String())
 }
 
-
 // newDemoPassword makes a readable random password: four groups of four
 // letters and digits without look-alikes.
 func newDemoPassword() string {

@@ -1,0 +1,11 @@
+# Shortcuts; each target is one documented command of the README.
+.PHONY: run test build
+
+run: ## run the product on its embedded default (SQLite + in-process Redis, demo tenants)
+	go run ./cmd/samvirke
+
+test: ## the whole test suite on PostgreSQL + Redis and on SQLite + embedded Redis
+	./.ci/test
+
+build: ## build the binary into bin/
+	CGO_ENABLED=0 go build -trimpath -o bin/samvirke ./cmd/samvirke

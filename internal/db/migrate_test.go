@@ -1,0 +1,202 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/migrations"
+)
+
+// columns answers table → sorted "column nullability" of every
+// application table.
+func columns(t *testing.T, sqldb *sql.DB, dialect string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	var rows *sql.Rows
+	var err error
+	if dialect == db.Postgres {
+		rows, err = sqldb.Query(`SELECT table_name, column_name, is_nullable = 'YES'
+			FROM information_schema.columns WHERE table_schema = 'public'`)
+	} else {
+		rows, err = sqldb.Query(`SELECT m.name, p.name, p."notnull" = 0 AND p.pk = 0
+			FROM sqlite_master m JOIN pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, col string
+		var nullable bool
+		if err := rows.Scan(&table, &col, &nullable); err != nil {
+			t.Fatal(err)
+		}
+		if table == "goose_db_version" {
+			continue
+		}
+		n := "NOT NULL"
+		if nullable {
+			n = "NULL"
+		}
+		out[table] = append(out[table], col+" "+n)
+	}
+	for _, c := range out {
+		sort.Strings(c)
+	}
+	return out
+}
+
+// TestMigrationsDialectsAgree builds the schema from scratch on PostgreSQL
+// and SQLite and compares every table, column and nullability.
+func TestMigrationsDialectsAgree(t *testing.T) {
+	t.Parallel()
+	pg := open(t, dbtest.EmptyPostgres(t))
+	lite := open(t, filepath.Join(t.TempDir(), "parity.db"))
+	ctx := context.Background()
+	for _, c := range []struct {
+		sqldb   *sql.DB
+		dialect string
+	}{{pg, db.Postgres}, {lite, db.SQLite}} {
+		res, err := db.Migrate(ctx, c.sqldb, c.dialect)
+		if err != nil {
+			t.Fatalf("%s: %v", c.dialect, err)
+		}
+		if len(res.Applied) == 0 {
+			t.Fatalf("%s: no migration applied to an empty database", c.dialect)
+		}
+	}
+	pgCols, liteCols := columns(t, pg, db.Postgres), columns(t, lite, db.SQLite)
+	if len(pgCols) == 0 {
+		t.Fatal("no tables after migrating")
+	}
+	if diff := cmp.Diff(pgCols, liteCols); diff != "" {
+		t.Errorf("PostgreSQL and SQLite schemas differ (-postgres +sqlite):\n%s", diff)
+	}
+}
+
+// TestMigrationFilesMatch requires the same versions and names in both
+// dialects, so no migration is written for one and forgotten for the other.
+func TestMigrationFilesMatch(t *testing.T) {
+	t.Parallel()
+	names := func(dialect string) []string {
+		fsys, err := migrations.FS(dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := fs.Glob(fsys, "*.sql")
+		return m
+	}
+	if diff := cmp.Diff(names(db.Postgres), names(db.SQLite)); diff != "" {
+		t.Errorf("migration files differ (-postgres +sqlite):\n%s", diff)
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	for _, dialect := range []string{db.Postgres, db.SQLite} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			fresh := func() *sql.DB {
+				if dialect == db.Postgres {
+					return open(t, dbtest.EmptyPostgres(t))
+				}
+				return open(t, filepath.Join(t.TempDir(), "m.db"))
+			}
+			ctx := context.Background()
+			t.Run("RerunIsNoop", func(t *testing.T) {
+				sqldb := fresh()
+				first, err := db.Migrate(ctx, sqldb, dialect)
+				if err != nil {
+					t.Fatal(err)
+				}
+				second, err := db.Migrate(ctx, sqldb, dialect)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(second.Applied) != 0 || second.Version != first.Version {
+					t.Errorf("second run applied %v, version %d; want nothing, version %d", second.Applied, second.Version, first.Version)
+				}
+				st, err := db.Status(ctx, sqldb, dialect)
+				if err != nil || st.Stale() {
+					t.Errorf("status after migrating = %+v, %v; want current", st, err)
+				}
+			})
+			t.Run("ErrFailedMigrationLeavesSchema", func(t *testing.T) {
+				sqldb := fresh()
+				base, _ := migrations.FS(dialect)
+				fsys := fstest.MapFS{}
+				fs.WalkDir(base, ".", func(p string, d fs.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						b, _ := fs.ReadFile(base, p)
+						fsys[p] = &fstest.MapFile{Data: b}
+					}
+					return err
+				})
+				fsys["99999_broken.sql"] = &fstest.MapFile{Data: []byte(
+					"-- +goose Up\nCREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")}
+				good, err := db.Migrate(ctx, sqldb, dialect)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := db.MigrateFS(ctx, sqldb, dialect, fsys)
+				if err == nil {
+					t.Fatal("broken migration succeeded")
+				}
+				if res.Version != good.Version {
+					t.Errorf("version after failure = %d, want %d", res.Version, good.Version)
+				}
+				var n int
+				q := "SELECT count(*) FROM sqlite_master WHERE name = 'half_done'"
+				if dialect == db.Postgres {
+					q = "SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'"
+				}
+				if err := sqldb.QueryRow(q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != 0 {
+					t.Error("table half_done exists: the failed migration was half applied")
+				}
+			})
+			t.Run("StaleSchemaIsReported", func(t *testing.T) {
+				sqldb := fresh()
+				st, err := db.Status(ctx, sqldb, dialect)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !st.Stale() || st.Target == 0 {
+					t.Errorf("status of an empty database = %+v; want stale", st)
+				}
+			})
+		})
+	}
+}
+
+func open(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	sqldb, err := db.OpenSQL(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { sqldb.Close() })
+	return sqldb
+}
+
+func TestMain(m *testing.M) {
+	// The parity test needs PostgreSQL in every run of the suite.
+	if os.Getenv(dbtest.EnvPostgresURL) == "" && !strings.HasPrefix(os.Getenv(dbtest.EnvDatabaseURL), "postgres") {
+		os.Setenv(dbtest.EnvPostgresURL, dbtest.DefaultPostgresURL)
+	}
+	os.Exit(m.Run())
+}

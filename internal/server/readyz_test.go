@@ -1,0 +1,159 @@
+package server_test
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/server"
+)
+
+// proxy forwards TCP connections to a backend and can be cut off (all
+// connections dropped, new ones refused) and restored on the same port.
+type proxy struct {
+	target string
+	addr   string
+	mu     sync.Mutex
+	ln     net.Listener
+	conns  map[net.Conn]bool
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	p := &proxy{target: target, conns: map[net.Conn]bool{}}
+	if err := p.listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	p.addr = p.ln.Addr().String()
+	t.Cleanup(p.cut)
+	return p
+}
+
+func (p *proxy) listen(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.ln = ln
+	p.mu.Unlock()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			b, err := net.Dial("tcp", p.target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns[c], p.conns[b] = true, true
+			p.mu.Unlock()
+			go func() { io.Copy(b, c); b.Close() }()
+			go func() { io.Copy(c, b); c.Close() }()
+		}
+	}()
+	return nil
+}
+
+// cut closes the listener and every connection: the backend is gone.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ln != nil {
+		p.ln.Close()
+		p.ln = nil
+	}
+	for c := range p.conns {
+		c.Close()
+	}
+	p.conns = map[net.Conn]bool{}
+}
+
+// restore listens again on the same address.
+func (p *proxy) restore(t *testing.T) {
+	t.Helper()
+	var err error
+	for i := 0; i < 50; i++ {
+		if err = p.listen(p.addr); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("proxy: listen again on %s: %v", p.addr, err)
+}
+
+func readyz(t *testing.T, base string) (int, map[string]string) {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Checks map[string]string `json:"checks"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body.Checks
+}
+
+// TestReadyzFollowsBackends: /readyz answers 503 while the database or
+// Redis is unreachable and 200 as soon as it is back, without a restart.
+// The database is cut on PostgreSQL (SQLite is a file and cannot become
+// unreachable); Redis is cut on either backend.
+func TestReadyzFollowsBackends(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if e.redisURL == "" {
+		e.redisURL = dbtest.RedisURL(t)
+	}
+	ru, _ := url.Parse(e.redisURL)
+	redisProxy := newProxy(t, ru.Host)
+	ru.Host = redisProxy.addr
+	e.redisURL = ru.String()
+	var dbProxy *proxy
+	if db.DialectOf(e.dbURL) == db.Postgres {
+		du, _ := url.Parse(e.dbURL)
+		dbProxy = newProxy(t, du.Host)
+		du.Host = dbProxy.addr
+		e.dbURL = du.String()
+	}
+	r := open(t, e.config(), server.ModeWeb).run(t)
+	base := r.local()
+
+	if code, checks := readyz(t, base); code != 200 {
+		t.Fatalf("readyz with everything up: %d %v; want 200", code, checks)
+	}
+	cases := []struct {
+		name  string
+		p     *proxy
+		check string
+	}{{"redis", redisProxy, "redis"}, {"database", dbProxy, "database"}}
+	for _, c := range cases {
+		if c.p == nil {
+			continue
+		}
+		c.p.cut()
+		waitFor(t, 10*time.Second, func() bool {
+			code, checks := readyz(t, base)
+			return code == http.StatusServiceUnavailable && checks[c.check] == "unreachable"
+		})
+		c.p.restore(t)
+		waitFor(t, 10*time.Second, func() bool {
+			code, _ := readyz(t, base)
+			return code == http.StatusOK
+		})
+		if code, _ := http.Get(base + "/healthz"); code == nil || code.StatusCode != 200 {
+			t.Errorf("%s: /healthz should stay 200 throughout", c.name)
+		}
+	}
+}
