@@ -8,7 +8,7 @@ import (
 	"os"
 )
 
-//go:embed templates static locales
+//go:embed templates static locales api
 var embedded embed.FS
 
 // FS returns the embedded files, or with dir set (development), the files

@@ -46,8 +46,13 @@ type User struct {
 	Locale       string     `bun:",notnull" json:"locale,omitempty"` // "" = organisation default
 	Demo         bool       `bun:",notnull" json:"-"`
 	DisabledAt   *time.Time `json:"-"`
-	CreatedAt    time.Time  `bun:",notnull" json:"created_at"`
-	UpdatedAt    time.Time  `bun:",notnull" json:"updated_at"`
+	// Second factor: the sealed TOTP secret, when it was turned on, and
+	// the last time step used (a code works once).
+	TOTPSecret    string     `bun:"totp_secret,notnull" json:"-"`
+	TOTPEnabledAt *time.Time `bun:"totp_enabled_at" json:"second_factor_since,omitempty"`
+	TOTPLastStep  int64      `bun:"totp_last_step,notnull" json:"-"`
+	CreatedAt     time.Time  `bun:",notnull" json:"created_at"`
+	UpdatedAt     time.Time  `bun:",notnull" json:"updated_at"`
 }
 
 // NormalizeEmail trims and lower-cases an address.

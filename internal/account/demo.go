@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -34,7 +35,7 @@ func EnsureDemoUsers(ctx context.Context, bdb *bun.DB, password string, resetPas
 		return nil, err
 	}
 	var logins []DemoLogin
-	err = bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		for _, o := range orgs {
 			for _, role := range RolesFor(o.Kind) {
 				email := DemoEmail(role, o.Slug)

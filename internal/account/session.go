@@ -28,7 +28,7 @@ type Session struct {
 
 	ID         string    `bun:",pk"`
 	UserID     int64     `bun:",notnull"`
-	OrgID      *int64    // the organisation the user is working in
+	OrgID      *int64    `bun:"current_org_id"` // the organisation the user last worked in
 	CreatedAt  time.Time `bun:",notnull"`
 	LastSeenAt time.Time `bun:",notnull"`
 	ExpiresAt  time.Time `bun:",notnull"`
@@ -92,7 +92,7 @@ func TouchSession(ctx context.Context, idb bun.IDB, s *Session, now time.Time) e
 // SetSessionOrg switches the organisation a session works in.
 func SetSessionOrg(ctx context.Context, idb bun.IDB, s *Session, orgID int64) error {
 	s.OrgID = &orgID
-	_, err := idb.NewUpdate().Model(s).Column("org_id").WherePK().Exec(ctx)
+	_, err := idb.NewUpdate().Model(s).Column("current_org_id").WherePK().Exec(ctx)
 	return err
 }
 

@@ -15,6 +15,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" database/sql driver
@@ -122,4 +123,14 @@ func Ping(ctx context.Context, db *bun.DB) error {
 		return fmt.Errorf("db: ping: %w", err)
 	}
 	return nil
+}
+
+// ForUpdate locks the selected rows until the transaction ends on
+// PostgreSQL. SQLite needs nothing: its write transactions are IMMEDIATE,
+// so one writer runs at a time.
+func ForUpdate(q *bun.SelectQuery) *bun.SelectQuery {
+	if q.Dialect().Name() == dialect.PG {
+		return q.For("UPDATE")
+	}
+	return q
 }

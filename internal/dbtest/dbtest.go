@@ -58,12 +58,34 @@ func Open(tb testing.TB) *bun.DB {
 	if err != nil {
 		tb.Fatalf("dbtest: open %s: %v", dsn, err)
 	}
-	tb.Cleanup(func() { bdb.Close() })
+	bdb.AddQueryHook(db.TenantGuard{Report: func(q string) {
+		tb.Errorf("dbtest: tenant table queried %s", q)
+	}})
+	dsns.Store(bdb, dsn)
+	tb.Cleanup(func() { bdb.Close(); dsns.Delete(bdb) })
+	return bdb
+}
+
+// AppRole is the PostgreSQL role tests connect as: like production's
+// application role it owns no table and cannot bypass row-level security.
+const AppRole = "samvirke_app"
+
+// OpenPostgres is Open on PostgreSQL whichever backend the suite runs on,
+// for tests of PostgreSQL's own walls (row-level security).
+func OpenPostgres(tb testing.TB) *bun.DB {
+	tb.Helper()
+	dsn := pgDatabaseAt(tb, postgresAdmin())
+	bdb, err := db.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatalf("dbtest: open %s: %v", redact(dsn), err)
+	}
+	dsns.Store(bdb, dsn)
+	tb.Cleanup(func() { bdb.Close(); dsns.Delete(bdb) })
 	return bdb
 }
 
 // DSN creates a migrated database for this test alone and answers its
-// connection string (a postgres:// URL or a SQLite file path).
+// connection string: a postgres:// URL for AppRole, or a SQLite file path.
 func DSN(tb testing.TB) string {
 	tb.Helper()
 	if Dialect() == db.Postgres {
@@ -87,6 +109,7 @@ var migrationsHash = sync.OnceValue(func() string {
 			return err
 		})
 	}
+	io.WriteString(h, "grants-v1") // bump when the template's set-up changes
 	return hex.EncodeToString(h.Sum(nil))[:12]
 })
 
@@ -155,7 +178,11 @@ var (
 // advisory lock because test packages run as parallel processes.
 func pgDatabase(tb testing.TB) string {
 	tb.Helper()
-	admin := os.Getenv(EnvDatabaseURL)
+	return pgDatabaseAt(tb, os.Getenv(EnvDatabaseURL))
+}
+
+func pgDatabaseAt(tb testing.TB, admin string) string {
+	tb.Helper()
 	ctx := context.Background()
 	pgOnce.Do(func() { pgTemplate, pgErr = ensurePGTemplate(ctx, admin) })
 	if pgErr != nil {
@@ -187,7 +214,26 @@ func pgDatabase(tb testing.TB) string {
 		defer adb.Close()
 		adb.ExecContext(context.Background(), fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
-	return withDatabase(admin, name)
+	return withUser(withDatabase(admin, name), AppRole)
+}
+
+// OwnerDSN answers the URL of the same database as dsn for the admin
+// (table owner), for tests that must see past row-level security.
+func OwnerDSN(dsn string) string {
+	admin, err := url.Parse(postgresAdmin())
+	if err != nil {
+		return dsn
+	}
+	return withUser(dsn, admin.User.Username())
+}
+
+func withUser(dsn, user string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.User = url.User(user)
+	return u.String()
 }
 
 func ensurePGTemplate(ctx context.Context, admin string) (string, error) {
@@ -218,11 +264,23 @@ func ensurePGTemplate(ctx context.Context, admin string) (string, error) {
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+building); err != nil {
 		return "", err
 	}
+	// The application role, as production has it (deploy/postgres).
+	if _, err := conn.ExecContext(ctx, `DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+AppRole+`') THEN
+			CREATE ROLE `+AppRole+` LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+		END IF; END $$`); err != nil && !strings.Contains(err.Error(), "already exists") {
+		return "", err
+	}
 	sqldb, err := db.OpenSQL(ctx, withDatabase(admin, building))
 	if err != nil {
 		return "", err
 	}
 	_, err = db.Migrate(ctx, sqldb, db.Postgres)
+	if err == nil {
+		_, err = sqldb.ExecContext(ctx, `GRANT USAGE ON SCHEMA public TO `+AppRole+`;
+			GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+AppRole+`;
+			GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+AppRole)
+	}
 	sqldb.Close()
 	if err != nil {
 		return "", err
@@ -297,4 +355,16 @@ func EmptyPostgresAt(tb testing.TB, admin string) string {
 		}
 	})
 	return withDatabase(admin, name)
+}
+
+var dsns sync.Map // *bun.DB → dsn
+
+// DSNOf answers the connection string Open used for bdb.
+func DSNOf(tb testing.TB, bdb *bun.DB) string {
+	tb.Helper()
+	v, ok := dsns.Load(bdb)
+	if !ok {
+		tb.Fatal("dbtest: DSNOf: database not opened by dbtest.Open")
+	}
+	return v.(string)
 }

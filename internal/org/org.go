@@ -38,11 +38,15 @@ type Organisation struct {
 	TimeZone           string `bun:",notnull" json:"time_zone"`
 	// ParentID is a municipality's county, or the organisation that hosts
 	// a network.
-	ParentID    *int64    `json:"parent_id,omitempty"`
-	Description string    `bun:",notnull" json:"description,omitempty"`
-	Demo        bool      `bun:",notnull" json:"-"`
-	CreatedAt   time.Time `bun:",notnull" json:"created_at"`
-	UpdatedAt   time.Time `bun:",notnull" json:"updated_at"`
+	ParentID    *int64 `json:"parent_id,omitempty"`
+	Description string `bun:",notnull" json:"description,omitempty"`
+	Demo        bool   `bun:",notnull" json:"-"`
+	// RequireSecondFactor makes every member sign in with a second factor.
+	RequireSecondFactor bool      `bun:",notnull" json:"require_second_factor"`
+	LogoType            string    `bun:",notnull" json:"-"`
+	Logo                []byte    `bun:",scanonly" json:"-"` // loaded only when served
+	CreatedAt           time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt           time.Time `bun:",notnull" json:"updated_at"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

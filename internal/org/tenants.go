@@ -15,6 +15,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/samvirke/samvirke/internal/db"
 )
 
 // Definition is one organisation as declared in a YAML file of tenants/.
@@ -130,7 +132,7 @@ func Apply(ctx context.Context, bdb *bun.DB, defs []Definition, now time.Time) (
 	if err := ValidateDefinitions(defs); err != nil {
 		return res, err
 	}
-	err := bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		bySlug := map[string]*Organisation{}
 		// Parents first: counties and hosts before the organisations that
 		// point at them.

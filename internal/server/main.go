@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,9 +24,11 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/web"
 	webassets "github.com/samvirke/samvirke/web"
@@ -55,6 +58,9 @@ type Main struct {
 	Worker    *queue.Worker
 	Scheduler *queue.Scheduler
 	Registry  *prometheus.Registry
+	Authz     *authz.Enforcer
+	Accounts  *account.Service
+	Mail      mail.Sender
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -88,13 +94,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := cfg.PrepareDataDir(); err != nil {
 		return err
 	}
-	if _, err := cfg.LoadOrCreateSecretKey(); err != nil {
+	secret, err := cfg.LoadOrCreateSecretKey()
+	if err != nil {
 		return err
 	}
 	if err := m.openDB(ctx); err != nil {
 		return err
 	}
-	var err error
 	m.Queue, err = queue.Open(ctx, queue.Options{
 		RedisURL: cfg.RedisURL, SnapshotPath: filepath.Join(cfg.DataDir, "queue.json"), Logger: m.Logger,
 	})
@@ -109,7 +115,10 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := m.openWeb(); err != nil {
+	if err := m.openServices(ctx, secret); err != nil {
+		return err
+	}
+	if err := m.openWeb(secret); err != nil {
 		return err
 	}
 	if m.Mode != ModeWeb {
@@ -120,6 +129,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.listen(); err != nil {
 		return err
 	}
+	m.Accounts.BaseURL = strings.TrimRight(m.URL(), "/") // links in e-mail
 	if m.banner != nil {
 		m.banner()
 	}
@@ -182,7 +192,52 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 	return nil
 }
 
-func (m *Main) openWeb() error {
+// openServices builds the capability services shared by web and workers.
+func (m *Main) openServices(ctx context.Context, secret string) error {
+	var err error
+	if m.Authz, err = authz.New(ctx, m.DB, m.Logger); err != nil {
+		return err
+	}
+	if m.Mail == nil {
+		if m.Mail, err = m.mailer(); err != nil {
+			return err
+		}
+	}
+	sealer, err := app.NewSealer(secret)
+	if err != nil {
+		return err
+	}
+	assets := webassets.FS("")
+	cat, err := i18n.Load(assets, "locales")
+	if err != nil {
+		return err
+	}
+	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
+		Log: m.Logger, BaseURL: strings.TrimRight(m.URLHint(), "/"), Text: cat.T}
+	return nil
+}
+
+// mailer sends through SMTP when a host is configured; otherwise it keeps
+// the messages as .eml files in the data directory's outbox.
+func (m *Main) mailer() (mail.Sender, error) {
+	c := m.Config
+	if c.SMTPHost == "" {
+		dir := filepath.Join(c.DataDir, "outbox")
+		m.Logger.Info("no SMTP host configured: e-mail is kept in the outbox directory", "dir", dir)
+		return mail.Outbox{Dir: dir}, nil
+	}
+	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,
+		Password: c.SMTPPassword, TLS: c.SMTPTLS, From: c.MailFrom})
+	if err != nil {
+		return nil, fmt.Errorf("SAMVIRKE_MAIL_FROM / SAMVIRKE_SMTP_*: %w", err)
+	}
+	return s, nil
+}
+
+// URLHint is the base URL for links in e-mail: the configured one.
+func (m *Main) URLHint() string { return m.Config.BaseURL }
+
+func (m *Main) openWeb(secret string) error {
 	assetsDir := ""
 	if m.Config.DevAssets {
 		assetsDir = "web"
@@ -196,6 +251,7 @@ func (m *Main) openWeb() error {
 		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
+		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret,
 	})
 	return err
 }
@@ -271,6 +327,12 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Scheduler.Run(schedCtx)
 		}()
 	}
+	// Policy changes made by other processes reach this one's enforcer.
+	schedDone.Add(1)
+	go func() {
+		defer schedDone.Done()
+		m.Authz.Watch(schedCtx, m.Config.DatabaseURL, time.Minute)
+	}()
 	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL())
 
 	var runErr error

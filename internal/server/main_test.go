@@ -43,7 +43,7 @@ func newEnv(t *testing.T) env {
 func (e env) config() config.Config {
 	c := config.Default()
 	c.Addr = "127.0.0.1:0"
-	c.BaseURL = "http://127.0.0.1"
+	c.BaseURL = "http://127.0.0.1:0" // links follow the bound port
 	c.DataDir = e.dataDir
 	c.DatabaseURL = e.dbURL
 	c.RedisURL = e.redisURL
@@ -152,17 +152,17 @@ func TestDemoStartAndRestart(t *testing.T) {
 	cfg.DemoPassword = "demo-passord-æøå"
 	first := open(t, cfg, server.ModeServe).run(t)
 	banner := first.out.String()
-	for _, want := range []string{cfg.BaseURL, "nittedal", "sor-trondelag", "coordinator", "SAMVIRKE_DEMO_PASSWORD"} {
+	for _, want := range []string{first.local(), "nittedal", "sor-trondelag", "coordinator", "SAMVIRKE_DEMO_PASSWORD"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("start-up banner lacks %q:\n%s", want, banner)
 		}
 	}
 	c := client(t)
 	resp := signIn(t, c, first.local(), "editor@nittedal.example", cfg.DemoPassword)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/dashboard" {
-		t.Fatalf("demo sign-in: %d → %q; want 303 → /dashboard", resp.StatusCode, resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/o/nittedal/dashboard" {
+		t.Fatalf("demo sign-in: %d → %q; want 303 → /o/nittedal/dashboard", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if code, body := get(t, c, first.local()+"/dashboard"); code != 200 || !strings.Contains(body, "Nittedal kommune") {
+	if code, body := get(t, c, first.local()+"/o/nittedal/dashboard"); code != 200 || !strings.Contains(body, "Nittedal kommune") {
 		t.Fatalf("dashboard after sign-in: %d, body lacks the organisation:\n%s", code, body)
 	}
 	n1, err := org.CountOrganisations(context.Background(), first.DB)

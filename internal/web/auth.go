@@ -1,83 +1,331 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
 )
 
-type signinPage struct {
+// formPage is the state every form page shares: what was typed stays, and
+// each error sits at its field.
+type formPage struct {
 	Layout
-	Email, Next, Error string
-	Demo               bool
+	Values map[string]string
+	Errors map[string]string // field → message; "" for the form as a whole
+}
+
+func (f *formPage) fail(s *Server, c *gin.Context, err error) bool {
+	ae := app.AsError(err)
+	if ae == nil || ae.Code == app.EInternal {
+		return false
+	}
+	if f.Errors == nil {
+		f.Errors = map[string]string{}
+	}
+	f.Errors[ae.Field] = s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...)
+	return true
+}
+
+type signinPage struct {
+	formPage
+	Next string
+	Demo bool
 }
 
 func (s *Server) handleSigninForm(c *gin.Context) error {
 	if app.ActorFrom(c.Request.Context()) != nil {
-		c.Redirect(http.StatusSeeOther, "/dashboard")
+		c.Redirect(http.StatusSeeOther, "/orgs")
 		return nil
 	}
 	s.render(c, http.StatusOK, "signin", &signinPage{Next: safeNext(c.Query("next")), Demo: s.Demo})
 	return nil
 }
 
-// handleSignin checks the credentials and starts a new session (a new id at
-// every sign-in), in the user's only or first organisation.
+// handleSignin checks the password (throttled per account and address);
+// with a second factor it continues at /signin/second-factor, otherwise it
+// starts a new session.
 func (s *Server) handleSignin(c *gin.Context) error {
 	email := strings.TrimSpace(c.PostForm("email"))
-	pw := c.PostForm("password")
-	data := &signinPage{Email: email, Next: safeNext(c.PostForm("next")), Demo: s.Demo}
-	if email == "" || pw == "" {
-		data.Error = s.Catalog.T(s.locale(c), "auth.error.required")
+	data := &signinPage{formPage: formPage{Values: map[string]string{"email": email}}, Next: safeNext(c.PostForm("next")), Demo: s.Demo}
+	if email == "" || c.PostForm("password") == "" {
+		data.fail(s, c, app.Errorf(app.EInvalid, "auth.error.required"))
 		s.render(c, http.StatusUnprocessableEntity, "signin", data)
 		return nil
 	}
-	ctx := c.Request.Context()
-	u, err := account.Authenticate(ctx, s.DB, email, pw)
-	if app.ErrorCode(err) == app.EUnauthenticated {
-		s.Logger.Info("sign-in failed", "ip", c.ClientIP())
-		data.Error = s.Catalog.T(s.locale(c), "auth.error.bad_credentials")
-		s.render(c, http.StatusUnauthorized, "signin", data)
+	u, err := s.Accounts.SignIn(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
+	if err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		s.render(c, statusOf(app.ErrorCode(err)), "signin", data)
 		return nil
 	}
-	if err != nil {
+	if u.TOTPEnabledAt != nil {
+		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: s.sign(strconv.FormatInt(u.ID, 10)+"|"+data.Next, 5*time.Minute),
+			Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
+		c.Redirect(http.StatusSeeOther, "/signin/second-factor")
+		return nil
+	}
+	return s.startSession(c, u.ID, data.Next)
+}
+
+// startSession replaces any session the browser carried with a new one, so
+// a session id planted before sign-in is worth nothing after it.
+func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
+	ctx := c.Request.Context()
+	var token string
+	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		if ck, err := c.Request.Cookie(sessionCookie); err == nil {
+			if err := account.DeleteSession(ctx, tx, account.HashToken(ck.Value)); err != nil {
+				return err
+			}
+		}
+		ms, err := account.FindUserMemberships(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		var orgID *int64
+		if len(ms) == 1 {
+			orgID = &ms[0].OrgID
+			if next == "/dashboard" || next == "" {
+				next = "/o/" + ms[0].Org.Slug + "/dashboard"
+			}
+		}
+		token, _, err = account.CreateSession(ctx, tx, userID, orgID, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
 		return err
-	}
-	ms, err := account.FindUserMemberships(ctx, s.DB, u.ID)
-	if err != nil {
-		return err
-	}
-	var orgID *int64
-	if len(ms) > 0 {
-		orgID = &ms[0].OrgID
-	}
-	// A session the browser already carried is ended, so a session id
-	// planted before sign-in is worth nothing after it.
-	if ck, err := c.Request.Cookie(sessionCookie); err == nil {
-		account.DeleteSession(ctx, s.DB, account.HashToken(ck.Value))
-	}
-	token, _, err := account.CreateSession(ctx, s.DB, u.ID, orgID, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
+	})
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(c, token)
-	s.Logger.Info("signed in", "user_id", u.ID)
-	c.Redirect(http.StatusSeeOther, data.Next)
+	if next == "/dashboard" || next == "" {
+		next = "/orgs"
+	}
+	c.Redirect(http.StatusSeeOther, next)
 	return nil
 }
 
+type secondFactorPage struct{ formPage }
+
+func (s *Server) pendingUser(c *gin.Context) (int64, string, bool) {
+	ck, err := c.Request.Cookie(pendingName)
+	if err != nil {
+		return 0, "", false
+	}
+	v, ok := s.verify(ck.Value)
+	if !ok {
+		return 0, "", false
+	}
+	id, next, _ := strings.Cut(v, "|")
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, next, err == nil
+}
+
+func (s *Server) handleSecondFactorForm(c *gin.Context) error {
+	if _, _, ok := s.pendingUser(c); !ok {
+		c.Redirect(http.StatusSeeOther, "/signin")
+		return nil
+	}
+	s.render(c, http.StatusOK, "signin_second_factor", &secondFactorPage{})
+	return nil
+}
+
+func (s *Server) handleSecondFactor(c *gin.Context) error {
+	id, next, ok := s.pendingUser(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/signin")
+		return nil
+	}
+	code := strings.ReplaceAll(strings.TrimSpace(c.PostForm("code")), " ", "")
+	if err := s.Accounts.VerifyTOTP(c.Request.Context(), id, code); err != nil {
+		data := &secondFactorPage{}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		s.render(c, http.StatusUnprocessableEntity, "signin_second_factor", data)
+		return nil
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	return s.startSession(c, id, next)
+}
+
 func (s *Server) handleSignout(c *gin.Context) error {
-	if a := app.ActorFrom(c.Request.Context()); a != nil {
-		if err := account.DeleteSession(c.Request.Context(), s.DB, a.SessionID); err != nil {
+	a := app.ActorFrom(c.Request.Context())
+	if a.SessionID != "" {
+		err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			return account.DeleteSession(ctx, idb, a.SessionID)
+		})
+		if err != nil {
 			return err
 		}
 	}
 	s.clearSessionCookie(c)
 	s.setFlash(c, "auth.signed_out")
 	c.Redirect(http.StatusSeeOther, "/signin")
+	return nil
+}
+
+func (s *Server) handleSignoutEverywhere(c *gin.Context) error {
+	if err := s.Accounts.SignOutEverywhere(c.Request.Context(), app.ActorFrom(c.Request.Context()).UserID); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	s.setFlash(c, "auth.signed_out_everywhere")
+	c.Redirect(http.StatusSeeOther, "/signin")
+	return nil
+}
+
+type forgotPage struct {
+	formPage
+	Sent bool
+}
+
+func (s *Server) handleForgotForm(c *gin.Context) error {
+	s.render(c, http.StatusOK, "password_forgot", &forgotPage{})
+	return nil
+}
+
+// handleForgot sends a reset link if the address has an account, and says
+// the same either way.
+func (s *Server) handleForgot(c *gin.Context) error {
+	email := strings.TrimSpace(c.PostForm("email"))
+	data := &forgotPage{formPage: formPage{Values: map[string]string{"email": email}}}
+	if err := (&account.User{Email: account.NormalizeEmail(email)}).Validate(); err != nil {
+		data.fail(s, c, err)
+		s.render(c, http.StatusUnprocessableEntity, "password_forgot", data)
+		return nil
+	}
+	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c)); err != nil {
+		return err
+	}
+	data.Sent = true
+	s.render(c, http.StatusOK, "password_forgot", data)
+	return nil
+}
+
+type resetPage struct {
+	formPage
+	Token string
+}
+
+func (s *Server) handleResetForm(c *gin.Context) error {
+	token := c.Param("token")
+	if err := s.Accounts.CheckResetToken(c.Request.Context(), token); err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "password_reset", &resetPage{Token: token})
+	return nil
+}
+
+func (s *Server) handleReset(c *gin.Context) error {
+	token := c.Param("token")
+	data := &resetPage{Token: token}
+	pw := c.PostForm("password")
+	if pw != c.PostForm("password_confirm") {
+		data.fail(s, c, app.Errorf(app.EInvalid, "account.error.password_mismatch").WithField("password_confirm"))
+		s.render(c, http.StatusUnprocessableEntity, "password_reset", data)
+		return nil
+	}
+	if _, err := s.Accounts.ResetPassword(c.Request.Context(), token, pw); err != nil {
+		if app.ErrorCode(err) == app.EInvalid && data.fail(s, c, err) {
+			s.render(c, http.StatusUnprocessableEntity, "password_reset", data)
+			return nil
+		}
+		return err
+	}
+	s.clearSessionCookie(c)
+	s.setFlash(c, "account.password_changed")
+	c.Redirect(http.StatusSeeOther, "/signin")
+	return nil
+}
+
+type invitationPage struct {
+	formPage
+	Token      string
+	Invitation *account.Invitation
+	SignedIn   bool
+}
+
+func (s *Server) handleInvitationForm(c *gin.Context) error {
+	inv, err := s.Accounts.FindInvitationByToken(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "invitation", &invitationPage{Token: c.Param("token"), Invitation: inv, SignedIn: app.ActorFrom(c.Request.Context()) != nil})
+	return nil
+}
+
+// handleInvitationAccept joins the organisation: as the signed-in user
+// (who must have the invited address), or as a new account.
+func (s *Server) handleInvitationAccept(c *gin.Context) error {
+	ctx := c.Request.Context()
+	token := c.Param("token")
+	inv, err := s.Accounts.FindInvitationByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	var userID int64
+	if a := app.ActorFrom(ctx); a != nil {
+		userID = a.UserID
+	}
+	name := strings.TrimSpace(c.PostForm("name"))
+	data := &invitationPage{Token: token, Invitation: inv, SignedIn: userID != 0, formPage: formPage{Values: map[string]string{"name": name}}}
+	if userID == 0 {
+		if name == "" {
+			data.fail(s, c, app.Errorf(app.EInvalid, "error.required").WithField("name"))
+		}
+		if c.PostForm("password") != c.PostForm("password_confirm") {
+			data.fail(s, c, app.Errorf(app.EInvalid, "account.error.password_mismatch").WithField("password_confirm"))
+		}
+		if len(data.Errors) > 0 {
+			s.render(c, http.StatusUnprocessableEntity, "invitation", data)
+			return nil
+		}
+	}
+	u, err := s.Accounts.AcceptInvitation(ctx, token, userID, name, c.PostForm("password"))
+	if err != nil {
+		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden) && data.fail(s, c, err) {
+			s.render(c, statusOf(code), "invitation", data)
+			return nil
+		}
+		return err
+	}
+	s.setFlash(c, "account.invitation_accepted", "org", inv.Org.Name)
+	if userID != 0 {
+		c.Redirect(http.StatusSeeOther, "/o/"+inv.Org.Slug+"/dashboard")
+		return nil
+	}
+	return s.startSession(c, u.ID, "/o/"+inv.Org.Slug+"/dashboard")
+}
+
+// handleLanguage keeps the chosen language: on the account when signed in,
+// and in a cookie for this browser.
+func (s *Server) handleLanguage(c *gin.Context) error {
+	loc := c.PostForm("locale")
+	if !i18n.Supported(loc) {
+		return app.Errorf(app.EInvalid, "org.error.locale").WithField("locale")
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: loc, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	if a := app.ActorFrom(c.Request.Context()); a != nil {
+		err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("locale = ?", loc).Where("id = ?", a.UserID).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 	return nil
 }

@@ -1,21 +1,31 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
+// handleHome sends visitors to sign in and members to the organisation
+// they last worked in.
 func (s *Server) handleHome(c *gin.Context) error {
-	if app.ActorFrom(c.Request.Context()) == nil {
+	a := app.ActorFrom(c.Request.Context())
+	switch {
+	case a == nil:
 		c.Redirect(http.StatusSeeOther, "/signin")
-		return nil
+	case a.OrgSlug != "":
+		c.Redirect(http.StatusSeeOther, "/o/"+a.OrgSlug+"/dashboard")
+	default:
+		c.Redirect(http.StatusSeeOther, "/orgs")
 	}
-	c.Redirect(http.StatusSeeOther, "/dashboard")
 	return nil
 }
 
@@ -26,15 +36,15 @@ type dashboardPage struct {
 }
 
 func (s *Server) handleDashboard(c *gin.Context) error {
-	ctx := c.Request.Context()
-	a := app.ActorFrom(ctx)
-	o, err := org.FindOrganisationByID(ctx, s.DB, a.OrgID)
-	if err != nil {
-		return err
-	}
+	o := orgOf(c)
 	data := &dashboardPage{Org: o, Layout: Layout{Nav: "dashboard"}}
 	if o.Kind == org.KindNetwork {
-		if data.Members, err = org.FindNetworkMemberOrgs(ctx, s.DB, o.ID, s.Clock.Now()); err != nil {
+		err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+			var err error
+			data.Members, err = org.FindNetworkMemberOrgs(ctx, idb, o.ID, s.Clock.Now())
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -49,24 +59,157 @@ func (s *Server) handleChooseOrg(c *gin.Context) error {
 	return nil
 }
 
-// handleSwitchOrg moves the session to another organisation the user is a
-// member of; any other slug answers 404, like every cross-tenant request.
+// handleSwitchOrg is the organisation switcher's form: it goes to the
+// chosen organisation, where membership is checked like anywhere else.
 func (s *Server) handleSwitchOrg(c *gin.Context) error {
-	ctx := c.Request.Context()
-	a := app.ActorFrom(ctx)
-	o, err := org.FindOrganisationBySlug(ctx, s.DB, c.PostForm("org"))
-	if err != nil {
-		return err
-	}
-	m, err := account.FindMembership(ctx, s.DB, o.ID, a.UserID)
-	if err != nil {
-		return err
-	}
-	sess := &account.Session{ID: a.SessionID}
-	if err := account.SetSessionOrg(ctx, s.DB, sess, m.OrgID); err != nil {
-		return err
-	}
-	s.setFlash(c, "org.switched", "name", o.Name)
-	c.Redirect(http.StatusSeeOther, "/dashboard")
+	c.Redirect(http.StatusSeeOther, "/o/"+c.PostForm("org")+"/dashboard")
 	return nil
+}
+
+// handleLogo serves the organisation's logo.
+func (s *Server) handleLogo(c *gin.Context) error {
+	o := orgOf(c)
+	var logo struct {
+		LogoType string
+		Logo     []byte
+	}
+	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Table("organisations").Column("logo_type", "logo").Where("id = ?", o.ID).Scan(ctx, &logo)
+	})
+	if err != nil {
+		return err
+	}
+	if len(logo.Logo) == 0 {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, logo.LogoType, logo.Logo)
+	return nil
+}
+
+// allowed reports whether the actor may do p in the organisation of the
+// request; pages use it to show only the actions that will work.
+func (s *Server) allowed(c *gin.Context, p authz.Perm) bool {
+	a := app.ActorFrom(c.Request.Context())
+	return a != nil && s.Authz.Allowed(a.UserID, a.Role, a.OrgID, p)
+}
+
+type accountPage struct {
+	formPage
+	User     *account.User
+	Sessions []*account.Session
+	Current  string
+}
+
+func (s *Server) handleAccount(c *gin.Context) error {
+	return s.renderAccount(c, http.StatusOK, &accountPage{})
+}
+
+func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) error {
+	a := app.ActorFrom(c.Request.Context())
+	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if data.User, err = account.FindUserByID(ctx, idb, a.UserID); err != nil {
+			return err
+		}
+		data.Sessions, err = account.FindUserSessions(ctx, idb, a.UserID, s.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if a.SessionID != "" {
+		data.Current = a.SessionID[:16]
+	}
+	if data.Values == nil {
+		data.Values = map[string]string{"name": data.User.Name, "locale": data.User.Locale}
+	}
+	s.render(c, status, "account", data)
+	return nil
+}
+
+// handleAccountUpdate saves the user's name and language.
+func (s *Server) handleAccountUpdate(c *gin.Context) error {
+	a := app.ActorFrom(c.Request.Context())
+	data := &accountPage{formPage: formPage{Values: map[string]string{"name": c.PostForm("name"), "locale": c.PostForm("locale")}}}
+	loc := c.PostForm("locale")
+	if loc != "" && !isLocale(loc) {
+		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
+		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
+	}
+	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("name = ?", c.PostForm("name")).Set("locale = ?", loc).
+			Set("updated_at = ?", s.Clock.Now()).Where("id = ?", a.UserID).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.setFlashIn(c, loc, "account.saved")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+type secondFactorSetupPage struct {
+	formPage
+	Setup    *account.TOTPSetup
+	Enabled  bool
+	Required bool
+}
+
+func (s *Server) handleSecondFactorSetup(c *gin.Context) error {
+	u, err := s.currentUser(c)
+	if err != nil {
+		return err
+	}
+	data := &secondFactorSetupPage{Enabled: u.TOTPEnabledAt != nil, Required: c.Query("required") == "1"}
+	if !data.Enabled {
+		if data.Setup, err = s.Accounts.BeginTOTP(c.Request.Context(), u); err != nil {
+			return err
+		}
+	}
+	s.render(c, http.StatusOK, "account_second_factor", data)
+	return nil
+}
+
+func (s *Server) handleSecondFactorConfirm(c *gin.Context) error {
+	a := app.ActorFrom(c.Request.Context())
+	code := c.PostForm("code")
+	if err := s.Accounts.ConfirmTOTP(c.Request.Context(), a.UserID, code); err != nil {
+		data := &secondFactorSetupPage{}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		u, uerr := s.currentUser(c)
+		if uerr != nil {
+			return uerr
+		}
+		if data.Setup, uerr = s.Accounts.BeginTOTP(c.Request.Context(), u); uerr != nil {
+			return uerr
+		}
+		s.render(c, http.StatusUnprocessableEntity, "account_second_factor", data)
+		return nil
+	}
+	s.setFlash(c, "account.second_factor_on")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) handleSecondFactorDisable(c *gin.Context) error {
+	if err := s.Accounts.DisableTOTP(c.Request.Context(), app.ActorFrom(c.Request.Context()).UserID); err != nil {
+		return err
+	}
+	s.setFlash(c, "account.second_factor_off")
+	c.Redirect(http.StatusSeeOther, "/account")
+	return nil
+}
+
+func (s *Server) currentUser(c *gin.Context) (*account.User, error) {
+	var u *account.User
+	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		u, err = account.FindUserByID(ctx, idb, app.ActorFrom(ctx).UserID)
+		return err
+	})
+	return u, err
 }

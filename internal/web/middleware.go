@@ -154,73 +154,11 @@ func (s *Server) locale(c *gin.Context) string {
 	return "nb"
 }
 
-// authenticate attaches the signed-in user, if any, to the request. It
-// checks the session and the membership on every request, so a revoked
-// session or a removed membership takes effect at once.
-func (s *Server) authenticate(c *gin.Context) {
-	ck, err := c.Request.Cookie(sessionCookie)
-	if err != nil || ck.Value == "" {
-		c.Next()
-		return
-	}
-	ctx := c.Request.Context()
-	now := s.Clock.Now()
-	sess, err := account.FindSession(ctx, s.DB, ck.Value, now)
-	if err != nil {
-		if app.ErrorCode(err) != app.EUnauthenticated {
-			s.writeError(c, err)
-			return
-		}
-		s.clearSessionCookie(c)
-		c.Next()
-		return
-	}
-	u, err := account.FindUserByID(ctx, s.DB, sess.UserID)
-	if err != nil || u.DisabledAt != nil {
-		s.clearSessionCookie(c)
-		c.Next()
-		return
-	}
-	ms, err := account.FindUserMemberships(ctx, s.DB, u.ID)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	a := &app.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, SessionID: sess.ID, Locale: u.Locale}
-	if sess.OrgID != nil {
-		for _, m := range ms {
-			if m.OrgID == *sess.OrgID {
-				a.OrgID, a.OrgSlug, a.OrgKind, a.Role = m.OrgID, m.Org.Slug, m.Org.Kind, m.Role
-				if a.Locale == "" {
-					a.Locale = m.Org.Locale
-				}
-			}
-		}
-	}
-	if err := account.TouchSession(ctx, s.DB, sess, now); err != nil {
-		s.Logger.Warn("session touch failed", "err", err)
-	}
-	c.Set(ctxMemberships, ms)
-	c.Request = c.Request.WithContext(app.WithActor(ctx, a))
-	c.Next()
-}
-
 // requireUser answers unauthenticated requests (a sign-in redirect for
 // pages, 401 for the API).
 func (s *Server) requireUser(c *gin.Context) {
 	if app.ActorFrom(c.Request.Context()) == nil {
 		s.writeError(c, app.Errorf(app.EUnauthenticated, "error.unauthenticated.text"))
-		return
-	}
-	c.Next()
-}
-
-// requireOrg sends a signed-in user without a chosen organisation to the
-// chooser.
-func (s *Server) requireOrg(c *gin.Context) {
-	if a := app.ActorFrom(c.Request.Context()); a != nil && a.OrgID == 0 {
-		c.Redirect(http.StatusSeeOther, "/orgs/choose")
-		c.Abort()
 		return
 	}
 	c.Next()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -27,8 +28,11 @@ type Layout struct {
 	OrgName     string
 	Memberships []*account.Membership
 	Nav         string // the active main-navigation section
+	AdminTabs   []adminTab
 	Breadcrumbs []Crumb
 	Flash       *Flash
+	ShowAdmin   bool   // the main navigation offers Admin
+	Path        string // this page, for forms that come back here
 }
 
 // Crumb is one step of the breadcrumb trail; the last has no URL.
@@ -43,6 +47,19 @@ type Flash struct {
 func (l *Layout) layout() *Layout { return l }
 
 type page interface{ layout() *Layout }
+
+// timeOf accepts a time or a pointer to one (nil: the zero time).
+func timeOf(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t
+	case *time.Time:
+		if t != nil {
+			return *t
+		}
+	}
+	return time.Time{}
+}
 
 // pages holds one parsed template set per page and the static assets'
 // content-hashed URLs.
@@ -87,12 +104,17 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			}
 			return fmt.Sprint(v)
 		},
-		"pct":  i18n.FormatPercent,
-		"date": i18n.FormatDate,
-		"datetime": func(loc string, t time.Time, tz string) string {
-			l, _ := time.LoadLocation(tz)
-			return i18n.FormatDateTime(loc, t, l)
+		"pct": i18n.FormatPercent,
+		"date": func(loc string, t any) string {
+			return i18n.FormatDate(loc, timeOf(t))
 		},
+		"datetime": func(loc string, t any, tz string) string {
+			l, _ := time.LoadLocation(tz)
+			return i18n.FormatDateTime(loc, timeOf(t), l)
+		},
+		// safeURL marks a URL the server made itself (a data: URL of a
+		// QR code) as safe; never use it on user input.
+		"safeURL": func(s string) template.URL { return template.URL(s) },
 		"asset": func(name string) (string, error) {
 			if u, ok := p.assets[name]; ok {
 				return u, nil
@@ -100,7 +122,17 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return "", fmt.Errorf("no static asset %q", name)
 		},
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/layout.html")
+	funcs["dict"] = func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m, nil
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -136,8 +168,10 @@ func (s *Server) Pages() []string {
 func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	l := data.layout()
 	l.Locale = s.locale(c)
+	l.Path = c.Request.URL.RequestURI()
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
+		l.ShowAdmin = a.Role != "" && (s.allowed(c, authz.MembersRead) || s.allowed(c, authz.OrgManage))
 		if v, ok := c.Get(ctxMemberships); ok {
 			l.Memberships = v.([]*account.Membership)
 			for _, m := range l.Memberships {
@@ -168,9 +202,19 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 
 const flashCookie = "samvirke_flash"
 
+func isLocale(loc string) bool { return i18n.Supported(loc) }
+
 // setFlash shows a translated message on the next page rendered.
 func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
-	text := s.Catalog.T(s.locale(c), key, args...)
+	s.setFlashIn(c, s.locale(c), key, args...)
+}
+
+// setFlashIn is setFlash in a given locale (the one just chosen).
+func (s *Server) setFlashIn(c *gin.Context, loc, key string, args ...any) {
+	if !isLocale(loc) {
+		loc = s.locale(c)
+	}
+	text := s.Catalog.T(loc, key, args...)
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(text), Path: "/",
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }

@@ -2,40 +2,55 @@ package web
 
 import (
 	"github.com/gin-gonic/gin"
+
+	"github.com/samvirke/samvirke/internal/authz"
 )
 
-// Access says who may call a route. Every route declares one here, next to
-// its path, so the whole surface and its protection read in one file.
+// Access says who may call a route. Every route declares it here, next to
+// its path, so the whole surface and its protection read in one file; the
+// authorization test walks Routes() and fails on a route it has no
+// expectation for.
 type Access string
 
 // Access levels.
 const (
 	Public Access = "public" // anyone, signed in or not
 	User   Access = "user"   // any signed-in user
-	Member Access = "member" // a signed-in user working in an organisation
+	Org    Access = "org"    // a member of the organisation in the path, with Perm
 )
 
-// Route is one registered route and its access level.
+// Route is one registered route with its protection.
 type Route struct {
 	Method, Path string
 	Access       Access
+	Perm         authz.Perm // for Org routes
 }
 
-// Routes lists every registered route, for the authorization test.
+// Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routeList }
 
-func (s *Server) route(method, path string, access Access, h gin.HandlerFunc) {
-	chain := []gin.HandlerFunc{}
+func (s *Server) handle(method, path string, access Access, perm authz.Perm, h gin.HandlerFunc) {
+	chain := []gin.HandlerFunc{s.authenticate}
 	switch access {
 	case User:
-		chain = append(chain, s.authenticate, s.requireUser)
-	case Member:
-		chain = append(chain, s.authenticate, s.requireUser, s.requireOrg)
-	default:
-		chain = append(chain, s.authenticate)
+		chain = append(chain, s.requireUser)
+	case Org:
+		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
 	}
 	s.engine.Handle(method, path, append(chain, h)...)
-	s.routeList = append(s.routeList, Route{Method: method, Path: path, Access: access})
+	s.routeList = append(s.routeList, Route{Method: method, Path: path, Access: access, Perm: perm})
+}
+
+func (s *Server) public(method, path string, h func(*gin.Context) error) {
+	s.handle(method, path, Public, authz.Perm{}, s.h(h))
+}
+
+func (s *Server) user(method, path string, h func(*gin.Context) error) {
+	s.handle(method, path, User, authz.Perm{}, s.h(h))
+}
+
+func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) error) {
+	s.handle(method, path, Org, perm, s.h(h))
 }
 
 func (s *Server) routes() {
@@ -44,22 +59,62 @@ func (s *Server) routes() {
 	s.engine.GET("/readyz", s.handleReadyz)
 	s.engine.GET("/metrics", s.handleMetrics())
 	s.routeList = append(s.routeList,
-		Route{"GET", "/healthz", Public}, Route{"GET", "/readyz", Public}, Route{"GET", "/metrics", Public})
+		Route{Method: "GET", Path: "/healthz", Access: Public},
+		Route{Method: "GET", Path: "/readyz", Access: Public},
+		Route{Method: "GET", Path: "/metrics", Access: Public})
 	if s.OpsOnly {
 		return
 	}
-
 	s.engine.GET("/static/*path", s.serveStatic)
-	s.routeList = append(s.routeList, Route{"GET", "/static/*path", Public})
+	s.routeList = append(s.routeList, Route{Method: "GET", Path: "/static/*path", Access: Public})
 
-	// Sign-in and the organisation switcher.
-	s.route("GET", "/", Public, s.h(s.handleHome))
-	s.route("GET", "/signin", Public, s.h(s.handleSigninForm))
-	s.route("POST", "/signin", Public, s.h(s.handleSignin))
-	s.route("POST", "/signout", User, s.h(s.handleSignout))
-	s.route("GET", "/orgs/choose", User, s.h(s.handleChooseOrg))
-	s.route("POST", "/orgs/switch", User, s.h(s.handleSwitchOrg))
+	// Signing in and out, second factor, password reset, invitations.
+	s.public("GET", "/", s.handleHome)
+	s.public("GET", "/signin", s.handleSigninForm)
+	s.public("POST", "/signin", s.handleSignin)
+	s.public("GET", "/signin/second-factor", s.handleSecondFactorForm)
+	s.public("POST", "/signin/second-factor", s.handleSecondFactor)
+	s.public("GET", "/password/forgot", s.handleForgotForm)
+	s.public("POST", "/password/forgot", s.handleForgot)
+	s.public("GET", "/password/reset/:token", s.handleResetForm)
+	s.public("POST", "/password/reset/:token", s.handleReset)
+	s.public("GET", "/invitations/:token", s.handleInvitationForm)
+	s.public("POST", "/invitations/:token", s.handleInvitationAccept)
+	s.public("POST", "/language", s.handleLanguage)
+	s.user("POST", "/signout", s.handleSignout)
+	s.user("POST", "/signout/everywhere", s.handleSignoutEverywhere)
 
-	// Dashboard.
-	s.route("GET", "/dashboard", Member, s.h(s.handleDashboard))
+	// The signed-in user: organisations and own account.
+	s.user("GET", "/orgs", s.handleChooseOrg)
+	s.user("POST", "/orgs/switch", s.handleSwitchOrg)
+	s.user("GET", "/account", s.handleAccount)
+	s.user("POST", "/account", s.handleAccountUpdate)
+	s.user("GET", "/account/second-factor", s.handleSecondFactorSetup)
+	s.user("POST", "/account/second-factor", s.handleSecondFactorConfirm)
+	s.user("POST", "/account/second-factor/disable", s.handleSecondFactorDisable)
+
+	// An organisation's pages.
+	s.org("GET", "/o/:org/dashboard", authz.OrgRead, s.handleDashboard)
+	s.org("GET", "/o/:org/logo", authz.OrgRead, s.handleLogo)
+
+	// Administration.
+	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
+	s.org("POST", "/o/:org/admin/members/:user/role", authz.MembersManage, s.handleMemberRole)
+	s.org("POST", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemove)
+	s.org("GET", "/o/:org/admin/members/:user/sessions", authz.SessionsManage, s.handleMemberSessions)
+	s.org("POST", "/o/:org/admin/members/:user/sessions/:session/revoke", authz.SessionsManage, s.handleMemberSessionRevoke)
+	s.org("POST", "/o/:org/admin/invitations", authz.MembersManage, s.handleInvite)
+	s.org("POST", "/o/:org/admin/invitations/:id/revoke", authz.MembersManage, s.handleInvitationRevoke)
+	s.org("GET", "/o/:org/admin/settings", authz.OrgManage, s.handleSettings)
+	s.org("POST", "/o/:org/admin/settings", authz.OrgManage, s.handleSettingsUpdate)
+	s.org("GET", "/o/:org/admin/audit", authz.AuditRead, s.handleAudit)
+	s.org("GET", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokens)
+	s.org("POST", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokenCreate)
+	s.org("POST", "/o/:org/admin/tokens/:id/revoke", authz.TokensManage, s.handleTokenRevoke)
+
+	// JSON API, version 1 (bearer API tokens, or a session).
+	s.public("GET", "/api/v1/openapi.json", s.handleOpenAPI)
+	s.user("GET", "/api/v1/me", s.handleAPIMe)
+	s.org("GET", "/api/v1/orgs/:org", authz.OrgRead, s.handleAPIOrg)
+	s.org("GET", "/api/v1/orgs/:org/members", authz.MembersRead, s.handleAPIMembers)
 }

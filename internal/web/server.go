@@ -15,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -40,6 +42,10 @@ type Deps struct {
 	TrustedProxies []string
 	// OpsOnly serves only /healthz, /readyz and /metrics (worker processes).
 	OpsOnly bool
+
+	Authz     *authz.Enforcer
+	Accounts  *account.Service
+	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 }
 
 // Server is the HTTP handler of Samvirke.

@@ -59,7 +59,7 @@ CREATE INDEX memberships_user_idx ON memberships (user_id);
 CREATE TABLE sessions (
     id           TEXT        PRIMARY KEY,
     user_id      BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    org_id       BIGINT      REFERENCES organisations (id) ON DELETE SET NULL,
+    current_org_id BIGINT    REFERENCES organisations (id) ON DELETE SET NULL,
     created_at   TIMESTAMPTZ NOT NULL,
     last_seen_at TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL,

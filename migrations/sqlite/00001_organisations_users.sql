@@ -51,7 +51,7 @@ CREATE INDEX memberships_user_idx ON memberships (user_id);
 CREATE TABLE sessions (
     id           TEXT      PRIMARY KEY,
     user_id      INTEGER   NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    org_id       INTEGER   REFERENCES organisations (id) ON DELETE SET NULL,
+    current_org_id INTEGER REFERENCES organisations (id) ON DELETE SET NULL,
     created_at   TIMESTAMP NOT NULL,
     last_seen_at TIMESTAMP NOT NULL,
     expires_at   TIMESTAMP NOT NULL,

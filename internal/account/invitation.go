@@ -1,0 +1,188 @@
+package account
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// InvitationTTL is how long an invitation can be accepted.
+const InvitationTTL = 7 * 24 * time.Hour
+
+// Invitation asks someone to join an organisation with a role. Only the
+// hash of its token is stored; the token travels in the e-mail alone.
+type Invitation struct {
+	bun.BaseModel `bun:"table:invitations"`
+
+	OrgID      int64      `bun:",notnull" json:"org_id"`
+	ID         int64      `bun:",pk,autoincrement" json:"id"`
+	Email      string     `bun:",notnull" json:"email"`
+	Role       string     `bun:",notnull" json:"role"`
+	TokenHash  string     `bun:",notnull" json:"-"`
+	InvitedBy  *int64     `json:"invited_by,omitempty"`
+	CreatedAt  time.Time  `bun:",notnull" json:"created_at"`
+	ExpiresAt  time.Time  `bun:",notnull" json:"expires_at"`
+	AcceptedAt *time.Time `json:"accepted_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+
+	Org *org.Organisation `bun:"rel:belongs-to,join:org_id=id" json:"-"`
+}
+
+// Open reports whether the invitation can still be accepted at now.
+func (i *Invitation) Open(now time.Time) bool {
+	return i.AcceptedAt == nil && i.RevokedAt == nil && now.Before(i.ExpiresAt)
+}
+
+// FindInvitations lists an organisation's invitations, newest first.
+func FindInvitations(ctx context.Context, idb bun.IDB, orgID int64) ([]*Invitation, error) {
+	var out []*Invitation
+	err := idb.NewSelect().Model(&out).Where("org_id = ?", orgID).OrderExpr("created_at DESC").Limit(200).Scan(ctx)
+	return out, err
+}
+
+// Invite creates an invitation and e-mails its link, in the organisation's
+// language.
+func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role string) (*Invitation, error) {
+	email = NormalizeEmail(email)
+	if err := (&User{Email: email}).Validate(); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(RolesFor(o.Kind), role) {
+		return nil, app.Errorf(app.EInvalid, "account.error.role").WithField("role")
+	}
+	now := s.Clock.Now()
+	token := NewToken()
+	inv := &Invitation{OrgID: o.ID, Email: email, Role: role, TokenHash: HashToken(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+	if a := app.ActorFrom(ctx); a != nil {
+		inv.InvitedBy = &a.UserID
+	}
+	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		if u, err := FindUserByEmail(ctx, tx, email); err == nil {
+			if _, err := FindMembership(ctx, tx, o.ID, u.ID); err == nil {
+				return app.Errorf(app.EConflict, "account.error.already_member").WithField("email")
+			}
+		}
+		if _, err := tx.NewInsert().Model(inv).Exec(ctx); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, o.ID, audit.InvitationCreated, email, map[string]string{"role": role}, now); err != nil {
+			return err
+		}
+		// Sent inside the transaction: if the mail cannot go, no
+		// invitation exists that nobody received.
+		loc := o.Locale
+		link := s.BaseURL + "/invitations/" + token
+		return s.Mail.Send(ctx, mail.Message{
+			To:      []string{email},
+			Subject: s.Text(loc, "mail.invitation.subject", "org", o.Name),
+			Text: s.Text(loc, "mail.invitation.body", "org", o.Name, "role", s.Text(loc, "role."+role),
+				"link", link, "days", int(InvitationTTL.Hours()/24)),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// FindInvitationByToken answers the open invitation for token, or
+// app.ENotFound for an unknown, used, revoked or expired one.
+func (s *Service) FindInvitationByToken(ctx context.Context, token string) (*Invitation, error) {
+	inv := new(Invitation)
+	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Model(inv).Relation("Org").Where("token_hash = ?", HashToken(token)).Scan(ctx)
+	})
+	if err != nil {
+		return nil, db.Err(err, "account.error.invitation_invalid")
+	}
+	if !inv.Open(s.Clock.Now()) {
+		return nil, app.Errorf(app.ENotFound, "account.error.invitation_invalid")
+	}
+	return inv, nil
+}
+
+// AcceptInvitation uses the invitation once: an existing account (userID
+// not 0, signed in with the invited address) joins; otherwise a new
+// account is made with name and password. It answers the user.
+func (s *Service) AcceptInvitation(ctx context.Context, token string, userID int64, name, password string) (*User, error) {
+	now := s.Clock.Now()
+	var user *User
+	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		inv := new(Invitation)
+		if err := db.ForUpdate(tx.NewSelect().Model(inv).Where("token_hash = ?", HashToken(token))).Scan(ctx); err != nil {
+			return db.Err(err, "account.error.invitation_invalid")
+		}
+		if !inv.Open(now) {
+			return app.Errorf(app.ENotFound, "account.error.invitation_invalid")
+		}
+		res, err := tx.NewUpdate().Model(inv).Set("accepted_at = ?", now).
+			Where("org_id = ? AND id = ? AND accepted_at IS NULL", inv.OrgID, inv.ID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return app.Errorf(app.ENotFound, "account.error.invitation_invalid")
+		}
+		if userID != 0 {
+			if user, err = FindUserByID(ctx, tx, userID); err != nil {
+				return err
+			}
+			if user.Email != inv.Email {
+				return app.Errorf(app.EForbidden, "account.error.invitation_other_email", "email", inv.Email)
+			}
+		} else {
+			if err := ValidatePassword(password); err != nil {
+				return err
+			}
+			hash, err := HashPassword(password)
+			if err != nil {
+				return err
+			}
+			user = &User{Email: inv.Email, Name: name, PasswordHash: hash}
+			if err := CreateUser(ctx, tx, user, now); err != nil {
+				if app.ErrorCode(err) == app.EConflict {
+					return app.Errorf(app.EConflict, "account.error.invitation_sign_in_first")
+				}
+				return err
+			}
+		}
+		if err := SetMembership(ctx, tx, inv.OrgID, user.ID, inv.Role, now); err != nil {
+			return err
+		}
+		if err := audit.RecordAs(ctx, tx, inv.OrgID, user.ID, user.Email, audit.InvitationAccepted, user.Email, map[string]string{"role": inv.Role}, now); err != nil {
+			return err
+		}
+		return authz.Notify(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.membershipsChanged()
+	return user, nil
+}
+
+// RevokeInvitation withdraws an open invitation.
+func (s *Service) RevokeInvitation(ctx context.Context, o *org.Organisation, id int64) error {
+	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		inv := new(Invitation)
+		if err := tx.NewSelect().Model(inv).Where("org_id = ? AND id = ?", o.ID, id).Scan(ctx); err != nil {
+			return db.Err(err, "account.error.invitation_invalid")
+		}
+		if !inv.Open(s.Clock.Now()) {
+			return app.Errorf(app.EConflict, "account.error.invitation_closed")
+		}
+		if _, err := tx.NewUpdate().Model(inv).Set("revoked_at = ?", s.Clock.Now()).Where("org_id = ? AND id = ?", o.ID, id).Exec(ctx); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, o.ID, audit.InvitationRevoked, inv.Email, nil, s.Clock.Now())
+	})
+}

@@ -1,0 +1,117 @@
+package account
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/mail"
+)
+
+// ResetTTL is how long a password reset link works.
+const ResetTTL = time.Hour
+
+type passwordReset struct {
+	bun.BaseModel `bun:"table:password_resets"`
+
+	TokenHash string `bun:",pk"`
+	UserID    int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+// RequestPasswordReset e-mails a reset link when email belongs to an
+// active user. It answers nil either way, so the form does not reveal
+// which addresses have accounts.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, locale string) error {
+	email = NormalizeEmail(email)
+	now := s.Clock.Now()
+	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		u, err := FindUserByEmail(ctx, tx, email)
+		if app.IsNotFound(err) || err == nil && u.DisabledAt != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		token := NewToken()
+		r := &passwordReset{TokenHash: HashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(ResetTTL)}
+		if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+			return err
+		}
+		if u.Locale != "" {
+			locale = u.Locale
+		}
+		return s.Mail.Send(ctx, mail.Message{
+			To:      []string{u.Email},
+			Subject: s.Text(locale, "mail.reset.subject"),
+			Text:    s.Text(locale, "mail.reset.body", "link", s.BaseURL+"/password/reset/"+token, "minutes", int(ResetTTL.Minutes())),
+		})
+	})
+}
+
+// CheckResetToken reports app.ENotFound unless token is an unused,
+// unexpired reset token.
+func (s *Service) CheckResetToken(ctx context.Context, token string) error {
+	return db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		r := new(passwordReset)
+		err := idb.NewSelect().Model(r).Where("token_hash = ?", HashToken(token)).Scan(ctx)
+		if err != nil || r.UsedAt != nil || !s.Clock.Now().Before(r.ExpiresAt) {
+			return app.Errorf(app.ENotFound, "account.error.reset_invalid")
+		}
+		return nil
+	})
+}
+
+// ResetPassword uses a reset token once to set a new password, and ends
+// every session of the user.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (*User, error) {
+	if err := ValidatePassword(password); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	var u *User
+	err = db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*passwordReset)(nil)).Set("used_at = ?", now).
+			Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", HashToken(token), now).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return app.Errorf(app.ENotFound, "account.error.reset_invalid")
+		}
+		r := new(passwordReset)
+		if err := tx.NewSelect().Model(r).Where("token_hash = ?", HashToken(token)).Scan(ctx); err != nil {
+			return err
+		}
+		if u, err = FindUserByID(ctx, tx, r.UserID); err != nil {
+			return err
+		}
+		if err := SetPassword(ctx, tx, u.ID, hash, now); err != nil {
+			return err
+		}
+		if err := DeleteUserSessions(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		ms, err := FindUserMemberships(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, audit.PasswordReset, u.Email, nil, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return u, err
+}

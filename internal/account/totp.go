@@ -1,0 +1,155 @@
+package account
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"image/png"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+)
+
+// TOTPSetup is what a user needs to add Samvirke to an authenticator app.
+type TOTPSetup struct {
+	Secret string // base32, to type in by hand
+	URL    string // otpauth:// URL
+	QRPNG  string // data: URL of the QR code
+}
+
+// BeginTOTP makes a new second-factor secret for the user (kept sealed, not
+// yet required) and answers how to enrol it.
+func (s *Service) BeginTOTP(ctx context.Context, u *User) (*TOTPSetup, error) {
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Samvirke", AccountName: u.Email, SecretSize: 20})
+	if err != nil {
+		return nil, err
+	}
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*User)(nil)).Set("totp_secret = ?", s.Sealer.Seal(key.Secret())).
+			Where("id = ? AND totp_enabled_at IS NULL", u.ID).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &TOTPSetup{Secret: key.Secret(), URL: key.URL(),
+		QRPNG: "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())}, nil
+}
+
+// ConfirmTOTP turns the second factor on once the user proves their app
+// produces valid codes.
+func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) error {
+	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		u, err := FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPSecret == "" || u.TOTPEnabledAt != nil {
+			return app.Errorf(app.EConflict, "account.error.totp_state")
+		}
+		if err := s.checkCode(ctx, tx, u, code); err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		if _, err := tx.NewUpdate().Model(u).Set("totp_enabled_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		return s.auditUser(ctx, tx, u, audit.SecondFactorOn)
+	})
+}
+
+// VerifyTOTP checks a sign-in code; each code works once.
+func (s *Service) VerifyTOTP(ctx context.Context, userID int64, code string) error {
+	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		u, err := FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if u.TOTPEnabledAt == nil {
+			return app.Errorf(app.EConflict, "account.error.totp_state")
+		}
+		return s.checkCode(ctx, tx, u, code)
+	})
+}
+
+// DisableTOTP turns the second factor off (not allowed where an
+// organisation of the user requires it).
+func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {
+	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		u, err := FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if req, err := RequiresSecondFactor(ctx, tx, userID); err != nil {
+			return err
+		} else if req {
+			return app.Errorf(app.EConflict, "account.error.totp_required")
+		}
+		if _, err := tx.NewUpdate().Model(u).Set("totp_secret = ''").Set("totp_enabled_at = NULL").Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		return s.auditUser(ctx, tx, u, audit.SecondFactorOff)
+	})
+}
+
+// checkCode validates code against the user's secret, allowing one step of
+// clock drift, and refuses a step already used.
+func (s *Service) checkCode(ctx context.Context, tx bun.IDB, u *User, code string) error {
+	bad := app.Errorf(app.EInvalid, "auth.error.totp").WithField("code")
+	secret, err := s.Sealer.Open(u.TOTPSecret)
+	if err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	for _, skew := range []int64{0, -1, 1} {
+		step := now.Unix()/30 + skew
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*30, 0), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			return err
+		}
+		if want != code {
+			continue
+		}
+		if step <= u.TOTPLastStep {
+			return bad // replayed
+		}
+		_, err = tx.NewUpdate().Model(u).Set("totp_last_step = ?", step).Where("id = ?", u.ID).Exec(ctx)
+		return err
+	}
+	return bad
+}
+
+// RequiresSecondFactor reports whether any organisation of the user
+// requires a second factor.
+func RequiresSecondFactor(ctx context.Context, idb bun.IDB, userID int64) (bool, error) {
+	return idb.NewSelect().Table("organisations").
+		Where("require_second_factor AND id IN (?)", idb.NewSelect().Table("memberships").Column("org_id").Where("user_id = ?", userID)).
+		Exists(ctx)
+}
+
+func (s *Service) auditUser(ctx context.Context, tx bun.IDB, u *User, action string) error {
+	ms, err := FindUserMemberships(ctx, tx, u.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, action, u.Email, nil, s.Clock.Now()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/jackc/pgx/v5"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+)
+
+// channel is the PostgreSQL notification channel for policy changes.
+const channel = "samvirke_authz"
+
+// Enforcer answers authorization questions. Safe for concurrent use.
+type Enforcer struct {
+	e   *casbin.SyncedEnforcer
+	db  *bun.DB
+	log *slog.Logger
+}
+
+// New writes DefaultPolicy to the database and loads the enforcer.
+func New(ctx context.Context, bdb *bun.DB, log *slog.Logger) (*Enforcer, error) {
+	if err := SyncPolicy(ctx, bdb, DefaultPolicy); err != nil {
+		return nil, fmt.Errorf("authz: sync policy: %w", err)
+	}
+	m, err := model.NewModelFromString(modelText)
+	if err != nil {
+		return nil, err
+	}
+	e, err := casbin.NewSyncedEnforcer(m, adapter{bdb})
+	if err != nil {
+		return nil, fmt.Errorf("authz: %w", err)
+	}
+	e.EnableAutoSave(false)
+	return &Enforcer{e: e, db: bdb, log: log}, nil
+}
+
+// Allowed reports whether the user, holding role in the organisation (as
+// the database says now), may do p there.
+func (e *Enforcer) Allowed(userID int64, role string, orgID int64, p Perm) bool {
+	return e.enforce(userID, role, orgID, p, ReachOwn)
+}
+
+// AllowedVia reports whether the user, holding role in the network or
+// county parentID, may do p in one of its member municipalities. The
+// caller must have established that the municipality is a current member
+// of parentID.
+func (e *Enforcer) AllowedVia(userID int64, role string, parentID int64, p Perm) bool {
+	return e.enforce(userID, role, parentID, p, ReachNetwork)
+}
+
+func (e *Enforcer) enforce(userID int64, role string, dom int64, p Perm, reach string) bool {
+	if role == "" || dom == 0 {
+		return false
+	}
+	ok, err := e.e.Enforce(userSub(userID), role, orgDom(dom), p.Obj, p.Act, reach)
+	if err != nil {
+		e.log.Error("authz: enforce", "err", err)
+		return false
+	}
+	return ok
+}
+
+// Reload reads policy and memberships again. Call it after changing
+// memberships; other processes hear of it through Notify.
+func (e *Enforcer) Reload() error {
+	return e.e.LoadPolicy()
+}
+
+// Notify tells every process to reload. Inside a transaction on
+// PostgreSQL the notification is delivered when it commits; elsewhere it
+// does nothing (SQLite serves one process).
+func Notify(ctx context.Context, idb bun.IDB) error {
+	if idb.Dialect().Name() != dialect.PG {
+		return nil
+	}
+	_, err := idb.ExecContext(ctx, "SELECT pg_notify(?, '')", channel)
+	return err
+}
+
+// Watch reloads the enforcer whenever another process notifies a change
+// (PostgreSQL LISTEN on dsn) and in any case every interval, until ctx
+// ends. On SQLite only the interval applies.
+func (e *Enforcer) Watch(ctx context.Context, dsn string, interval time.Duration) {
+	if e.db.Dialect().Name() == dialect.PG {
+		go e.listen(ctx, dsn)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := e.Reload(); err != nil {
+				e.log.Warn("authz: periodic reload", "err", err)
+			}
+		}
+	}
+}
+
+func (e *Enforcer) listen(ctx context.Context, dsn string) {
+	for ctx.Err() == nil {
+		if err := e.listenOnce(ctx, dsn); err != nil && ctx.Err() == nil {
+			e.log.Warn("authz: listen for policy changes", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(2 * time.Second):
+			}
+		}
+	}
+}
+
+func (e *Enforcer) listenOnce(ctx context.Context, dsn string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+		return err
+	}
+	// Changes made while not listening are picked up now.
+	if err := e.Reload(); err != nil {
+		return err
+	}
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		if err := e.Reload(); err != nil {
+			e.log.Warn("authz: reload", "err", err)
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+)
+
+// TenantTables are the tables owned by one organisation: each has org_id
+// first in its keys, row-level security on PostgreSQL, and is guarded by
+// TenantGuard on SQLite. A catalogue test keeps this list equal to the
+// tables that have an org_id column.
+var TenantTables = []string{
+	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso",
+}
+
+// Scope says which organisations a unit of work may touch.
+type Scope struct {
+	// OrgID is the organisation acted for: its rows may be read and written.
+	OrgID int64
+	// ReadOrgIDs may be read too: network peers' shared content, or the
+	// member municipalities a coordinator follows.
+	ReadOrgIDs []int64
+	// System is work on behalf of no single organisation (sign-in,
+	// scheduling, onboarding). It must be asked for by name.
+	System bool
+}
+
+// SystemScope is the scope of work across organisations.
+var SystemScope = Scope{System: true}
+
+// OrgScope acts for one organisation.
+func OrgScope(orgID int64, readAlso ...int64) Scope {
+	return Scope{OrgID: orgID, ReadOrgIDs: readAlso}
+}
+
+type scopeKey struct{}
+
+// WithScope marks ctx as running in s without starting a transaction. It
+// satisfies TenantGuard only; PostgreSQL's row-level security needs Run.
+func WithScope(ctx context.Context, s Scope) context.Context {
+	return context.WithValue(ctx, scopeKey{}, s)
+}
+
+// ScopeFrom answers the scope a context runs in.
+func ScopeFrom(ctx context.Context) (Scope, bool) {
+	s, ok := ctx.Value(scopeKey{}).(Scope)
+	return s, ok
+}
+
+// ErrNoScope is returned for a scope that names no organisation and is not
+// system work.
+var ErrNoScope = errors.New("db: empty scope")
+
+// Run runs fn in scope s. On PostgreSQL it runs in a transaction whose
+// transaction-local settings carry the scope, which the row-level security
+// policies read: a query outside Run sees no tenant rows at all, and the
+// settings die with the transaction, so nothing leaks to the next user of
+// a pooled connection. On SQLite (one process, no row-level security) fn
+// runs on the database directly; use RunTx when fn writes.
+func Run(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context, idb bun.IDB) error) error {
+	if s.OrgID == 0 && !s.System {
+		return ErrNoScope
+	}
+	ctx = context.WithValue(ctx, scopeKey{}, s)
+	if bdb.Dialect().Name() != dialect.PG {
+		return fn(ctx, bdb)
+	}
+	return RunTx(ctx, bdb, s, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+}
+
+// RunTx runs fn in one transaction in scope s: everything or nothing.
+func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context, tx bun.Tx) error) error {
+	if s.OrgID == 0 && !s.System {
+		return ErrNoScope
+	}
+	ctx = context.WithValue(ctx, scopeKey{}, s)
+	return bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if bdb.Dialect().Name() == dialect.PG {
+			read := make([]string, 0, len(s.ReadOrgIDs))
+			for _, id := range s.ReadOrgIDs {
+				read = append(read, strconv.FormatInt(id, 10))
+			}
+			system := ""
+			if s.System {
+				system = "on"
+			}
+			_, err := tx.ExecContext(ctx, "SELECT set_config('app.org_id', ?, true), set_config('app.read_org_ids', ?, true), set_config('app.system', ?, true)",
+				strconv.FormatInt(s.OrgID, 10), strings.Join(read, ","), system)
+			if err != nil {
+				return err
+			}
+		}
+		return fn(ctx, tx)
+	})
+}
+
+var tenantTableRE = regexp.MustCompile(`(?i)\b(?:FROM|JOIN|INTO|UPDATE)\s+"?(` + strings.Join(TenantTables, "|") + `)"?\b`)
+
+// TenantGuard is a bun query hook that reports every query of a tenant
+// table that runs outside Run, or in an organisation's scope without naming
+// org_id: on SQLite, which has no row-level security, it is the second
+// wall (on PostgreSQL such a query would see nothing). Tests install it with
+// a Report that fails the test.
+type TenantGuard struct {
+	Report func(query string)
+}
+
+// BeforeQuery checks the query.
+func (g TenantGuard) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	if !tenantTableRE.MatchString(e.Query) {
+		return ctx
+	}
+	s, ok := ScopeFrom(ctx)
+	switch {
+	case ok && s.System:
+	case !ok:
+		g.Report("outside db.Run: " + e.Query)
+	case !filtersOrg(e.Query):
+		g.Report("without org_id: " + e.Query)
+	}
+	return ctx
+}
+
+// filtersOrg reports whether a query names org_id where it restricts rows:
+// in its WHERE clause, or among the columns an INSERT writes.
+func filtersOrg(q string) bool {
+	upper := strings.ToUpper(q)
+	if strings.HasPrefix(strings.TrimSpace(upper), "INSERT") {
+		return strings.Contains(q, "org_id")
+	}
+	i := strings.Index(upper, " WHERE ")
+	return i >= 0 && strings.Contains(q[i:], "org_id")
+}
+
+// AfterQuery does nothing.
+func (TenantGuard) AfterQuery(context.Context, *bun.QueryEvent) {}

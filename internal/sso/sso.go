@@ -1,0 +1,188 @@
+// Package sso signs users in through an organisation's own OpenID Connect
+// provider: discovery, the authorization-code flow with PKCE and nonce, and
+// verification of the ID token. It holds no global state and knows nothing
+// of HTTP routing or storage; the web layer keeps one Provider per
+// organisation and the Flow of each sign-in attempt between redirect and
+// callback.
+package sso
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/samvirke/samvirke/internal/app"
+)
+
+// Defaults applied by New when the Config leaves a field empty.
+const (
+	DefaultEmailClaim = "email"
+	// httpTimeout bounds every call to the provider when the caller's
+	// context carries no *http.Client of its own.
+	httpTimeout = 10 * time.Second
+)
+
+// defaultScopes are requested when Config.Scopes is empty.
+var defaultScopes = []string{oidc.ScopeOpenID, "email", "profile"}
+
+// Config describes one organisation's OpenID Connect client registration.
+type Config struct {
+	// Issuer is the provider's issuer URL; discovery reads
+	// Issuer + "/.well-known/openid-configuration" and the ID token's iss
+	// must equal it exactly. https, or http on a loopback host.
+	Issuer string
+	// ClientID is required; it is the audience the ID token must name.
+	ClientID string
+	// ClientSecret may be empty for a public client (PKCE only).
+	ClientSecret string
+	// EmailClaim names the claim holding the user's e-mail address;
+	// "email" when empty (e.g. "upn" or "preferred_username" for some
+	// directories).
+	EmailClaim string
+	// RedirectURL is Samvirke's callback URL registered at the provider.
+	// https, or http on a loopback host.
+	RedirectURL string
+	// Scopes requested; "openid email profile" when empty. "openid" is
+	// always added.
+	Scopes []string
+}
+
+// Validate reports every problem of c at once, as *app.Error values with
+// code invalid joined by errors.Join: keys sso.config.issuer,
+// sso.config.client_id and sso.config.redirect_url, each with its Field set.
+func (c Config) Validate() error {
+	var errs []error
+	if !secureURL(c.Issuer) {
+		errs = append(errs, app.Errorf(app.EInvalid, "sso.config.issuer").WithField("issuer"))
+	}
+	if strings.TrimSpace(c.ClientID) == "" {
+		errs = append(errs, app.Errorf(app.EInvalid, "sso.config.client_id").WithField("client_id"))
+	}
+	if !secureURL(c.RedirectURL) {
+		errs = append(errs, app.Errorf(app.EInvalid, "sso.config.redirect_url").WithField("redirect_url"))
+	}
+	return errors.Join(errs...)
+}
+
+// secureURL reports whether s is an absolute URL without query or fragment
+// that uses https, or plain http only on a loopback host.
+func secureURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		switch u.Hostname() {
+		case "127.0.0.1", "localhost", "::1":
+			return true
+		}
+	}
+	return false
+}
+
+// withDefaults returns c with the documented defaults filled in.
+func (c Config) withDefaults() Config {
+	if c.EmailClaim == "" {
+		c.EmailClaim = DefaultEmailClaim
+	}
+	if len(c.Scopes) == 0 {
+		c.Scopes = defaultScopes
+	}
+	if !slices.Contains(c.Scopes, oidc.ScopeOpenID) {
+		c.Scopes = append([]string{oidc.ScopeOpenID}, c.Scopes...)
+	}
+	c.Scopes = slices.Clone(c.Scopes)
+	return c
+}
+
+// Provider is one organisation's discovered OpenID provider. It is safe for
+// concurrent use; build it once per organisation (and again when its
+// configuration changes) and keep it.
+type Provider struct {
+	cfg      Config
+	client   *http.Client
+	oidc     *oidc.Provider
+	oauth    oauth2.Config
+	verifier *oidc.IDTokenVerifier
+}
+
+// New validates c and runs OpenID discovery against c.Issuer. HTTP calls
+// use the *http.Client carried by ctx (oidc.ClientContext), otherwise a
+// client with a 10 s timeout; later calls (JWKS, token, userinfo) reuse it.
+//
+// Errors: the Validate error (code invalid), or an *app.Error with code
+// unavailable and key sso.error.discovery when the provider cannot be
+// reached or its discovery document does not match the issuer.
+func New(ctx context.Context, c Config) (*Provider, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.withDefaults()
+	client, ok := ctx.Value(oauth2.HTTPClient).(*http.Client)
+	if !ok || client == nil {
+		client = &http.Client{Timeout: httpTimeout}
+	}
+	op, err := oidc.NewProvider(oidc.ClientContext(ctx, client), c.Issuer)
+	if err != nil {
+		return nil, app.Errorf(app.EUnavailable, "sso.error.discovery").Wrap(err)
+	}
+	return &Provider{
+		cfg:    c,
+		client: client,
+		oidc:   op,
+		oauth: oauth2.Config{
+			ClientID:     c.ClientID,
+			ClientSecret: c.ClientSecret,
+			Endpoint:     op.Endpoint(),
+			RedirectURL:  c.RedirectURL,
+			Scopes:       c.Scopes,
+		},
+		verifier: op.Verifier(&oidc.Config{ClientID: c.ClientID}),
+	}, nil
+}
+
+// Issuer returns the issuer the provider was discovered at.
+func (p *Provider) Issuer() string { return p.cfg.Issuer }
+
+// Flow is the per-attempt secret state of one sign-in: the OAuth state,
+// the OpenID nonce and the PKCE code verifier. The caller keeps it between
+// AuthCodeURL and Exchange (short-lived, HttpOnly, Secure, SameSite=Lax
+// cookie, sealed, or server-side) and uses it once.
+type Flow struct {
+	State    string
+	Nonce    string
+	Verifier string
+}
+
+// NewFlow returns a Flow of three independent random values, each 32 bytes
+// from crypto/rand encoded as unpadded base64url (43 characters).
+func NewFlow() Flow {
+	return Flow{State: randomString(), Nonce: randomString(), Verifier: randomString()}
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails; it panics instead
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// AuthCodeURL returns the provider's authorization URL for f: response type
+// code, f.State, f.Nonce and the S256 PKCE challenge of f.Verifier.
+func (p *Provider) AuthCodeURL(f Flow) string {
+	return p.oauth.AuthCodeURL(f.State,
+		oauth2.S256ChallengeOption(f.Verifier),
+		oidc.Nonce(f.Nonce),
+	)
+}

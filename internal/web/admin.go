@@ -1,0 +1,411 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// adminTabs are the administration pages a role may see.
+type adminTab struct {
+	Key, URL string
+	Current  bool
+}
+
+func (s *Server) adminLayout(c *gin.Context, current string) Layout {
+	o := orgOf(c)
+	base := "/o/" + o.Slug + "/admin/"
+	var tabs []adminTab
+	for _, t := range []struct {
+		key  string
+		perm authz.Perm
+	}{{"members", authz.MembersRead}, {"settings", authz.OrgManage}, {"audit", authz.AuditRead}, {"tokens", authz.TokensManage}} {
+		if s.allowed(c, t.perm) {
+			tabs = append(tabs, adminTab{Key: t.key, URL: base + t.key, Current: t.key == current})
+		}
+	}
+	loc := s.locale(c)
+	return Layout{Nav: "admin", AdminTabs: tabs, Breadcrumbs: []Crumb{
+		{Label: o.Name, URL: "/o/" + o.Slug + "/dashboard"},
+		{Label: s.Catalog.T(loc, "nav.admin"), URL: base + "members"},
+		{Label: s.Catalog.T(loc, "admin."+current+".title")},
+	}}
+}
+
+type membersPage struct {
+	formPage
+	Org         *org.Organisation
+	Members     []*account.Member
+	Invitations []*account.Invitation
+	Roles       []string
+	CanManage   bool
+	CanSessions bool
+	Now         time.Time
+}
+
+func (s *Server) handleMembers(c *gin.Context) error {
+	return s.renderMembers(c, http.StatusOK, &membersPage{})
+}
+
+func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) error {
+	o := orgOf(c)
+	data.Layout = s.adminLayout(c, "members")
+	data.Org, data.Roles, data.Now = o, account.RolesFor(o.Kind), s.Clock.Now()
+	data.CanManage, data.CanSessions = s.allowed(c, authz.MembersManage), s.allowed(c, authz.SessionsManage)
+	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if data.Members, err = account.FindMembers(ctx, idb, o.ID); err != nil {
+			return err
+		}
+		data.Invitations, err = account.FindInvitations(ctx, idb, o.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.render(c, status, "admin_members", data)
+	return nil
+}
+
+func (s *Server) handleInvite(c *gin.Context) error {
+	o := orgOf(c)
+	email, role := strings.TrimSpace(c.PostForm("email")), c.PostForm("role")
+	if _, err := s.Accounts.Invite(c.Request.Context(), o, email, role); err != nil {
+		data := &membersPage{formPage: formPage{Values: map[string]string{"email": email, "role": role}}}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderMembers(c, statusOf(app.ErrorCode(err)), data)
+	}
+	s.setFlash(c, "admin.members.invited", "email", email)
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/admin/members")
+	return nil
+}
+
+func pathID(c *gin.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	return id, nil
+}
+
+func (s *Server) handleInvitationRevoke(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeInvitation(c.Request.Context(), orgOf(c), id); err != nil {
+		return err
+	}
+	s.setFlash(c, "admin.members.invitation_revoked")
+	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members")
+	return nil
+}
+
+func (s *Server) handleMemberRole(c *gin.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.ChangeRole(c.Request.Context(), orgOf(c), id, c.PostForm("role")); err != nil {
+		if app.ErrorCode(err) == app.EConflict || app.ErrorCode(err) == app.EInvalid {
+			data := &membersPage{}
+			data.fail(s, c, err)
+			return s.renderMembers(c, statusOf(app.ErrorCode(err)), data)
+		}
+		return err
+	}
+	s.setFlash(c, "admin.members.role_changed")
+	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members")
+	return nil
+}
+
+func (s *Server) handleMemberRemove(c *gin.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RemoveMember(c.Request.Context(), orgOf(c), id); err != nil {
+		if app.ErrorCode(err) == app.EConflict {
+			data := &membersPage{}
+			data.fail(s, c, err)
+			return s.renderMembers(c, http.StatusConflict, data)
+		}
+		return err
+	}
+	s.setFlash(c, "admin.members.removed")
+	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members")
+	return nil
+}
+
+type memberSessionsPage struct {
+	Layout
+	Org      *org.Organisation
+	Member   *account.User
+	Sessions []*account.Session
+}
+
+func (s *Server) handleMemberSessions(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	data := &memberSessionsPage{Layout: s.adminLayout(c, "members"), Org: o}
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		if _, err := account.FindMembership(ctx, idb, o.ID, id); err != nil {
+			return err // not a member of this organisation: 404
+		}
+		var err error
+		if data.Member, err = account.FindUserByID(ctx, idb, id); err != nil {
+			return err
+		}
+		data.Sessions, err = account.FindUserSessions(ctx, idb, id, s.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "admin_member_sessions", data)
+	return nil
+}
+
+func (s *Server) handleMemberSessionRevoke(c *gin.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeSession(c.Request.Context(), orgOf(c), id, c.Param("session")); err != nil {
+		return err
+	}
+	s.setFlash(c, "admin.sessions.revoked")
+	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members/"+c.Param("user")+"/sessions")
+	return nil
+}
+
+type settingsPage struct {
+	formPage
+	Org     *org.Organisation
+	Locales []string
+}
+
+func (s *Server) handleSettings(c *gin.Context) error {
+	o := orgOf(c)
+	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": o.Name, "locale": o.Locale, "time_zone": o.TimeZone}}}
+	return s.renderSettings(c, http.StatusOK, data)
+}
+
+func (s *Server) renderSettings(c *gin.Context, status int, data *settingsPage) error {
+	data.Layout, data.Org, data.Locales = s.adminLayout(c, "settings"), orgOf(c), org.Locales
+	s.render(c, status, "admin_settings", data)
+	return nil
+}
+
+// maxLogo is the largest logo accepted.
+const maxLogo = 512 << 10
+
+// handleSettingsUpdate saves name, language, time zone, the second-factor
+// rule and the logo, all or nothing, and audits what changed.
+func (s *Server) handleSettingsUpdate(c *gin.Context) error {
+	o := orgOf(c)
+	upd := *o
+	upd.Name = strings.TrimSpace(c.PostForm("name"))
+	upd.Locale, upd.TimeZone = c.PostForm("locale"), strings.TrimSpace(c.PostForm("time_zone"))
+	upd.RequireSecondFactor = c.PostForm("require_second_factor") == "on"
+	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": upd.Name, "locale": upd.Locale, "time_zone": upd.TimeZone}}}
+	var logo []byte
+	var logoType string
+	if fh, err := c.FormFile("logo"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		logo, err = io.ReadAll(io.LimitReader(f, maxLogo+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		logoType = http.DetectContentType(logo)
+		if len(logo) > maxLogo || (logoType != "image/png" && logoType != "image/jpeg" && logoType != "image/gif" && logoType != "image/webp") {
+			data.fail(s, c, app.Errorf(app.EInvalid, "admin.settings.error.logo").WithField("logo"))
+			return s.renderSettings(c, http.StatusUnprocessableEntity, data)
+		}
+	}
+	if err := upd.Validate(); err != nil {
+		data.fail(s, c, err)
+		return s.renderSettings(c, http.StatusUnprocessableEntity, data)
+	}
+	changed := map[string]string{}
+	if upd.Name != o.Name {
+		changed["name"] = upd.Name
+	}
+	if upd.Locale != o.Locale {
+		changed["locale"] = upd.Locale
+	}
+	if upd.TimeZone != o.TimeZone {
+		changed["time_zone"] = upd.TimeZone
+	}
+	if upd.RequireSecondFactor != o.RequireSecondFactor {
+		changed["require_second_factor"] = strconv.FormatBool(upd.RequireSecondFactor)
+	}
+	if logo != nil {
+		changed["logo"] = logoType
+	}
+	err := db.RunTx(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		q := tx.NewUpdate().Model((*org.Organisation)(nil)).
+			Set("name = ?", upd.Name).Set("locale = ?", upd.Locale).Set("time_zone = ?", upd.TimeZone).
+			Set("require_second_factor = ?", upd.RequireSecondFactor).Set("updated_at = ?", s.Clock.Now()).
+			Where("id = ?", o.ID)
+		if logo != nil {
+			q = q.Set("logo = ?", logo).Set("logo_type = ?", logoType)
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return err
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, o.ID, audit.SettingsChanged, o.Slug, changed, s.Clock.Now())
+	})
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "admin.settings.saved")
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/admin/settings")
+	return nil
+}
+
+type auditPage struct {
+	Layout
+	Org     *org.Organisation
+	Entries []*audit.Entry
+	Actions []string
+	Filter  map[string]string
+	Page    Pagination
+}
+
+// Pagination is the state of a paged list.
+type Pagination struct {
+	Page, Pages, Total int
+	PrevURL, NextURL   string
+}
+
+func paginate(c *gin.Context, total, perPage int) Pagination {
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	p := Pagination{Page: page, Total: total, Pages: (total + perPage - 1) / perPage}
+	link := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.PrevURL = link(page - 1)
+	}
+	if page < p.Pages {
+		p.NextURL = link(page + 1)
+	}
+	return p
+}
+
+func (s *Server) handleAudit(c *gin.Context) error {
+	o := orgOf(c)
+	const perPage = 50
+	f := audit.Filter{Action: c.Query("action"), ActorEmail: strings.TrimSpace(c.Query("actor")), Limit: perPage}
+	if t, err := time.Parse(time.DateOnly, c.Query("from")); err == nil {
+		f.From = t
+	}
+	if t, err := time.Parse(time.DateOnly, c.Query("until")); err == nil {
+		f.Until = t.AddDate(0, 0, 1)
+	}
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page > 1 {
+		f.Offset = (page - 1) * perPage
+	}
+	data := &auditPage{Layout: s.adminLayout(c, "audit"), Org: o, Actions: audit.Actions,
+		Filter: map[string]string{"action": f.Action, "actor": f.ActorEmail, "from": c.Query("from"), "until": c.Query("until")}}
+	var total int
+	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		data.Entries, total, err = audit.Find(ctx, idb, o.ID, f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	data.Page = paginate(c, total, perPage)
+	s.render(c, http.StatusOK, "admin_audit", data)
+	return nil
+}
+
+type tokensPage struct {
+	formPage
+	Org      *org.Organisation
+	Tokens   []*account.APIToken
+	NewToken string
+}
+
+func (s *Server) handleTokens(c *gin.Context) error {
+	return s.renderTokens(c, http.StatusOK, &tokensPage{})
+}
+
+func (s *Server) renderTokens(c *gin.Context, status int, data *tokensPage) error {
+	o := orgOf(c)
+	data.Layout, data.Org = s.adminLayout(c, "tokens"), o
+	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		data.Tokens, err = account.FindAPITokens(ctx, idb, o.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.render(c, status, "admin_tokens", data)
+	return nil
+}
+
+// handleTokenCreate makes a token for the signed-in admin and shows it
+// once, on this response only.
+func (s *Server) handleTokenCreate(c *gin.Context) error {
+	a := app.ActorFrom(c.Request.Context())
+	name, scope := c.PostForm("name"), c.PostForm("scope")
+	token, _, err := s.Accounts.CreateAPIToken(c.Request.Context(), orgOf(c), a.UserID, name, scope)
+	data := &tokensPage{formPage: formPage{Values: map[string]string{"name": name, "scope": scope}}}
+	if err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderTokens(c, http.StatusUnprocessableEntity, data)
+	}
+	data.NewToken, data.Values = token, nil
+	return s.renderTokens(c, http.StatusCreated, data)
+}
+
+func (s *Server) handleTokenRevoke(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeAPIToken(c.Request.Context(), orgOf(c), id); err != nil {
+		return err
+	}
+	s.setFlash(c, "admin.tokens.revoked")
+	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/tokens")
+	return nil
+}

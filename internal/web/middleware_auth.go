@@ -1,0 +1,201 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+const (
+	ctxOrg      = "org"
+	ctxToken    = "api_token"
+	ctxUser     = "user"
+	pendingName = "samvirke_pending"
+)
+
+// authenticate attaches the signed-in user, if any, to the request: from
+// the session cookie, or for the API from a bearer token. Sessions and
+// memberships are read fresh on every request, so a revoked session or a
+// removed membership takes effect at once.
+func (s *Server) authenticate(c *gin.Context) {
+	ctx := audit.WithMeta(c.Request.Context(), audit.Meta{IP: c.ClientIP(), RequestID: requestIDOf(c)})
+	c.Request = c.Request.WithContext(ctx)
+	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		s.authenticateToken(c, strings.TrimPrefix(h, "Bearer "))
+		return
+	}
+	ck, err := c.Request.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		c.Next()
+		return
+	}
+	now := s.Clock.Now()
+	var (
+		sess *account.Session
+		u    *account.User
+		ms   []*account.Membership
+	)
+	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if sess, err = account.FindSession(ctx, idb, ck.Value, now); err != nil {
+			return err
+		}
+		if u, err = account.FindUserByID(ctx, idb, sess.UserID); err != nil {
+			return err
+		}
+		if u.DisabledAt != nil {
+			return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
+		}
+		if ms, err = account.FindUserMemberships(ctx, idb, u.ID); err != nil {
+			return err
+		}
+		return account.TouchSession(ctx, idb, sess, now)
+	})
+	if err != nil {
+		if code := app.ErrorCode(err); code == app.EUnauthenticated || code == app.ENotFound {
+			s.clearSessionCookie(c)
+			c.Next()
+			return
+		}
+		s.writeError(c, err)
+		return
+	}
+	a := &app.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, SessionID: sess.ID, Locale: u.Locale}
+	if sess.OrgID != nil {
+		for _, m := range ms {
+			if m.OrgID == *sess.OrgID {
+				a.OrgID, a.OrgSlug, a.OrgKind = m.OrgID, m.Org.Slug, m.Org.Kind
+			}
+		}
+	}
+	c.Set(ctxMemberships, ms)
+	c.Set(ctxUser, u)
+	c.Request = c.Request.WithContext(app.WithActor(ctx, a))
+	c.Next()
+}
+
+func (s *Server) authenticateToken(c *gin.Context, token string) {
+	ta, err := s.Accounts.AuthenticateAPIToken(c.Request.Context(), token)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	m := ta.Membership
+	a := &app.Actor{UserID: ta.User.ID, Email: ta.User.Email, Name: ta.User.Name, Locale: ta.User.Locale,
+		OrgID: m.OrgID, OrgSlug: m.Org.Slug, OrgKind: m.Org.Kind, Role: m.Role}
+	c.Set(ctxToken, ta.Token)
+	c.Set(ctxMemberships, []*account.Membership{m})
+	c.Request = c.Request.WithContext(app.WithActor(c.Request.Context(), a))
+	c.Next()
+}
+
+// inOrg resolves the :org of the path to an organisation the actor is a
+// member of; any other (including one that does not exist) answers 404, so
+// nobody learns which organisations exist. An API token works only in its
+// own organisation. The organisation becomes the session's current one.
+func (s *Server) inOrg(c *gin.Context) {
+	ctx := c.Request.Context()
+	a := app.ActorFrom(ctx)
+	notFound := app.Errorf(app.ENotFound, "error.not_found.text")
+	slug := c.Param("org")
+	var m *account.Membership
+	if v, ok := c.Get(ctxMemberships); ok {
+		for _, x := range v.([]*account.Membership) {
+			if x.Org.Slug == slug {
+				m = x
+			}
+		}
+	}
+	if m == nil {
+		s.writeError(c, notFound)
+		return
+	}
+	if u, ok := c.Get(ctxUser); ok && m.Org.RequireSecondFactor && u.(*account.User).TOTPEnabledAt == nil {
+		c.Redirect(http.StatusSeeOther, "/account/second-factor?required=1")
+		c.Abort()
+		return
+	}
+	scoped := *a
+	scoped.OrgID, scoped.OrgSlug, scoped.OrgKind, scoped.Role = m.OrgID, m.Org.Slug, m.Org.Kind, m.Role
+	if a.SessionID != "" && a.OrgID != m.OrgID {
+		err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			return account.SetSessionOrg(ctx, idb, &account.Session{ID: a.SessionID}, m.OrgID)
+		})
+		if err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	c.Set(ctxOrg, m.Org)
+	c.Request = c.Request.WithContext(app.WithActor(ctx, &scoped))
+	c.Next()
+}
+
+// require answers 403 unless the actor's role in the organisation allows
+// p. A read-only API token may only read.
+func (s *Server) require(p authz.Perm) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		a := app.ActorFrom(c.Request.Context())
+		if v, ok := c.Get(ctxToken); ok && v.(*account.APIToken).Scope == account.ScopeRead &&
+			c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+			s.writeError(c, app.Errorf(app.EForbidden, "auth.error.token_read_only"))
+			return
+		}
+		if !s.Authz.Allowed(a.UserID, a.Role, a.OrgID, p) {
+			s.writeError(c, app.Errorf(app.EForbidden, "error.forbidden.text"))
+			return
+		}
+		c.Next()
+	}
+}
+
+// orgOf answers the organisation inOrg resolved.
+func orgOf(c *gin.Context) *org.Organisation {
+	return c.MustGet(ctxOrg).(*org.Organisation)
+}
+
+// sign and verify protect short-lived values kept in cookies.
+func (s *Server) sign(value string, ttl time.Duration) string {
+	payload := value + "|" + strconv.FormatInt(s.Clock.Now().Add(ttl).Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(s.SecretKey))
+	mac.Write([]byte(payload))
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+func (s *Server) verify(signed string) (string, bool) {
+	p, sig, ok := strings.Cut(signed, ".")
+	if !ok {
+		return "", false
+	}
+	payload, err1 := base64.RawURLEncoding.DecodeString(p)
+	want, err2 := base64.RawURLEncoding.DecodeString(sig)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	mac := hmac.New(sha256.New, []byte(s.SecretKey))
+	mac.Write(payload)
+	if !hmac.Equal(mac.Sum(nil), want) {
+		return "", false
+	}
+	value, exp, ok := strings.Cut(string(payload), "|")
+	n, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || err != nil || s.Clock.Now().Unix() > n {
+		return "", false
+	}
+	return value, true
+}
