@@ -37,6 +37,8 @@ Commands:
   worker                background workers and scheduler (probes on SAMVIRKE_ADDR)
   migrate               apply pending database migrations and exit
   tenants apply PATH    create or update organisations from a YAML file or directory
+  token create --org SLUG --user EMAIL [--name N] [--scope read|write]
+                        create an API token for a member and print it once
   healthcheck [URL]     exit 0 when the server at URL (default: SAMVIRKE_ADDR) is ready
   version               print the version
 
@@ -77,6 +79,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return migrate(ctx, cfg, stdout, stderr)
 	case "tenants":
 		return tenants(ctx, cfg, fs.Args(), stdout, stderr)
+	case "token":
+		return token(ctx, cfg, fs.Args(), stdout, stderr)
 	case "healthcheck":
 		return healthcheck(cfg, fs.Args(), stderr)
 	case "version":

@@ -61,7 +61,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	status := statusOf(code)
 	rid := requestIDOf(c)
 	if code == app.EInternal {
-		s.Logger.Error("request failed", "request_id", rid, "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		s.Logger.Error("request failed", "request_id", rid, "method", c.Request.Method, "path", loggedPath(c), "err", err)
 	}
 	loc := s.locale(c)
 	key := "error." + code + ".text"
@@ -82,7 +82,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		c.Header("Content-Type", "application/problem+json")
 		c.AbortWithStatusJSON(status, problem{
 			Type: "https://samvirke.no/problems/" + code, Title: s.Catalog.T(loc, "error."+code+".title"),
-			Status: status, Detail: detail, Code: code, Field: field, Instance: c.Request.URL.Path, RequestID: rid,
+			Status: status, Detail: detail, Code: code, Field: field, Instance: loggedPath(c), RequestID: rid,
 		})
 		return
 	}

@@ -56,12 +56,22 @@ func (s *Server) accessLog(c *gin.Context) {
 	if c.Writer.Status() >= 500 {
 		level = slog.LevelError
 	}
-	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", c.Request.URL.Path,
+	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", loggedPath(c),
 		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds(), "ip", c.ClientIP()}
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		attrs = append(attrs, "user_id", a.UserID, "org_id", a.OrgID)
 	}
 	s.Logger.Log(c.Request.Context(), level, "http", attrs...)
+}
+
+// loggedPath is the request path for logs: routes that carry a one-time
+// token in the path (invitations, password resets) are logged as their
+// pattern, so no token ever reaches a log.
+func loggedPath(c *gin.Context) string {
+	if p := c.FullPath(); strings.Contains(p, ":token") {
+		return p
+	}
+	return c.Request.URL.Path
 }
 
 // recover turns a panic into a logged internal error with the request id.

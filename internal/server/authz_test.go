@@ -1,0 +1,346 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/web"
+)
+
+// Who may use an organisation route, by role, in the role's own
+// organisation. Written out here rather than derived from the policy, so a
+// policy change that widens access fails this test until it is meant.
+var (
+	everyone   = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "viewer", "coordinator"}
+	admins     = []string{"owner", "admin"}
+	membersRdr = []string{"owner", "admin", "coordinator"}
+)
+
+// expectation says how a route answers.
+type expectation struct {
+	// anon is the status for a visitor who is not signed in (a protected
+	// page redirects to sign-in with 303; a protected form post answers 401
+	// with a page that says to sign in; the API answers 401).
+	anon int
+	// signedIn is the status for any signed-in user (User routes).
+	signedIn int
+	// roles may use an Org route in their own organisation.
+	roles []string
+	// form is the body of a POST.
+	form url.Values
+}
+
+func routeTable() map[string]expectation {
+	form := func(kv ...string) url.Values {
+		v := url.Values{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	return map[string]expectation{
+		"GET /healthz":                        {anon: 200},
+		"GET /readyz":                         {anon: 200},
+		"GET /metrics":                        {anon: 200},
+		"GET /static/*path":                   {anon: 404},
+		"GET /":                               {anon: 303, signedIn: 303},
+		"GET /signin":                         {anon: 200, signedIn: 303},
+		"POST /signin":                        {anon: 422},
+		"GET /signin/second-factor":           {anon: 303},
+		"POST /signin/second-factor":          {anon: 303},
+		"GET /password/forgot":                {anon: 200},
+		"POST /password/forgot":               {anon: 200, form: form("email", "nobody@example.org")},
+		"GET /password/reset/:token":          {anon: 404},
+		"POST /password/reset/:token":         {anon: 404, form: form("password", "lang nok passord", "password_confirm", "lang nok passord")},
+		"GET /invitations/:token":             {anon: 404},
+		"POST /invitations/:token":            {anon: 404},
+		"POST /language":                      {anon: 303, signedIn: 303, form: form("locale", "sv", "next", "/")},
+		"POST /signout":                       {anon: 401, signedIn: 303},
+		"POST /signout/everywhere":            {anon: 401, signedIn: 303},
+		"GET /orgs":                           {anon: 303, signedIn: 200},
+		"POST /orgs/switch":                   {anon: 401, signedIn: 303, form: form("org", "x")},
+		"GET /account":                        {anon: 303, signedIn: 200},
+		"POST /account":                       {anon: 401, signedIn: 303, form: form("name", "Ørjan Ås", "locale", "nb")},
+		"GET /account/second-factor":          {anon: 303, signedIn: 200},
+		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
+		"POST /account/second-factor/disable": {anon: 401, signedIn: 303},
+		"GET /api/v1/openapi.json":            {anon: 200},
+		"GET /api/v1/me":                      {anon: 401, signedIn: 200},
+
+		"GET /o/:org/dashboard":                                     {anon: 303, roles: everyone},
+		"GET /o/:org/logo":                                          {anon: 303, roles: everyone},
+		"GET /o/:org/admin/members":                                 {anon: 303, roles: membersRdr},
+		"POST /o/:org/admin/members/:user/role":                     {anon: 401, roles: admins, form: form("role", "viewer")},
+		"POST /o/:org/admin/members/:user/remove":                   {anon: 401, roles: admins},
+		"GET /o/:org/admin/members/:user/sessions":                  {anon: 303, roles: admins},
+		"POST /o/:org/admin/members/:user/sessions/:session/revoke": {anon: 401, roles: admins},
+		"POST /o/:org/admin/invitations":                            {anon: 401, roles: admins, form: form("email", "ny@example.org", "role", "viewer")},
+		"POST /o/:org/admin/invitations/:id/revoke":                 {anon: 401, roles: admins},
+		"GET /o/:org/admin/settings":                                {anon: 303, roles: admins},
+		"POST /o/:org/admin/settings":                               {anon: 401, roles: admins, form: form("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
+		"GET /o/:org/admin/audit":                                   {anon: 303, roles: admins},
+		"GET /o/:org/admin/tokens":                                  {anon: 303, roles: admins},
+		"POST /o/:org/admin/tokens":                                 {anon: 401, roles: admins, form: form("name", "Import", "scope", "read")},
+		"POST /o/:org/admin/tokens/:id/revoke":                      {anon: 401, roles: admins},
+		"GET /api/v1/orgs/:org":                                     {anon: 401, roles: everyone},
+		"GET /api/v1/orgs/:org/members":                             {anon: 401, roles: membersRdr},
+	}
+}
+
+// tenant is one organisation of the test world with the resources its
+// routes name.
+type tenant struct {
+	org        *org.Organisation
+	victim     *account.User // the member that member routes act on
+	invitation int64
+	token      int64
+}
+
+type world struct {
+	base     string
+	db       *bun.DB
+	own      *tenant // a municipality
+	other    *tenant // an unrelated municipality
+	peer     *tenant // a municipality in the same network as own
+	network  *tenant
+	users    map[string]*http.Client // role → client, member of own (coordinator: of network)
+	outsider *http.Client            // signed in, member of nothing
+}
+
+// TestAuthorizationTable walks every registered route for every role
+// against its own organisation, another municipality, a network peer, and
+// as a signed-in non-member: own-organisation access follows the role
+// table, everything across tenants answers 404.
+func TestAuthorizationTable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := open(t, e.config(), server.ModeWeb).run(t)
+	w := buildWorld(t, r)
+	table := routeTable()
+	seen := map[string]bool{}
+	for _, rt := range r.Web.Routes() {
+		key := rt.Method + " " + rt.Path
+		seen[key] = true
+		exp, ok := table[key]
+		if !ok {
+			t.Errorf("route %s has no entry in the authorization table: add one", key)
+			continue
+		}
+		t.Run(strings.ReplaceAll(key, "/", "_"), func(t *testing.T) {
+			if exp.anon != 0 {
+				if got := w.do(t, client(t), rt, w.own, exp); got != exp.anon {
+					t.Errorf("anonymous: %d; want %d", got, exp.anon)
+				}
+			}
+			switch rt.Access {
+			case web.User:
+				for role, c := range w.users {
+					if got := w.do(t, c, rt, w.own, exp); got != exp.signedIn {
+						t.Errorf("%s: %d; want %d", role, got, exp.signedIn)
+					}
+				}
+			case web.Org:
+				w.checkOrgRoute(t, rt, exp)
+			}
+		})
+	}
+	for key := range table {
+		if !seen[key] {
+			t.Errorf("authorization table names %s, which is not registered", key)
+		}
+	}
+}
+
+func (w *world) checkOrgRoute(t *testing.T, rt web.Route, exp expectation) {
+	t.Helper()
+	for role, c := range w.users {
+		home := w.own
+		if role == "coordinator" {
+			home = w.network
+		}
+		got := w.do(t, c, rt, home, exp)
+		allowed := slices.Contains(exp.roles, role)
+		switch {
+		case allowed && (got == 403 || got == 404 || got >= 500):
+			t.Errorf("%s in own organisation: %d; want access", role, got)
+		case !allowed && got != 403:
+			t.Errorf("%s in own organisation: %d; want 403", role, got)
+		}
+		for name, other := range map[string]*tenant{"another municipality": w.other, "network peer": w.peer, "own organisation's network": w.network} {
+			if other == home {
+				continue
+			}
+			if role == "coordinator" && other == w.own {
+				continue
+			}
+			if got := w.do(t, c, rt, other, exp); got != 404 {
+				t.Errorf("%s in %s: %d; want 404", role, name, got)
+			}
+		}
+	}
+	if got := w.do(t, w.outsider, rt, w.own, exp); got != 404 {
+		t.Errorf("signed-in non-member: %d; want 404", got)
+	}
+}
+
+// do makes the request for rt against tenant tn and answers the status.
+func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp expectation) int {
+	t.Helper()
+	// Member routes act on tn's victim; restore it each time, since a
+	// permitted removal takes it away.
+	dbtest.MustAddMember(t, w.db, tn.org, tn.victim, victimRole(tn.org))
+	path := rt.Path
+	repl := map[string]string{
+		":org": tn.org.Slug, ":user": strconv.FormatInt(tn.victim.ID, 10),
+		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
+	}
+	if strings.Contains(path, "/tokens/") {
+		repl[":id"] = strconv.FormatInt(tn.token, 10)
+	}
+	if strings.Contains(path, ":session") {
+		var sid string
+		err := db.Run(context.Background(), w.db, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			_, s, err := account.CreateSession(ctx, idb, tn.victim.ID, nil, "127.0.0.1", "test", time.Now().UTC())
+			if err == nil {
+				sid = s.PublicID()
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		repl[":session"] = sid
+	}
+	for k, v := range repl {
+		path = strings.Replace(path, k, v, 1)
+	}
+	var req *http.Request
+	if rt.Method == "POST" {
+		body := exp.form
+		if body == nil {
+			body = url.Values{}
+		}
+		if body.Has("email") && strings.HasPrefix(body.Get("email"), "ny@") {
+			body = url.Values{"email": {fmt.Sprintf("ny-%d@example.org", time.Now().UnixNano())}, "role": {"viewer"}}
+		}
+		req, _ = http.NewRequest("POST", w.base+path, strings.NewReader(body.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	} else {
+		req, _ = http.NewRequest(rt.Method, w.base+path, nil)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// victimRole is the role of the member that member routes act on.
+func victimRole(o *org.Organisation) string {
+	if o.Kind == org.KindNetwork {
+		return "coordinator"
+	}
+	return "viewer"
+}
+
+// sessionClient signs u in by creating a session directly (the password
+// path is tested elsewhere) and answers a client carrying its cookie.
+func sessionClient(t *testing.T, bdb *bun.DB, base string, u *account.User) *http.Client {
+	t.Helper()
+	var token string
+	err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		token, _, err = account.CreateSession(ctx, idb, u.ID, nil, "127.0.0.1", "authz-test", time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	bu, _ := url.Parse(base)
+	c.Jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_session", Value: token, Path: "/"}})
+	return c
+}
+
+// renewing is a client that signs in afresh for every request, so routes
+// that end the session (sign out) do not disturb later requests.
+type renewing struct {
+	t    *testing.T
+	db   *bun.DB
+	base string
+	user *account.User
+}
+
+func (r renewing) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := sessionClient(r.t, r.db, r.base, r.user)
+	for _, ck := range c.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func buildWorld(t *testing.T, r *running) *world {
+	t.Helper()
+	ctx := context.Background()
+	bdb := r.DB
+	w := &world{base: r.local(), db: bdb, users: map[string]*http.Client{}}
+	mk := func(kind string) *tenant {
+		o := dbtest.MustCreateOrg(t, bdb, kind)
+		victim, _ := dbtest.MustCreateUser(t, bdb, o, victimRole(o))
+		inv, err := r.Accounts.Invite(ctx, o, fmt.Sprintf("invitert-%d@example.org", o.ID), victimRole(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tok, err := r.Accounts.CreateAPIToken(ctx, o, victim.ID, "Fagsystem", "read")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A logo, so that the logo route's "no logo" 404 cannot pass for
+		// a tenant 404.
+		png := []byte("\x89PNG\r\n\x1a\n")
+		err = db.Run(ctx, bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			_, err := idb.NewUpdate().Table("organisations").Set("logo = ?", png).Set("logo_type = 'image/png'").Where("id = ?", o.ID).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &tenant{org: o, victim: victim, invitation: inv.ID, token: tok.ID}
+	}
+	w.own, w.other, w.peer, w.network = mk(org.KindMunicipality), mk(org.KindMunicipality), mk(org.KindMunicipality), mk(org.KindNetwork)
+	joined := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	dbtest.MustJoinNetwork(t, bdb, w.network.org, w.own.org, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, bdb, w.network.org, w.peer.org, joined, time.Time{})
+	for _, role := range everyone {
+		home := w.own.org
+		if role == "coordinator" {
+			home = w.network.org
+		}
+		u, _ := dbtest.MustCreateUser(t, bdb, home, role)
+		w.users[role] = &http.Client{Transport: renewing{t, bdb, w.base, u}, Timeout: 30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	if err := r.Authz.Reload(); err != nil { // memberships made behind the service's back
+		t.Fatal(err)
+	}
+	outsider, _ := dbtest.MustCreateUser(t, bdb, nil, "")
+	w.outsider = &http.Client{Transport: renewing{t, bdb, w.base, outsider}, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return w
+}
