@@ -128,3 +128,19 @@ func (s Store) ScheduleTargets(ctx context.Context) ([]queue.Target, error) {
 		ColumnExpr("id AS org_id, time_zone").OrderExpr("id").Scan(ctx, &out)
 	return out, err
 }
+
+// FindMemberNetworks lists the networks a municipality belongs to on day.
+func FindMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day time.Time) ([]*Organisation, error) {
+	day = day.UTC().Truncate(24 * time.Hour)
+	var out []*Organisation
+	err := idb.NewSelect().Model(&out).
+		Where("id IN (?)", idb.NewSelect().Model((*NetworkMember)(nil)).Column("org_id").
+			Where("org_id IN (SELECT id FROM organisations WHERE kind = 'network')").
+			Where("member_org_id = ?", memberID).
+			Where("joined_on <= ?", day).
+			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				return q.Where("left_on IS NULL").WhereOr("left_on > ?", day)
+			})).
+		OrderExpr("name").Scan(ctx)
+	return out, err
+}

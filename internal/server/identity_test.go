@@ -262,3 +262,80 @@ func queryStrings(t *testing.T, sqldb *sql.DB, q string) []string {
 	}
 	return out
 }
+
+// TestBrowserProtections: a state-changing request from another site is
+// refused, and every page carries the security headers.
+func TestBrowserProtections(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
+	base := r.local()
+	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader("email=a%40b.no&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d; want 403", resp.StatusCode)
+	}
+	resp, err = http.Get(base + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s = %q; want %q", h, got, want)
+		}
+	}
+}
+
+// TestLanguageOrder: the user's preference, else the organisation's
+// language, else the browser's.
+func TestLanguageOrder(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) {
+		o.Country, o.MunicipalityNumber, o.Locale, o.TimeZone = "SE", "0360", "sv", "Europe/Stockholm"
+	})
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	db.Run(context.Background(), r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("locale = ''").Where("id = ?", u.ID).Exec(ctx)
+		return err
+	})
+	c := sessionClient(t, r.DB, r.local(), u)
+	page := func(accept string) string {
+		req, _ := http.NewRequest("GET", r.local()+"/o/"+o.Slug+"/dashboard", nil)
+		req.Header.Set("Accept-Language", accept)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if body := page("da"); !strings.Contains(body, `<html lang="sv">`) {
+		t.Error("without a preference the organisation's Swedish should win over the browser's Danish")
+	}
+	if code, _ := post(t, c, r.local()+"/language", url.Values{"locale": {"en"}, "next": {"/"}}); code != 303 {
+		t.Fatalf("choose language: %d", code)
+	}
+	if body := page("da"); !strings.Contains(body, `<html lang="en">`) {
+		t.Error("the user's chosen English should win")
+	}
+	if body := page("da"); !strings.Contains(body, "Dashboard") {
+		t.Error("English page lacks its English navigation")
+	}
+}

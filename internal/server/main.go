@@ -27,8 +27,11 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/web"
 	webassets "github.com/samvirke/samvirke/web"
@@ -61,6 +64,8 @@ type Main struct {
 	Authz     *authz.Enforcer
 	Accounts  *account.Service
 	Mail      mail.Sender
+	Due       *due.Registry
+	Overview  *overview.Registry
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -212,6 +217,9 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	if err != nil {
 		return err
 	}
+	m.Due = &due.Registry{}
+	m.Overview = &overview.Registry{}
+	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
 	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
 		Log: m.Logger, BaseURL: strings.TrimRight(m.URLHint(), "/"), Text: cat.T}
 	return nil
@@ -251,7 +259,7 @@ func (m *Main) openWeb(secret string) error {
 		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
-		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret,
+		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview,
 	})
 	return err
 }

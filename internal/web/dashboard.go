@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
@@ -11,7 +12,9 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/overview"
 )
 
 // handleHome sends visitors to sign in and members to the organisation
@@ -31,22 +34,33 @@ func (s *Server) handleHome(c *gin.Context) error {
 
 type dashboardPage struct {
 	Layout
-	Org     *org.Organisation
-	Members []*org.Organisation
+	Org    *org.Organisation
+	Work   due.Groups
+	Panels []*overview.Panel
+	Today  time.Time
 }
 
+// handleDashboard shows "My work" (what the user is responsible for, in
+// due order) and the organisation overview the capabilities contribute to.
 func (s *Server) handleDashboard(c *gin.Context) error {
 	o := orgOf(c)
-	data := &dashboardPage{Org: o, Layout: Layout{Nav: "dashboard"}}
-	if o.Kind == org.KindNetwork {
-		err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-			var err error
-			data.Members, err = org.FindNetworkMemberOrgs(ctx, idb, o.ID, s.Clock.Now())
-			return err
-		})
+	a := app.ActorFrom(c.Request.Context())
+	loc, err := time.LoadLocation(o.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	data := &dashboardPage{Org: o, Layout: Layout{Nav: "dashboard"}, Today: s.Clock.Now().In(loc)}
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		items, err := s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, ResponsibleID: a.UserID, OpenOnly: true})
 		if err != nil {
 			return err
 		}
+		data.Work = due.Group(items, data.Today)
+		data.Panels, err = s.Overview.Panels(ctx, idb, overview.Org{ID: o.ID, Slug: o.Slug, Kind: o.Kind, Name: o.Name, TZ: o.TimeZone}, a)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	s.render(c, http.StatusOK, "dashboard", data)
 	return nil

@@ -132,6 +132,9 @@ func (s *Server) inOrg(c *gin.Context) {
 	}
 	scoped := *a
 	scoped.OrgID, scoped.OrgSlug, scoped.OrgKind, scoped.Role = m.OrgID, m.Org.Slug, m.Org.Kind, m.Role
+	if scoped.Locale == "" {
+		scoped.Locale = m.Org.Locale // the user's preference, else the organisation's
+	}
 	if a.SessionID != "" && a.OrgID != m.OrgID {
 		err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 			return account.SetSessionOrg(ctx, idb, &account.Session{ID: a.SessionID}, m.OrgID)

@@ -105,6 +105,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return fmt.Sprint(v)
 		},
 		"pct": i18n.FormatPercent,
+		"neg": func(n int) int { return -n },
 		"date": func(loc string, t any) string {
 			return i18n.FormatDate(loc, timeOf(t))
 		},

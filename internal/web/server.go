@@ -18,7 +18,9 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/overview"
 )
 
 // Pinger is something /readyz checks.
@@ -45,7 +47,9 @@ type Deps struct {
 
 	Authz     *authz.Enforcer
 	Accounts  *account.Service
-	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
+	Due       *due.Registry      // "My work" items of every capability
+	Overview  *overview.Registry // dashboard panels of every capability
+	SecretKey string             // signs short-lived cookies (second-factor step, SSO flow)
 }
 
 // Server is the HTTP handler of Samvirke.
@@ -69,6 +73,12 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
+	}
+	if d.Due == nil {
+		d.Due = &due.Registry{}
+	}
+	if d.Overview == nil {
+		d.Overview = &overview.Registry{}
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, engine: gin.New(), secure: strings.HasPrefix(d.BaseURL, "https://")}

@@ -1,0 +1,139 @@
+// Package due is the one interface through which capabilities report what
+// someone must finish by a date: a workbook measure, a plan activity, a
+// council decision's follow-up. The "My work" dashboard reads it today and
+// the reminder engine will read the same items to remind and escalate.
+package due
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// States of an item.
+const (
+	StateOpen = "open"
+	StateDone = "done"
+)
+
+// Item is something a person is responsible for, due on a day.
+type Item struct {
+	OrgID         int64
+	ResponsibleID int64     // the user responsible
+	Due           time.Time // the calendar day it is due (time of day ignored)
+	Title         string
+	URL           string // where to act on it
+	State         string // StateOpen or StateDone
+	Source        string // the capability's key, e.g. "workbook.measure"; labels come from "due.source.<Source>"
+}
+
+// Query narrows what a source answers.
+type Query struct {
+	OrgID         int64
+	ResponsibleID int64     // 0: everyone's (the reminder engine)
+	Until         time.Time // zero: no upper bound
+	OpenOnly      bool
+}
+
+// Source is implemented by each capability that has due items. It is
+// called inside the organisation's scope (db.Run) and must name org_id.
+type Source interface {
+	DueItems(ctx context.Context, idb bun.IDB, q Query) ([]Item, error)
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context, idb bun.IDB, q Query) ([]Item, error)
+
+// DueItems calls f.
+func (f SourceFunc) DueItems(ctx context.Context, idb bun.IDB, q Query) ([]Item, error) {
+	return f(ctx, idb, q)
+}
+
+// Registry holds the sources; main adds one per capability.
+type Registry struct {
+	mu      sync.RWMutex
+	sources []Source
+}
+
+// Add registers a source.
+func (r *Registry) Add(s Source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sources = append(r.sources, s)
+}
+
+// Items asks every source and answers their items by due day, then title.
+func (r *Registry) Items(ctx context.Context, idb bun.IDB, q Query) ([]Item, error) {
+	r.mu.RLock()
+	sources := slices.Clone(r.sources)
+	r.mu.RUnlock()
+	var all []Item
+	for _, s := range sources {
+		items, err := s.DueItems(ctx, idb, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if q.OpenOnly && it.State != StateOpen {
+				continue
+			}
+			all = append(all, it)
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if d := day(all[i].Due).Compare(day(all[j].Due)); d != 0 {
+			return d < 0
+		}
+		return all[i].Title < all[j].Title
+	})
+	return all, nil
+}
+
+// Soon is how far ahead "due soon" looks.
+const Soon = 14 * 24 * time.Hour
+
+// Groups are a person's open items as "My work" shows them.
+type Groups struct {
+	Overdue, Soon, Later []Entry
+}
+
+// Entry is an item with its distance from today, in days (negative:
+// overdue by that many days).
+type Entry struct {
+	Item
+	Days int
+}
+
+// Group sorts open items into overdue, due within 14 days of today, and
+// later. today is the current day in the organisation's time zone.
+func Group(items []Item, today time.Time) Groups {
+	var g Groups
+	t := day(today)
+	for _, it := range items {
+		if it.State != StateOpen {
+			continue
+		}
+		d := int(day(it.Due).Sub(t).Hours() / 24)
+		e := Entry{Item: it, Days: d}
+		switch {
+		case d < 0:
+			g.Overdue = append(g.Overdue, e)
+		case time.Duration(d)*24*time.Hour <= Soon:
+			g.Soon = append(g.Soon, e)
+		default:
+			g.Later = append(g.Later, e)
+		}
+	}
+	return g
+}
+
+// day is t's calendar day as midnight UTC, so day arithmetic ignores
+// time zones and daylight saving.
+func day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

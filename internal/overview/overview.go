@@ -1,0 +1,81 @@
+// Package overview is the organisation overview on the dashboard: each
+// capability contributes a panel (next gathering, next council meeting,
+// latest indicator report, …) as plain data, so capability packages need
+// neither templates nor the web layer.
+package overview
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+)
+
+// Org is what a provider learns of the organisation whose overview it
+// contributes to.
+type Org struct {
+	ID                   int64
+	Slug, Kind, Name, TZ string
+}
+
+// Panel is one box of the overview. Title and Empty are translation keys;
+// line text is data.
+type Panel struct {
+	Title   string
+	Lines   []Line
+	Empty   string // shown when Lines is empty: what to do next
+	MoreURL string
+}
+
+// Line is one row of a panel.
+type Line struct {
+	Label, Detail, URL string
+}
+
+// Provider makes a panel for an organisation, or nil when it has nothing
+// to say there. It runs inside the organisation's scope.
+type Provider interface {
+	Panel(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error)
+}
+
+// ProviderFunc adapts a function to Provider.
+type ProviderFunc func(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error)
+
+// Panel calls f.
+func (f ProviderFunc) Panel(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error) {
+	return f(ctx, idb, o, a)
+}
+
+// Registry holds the providers in the order they were added.
+type Registry struct {
+	mu        sync.RWMutex
+	providers []Provider
+}
+
+// Add registers a provider.
+func (r *Registry) Add(p Provider) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.providers = append(r.providers, p)
+}
+
+// Panels asks every provider.
+func (r *Registry) Panels(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) ([]*Panel, error) {
+	r.mu.RLock()
+	ps := slices.Clone(r.providers)
+	r.mu.RUnlock()
+	var out []*Panel
+	for _, p := range ps {
+		panel, err := p.Panel(ctx, idb, o, a)
+		if err != nil {
+			return nil, err
+		}
+		if panel != nil {
+			out = append(out, panel)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+)
+
+// fixedSource stands in for a capability until the real ones exist: it
+// answers its items for their responsible user, scoped like a capability's
+// store would be.
+func fixedSource(items ...due.Item) due.Source {
+	return due.SourceFunc(func(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, error) {
+		var out []due.Item
+		for _, it := range items {
+			if it.OrgID == q.OrgID && (q.ResponsibleID == 0 || it.ResponsibleID == q.ResponsibleID) {
+				out = append(out, it)
+			}
+		}
+		return out, nil
+	})
+}
+
+// TestMyWork: items from two sources appear on the dashboard in due order,
+// grouped, with "overdue" said in words; other people's items do not.
+func TestMyWork(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
+	someoneElse, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
+	today := time.Now().UTC()
+	day := func(d int) time.Time { return today.AddDate(0, 0, d) }
+	r.Due.Add(fixedSource(
+		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(30), Title: "Språkpraksis hos frivilligsentralen", Source: "workbook.measure", State: due.StateOpen},
+		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(-3), Title: "Årshjulet for bosetting revideres", Source: "workbook.goal", State: due.StateOpen},
+		due.Item{OrgID: o.ID, ResponsibleID: someoneElse.ID, Due: day(1), Title: "Ikke min oppgave", Source: "workbook.goal", State: due.StateOpen},
+	))
+	r.Due.Add(fixedSource(
+		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(5), Title: "Følge opp vedtak i integreringsrådet", Source: "council.decision", State: due.StateOpen},
+		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(2), Title: "Allerede gjort", Source: "council.decision", State: due.StateDone},
+	))
+	r.Authz.Reload() // fixtures made memberships behind the service's back
+	r.run(t)
+	code, body := get(t, sessionClient(t, r.DB, r.local(), u), r.local()+"/o/"+o.Slug+"/dashboard")
+	if code != 200 {
+		t.Fatalf("dashboard: %d", code)
+	}
+	order := []string{"Årshjulet for bosetting revideres", "Følge opp vedtak i integreringsrådet", "Språkpraksis hos frivilligsentralen"}
+	last := -1
+	for _, title := range order {
+		i := strings.Index(body, title)
+		if i < 0 {
+			t.Fatalf("My work lacks %q", title)
+		}
+		if i < last {
+			t.Errorf("%q is out of due order", title)
+		}
+		last = i
+	}
+	for _, absent := range []string{"Ikke min oppgave", "Allerede gjort"} {
+		if strings.Contains(body, absent) {
+			t.Errorf("My work shows %q, which is someone else's or done", absent)
+		}
+	}
+	// Overdue is said in words, next to the item, not only by colour.
+	row := regexp.MustCompile(`(?s)<tr class="overdue">.*?Årshjulet for bosetting revideres.*?</tr>`).FindString(body)
+	if !strings.Contains(row, "Forfalt med 3 dager") {
+		t.Errorf("the overdue row does not say so in text:\n%s", row)
+	}
+	for _, heading := range []string{"Forfalt", "Frist innen 14 dager", "Senere"} {
+		if !strings.Contains(body, heading) {
+			t.Errorf("My work lacks the group %q", heading)
+		}
+	}
+}
