@@ -16,7 +16,7 @@ import (
 // TenantGuard on SQLite. A catalogue test keeps this list equal to the
 // tables that have an org_id column.
 var TenantTables = []string{
-	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso",
+	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso", "org_terms",
 }
 
 // Scope says which organisations a unit of work may touch.

@@ -79,10 +79,13 @@ func routeTable() map[string]expectation {
 		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
 		"POST /account/second-factor/disable": {anon: 401, signedIn: 303},
 		"GET /api/v1/openapi.json":            {anon: 200},
+		"GET /accessibility":                  {anon: 200},
 		"GET /api/v1/me":                      {anon: 401, signedIn: 200},
 
 		"GET /o/:org/dashboard":                                     {anon: 303, roles: everyone},
 		"GET /o/:org/logo":                                          {anon: 303, roles: everyone},
+		"GET /o/:org/terms":                                         {anon: 303, roles: everyone},
+		"POST /o/:org/terms":                                        {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
 		"GET /o/:org/admin/members":                                 {anon: 303, roles: membersRdr},
 		"POST /o/:org/admin/members/:user/role":                     {anon: 401, roles: admins, form: form("role", "viewer")},
 		"POST /o/:org/admin/members/:user/remove":                   {anon: 401, roles: admins},

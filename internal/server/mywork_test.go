@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -81,5 +82,33 @@ func TestMyWork(t *testing.T) {
 		if !strings.Contains(body, heading) {
 			t.Errorf("My work lacks the group %q", heading)
 		}
+	}
+}
+
+// TestTerminology: an organisation names key terms in its own words per
+// language; a too-long word is refused with what was typed kept.
+func TestTerminology(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
+	viewer, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
+	r.Authz.Reload()
+	r.run(t)
+	ac := sessionClient(t, r.DB, r.local(), admin)
+	page := r.local() + "/o/" + o.Slug + "/terms"
+	if code, _ := post(t, ac, page, url.Values{"introduction_programme.nb": {"Kvalifiseringsløpet «Ny start»"}, "workbook.sv": {"Arbetsboken"}}); code != 303 {
+		t.Fatalf("save terms: %d", code)
+	}
+	_, body := get(t, sessionClient(t, r.DB, r.local(), viewer), page)
+	for _, want := range []string{"Kvalifiseringsløpet «Ny start»", "Arbetsboken", "etableringsprogrammet"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("terms page lacks %q", want)
+		}
+	}
+	long := strings.Repeat("ø", 81)
+	code, body := post(t, ac, page, url.Values{"workbook.da": {long}, "gathering.nb": {"Nettverkssamling"}})
+	if code != 422 || !strings.Contains(body, long) || !strings.Contains(body, "Nettverkssamling") || !strings.Contains(body, `aria-invalid="true"`) {
+		t.Errorf("too long a word: %d; want 422 with both typed values kept and the field marked", code)
 	}
 }

@@ -33,6 +33,9 @@ type Layout struct {
 	Flash       *Flash
 	ShowAdmin   bool   // the main navigation offers Admin
 	Path        string // this page, for forms that come back here
+
+	termOverrides map[string]string
+	translate     func(key string) string
 }
 
 // Crumb is one step of the breadcrumb trail; the last has no URL.
@@ -170,9 +173,18 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	l := data.layout()
 	l.Locale = s.locale(c)
 	l.Path = c.Request.URL.RequestURI()
+	loc := l.Locale
+	l.translate = func(key string) string { return s.Catalog.T(loc, key) }
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
 		l.ShowAdmin = a.Role != "" && (s.allowed(c, authz.MembersRead) || s.allowed(c, authz.OrgManage))
+		if a.OrgID != 0 && a.Role != "" {
+			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
+				l.termOverrides = t[loc]
+			} else {
+				s.Logger.Warn("terms", "org_id", a.OrgID, "err", err)
+			}
+		}
 		if v, ok := c.Get(ctxMemberships); ok {
 			l.Memberships = v.([]*account.Membership)
 			for _, m := range l.Memberships {

@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	s.public("GET", "/invitations/:token", s.handleInvitationForm)
 	s.public("POST", "/invitations/:token", s.handleInvitationAccept)
 	s.public("POST", "/language", s.handleLanguage)
+	s.public("GET", "/accessibility", s.handleAccessibility)
 	s.user("POST", "/signout", s.handleSignout)
 	s.user("POST", "/signout/everywhere", s.handleSignoutEverywhere)
 
@@ -96,6 +97,8 @@ func (s *Server) routes() {
 	// An organisation's pages.
 	s.org("GET", "/o/:org/dashboard", authz.OrgRead, s.handleDashboard)
 	s.org("GET", "/o/:org/logo", authz.OrgRead, s.handleLogo)
+	s.org("GET", "/o/:org/terms", authz.OrgRead, s.handleTerms)
+	s.org("POST", "/o/:org/terms", authz.OrgManage, s.handleTermsUpdate)
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

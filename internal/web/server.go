@@ -59,6 +59,7 @@ type Server struct {
 	pages     *pages
 	metrics   *httpMetrics
 	secure    bool // cookies marked Secure (BaseURL is https)
+	terms     termCache
 	routeList []Route
 }
 
