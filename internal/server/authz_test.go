@@ -84,6 +84,7 @@ func routeTable() map[string]expectation {
 
 		"GET /o/:org/dashboard":                                     {anon: 303, roles: everyone},
 		"GET /o/:org/logo":                                          {anon: 303, roles: everyone},
+		"GET /o/:org/search":                                        {anon: 303, roles: everyone},
 		"GET /o/:org/terms":                                         {anon: 303, roles: everyone},
 		"POST /o/:org/terms":                                        {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
 		"GET /o/:org/admin/members":                                 {anon: 303, roles: membersRdr},

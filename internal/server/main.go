@@ -33,6 +33,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	webassets "github.com/samvirke/samvirke/web"
 )
@@ -66,6 +67,7 @@ type Main struct {
 	Mail      mail.Sender
 	Due       *due.Registry
 	Overview  *overview.Registry
+	Search    *search.Registry
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -220,6 +222,9 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Due = &due.Registry{}
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
+	m.Search = &search.Registry{}
+	m.Search.Add(account.MemberSearch{})
+	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
 		Log: m.Logger, BaseURL: strings.TrimRight(m.URLHint(), "/"), Text: cat.T}
 	return nil
@@ -259,7 +264,7 @@ func (m *Main) openWeb(secret string) error {
 		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
-		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview,
+		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search,
 	})
 	return err
 }

@@ -112,3 +112,47 @@ func TestTerminology(t *testing.T) {
 		t.Errorf("too long a word: %d; want 422 with both typed values kept and the field marked", code)
 	}
 }
+
+// TestSearchAndNetworks: a municipality's dashboard names its networks,
+// and search finds members (for those who may read them) and the
+// network's municipalities, matching Norwegian letters in any case, on
+// PostgreSQL through row-level security as on SQLite.
+func TestSearchAndNetworks(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Innlandet" })
+	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Åsnes kommune" })
+	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østre Toten kommune" })
+	left := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østfold-gammel kommune" })
+	dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østersund kommun" }) // in no network
+	joined := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, r.DB, network, left, joined, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	admin, _ := dbtest.MustCreateUser(t, r.DB, own, "admin")
+	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
+	r.Authz.Reload()
+	r.run(t)
+	base := r.local() + "/o/" + own.Slug
+	_, dash := get(t, sessionClient(t, r.DB, r.local(), viewer), base+"/dashboard")
+	if !strings.Contains(dash, "Læringsnettverk Innlandet") {
+		t.Error("the dashboard does not name the municipality's network")
+	}
+	_, body := get(t, sessionClient(t, r.DB, r.local(), admin), base+"/search?q="+url.QueryEscape("ØSTRE"))
+	if !strings.Contains(body, "Østre Toten kommune") {
+		t.Error("search for ØSTRE misses the network peer Østre Toten")
+	}
+	for _, absent := range []string{"Østfold-gammel", "Østersund"} {
+		if strings.Contains(body, absent) {
+			t.Errorf("search shows %s, which is not in the municipality's networks now", absent)
+		}
+	}
+	_, body = get(t, sessionClient(t, r.DB, r.local(), admin), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	if !strings.Contains(body, admin.Email) {
+		t.Error("an administrator's search misses a member by name")
+	}
+	_, body = get(t, sessionClient(t, r.DB, r.local(), viewer), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	if strings.Contains(body, admin.Email) {
+		t.Error("a viewer, who may not read the member list, finds members")
+	}
+}

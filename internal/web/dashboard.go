@@ -50,7 +50,11 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		loc = time.UTC
 	}
 	data := &dashboardPage{Org: o, Layout: Layout{Nav: "dashboard"}, Today: s.Clock.Now().In(loc)}
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		items, err := s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, ResponsibleID: a.UserID, OpenOnly: true})
 		if err != nil {
 			return err

@@ -97,6 +97,7 @@ func (s *Server) routes() {
 	// An organisation's pages.
 	s.org("GET", "/o/:org/dashboard", authz.OrgRead, s.handleDashboard)
 	s.org("GET", "/o/:org/logo", authz.OrgRead, s.handleLogo)
+	s.org("GET", "/o/:org/search", authz.OrgRead, s.handleSearch)
 	s.org("GET", "/o/:org/terms", authz.OrgRead, s.handleTerms)
 	s.org("POST", "/o/:org/terms", authz.OrgManage, s.handleTermsUpdate)
 

@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/search"
 )
 
 // Pinger is something /readyz checks.
@@ -49,6 +50,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Due       *due.Registry      // "My work" items of every capability
 	Overview  *overview.Registry // dashboard panels of every capability
+	Search    *search.Registry   // global search sources of every capability
 	SecretKey string             // signs short-lived cookies (second-factor step, SSO flow)
 }
 
@@ -80,6 +82,9 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Overview == nil {
 		d.Overview = &overview.Registry{}
+	}
+	if d.Search == nil {
+		d.Search = &search.Registry{}
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{Deps: d, engine: gin.New(), secure: strings.HasPrefix(d.BaseURL, "https://")}

@@ -10,5 +10,10 @@ CREATE TABLE org_terms (
 );
 SELECT samvirke_enable_rls('org_terms');
 
+-- A municipality's membership of a network is its own data too: it may
+-- read the rows that name it as the member.
+CREATE POLICY member_read ON network_members FOR SELECT USING (samvirke_may_read(member_org_id));
+
 -- +goose Down
+DROP POLICY member_read ON network_members;
 DROP TABLE org_terms;

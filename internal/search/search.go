@@ -1,0 +1,107 @@
+// Package search is the global search each capability plugs its content
+// into: a source answers hits for an organisation and a query, within the
+// organisation's scope and the actor's permissions.
+package search
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+)
+
+// Hit is one result. Kind names the kind of thing ("member",
+// "organisation", later "workbook", …); its label is "search.kind.<Kind>".
+type Hit struct {
+	Kind          string
+	Title, Detail string
+	URL           string
+}
+
+// Query is a search in one organisation by one actor.
+type Query struct {
+	OrgID   int64
+	OrgSlug string
+	Actor   *app.Actor
+	Text    string
+	Limit   int
+	// Allowed reports whether the actor may do obj:act in the
+	// organisation; sources skip what the actor may not read.
+	Allowed func(obj, act string) bool
+}
+
+// MinLen is the shortest query searched.
+const MinLen = 2
+
+// Source is implemented by each capability with searchable content. It
+// runs inside the organisation's scope.
+type Source interface {
+	Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error)
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error)
+
+// Search calls f.
+func (f SourceFunc) Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error) {
+	return f(ctx, idb, q)
+}
+
+// Registry holds the sources.
+type Registry struct {
+	mu      sync.RWMutex
+	sources []Source
+}
+
+// Add registers a source.
+func (r *Registry) Add(s Source) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sources = append(r.sources, s)
+}
+
+// Search asks every source and answers their hits in source order, each
+// source's best first, up to q.Limit per source. A query shorter than
+// MinLen answers nothing.
+func (r *Registry) Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error) {
+	q.Text = strings.TrimSpace(q.Text)
+	if utf8.RuneCountInString(q.Text) < MinLen {
+		return nil, nil
+	}
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	r.mu.RLock()
+	sources := slices.Clone(r.sources)
+	r.mu.RUnlock()
+	var out []Hit
+	for _, s := range sources {
+		hits, err := s.Search(ctx, idb, q)
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) > q.Limit {
+			hits = hits[:q.Limit]
+		}
+		out = append(out, hits...)
+	}
+	return out, nil
+}
+
+// Matches reports whether every word of query occurs in one of texts,
+// ignoring case with Unicode folding (Ø matches ø, which SQLite's lower()
+// does not do).
+func Matches(query string, texts ...string) bool {
+	hay := strings.ToLower(strings.Join(texts, " \x00 "))
+	for _, w := range strings.Fields(strings.ToLower(query)) {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
