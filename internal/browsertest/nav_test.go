@@ -106,6 +106,20 @@ func TestNavigationInEveryLanguage(t *testing.T) {
 			visited++
 		}
 	}
+	// Every page works at 360 px: nothing wider than the screen.
+	b.SetViewport(t, 360, 800)
+	for _, p := range navLinks(t, b) {
+		b.Visit(t, srv.URL+p)
+		if w := browsertest.Eval[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
+			t.Errorf("%s at 360 px is %d px wide", p, w)
+		}
+	}
+	b.Visit(t, srv.URL+"/o/nittedal/admin/audit")
+	if w := browsertest.Eval[int](t, b, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("the audit log at 360 px is %d px wide", w)
+	}
+	b.Screenshot(t, browsertest.ArtifactsDir(t)+"/navigation-audit-360.png")
+	b.SetViewport(t, 1280, 900)
 	// The organisation switcher leads to the other organisation.
 	browsertest.Eval[bool](t, b, `(document.querySelector("#org-switch").value = "sor-trondelag") !== ""`)
 	b.ClickAndWait(t, `form[action="/orgs/switch"] button`)

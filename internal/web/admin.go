@@ -65,6 +65,13 @@ func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) er
 	data.Layout = s.adminLayout(c, "members")
 	data.Org, data.Roles, data.Now = o, account.RolesFor(o.Kind), s.Clock.Now()
 	data.CanManage, data.CanSessions = s.allowed(c, authz.MembersManage), s.allowed(c, authz.SessionsManage)
+	if data.Values == nil {
+		data.Values = map[string]string{}
+	}
+	if data.Values["role"] == "" {
+		// Invite with the least powerful role unless told otherwise.
+		data.Values["role"] = data.Roles[len(data.Roles)-1]
+	}
 	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		if data.Members, err = account.FindMembers(ctx, idb, o.ID); err != nil {
