@@ -17,6 +17,8 @@ import (
 // tables that have an org_id column.
 var TenantTables = []string{
 	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso", "org_terms",
+	"workbook_templates", "workbook_chapters", "workbook_statements", "workbook_sections",
+	"workbooks", "workbook_entries", "workbook_revisions",
 }
 
 // Scope says which organisations a unit of work may touch.

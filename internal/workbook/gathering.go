@@ -1,0 +1,107 @@
+package workbook
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// GatheringView answers one problem statement of a network's template with
+// every municipality that is a member on day, side by side: each one's
+// answer when it shares it with the network (visibility network or
+// public), and an empty column when it has not answered or keeps it
+// private. The caller has established that the reader may see the
+// network's shared content (its coordinator, or a member municipality).
+func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
+	var members []*org.Organisation
+	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		members, err = org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{}
+	for _, m := range members {
+		ids = append(ids, m.ID)
+	}
+	v := &GatheringView{Network: network.Name}
+	err = db.Run(ctx, s.DB, db.OrgScope(network.ID, ids...), func(ctx context.Context, idb bun.IDB) error {
+		t, err := FindTemplate(ctx, idb, network.ID, templateID)
+		if err != nil {
+			return err
+		}
+		ch, st := t.Statement(statementID)
+		if st == nil {
+			return app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		v.Chapter, v.Statement = ch.Title, st
+		for _, sec := range t.Sections {
+			if sec.RetiredAt == nil {
+				v.Sections = append(v.Sections, sec)
+			}
+		}
+		var entries []*Entry
+		if len(ids) > 0 {
+			err = idb.NewSelect().Model(&entries).
+				Where("org_id IN (?) AND statement_id = ? AND visibility IN ('network', 'public')", bun.In(ids), statementID).
+				Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
+					Where("org_id IN (?) AND network_id = ? AND template_id = ?", bun.In(ids), network.ID, templateID)).
+				Scan(ctx)
+			if err != nil {
+				return err
+			}
+		}
+		byOrg := map[int64]*Entry{}
+		for _, e := range entries {
+			if err := e.decode(); err != nil {
+				return err
+			}
+			byOrg[e.OrgID] = e
+		}
+		for _, m := range members {
+			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}}
+			if e := byOrg[m.ID]; e != nil {
+				col.Answers, col.Goals, col.Measures = e.Content.Answers, e.Content.Goals, e.Content.Measures
+			}
+			v.Columns = append(v.Columns, col)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// ReadEntry answers a municipality's entry to a reader organisation:
+// always to the municipality itself; to another organisation only when the
+// entry is shared (network or public) and shared is true — the caller has
+// established that the reader shares a current network with it, or
+// coordinates one it belongs to. Anything else is app.ENotFound, like
+// every cross-tenant read.
+func (s *Service) ReadEntry(ctx context.Context, readerOrgID, ownerOrgID, entryID int64, shared bool) (*Entry, error) {
+	scope := db.OrgScope(readerOrgID)
+	if readerOrgID != ownerOrgID {
+		if !shared {
+			return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		scope.ReadOrgIDs = []int64{ownerOrgID}
+	}
+	var e *Entry
+	err := db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		e, err = FindEntry(ctx, idb, ownerOrgID, entryID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if readerOrgID != ownerOrgID && e.Visibility == VisibilityPrivate {
+		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	return e, nil
+}

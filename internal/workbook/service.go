@@ -1,0 +1,266 @@
+package workbook
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Service holds the workbook rules.
+type Service struct {
+	DB    *bun.DB
+	Clock app.Clock
+}
+
+// TemplateSpec describes a template to create.
+type TemplateSpec struct {
+	Name     string
+	Chapters []ChapterSpec
+	Sections []SectionSpec // empty: the four default sections, titled by DefaultSectionTitles
+}
+
+// ChapterSpec is a chapter with its problem statements.
+type ChapterSpec struct {
+	Title      string
+	Statements []StatementSpec
+}
+
+// StatementSpec is a problem statement.
+type StatementSpec struct {
+	Title, Guidance string
+	Questions       []string
+}
+
+// SectionSpec is an answer section.
+type SectionSpec struct{ Key, Title string }
+
+// DefaultSectionTitles are the seed workbook's four questions.
+var DefaultSectionTitles = map[string]string{
+	SectionAnalysis:       "Analyse – hvordan ser vår situasjon ut nå?",
+	SectionGoals:          "Hvilke målbare mål vil vi definere?",
+	SectionResponsibility: "Hvem skal ha hovedansvaret?",
+	SectionTiming:         "Når skal tiltak være gjennomført og mål være nådd?",
+}
+
+// CreateTemplate stores a new version of the network's template named
+// spec.Name (version 1, or one above the newest with that name), not yet
+// published.
+func (s *Service) CreateTemplate(ctx context.Context, network *org.Organisation, spec TemplateSpec) (*Template, error) {
+	if network.Kind != org.KindNetwork {
+		return nil, app.Errorf(app.EInvalid, "workbook.error.not_network")
+	}
+	if strings.TrimSpace(spec.Name) == "" {
+		return nil, app.Errorf(app.EInvalid, "error.required").WithField("name")
+	}
+	if len(spec.Sections) == 0 {
+		for _, k := range DefaultSections {
+			spec.Sections = append(spec.Sections, SectionSpec{Key: k, Title: DefaultSectionTitles[k]})
+		}
+	}
+	var id int64
+	err := db.RunTx(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, tx bun.Tx) error {
+		var newest int
+		if err := tx.NewSelect().Model((*templateRow)(nil)).ColumnExpr("coalesce(max(version), 0)").
+			Where("org_id = ? AND name = ?", network.ID, spec.Name).Scan(ctx, &newest); err != nil {
+			return err
+		}
+		t := &templateRow{OrgID: network.ID, Name: spec.Name, Version: newest + 1, CreatedAt: s.Clock.Now()}
+		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
+			return db.Err(err, "workbook.error.not_found")
+		}
+		id = t.ID
+		for i, sec := range spec.Sections {
+			if _, err := tx.NewInsert().Model(&sectionRow{OrgID: network.ID, TemplateID: t.ID, Position: i + 1, Key: sec.Key, Title: sec.Title}).Exec(ctx); err != nil {
+				return db.Err(err, "workbook.error.not_found")
+			}
+		}
+		for i, ch := range spec.Chapters {
+			c := &chapterRow{OrgID: network.ID, TemplateID: t.ID, Position: i + 1, Title: ch.Title}
+			if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
+				return err
+			}
+			for j, st := range ch.Statements {
+				row := &statementRow{OrgID: network.ID, ChapterID: c.ID, Position: j + 1, Title: st.Title,
+					Guidance: st.Guidance, Questions: strings.Join(st.Questions, "\n")}
+				if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var t *Template
+	err = db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		t, err = FindTemplate(ctx, idb, network.ID, id)
+		return err
+	})
+	return t, err
+}
+
+// PublishTemplate publishes a template version and gives every current
+// member municipality of the network a workbook for cycle, made from it.
+// Municipalities that already have a workbook for the cycle keep theirs:
+// what they wrote never changes. It answers the workbooks made.
+func (s *Service) PublishTemplate(ctx context.Context, network *org.Organisation, templateID int64, cycle string) ([]*Workbook, error) {
+	now := s.Clock.Now()
+	var made []*Workbook
+	var members []*org.Organisation
+	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		members, err = org.FindNetworkMemberOrgs(ctx, idb, network.ID, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(members))
+	for _, m := range members {
+		ids = append(ids, m.ID)
+	}
+	// The network writes into its members' books: creating workbooks is
+	// the one write a network does in its members' space, as system work.
+	err = db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*templateRow)(nil)).Set("published_at = coalesce(published_at, ?)", now).
+			Where("org_id = ? AND id = ?", network.ID, templateID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		for _, id := range ids {
+			wb := &Workbook{OrgID: id, NetworkID: network.ID, TemplateID: templateID, Cycle: cycle, CreatedAt: now}
+			res, err := tx.NewInsert().Model(wb).On("CONFLICT (org_id, network_id, cycle) DO NOTHING").Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				made = append(made, wb)
+			}
+		}
+		return nil
+	})
+	return made, err
+}
+
+// Save is a change to an entry: the content as the editor left it and
+// the version they started from.
+type Save struct {
+	WorkbookID, StatementID int64
+	Content                 Content
+	Visibility              string // "" keeps the current one (network for a new entry)
+	BaseVersion             int    // the version the editor loaded; 0 for a new entry
+}
+
+// SaveEntry stores a new version of a municipality's answer. When someone
+// else saved since BaseVersion, nothing is written and the error is
+// app.EConflict with key "workbook.error.conflict": the caller shows the
+// newer version beside what the user typed, so nothing is lost.
+func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, sv Save) (*Entry, error) {
+	if sv.Visibility != "" && !slices.Contains([]string{VisibilityPrivate, VisibilityNetwork, VisibilityPublic}, sv.Visibility) {
+		return nil, app.Errorf(app.EInvalid, "workbook.error.visibility").WithField("visibility")
+	}
+	raw, err := json.Marshal(sv.Content)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	var e *Entry
+	err = db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		wb := new(Workbook)
+		if err := tx.NewSelect().Model(wb).Where("org_id = ? AND id = ?", muni.ID, sv.WorkbookID).Scan(ctx); err != nil {
+			return db.Err(err, "workbook.error.not_found")
+		}
+		e = new(Entry)
+		err := db.ForUpdate(tx.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", muni.ID, sv.WorkbookID, sv.StatementID)).Scan(ctx)
+		if app.IsNotFound(db.Err(err, "")) {
+			e = &Entry{OrgID: muni.ID, WorkbookID: sv.WorkbookID, StatementID: sv.StatementID, Visibility: VisibilityNetwork}
+		} else if err != nil {
+			return err
+		}
+		if e.Version != sv.BaseVersion {
+			return app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
+		}
+		if sv.Visibility != "" {
+			e.Visibility = sv.Visibility
+		}
+		e.Version++
+		var by *int64 // no author for imports and system work
+		if a.UserID != 0 {
+			by = &a.UserID
+		}
+		e.Raw, e.UpdatedAt, e.UpdatedBy = string(raw), now, by
+		if e.ID == 0 {
+			if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
+				return db.Err(err, "workbook.error.not_found")
+			}
+		} else {
+			res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "updated_at", "updated_by").
+				Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
+			}
+		}
+		rev := &Revision{OrgID: muni.ID, EntryID: e.ID, Version: e.Version, AuthorID: by, AuthorName: authorName(a),
+			CreatedAt: now, Raw: e.Raw, Visibility: e.Visibility}
+		_, err = tx.NewInsert().Model(rev).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, e.decode()
+}
+
+// RestoreEntry makes an earlier version the current one again, as a new
+// version (history is never rewritten).
+func (s *Service) RestoreEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, entryID int64, version, baseVersion int) (*Entry, error) {
+	var e *Entry
+	var rev Revision
+	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if e, err = FindEntry(ctx, idb, muni.ID, entryID); err != nil {
+			return err
+		}
+		if err := idb.NewSelect().Model(&rev).Where("org_id = ? AND entry_id = ? AND version = ?", muni.ID, entryID, version).Scan(ctx); err != nil {
+			return db.Err(err, "workbook.error.not_found")
+		}
+		return rev.decode()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.SaveEntry(ctx, muni, a, Save{WorkbookID: e.WorkbookID, StatementID: e.StatementID, Content: rev.Content,
+		Visibility: rev.Visibility, BaseVersion: baseVersion})
+}
+
+func authorName(a *app.Actor) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Email
+}
+
+// History lists an entry's versions, newest first, with author and time.
+func (s *Service) History(ctx context.Context, muni *org.Organisation, entryID int64) ([]*Revision, error) {
+	var out []*Revision
+	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		out, err = FindRevisions(ctx, idb, muni.ID, entryID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,207 @@
+package workbook
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/db"
+)
+
+// Rows as stored. Domain types in workbook.go stay free of storage tags.
+
+type templateRow struct {
+	bun.BaseModel `bun:"table:workbook_templates"`
+	OrgID         int64 `bun:",notnull"`
+	ID            int64 `bun:",pk,autoincrement"`
+	Name          string
+	Version       int
+	PublishedAt   *time.Time
+	CreatedAt     time.Time
+}
+
+type chapterRow struct {
+	bun.BaseModel `bun:"table:workbook_chapters"`
+	OrgID         int64 `bun:",notnull"`
+	ID            int64 `bun:",pk,autoincrement"`
+	TemplateID    int64
+	Position      int
+	Title         string
+}
+
+type statementRow struct {
+	bun.BaseModel `bun:"table:workbook_statements"`
+	OrgID         int64 `bun:",notnull"`
+	ID            int64 `bun:",pk,autoincrement"`
+	ChapterID     int64
+	Position      int
+	Title         string
+	Guidance      string
+	Questions     string
+	RetiredAt     *time.Time
+}
+
+type sectionRow struct {
+	bun.BaseModel `bun:"table:workbook_sections"`
+	OrgID         int64 `bun:",notnull"`
+	ID            int64 `bun:",pk,autoincrement"`
+	TemplateID    int64
+	Position      int
+	Key           string
+	Title         string
+	RetiredAt     *time.Time
+}
+
+// Workbook is a member municipality's workbook for one network cycle.
+type Workbook struct {
+	bun.BaseModel `bun:"table:workbooks"`
+	OrgID         int64     `bun:",notnull" json:"org_id"`
+	ID            int64     `bun:",pk,autoincrement" json:"id"`
+	NetworkID     int64     `json:"network_id"`
+	TemplateID    int64     `json:"template_id"`
+	Cycle         string    `json:"cycle"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Content is what a municipality writes for one problem statement.
+type Content struct {
+	Answers  map[string]string `json:"answers"` // section key → text (Markdown)
+	Goals    []Goal            `json:"goals,omitempty"`
+	Measures []Measure         `json:"measures,omitempty"`
+	Notes    string            `json:"notes,omitempty"`
+}
+
+// Entry is the saved answer to one problem statement.
+type Entry struct {
+	bun.BaseModel `bun:"table:workbook_entries"`
+	OrgID         int64     `bun:",notnull" json:"org_id"`
+	ID            int64     `bun:",pk,autoincrement" json:"id"`
+	WorkbookID    int64     `json:"workbook_id"`
+	StatementID   int64     `json:"statement_id"`
+	Visibility    string    `json:"visibility"`
+	Version       int       `json:"version"`
+	Raw           string    `bun:"content" json:"-"`
+	UpdatedBy     *int64    `json:"updated_by,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at"`
+
+	Content Content `bun:"-" json:"content"`
+}
+
+func (e *Entry) decode() error {
+	e.Content = Content{}
+	if e.Raw == "" {
+		return nil
+	}
+	return json.Unmarshal([]byte(e.Raw), &e.Content)
+}
+
+// Revision is one saved version of an entry.
+type Revision struct {
+	bun.BaseModel `bun:"table:workbook_revisions"`
+	OrgID         int64     `bun:",notnull" json:"-"`
+	ID            int64     `bun:",pk,autoincrement" json:"-"`
+	EntryID       int64     `json:"entry_id"`
+	Version       int       `json:"version"`
+	AuthorID      *int64    `json:"author_id,omitempty"`
+	AuthorName    string    `json:"author"`
+	CreatedAt     time.Time `json:"created_at"`
+	Raw           string    `bun:"content" json:"-"`
+	Visibility    string    `json:"visibility"`
+
+	Content Content `bun:"-" json:"content"`
+}
+
+func (r *Revision) decode() error {
+	r.Content = Content{}
+	return json.Unmarshal([]byte(r.Raw), &r.Content)
+}
+
+// FindTemplate loads a network's template with its chapters, statements and
+// sections, in order.
+func FindTemplate(ctx context.Context, idb bun.IDB, networkID, id int64) (*Template, error) {
+	row := new(templateRow)
+	if err := idb.NewSelect().Model(row).Where("org_id = ? AND id = ?", networkID, id).Scan(ctx); err != nil {
+		return nil, db.Err(err, "workbook.error.not_found")
+	}
+	t := &Template{OrgID: row.OrgID, ID: row.ID, Name: row.Name, Version: row.Version, PublishedAt: row.PublishedAt, CreatedAt: row.CreatedAt}
+	var chapters []chapterRow
+	if err := idb.NewSelect().Model(&chapters).Where("org_id = ? AND template_id = ?", networkID, id).OrderExpr("position").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var statements []statementRow
+	if err := idb.NewSelect().Model(&statements).Where("org_id = ? AND chapter_id IN (?)", networkID,
+		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id = ?", networkID, id)).
+		OrderExpr("position").Scan(ctx); err != nil {
+		return nil, err
+	}
+	byChapter := map[int64][]*Statement{}
+	for _, s := range statements {
+		byChapter[s.ChapterID] = append(byChapter[s.ChapterID], toStatement(s))
+	}
+	for _, c := range chapters {
+		t.Chapters = append(t.Chapters, &Chapter{OrgID: c.OrgID, ID: c.ID, TemplateID: c.TemplateID, Position: c.Position, Title: c.Title, Statements: byChapter[c.ID]})
+	}
+	var sections []sectionRow
+	if err := idb.NewSelect().Model(&sections).Where("org_id = ? AND template_id = ?", networkID, id).OrderExpr("position").Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, s := range sections {
+		t.Sections = append(t.Sections, &Section{OrgID: s.OrgID, ID: s.ID, TemplateID: s.TemplateID, Position: s.Position, Key: s.Key, Title: s.Title, RetiredAt: s.RetiredAt})
+	}
+	return t, nil
+}
+
+func toStatement(s statementRow) *Statement {
+	var qs []string
+	for _, q := range strings.Split(s.Questions, "\n") {
+		if q = strings.TrimSpace(q); q != "" {
+			qs = append(qs, q)
+		}
+	}
+	return &Statement{OrgID: s.OrgID, ID: s.ID, ChapterID: s.ChapterID, Position: s.Position, Title: s.Title, Guidance: s.Guidance, Questions: qs, RetiredAt: s.RetiredAt}
+}
+
+// Statement finds a statement of the template.
+func (t *Template) Statement(id int64) (*Chapter, *Statement) {
+	for _, c := range t.Chapters {
+		for _, s := range c.Statements {
+			if s.ID == id {
+				return c, s
+			}
+		}
+	}
+	return nil, nil
+}
+
+// FindWorkbooks lists a municipality's workbooks.
+func FindWorkbooks(ctx context.Context, idb bun.IDB, orgID int64) ([]*Workbook, error) {
+	var out []*Workbook
+	err := idb.NewSelect().Model(&out).Where("org_id = ?", orgID).OrderExpr("created_at DESC").Scan(ctx)
+	return out, err
+}
+
+// FindEntry loads one entry of a municipality, or app.ENotFound.
+func FindEntry(ctx context.Context, idb bun.IDB, orgID, id int64) (*Entry, error) {
+	e := new(Entry)
+	if err := idb.NewSelect().Model(e).Where("org_id = ? AND id = ?", orgID, id).Scan(ctx); err != nil {
+		return nil, db.Err(err, "workbook.error.not_found")
+	}
+	return e, e.decode()
+}
+
+// FindRevisions lists an entry's versions, newest first.
+func FindRevisions(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*Revision, error) {
+	var out []*Revision
+	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND entry_id = ?", orgID, entryID).OrderExpr("version DESC").Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range out {
+		if err := r.decode(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
