@@ -26,14 +26,17 @@ const (
 type Session struct {
 	bun.BaseModel `bun:"table:sessions"`
 
-	ID         string    `bun:",pk"`
-	UserID     int64     `bun:",notnull"`
-	OrgID      *int64    `bun:"current_org_id"` // the organisation the user last worked in
-	CreatedAt  time.Time `bun:",notnull"`
-	LastSeenAt time.Time `bun:",notnull"`
-	ExpiresAt  time.Time `bun:",notnull"`
-	IP         string    `bun:"ip,notnull"`
-	UserAgent  string    `bun:",notnull"`
+	ID     string `bun:",pk"`
+	UserID int64  `bun:",notnull"`
+	OrgID  *int64 `bun:"current_org_id"` // the organisation the user last worked in
+	// RestrictOrgID, when set, is the only organisation the session opens
+	// (sessions made by an organisation's single sign-on).
+	RestrictOrgID *int64    `bun:"restrict_org_id"`
+	CreatedAt     time.Time `bun:",notnull"`
+	LastSeenAt    time.Time `bun:",notnull"`
+	ExpiresAt     time.Time `bun:",notnull"`
+	IP            string    `bun:"ip,notnull"`
+	UserAgent     string    `bun:",notnull"`
 }
 
 // HashToken returns the stored form of a session, reset or API token.
@@ -93,6 +96,13 @@ func TouchSession(ctx context.Context, idb bun.IDB, s *Session, now time.Time) e
 func SetSessionOrg(ctx context.Context, idb bun.IDB, s *Session, orgID int64) error {
 	s.OrgID = &orgID
 	_, err := idb.NewUpdate().Model(s).Column("current_org_id").WherePK().Exec(ctx)
+	return err
+}
+
+// RestrictSession limits a session to one organisation.
+func RestrictSession(ctx context.Context, idb bun.IDB, s *Session, orgID int64) error {
+	s.RestrictOrgID = &orgID
+	_, err := idb.NewUpdate().Model(s).Column("restrict_org_id").WherePK().Exec(ctx)
 	return err
 }
 

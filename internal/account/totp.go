@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"image/png"
+	"net/url"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -23,19 +24,23 @@ type TOTPSetup struct {
 	QRPNG  string // data: URL of the QR code
 }
 
-// BeginTOTP makes a new second-factor secret for the user (kept sealed, not
-// yet required) and answers how to enrol it.
+// BeginTOTP answers how to enrol a second factor: the secret waiting for
+// confirmation if there is one (so a mistyped code or a reload does not
+// invalidate the QR code already scanned), otherwise a new one, kept
+// sealed and not yet required.
 func (s *Service) BeginTOTP(ctx context.Context, u *User) (*TOTPSetup, error) {
+	if u.TOTPSecret != "" && u.TOTPEnabledAt == nil {
+		secret, err := s.Sealer.Open(u.TOTPSecret)
+		if err == nil {
+			key, err := otp.NewKeyFromURL(totpURL(u.Email, secret))
+			if err != nil {
+				return nil, err
+			}
+			return setupOf(key)
+		}
+	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Samvirke", AccountName: u.Email, SecretSize: 20})
 	if err != nil {
-		return nil, err
-	}
-	img, err := key.Image(240, 240)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
@@ -44,6 +49,28 @@ func (s *Service) BeginTOTP(ctx context.Context, u *User) (*TOTPSetup, error) {
 		return err
 	})
 	if err != nil {
+		return nil, err
+	}
+	return setupOf(key)
+}
+
+func totpURL(email, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", "Samvirke")
+	v.Set("algorithm", "SHA1")
+	v.Set("digits", "6")
+	v.Set("period", "30")
+	return "otpauth://totp/" + url.PathEscape("Samvirke:"+email) + "?" + v.Encode()
+}
+
+func setupOf(key *otp.Key) (*TOTPSetup, error) {
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return &TOTPSetup{Secret: key.Secret(), URL: key.URL(),

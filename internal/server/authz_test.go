@@ -14,11 +14,13 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/web"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // Who may use an organisation route, by role, in the role's own
@@ -27,6 +29,7 @@ import (
 var (
 	everyone   = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "viewer", "coordinator"}
 	admins     = []string{"owner", "admin"}
+	editors    = []string{"owner", "editor", "coordinator"}
 	membersRdr = []string{"owner", "admin", "coordinator"}
 )
 
@@ -42,6 +45,9 @@ type expectation struct {
 	roles []string
 	// form is the body of a POST.
 	form url.Values
+	// kind, when set, is the only kind of organisation the route serves;
+	// elsewhere even a permitted role gets 404.
+	kind string
 }
 
 func routeTable() map[string]expectation {
@@ -79,29 +85,41 @@ func routeTable() map[string]expectation {
 		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
 		"POST /account/second-factor/disable": {anon: 401, signedIn: 303},
 		"GET /api/v1/openapi.json":            {anon: 200},
+		"GET /sso/start":                      {anon: 422},
+		"GET /sso/:org/start":                 {anon: 404}, // no single sign-on configured there
+		"GET /sso/callback":                   {anon: 403}, // no sign-in under way
 		"GET /accessibility":                  {anon: 200},
 		"GET /api/v1/me":                      {anon: 401, signedIn: 200},
 
-		"GET /o/:org/dashboard":                                     {anon: 303, roles: everyone},
-		"GET /o/:org/logo":                                          {anon: 303, roles: everyone},
-		"GET /o/:org/search":                                        {anon: 303, roles: everyone},
-		"GET /o/:org/terms":                                         {anon: 303, roles: everyone},
-		"POST /o/:org/terms":                                        {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
-		"GET /o/:org/admin/members":                                 {anon: 303, roles: membersRdr},
-		"POST /o/:org/admin/members/:user/role":                     {anon: 401, roles: admins, form: form("role", "viewer")},
-		"POST /o/:org/admin/members/:user/remove":                   {anon: 401, roles: admins},
-		"GET /o/:org/admin/members/:user/sessions":                  {anon: 303, roles: admins},
-		"POST /o/:org/admin/members/:user/sessions/:session/revoke": {anon: 401, roles: admins},
-		"POST /o/:org/admin/invitations":                            {anon: 401, roles: admins, form: form("email", "ny@example.org", "role", "viewer")},
-		"POST /o/:org/admin/invitations/:id/revoke":                 {anon: 401, roles: admins},
-		"GET /o/:org/admin/settings":                                {anon: 303, roles: admins},
-		"POST /o/:org/admin/settings":                               {anon: 401, roles: admins, form: form("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
-		"GET /o/:org/admin/audit":                                   {anon: 303, roles: admins},
-		"GET /o/:org/admin/tokens":                                  {anon: 303, roles: admins},
-		"POST /o/:org/admin/tokens":                                 {anon: 401, roles: admins, form: form("name", "Import", "scope", "read")},
-		"POST /o/:org/admin/tokens/:id/revoke":                      {anon: 401, roles: admins},
-		"GET /api/v1/orgs/:org":                                     {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/members":                             {anon: 401, roles: membersRdr},
+		"GET /o/:org/dashboard":                                           {anon: 303, roles: everyone},
+		"GET /o/:org/logo":                                                {anon: 303, roles: everyone},
+		"GET /o/:org/search":                                              {anon: 303, roles: everyone},
+		"GET /o/:org/terms":                                               {anon: 303, roles: everyone},
+		"POST /o/:org/terms":                                              {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
+		"GET /o/:org/admin/members":                                       {anon: 303, roles: membersRdr},
+		"POST /o/:org/admin/members/:user/role":                           {anon: 401, roles: admins, form: form("role", "viewer")},
+		"POST /o/:org/admin/members/:user/remove":                         {anon: 401, roles: admins},
+		"GET /o/:org/admin/members/:user/sessions":                        {anon: 303, roles: admins},
+		"POST /o/:org/admin/members/:user/sessions/:session/revoke":       {anon: 401, roles: admins},
+		"POST /o/:org/admin/invitations":                                  {anon: 401, roles: admins, form: form("email", "ny@example.org", "role", "viewer")},
+		"POST /o/:org/admin/invitations/:id/revoke":                       {anon: 401, roles: admins},
+		"GET /o/:org/admin/settings":                                      {anon: 303, roles: admins},
+		"POST /o/:org/admin/settings":                                     {anon: 401, roles: admins, form: form("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
+		"GET /o/:org/admin/sso":                                           {anon: 303, roles: admins},
+		"POST /o/:org/admin/sso":                                          {anon: 401, roles: admins},
+		"GET /o/:org/admin/audit":                                         {anon: 303, roles: admins},
+		"GET /o/:org/admin/tokens":                                        {anon: 303, roles: admins},
+		"POST /o/:org/admin/tokens":                                       {anon: 401, roles: admins, form: form("name", "Import", "scope", "read")},
+		"POST /o/:org/admin/tokens/:id/revoke":                            {anon: 401, roles: admins},
+		"GET /o/:org/workbooks":                                           {anon: 303, roles: everyone},
+		"GET /o/:org/workbooks/:workbook":                                 {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"GET /o/:org/workbooks/:workbook/statements/:statement":           {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"POST /o/:org/workbooks/:workbook/statements/:statement":          {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("analysis", "Vår situasjon nå: «innvandrerreisen» kartlagt", "version", "1")},
+		"GET /o/:org/workbooks/:workbook/statements/:statement/history":   {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":  {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
+		"GET /o/:org/templates/:template/statements/:statement/gathering": {anon: 303, roles: everyone, kind: org.KindNetwork},
+		"GET /api/v1/orgs/:org":                                           {anon: 401, roles: everyone},
+		"GET /api/v1/orgs/:org/members":                                   {anon: 401, roles: membersRdr},
 	}
 }
 
@@ -112,6 +130,9 @@ type tenant struct {
 	victim     *account.User // the member that member routes act on
 	invitation int64
 	token      int64
+	workbook   int64 // a workbook of a municipality
+	template   int64 // a template of a network
+	statement  int64 // a statement of either
 }
 
 type world struct {
@@ -179,6 +200,10 @@ func (w *world) checkOrgRoute(t *testing.T, rt web.Route, exp expectation) {
 		got := w.do(t, c, rt, home, exp)
 		allowed := slices.Contains(exp.roles, role)
 		switch {
+		case allowed && exp.kind != "" && exp.kind != home.org.Kind:
+			if got != 404 {
+				t.Errorf("%s in own %s, which the route does not serve: %d; want 404", role, home.org.Kind, got)
+			}
 		case allowed && (got == 403 || got == 404 || got >= 500):
 			t.Errorf("%s in own organisation: %d; want access", role, got)
 		case !allowed && got != 403:
@@ -211,6 +236,8 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 	repl := map[string]string{
 		":org": tn.org.Slug, ":user": strconv.FormatInt(tn.victim.ID, 10),
 		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
+		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
+		":statement": strconv.FormatInt(tn.statement, 10),
 	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)
@@ -331,6 +358,29 @@ func buildWorld(t *testing.T, r *running) *world {
 	joined := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	dbtest.MustJoinNetwork(t, bdb, w.network.org, w.own.org, joined, time.Time{})
 	dbtest.MustJoinNetwork(t, bdb, w.network.org, w.peer.org, joined, time.Time{})
+	// A published workbook template, a workbook for each member, and an
+	// answer in each.
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, w.network.org, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := r.Workbooks.PublishTemplate(ctx, w.network.org, tmpl.ID, "2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.network.template, w.network.statement = tmpl.ID, tmpl.Chapters[0].Statements[0].ID
+	for _, b := range books {
+		for _, tn := range []*tenant{w.own, w.peer} {
+			if tn.org.ID == b.OrgID {
+				tn.workbook, tn.statement = b.ID, w.network.statement
+				if _, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
+					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
 	for _, role := range everyone {
 		home := w.own.org
 		if role == "coordinator" {

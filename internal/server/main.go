@@ -35,6 +35,7 @@ import (
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
+	"github.com/samvirke/samvirke/internal/workbook"
 	webassets "github.com/samvirke/samvirke/web"
 )
 
@@ -68,6 +69,7 @@ type Main struct {
 	Due       *due.Registry
 	Overview  *overview.Registry
 	Search    *search.Registry
+	Workbooks *workbook.Service
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -222,6 +224,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Due = &due.Registry{}
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
+	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock}
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
@@ -264,7 +267,7 @@ func (m *Main) openWeb(secret string) error {
 		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
-		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search,
+		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
 	})
 	return err
 }

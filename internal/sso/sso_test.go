@@ -8,13 +8,51 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/sso"
+	"github.com/samvirke/samvirke/internal/sso/ssotest"
 )
+
+// The OP's clients and the callback they redirect to; the OP never calls
+// the callback, ssotest's browser stops there.
+const (
+	clientID       = "samvirke"      // standard client: e-mail only via userinfo
+	clientIDClaims = "samvirke-idcl" // asserts userinfo claims into the ID token
+	clientSecret   = "hemmelig-klientnøkkel"
+	callback       = "http://127.0.0.1:9/sso/callback"
+)
+
+// testOP is the in-process OP with Åse (verified, address in odd case and
+// spacing) and Bjørn (address not verified), and both clients.
+type testOP struct {
+	*ssotest.OP
+	Callback string
+}
+
+func startOP(tb testing.TB) *testOP {
+	tb.Helper()
+	o := ssotest.StartOP(tb,
+		ssotest.User{ID: "u1", Username: "aase", FirstName: "Åse", LastName: "Ærøe-Østgård",
+			Email: " Aase.Ostgard@Tromso.kommune.NO ", EmailVerified: true},
+		ssotest.User{ID: "u2", Username: "bjorn", FirstName: "Bjørn", LastName: "Unverified",
+			Email: "bjorn@example.org"},
+	)
+	o.RegisterClient(clientID, clientSecret, callback)
+	o.RegisterClaimsClient(clientIDClaims, clientSecret, callback)
+	return &testOP{OP: o, Callback: callback}
+}
+
+// Login signs username in through the OP's form and answers the state and
+// code the OP sends to the callback.
+func (o *testOP) Login(tb testing.TB, authURL, username string) (state, code string) {
+	tb.Helper()
+	q := o.OP.Login(tb, nil, authURL, username).Query()
+	return q.Get("state"), q.Get("code")
+}
 
 // mustNew discovers the test OP for client id with the given e-mail claim.
 func mustNew(tb testing.TB, o *testOP, id, emailClaim string) *sso.Provider {
 	tb.Helper()
 	p, err := sso.New(tb.Context(), sso.Config{
-		Issuer: o.Issuer, ClientID: id, ClientSecret: clientSecret,
+		Issuer: o.Issuer(), ClientID: id, ClientSecret: clientSecret,
 		RedirectURL: o.Callback, EmailClaim: emailClaim,
 	})
 	if err != nil {
@@ -123,14 +161,14 @@ func TestNew(t *testing.T) {
 	o := startOP(t)
 	t.Run("ErrIssuerMismatch", func(t *testing.T) {
 		// Same server, but not the issuer the OP announces in discovery.
-		issuer := strings.Replace(o.Issuer, "127.0.0.1", "localhost", 1)
+		issuer := strings.Replace(o.Issuer(), "127.0.0.1", "localhost", 1)
 		_, err := sso.New(t.Context(), sso.Config{Issuer: issuer, ClientID: clientID, RedirectURL: o.Callback})
 		if e := app.AsError(err); e == nil || e.Code != app.EUnavailable || e.Key != "sso.error.discovery" {
 			t.Fatalf("New = %v, want unavailable sso.error.discovery", err)
 		}
 	})
 	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := sso.New(t.Context(), sso.Config{Issuer: o.Issuer, RedirectURL: o.Callback})
+		_, err := sso.New(t.Context(), sso.Config{Issuer: o.Issuer(), RedirectURL: o.Callback})
 		if app.ErrorCode(err) != app.EInvalid {
 			t.Fatalf("New = %v, want invalid", err)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,7 +72,7 @@ func (s *Server) handleSignin(c *gin.Context) error {
 		return nil
 	}
 	if u.TOTPEnabledAt != nil {
-		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: s.sign(strconv.FormatInt(u.ID, 10)+"|"+data.Next, 5*time.Minute),
+		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: s.pendingValue(u.ID, 0, data.Next),
 			Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
 		c.Redirect(http.StatusSeeOther, "/signin/second-factor")
 		return nil
@@ -82,6 +83,12 @@ func (s *Server) handleSignin(c *gin.Context) error {
 // startSession replaces any session the browser carried with a new one, so
 // a session id planted before sign-in is worth nothing after it.
 func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
+	return s.startSessionIn(c, userID, 0, next)
+}
+
+// startSessionIn starts a session that, with restrictTo set, opens only that
+// organisation (single sign-on).
+func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next string) error {
 	ctx := c.Request.Context()
 	var token string
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
@@ -94,6 +101,9 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 		if err != nil {
 			return err
 		}
+		if restrictTo != 0 {
+			ms = slices.DeleteFunc(ms, func(m *account.Membership) bool { return m.OrgID != restrictTo })
+		}
 		var orgID *int64
 		if len(ms) == 1 {
 			orgID = &ms[0].OrgID
@@ -101,7 +111,11 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 				next = "/o/" + ms[0].Org.Slug + "/dashboard"
 			}
 		}
-		token, _, err = account.CreateSession(ctx, tx, userID, orgID, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
+		var sess *account.Session
+		token, sess, err = account.CreateSession(ctx, tx, userID, orgID, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
+		if err == nil && restrictTo != 0 {
+			err = account.RestrictSession(ctx, tx, sess, restrictTo)
+		}
 		return err
 	})
 	if err != nil {
@@ -117,22 +131,33 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 
 type secondFactorPage struct{ formPage }
 
-func (s *Server) pendingUser(c *gin.Context) (int64, string, bool) {
+// pendingValue is the signed value of the second-factor step's cookie:
+// the user, the organisation a single sign-on session is limited to (0:
+// none) and where to go next.
+func (s *Server) pendingValue(userID, restrictTo int64, next string) string {
+	return s.sign(strconv.FormatInt(userID, 10)+"|"+strconv.FormatInt(restrictTo, 10)+"|"+next, 5*time.Minute)
+}
+
+func (s *Server) pendingUser(c *gin.Context) (userID, restrictTo int64, next string, ok bool) {
 	ck, err := c.Request.Cookie(pendingName)
 	if err != nil {
-		return 0, "", false
+		return 0, 0, "", false
 	}
 	v, ok := s.verify(ck.Value)
 	if !ok {
-		return 0, "", false
+		return 0, 0, "", false
 	}
-	id, next, _ := strings.Cut(v, "|")
-	n, err := strconv.ParseInt(id, 10, 64)
-	return n, next, err == nil
+	parts := strings.SplitN(v, "|", 3)
+	if len(parts) != 3 {
+		return 0, 0, "", false
+	}
+	id, err1 := strconv.ParseInt(parts[0], 10, 64)
+	restrict, err2 := strconv.ParseInt(parts[1], 10, 64)
+	return id, restrict, parts[2], err1 == nil && err2 == nil
 }
 
 func (s *Server) handleSecondFactorForm(c *gin.Context) error {
-	if _, _, ok := s.pendingUser(c); !ok {
+	if _, _, _, ok := s.pendingUser(c); !ok {
 		c.Redirect(http.StatusSeeOther, "/signin")
 		return nil
 	}
@@ -141,7 +166,7 @@ func (s *Server) handleSecondFactorForm(c *gin.Context) error {
 }
 
 func (s *Server) handleSecondFactor(c *gin.Context) error {
-	id, next, ok := s.pendingUser(c)
+	id, restrict, next, ok := s.pendingUser(c)
 	if !ok {
 		c.Redirect(http.StatusSeeOther, "/signin")
 		return nil
@@ -156,7 +181,7 @@ func (s *Server) handleSecondFactor(c *gin.Context) error {
 		return nil
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure})
-	return s.startSession(c, id, next)
+	return s.startSessionIn(c, id, restrict, next)
 }
 
 func (s *Server) handleSignout(c *gin.Context) error {

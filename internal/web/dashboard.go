@@ -163,7 +163,7 @@ func (s *Server) handleAccountUpdate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlashIn(c, loc, "account.saved")
+	s.setFlash(c, "account.saved") // shown in the page's language, the one just chosen
 	c.Redirect(http.StatusSeeOther, "/account")
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,6 +64,9 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 		if ms, err = account.FindUserMemberships(ctx, idb, u.ID); err != nil {
 			return err
+		}
+		if sess.RestrictOrgID != nil { // a single sign-on session opens its organisation only
+			ms = slices.DeleteFunc(ms, func(m *account.Membership) bool { return m.OrgID != *sess.RestrictOrgID })
 		}
 		return account.TouchSession(ctx, idb, sess, now)
 	})
@@ -195,9 +199,14 @@ func (s *Server) verify(signed string) (string, bool) {
 	if !hmac.Equal(mac.Sum(nil), want) {
 		return "", false
 	}
-	value, exp, ok := strings.Cut(string(payload), "|")
+	// The expiry is after the last "|": the value may hold "|" itself.
+	i := strings.LastIndexByte(string(payload), '|')
+	if i < 0 {
+		return "", false
+	}
+	value, exp := string(payload[:i]), string(payload[i+1:])
 	n, err := strconv.ParseInt(exp, 10, 64)
-	if !ok || err != nil || s.Clock.Now().Unix() > n {
+	if err != nil || s.Clock.Now().Unix() > n {
 		return "", false
 	}
 	return value, true

@@ -3,15 +3,17 @@ package web
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -107,8 +109,16 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			}
 			return fmt.Sprint(v)
 		},
-		"pct": i18n.FormatPercent,
-		"neg": func(n int) int { return -n },
+		"pct":  i18n.FormatPercent,
+		"neg":  func(n int) int { return -n },
+		"list": func(v ...string) []string { return v },
+		// title capitalises the first letter, for terms that start a label.
+		"title": func(s string) string {
+			for i, r := range s {
+				return strings.ToUpper(string(r)) + s[i+utf8.RuneLen(r):]
+			}
+			return s
+		},
 		"date": func(loc string, t any) string {
 			return i18n.FormatDate(loc, timeOf(t))
 		},
@@ -195,7 +205,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		}
 	}
 	if l.Flash == nil {
-		l.Flash = s.takeFlash(c)
+		l.Flash = s.takeFlash(c, l.Locale)
 	}
 	set, ok := s.pages.sets[name]
 	if !ok {
@@ -217,33 +227,44 @@ const flashCookie = "samvirke_flash"
 
 func isLocale(loc string) bool { return i18n.Supported(loc) }
 
-// setFlash shows a translated message on the next page rendered.
-func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
-	s.setFlashIn(c, s.locale(c), key, args...)
+// flashMsg is a message for the next page, kept as a key and arguments so
+// it is translated into that page's language (which may differ from this
+// request's: a new member's first page is in the organisation's language).
+type flashMsg struct {
+	Key  string            `json:"k"`
+	Args map[string]string `json:"a,omitempty"`
 }
 
-// setFlashIn is setFlash in a given locale (the one just chosen).
-func (s *Server) setFlashIn(c *gin.Context, loc, key string, args ...any) {
-	if !isLocale(loc) {
-		loc = s.locale(c)
+// setFlash shows a translated message on the next page rendered.
+func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
+	m := flashMsg{Key: key, Args: map[string]string{}}
+	for i := 0; i+1 < len(args); i += 2 {
+		m.Args[fmt.Sprint(args[i])] = fmt.Sprint(args[i+1])
 	}
-	text := s.Catalog.T(loc, key, args...)
-	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(text), Path: "/",
+	b, _ := json.Marshal(m)
+	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
 
-func (s *Server) takeFlash(c *gin.Context) *Flash {
+// takeFlash reads and clears the flash, translated into loc. Only keys of
+// the catalogue are shown, so a forged cookie can say nothing of its own.
+func (s *Server) takeFlash(c *gin.Context, loc string) *Flash {
 	ck, err := c.Request.Cookie(flashCookie)
 	if err != nil || ck.Value == "" {
 		return nil
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	text, err := url.QueryUnescape(ck.Value)
-	if err != nil {
+	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	var m flashMsg
+	if err != nil || json.Unmarshal(b, &m) != nil || !s.Catalog.Has(m.Key) {
 		return nil
 	}
-	return &Flash{Text: text}
+	args := make([]any, 0, 2*len(m.Args))
+	for k, v := range m.Args {
+		args = append(args, k, v)
+	}
+	return &Flash{Text: s.Catalog.T(loc, m.Key, args...)}
 }
 
 // serveStatic serves /static/<hash>/<name> with a year-long cache lifetime:

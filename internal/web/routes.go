@@ -81,6 +81,9 @@ func (s *Server) routes() {
 	s.public("GET", "/invitations/:token", s.handleInvitationForm)
 	s.public("POST", "/invitations/:token", s.handleInvitationAccept)
 	s.public("POST", "/language", s.handleLanguage)
+	s.public("GET", "/sso/start", s.handleSSOFind)
+	s.public("GET", "/sso/:org/start", s.handleSSOStart)
+	s.public("GET", "/sso/callback", s.handleSSOCallback)
 	s.public("GET", "/accessibility", s.handleAccessibility)
 	s.user("POST", "/signout", s.handleSignout)
 	s.user("POST", "/signout/everywhere", s.handleSignoutEverywhere)
@@ -101,6 +104,15 @@ func (s *Server) routes() {
 	s.org("GET", "/o/:org/terms", authz.OrgRead, s.handleTerms)
 	s.org("POST", "/o/:org/terms", authz.OrgManage, s.handleTermsUpdate)
 
+	// Workbooks.
+	s.org("GET", "/o/:org/workbooks", authz.ContentRead, s.handleWorkbooks)
+	s.org("GET", "/o/:org/workbooks/:workbook", authz.ContentRead, s.handleWorkbook)
+	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handleEntry)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave)
+	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
+	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
+
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
 	s.org("POST", "/o/:org/admin/members/:user/role", authz.MembersManage, s.handleMemberRole)
@@ -111,6 +123,8 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/admin/invitations/:id/revoke", authz.MembersManage, s.handleInvitationRevoke)
 	s.org("GET", "/o/:org/admin/settings", authz.OrgManage, s.handleSettings)
 	s.org("POST", "/o/:org/admin/settings", authz.OrgManage, s.handleSettingsUpdate)
+	s.org("GET", "/o/:org/admin/sso", authz.OrgManage, s.handleSSOSettings)
+	s.org("POST", "/o/:org/admin/sso", authz.OrgManage, s.handleSSOSettingsUpdate)
 	s.org("GET", "/o/:org/admin/audit", authz.AuditRead, s.handleAudit)
 	s.org("GET", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokens)
 	s.org("POST", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokenCreate)

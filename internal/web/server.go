@@ -22,6 +22,7 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/search"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // Pinger is something /readyz checks.
@@ -51,18 +52,20 @@ type Deps struct {
 	Due       *due.Registry      // "My work" items of every capability
 	Overview  *overview.Registry // dashboard panels of every capability
 	Search    *search.Registry   // global search sources of every capability
-	SecretKey string             // signs short-lived cookies (second-factor step, SSO flow)
+	Workbooks *workbook.Service
+	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 }
 
 // Server is the HTTP handler of Samvirke.
 type Server struct {
 	Deps
-	engine    *gin.Engine
-	pages     *pages
-	metrics   *httpMetrics
-	secure    bool // cookies marked Secure (BaseURL is https)
-	terms     termCache
-	routeList []Route
+	engine       *gin.Engine
+	pages        *pages
+	metrics      *httpMetrics
+	secure       bool // cookies marked Secure (BaseURL is https)
+	terms        termCache
+	ssoProviders providerCache
+	routeList    []Route
 }
 
 // New builds the server and parses every template, refusing to start on a

@@ -196,3 +196,16 @@ func TestEntryVisibility(t *testing.T) {
 		t.Errorf("an organisation sharing no network read a shared entry: %v", err)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	got := workbook.Diff("Intervju gjennomført\nFlaskehalser funnet\nTiltak: sommerskole", "Intervju gjennomført\nTiltak: sommerskole\nNytt: språkkafé")
+	want := []workbook.DiffLine{{Op: "=", Text: "Intervju gjennomført"}, {Op: "-", Text: "Flaskehalser funnet"}, {Op: "=", Text: "Tiltak: sommerskole"}, {Op: "+", Text: "Nytt: språkkafé"}}
+	if len(got) != len(want) {
+		t.Fatalf("diff = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("line %d = %+v; want %+v", i, got[i], want[i])
+		}
+	}
+}

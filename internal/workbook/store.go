@@ -205,3 +205,41 @@ func FindRevisions(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*R
 	}
 	return out, nil
 }
+
+// FindTemplates lists a network's templates, newest version first.
+func FindTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Template, error) {
+	var rows []templateRow
+	if err := idb.NewSelect().Model(&rows).Where("org_id = ?", networkID).OrderExpr("name, version DESC").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var out []*Template
+	for _, r := range rows {
+		t, err := FindTemplate(ctx, idb, networkID, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// FindWorkbook loads one of a municipality's workbooks, or app.ENotFound.
+func FindWorkbook(ctx context.Context, idb bun.IDB, orgID, id int64) (*Workbook, error) {
+	b := new(Workbook)
+	err := idb.NewSelect().Model(b).Where("org_id = ? AND id = ?", orgID, id).Scan(ctx)
+	return b, db.Err(err, "workbook.error.not_found")
+}
+
+// FindEntries lists a workbook's entries.
+func FindEntries(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*Entry, error) {
+	var out []*Entry
+	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND workbook_id = ?", orgID, workbookID).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, e := range out {
+		if err := e.decode(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,320 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+type workbookRef struct {
+	Workbook *workbook.Workbook
+	Template *workbook.Template
+	Network  *org.Organisation
+}
+
+type workbooksPage struct {
+	Layout
+	Org       *org.Organisation
+	Books     []workbookRef
+	Templates []*workbook.Template // a network's own templates
+}
+
+// handleWorkbooks lists a municipality's workbooks, or a network's
+// templates.
+func (s *Server) handleWorkbooks(c *gin.Context) error {
+	o := orgOf(c)
+	data := &workbooksPage{Org: o, Layout: Layout{Nav: "workbooks"}}
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		if o.Kind == org.KindNetwork {
+			var err error
+			data.Templates, err = workbook.FindTemplates(ctx, idb, o.ID)
+			return err
+		}
+		books, err := workbook.FindWorkbooks(ctx, idb, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, b := range books {
+			t, err := workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID)
+			if err != nil {
+				return err
+			}
+			n, err := org.FindOrganisationByID(ctx, idb, b.NetworkID)
+			if err != nil {
+				return err
+			}
+			data.Books = append(data.Books, workbookRef{Workbook: b, Template: t, Network: n})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "workbooks", data)
+	return nil
+}
+
+type workbookPage struct {
+	Layout
+	Org      *org.Organisation
+	Ref      workbookRef
+	Answered map[int64]*workbook.Entry // statement → entry
+	CanEdit  bool
+}
+
+func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.Entry, error) {
+	o := orgOf(c)
+	id, err := pathID(c, "workbook")
+	if err != nil {
+		return workbookRef{}, nil, err
+	}
+	scope, err := s.readScope(c)
+	if err != nil {
+		return workbookRef{}, nil, err
+	}
+	var ref workbookRef
+	entries := map[int64]*workbook.Entry{}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		b, err := workbook.FindWorkbook(ctx, idb, o.ID, id)
+		if err != nil {
+			return err
+		}
+		if ref.Template, err = workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+			return err
+		}
+		if ref.Network, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
+			return err
+		}
+		ref.Workbook = b
+		list, err := workbook.FindEntries(ctx, idb, o.ID, b.ID)
+		for _, e := range list {
+			entries[e.StatementID] = e
+		}
+		return err
+	})
+	return ref, entries, err
+}
+
+func (s *Server) handleWorkbook(c *gin.Context) error {
+	ref, entries, err := s.loadWorkbook(c)
+	if err != nil {
+		return err
+	}
+	o := orgOf(c)
+	data := &workbookPage{Org: o, Ref: ref, Answered: entries, CanEdit: s.allowed(c, authz.ContentWrite)}
+	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
+		{Label: ref.Template.Name + " – " + ref.Network.Name}}}
+	s.render(c, http.StatusOK, "workbook", data)
+	return nil
+}
+
+type entryPage struct {
+	formPage
+	Org        *org.Organisation
+	Ref        workbookRef
+	Chapter    *workbook.Chapter
+	Statement  *workbook.Statement
+	Entry      *workbook.Entry
+	Current    *workbook.Entry // on a conflict: what someone else saved
+	CanEdit    bool
+	BaseURL    string
+	Visibility string
+}
+
+func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
+	ref, entries, err := s.loadWorkbook(c)
+	if err != nil {
+		return nil, err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return nil, err
+	}
+	ch, st := ref.Template.Statement(sid)
+	if st == nil {
+		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	o := orgOf(c)
+	data := &entryPage{Org: o, Ref: ref, Chapter: ch, Statement: st, Entry: entries[sid], CanEdit: s.allowed(c, authz.ContentWrite),
+		BaseURL: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10) + "/statements/" + strconv.FormatInt(sid, 10)}
+	data.Values = map[string]string{}
+	data.Visibility = workbook.VisibilityNetwork
+	if data.Entry != nil {
+		for k, v := range data.Entry.Content.Answers {
+			data.Values[k] = v
+		}
+		data.Values["notes"] = data.Entry.Content.Notes
+		data.Values["version"] = strconv.Itoa(data.Entry.Version)
+		data.Visibility = data.Entry.Visibility
+	}
+	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
+		{Label: ref.Template.Name, URL: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10)},
+		{Label: st.Title}}}
+	return data, nil
+}
+
+func (s *Server) handleEntry(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "workbook_entry", data)
+	return nil
+}
+
+// handleEntrySave saves the answer. When someone else saved meanwhile, the
+// page comes back with what the user typed still in the form and the
+// other person's version beside it.
+func (s *Server) handleEntrySave(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	base, _ := strconv.Atoi(c.PostForm("version"))
+	content := workbook.Content{Answers: map[string]string{}, Notes: c.PostForm("notes")}
+	if data.Entry != nil {
+		content.Goals, content.Measures = data.Entry.Content.Goals, data.Entry.Content.Measures
+	}
+	for _, sec := range data.Ref.Template.Sections {
+		if v := strings.TrimSpace(c.PostForm(sec.Key)); v != "" {
+			content.Answers[sec.Key] = v
+		}
+	}
+	vis := c.PostForm("visibility")
+	_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
+		WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
+	if err != nil {
+		if code := app.ErrorCode(err); code != app.EConflict && code != app.EInvalid {
+			return err
+		}
+		data.Current = data.Entry
+		for _, sec := range data.Ref.Template.Sections {
+			data.Values[sec.Key] = c.PostForm(sec.Key)
+		}
+		data.Values["notes"], data.Values["version"] = c.PostForm("notes"), c.PostForm("version")
+		if data.Current != nil && app.ErrorCode(err) == app.EConflict {
+			// Saving again from here overwrites the newer version knowingly.
+			data.Values["version"] = strconv.Itoa(data.Current.Version)
+		}
+		data.Visibility = vis
+		data.fail(s, c, err)
+		s.render(c, statusOf(app.ErrorCode(err)), "workbook_entry", data)
+		return nil
+	}
+	s.setFlash(c, "workbook.saved")
+	c.Redirect(http.StatusSeeOther, data.BaseURL)
+	return nil
+}
+
+type historyPage struct {
+	Layout
+	Org       *org.Organisation
+	Statement *workbook.Statement
+	Sections  []*workbook.Section
+	Revisions []revisionView
+	Titles    map[string]string // section key → its question
+	Current   int
+	BaseURL   string
+	CanEdit   bool
+}
+
+type revisionView struct {
+	*workbook.Revision
+	Changes []workbook.Change
+}
+
+func (s *Server) handleEntryHistory(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	if data.Entry == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	revs, err := s.Workbooks.History(c.Request.Context(), data.Org, data.Entry.ID)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	titles := map[string]string{"notes": s.Catalog.T(s.locale(c), "workbook.notes")}
+	for _, sec := range data.Ref.Template.Sections {
+		keys = append(keys, sec.Key)
+		titles[sec.Key] = sec.Title
+	}
+	var views []revisionView
+	for i, r := range revs { // newest first: the previous version is the next one
+		var prev *workbook.Revision
+		if i+1 < len(revs) {
+			prev = revs[i+1]
+		}
+		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys)})
+	}
+	s.render(c, http.StatusOK, "workbook_history", &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
+		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit})
+	return nil
+}
+
+func (s *Server) handleEntryRestore(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	if data.Entry == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	v, _ := strconv.Atoi(c.PostForm("restore"))
+	base, _ := strconv.Atoi(c.PostForm("version"))
+	if _, err := s.Workbooks.RestoreEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), data.Entry.ID, v, base); err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.restored", "version", v)
+	c.Redirect(http.StatusSeeOther, data.BaseURL)
+	return nil
+}
+
+type gatheringPage struct {
+	Layout
+	Org  *org.Organisation
+	View *workbook.GatheringView
+	Tmpl *workbook.Template
+}
+
+// handleGatheringView shows a network's members' shared answers to one
+// problem statement side by side (the network's coordinators).
+func (s *Server) handleGatheringView(c *gin.Context) error {
+	o := orgOf(c)
+	if o.Kind != org.KindNetwork {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	tid, err := pathID(c, "template")
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return err
+	}
+	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "workbook_gathering", &gatheringPage{Org: o, View: v, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}})
+	return nil
+}
