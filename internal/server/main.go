@@ -228,6 +228,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
+	m.Search.Add(workbook.Search{})
 	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
 		Log: m.Logger, BaseURL: strings.TrimRight(m.URLHint(), "/"), Text: cat.T}
 	return nil

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,10 +11,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // fixedSource stands in for a capability until the real ones exist: it
@@ -154,5 +157,38 @@ func TestSearchAndNetworks(t *testing.T) {
 	_, body = get(t, sessionClient(t, r.DB, r.local(), viewer), base+"/search?q="+url.QueryEscape("åse ØREN"))
 	if strings.Contains(body, admin.Email) {
 		t.Error("a viewer, who may not read the member list, finds members")
+	}
+}
+
+// TestSearchWorkbooks: the municipality's workbook answers are found by
+// their words, in any case, and link to the answer.
+func TestSearchWorkbooks(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	u, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "Problemstilling 4: Voksenopplæring"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	if err != nil || len(books) != 1 {
+		t.Fatalf("publish: %v %v", books, err)
+	}
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
+		Content: workbook.Content{Answers: map[string]string{"analysis": "Vi starter et Språkkafé på biblioteket hver tirsdag."}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.run(t)
+	_, body := get(t, sessionClient(t, r.DB, r.local(), u), r.local()+"/o/"+muni.Slug+"/search?q="+url.QueryEscape("SPRÅKKAFÉ"))
+	link := fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", muni.Slug, books[0].ID, stmt)
+	if !strings.Contains(body, link) || !strings.Contains(body, "Problemstilling 4: Voksenopplæring") || !strings.Contains(body, "Språkkafé på biblioteket") {
+		t.Errorf("search misses the workbook answer (want a link to %s with its statement and the matching text)", link)
 	}
 }

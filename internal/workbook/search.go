@@ -1,0 +1,79 @@
+package workbook
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/search"
+)
+
+// Search finds the organisation's own workbook answers by their text or
+// their problem statement's title.
+type Search struct{}
+
+// Search answers matching entries, newest first.
+func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search.Hit, error) {
+	if q.Allowed == nil || !q.Allowed("content", "read") {
+		return nil, nil
+	}
+	var entries []*Entry
+	if err := idb.NewSelect().Model(&entries).Where("org_id = ?", q.OrgID).OrderExpr("updated_at DESC").Scan(ctx); err != nil {
+		return nil, err
+	}
+	titles := map[int64]string{}
+	var hits []search.Hit
+	for _, e := range entries {
+		if err := e.decode(); err != nil {
+			return nil, err
+		}
+		title, ok := titles[e.StatementID]
+		if !ok {
+			var st statementRow
+			// The statement belongs to the network; the organisation reads
+			// it through its networks (the page's read scope).
+			if err := idb.NewSelect().Model(&st).Where("org_id IN (SELECT network_id FROM workbooks WHERE org_id = ? AND id = ?) AND id = ?",
+				q.OrgID, e.WorkbookID, e.StatementID).Scan(ctx); err == nil {
+				title = st.Title
+			}
+			titles[e.StatementID] = title
+		}
+		texts := []string{title, e.Content.Notes}
+		for _, a := range e.Content.Answers {
+			texts = append(texts, a)
+		}
+		if search.Matches(q.Text, texts...) {
+			hits = append(hits, search.Hit{Kind: "workbook", Title: title, Detail: snippet(texts, q.Text),
+				URL: fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", q.OrgSlug, e.WorkbookID, e.StatementID)})
+		}
+	}
+	return hits, nil
+}
+
+// snippet answers up to 160 characters around the first word of query.
+func snippet(texts []string, query string) string {
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return ""
+	}
+	for _, t := range texts[1:] {
+		r := []rune(t)
+		i := strings.Index(strings.ToLower(t), words[0])
+		if i < 0 {
+			continue
+		}
+		start := max(0, len([]rune(t[:i]))-60)
+		end := min(len(r), start+160)
+		s := strings.TrimSpace(string(r[start:end]))
+		if start > 0 {
+			s = "…" + s
+		}
+		if end < len(r) {
+			s += "…"
+		}
+		return s
+	}
+	return ""
+}
