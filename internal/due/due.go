@@ -34,6 +34,7 @@ type Item struct {
 // Query narrows what a source answers.
 type Query struct {
 	OrgID         int64
+	OrgSlug       string    // for the items' links
 	ResponsibleID int64     // 0: everyone's (the reminder engine)
 	Until         time.Time // zero: no upper bound
 	OpenOnly      bool

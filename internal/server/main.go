@@ -222,6 +222,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 		return err
 	}
 	m.Due = &due.Registry{}
+	m.Due.Add(workbook.DueMeasures{})
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
 	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock}

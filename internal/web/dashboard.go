@@ -55,7 +55,7 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		return err
 	}
 	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		items, err := s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, ResponsibleID: a.UserID, OpenOnly: true})
+		items, err := s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, OrgSlug: o.Slug, ResponsibleID: a.UserID, OpenOnly: true})
 		if err != nil {
 			return err
 		}

@@ -112,6 +112,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"pct":  i18n.FormatPercent,
 		"neg":  func(n int) int { return -n },
 		"list": func(v ...string) []string { return v },
+		"inc":  func(i int) int { return i + 1 },
 		// title capitalises the first letter, for terms that start a label.
 		"title": func(s string) string {
 			for i, r := range s {

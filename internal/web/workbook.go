@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
@@ -134,6 +135,10 @@ type entryPage struct {
 	CanEdit    bool
 	BaseURL    string
 	Visibility string
+	Goals      []goalRow
+	Measures   []measureRow
+	Members    []*account.Member // who may be named responsible
+	Statuses   []string
 }
 
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
@@ -154,6 +159,20 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 		BaseURL: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10) + "/statements/" + strconv.FormatInt(sid, 10)}
 	data.Values = map[string]string{}
 	data.Visibility = workbook.VisibilityNetwork
+	data.Statuses = statuses
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		data.Members, err = account.FindMembers(ctx, idb, o.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var content workbook.Content
+	if data.Entry != nil {
+		content = data.Entry.Content
+	}
+	data.Goals, data.Measures = goalRows(content.Goals, s.locale(c)), measureRows(content.Measures)
 	if data.Entry != nil {
 		for k, v := range data.Entry.Content.Answers {
 			data.Values[k] = v
@@ -188,22 +207,35 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 	}
 	base, _ := strconv.Atoi(c.PostForm("version"))
 	content := workbook.Content{Answers: map[string]string{}, Notes: c.PostForm("notes")}
-	if data.Entry != nil {
-		content.Goals, content.Measures = data.Entry.Content.Goals, data.Entry.Content.Measures
+	members := map[int64]bool{}
+	for _, m := range data.Members {
+		members[m.ID] = true
 	}
+	grows, mrows, goals, measures, ferrs := readGoalsMeasures(c, members)
+	content.Goals, content.Measures = goals, measures
 	for _, sec := range data.Ref.Template.Sections {
 		if v := strings.TrimSpace(c.PostForm(sec.Key)); v != "" {
 			content.Answers[sec.Key] = v
 		}
 	}
 	vis := c.PostForm("visibility")
-	_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
-		WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
+	if len(ferrs) > 0 {
+		err = app.Errorf(app.EInvalid, "workbook.error.rows")
+	} else {
+		_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
+			WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
+	}
 	if err != nil {
 		if code := app.ErrorCode(err); code != app.EConflict && code != app.EInvalid {
 			return err
 		}
-		data.Current = data.Entry
+		if app.ErrorCode(err) == app.EConflict {
+			data.Current = data.Entry
+		}
+		data.Goals, data.Measures = grows, mrows
+		for field, key := range ferrs {
+			data.fail(s, c, app.Errorf(app.EInvalid, key).WithField(field))
+		}
 		for _, sec := range data.Ref.Template.Sections {
 			data.Values[sec.Key] = c.PostForm(sec.Key)
 		}

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// TestWorkbookEditor: an editor answers a problem statement with goals and
+// measures through the page; bad input keeps every typed value; a measure
+// with a responsible person and a deadline lands on that person's "My
+// work"; two people saving the same answer from the same version leaves
+// the second with a conflict page that keeps their text.
+func TestWorkbookEditor(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	colleague, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	coordinator, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "Problemstilling 4: Voksenopplæring i egen kommune"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.run(t)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	ec := sessionClient(t, r.DB, r.local(), editor)
+	deadline := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
+	form := url.Values{
+		"version": {"0"}, "analysis": {"Avtalen med Orkdal kommune er sagt opp fra 01.01.2017."},
+		"goal.0.statement": {"Egen voksenopplæring i Meldal"}, "goal.0.baseline": {"0"}, "goal.0.target": {"12,5x"}, "goal.0.unit": {"elever"},
+		"goal.0.status": {"planned"},
+		"measure.0.description": {"Finne egnede lokaler for undervisning"}, "measure.0.responsible": {"Flyktningkoordinator"},
+		"measure.0.responsible_user": {fmt.Sprint(coordinator.ID)}, "measure.0.deadline": {deadline}, "measure.0.status": {"in_progress"},
+		"measure.1.description": {"Utrede skoleskyss"}, "measure.1.deadline": {"Høst 2016"}, "measure.1.status": {"planned"},
+	}
+	code, body := post(t, ec, page, form)
+	if code != 422 || !strings.Contains(body, "12,5x") || !strings.Contains(body, "Finne egnede lokaler for undervisning") ||
+		!strings.Contains(body, "Avtalen med Orkdal kommune") || !strings.Contains(body, `aria-invalid="true"`) {
+		t.Fatalf("a bad number: %d; want 422 with everything typed kept and the field marked", code)
+	}
+	form.Set("goal.0.target", "12,5")
+	if code, _ := post(t, ec, page, form); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	_, body = get(t, ec, page)
+	for _, want := range []string{"12,5", "Høst 2016", "Flyktningkoordinator", deadline} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the saved answer lacks %q", want)
+		}
+	}
+	_, dash := get(t, sessionClient(t, r.DB, r.local(), coordinator), r.local()+"/o/"+muni.Slug+"/dashboard")
+	if !strings.Contains(dash, "Finne egnede lokaler for undervisning") || !strings.Contains(dash, "Tiltak i arbeidsbok") {
+		t.Error("the responsible person's My work lacks the measure")
+	}
+
+	// Two people start from version 1.
+	cc := sessionClient(t, r.DB, r.local(), colleague)
+	mine := url.Values{"version": {"1"}, "analysis": {"Min versjon: lærerstillinger lyst ut."}}
+	theirs := url.Values{"version": {"1"}, "analysis": {"Kollegaens versjon: skoleskyss utredet."}}
+	if code, _ := post(t, cc, page, theirs); code != 303 {
+		t.Fatalf("colleague's save: %d", code)
+	}
+	code, body = post(t, ec, page, mine)
+	if code != 409 || !strings.Contains(body, "Min versjon: lærerstillinger lyst ut.") || !strings.Contains(body, "Kollegaens versjon: skoleskyss utredet.") {
+		t.Errorf("the second save from the same version: %d; want 409 showing both texts", code)
+	}
+}
