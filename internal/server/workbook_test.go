@@ -46,7 +46,7 @@ func TestWorkbookEditor(t *testing.T) {
 	form := url.Values{
 		"version": {"0"}, "analysis": {"Avtalen med Orkdal kommune er sagt opp fra 01.01.2017."},
 		"goal.0.statement": {"Egen voksenopplæring i Meldal"}, "goal.0.baseline": {"0"}, "goal.0.target": {"12,5x"}, "goal.0.unit": {"elever"},
-		"goal.0.status": {"planned"},
+		"goal.0.status":         {"planned"},
 		"measure.0.description": {"Finne egnede lokaler for undervisning"}, "measure.0.responsible": {"Flyktningkoordinator"},
 		"measure.0.responsible_user": {fmt.Sprint(coordinator.ID)}, "measure.0.deadline": {deadline}, "measure.0.status": {"in_progress"},
 		"measure.1.description": {"Utrede skoleskyss"}, "measure.1.deadline": {"Høst 2016"}, "measure.1.status": {"planned"},
