@@ -4,7 +4,13 @@ package tenants
 
 import "embed"
 
-// FS holds every *.yaml file of this directory.
+// FS holds every *.yaml file of this directory: the organisations.
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// Workbooks holds the demo workbook templates (workbooks/*.yaml) and the
+// filled-in chapters municipalities import into them (workbooks/*.txt).
+//
+//go:embed workbooks
+var Workbooks embed.FS

@@ -64,6 +64,9 @@ func LoadDefinitionsFS(fsys fs.FS, root string) ([]Definition, error) {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && p != root {
+			return fs.SkipDir // organisations are the directory's own files; sub-directories hold other content
+		}
 		if ext := path.Ext(p); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
 			files = append(files, p)
 		}
