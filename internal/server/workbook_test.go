@@ -8,6 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
@@ -81,5 +87,85 @@ func TestWorkbookEditor(t *testing.T) {
 	code, body = post(t, ec, page, mine)
 	if code != 409 || !strings.Contains(body, "Min versjon: lærerstillinger lyst ut.") || !strings.Contains(body, "Kollegaens versjon: skoleskyss utredet.") {
 		t.Errorf("the second save from the same version: %d; want 409 showing both texts", code)
+	}
+}
+
+// TestGatheringExport: the network's coordinator downloads the gathering
+// view as XLSX and PDF; the spreadsheet holds the members' shared answers
+// with Norwegian letters intact, and the export is in the audit log.
+func TestGatheringExport(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	var members []*org.Organisation
+	for _, name := range []string{"Åfjord kommune", "Skaun kommune"} {
+		m := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
+		dbtest.MustJoinNetwork(t, r.DB, network, m, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+		members = append(members, m)
+	}
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	answers := map[int64]string{members[0].ID: "Flytskjema for «innvandrerreisen» – §§ og æøå ÆØÅ", members[1].ID: "Skaun deler ikke ennå"}
+	for _, b := range books {
+		vis := workbook.VisibilityNetwork
+		if b.OrgID == members[1].ID {
+			vis = workbook.VisibilityPrivate
+		}
+		o := members[0]
+		if b.OrgID == members[1].ID {
+			o = members[1]
+		}
+		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Koordinator"}, workbook.Save{WorkbookID: b.ID, StatementID: stmt,
+			Content: workbook.Content{Answers: map[string]string{"analysis": answers[b.OrgID]}}, Visibility: vis}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.run(t)
+	c := sessionClient(t, r.DB, r.local(), coord)
+	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.local(), network.Slug, tmpl.ID, stmt)
+	resp, err := c.Get(base + "/export/xlsx")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("xlsx: %v %v", resp, err)
+	}
+	f, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cells []string
+	for _, sheet := range f.GetSheetList() {
+		rows, _ := f.GetRows(sheet)
+		for _, row := range rows {
+			cells = append(cells, row...)
+		}
+	}
+	all := strings.Join(cells, "\n")
+	if !strings.Contains(all, answers[members[0].ID]) || strings.Contains(all, answers[members[1].ID]) {
+		t.Errorf("spreadsheet: want Åfjord's shared answer exactly and not Skaun's private one; got\n%s", all)
+	}
+	resp, err = c.Get(base + "/export/pdf")
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("pdf: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	var n int
+	db.Run(ctx, r.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		entries, _, err := audit.Find(ctx, idb, network.ID, audit.Filter{Action: audit.Export})
+		n = len(entries)
+		return err
+	})
+	if n != 2 {
+		t.Errorf("audit log has %d exports; want 2", n)
 	}
 }

@@ -1,18 +1,23 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -325,6 +330,52 @@ type gatheringPage struct {
 	Org  *org.Organisation
 	View *workbook.GatheringView
 	Tmpl *workbook.Template
+}
+
+// handleGatheringExport sends the gathering view as PDF or XLSX, in the
+// user's language, and records the export in the audit log.
+func (s *Server) handleGatheringExport(c *gin.Context) error {
+	o := orgOf(c)
+	format := c.Param("format")
+	if o.Kind != org.KindNetwork || (format != "pdf" && format != "xlsx") {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	tid, err := pathID(c, "template")
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return err
+	}
+	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	loc := s.locale(c)
+	texts := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
+	date := func(t time.Time) string { return i18n.FormatDate(loc, t) }
+	var buf bytes.Buffer
+	ctype := "application/pdf"
+	if format == "pdf" {
+		err = v.WritePDF(&buf, texts, date, s.Clock.Now())
+	} else {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = v.WriteXLSX(&buf, texts, date, s.Clock.Now())
+	}
+	if err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return audit.Record(ctx, idb, o.ID, audit.Export, v.Statement.Title, map[string]string{"format": format, "what": "gathering view"}, s.Clock.Now())
+	})
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("samling-%d-%d.%s", tid, sid, format)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, ctype, buf.Bytes())
+	return nil
 }
 
 // handleGatheringView shows a network's members' shared answers to one
