@@ -119,6 +119,9 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
+		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
+		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
+		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
 		"GET /api/v1/orgs/:org":                                                          {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/members":                                                  {anon: 401, roles: membersRdr},
 	}
@@ -261,7 +264,11 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 		path = strings.Replace(path, k, v, 1)
 	}
 	var req *http.Request
-	if rt.Method == "POST" {
+	if rt.Method == "PUT" {
+		req, _ = http.NewRequest("PUT", w.base+path, strings.NewReader(`{"version":1,"content":{"answers":{"analysis":"Fra API-et: «innvandrerreisen»"}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	} else if rt.Method == "POST" {
 		body := exp.form
 		if body == nil {
 			body = url.Values{}

@@ -3,6 +3,8 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -167,5 +169,65 @@ func TestGatheringExport(t *testing.T) {
 	})
 	if n != 2 {
 		t.Errorf("audit log has %d exports; want 2", n)
+	}
+}
+
+// TestWorkbookAPI: an integration saves an answer with a write token;
+// saving from a stale version answers 409 problem details and writes
+// nothing; a read-only token may read but not write.
+func TestWorkbookAPI(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	write, _, err := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Fagsystem", "write")
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, _, _ := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Rapport", "read")
+	r.run(t)
+	url := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	put := func(token, body string) (int, string) {
+		req, _ := http.NewRequest("PUT", url, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := put(write, `{"version":0,"content":{"answers":{"analysis":"Første – «æøå»"}}}`); code != 200 || !strings.Contains(body, `"version":1`) {
+		t.Fatalf("first save: %d %s", code, body)
+	}
+	code, body := put(write, `{"version":0,"content":{"answers":{"analysis":"Utdatert"}}}`)
+	if code != 409 || !strings.Contains(body, `"code":"conflict"`) {
+		t.Errorf("stale save: %d %s; want 409 problem details with code conflict", code, body)
+	}
+	if code, _ := put(read, `{"version":1,"content":{"answers":{"analysis":"Lesetoken"}}}`); code != 403 {
+		t.Errorf("read-only token writing: %d; want 403", code)
+	}
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID), nil)
+	req.Header.Set("Authorization", "Bearer "+read)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Første – «æøå»") || strings.Contains(string(b), "Utdatert") {
+		t.Errorf("read with a read token: %d %s", resp.StatusCode, b)
 	}
 }

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// handleAPIWorkbooks lists the municipality's workbooks.
+func (s *Server) handleAPIWorkbooks(c *gin.Context) error {
+	o := orgOf(c)
+	var books []*workbook.Workbook
+	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		books, err = workbook.FindWorkbooks(ctx, idb, o.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if books == nil {
+		books = []*workbook.Workbook{}
+	}
+	c.JSON(http.StatusOK, gin.H{"workbooks": books})
+	return nil
+}
+
+// handleAPIWorkbook answers a workbook with its template (chapters,
+// statements, sections) and the municipality's entries.
+func (s *Server) handleAPIWorkbook(c *gin.Context) error {
+	ref, entries, err := s.loadWorkbook(c)
+	if err != nil {
+		return err
+	}
+	list := make([]*workbook.Entry, 0, len(entries))
+	for _, e := range entries {
+		list = append(list, e)
+	}
+	c.JSON(http.StatusOK, gin.H{"workbook": ref.Workbook, "network": ref.Network.Slug, "template": ref.Template, "entries": list})
+	return nil
+}
+
+// apiSave is the body of PUT …/statements/{statement}.
+type apiSave struct {
+	Content    workbook.Content `json:"content"`
+	Visibility string           `json:"visibility"`
+	Version    int              `json:"version"` // the version the change is based on; 0 for a new entry
+}
+
+// handleAPIEntrySave saves an answer. A stale version answers 409 with the
+// current entry in the problem's detail and nothing written.
+func (s *Server) handleAPIEntrySave(c *gin.Context) error {
+	ref, _, err := s.loadWorkbook(c)
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return err
+	}
+	if _, st := ref.Template.Statement(sid); st == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	var body apiSave
+	if err := c.ShouldBindJSON(&body); err != nil {
+		return app.Errorf(app.EInvalid, "error.invalid.text").Wrap(err)
+	}
+	if body.Content.Answers == nil {
+		body.Content.Answers = map[string]string{}
+	}
+	e, err := s.Workbooks.SaveEntry(c.Request.Context(), orgOf(c), app.ActorFrom(c.Request.Context()), workbook.Save{
+		WorkbookID: ref.Workbook.ID, StatementID: sid, Content: body.Content, Visibility: body.Visibility, BaseVersion: body.Version})
+	if err != nil {
+		return err
+	}
+	c.Header("Location", c.Request.URL.Path)
+	c.Header("ETag", strconv.Itoa(e.Version))
+	c.JSON(http.StatusOK, e)
+	return nil
+}
