@@ -10,6 +10,10 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/workbook"
+
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/queue"
@@ -39,6 +43,9 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		}
 		if _, err := org.Apply(ctx, m.DB, defs, m.Clock.Now()); err != nil {
 			return fmt.Errorf("SAMVIRKE_TENANTS_DIR: %w", err)
+		}
+		if err := m.loadDemoWorkbooks(ctx); err != nil {
+			return fmt.Errorf("demo workbooks: %w", err)
 		}
 		if password == "" {
 			password, generated = newDemoPassword(), true
@@ -107,4 +114,57 @@ func newDemoPassword() string {
 		b.WriteByte(alphabet[n.Int64()])
 	}
 	return b.String()
+}
+
+// loadDemoWorkbooks creates and publishes the demo networks' workbook
+// templates and imports the filled-in chapters of demo municipalities, with
+// the same import a municipality uses for its own Word or PDF chapter.
+func (m *Main) loadDemoWorkbooks(ctx context.Context) error {
+	defs, err := workbook.LoadDefinitions(tenants.Workbooks, "workbooks")
+	if err != nil {
+		return err
+	}
+	svc := &workbook.Service{DB: m.DB, Clock: m.Clock}
+	for _, d := range defs {
+		var network *org.Organisation
+		err := db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			network, err = org.FindOrganisationBySlug(ctx, idb, d.Network)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("network %s: %w", d.Network, err)
+		}
+		t, err := svc.CreateTemplate(ctx, network, d.Spec())
+		if err != nil {
+			return err
+		}
+		books, err := svc.PublishTemplate(ctx, network, t.ID, d.Cycle)
+		if err != nil {
+			return err
+		}
+		for _, a := range d.Answers {
+			text, err := d.AnswerText(tenants.Workbooks, a)
+			if err != nil {
+				return err
+			}
+			for _, b := range books {
+				var muni *org.Organisation
+				err := db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+					muni, err = org.FindOrganisationByID(ctx, idb, b.OrgID)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if muni.Slug != a.Municipality {
+					continue
+				}
+				actor := &app.Actor{Name: "Import"}
+				if _, err := svc.ImportChapter(ctx, muni, []int64{network.ID}, actor, b.ID, text, false); err != nil {
+					return fmt.Errorf("%s: %w", a.File, err)
+				}
+			}
+		}
+	}
+	return nil
 }

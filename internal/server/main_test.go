@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
@@ -164,6 +167,20 @@ func TestDemoStartAndRestart(t *testing.T) {
 	}
 	if code, body := get(t, c, first.local()+"/o/nittedal/dashboard"); code != 200 || !strings.Contains(body, "Nittedal kommune") {
 		t.Fatalf("dashboard after sign-in: %d, body lacks the organisation:\n%s", code, body)
+	}
+	// The demo network's workbook: the coordinator sees Meldal's imported
+	// chapter in the gathering view; Rissa, which left in 2018, is absent.
+	var tmplID, stmtID int64
+	db.Run(context.Background(), first.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewRaw("SELECT t.id, s.id FROM workbook_templates t JOIN workbook_chapters c ON c.template_id = t.id AND c.org_id = t.org_id "+
+			"JOIN workbook_statements s ON s.chapter_id = c.id AND s.org_id = c.org_id WHERE s.title LIKE ? ORDER BY s.position LIMIT 1",
+			"%Innvandrerreisen%").Scan(ctx, &tmplID, &stmtID)
+	})
+	cc := client(t)
+	signIn(t, cc, first.local(), "coordinator@sor-trondelag.example", cfg.DemoPassword)
+	code, view := get(t, cc, fmt.Sprintf("%s/o/sor-trondelag/templates/%d/statements/%d/gathering", first.local(), tmplID, stmtID))
+	if code != 200 || !strings.Contains(view, "Intervju er gjennomført vår 2016") || !strings.Contains(view, "Meldal kommune") || strings.Contains(view, "Rissa kommune") {
+		t.Errorf("demo gathering view: %d; want Meldal's imported answer and no Rissa", code)
 	}
 	n1, err := org.CountOrganisations(context.Background(), first.DB)
 	if err != nil {
