@@ -113,6 +113,8 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/admin/tokens/:id/revoke":                                           {anon: 401, roles: admins},
 		"GET /o/:org/workbooks":                                                          {anon: 303, roles: everyone},
 		"GET /o/:org/workbooks/:workbook":                                                {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"GET /o/:org/workbooks/:workbook/import":                                         {anon: 303, roles: editors, kind: org.KindMunicipality},
+		"POST /o/:org/workbooks/:workbook/import":                                        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("text", "Problemstilling: «Innvandrerreisen» Analyse hvordan ser vår situasjon ut nå? Kartlagt.")},
 		"GET /o/:org/workbooks/:workbook/statements/:statement":                          {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"POST /o/:org/workbooks/:workbook/statements/:statement":                         {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("analysis", "Vår situasjon nå: «innvandrerreisen» kartlagt", "version", "1")},
 		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},

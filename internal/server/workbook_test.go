@@ -20,6 +20,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/tenants"
 )
 
 // TestWorkbookEditor: an editor answers a problem statement with goals and
@@ -229,5 +230,50 @@ func TestWorkbookAPI(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Første – «æøå»") || strings.Contains(string(b), "Utdatert") {
 		t.Errorf("read with a read token: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestImportPage: a municipality pastes its filled-in chapter, sees where
+// the answers go (nothing saved yet), then imports; an empty text keeps the
+// form with a clear error.
+func TestImportPage(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	defs, err := workbook.LoadDefinitions(tenants.Workbooks, "workbooks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, defs[0].Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
+	text, _ := defs[0].AnswerText(tenants.Workbooks, defs[0].Answers[0])
+	r.run(t)
+	c := sessionClient(t, r.DB, r.local(), editor)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", r.local(), muni.Slug, books[0].ID)
+	if code, body := post(t, c, page, url.Values{"text": {"   "}}); code != 422 || !strings.Contains(body, "Lim inn eller last opp teksten") {
+		t.Errorf("empty text: %d; want 422 with the error", code)
+	}
+	code, body := post(t, c, page, url.Values{"text": {text}, "preview": {"1"}})
+	if code != 200 || !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Funnet på linje") {
+		t.Fatalf("preview: %d; want the mapped answers with their position", code)
+	}
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	entryPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, stmt)
+	if _, body := get(t, c, entryPage); strings.Contains(body, "Intervju er gjennomført vår 2016") {
+		t.Fatal("the preview saved the answers")
+	}
+	if code, _ := post(t, c, page, url.Values{"text": {text}, "import": {"1"}}); code != 303 {
+		t.Fatalf("import: %d", code)
+	}
+	if _, body := get(t, c, entryPage); !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Flyktningkoordinator") {
+		t.Error("after importing, the answer to «Innvandrerreisen» lacks Meldal's text")
 	}
 }

@@ -107,6 +107,8 @@ func (s *Server) routes() {
 	// Workbooks.
 	s.org("GET", "/o/:org/workbooks", authz.ContentRead, s.handleWorkbooks)
 	s.org("GET", "/o/:org/workbooks/:workbook", authz.ContentRead, s.handleWorkbook)
+	s.org("GET", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImportForm)
+	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImport)
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handleEntry)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave)
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)

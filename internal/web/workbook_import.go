@@ -1,0 +1,115 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// maxImport is the largest chapter text accepted.
+const maxImport = 1 << 20
+
+type importPage struct {
+	formPage
+	Org      *org.Organisation
+	Ref      workbookRef
+	Parsed   *workbook.ParsedChapter
+	Sections map[string]string // key → question
+	Action   string
+}
+
+func (s *Server) importData(c *gin.Context) (*importPage, error) {
+	ref, _, err := s.loadWorkbook(c)
+	if err != nil {
+		return nil, err
+	}
+	o := orgOf(c)
+	data := &importPage{Org: o, Ref: ref, Sections: map[string]string{},
+		Action: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10) + "/import"}
+	for _, sec := range ref.Template.Sections {
+		data.Sections[sec.Key] = sec.Title
+	}
+	data.Values = map[string]string{}
+	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
+		{Label: ref.Template.Name, URL: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10)},
+		{Label: s.Catalog.T(s.locale(c), "workbook.import.title")}}}
+	return data, nil
+}
+
+func (s *Server) handleImportForm(c *gin.Context) error {
+	data, err := s.importData(c)
+	if err != nil {
+		return err
+	}
+	s.render(c, http.StatusOK, "workbook_import", data)
+	return nil
+}
+
+// handleImport previews or imports a filled-in chapter, pasted or uploaded
+// as UTF-8 text. Nothing is saved until the user has seen the preview and
+// chosen to import; the text stays in the form throughout.
+func (s *Server) handleImport(c *gin.Context) error {
+	data, err := s.importData(c)
+	if err != nil {
+		return err
+	}
+	text := c.PostForm("text")
+	if fh, err := c.FormFile("file"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxImport+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if len(b) > maxImport || !utf8.Valid(b) {
+			data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.file").WithField("file"))
+			s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+			return nil
+		}
+		text = string(b)
+	}
+	data.Values["text"] = text
+	preview := c.PostForm("import") == ""
+	var networks []int64
+	if scope, err := s.readScope(c); err == nil {
+		networks = scope.ReadOrgIDs
+	}
+	data.Parsed, err = s.Workbooks.ImportChapter(c.Request.Context(), data.Org, networks, app.ActorFrom(c.Request.Context()),
+		data.Ref.Workbook.ID, text, preview)
+	if err != nil {
+		ae := app.AsError(err)
+		if ae == nil || !data.fail(s, c, ae.WithField("text")) {
+			return err
+		}
+		s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+		return nil
+	}
+	if preview {
+		s.render(c, http.StatusOK, "workbook_import", data)
+		return nil
+	}
+	n := 0
+	for _, ps := range data.Parsed.Statements {
+		if ps.Found && len(ps.Answers) > 0 {
+			n++
+		}
+	}
+	key := "workbook.import.done.other"
+	if n == 1 {
+		key = "workbook.import.done.one"
+	}
+	s.setFlash(c, key, "count", n)
+	c.Redirect(http.StatusSeeOther, "/o/"+data.Org.Slug+"/workbooks/"+strconv.FormatInt(data.Ref.Workbook.ID, 10))
+	return nil
+}
