@@ -119,6 +119,7 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/workbooks/:workbook/statements/:statement":                         {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("analysis", "Vår situasjon nå: «innvandrerreisen» kartlagt", "version", "1")},
 		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
+		"GET /o/:org/peers/:peer/workbooks/:workbook/statements/:statement":              {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
@@ -244,6 +245,9 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
 		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx",
+	}
+	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
+		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
 	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)

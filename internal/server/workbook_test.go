@@ -277,3 +277,73 @@ func TestImportPage(t *testing.T) {
 		t.Error("after importing, the answer to «Innvandrerreisen» lacks Meldal's text")
 	}
 }
+
+// TestPeerAnswers: a municipality's editor reads a network peer's shared
+// answer, not its private one, not one of a municipality outside its
+// networks, and can edit neither.
+func TestPeerAnswers(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
+	outsideNet := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	outsider := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, outsideNet, outsider, joined, time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2",
+		Statements: []workbook.StatementSpec{{Title: "Delt problemstilling"}, {Title: "Privat problemstilling"}}}}}
+	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, spec)
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	otmpl, _ := r.Workbooks.CreateTemplate(ctx, outsideNet, spec)
+	obooks, _ := r.Workbooks.PublishTemplate(ctx, outsideNet, otmpl.ID, "2026")
+	shared, private := tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].Statements[1].ID
+	var peerBook int64
+	for _, b := range books {
+		if b.OrgID == peer.ID {
+			peerBook = b.ID
+		}
+	}
+	save := func(o *org.Organisation, book, stmt int64, text, vis string) {
+		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: book, StatementID: stmt,
+			Content: workbook.Content{Answers: map[string]string{"analysis": text}}, Visibility: vis}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(peer, peerBook, shared, "Oppdal deler: språkpraksis i kommunale virksomheter", workbook.VisibilityNetwork)
+	save(peer, peerBook, private, "Oppdals interne utkast", workbook.VisibilityPrivate)
+	save(outsider, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID, "Utenfor nettverket", workbook.VisibilityNetwork)
+	r.run(t)
+	c := sessionClient(t, r.DB, r.local(), editor)
+	peerURL := func(slug string, book, stmt int64) string {
+		return fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), own.Slug, slug, book, stmt)
+	}
+	if code, body := get(t, c, peerURL(peer.Slug, peerBook, shared)); code != 200 || !strings.Contains(body, "språkpraksis i kommunale virksomheter") {
+		t.Errorf("a peer's shared answer: %d; want it shown", code)
+	}
+	if code, body := get(t, c, peerURL(peer.Slug, peerBook, private)); code != 404 || strings.Contains(body, "interne utkast") {
+		t.Errorf("a peer's private answer: %d; want 404", code)
+	}
+	if code, _ := get(t, c, peerURL(outsider.Slug, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID)); code != 404 {
+		t.Errorf("an answer of a municipality outside the network: %d; want 404", code)
+	}
+	// Editing the peer's answer: through the own organisation's editor with
+	// the peer's workbook (not ours: 404), or in the peer's pages (not a
+	// member: 404).
+	for _, u := range []string{
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, peerBook, shared),
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), peer.Slug, peerBook, shared),
+	} {
+		if code, _ := post(t, c, u, url.Values{"version": {"1"}, "analysis": {"Overskrevet"}}); code != 404 {
+			t.Errorf("editing a peer's answer at %s: %d; want 404", u, code)
+		}
+	}
+	if code, body := get(t, c, peerURL(peer.Slug, peerBook, shared)); code != 200 || strings.Contains(body, "Overskrevet") {
+		t.Error("the peer's answer changed")
+	}
+}

@@ -113,6 +113,7 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave)
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
+	s.org("GET", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handlePeerEntry)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering/export/:format", authz.ContentRead, s.handleGatheringExport)
 

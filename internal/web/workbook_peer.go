@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+type peerEntryPage struct {
+	Layout
+	Org       *org.Organisation
+	Peer      *org.Organisation
+	Template  *workbook.Template
+	Statement *workbook.Statement
+	Entry     *workbook.Entry
+}
+
+// handlePeerEntry shows a network peer's answer to a problem statement,
+// read-only: only when the peer shares it (network or public) and the two
+// municipalities are members of the same network today. Anything else is
+// 404, as is every request across tenants.
+func (s *Server) handlePeerEntry(c *gin.Context) error {
+	o := orgOf(c)
+	notFound := app.Errorf(app.ENotFound, "workbook.error.not_found")
+	wbID, err := pathID(c, "workbook")
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return err
+	}
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	data := &peerEntryPage{Org: o}
+	var peerNetworks []int64
+	err = db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if data.Peer, err = org.FindOrganisationBySlug(ctx, idb, c.Param("peer")); err != nil {
+			return notFound
+		}
+		nets, err := org.FindMemberNetworks(ctx, idb, data.Peer.ID, s.Clock.Now())
+		for _, n := range nets {
+			peerNetworks = append(peerNetworks, n.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	shared := false
+	for _, n := range scope.ReadOrgIDs { // the reader's current networks
+		for _, pn := range peerNetworks {
+			shared = shared || n == pn
+		}
+	}
+	if data.Peer.ID == o.ID || !shared {
+		return notFound
+	}
+	var wb *workbook.Workbook
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, append(scope.ReadOrgIDs, data.Peer.ID)...), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if wb, err = workbook.FindWorkbook(ctx, idb, data.Peer.ID, wbID); err != nil {
+			return err
+		}
+		data.Template, err = workbook.FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID)
+		return err
+	})
+	if err != nil {
+		return notFound.Wrap(err)
+	}
+	if _, data.Statement = data.Template.Statement(sid); data.Statement == nil {
+		return notFound
+	}
+	entries := map[int64]int64{}
+	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, data.Peer.ID), func(ctx context.Context, idb bun.IDB) error {
+		list, err := workbook.FindEntries(ctx, idb, data.Peer.ID, wb.ID)
+		for _, e := range list {
+			entries[e.StatementID] = e.ID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	id, ok := entries[sid]
+	if !ok {
+		return notFound
+	}
+	if data.Entry, err = s.Workbooks.ReadEntry(c.Request.Context(), o.ID, data.Peer.ID, id, true); err != nil {
+		return err
+	}
+	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
+		{Label: data.Peer.Name}, {Label: data.Statement.Title}}}
+	s.render(c, http.StatusOK, "workbook_peer", data)
+	return nil
+}
