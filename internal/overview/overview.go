@@ -8,6 +8,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -30,9 +31,11 @@ type Panel struct {
 	MoreURL string
 }
 
-// Line is one row of a panel.
+// Line is one row of a panel. When, if set, is shown as a date in the
+// reader's locale.
 type Line struct {
 	Label, Detail, URL string
+	When               time.Time
 }
 
 // Provider makes a panel for an organisation, or nil when it has nothing

@@ -27,10 +27,12 @@ import (
 // organisation. Written out here rather than derived from the policy, so a
 // policy change that widens access fails this test until it is meant.
 var (
-	everyone   = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "viewer", "coordinator"}
-	admins     = []string{"owner", "admin"}
-	editors    = []string{"owner", "editor", "coordinator"}
-	membersRdr = []string{"owner", "admin", "coordinator"}
+	everyone = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "viewer", "coordinator"}
+	admins   = []string{"owner", "admin"}
+	editors  = []string{"owner", "editor", "coordinator"}
+	// statusWriters update status and progress where responsible.
+	statusWriters = []string{"owner", "editor", "contributor"}
+	membersRdr    = []string{"owner", "admin", "coordinator"}
 )
 
 // expectation says how a route answers.
@@ -120,6 +122,9 @@ func routeTable() map[string]expectation {
 		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
 		"GET /o/:org/peers/:peer/workbooks/:workbook/statements/:statement":              {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"POST /o/:org/workbooks/:workbook/chapters/:chapter/status":                      {anon: 401, roles: statusWriters, kind: org.KindMunicipality, form: form("status", "in_progress")},
+		"GET /o/:org/gatherings":                                                         {anon: 303, roles: everyone},
+		"POST /o/:org/gatherings":                                                        {anon: 401, roles: editors, kind: org.KindNetwork, form: form("title", "Tredje samling", "starts_on", "2026-12-01", "place", "Scandic Lerkendal, Trondheim")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
@@ -140,6 +145,7 @@ type tenant struct {
 	workbook   int64 // a workbook of a municipality
 	template   int64 // a template of a network
 	statement  int64 // a statement of either
+	chapter    int64 // a chapter of the template
 }
 
 type world struct {
@@ -244,7 +250,7 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 		":org": tn.org.Slug, ":user": strconv.FormatInt(tn.victim.ID, 10),
 		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
 		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
-		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx",
+		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
 	}
 	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
 		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
@@ -383,11 +389,11 @@ func buildWorld(t *testing.T, r *running) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.network.template, w.network.statement = tmpl.ID, tmpl.Chapters[0].Statements[0].ID
+	w.network.template, w.network.statement, w.network.chapter = tmpl.ID, tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].ID
 	for _, b := range books {
 		for _, tn := range []*tenant{w.own, w.peer} {
 			if tn.org.ID == b.OrgID {
-				tn.workbook, tn.statement = b.ID, w.network.statement
+				tn.workbook, tn.statement, tn.chapter = b.ID, w.network.statement, w.network.chapter
 				if _, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
 					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"}}}); err != nil {
 					t.Fatal(err)

@@ -225,6 +225,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Due.Add(workbook.DueMeasures{})
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
+	m.Overview.Add(workbook.NextGatheringPanel{Clock: m.Clock})
 	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock}
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})

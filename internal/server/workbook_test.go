@@ -347,3 +347,46 @@ func TestPeerAnswers(t *testing.T) {
 		t.Error("the peer's answer changed")
 	}
 }
+
+// TestGatherings: the coordinator plans a gathering with a chapter due;
+// the member municipality sees the due date on its workbook and the next
+// gathering on its dashboard, and a contributor marks the chapter ready.
+func TestGatherings(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	contributor, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	r.run(t)
+	day := time.Now().UTC().AddDate(0, 1, 0)
+	cc := sessionClient(t, r.DB, r.local(), coord)
+	if code, body := post(t, cc, r.local()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {"ikke en dato"}}); code != 422 || !strings.Contains(body, "Tredje samling") {
+		t.Errorf("a gathering without a date: %d; want 422 with the title kept", code)
+	}
+	if code, _ := post(t, cc, r.local()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
+		"place": {"Scandic Lerkendal, Trondheim"}, "chapter": {fmt.Sprint(tmpl.Chapters[0].ID)}}); code != 303 {
+		t.Fatalf("create gathering: %d", code)
+	}
+	mc := sessionClient(t, r.DB, r.local(), contributor)
+	_, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID))
+	if !strings.Contains(body, "Frist: Tredje samling, "+day.Format("02.01.2006")) {
+		t.Error("the workbook does not show the chapter's due date at the gathering")
+	}
+	if _, dash := get(t, mc, r.local()+"/o/"+muni.Slug+"/dashboard"); !strings.Contains(dash, "Neste samling") || !strings.Contains(dash, "Tredje samling") {
+		t.Error("the municipality's dashboard lacks the next gathering")
+	}
+	status := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].ID)
+	if code, _ := post(t, mc, status, url.Values{"status": {"ready"}}); code != 303 {
+		t.Fatalf("chapter status: %d", code)
+	}
+	if _, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID)); !strings.Contains(body, `value="ready" selected`) {
+		t.Error("the chapter's status did not stay ready")
+	}
+}

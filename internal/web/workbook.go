@@ -76,10 +76,14 @@ func (s *Server) handleWorkbooks(c *gin.Context) error {
 
 type workbookPage struct {
 	Layout
-	Org      *org.Organisation
-	Ref      workbookRef
-	Answered map[int64]*workbook.Entry // statement → entry
-	CanEdit  bool
+	Org       *org.Organisation
+	Ref       workbookRef
+	Answered  map[int64]*workbook.Entry // statement → entry
+	CanEdit   bool
+	CanStatus bool
+	Status    map[int64]string              // chapter → status
+	Due       map[int64]*workbook.Gathering // chapter → the gathering it is due at
+	Statuses  []string
 }
 
 func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.Entry, error) {
@@ -121,7 +125,24 @@ func (s *Server) handleWorkbook(c *gin.Context) error {
 		return err
 	}
 	o := orgOf(c)
-	data := &workbookPage{Org: o, Ref: ref, Answered: entries, CanEdit: s.allowed(c, authz.ContentWrite)}
+	data := &workbookPage{Org: o, Ref: ref, Answered: entries, CanEdit: s.allowed(c, authz.ContentWrite),
+		CanStatus: s.allowed(c, authz.StatusWrite), Statuses: workbook.ChapterStatuses}
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if data.Status, err = workbook.FindChapterStatuses(ctx, idb, o.ID, ref.Workbook.ID); err != nil {
+			return err
+		}
+		gs, err := workbook.FindGatherings(ctx, idb, ref.Network.ID)
+		data.Due = workbook.DueAt(gs, s.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: ref.Template.Name + " – " + ref.Network.Name}}}

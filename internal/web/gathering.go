@@ -1,0 +1,120 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+type gatheringsPage struct {
+	formPage
+	Org        *org.Organisation
+	Gatherings []*workbook.Gathering
+	Chapters   []*workbook.Chapter // a network's chapters, to mark as due
+	Titles     map[int64]string    // chapter id → "template: chapter"
+	CanEdit    bool
+	Today      time.Time
+}
+
+func (s *Server) handleGatherings(c *gin.Context) error {
+	return s.renderGatherings(c, http.StatusOK, &gatheringsPage{formPage: formPage{Values: map[string]string{}}})
+}
+
+func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPage) error {
+	o := orgOf(c)
+	data.Org, data.Titles, data.Today = o, map[int64]string{}, s.Clock.Now()
+	data.CanEdit = o.Kind == org.KindNetwork && s.allowed(c, authz.ContentWrite)
+	data.Layout.Nav = "gatherings"
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		nets := scope.ReadOrgIDs
+		if o.Kind == org.KindNetwork {
+			nets = []int64{o.ID}
+		}
+		var err error
+		if data.Gatherings, err = workbook.FindGatherings(ctx, idb, nets...); err != nil {
+			return err
+		}
+		for _, n := range nets {
+			tmpls, err := workbook.FindTemplates(ctx, idb, n)
+			if err != nil {
+				return err
+			}
+			for _, t := range tmpls {
+				for _, ch := range t.Chapters {
+					data.Titles[ch.ID] = t.Name + " (" + strconv.Itoa(t.Version) + "): " + ch.Title
+					if o.Kind == org.KindNetwork {
+						data.Chapters = append(data.Chapters, ch)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.render(c, status, "gatherings", data)
+	return nil
+}
+
+// handleGatheringCreate adds a gathering (a network's coordinators).
+func (s *Server) handleGatheringCreate(c *gin.Context) error {
+	o := orgOf(c)
+	if o.Kind != org.KindNetwork {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	g := &workbook.Gathering{Title: c.PostForm("title"), Place: strings.TrimSpace(c.PostForm("place")), Agenda: strings.TrimSpace(c.PostForm("agenda"))}
+	data := &gatheringsPage{formPage: formPage{Values: map[string]string{"title": g.Title, "place": g.Place, "agenda": g.Agenda, "starts_on": c.PostForm("starts_on")}}}
+	if d, err := time.Parse(time.DateOnly, c.PostForm("starts_on")); err == nil {
+		g.StartsOn = d
+	}
+	for _, v := range c.PostFormArray("chapter") {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			g.ChapterIDs = append(g.ChapterIDs, id)
+			data.Values["chapter."+v] = "on"
+		}
+	}
+	if err := s.Workbooks.CreateGathering(c.Request.Context(), o, g); err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderGatherings(c, statusOf(app.ErrorCode(err)), data)
+	}
+	s.setFlash(c, "gathering.created")
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/gatherings")
+	return nil
+}
+
+// handleChapterStatus records a municipality's progress on a chapter.
+func (s *Server) handleChapterStatus(c *gin.Context) error {
+	o := orgOf(c)
+	wb, err := pathID(c, "workbook")
+	if err != nil {
+		return err
+	}
+	ch, err := pathID(c, "chapter")
+	if err != nil {
+		return err
+	}
+	if err := s.Workbooks.SetChapterStatus(c.Request.Context(), o, wb, ch, c.PostForm("status")); err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.chapter_status_saved")
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks/"+strconv.FormatInt(wb, 10))
+	return nil
+}

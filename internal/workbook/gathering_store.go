@@ -1,0 +1,181 @@
+package workbook
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Gathering is a network's meeting (samling) where chapters are due.
+type Gathering struct {
+	bun.BaseModel `bun:"table:gatherings"`
+	OrgID         int64     `bun:",notnull" json:"network_id"`
+	ID            int64     `bun:",pk,autoincrement" json:"id"`
+	Title         string    `json:"title"`
+	StartsOn      time.Time `bun:",type:date" json:"starts_on"`
+	Place         string    `json:"place"`
+	Agenda        string    `json:"agenda"`
+	CreatedAt     time.Time `json:"created_at"`
+
+	ChapterIDs []int64 `bun:"-" json:"chapter_ids"`
+}
+
+type gatheringChapter struct {
+	bun.BaseModel `bun:"table:gathering_chapters"`
+	OrgID         int64 `bun:",pk"`
+	GatheringID   int64 `bun:",pk"`
+	ChapterID     int64 `bun:",pk"`
+}
+
+// Chapter statuses of a municipality's workbook.
+const (
+	ChapterNotStarted = "not_started"
+	ChapterInProgress = "in_progress"
+	ChapterReady      = "ready" // ready for the gathering
+)
+
+// ChapterStatuses lists them in order.
+var ChapterStatuses = []string{ChapterNotStarted, ChapterInProgress, ChapterReady}
+
+type chapterStatus struct {
+	bun.BaseModel `bun:"table:workbook_chapter_status"`
+	OrgID         int64 `bun:",pk"`
+	WorkbookID    int64 `bun:",pk"`
+	ChapterID     int64 `bun:",pk"`
+	Status        string
+	UpdatedAt     time.Time
+}
+
+// CreateGathering adds a gathering to the network with the chapters due
+// there, which must be chapters of the network's templates.
+func (s *Service) CreateGathering(ctx context.Context, network *org.Organisation, g *Gathering) error {
+	g.Title = strings.TrimSpace(g.Title)
+	switch {
+	case network.Kind != org.KindNetwork:
+		return app.Errorf(app.EInvalid, "workbook.error.not_network")
+	case g.Title == "":
+		return app.Errorf(app.EInvalid, "error.required").WithField("title")
+	case g.StartsOn.IsZero():
+		return app.Errorf(app.EInvalid, "workbook.error.date").WithField("starts_on")
+	}
+	g.OrgID, g.CreatedAt = network.ID, s.Clock.Now()
+	return db.RunTx(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(g).Exec(ctx); err != nil {
+			return err
+		}
+		for _, c := range g.ChapterIDs {
+			if _, err := tx.NewInsert().Model(&gatheringChapter{OrgID: network.ID, GatheringID: g.ID, ChapterID: c}).Exec(ctx); err != nil {
+				return db.Err(err, "workbook.error.not_found") // a foreign chapter fails the key
+			}
+		}
+		return nil
+	})
+}
+
+// FindGatherings lists the gatherings of networks, soonest first, with
+// their chapters.
+func FindGatherings(ctx context.Context, idb bun.IDB, networkIDs ...int64) ([]*Gathering, error) {
+	if len(networkIDs) == 0 {
+		return nil, nil
+	}
+	var out []*Gathering
+	if err := idb.NewSelect().Model(&out).Where("org_id IN (?)", bun.In(networkIDs)).OrderExpr("starts_on, id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var links []gatheringChapter
+	if err := idb.NewSelect().Model(&links).Where("org_id IN (?)", bun.In(networkIDs)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	by := map[int64]*Gathering{}
+	for _, g := range out {
+		by[g.ID] = g
+	}
+	for _, l := range links {
+		if g := by[l.GatheringID]; g != nil {
+			g.ChapterIDs = append(g.ChapterIDs, l.ChapterID)
+		}
+	}
+	return out, nil
+}
+
+// FindGathering loads one of a network's gatherings, or app.ENotFound.
+func FindGathering(ctx context.Context, idb bun.IDB, networkID, id int64) (*Gathering, error) {
+	all, err := FindGatherings(ctx, idb, networkID)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range all {
+		if g.ID == id {
+			return g, nil
+		}
+	}
+	return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+}
+
+// NextGathering answers the first gathering on or after day, or nil.
+func NextGathering(gs []*Gathering, day time.Time) *Gathering {
+	d := day.UTC().Truncate(24 * time.Hour)
+	for _, g := range gs {
+		if !g.StartsOn.Before(d) {
+			return g
+		}
+	}
+	return nil
+}
+
+// DueAt answers, per chapter, the next gathering on or after day where it
+// is due.
+func DueAt(gs []*Gathering, day time.Time) map[int64]*Gathering {
+	out := map[int64]*Gathering{}
+	d := day.UTC().Truncate(24 * time.Hour)
+	for _, g := range gs {
+		if g.StartsOn.Before(d) {
+			continue
+		}
+		for _, c := range g.ChapterIDs {
+			if out[c] == nil {
+				out[c] = g
+			}
+		}
+	}
+	return out
+}
+
+// SetChapterStatus records a municipality's progress on a chapter.
+func (s *Service) SetChapterStatus(ctx context.Context, muni *org.Organisation, workbookID, chapterID int64, status string) error {
+	valid := false
+	for _, x := range ChapterStatuses {
+		valid = valid || x == status
+	}
+	if !valid {
+		return app.Errorf(app.EInvalid, "error.invalid").WithField("status")
+	}
+	return db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		if _, err := FindWorkbook(ctx, tx, muni.ID, workbookID); err != nil {
+			return err
+		}
+		_, err := tx.NewInsert().Model(&chapterStatus{OrgID: muni.ID, WorkbookID: workbookID, ChapterID: chapterID, Status: status, UpdatedAt: s.Clock.Now()}).
+			On("CONFLICT (org_id, workbook_id, chapter_id) DO UPDATE").Set("status = EXCLUDED.status, updated_at = EXCLUDED.updated_at").Exec(ctx)
+		return err
+	})
+}
+
+// FindChapterStatuses answers a workbook's chapter statuses (absent: not
+// started).
+func FindChapterStatuses(ctx context.Context, idb bun.IDB, orgID, workbookID int64) (map[int64]string, error) {
+	var rows []chapterStatus
+	if err := idb.NewSelect().Model(&rows).Where("org_id = ? AND workbook_id = ?", orgID, workbookID).Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, r := range rows {
+		out[r.ChapterID] = r.Status
+	}
+	return out, nil
+}
