@@ -390,3 +390,66 @@ func TestGatherings(t *testing.T) {
 		t.Error("the chapter's status did not stay ready")
 	}
 }
+
+// TestTemplateEditor: a coordinator writes a template as an outline (an
+// error names the line and keeps the text), publishes it to the members,
+// and a later version with a statement removed leaves the workbook already
+// made untouched.
+func TestTemplateEditor(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
+	r.Authz.Reload()
+	r.run(t)
+	c := sessionClient(t, r.DB, r.local(), coord)
+	base := r.local() + "/o/" + network.Slug
+	sections := "analysis: Analyse – hvordan ser vår situasjon ut nå?\ngoals: Hvilke målbare mål vil vi definere?"
+	bad := "## Løs problemstilling først\n# Kapittel 1"
+	if code, body := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {bad}, "sections": {sections}}); code != 422 ||
+		!strings.Contains(body, "Linje 1") || !strings.Contains(body, "Løs problemstilling først") {
+		t.Errorf("outline error: %d; want 422 naming line 1 with the text kept", code)
+	}
+	outline := "# Kapittel 1\n## Bosetting av flyktninger\n? Hvor mange skal vi bosette?\n## Språkopplæring\n# Kapittel 2\n## «Innvandrerreisen»\n"
+	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {outline}, "sections": {sections}}); code != 303 {
+		t.Fatalf("save template: %d", code)
+	}
+	var tmpl *workbook.Template
+	db.Run(context.Background(), r.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		ts, err := workbook.FindTemplates(ctx, idb, network.ID)
+		if len(ts) == 1 {
+			tmpl = ts[0]
+		}
+		return err
+	})
+	if tmpl == nil || len(tmpl.Chapters) != 2 || len(tmpl.Sections) != 2 || tmpl.Chapters[0].Statements[0].Questions[0] != "Hvor mange skal vi bosette?" {
+		t.Fatalf("saved template = %+v", tmpl)
+	}
+	if code, _ := post(t, c, fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}}); code != 303 {
+		t.Fatalf("publish: %d", code)
+	}
+	// Version 2 retires "Språkopplæring".
+	v2 := strings.Replace(outline, "## Språkopplæring\n", "", 1)
+	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {v2}, "sections": {sections}}); code != 303 {
+		t.Fatalf("save version 2: %d", code)
+	}
+	vc := sessionClient(t, r.DB, r.local(), viewer)
+	_, list := get(t, vc, r.local()+"/o/"+muni.Slug+"/workbooks")
+	if !strings.Contains(list, "2026–2027") {
+		t.Fatal("the member has no workbook after publishing")
+	}
+	var wb int64
+	db.Run(context.Background(), r.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		bs, err := workbook.FindWorkbooks(ctx, idb, muni.ID)
+		if len(bs) == 1 {
+			wb = bs[0].ID
+		}
+		return err
+	})
+	if _, body := get(t, vc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
+		t.Error("a new template version changed the workbook already made")
+	}
+}

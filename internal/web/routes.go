@@ -117,6 +117,9 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/workbooks/:workbook/chapters/:chapter/status", authz.StatusWrite, s.handleChapterStatus)
 	s.org("GET", "/o/:org/gatherings", authz.ContentRead, s.handleGatherings)
 	s.org("POST", "/o/:org/gatherings", authz.ContentWrite, s.handleGatheringCreate)
+	s.org("GET", "/o/:org/templates/new", authz.ContentWrite, s.handleTemplateForm)
+	s.org("POST", "/o/:org/templates", authz.ContentWrite, s.handleTemplateCreate)
+	s.org("POST", "/o/:org/templates/:template/publish", authz.ContentWrite, s.handleTemplatePublish)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering/export/:format", authz.ContentRead, s.handleGatheringExport)
 

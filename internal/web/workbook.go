@@ -30,6 +30,7 @@ type workbookRef struct {
 
 type workbooksPage struct {
 	Layout
+	CanEdit   bool
 	Org       *org.Organisation
 	Books     []workbookRef
 	Templates []*workbook.Template // a network's own templates
@@ -39,7 +40,7 @@ type workbooksPage struct {
 // templates.
 func (s *Server) handleWorkbooks(c *gin.Context) error {
 	o := orgOf(c)
-	data := &workbooksPage{Org: o, Layout: Layout{Nav: "workbooks"}}
+	data := &workbooksPage{Org: o, Layout: Layout{Nav: "workbooks"}, CanEdit: s.allowed(c, authz.ContentWrite)}
 	scope, err := s.readScope(c)
 	if err != nil {
 		return err

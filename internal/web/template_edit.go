@@ -1,0 +1,115 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+type templateEditPage struct {
+	formPage
+	Org *org.Organisation
+}
+
+func (s *Server) networkOnly(c *gin.Context) (*org.Organisation, error) {
+	o := orgOf(c)
+	if o.Kind != org.KindNetwork {
+		return nil, app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	return o, nil
+}
+
+// handleTemplateForm offers a new template, or a new version of an
+// existing one (?from=ID) to edit: its outline and its sections.
+func (s *Server) handleTemplateForm(c *gin.Context) error {
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
+	}
+	data := &templateEditPage{Org: o, formPage: formPage{Values: map[string]string{}}}
+	var secs []*workbook.Section
+	for i, k := range workbook.DefaultSections {
+		secs = append(secs, &workbook.Section{Key: k, Title: workbook.DefaultSectionTitles[k], Position: i + 1})
+	}
+	if from, err := strconv.ParseInt(c.Query("from"), 10, 64); err == nil {
+		err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+			t, err := workbook.FindTemplate(ctx, idb, o.ID, from)
+			if err != nil {
+				return err
+			}
+			data.Values["name"], data.Values["outline"] = t.Name, workbook.FormatOutline(t)
+			secs = t.Sections
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	data.Values["sections"] = workbook.FormatSections(secs)
+	data.Layout.Nav = "workbooks"
+	s.render(c, http.StatusOK, "template_edit", data)
+	return nil
+}
+
+// handleTemplateCreate saves the outline as a new version of the named
+// template; existing versions and what municipalities wrote stay as they
+// are.
+func (s *Server) handleTemplateCreate(c *gin.Context) error {
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
+	}
+	data := &templateEditPage{Org: o, formPage: formPage{Values: map[string]string{
+		"name": strings.TrimSpace(c.PostForm("name")), "outline": c.PostForm("outline"), "sections": c.PostForm("sections")}}}
+	data.Layout.Nav = "workbooks"
+	spec := workbook.TemplateSpec{Name: data.Values["name"]}
+	var t *workbook.Template
+	if spec.Chapters, err = workbook.ParseOutline(data.Values["outline"]); err == nil {
+		if spec.Sections, err = workbook.ParseSections(data.Values["sections"]); err == nil {
+			t, err = s.Workbooks.CreateTemplate(c.Request.Context(), o, spec)
+		}
+	}
+	if err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		s.render(c, http.StatusUnprocessableEntity, "template_edit", data)
+		return nil
+	}
+	s.setFlash(c, "workbook.template.saved", "name", t.Name, "version", t.Version)
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks")
+	return nil
+}
+
+// handleTemplatePublish publishes a version for a cycle: every current
+// member gets its workbook made from it.
+func (s *Server) handleTemplatePublish(c *gin.Context) error {
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "template")
+	if err != nil {
+		return err
+	}
+	cycle := strings.TrimSpace(c.PostForm("cycle"))
+	if cycle == "" {
+		return app.Errorf(app.EInvalid, "workbook.template.cycle_required").WithField("cycle")
+	}
+	made, err := s.Workbooks.PublishTemplate(c.Request.Context(), o, id, cycle)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.template.published", "count", len(made), "cycle", cycle)
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks")
+	return nil
+}
