@@ -133,6 +133,7 @@ func routeTable() map[string]expectation {
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
 		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
+		"POST /o/:org/templates/:template/statements/:statement/gathering/good-practice": {anon: 401, roles: editors, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "mark", "on")},
 		"GET /api/v1/orgs/:org":                                                          {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/members":                                                  {anon: 401, roles: membersRdr},
 	}
@@ -149,6 +150,7 @@ type tenant struct {
 	template   int64 // a template of a network
 	statement  int64 // a statement of either
 	chapter    int64 // a chapter of the template
+	entry      int64 // the municipality's answer
 }
 
 type world struct {
@@ -284,9 +286,17 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	} else if rt.Method == "POST" {
-		body := exp.form
-		if body == nil {
-			body = url.Values{}
+		body := url.Values{}
+		for k, vs := range exp.form {
+			for _, v := range vs {
+				switch v { // placeholders for the world's real ids
+				case ":ownorg":
+					v = strconv.FormatInt(w.own.org.ID, 10)
+				case ":ownentry":
+					v = strconv.FormatInt(w.own.entry, 10)
+				}
+				body.Add(k, v)
+			}
 		}
 		if body.Has("email") && strings.HasPrefix(body.Get("email"), "ny@") {
 			body = url.Values{"email": {fmt.Sprintf("ny-%d@example.org", time.Now().UnixNano())}, "role": {"viewer"}}
@@ -397,10 +407,12 @@ func buildWorld(t *testing.T, r *running) *world {
 		for _, tn := range []*tenant{w.own, w.peer} {
 			if tn.org.ID == b.OrgID {
 				tn.workbook, tn.statement, tn.chapter = b.ID, w.network.statement, w.network.chapter
-				if _, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
-					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"}}}); err != nil {
+				e, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
+					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"}}})
+				if err != nil {
 					t.Fatal(err)
 				}
+				tn.entry = e.ID
 			}
 		}
 	}

@@ -119,6 +119,7 @@ func TestGatheringExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	stmt := tmpl.Chapters[0].Statements[0].ID
+	entries := map[int64]int64{}
 	answers := map[int64]string{members[0].ID: "Flytskjema for «innvandrerreisen» – §§ og æøå ÆØÅ", members[1].ID: "Skaun deler ikke ennå"}
 	for _, b := range books {
 		vis := workbook.VisibilityNetwork
@@ -129,14 +130,27 @@ func TestGatheringExport(t *testing.T) {
 		if b.OrgID == members[1].ID {
 			o = members[1]
 		}
-		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Koordinator"}, workbook.Save{WorkbookID: b.ID, StatementID: stmt,
-			Content: workbook.Content{Answers: map[string]string{"analysis": answers[b.OrgID]}}, Visibility: vis}); err != nil {
+		e, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Koordinator"}, workbook.Save{WorkbookID: b.ID, StatementID: stmt,
+			Content: workbook.Content{Answers: map[string]string{"analysis": answers[b.OrgID]}}, Visibility: vis})
+		if err != nil {
 			t.Fatal(err)
 		}
+		entries[o.ID] = e.ID
 	}
 	r.run(t)
 	c := sessionClient(t, r.DB, r.local(), coord)
 	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.local(), network.Slug, tmpl.ID, stmt)
+	// The coordinator marks Åfjord's answer as good practice; Skaun's
+	// private answer is not in the view and cannot be marked.
+	if code, _ := post(t, c, base+"/good-practice", url.Values{"org": {fmt.Sprint(members[0].ID)}, "entry": {fmt.Sprint(entries[members[0].ID])}, "mark": {"on"}}); code != 303 {
+		t.Fatalf("mark good practice: %d", code)
+	}
+	if code, _ := post(t, c, base+"/good-practice", url.Values{"org": {fmt.Sprint(members[1].ID)}, "entry": {fmt.Sprint(entries[members[1].ID])}, "mark": {"on"}}); code != 404 {
+		t.Errorf("marking a private answer: %d; want 404", code)
+	}
+	if _, view := get(t, c, base); !strings.Contains(view, "Åfjord kommune – god praksis") {
+		t.Error("the gathering view does not say Åfjord's answer is good practice")
+	}
 	resp, err := c.Get(base + "/export/xlsx")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("xlsx: %v %v", resp, err)
@@ -154,7 +168,7 @@ func TestGatheringExport(t *testing.T) {
 		}
 	}
 	all := strings.Join(cells, "\n")
-	if !strings.Contains(all, answers[members[0].ID]) || strings.Contains(all, answers[members[1].ID]) {
+	if !strings.Contains(all, answers[members[0].ID]) || strings.Contains(all, answers[members[1].ID]) || !strings.Contains(all, "God praksis") {
 		t.Errorf("spreadsheet: want Åfjord's shared answer exactly and not Skaun's private one; got\n%s", all)
 	}
 	resp, err = c.Get(base + "/export/pdf")

@@ -122,6 +122,7 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/templates/:template/publish", authz.ContentWrite, s.handleTemplatePublish)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering/export/:format", authz.ContentRead, s.handleGatheringExport)
+	s.org("POST", "/o/:org/templates/:template/statements/:statement/gathering/good-practice", authz.ContentWrite, s.handleGoodPractice)
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

@@ -349,9 +349,47 @@ func (s *Server) handleEntryRestore(c *gin.Context) error {
 
 type gatheringPage struct {
 	Layout
-	Org  *org.Organisation
-	View *workbook.GatheringView
-	Tmpl *workbook.Template
+	Org     *org.Organisation
+	View    *workbook.GatheringView
+	Tmpl    *workbook.Template
+	CanEdit bool
+}
+
+// handleGoodPractice marks or unmarks a member's shared answer shown in the
+// gathering view as good practice (the network's coordinators).
+func (s *Server) handleGoodPractice(c *gin.Context) error {
+	o := orgOf(c)
+	if o.Kind != org.KindNetwork {
+		return app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	tid, err := pathID(c, "template")
+	if err != nil {
+		return err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return err
+	}
+	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	orgID, _ := strconv.ParseInt(c.PostForm("org"), 10, 64)
+	entryID, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
+	found := false
+	for _, col := range v.Columns { // only an answer this view shows
+		found = found || col.OrgID == orgID && col.EntryID == entryID && entryID != 0
+	}
+	if !found {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	on := c.PostForm("mark") == "on"
+	if err := s.Workbooks.SetGoodPractice(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), orgID, entryID, on); err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.good_practice_saved")
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", o.Slug, tid, sid))
+	return nil
 }
 
 // handleGatheringExport sends the gathering view as PDF or XLSX, in the
@@ -419,7 +457,7 @@ func (s *Server) handleGatheringView(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbook_gathering", &gatheringPage{Org: o, View: v, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+	s.render(c, http.StatusOK, "workbook_gathering", &gatheringPage{Org: o, View: v, CanEdit: s.allowed(c, authz.ContentWrite), Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}})
 	return nil
 }

@@ -58,6 +58,10 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 				return err
 			}
 		}
+		marks, err := goodPracticeOf(ctx, idb, network.ID)
+		if err != nil {
+			return err
+		}
 		byOrg := map[int64]*Entry{}
 		for _, e := range entries {
 			if err := e.decode(); err != nil {
@@ -66,9 +70,10 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 			byOrg[e.OrgID] = e
 		}
 		for _, m := range members {
-			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}}
+			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID}
 			if e := byOrg[m.ID]; e != nil {
 				col.Answers, col.Goals, col.Measures = e.Content.Answers, e.Content.Goals, e.Content.Measures
+				col.EntryID, col.GoodPractice = e.ID, marks[[2]int64{m.ID, e.ID}]
 			}
 			v.Columns = append(v.Columns, col)
 		}

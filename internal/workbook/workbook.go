@@ -122,4 +122,6 @@ type GatheringColumn struct {
 	Goals        []Goal
 	Measures     []Measure
 	GoodPractice bool // marked by the coordinator
+
+	OrgID, EntryID int64 // the answer shown (EntryID 0: none shared)
 }
