@@ -18,7 +18,7 @@ import (
 var TenantTables = []string{
 	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso", "org_terms",
 	"workbook_templates", "workbook_chapters", "workbook_statements", "workbook_sections",
-	"workbooks", "workbook_entries", "workbook_revisions", "gatherings", "gathering_chapters", "workbook_chapter_status", "workbook_good_practice",
+	"workbooks", "workbook_entries", "workbook_revisions", "gatherings", "gathering_chapters", "workbook_chapter_status", "workbook_good_practice", "workbook_comments",
 }
 
 // Scope says which organisations a unit of work may touch.

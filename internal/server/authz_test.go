@@ -30,6 +30,8 @@ var (
 	everyone = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "viewer", "coordinator"}
 	admins   = []string{"owner", "admin"}
 	editors  = []string{"owner", "editor", "coordinator"}
+	// commenters may comment on answers they can read.
+	commenters = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "coordinator"}
 	// statusWriters update status and progress where responsible.
 	statusWriters = []string{"owner", "editor", "contributor"}
 	membersRdr    = []string{"owner", "admin", "coordinator"}
@@ -128,6 +130,8 @@ func routeTable() map[string]expectation {
 		"GET /o/:org/templates/new":                                                      {anon: 303, roles: editors, kind: org.KindNetwork},
 		"POST /o/:org/templates":                                                         {anon: 401, roles: editors, kind: org.KindNetwork, form: form("name", "Arbeidsboka", "outline", "# Kapittel 3\n## Bolig", "sections", "analysis: Analyse")},
 		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: form("cycle", "2027")},
+		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
+		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Hvordan fikk dere med NAV?")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},

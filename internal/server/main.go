@@ -226,7 +226,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
 	m.Overview.Add(workbook.NextGatheringPanel{Clock: m.Clock})
-	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock}
+	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Mail: m.Mail, Text: cat.T}}
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})

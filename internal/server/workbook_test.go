@@ -17,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -465,5 +466,63 @@ func TestTemplateEditor(t *testing.T) {
 	})
 	if _, body := get(t, vc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
 		t.Error("a new template version changed the workbook already made")
+	}
+}
+
+// TestComments: a member comments on the municipality's answer and the
+// colleague mentioned by address gets an e-mail with a link; a network
+// peer's comment shows on the owner's page; a viewer may not comment.
+func TestComments(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	cfg := newEnv(t).config()
+	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
+	r := open(t, cfg, server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
+	colleague, _ := dbtest.MustCreateUser(t, r.DB, own, "contributor")
+	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
+	peerMember, _ := dbtest.MustCreateUser(t, r.DB, peer, "member")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	var ownBook int64
+	for _, b := range books {
+		if b.OrgID == own.ID {
+			ownBook = b.ID
+		}
+	}
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	if _, err := r.Workbooks.SaveEntry(ctx, own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: ownBook, StatementID: stmt,
+		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.run(t)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, ownBook, stmt)
+	ec := sessionClient(t, r.DB, r.local(), editor)
+	if code, _ := post(t, ec, page+"/comments", url.Values{"body": {"@" + colleague.Email + " kan du se på målene før samlingen? «Takk»"}}); code != 303 {
+		t.Fatalf("comment: %d", code)
+	}
+	m := smtp.WaitFor(t, colleague.Email, 10*time.Second)
+	if !strings.Contains(m.Text, "kan du se på målene før samlingen? «Takk»") || len(m.Links()) == 0 || !strings.HasSuffix(m.Links()[0], fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", own.Slug, ownBook, stmt)) {
+		t.Errorf("mention mail: %q with links %v", m.Text, m.Links())
+	}
+	pc := sessionClient(t, r.DB, r.local(), peerMember)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), peer.Slug, own.Slug, ownBook, stmt)
+	if code, _ := post(t, pc, peerPage+"/comments", url.Values{"body": {"Hvordan fikk dere med NAV i kartleggingen?"}}); code != 303 {
+		t.Fatalf("peer comment: %d", code)
+	}
+	if _, body := get(t, ec, page); !strings.Contains(body, "Hvordan fikk dere med NAV i kartleggingen?") || !strings.Contains(body, "kan du se på målene") {
+		t.Error("the owner's page lacks the comments")
+	}
+	if code, _ := post(t, sessionClient(t, r.DB, r.local(), viewer), page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
+		t.Errorf("a viewer commenting: %d; want 403", code)
 	}
 }

@@ -166,6 +166,8 @@ type entryPage struct {
 	Measures   []measureRow
 	Members    []*account.Member // who may be named responsible
 	Statuses   []string
+	Comments   []*workbook.Comment
+	CanComment bool
 }
 
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
@@ -219,6 +221,12 @@ func (s *Server) handleEntry(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
+	}
+	if data.Entry != nil {
+		if data.Comments, err = s.commentsOf(c.Request.Context(), data.Org.ID, data.Entry.ID); err != nil {
+			return err
+		}
+		data.CanComment = s.allowed(c, authz.CommentWrite)
 	}
 	s.render(c, http.StatusOK, "workbook_entry", data)
 	return nil

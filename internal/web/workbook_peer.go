@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -15,11 +16,13 @@ import (
 
 type peerEntryPage struct {
 	Layout
-	Org       *org.Organisation
-	Peer      *org.Organisation
-	Template  *workbook.Template
-	Statement *workbook.Statement
-	Entry     *workbook.Entry
+	Comments   []*workbook.Comment
+	CanComment bool
+	Org        *org.Organisation
+	Peer       *org.Organisation
+	Template   *workbook.Template
+	Statement  *workbook.Statement
+	Entry      *workbook.Entry
 }
 
 // handlePeerEntry shows a network peer's answer to a problem statement,
@@ -27,19 +30,34 @@ type peerEntryPage struct {
 // municipalities are members of the same network today. Anything else is
 // 404, as is every request across tenants.
 func (s *Server) handlePeerEntry(c *gin.Context) error {
+	data, err := s.peerEntry(c)
+	if err != nil {
+		return err
+	}
+	if data.Comments, err = s.commentsOf(c.Request.Context(), data.Peer.ID, data.Entry.ID); err != nil {
+		return err
+	}
+	data.CanComment = s.allowed(c, authz.CommentWrite)
+	s.render(c, http.StatusOK, "workbook_peer", data)
+	return nil
+}
+
+// peerEntry loads a network peer's shared answer for the request, or
+// app.ENotFound.
+func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 	o := orgOf(c)
 	notFound := app.Errorf(app.ENotFound, "workbook.error.not_found")
 	wbID, err := pathID(c, "workbook")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sid, err := pathID(c, "statement")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	scope, err := s.readScope(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data := &peerEntryPage{Org: o}
 	var peerNetworks []int64
@@ -55,7 +73,7 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	shared := false
 	for _, n := range scope.ReadOrgIDs { // the reader's current networks
@@ -64,7 +82,7 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 		}
 	}
 	if data.Peer.ID == o.ID || !shared {
-		return notFound
+		return nil, notFound
 	}
 	var wb *workbook.Workbook
 	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, append(scope.ReadOrgIDs, data.Peer.ID)...), func(ctx context.Context, idb bun.IDB) error {
@@ -76,10 +94,10 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 		return err
 	})
 	if err != nil {
-		return notFound.Wrap(err)
+		return nil, notFound.Wrap(err)
 	}
 	if _, data.Statement = data.Template.Statement(sid); data.Statement == nil {
-		return notFound
+		return nil, notFound
 	}
 	entries := map[int64]int64{}
 	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, data.Peer.ID), func(ctx context.Context, idb bun.IDB) error {
@@ -90,18 +108,17 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id, ok := entries[sid]
 	if !ok {
-		return notFound
+		return nil, notFound
 	}
 	if data.Entry, err = s.Workbooks.ReadEntry(c.Request.Context(), o.ID, data.Peer.ID, id, true); err != nil {
-		return err
+		return nil, err
 	}
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: data.Peer.Name}, {Label: data.Statement.Title}}}
-	s.render(c, http.StatusOK, "workbook_peer", data)
-	return nil
+	return data, nil
 }

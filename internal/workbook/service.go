@@ -15,8 +15,9 @@ import (
 
 // Service holds the workbook rules.
 type Service struct {
-	DB    *bun.DB
-	Clock app.Clock
+	DB     *bun.DB
+	Clock  app.Clock
+	Notify Notifier // tells people mentioned in comments
 }
 
 // TemplateSpec describes a template to create.
