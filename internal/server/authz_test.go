@@ -132,6 +132,7 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: form("cycle", "2027")},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
 		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Hvordan fikk dere med NAV?")},
+		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy":        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("kind", "measure", "index", "0")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
@@ -412,7 +413,8 @@ func buildWorld(t *testing.T, r *running) *world {
 			if tn.org.ID == b.OrgID {
 				tn.workbook, tn.statement, tn.chapter = b.ID, w.network.statement, w.network.chapter
 				e, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
-					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"}}})
+					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"},
+						Measures: []workbook.Measure{{Description: "Språkkafé på biblioteket", Status: workbook.StatusPlanned}}}})
 				if err != nil {
 					t.Fatal(err)
 				}

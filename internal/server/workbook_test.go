@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -524,5 +525,70 @@ func TestComments(t *testing.T) {
 	}
 	if code, _ := post(t, sessionClient(t, r.DB, r.local(), viewer), page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
 		t.Errorf("a viewer commenting: %d; want 403", code)
+	}
+}
+
+// TestCopyFromPeer: a measure of a peer's shared answer is copied into the
+// own answer with its origin, which survives later edits; the peer's
+// responsible person is not carried over.
+func TestCopyFromPeer(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
+	peerUser, _ := dbtest.MustCreateUser(t, r.DB, peer, "editor")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	byOrg := map[int64]int64{}
+	for _, b := range books {
+		byOrg[b.OrgID] = b.ID
+	}
+	if _, err := r.Workbooks.SaveEntry(ctx, peer, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: byOrg[peer.ID], StatementID: stmt,
+		Content: workbook.Content{Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Flyktningtjenesten",
+			ResponsibleUser: &peerUser.ID, Status: workbook.StatusDone}}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.run(t)
+	c := sessionClient(t, r.DB, r.local(), editor)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), own.Slug, peer.Slug, byOrg[peer.ID], stmt)
+	if code, _ := post(t, c, peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
+		t.Fatalf("copy: %d", code)
+	}
+	ownPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, byOrg[own.ID], stmt)
+	_, body := get(t, c, ownPage)
+	if !strings.Contains(body, "Språkpraksis i kommunale virksomheter") || !strings.Contains(body, "Kopiert fra Oppdal kommune") {
+		t.Fatal("the copy is not in our answer with its origin")
+	}
+	// Saving through the editor keeps the origin.
+	form := url.Values{"version": {"1"}, "measure.0.description": {"Språkpraksis i kommunale virksomheter – tilpasset"},
+		"measure.0.from_name": {"Oppdal kommune"}, "measure.0.status": {"planned"}}
+	if m := regexp.MustCompile(`name="measure\.0\.from" value="([0-9]+:[0-9]+)"`).FindStringSubmatch(body); m != nil {
+		form.Set("measure.0.from", m[1])
+	} else {
+		t.Fatal("the editor does not carry the origin")
+	}
+	if code, _ := post(t, c, ownPage, form); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	var e *workbook.Entry
+	db.Run(ctx, r.DB, db.OrgScope(own.ID), func(ctx context.Context, idb bun.IDB) error {
+		list, err := workbook.FindEntries(ctx, idb, own.ID, byOrg[own.ID])
+		if len(list) == 1 {
+			e = list[0]
+		}
+		return err
+	})
+	if e == nil || len(e.Content.Measures) != 1 || e.Content.Measures[0].From == nil || e.Content.Measures[0].From.OrgID != peer.ID ||
+		e.Content.Measures[0].ResponsibleUser != nil || e.Content.Measures[0].Status != workbook.StatusPlanned {
+		t.Errorf("saved measure = %+v; want the origin kept, no foreign responsible, status planned", e)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -65,4 +66,24 @@ func (s *Server) handlePeerComment(c *gin.Context) error {
 	}
 	back := fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", data.Org.Slug, data.Peer.Slug, data.Entry.WorkbookID, data.Statement.ID)
 	return s.postComment(c, data.Peer.ID, data.Entry.WorkbookID, data.Statement.ID, data.Entry.ID, data.Peer.Slug, back)
+}
+
+// handlePeerCopy copies a goal or measure of a peer's shared answer into
+// the organisation's own answer, keeping its origin.
+func (s *Server) handlePeerCopy(c *gin.Context) error {
+	data, err := s.peerEntry(c)
+	if err != nil {
+		return err
+	}
+	index, err := strconv.Atoi(c.PostForm("index"))
+	if err != nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	mine, err := s.Workbooks.CopyFromPeer(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), data.Peer, data.Entry, c.PostForm("kind"), index)
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.copied", "org", data.Peer.Name)
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", data.Org.Slug, mine.ID, data.Statement.ID))
+	return nil
 }

@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
 	s.org("GET", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handlePeerEntry)
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handlePeerComment)
+	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy", authz.ContentWrite, s.handlePeerCopy)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handleEntryComment)
 	s.org("POST", "/o/:org/workbooks/:workbook/chapters/:chapter/status", authz.StatusWrite, s.handleChapterStatus)
 	s.org("GET", "/o/:org/gatherings", authz.ContentRead, s.handleGatherings)

@@ -14,10 +14,31 @@ import (
 // wrote stays in the form even when it is wrong.
 type goalRow struct {
 	Statement, Indicator, Baseline, Target, Unit, TargetDate, Status string
+	From, FromName                                                   string // origin of a copy, kept through edits
 }
 
 type measureRow struct {
 	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
+	From, FromName                                                     string
+}
+
+// originField writes an origin for a hidden form field; parseOrigin reads
+// it back.
+func originField(o *workbook.Origin) (string, string) {
+	if o == nil {
+		return "", ""
+	}
+	return strconv.FormatInt(o.OrgID, 10) + ":" + strconv.FormatInt(o.EntryID, 10), o.OrgName
+}
+
+func parseOrigin(field, name string) *workbook.Origin {
+	a, b, ok := strings.Cut(field, ":")
+	org, err1 := strconv.ParseInt(a, 10, 64)
+	entry, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return nil
+	}
+	return &workbook.Origin{OrgID: org, EntryID: entry, OrgName: name}
 }
 
 // statuses offered for goals and measures.
@@ -27,6 +48,7 @@ func goalRows(goals []workbook.Goal, loc string) []goalRow {
 	var out []goalRow
 	for _, g := range goals {
 		r := goalRow{Statement: g.Statement, Indicator: g.IndicatorCode, Unit: g.Unit, Status: g.Status}
+		r.From, r.FromName = originField(g.From)
 		if g.Baseline != nil {
 			r.Baseline = formatDecimal(*g.Baseline, loc)
 		}
@@ -45,6 +67,7 @@ func measureRows(ms []workbook.Measure) []measureRow {
 	var out []measureRow
 	for _, m := range ms {
 		r := measureRow{Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
+		r.From, r.FromName = originField(m.From)
 		if m.ResponsibleUser != nil {
 			r.ResponsibleUser = strconv.FormatInt(*m.ResponsibleUser, 10)
 		}
@@ -93,12 +116,13 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) ([]goalRow, []mea
 		}
 		r := goalRow{Statement: strings.TrimSpace(c.PostForm(p + "statement")), Indicator: strings.TrimSpace(c.PostForm(p + "indicator")),
 			Baseline: c.PostForm(p + "baseline"), Target: c.PostForm(p + "target"), Unit: strings.TrimSpace(c.PostForm(p + "unit")),
-			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status")}
+			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"),
+			From: c.PostForm(p + "from"), FromName: c.PostForm(p + "from_name")}
 		grows = append(grows, r)
 		if r.Statement == "" && r.Indicator == "" && strings.TrimSpace(r.Baseline+r.Target+r.Unit+r.TargetDate) == "" {
 			continue
 		}
-		g := workbook.Goal{Statement: r.Statement, IndicatorCode: r.Indicator, Unit: r.Unit, Status: statusOr(r.Status)}
+		g := workbook.Goal{Statement: r.Statement, IndicatorCode: r.Indicator, Unit: r.Unit, Status: statusOr(r.Status), From: parseOrigin(r.From, r.FromName)}
 		if r.Statement == "" {
 			errs[p+"statement"] = "error.required"
 		}
@@ -127,12 +151,13 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) ([]goalRow, []mea
 		}
 		r := measureRow{Description: strings.TrimSpace(c.PostForm(p + "description")), Responsible: strings.TrimSpace(c.PostForm(p + "responsible")),
 			ResponsibleUser: c.PostForm(p + "responsible_user"), Deadline: strings.TrimSpace(c.PostForm(p + "deadline")),
-			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes"))}
+			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")),
+			From: c.PostForm(p + "from"), FromName: c.PostForm(p + "from_name")}
 		mrows = append(mrows, r)
 		if r.Description == "" && r.Responsible == "" && r.ResponsibleUser == "" && r.Deadline == "" && r.Notes == "" {
 			continue
 		}
-		m := workbook.Measure{Description: r.Description, Responsible: r.Responsible, Status: statusOr(r.Status), Notes: r.Notes}
+		m := workbook.Measure{Description: r.Description, Responsible: r.Responsible, Status: statusOr(r.Status), Notes: r.Notes, From: parseOrigin(r.From, r.FromName)}
 		if r.Description == "" {
 			errs[p+"description"] = "error.required"
 		}

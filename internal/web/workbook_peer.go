@@ -18,6 +18,7 @@ type peerEntryPage struct {
 	Layout
 	Comments   []*workbook.Comment
 	CanComment bool
+	CanCopy    bool
 	Org        *org.Organisation
 	Peer       *org.Organisation
 	Template   *workbook.Template
@@ -37,7 +38,7 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 	if data.Comments, err = s.commentsOf(c.Request.Context(), data.Peer.ID, data.Entry.ID); err != nil {
 		return err
 	}
-	data.CanComment = s.allowed(c, authz.CommentWrite)
+	data.CanComment, data.CanCopy = s.allowed(c, authz.CommentWrite), s.allowed(c, authz.ContentWrite)
 	s.render(c, http.StatusOK, "workbook_peer", data)
 	return nil
 }

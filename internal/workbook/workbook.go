@@ -81,8 +81,17 @@ type Section struct {
 	RetiredAt  *time.Time
 }
 
+// Origin says where a copied goal or measure came from: a peer's answer.
+// It stays with the copy, so the network can see which practices spread.
+type Origin struct {
+	OrgID   int64  `json:"org_id"`
+	OrgName string `json:"org_name"`
+	EntryID int64  `json:"entry_id"`
+}
+
 // Goal is a measurable goal of an entry.
 type Goal struct {
+	From          *Origin `json:",omitempty"`
 	Statement     string
 	IndicatorCode string // optional link to an indicator
 	Baseline      *float64
@@ -94,6 +103,7 @@ type Goal struct {
 
 // Measure is something to do, with a responsible and a deadline.
 type Measure struct {
+	From            *Origin `json:",omitempty"`
 	Description     string
 	Responsible     string // a person or role as written, e.g. "Flyktningkoordinator"
 	ResponsibleUser *int64 // the user, when known (then it shows in "My work")
