@@ -135,6 +135,7 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy":        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("kind", "measure", "index", "0")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
+		"GET /api/v1/orgs/:org/templates":                                                {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
 		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},

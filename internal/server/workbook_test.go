@@ -592,3 +592,42 @@ func TestCopyFromPeer(t *testing.T) {
 		t.Errorf("saved measure = %+v; want the origin kept, no foreign responsible, status planned", e)
 	}
 }
+
+// TestAnswersRenderSafely: answers are Markdown shown as formatted text;
+// HTML and scripts written into an answer are never executed; the
+// gathering view filters by section; the templates API lists the network's
+// template.
+func TestAnswersRenderSafely(t *testing.T) {
+	t.Parallel()
+	r := open(t, newEnv(t).config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
+	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
+		Content: workbook.Content{Answers: map[string]string{
+			"analysis": "Dette er **viktig** for «alle».\n\n<script>alert('x')</script><img src=x onerror=alert(1)>",
+			"goals":    "Bedre informasjonsrutiner dokumenteres"}}}); err != nil {
+		t.Fatal(err)
+	}
+	r.run(t)
+	_, body := get(t, sessionClient(t, r.DB, r.local(), viewer), fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, stmt))
+	if !strings.Contains(body, "<strong>viktig</strong>") || strings.Contains(body, "<script>alert") || strings.Contains(body, "onerror") {
+		t.Error("the answer is not rendered as safe Markdown")
+	}
+	cc := sessionClient(t, r.DB, r.local(), coord)
+	view := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.local(), network.Slug, tmpl.ID, stmt)
+	if _, body := get(t, cc, view+"?section=goals"); !strings.Contains(body, "Bedre informasjonsrutiner dokumenteres") || strings.Contains(body, "<strong>viktig</strong>") {
+		t.Error("filtering the gathering view by the goals section does not show goals alone")
+	}
+	if code, body := get(t, cc, r.local()+"/api/v1/orgs/"+network.Slug+"/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
+		t.Errorf("templates API: %d", code)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -83,5 +84,35 @@ func (s *Server) handleAPIEntrySave(c *gin.Context) error {
 	c.Header("Location", c.Request.URL.Path)
 	c.Header("ETag", strconv.Itoa(e.Version))
 	c.JSON(http.StatusOK, e)
+	return nil
+}
+
+// handleAPITemplates lists workbook templates: a network's own, or those
+// of the networks a municipality belongs to.
+func (s *Server) handleAPITemplates(c *gin.Context) error {
+	o := orgOf(c)
+	scope, err := s.readScope(c)
+	if err != nil {
+		return err
+	}
+	nets := scope.ReadOrgIDs
+	if o.Kind == org.KindNetwork {
+		nets = []int64{o.ID}
+	}
+	out := []*workbook.Template{}
+	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+		for _, n := range nets {
+			ts, err := workbook.FindTemplates(ctx, idb, n)
+			if err != nil {
+				return err
+			}
+			out = append(out, ts...)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"templates": out})
 	return nil
 }

@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	s.user("GET", "/api/v1/me", s.handleAPIMe)
 	s.org("GET", "/api/v1/orgs/:org", authz.OrgRead, s.handleAPIOrg)
 	s.org("GET", "/api/v1/orgs/:org/members", authz.MembersRead, s.handleAPIMembers)
+	s.org("GET", "/api/v1/orgs/:org/templates", authz.ContentRead, s.handleAPITemplates)
 	s.org("GET", "/api/v1/orgs/:org/workbooks", authz.ContentRead, s.handleAPIWorkbooks)
 	s.org("GET", "/api/v1/orgs/:org/workbooks/:workbook", authz.ContentRead, s.handleAPIWorkbook)
 	s.org("PUT", "/api/v1/orgs/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleAPIEntrySave)

@@ -357,10 +357,13 @@ func (s *Server) handleEntryRestore(c *gin.Context) error {
 
 type gatheringPage struct {
 	Layout
-	Org     *org.Organisation
-	View    *workbook.GatheringView
-	Tmpl    *workbook.Template
-	CanEdit bool
+	Org        *org.Organisation
+	View       *workbook.GatheringView
+	Tmpl       *workbook.Template
+	CanEdit    bool
+	All        []*workbook.Section // every section, for the filter
+	TemplateID int64
+	Selected   string // the section shown alone; "" for all
 }
 
 // handleGoodPractice marks or unmarks a member's shared answer shown in the
@@ -465,7 +468,18 @@ func (s *Server) handleGatheringView(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbook_gathering", &gatheringPage{Org: o, View: v, CanEdit: s.allowed(c, authz.ContentWrite), Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}})
+	page := &gatheringPage{Org: o, View: v, CanEdit: s.allowed(c, authz.ContentWrite), All: v.Sections, Selected: c.Query("section"),
+		TemplateID: tid, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+			{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}}
+	if page.Selected != "" { // filter by section
+		var only []*workbook.Section
+		for _, sec := range v.Sections {
+			if sec.Key == page.Selected {
+				only = append(only, sec)
+			}
+		}
+		v.Sections = only
+	}
+	s.render(c, http.StatusOK, "workbook_gathering", page)
 	return nil
 }
