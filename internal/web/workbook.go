@@ -369,19 +369,7 @@ type gatheringPage struct {
 // handleGoodPractice marks or unmarks a member's shared answer shown in the
 // gathering view as good practice (the network's coordinators).
 func (s *Server) handleGoodPractice(c *gin.Context) error {
-	o := orgOf(c)
-	if o.Kind != org.KindNetwork {
-		return app.Errorf(app.ENotFound, "error.not_found.text")
-	}
-	tid, err := pathID(c, "template")
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(c, "statement")
-	if err != nil {
-		return err
-	}
-	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
 	}
@@ -399,30 +387,41 @@ func (s *Server) handleGoodPractice(c *gin.Context) error {
 		return err
 	}
 	s.setFlash(c, "workbook.good_practice_saved")
-	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", o.Slug, tid, sid))
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", o.Slug, tid, v.Statement.ID))
 	return nil
+}
+
+// gatheringOf answers the network, template, statement and the gathering
+// view named by the path (networks only; elsewhere 404).
+func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workbook.GatheringView, error) {
+	o := orgOf(c)
+	if o.Kind != org.KindNetwork {
+		return nil, 0, nil, app.Errorf(app.ENotFound, "error.not_found.text")
+	}
+	tid, err := pathID(c, "template")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	return o, tid, v, err
 }
 
 // handleGatheringExport sends the gathering view as PDF or XLSX, in the
 // user's language, and records the export in the audit log.
 func (s *Server) handleGatheringExport(c *gin.Context) error {
-	o := orgOf(c)
 	format := c.Param("format")
-	if o.Kind != org.KindNetwork || (format != "pdf" && format != "xlsx") {
+	if format != "pdf" && format != "xlsx" {
 		return app.Errorf(app.ENotFound, "error.not_found.text")
 	}
-	tid, err := pathID(c, "template")
+	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
 	}
-	sid, err := pathID(c, "statement")
-	if err != nil {
-		return err
-	}
-	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
-	if err != nil {
-		return err
-	}
+	sid := v.Statement.ID
 	loc := s.locale(c)
 	texts := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
 	date := func(t time.Time) string { return i18n.FormatDate(loc, t) }
@@ -452,19 +451,7 @@ func (s *Server) handleGatheringExport(c *gin.Context) error {
 // handleGatheringView shows a network's members' shared answers to one
 // problem statement side by side (the network's coordinators).
 func (s *Server) handleGatheringView(c *gin.Context) error {
-	o := orgOf(c)
-	if o.Kind != org.KindNetwork {
-		return app.Errorf(app.ENotFound, "error.not_found.text")
-	}
-	tid, err := pathID(c, "template")
-	if err != nil {
-		return err
-	}
-	sid, err := pathID(c, "statement")
-	if err != nil {
-		return err
-	}
-	v, err := s.Workbooks.GatheringView(c.Request.Context(), o, tid, sid, s.Clock.Now())
+	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
 	}
