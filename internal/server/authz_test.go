@@ -140,6 +140,7 @@ func routeTable() map[string]expectation {
 		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
 		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
 		"POST /o/:org/templates/:template/statements/:statement/gathering/good-practice": {anon: 401, roles: editors, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "mark", "on")},
+		"POST /o/:org/templates/:template/statements/:statement/gathering/comments":      {anon: 401, roles: commenters, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "body", "Fin kartlegging!")},
 		"GET /api/v1/orgs/:org":                                                          {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/members":                                                  {anon: 401, roles: membersRdr},
 	}

@@ -153,6 +153,19 @@ func TestGatheringExport(t *testing.T) {
 	if _, view := get(t, c, base); !strings.Contains(view, "Åfjord kommune – god praksis") {
 		t.Error("the gathering view does not say Åfjord's answer is good practice")
 	}
+	// The coordinator comments on Åfjord's answer from the gathering view.
+	if code, _ := post(t, c, base+"/comments", url.Values{"entry_ref": {fmt.Sprintf("%d:%d", members[0].ID, entries[members[0].ID])}, "body": {"Kan dere dele flytskjemaet på samlingen?"}}); code != 303 {
+		t.Fatalf("coordinator comment: %d", code)
+	}
+	var comments []*workbook.Comment
+	db.Run(ctx, r.DB, db.OrgScope(members[0].ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		comments, err = workbook.FindComments(ctx, idb, members[0].ID, entries[members[0].ID])
+		return err
+	})
+	if len(comments) != 1 || comments[0].Body != "Kan dere dele flytskjemaet på samlingen?" || comments[0].AuthorOrgID == nil || *comments[0].AuthorOrgID != network.ID {
+		t.Errorf("comments on Åfjord's answer = %+v; want the coordinator's", comments)
+	}
 	resp, err := c.Get(base + "/export/xlsx")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("xlsx: %v %v", resp, err)
@@ -389,6 +402,9 @@ func TestGatherings(t *testing.T) {
 	if code, _ := post(t, cc, r.local()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
 		"place": {"Scandic Lerkendal, Trondheim"}, "chapter": {fmt.Sprint(tmpl.Chapters[0].ID)}}); code != 303 {
 		t.Fatalf("create gathering: %d", code)
+	}
+	if _, list := get(t, cc, r.local()+"/o/"+network.Slug+"/gatherings"); !strings.Contains(list, muni.Name) {
+		t.Error("the gathering does not list the participating municipality")
 	}
 	mc := sessionClient(t, r.DB, r.local(), contributor)
 	_, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID))

@@ -23,6 +23,7 @@ type gatheringsPage struct {
 	Gatherings []*workbook.Gathering
 	Chapters   []*workbook.Chapter // a network's chapters, to mark as due
 	Titles     map[int64]string    // chapter id → "template: chapter"
+	Members    map[int64][]string  // gathering → the municipalities taking part (members on the day)
 	CanEdit    bool
 	Today      time.Time
 }
@@ -33,7 +34,7 @@ func (s *Server) handleGatherings(c *gin.Context) error {
 
 func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPage) error {
 	o := orgOf(c)
-	data.Org, data.Titles, data.Today = o, map[int64]string{}, s.Clock.Now()
+	data.Org, data.Titles, data.Today, data.Members = o, map[int64]string{}, s.Clock.Now(), map[int64][]string{}
 	data.CanEdit = o.Kind == org.KindNetwork && s.allowed(c, authz.ContentWrite)
 	data.Layout.Nav = "gatherings"
 	scope, err := s.readScope(c)
@@ -48,6 +49,15 @@ func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPa
 		var err error
 		if data.Gatherings, err = workbook.FindGatherings(ctx, idb, nets...); err != nil {
 			return err
+		}
+		for _, g := range data.Gatherings {
+			members, err := org.FindNetworkMemberOrgs(ctx, idb, g.OrgID, g.StartsOn)
+			if err != nil {
+				return err
+			}
+			for _, m := range members {
+				data.Members[g.ID] = append(data.Members[g.ID], m.Name)
+			}
 		}
 		for _, n := range nets {
 			tmpls, err := workbook.FindTemplates(ctx, idb, n)

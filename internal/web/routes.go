@@ -126,6 +126,7 @@ func (s *Server) routes() {
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering/export/:format", authz.ContentRead, s.handleGatheringExport)
 	s.org("POST", "/o/:org/templates/:template/statements/:statement/gathering/good-practice", authz.ContentWrite, s.handleGoodPractice)
+	s.org("POST", "/o/:org/templates/:template/statements/:statement/gathering/comments", authz.CommentWrite, s.handleGatheringComment)
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

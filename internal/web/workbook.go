@@ -391,6 +391,35 @@ func (s *Server) handleGoodPractice(c *gin.Context) error {
 	return nil
 }
 
+// handleGatheringComment lets a network's coordinator comment on a
+// member's shared answer shown in the gathering view; the comment belongs
+// to the answer and shows on the municipality's page.
+func (s *Server) handleGatheringComment(c *gin.Context) error {
+	o, tid, v, err := s.gatheringOf(c)
+	if err != nil {
+		return err
+	}
+	orgID, _ := strconv.ParseInt(c.PostForm("org"), 10, 64)
+	entryID, _ := strconv.ParseInt(c.PostForm("entry"), 10, 64)
+	if ref, ok := c.GetPostForm("entry_ref"); ok { // the page's select: "org:entry"
+		a, b, _ := strings.Cut(ref, ":")
+		orgID, _ = strconv.ParseInt(a, 10, 64)
+		entryID, _ = strconv.ParseInt(b, 10, 64)
+	}
+	var slug string
+	var wb int64
+	for _, col := range v.Columns {
+		if col.OrgID == orgID && col.EntryID == entryID && entryID != 0 {
+			slug, wb = col.OrgSlug, col.WorkbookID
+		}
+	}
+	if slug == "" {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	back := fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", o.Slug, tid, v.Statement.ID)
+	return s.postComment(c, orgID, wb, v.Statement.ID, entryID, slug, back)
+}
+
 // gatheringOf answers the network, template, statement and the gathering
 // view named by the path (networks only; elsewhere 404).
 func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workbook.GatheringView, error) {

@@ -70,10 +70,10 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 			byOrg[e.OrgID] = e
 		}
 		for _, m := range members {
-			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID}
+			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID, OrgSlug: m.Slug}
 			if e := byOrg[m.ID]; e != nil {
 				col.Answers, col.Goals, col.Measures = e.Content.Answers, e.Content.Goals, e.Content.Measures
-				col.EntryID, col.GoodPractice = e.ID, marks[[2]int64{m.ID, e.ID}]
+				col.EntryID, col.WorkbookID, col.GoodPractice = e.ID, e.WorkbookID, marks[[2]int64{m.ID, e.ID}]
 			}
 			v.Columns = append(v.Columns, col)
 		}

@@ -134,4 +134,6 @@ type GatheringColumn struct {
 	GoodPractice bool // marked by the coordinator
 
 	OrgID, EntryID int64 // the answer shown (EntryID 0: none shared)
+	OrgSlug        string
+	WorkbookID     int64
 }
