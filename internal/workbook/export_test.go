@@ -3,7 +3,7 @@ package workbook
 import (
 	"bytes"
 	"fmt"
-	"os"
+	"io/fs"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,11 +17,13 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/samvirke/samvirke/tenants"
 )
 
 // seedPath is the seed workbook text with Meldal kommune's real answers,
 // in shared/ beside the repository.
-const seedPath = "../../../shared/seeds/001_cf0965ba9fe7a6e3.txt"
+const seedPath = "workbooks/meldal-kapittel-2.txt" // in tenants.Workbooks
 
 // between answers the text of s between the markers from and to (to ""
 // means the end), failing the test when a marker is missing.
@@ -45,9 +47,9 @@ func between(tb testing.TB, s, from, to string) string {
 // meldalSeed reads the statement and Meldal's answers to it from the seed.
 func meldalSeed(tb testing.TB) (*Statement, GatheringColumn) {
 	tb.Helper()
-	b, err := os.ReadFile(seedPath)
+	b, err := fs.ReadFile(tenants.Workbooks, seedPath)
 	if err != nil {
-		tb.Fatalf("seed with Meldal's answers is required: %v", err)
+		tb.Fatalf("Meldal's answers: %v", err)
 	}
 	var line string
 	for l := range strings.SplitSeq(string(b), "\n") {

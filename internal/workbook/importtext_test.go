@@ -1,9 +1,11 @@
 package workbook
 
 import (
-	"os"
+	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/samvirke/samvirke/tenants"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,7 +15,10 @@ import (
 
 // importSeedPath is the seed page with Meldal kommune's filled-in chapter 2
 // on lines 206–214, in shared/ beside the repository.
-const importSeedPath = "../../../shared/seeds/001_cf0965ba9fe7a6e3.txt"
+// importSeedPath is Meldal's filled-in chapter 2: lines 206–214 of the
+// seed workbook (shared/seeds/001_cf0965ba9fe7a6e3.txt), kept in the
+// repository as demo data so the tests need nothing outside it.
+const importSeedPath = "workbooks/meldal-kapittel-2.txt"
 
 // importTemplate is the network's chapter 2 with the four default sections.
 func importTemplate() ImportTemplate {
@@ -31,15 +36,15 @@ func importTemplate() ImportTemplate {
 // importMeldalChapter returns lines 206–214 of the seed, failing when it is absent.
 func importMeldalChapter(tb testing.TB) string {
 	tb.Helper()
-	b, err := os.ReadFile(importSeedPath)
+	b, err := fs.ReadFile(tenants.Workbooks, importSeedPath)
 	if err != nil {
-		tb.Fatalf("seed with Meldal's chapter 2 is required (shared/ beside the repository): %v", err)
+		tb.Fatalf("Meldal's chapter 2: %v", err)
 	}
-	lines := strings.Split(string(b), "\n")
-	if len(lines) < 214 || !strings.Contains(lines[205], "ARBEIDBOKA Kapittel 2") {
-		tb.Fatalf("seed %s: Meldal's chapter 2 is no longer on lines 206–214", importSeedPath)
+	text := strings.TrimRight(string(b), "\n")
+	if !strings.HasPrefix(text, "Læringsnettverk Bosetting, Kvalifisering og Inkludering ARBEIDBOKA Kapittel 2") {
+		tb.Fatalf("%s does not start with Meldal's chapter 2", importSeedPath)
 	}
-	return strings.Join(lines[205:214], "\n")
+	return text
 }
 
 func TestParseChapterMeldal(t *testing.T) {
