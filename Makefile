@@ -2,10 +2,10 @@
 .PHONY: run test build
 
 run: ## run the product on its embedded default (SQLite + in-process Redis, demo tenants)
-	go run ./cmd/samvirke
+	go run -tags nomsgpack ./cmd/samvirke
 
 test: ## the whole test suite on PostgreSQL + Redis and on SQLite + embedded Redis
 	./.ci/test
 
 build: ## build the binary into bin/
-	CGO_ENABLED=0 go build -trimpath -o bin/samvirke ./cmd/samvirke
+	CGO_ENABLED=0 go build -tags nomsgpack -trimpath -o bin/samvirke ./cmd/samvirke
