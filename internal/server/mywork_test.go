@@ -171,14 +171,9 @@ func TestSearchWorkbooks(t *testing.T) {
 	u, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "Problemstilling 4: Voksenopplæring"}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
-	if err != nil || len(books) != 1 {
-		t.Fatalf("publish: %v %v", books, err)
+	tmpl, books := publishTemplate(t, r, network, "2026", "Problemstilling 4: Voksenopplæring")
+	if len(books) != 1 {
+		t.Fatalf("publish made %d workbooks; want 1", len(books))
 	}
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,

@@ -40,16 +40,7 @@ func TestWorkbookEditor(t *testing.T) {
 	colleague, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	coordinator, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
 	r.Authz.Reload()
-	ctx := context.Background()
-	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "Problemstilling 4: Voksenopplæring i egen kommune"}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl, books := publishTemplate(t, r, network, "2016–2017", "Problemstilling 4: Voksenopplæring i egen kommune")
 	r.run(t)
 	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
 	ec := sessionClient(t, r.DB, r.local(), editor)
@@ -111,15 +102,7 @@ func TestGatheringExport(t *testing.T) {
 	}
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	entries := map[int64]int64{}
 	answers := map[int64]string{members[0].ID: "Flytskjema for «innvandrerreisen» – §§ og æøå ÆØÅ", members[1].ID: "Skaun deler ikke ennå"}
@@ -214,12 +197,7 @@ func TestWorkbookAPI(t *testing.T) {
 	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
 	write, _, err := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Fagsystem", "write")
 	if err != nil {
 		t.Fatal(err)
@@ -389,10 +367,7 @@ func TestGatherings(t *testing.T) {
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	contributor, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
 	r.Authz.Reload()
-	ctx := context.Background()
-	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
 	r.run(t)
 	day := time.Now().UTC().AddDate(0, 1, 0)
 	cc := sessionClient(t, r.DB, r.local(), coord)
@@ -507,9 +482,7 @@ func TestComments(t *testing.T) {
 	peerMember, _ := dbtest.MustCreateUser(t, r.DB, peer, "member")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
 	var ownBook int64
 	for _, b := range books {
 		if b.OrgID == own.ID {
@@ -560,9 +533,7 @@ func TestCopyFromPeer(t *testing.T) {
 	peerUser, _ := dbtest.MustCreateUser(t, r.DB, peer, "editor")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	byOrg := map[int64]int64{}
 	for _, b := range books {
@@ -623,9 +594,7 @@ func TestAnswersRenderSafely(t *testing.T) {
 	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, _ := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka",
-		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{{Title: "«Innvandrerreisen»"}}}}})
-	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2026")
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{
@@ -646,4 +615,25 @@ func TestAnswersRenderSafely(t *testing.T) {
 	if code, body := get(t, cc, r.local()+"/api/v1/orgs/"+network.Slug+"/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
 		t.Errorf("templates API: %d", code)
 	}
+}
+
+// publishTemplate creates the network's template "Arbeidsboka" with one
+// chapter of the given problem statements and publishes it for cycle; it
+// answers the template and the workbooks made for the current members.
+func publishTemplate(t *testing.T, r *running, network *org.Organisation, cycle string, statements ...string) (*workbook.Template, []*workbook.Workbook) {
+	t.Helper()
+	ctx := context.Background()
+	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2"}}}
+	for _, s := range statements {
+		spec.Chapters[0].Statements = append(spec.Chapters[0].Statements, workbook.StatementSpec{Title: s})
+	}
+	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, cycle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl, books
 }
