@@ -43,12 +43,6 @@ func OrgScope(orgID int64, readAlso ...int64) Scope {
 
 type scopeKey struct{}
 
-// WithScope marks ctx as running in s without starting a transaction. It
-// satisfies TenantGuard only; PostgreSQL's row-level security needs Run.
-func WithScope(ctx context.Context, s Scope) context.Context {
-	return context.WithValue(ctx, scopeKey{}, s)
-}
-
 // ScopeFrom answers the scope a context runs in.
 func ScopeFrom(ctx context.Context) (Scope, bool) {
 	s, ok := ctx.Value(scopeKey{}).(Scope)

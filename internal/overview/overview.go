@@ -44,14 +44,6 @@ type Provider interface {
 	Panel(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error)
 }
 
-// ProviderFunc adapts a function to Provider.
-type ProviderFunc func(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error)
-
-// Panel calls f.
-func (f ProviderFunc) Panel(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) (*Panel, error) {
-	return f(ctx, idb, o, a)
-}
-
 // Registry holds the providers in the order they were added.
 type Registry struct {
 	mu        sync.RWMutex

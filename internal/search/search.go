@@ -44,14 +44,6 @@ type Source interface {
 	Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error)
 }
 
-// SourceFunc adapts a function to Source.
-type SourceFunc func(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error)
-
-// Search calls f.
-func (f SourceFunc) Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error) {
-	return f(ctx, idb, q)
-}
-
 // Registry holds the sources.
 type Registry struct {
 	mu      sync.RWMutex

@@ -104,20 +104,6 @@ func FindGatherings(ctx context.Context, idb bun.IDB, networkIDs ...int64) ([]*G
 	return out, nil
 }
 
-// FindGathering loads one of a network's gatherings, or app.ENotFound.
-func FindGathering(ctx context.Context, idb bun.IDB, networkID, id int64) (*Gathering, error) {
-	all, err := FindGatherings(ctx, idb, networkID)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range all {
-		if g.ID == id {
-			return g, nil
-		}
-	}
-	return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
-}
-
 // NextGathering answers the first gathering on or after day, or nil.
 func NextGathering(gs []*Gathering, day time.Time) *Gathering {
 	d := day.UTC().Truncate(24 * time.Hour)
