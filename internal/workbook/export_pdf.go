@@ -1,23 +1,11 @@
 package workbook
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/johnfercher/maroto/v2"
-	"github.com/johnfercher/maroto/v2/pkg/components/col"
-	"github.com/johnfercher/maroto/v2/pkg/components/row"
-	"github.com/johnfercher/maroto/v2/pkg/components/text"
-	"github.com/johnfercher/maroto/v2/pkg/config"
-	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
-	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
-	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
-	"github.com/johnfercher/maroto/v2/pkg/core"
-	"github.com/johnfercher/maroto/v2/pkg/props"
-	"github.com/johnfercher/maroto/v2/pkg/repository"
 	"github.com/phpdave11/gofpdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goitalic"
@@ -29,25 +17,54 @@ import (
 // Scandinavian languages render and can be extracted again as text.
 const pdfFont = "go"
 
-var (
-	pdfGrey  = &props.Color{Red: 90, Green: 90, Blue: 90}
-	pdfGreen = &props.Color{Red: 0, Green: 100, Blue: 40}
-	pdfBand  = &props.Color{Red: 228, Green: 234, Blue: 242}
-	pdfLight = &props.Color{Red: 238, Green: 238, Blue: 238}
-	pdfTTF   = []struct {
-		style fontstyle.Type
-		ttf   []byte
-	}{{fontstyle.Normal, goregular.TTF}, {fontstyle.Bold, gobold.TTF}, {fontstyle.Italic, goitalic.TTF}}
+// Font styles, as gofpdf names them.
+const (
+	pdfRegular = ""
+	pdfBold    = "B"
+	pdfItalic  = "I"
 )
+
+// The page: A4 landscape, in millimetres. The bottom margin leaves room
+// for the page number.
+const (
+	pdfPageW, pdfPageH     = 297.0, 210.0
+	pdfMargin, pdfMarginLo = 12.0, 18.0
+)
+
+// pdfColor is an RGB colour; the zero value is black.
+type pdfColor struct{ r, g, b int }
+
+var (
+	pdfGrey  = pdfColor{90, 90, 90}
+	pdfGreen = pdfColor{0, 100, 40}
+	pdfBand  = &pdfColor{228, 234, 242}
+	pdfLight = &pdfColor{238, 238, 238}
+	pdfTTF   = []struct {
+		style string
+		ttf   []byte
+	}{{pdfRegular, goregular.TTF}, {pdfBold, gobold.TTF}, {pdfItalic, goitalic.TTF}}
+)
+
+// pdfText is how a paragraph or cell is set: font size in points, style,
+// colour, and the space around it in millimetres.
+type pdfText struct {
+	Size                     float64
+	Style                    string
+	Color                    pdfColor
+	Top, Bottom, Left, Right float64
+}
+
+// lineHeight is the height of one line of text in p's size, in mm.
+func (p pdfText) lineHeight() float64 { return p.Size * 25.4 / 72 }
 
 // WritePDF writes the gathering view as a printable A4 landscape PDF to w:
 // a title with the network, chapter, gathering and statement; the
 // statement's guidance and guiding questions; per section, each
 // municipality's answer under its name (marked in words when it is good
 // practice); then each municipality's goals and measures as tables. Pages
-// are numbered; long texts wrap and continue on the next page, and a
-// heading is kept with the text that follows it. texts translates the
-// fixed texts (see ExportTexts), date formats dates, and now is the
+// are numbered "n / total"; long texts wrap and continue on the next page,
+// and a heading is kept with the text that follows it. texts translates
+// the fixed texts (see ExportTexts), date formats dates, and now is the
 // generation time printed on the first page.
 //
 // It returns an error when the view has no statement, when the document
@@ -57,82 +74,69 @@ func (v *GatheringView) WritePDF(w io.Writer, texts ExportTexts, date FormatDate
 		return errNoStatement
 	}
 	e := newExportEnv(texts, date, now)
-	fonts := repository.New()
-	// maroto's lines are measured with gofpdf, the library that draws them,
-	// so that each line wrapped here is printed as exactly one line.
-	meas := gofpdf.New("L", "mm", "A4", "")
-	for _, f := range pdfTTF {
-		fonts = fonts.AddUTF8FontFromBytes(pdfFont, f.style, f.ttf)
-		meas.AddUTF8FontFromBytes(pdfFont, string(f.style), f.ttf)
+	f := gofpdf.New("L", "mm", "A4", "")
+	for _, t := range pdfTTF {
+		f.AddUTF8FontFromBytes(pdfFont, t.style, t.ttf)
 	}
-	loaded, err := fonts.Load()
-	if err != nil || meas.Err() {
-		return fmt.Errorf("workbook: pdf fonts: %w", errors.Join(err, meas.Error()))
+	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	f.SetCellMargin(0)           // text starts where the layout puts it
+	f.SetAutoPageBreak(false, 0) // pages are laid out below, before drawing
+	f.SetTitle(v.Statement.Title, true)
+	f.SetSubject(subtitle(v), true)
+	f.SetCreator("Samvirke", true)
+	f.SetCreationDate(now)
+	if f.Err() {
+		return fmt.Errorf("workbook: pdf fonts: %w", f.Error())
 	}
-	cfg := config.NewBuilder().
-		WithPageSize(pagesize.A4).
-		WithOrientation(orientation.Horizontal).
-		WithLeftMargin(12).WithRightMargin(12).WithTopMargin(12).
-		WithCustomFonts(loaded).
-		WithDefaultFont(&props.Font{Family: pdfFont, Style: fontstyle.Normal, Size: 10}).
-		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.RightBottom, Family: pdfFont, Size: 8, Color: pdfGrey}).
-		WithTitle(v.Statement.Title, true).
-		WithSubject(subtitle(v), true).
-		WithCreationDate(now).
-		WithSequentialMode().
-		Build()
-	d := &pdfDoc{m: maroto.New(cfg), meas: meas,
-		width:  cfg.Dimensions.Width - cfg.Margins.Left - cfg.Margins.Right,
-		height: cfg.Dimensions.Height - cfg.Margins.Top - cfg.Margins.Bottom}
+	d := &pdfDoc{f: f, width: pdfPageW - 2*pdfMargin, height: pdfPageH - pdfMargin - pdfMarginLo}
 	v.pdfTitle(d, e)
 	for _, sec := range v.Sections {
 		v.pdfSection(d, e, sec)
 	}
 	v.pdfGoals(d, e)
 	v.pdfMeasures(d, e)
-	doc, err := d.m.Generate()
-	if err != nil {
-		return fmt.Errorf("workbook: pdf: %w", err)
-	}
-	if _, err := w.Write(doc.GetBytes()); err != nil {
+	d.draw()
+	if err := f.Output(w); err != nil {
 		return fmt.Errorf("workbook: pdf: %w", err)
 	}
 	return nil
 }
 
-// pdfRow is a row of known height.
+// pdfRow is a full-width row of known height, drawn with its top at y.
 type pdfRow struct {
-	row core.Row
-	h   float64
+	h    float64
+	draw func(y float64)
 }
 
-// pdfDoc lays rows out on pages as maroto does (a row that does not fit
-// starts a new page), keeping count of the space used on the current page
-// so that headings can be kept with what follows them.
+// pdfDoc lays rows out on pages first (a row that does not fit starts a
+// new page, and a heading can be kept with what follows it), then draws
+// them, so every page can carry the total page count.
 type pdfDoc struct {
-	m             core.Maroto
-	meas          *gofpdf.Fpdf
+	f             *gofpdf.Fpdf
 	width, height float64 // of a page's printable area, in mm
-	used          float64
+	pages         [][]pdfRow
+	used          float64 // on the last page
+}
+
+func (d *pdfDoc) newPage() {
+	d.pages = append(d.pages, nil)
+	d.used = 0
 }
 
 func (d *pdfDoc) add(rows ...pdfRow) {
 	for _, r := range rows {
-		if d.used+r.h > d.height {
-			d.used = 0
+		if len(d.pages) == 0 || (d.used > 0 && d.used+r.h > d.height) {
+			d.newPage()
 		}
+		d.pages[len(d.pages)-1] = append(d.pages[len(d.pages)-1], r)
 		d.used += r.h
-		d.m.AddRows(r.row)
 	}
 }
 
 // keep starts a new page unless h more millimetres fit on this one.
 func (d *pdfDoc) keep(h float64) {
 	if d.used > 0 && d.used+h > d.height {
-		if space := d.height - d.used - 0.01; space > 0 {
-			d.m.AddRows(row.New(space))
-		}
-		d.used = d.height
+		d.newPage()
 	}
 }
 
@@ -150,12 +154,43 @@ func (d *pdfDoc) addKept(head, rest []pdfRow) {
 	d.add(rest...)
 }
 
+// draw draws the laid-out pages, each ending in its number.
+func (d *pdfDoc) draw() {
+	number := pdfText{Size: 8, Color: pdfGrey}
+	for i, rows := range d.pages {
+		d.f.AddPage()
+		y := pdfMargin
+		for _, r := range rows {
+			r.draw(y)
+			y += r.h
+		}
+		d.cell(pdfMargin, pdfPageH-pdfMarginLo+4, d.width, number, fmt.Sprintf("%d / %d", i+1, len(d.pages)), "R")
+	}
+}
+
+// cell writes one line of s at (x, y) within width w, aligned "L" or "R".
+func (d *pdfDoc) cell(x, y, w float64, p pdfText, s, align string) {
+	d.f.SetFont(pdfFont, p.Style, p.Size)
+	d.f.SetTextColor(p.Color.r, p.Color.g, p.Color.b)
+	d.f.SetXY(x, y)
+	d.f.CellFormat(w, p.lineHeight(), s, "", 0, align, false, 0, "")
+}
+
+// fill shades a full-width band of height h at y.
+func (d *pdfDoc) fill(y, h float64, c *pdfColor) {
+	d.f.SetFillColor(c.r, c.g, c.b)
+	d.f.Rect(pdfMargin, y, d.width, h, "F")
+}
+
+// space is an empty row of height h.
+func space(h float64) pdfRow { return pdfRow{h, func(float64) {}} }
+
 // wrap breaks s into lines no wider than width mm in the font of p, at
 // spaces, and inside words only when a word alone is wider than a line.
 // Every line of s starts a new line; blank lines are dropped.
-func (d *pdfDoc) wrap(s string, p props.Text, width float64) []string {
-	d.meas.SetFont(pdfFont, string(p.Style), p.Size)
-	fits := func(s string) bool { return d.meas.GetStringWidth(s) <= width-0.2 }
+func (d *pdfDoc) wrap(s string, p pdfText, width float64) []string {
+	d.f.SetFont(pdfFont, p.Style, p.Size)
+	fits := func(s string) bool { return d.f.GetStringWidth(s) <= width-0.2 }
 	var lines []string
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 	for _, para := range strings.Split(s, "\n") {
@@ -184,60 +219,57 @@ func (d *pdfDoc) wrap(s string, p props.Text, width float64) []string {
 	return lines
 }
 
-// lineHeight is the height of one line of text in p's size, in mm.
-func lineHeight(p props.Text) float64 { return p.Size * 25.4 / 72 }
-
 // text lays s out across the page as one row per line; p.Top and
 // p.Bottom space the paragraph, gap the lines, and indent lines after
-// the first (a hanging indent).
-func (d *pdfDoc) text(s string, p props.Text, gap, indent float64, bg *props.Color) []pdfRow {
-	p.Family = pdfFont
+// the first (a hanging indent). A non-nil bg shades the rows.
+func (d *pdfDoc) text(s string, p pdfText, gap, indent float64, bg *pdfColor) []pdfRow {
 	lines := d.wrap(s, p, d.width-p.Left-p.Right-indent)
 	var rows []pdfRow
 	for i, l := range lines {
-		q := p
-		q.Top, q.Bottom = 0, gap
+		top, bottom, left := 0.0, gap, p.Left
 		if i == 0 {
-			q.Top = p.Top
+			top = p.Top
 		} else {
-			q.Left += indent
+			left += indent
 		}
 		if i == len(lines)-1 {
-			q.Bottom = p.Bottom
+			bottom = p.Bottom
 		}
-		h := lineHeight(q) + q.Top + q.Bottom
-		r := row.New(h).Add(text.NewCol(12, l, q))
-		if bg != nil {
-			r.WithStyle(&props.Cell{BackgroundColor: bg})
-		}
-		rows = append(rows, pdfRow{r, h})
+		h := p.lineHeight() + top + bottom
+		rows = append(rows, pdfRow{h, func(y float64) {
+			if bg != nil {
+				d.fill(y, h, bg)
+			}
+			d.cell(pdfMargin+left, y+top, d.width-left-p.Right, p, l, "L")
+		}})
 	}
 	return rows
 }
 
 func (v *GatheringView) pdfTitle(d *pdfDoc, e exportEnv) {
-	d.add(d.text(e.t("workbook.export.title"), props.Text{Size: 9, Color: pdfGrey}, 0, 0, nil)...)
-	d.add(d.text(subtitle(v), props.Text{Size: 12, Style: fontstyle.Bold, Top: 1}, 0.5, 0, nil)...)
-	d.add(d.text(v.Statement.Title, props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1}, 0.5, 0, nil)...)
-	d.add(d.text(e.generated(), props.Text{Size: 8, Color: pdfGrey, Bottom: 3}, 0, 0, nil)...)
-	d.add(d.text(v.Statement.Guidance, props.Text{Size: 10, Bottom: 1.5}, 0.6, 0, nil)...)
-	bullet := d.meas.GetStringWidth("• ")
+	d.add(d.text(e.t("workbook.export.title"), pdfText{Size: 9, Color: pdfGrey}, 0, 0, nil)...)
+	d.add(d.text(subtitle(v), pdfText{Size: 12, Style: pdfBold, Top: 1}, 0.5, 0, nil)...)
+	d.add(d.text(v.Statement.Title, pdfText{Size: 15, Style: pdfBold, Top: 2, Bottom: 1}, 0.5, 0, nil)...)
+	d.add(d.text(e.generated(), pdfText{Size: 8, Color: pdfGrey, Bottom: 3}, 0, 0, nil)...)
+	d.add(d.text(v.Statement.Guidance, pdfText{Size: 10, Bottom: 1.5}, 0.6, 0, nil)...)
+	d.f.SetFont(pdfFont, pdfRegular, 10)
+	bullet := d.f.GetStringWidth("• ")
 	for _, q := range v.Statement.Questions {
-		d.add(d.text("• "+q, props.Text{Size: 10, Left: 4, Bottom: 0.8}, 0.6, bullet, nil)...)
+		d.add(d.text("• "+q, pdfText{Size: 10, Left: 4, Bottom: 0.8}, 0.6, bullet, nil)...)
 	}
-	d.add(pdfRow{row.New(4), 4})
+	d.add(space(4))
 }
 
 // heading is a section heading on a coloured band, after some space.
 func (d *pdfDoc) heading(s string) []pdfRow {
-	band := d.text(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 1.5, Bottom: 1.5, Left: 2, Right: 2}, 0.5, 0, pdfBand)
-	return append([]pdfRow{{row.New(3), 3}}, band...)
+	band := d.text(s, pdfText{Size: 12, Style: pdfBold, Top: 1.5, Bottom: 1.5, Left: 2, Right: 2}, 0.5, 0, pdfBand)
+	return append([]pdfRow{space(3)}, band...)
 }
 
 // municipality is a municipality's sub-heading, with the good-practice
 // mark in words (and in colour as well).
 func (d *pdfDoc) municipality(e exportEnv, c *GatheringColumn) []pdfRow {
-	p := props.Text{Size: 10.5, Style: fontstyle.Bold, Top: 2.5, Bottom: 0.8}
+	p := pdfText{Size: 10.5, Style: pdfBold, Top: 2.5, Bottom: 0.8}
 	if c.GoodPractice {
 		p.Color = pdfGreen
 	}
@@ -249,9 +281,9 @@ func (v *GatheringView) pdfSection(d *pdfDoc, e exportEnv, sec *Section) {
 	for i := range v.Columns {
 		c := &v.Columns[i]
 		head = append(head, d.municipality(e, c)...)
-		body := d.text(c.Answers[sec.Key], props.Text{Size: 10, Bottom: 0.8}, 0.6, 0, nil)
+		body := d.text(c.Answers[sec.Key], pdfText{Size: 10, Bottom: 0.8}, 0.6, 0, nil)
 		if len(body) == 0 {
-			body = d.text(e.t("workbook.export.no_answer"), props.Text{Size: 10, Style: fontstyle.Italic, Color: pdfGrey}, 0, 0, nil)
+			body = d.text(e.t("workbook.export.no_answer"), pdfText{Size: 10, Style: pdfItalic, Color: pdfGrey}, 0, 0, nil)
 		}
 		d.addKept(head, body)
 		head = nil
@@ -260,7 +292,8 @@ func (v *GatheringView) pdfSection(d *pdfDoc, e exportEnv, sec *Section) {
 }
 
 // pdfTables lays out, under the heading title, a table for each
-// municipality with rows, headed by heads over the grid sizes.
+// municipality with rows, headed by heads over the column widths sizes
+// (in twelfths of the page).
 func (v *GatheringView) pdfTables(d *pdfDoc, e exportEnv, title string, sizes []int, heads []string, rows func(*GatheringColumn) [][]any) {
 	titled := false
 	for i := range v.Columns {
@@ -304,46 +337,46 @@ func (v *GatheringView) pdfMeasures(d *pdfDoc, e exportEnv) {
 	})
 }
 
-// table is one table row over the grid sizes, as one page row per line
-// so that a long cell continues on the next page. A heading row (bg set)
-// is shaded and bold; a data row ends in a thin rule.
-func (d *pdfDoc) table(sizes []int, bg *props.Color, cells ...string) []pdfRow {
-	p := props.Text{Family: pdfFont, Size: 8.5, Left: 1, Right: 1}
+// table is one table row over the column widths sizes (in twelfths of the
+// page), as one page row per line so that a long cell continues on the
+// next page. A heading row (bg set) is shaded and bold; a data row ends in
+// a thin rule.
+func (d *pdfDoc) table(sizes []int, bg *pdfColor, cells ...string) []pdfRow {
+	p := pdfText{Size: 8.5, Left: 1, Right: 1}
 	if bg != nil {
-		p.Style = fontstyle.Bold
+		p.Style = pdfBold
 	}
+	xs := make([]float64, len(cells)+1) // column edges from the left margin
 	lines := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		lines[i] = d.wrap(c, p, d.width*float64(sizes[i])/12-p.Left-p.Right)
+		xs[i+1] = xs[i] + d.width*float64(sizes[i])/12
+		lines[i] = d.wrap(c, p, xs[i+1]-xs[i]-p.Left-p.Right)
 		n = max(n, len(lines[i]))
 	}
 	var rows []pdfRow
 	for k := range n {
-		q := p
-		q.Top, q.Bottom = 0, 0.4
+		top, bottom := 0.0, 0.4
 		if k == 0 {
-			q.Top = 0.8
+			top = 0.8
 		}
 		if k == n-1 {
-			q.Bottom = 0.8
+			bottom = 0.8
 		}
-		h := lineHeight(q) + q.Top + q.Bottom
-		r := row.New(h)
-		for i := range cells {
-			if k < len(lines[i]) {
-				r.Add(text.NewCol(sizes[i], lines[i][k], q))
-			} else {
-				r.Add(col.New(sizes[i]))
+		h := p.lineHeight() + top + bottom
+		rows = append(rows, pdfRow{h, func(y float64) {
+			if bg != nil {
+				d.fill(y, h, bg)
 			}
-		}
-		if bg != nil {
-			r.WithStyle(&props.Cell{BackgroundColor: bg})
-		}
-		rows = append(rows, pdfRow{r, h})
+			for i := range cells {
+				if k < len(lines[i]) {
+					d.cell(pdfMargin+xs[i]+p.Left, y+top, xs[i+1]-xs[i]-p.Left-p.Right, p, lines[i][k], "L")
+				}
+			}
+		}})
 	}
 	if bg == nil {
-		rows = append(rows, pdfRow{row.New(0.3).Add(col.New(12)).WithStyle(&props.Cell{BackgroundColor: pdfLight}), 0.3})
+		rows = append(rows, pdfRow{0.3, func(y float64) { d.fill(y, 0.3, pdfLight) }})
 	}
 	return rows
 }
