@@ -2,7 +2,7 @@
 .PHONY: run test build
 
 run: ## run the product on its embedded default (SQLite + in-process Redis, demo tenants)
-	go run -tags nomsgpack ./cmd/samvirke
+	go run -tags nomsgpack -gcflags=all=-dwarf=false ./cmd/samvirke
 
 test: ## the whole test suite on PostgreSQL + Redis and on SQLite + embedded Redis
 	./.ci/test
