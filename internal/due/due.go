@@ -6,12 +6,12 @@ package due
 
 import (
 	"context"
-	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
 )
 
 // States of an item.
@@ -56,24 +56,13 @@ func (f SourceFunc) DueItems(ctx context.Context, idb bun.IDB, q Query) ([]Item,
 
 // Registry holds the sources; main adds one per capability.
 type Registry struct {
-	mu      sync.RWMutex
-	sources []Source
-}
-
-// Add registers a source.
-func (r *Registry) Add(s Source) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sources = append(r.sources, s)
+	app.Registry[Source]
 }
 
 // Items asks every source and answers their items by due day, then title.
 func (r *Registry) Items(ctx context.Context, idb bun.IDB, q Query) ([]Item, error) {
-	r.mu.RLock()
-	sources := slices.Clone(r.sources)
-	r.mu.RUnlock()
 	var all []Item
-	for _, s := range sources {
+	for _, s := range r.All() {
 		items, err := s.DueItems(ctx, idb, q)
 		if err != nil {
 			return nil, err

@@ -6,8 +6,6 @@ package overview
 
 import (
 	"context"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -46,24 +44,13 @@ type Provider interface {
 
 // Registry holds the providers in the order they were added.
 type Registry struct {
-	mu        sync.RWMutex
-	providers []Provider
-}
-
-// Add registers a provider.
-func (r *Registry) Add(p Provider) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.providers = append(r.providers, p)
+	app.Registry[Provider]
 }
 
 // Panels asks every provider.
 func (r *Registry) Panels(ctx context.Context, idb bun.IDB, o Org, a *app.Actor) ([]*Panel, error) {
-	r.mu.RLock()
-	ps := slices.Clone(r.providers)
-	r.mu.RUnlock()
 	var out []*Panel
-	for _, p := range ps {
+	for _, p := range r.All() {
 		panel, err := p.Panel(ctx, idb, o, a)
 		if err != nil {
 			return nil, err

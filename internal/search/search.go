@@ -5,9 +5,7 @@ package search
 
 import (
 	"context"
-	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
@@ -44,17 +42,9 @@ type Source interface {
 	Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, error)
 }
 
-// Registry holds the sources.
+// Registry holds the sources; main adds one per capability.
 type Registry struct {
-	mu      sync.RWMutex
-	sources []Source
-}
-
-// Add registers a source.
-func (r *Registry) Add(s Source) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sources = append(r.sources, s)
+	app.Registry[Source]
 }
 
 // Search asks every source and answers their hits in source order, each
@@ -68,11 +58,8 @@ func (r *Registry) Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, err
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	r.mu.RLock()
-	sources := slices.Clone(r.sources)
-	r.mu.RUnlock()
 	var out []Hit
-	for _, s := range sources {
+	for _, s := range r.All() {
 		hits, err := s.Search(ctx, idb, q)
 		if err != nil {
 			return nil, err
