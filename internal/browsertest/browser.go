@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 // ChromiumPath is the browser the tests drive: Debian's chromium package.
@@ -70,7 +72,7 @@ func NewBrowser(tb testing.TB, opts ...BrowserOption) *Browser {
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		tb.Fatalf("browsertest: %s is missing (%v): the test command .ci/test installs it (apt-get install chromium)", ChromiumPath, err)
 	}
-	var output syncBuffer
+	var output servertest.SyncBuffer
 	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.NoSandbox, // tests may run as root, where the sandbox refuses to start

@@ -15,21 +15,15 @@
 package browsertest
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/samvirke/samvirke/internal/config"
-	"github.com/samvirke/samvirke/internal/db"
-	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 // DemoPassword is the password of every demo user (role@organisation.example,
@@ -40,10 +34,6 @@ const DemoPassword = "nettleser-test-æøå-2026"
 type Server struct {
 	URL  string       // http://127.0.0.1:<port>, without a trailing slash
 	Main *server.Main // the running program: its DB, Queue, Web …
-
-	out    *syncBuffer
-	cancel context.CancelFunc
-	done   chan error
 }
 
 // Option adjusts the configuration StartServer runs the program with.
@@ -56,100 +46,14 @@ type Option func(*config.Config)
 // test failed, logs the program's output. A failure to start fails the test.
 func StartServer(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	dsn := dbtest.DSN(tb)
-	if db.DialectOf(dsn) == db.SQLite {
-		dsn = "sqlite://" + dsn
-	}
-	redisURL := "" // the program starts its own in-process server
-	if dbtest.RedisBackend() != "embedded" {
-		redisURL = dbtest.RedisURL(tb)
-	}
-	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.BaseURL = "http://127.0.0.1"
-	cfg.DataDir = tb.TempDir()
-	cfg.DatabaseURL = dsn
-	cfg.RedisURL = redisURL
-	cfg.AutoMigrate = true
+	cfg := servertest.NewEnv(tb).Config()
 	cfg.Demo = true
 	cfg.DemoPassword = DemoPassword
-	cfg.LogLevel = "warn"
 	for _, o := range opts {
 		o(&cfg)
 	}
-
-	s := &Server{out: &syncBuffer{}, done: make(chan error, 1)}
-	s.Main = server.New(cfg, server.ModeServe, s.out)
-	if err := s.Main.Open(context.Background()); err != nil {
-		s.Main.Close()
-		tb.Fatalf("browsertest: start the server: %v\n%s", err, s.out.String())
-	}
-	s.URL = "http://" + s.Main.Addr()
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go func() { s.done <- s.Main.Run(ctx) }()
-	tb.Cleanup(func() { s.stop(tb) })
-	if err := waitHealthy(s.URL, s.done, 30*time.Second); err != nil {
-		tb.Fatalf("browsertest: server at %s: %v\n%s", s.URL, err, s.out.String())
-	}
-	return s
-}
-
-func waitHealthy(base string, done chan error, limit time.Duration) error {
-	c := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(limit)
-	for {
-		resp, err := c.Get(base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("/healthz answered %d", resp.StatusCode)
-		}
-		select {
-		case runErr := <-done:
-			done <- runErr // for stop
-			return fmt.Errorf("stopped while starting: %v", runErr)
-		default:
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("not healthy within %s: %v", limit, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func (s *Server) stop(tb testing.TB) {
-	s.cancel()
-	if err := <-s.done; err != nil {
-		tb.Errorf("browsertest: server run: %v", err)
-	}
-	if err := s.Main.Close(); err != nil {
-		tb.Errorf("browsertest: server close: %v", err)
-	}
-	if tb.Failed() {
-		if out := s.out.String(); out != "" {
-			tb.Logf("browsertest: server output:\n%s", out)
-		}
-	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	p := servertest.Open(tb, cfg, server.ModeServe).Run(tb)
+	return &Server{URL: p.URL(), Main: p.Main}
 }
 
 // RepoRoot answers the repository's root directory: the nearest directory

@@ -19,6 +19,7 @@ import (
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -177,8 +178,8 @@ type world struct {
 // table, everything across tenants answers 404.
 func TestAuthorizationTable(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	r := open(t, e.config(), server.ModeWeb).run(t)
+	e := servertest.NewEnv(t)
+	r := servertest.Open(t, e.Config(), server.ModeWeb).Run(t)
 	w := buildWorld(t, r)
 	table := routeTable()
 	seen := map[string]bool{}
@@ -366,11 +367,11 @@ func (r renewing) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-func buildWorld(t *testing.T, r *running) *world {
+func buildWorld(t *testing.T, r *servertest.Process) *world {
 	t.Helper()
 	ctx := context.Background()
 	bdb := r.DB
-	w := &world{base: r.local(), db: bdb, users: map[string]*http.Client{}}
+	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}}
 	mk := func(kind string) *tenant {
 		o := dbtest.MustCreateOrg(t, bdb, kind)
 		victim, _ := dbtest.MustCreateUser(t, bdb, o, victimRole(o))

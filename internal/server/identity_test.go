@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string) {
@@ -41,13 +42,13 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string)
 // denies that user's very next request.
 func TestRevocationIsImmediate(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	u1, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
 	u2, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
 	r.Authz.Reload()
-	base := r.local()
+	base := r.URL()
 	ac := sessionClient(t, r.DB, base, admin)
 	dashboard := base + "/o/" + o.Slug + "/dashboard"
 
@@ -90,11 +91,11 @@ func TestRevocationIsImmediate(t *testing.T) {
 // locking out anyone else, and the audit log records it all.
 func TestSignInThrottle(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	victim, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
 	other, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
-	base := r.local()
+	base := r.URL()
 	signin := func(email, pw string) (int, string) {
 		return post(t, client(t), base+"/signin", url.Values{"email": {email}, "password": {pw}, "next": {"/dashboard"}})
 	}
@@ -133,15 +134,15 @@ func TestSignInThrottle(t *testing.T) {
 func TestNoSecretsInClear(t *testing.T) {
 	t.Parallel()
 	smtp := mailtest.Start(t)
-	e := newEnv(t)
-	cfg := e.config()
+	e := servertest.NewEnv(t)
+	cfg := e.Config()
 	cfg.LogLevel = "debug"
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := open(t, cfg, server.ModeWeb).run(t)
+	r := servertest.Open(t, cfg, server.ModeWeb).Run(t)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
-	base := r.local()
+	base := r.URL()
 	ac := client(t)
 	var secrets []string
 	if code, _ := post(t, ac, base+"/signin", url.Values{"email": {admin.Email}, "password": {dbtest.Password}}); code != 303 {
@@ -181,8 +182,8 @@ func TestNoSecretsInClear(t *testing.T) {
 	}
 	secrets = append(secrets, token)
 
-	dump := dumpDatabase(t, e.dbURL)
-	logs := r.out.String()
+	dump := dumpDatabase(t, e.DatabaseURL)
+	logs := r.Output()
 	for _, s := range secrets {
 		if strings.Contains(dump, s) {
 			t.Errorf("the database holds a secret in clear: %.12s…", s)
@@ -267,8 +268,8 @@ func queryStrings(t *testing.T, sqldb *sql.DB, q string) []string {
 // refused, and every page carries the security headers.
 func TestBrowserProtections(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
-	base := r.local()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	base := r.URL()
 	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader("email=a%40b.no&password=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -305,7 +306,7 @@ func TestBrowserProtections(t *testing.T) {
 // language, else the browser's.
 func TestLanguageOrder(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb).run(t)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) {
 		o.Country, o.MunicipalityNumber, o.Locale, o.TimeZone = "SE", "0360", "sv", "Europe/Stockholm"
 	})
@@ -314,9 +315,9 @@ func TestLanguageOrder(t *testing.T) {
 		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("locale = ''").Where("id = ?", u.ID).Exec(ctx)
 		return err
 	})
-	c := sessionClient(t, r.DB, r.local(), u)
+	c := sessionClient(t, r.DB, r.URL(), u)
 	page := func(accept string) string {
-		req, _ := http.NewRequest("GET", r.local()+"/o/"+o.Slug+"/dashboard", nil)
+		req, _ := http.NewRequest("GET", r.URL()+"/o/"+o.Slug+"/dashboard", nil)
 		req.Header.Set("Accept-Language", accept)
 		resp, err := c.Do(req)
 		if err != nil {
@@ -329,7 +330,7 @@ func TestLanguageOrder(t *testing.T) {
 	if body := page("da"); !strings.Contains(body, `<html lang="sv">`) {
 		t.Error("without a preference the organisation's Swedish should win over the browser's Danish")
 	}
-	if code, _ := post(t, c, r.local()+"/language", url.Values{"locale": {"en"}, "next": {"/"}}); code != 303 {
+	if code, _ := post(t, c, r.URL()+"/language", url.Values{"locale": {"en"}, "next": {"/"}}); code != 303 {
 		t.Fatalf("choose language: %d", code)
 	}
 	if body := page("da"); !strings.Contains(body, `<html lang="en">`) {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,107 +8,18 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/uptrace/bun"
 
-	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/tenants"
 )
-
-// env is one deployment's storage, shared by the processes a test starts
-// one after another.
-type env struct {
-	dataDir, dbURL, redisURL string
-}
-
-func newEnv(t *testing.T) env {
-	t.Helper()
-	e := env{dataDir: t.TempDir(), dbURL: dbtest.DSN(t)}
-	if db.DialectOf(e.dbURL) == db.SQLite {
-		e.dbURL = "sqlite://" + e.dbURL
-	}
-	// With the in-process Redis the process starts its own, and keeps its
-	// contents in the data directory: that is what is under test.
-	if dbtest.RedisBackend() != "embedded" {
-		e.redisURL = dbtest.RedisURL(t)
-	}
-	return e
-}
-
-func (e env) config() config.Config {
-	c := config.Default()
-	c.Addr = "127.0.0.1:0"
-	c.BaseURL = "http://127.0.0.1:0" // links follow the bound port
-	c.DataDir = e.dataDir
-	c.DatabaseURL = e.dbURL
-	c.RedisURL = e.redisURL
-	c.AutoMigrate = true
-	c.LogLevel = "warn"
-	return c
-}
-
-// running is a started Main.
-type running struct {
-	*server.Main
-	out    *syncBuffer
-	cancel context.CancelFunc
-	done   chan error
-}
-
-// open builds a Main without running it, so a test can add handlers.
-func open(t *testing.T, cfg config.Config, mode server.Mode) *running {
-	t.Helper()
-	out := &syncBuffer{}
-	m := server.New(cfg, mode, out)
-	if err := m.Open(context.Background()); err != nil {
-		m.Close()
-		t.Fatalf("open: %v\n%s", err, out.String())
-	}
-	return &running{Main: m, out: out}
-}
-
-func (r *running) run(t *testing.T) *running {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel, r.done = cancel, make(chan error, 1)
-	go func() { r.done <- r.Run(ctx) }()
-	waitFor(t, 10*time.Second, func() bool {
-		resp, err := http.Get(r.local() + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == 200
-	})
-	t.Cleanup(func() { r.stop(t) })
-	return r
-}
-
-func (r *running) local() string { return "http://" + r.Addr() }
-
-// stop shuts down as SIGTERM does and answers how long it took.
-func (r *running) stop(t *testing.T) time.Duration {
-	t.Helper()
-	if r.cancel == nil {
-		return 0
-	}
-	start := time.Now()
-	r.cancel()
-	r.cancel = nil
-	if err := <-r.done; err != nil {
-		t.Errorf("run: %v", err)
-	}
-	if err := r.Close(); err != nil {
-		t.Errorf("close: %v", err)
-	}
-	return time.Since(start)
-}
 
 func client(t *testing.T) *http.Client {
 	t.Helper()
@@ -149,23 +59,23 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 // everything without duplicating organisations.
 func TestDemoStartAndRestart(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	cfg := e.config()
+	e := servertest.NewEnv(t)
+	cfg := e.Config()
 	cfg.Demo = true
 	cfg.DemoPassword = "demo-passord-æøå"
-	first := open(t, cfg, server.ModeServe).run(t)
-	banner := first.out.String()
-	for _, want := range []string{first.local(), "nittedal", "sor-trondelag", "coordinator", "SAMVIRKE_DEMO_PASSWORD"} {
+	first := servertest.Open(t, cfg, server.ModeServe).Run(t)
+	banner := first.Output()
+	for _, want := range []string{first.URL(), "nittedal", "sor-trondelag", "coordinator", "SAMVIRKE_DEMO_PASSWORD"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("start-up banner lacks %q:\n%s", want, banner)
 		}
 	}
 	c := client(t)
-	resp := signIn(t, c, first.local(), "editor@nittedal.example", cfg.DemoPassword)
+	resp := signIn(t, c, first.URL(), "editor@nittedal.example", cfg.DemoPassword)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/o/nittedal/dashboard" {
 		t.Fatalf("demo sign-in: %d → %q; want 303 → /o/nittedal/dashboard", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if code, body := get(t, c, first.local()+"/o/nittedal/dashboard"); code != 200 || !strings.Contains(body, "Nittedal kommune") {
+	if code, body := get(t, c, first.URL()+"/o/nittedal/dashboard"); code != 200 || !strings.Contains(body, "Nittedal kommune") {
 		t.Fatalf("dashboard after sign-in: %d, body lacks the organisation:\n%s", code, body)
 	}
 	// The demo network's workbook: the coordinator sees Meldal's imported
@@ -177,8 +87,8 @@ func TestDemoStartAndRestart(t *testing.T) {
 			"%Innvandrerreisen%").Scan(ctx, &tmplID, &stmtID)
 	})
 	cc := client(t)
-	signIn(t, cc, first.local(), "coordinator@sor-trondelag.example", cfg.DemoPassword)
-	code, view := get(t, cc, fmt.Sprintf("%s/o/sor-trondelag/templates/%d/statements/%d/gathering", first.local(), tmplID, stmtID))
+	signIn(t, cc, first.URL(), "coordinator@sor-trondelag.example", cfg.DemoPassword)
+	code, view := get(t, cc, fmt.Sprintf("%s/o/sor-trondelag/templates/%d/statements/%d/gathering", first.URL(), tmplID, stmtID))
 	if code != 200 || !strings.Contains(view, "Intervju er gjennomført vår 2016") || !strings.Contains(view, "Meldal kommune") || strings.Contains(view, "Rissa kommune") {
 		t.Errorf("demo gathering view: %d; want Meldal's imported answer and no Rissa", code)
 	}
@@ -186,10 +96,10 @@ func TestDemoStartAndRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first.stop(t)
+	first.Stop(t)
 
 	cfg.DemoPassword = "" // a restart without the variable keeps the password
-	second := open(t, cfg, server.ModeServe).run(t)
+	second := servertest.Open(t, cfg, server.ModeServe).Run(t)
 	n2, err := org.CountOrganisations(context.Background(), second.DB)
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +111,7 @@ func TestDemoStartAndRestart(t *testing.T) {
 	if n1 != len(defs) || n2 != n1 {
 		t.Errorf("organisations: %d after first start, %d after restart; want the %d demo ones both times", n1, n2, len(defs))
 	}
-	resp = signIn(t, client(t), second.local(), "coordinator@sor-trondelag.example", "demo-passord-æøå")
+	resp = signIn(t, client(t), second.URL(), "coordinator@sor-trondelag.example", "demo-passord-æøå")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("demo sign-in after restart: %d; want 303", resp.StatusCode)
 	}
@@ -211,13 +121,13 @@ func TestDemoStartAndRestart(t *testing.T) {
 // unmigrated database and names the command to run.
 func TestStaleSchemaRefused(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	if db.DialectOf(e.dbURL) == db.Postgres {
-		e.dbURL = dbtest.EmptyPostgres(t)
+	e := servertest.NewEnv(t)
+	if db.DialectOf(e.DatabaseURL) == db.Postgres {
+		e.DatabaseURL = dbtest.EmptyPostgres(t)
 	} else {
-		e.dbURL = "sqlite://" + t.TempDir() + "/empty.db"
+		e.DatabaseURL = "sqlite://" + t.TempDir() + "/empty.db"
 	}
-	cfg := e.config()
+	cfg := e.Config()
 	cfg.AutoMigrate = false
 	m := server.New(cfg, server.ModeWeb, io.Discard)
 	defer m.Close()
@@ -225,23 +135,6 @@ func TestStaleSchemaRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "samvirke migrate") {
 		t.Fatalf("open on an unmigrated database: %v; want a refusal naming `samvirke migrate`", err)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func waitFor(t *testing.T, d time.Duration, cond func() bool) {

@@ -16,6 +16,7 @@ import (
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -38,7 +39,7 @@ func fixedSource(items ...due.Item) due.Source {
 // grouped, with "overdue" said in words; other people's items do not.
 func TestMyWork(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	u, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
 	someoneElse, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
@@ -54,8 +55,8 @@ func TestMyWork(t *testing.T) {
 		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(2), Title: "Allerede gjort", Source: "council.decision", State: due.StateDone},
 	))
 	r.Authz.Reload() // fixtures made memberships behind the service's back
-	r.run(t)
-	code, body := get(t, sessionClient(t, r.DB, r.local(), u), r.local()+"/o/"+o.Slug+"/dashboard")
+	r.Run(t)
+	code, body := get(t, sessionClient(t, r.DB, r.URL(), u), r.URL()+"/o/"+o.Slug+"/dashboard")
 	if code != 200 {
 		t.Fatalf("dashboard: %d", code)
 	}
@@ -92,18 +93,18 @@ func TestMyWork(t *testing.T) {
 // language; a too-long word is refused with what was typed kept.
 func TestTerminology(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	viewer, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
 	r.Authz.Reload()
-	r.run(t)
-	ac := sessionClient(t, r.DB, r.local(), admin)
-	page := r.local() + "/o/" + o.Slug + "/terms"
+	r.Run(t)
+	ac := sessionClient(t, r.DB, r.URL(), admin)
+	page := r.URL() + "/o/" + o.Slug + "/terms"
 	if code, _ := post(t, ac, page, url.Values{"introduction_programme.nb": {"Kvalifiseringsløpet «Ny start»"}, "workbook.sv": {"Arbetsboken"}}); code != 303 {
 		t.Fatalf("save terms: %d", code)
 	}
-	_, body := get(t, sessionClient(t, r.DB, r.local(), viewer), page)
+	_, body := get(t, sessionClient(t, r.DB, r.URL(), viewer), page)
 	for _, want := range []string{"Kvalifiseringsløpet «Ny start»", "Arbetsboken", "etableringsprogrammet"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("terms page lacks %q", want)
@@ -122,7 +123,7 @@ func TestTerminology(t *testing.T) {
 // PostgreSQL through row-level security as on SQLite.
 func TestSearchAndNetworks(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Innlandet" })
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Åsnes kommune" })
 	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østre Toten kommune" })
@@ -135,13 +136,13 @@ func TestSearchAndNetworks(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, own, "admin")
 	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
 	r.Authz.Reload()
-	r.run(t)
-	base := r.local() + "/o/" + own.Slug
-	_, dash := get(t, sessionClient(t, r.DB, r.local(), viewer), base+"/dashboard")
+	r.Run(t)
+	base := r.URL() + "/o/" + own.Slug
+	_, dash := get(t, sessionClient(t, r.DB, r.URL(), viewer), base+"/dashboard")
 	if !strings.Contains(dash, "Læringsnettverk Innlandet") {
 		t.Error("the dashboard does not name the municipality's network")
 	}
-	_, body := get(t, sessionClient(t, r.DB, r.local(), admin), base+"/search?q="+url.QueryEscape("ØSTRE"))
+	_, body := get(t, sessionClient(t, r.DB, r.URL(), admin), base+"/search?q="+url.QueryEscape("ØSTRE"))
 	if !strings.Contains(body, "Østre Toten kommune") {
 		t.Error("search for ØSTRE misses the network peer Østre Toten")
 	}
@@ -150,11 +151,11 @@ func TestSearchAndNetworks(t *testing.T) {
 			t.Errorf("search shows %s, which is not in the municipality's networks now", absent)
 		}
 	}
-	_, body = get(t, sessionClient(t, r.DB, r.local(), admin), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	_, body = get(t, sessionClient(t, r.DB, r.URL(), admin), base+"/search?q="+url.QueryEscape("åse ØREN"))
 	if !strings.Contains(body, admin.Email) {
 		t.Error("an administrator's search misses a member by name")
 	}
-	_, body = get(t, sessionClient(t, r.DB, r.local(), viewer), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	_, body = get(t, sessionClient(t, r.DB, r.URL(), viewer), base+"/search?q="+url.QueryEscape("åse ØREN"))
 	if strings.Contains(body, admin.Email) {
 		t.Error("a viewer, who may not read the member list, finds members")
 	}
@@ -164,7 +165,7 @@ func TestSearchAndNetworks(t *testing.T) {
 // their words, in any case, and link to the answer.
 func TestSearchWorkbooks(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
@@ -180,8 +181,8 @@ func TestSearchWorkbooks(t *testing.T) {
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Vi starter et Språkkafé på biblioteket hver tirsdag."}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.run(t)
-	_, body := get(t, sessionClient(t, r.DB, r.local(), u), r.local()+"/o/"+muni.Slug+"/search?q="+url.QueryEscape("SPRÅKKAFÉ"))
+	r.Run(t)
+	_, body := get(t, sessionClient(t, r.DB, r.URL(), u), r.URL()+"/o/"+muni.Slug+"/search?q="+url.QueryEscape("SPRÅKKAFÉ"))
 	link := fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", muni.Slug, books[0].ID, stmt)
 	if !strings.Contains(body, link) || !strings.Contains(body, "Problemstilling 4: Voksenopplæring") || !strings.Contains(body, "Språkkafé på biblioteket") {
 		t.Errorf("search misses the workbook answer (want a link to %s with its statement and the matching text)", link)

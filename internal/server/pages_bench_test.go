@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 // BenchmarkPages serves every page reachable from the navigation on the
@@ -27,16 +26,7 @@ func BenchmarkPages(b *testing.B) {
 	cfg := config.Default()
 	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", b.TempDir()
 	cfg.AutoMigrate, cfg.Demo, cfg.DemoPassword, cfg.LogLevel = true, true, "benchmark-passord", "error"
-	m := server.New(cfg, server.ModeServe, io.Discard)
-	if err := m.Open(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() { cancel(); <-done; m.Close() }()
-	base := "http://" + m.Addr()
-	waitReady(b, base)
+	base := servertest.Open(b, cfg, server.ModeServe).Run(b).URL()
 
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	jar := map[string]string{}
@@ -81,19 +71,4 @@ func BenchmarkPages(b *testing.B) {
 			b.ReportMetric(q(0.95), "p95-ms")
 		})
 	}
-}
-
-func waitReady(tb testing.TB, base string) {
-	tb.Helper()
-	for i := 0; i < 200; i++ {
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatal(fmt.Errorf("server at %s not ready", base))
 }

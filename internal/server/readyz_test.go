@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 // proxy forwards TCP connections to a backend and can be cut off (all
@@ -112,23 +113,23 @@ func readyz(t *testing.T, base string) (int, map[string]string) {
 // unreachable); Redis is cut on either backend.
 func TestReadyzFollowsBackends(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	if e.redisURL == "" {
-		e.redisURL = dbtest.RedisURL(t)
+	e := servertest.NewEnv(t)
+	if e.RedisURL == "" {
+		e.RedisURL = dbtest.RedisURL(t)
 	}
-	ru, _ := url.Parse(e.redisURL)
+	ru, _ := url.Parse(e.RedisURL)
 	redisProxy := newProxy(t, ru.Host)
 	ru.Host = redisProxy.addr
-	e.redisURL = ru.String()
+	e.RedisURL = ru.String()
 	var dbProxy *proxy
-	if db.DialectOf(e.dbURL) == db.Postgres {
-		du, _ := url.Parse(e.dbURL)
+	if db.DialectOf(e.DatabaseURL) == db.Postgres {
+		du, _ := url.Parse(e.DatabaseURL)
 		dbProxy = newProxy(t, du.Host)
 		du.Host = dbProxy.addr
-		e.dbURL = du.String()
+		e.DatabaseURL = du.String()
 	}
-	r := open(t, e.config(), server.ModeWeb).run(t)
-	base := r.local()
+	r := servertest.Open(t, e.Config(), server.ModeWeb).Run(t)
+	base := r.URL()
 
 	if code, checks := readyz(t, base); code != 200 {
 		t.Fatalf("readyz with everything up: %d %v; want 200", code, checks)

@@ -11,6 +11,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 )
 
 // TestGracefulShutdown: on SIGTERM a slow request in flight finishes, a
@@ -18,8 +19,8 @@ import (
 // done by the next process, and the process exits within 15 seconds.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	cfg := e.config()
+	e := servertest.NewEnv(t)
+	cfg := e.Config()
 	var runs, completed atomic.Int32
 	started := make(chan struct{}, 1)
 	slowTask := func(ctx context.Context, task *asynq.Task) error {
@@ -35,13 +36,13 @@ func TestGracefulShutdown(t *testing.T) {
 		return nil
 	}
 
-	first := open(t, cfg, server.ModeServe)
+	first := servertest.Open(t, cfg, server.ModeServe)
 	first.Worker.Mux().HandleFunc("test:slow", slowTask)
 	first.Web.Engine().GET("/test/slow", func(c *gin.Context) {
 		time.Sleep(2 * time.Second)
 		c.String(http.StatusOK, "ferdig – så bra")
 	})
-	first.run(t)
+	first.Run(t)
 	if _, err := first.Queue.EnqueueContext(context.Background(), asynq.NewTask("test:slow", []byte("økt")),
 		asynq.MaxRetry(5)); err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	res := make(chan result, 1)
 	go func() {
-		resp, err := http.Get(first.local() + "/test/slow")
+		resp, err := http.Get(first.URL() + "/test/slow")
 		if err != nil {
 			res <- result{err: err}
 			return
@@ -69,7 +70,7 @@ func TestGracefulShutdown(t *testing.T) {
 		res <- result{code: resp.StatusCode, body: string(b[:n])}
 	}()
 	time.Sleep(300 * time.Millisecond) // the request is in flight
-	took := first.stop(t)
+	took := first.Stop(t)
 	r := <-res
 	if r.err != nil || r.code != 200 || r.body != "ferdig – så bra" {
 		t.Errorf("slow request during shutdown: %d %q %v; want 200 and its body", r.code, r.body, r.err)
@@ -82,11 +83,11 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	// After shutdown the connection to a new process answers again, and
 	// the interrupted task runs to completion there.
-	second := open(t, cfg, server.ModeWorker)
+	second := servertest.Open(t, cfg, server.ModeWorker)
 	second.Worker.Mux().HandleFunc("test:slow", slowTask)
-	second.run(t)
+	second.Run(t)
 	waitFor(t, 60*time.Second, func() bool { return completed.Load() == 1 })
-	if _, err := http.Get(first.local() + "/healthz"); err == nil {
+	if _, err := http.Get(first.URL() + "/healthz"); err == nil {
 		t.Error("the first process still answers after shutdown")
 	}
 }

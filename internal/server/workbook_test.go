@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
 	"github.com/samvirke/samvirke/tenants"
 )
@@ -32,7 +33,7 @@ import (
 // the second with a conflict page that keeps their text.
 func TestWorkbookEditor(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
@@ -41,9 +42,9 @@ func TestWorkbookEditor(t *testing.T) {
 	coordinator, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
 	r.Authz.Reload()
 	tmpl, books := publishTemplate(t, r, network, "2016–2017", "Problemstilling 4: Voksenopplæring i egen kommune")
-	r.run(t)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
-	ec := sessionClient(t, r.DB, r.local(), editor)
+	r.Run(t)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	ec := sessionClient(t, r.DB, r.URL(), editor)
 	deadline := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
 	form := url.Values{
 		"version": {"0"}, "analysis": {"Avtalen med Orkdal kommune er sagt opp fra 01.01.2017."},
@@ -68,13 +69,13 @@ func TestWorkbookEditor(t *testing.T) {
 			t.Errorf("the saved answer lacks %q", want)
 		}
 	}
-	_, dash := get(t, sessionClient(t, r.DB, r.local(), coordinator), r.local()+"/o/"+muni.Slug+"/dashboard")
+	_, dash := get(t, sessionClient(t, r.DB, r.URL(), coordinator), r.URL()+"/o/"+muni.Slug+"/dashboard")
 	if !strings.Contains(dash, "Finne egnede lokaler for undervisning") || !strings.Contains(dash, "Tiltak i arbeidsbok") {
 		t.Error("the responsible person's My work lacks the measure")
 	}
 
 	// Two people start from version 1.
-	cc := sessionClient(t, r.DB, r.local(), colleague)
+	cc := sessionClient(t, r.DB, r.URL(), colleague)
 	mine := url.Values{"version": {"1"}, "analysis": {"Min versjon: lærerstillinger lyst ut."}}
 	theirs := url.Values{"version": {"1"}, "analysis": {"Kollegaens versjon: skoleskyss utredet."}}
 	if code, _ := post(t, cc, page, theirs); code != 303 {
@@ -91,7 +92,7 @@ func TestWorkbookEditor(t *testing.T) {
 // with Norwegian letters intact, and the export is in the audit log.
 func TestGatheringExport(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
 	var members []*org.Organisation
@@ -122,9 +123,9 @@ func TestGatheringExport(t *testing.T) {
 		}
 		entries[o.ID] = e.ID
 	}
-	r.run(t)
-	c := sessionClient(t, r.DB, r.local(), coord)
-	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.local(), network.Slug, tmpl.ID, stmt)
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), coord)
+	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL(), network.Slug, tmpl.ID, stmt)
 	// The coordinator marks Åfjord's answer as good practice; Skaun's
 	// private answer is not in the view and cannot be marked.
 	if code, _ := post(t, c, base+"/good-practice", url.Values{"org": {fmt.Sprint(members[0].ID)}, "entry": {fmt.Sprint(entries[members[0].ID])}, "mark": {"on"}}); code != 303 {
@@ -190,7 +191,7 @@ func TestGatheringExport(t *testing.T) {
 // nothing; a read-only token may read but not write.
 func TestWorkbookAPI(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
@@ -203,8 +204,8 @@ func TestWorkbookAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	read, _, _ := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Rapport", "read")
-	r.run(t)
-	url := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	r.Run(t)
+	url := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
 	put := func(token, body string) (int, string) {
 		req, _ := http.NewRequest("PUT", url, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -227,7 +228,7 @@ func TestWorkbookAPI(t *testing.T) {
 	if code, _ := put(read, `{"version":1,"content":{"answers":{"analysis":"Lesetoken"}}}`); code != 403 {
 		t.Errorf("read-only token writing: %d; want 403", code)
 	}
-	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID), nil)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID), nil)
 	req.Header.Set("Authorization", "Bearer "+read)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -245,7 +246,7 @@ func TestWorkbookAPI(t *testing.T) {
 // form with a clear error.
 func TestImportPage(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
@@ -262,9 +263,9 @@ func TestImportPage(t *testing.T) {
 	}
 	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
 	text, _ := defs[0].AnswerText(tenants.Workbooks, defs[0].Answers[0])
-	r.run(t)
-	c := sessionClient(t, r.DB, r.local(), editor)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", r.local(), muni.Slug, books[0].ID)
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), editor)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", r.URL(), muni.Slug, books[0].ID)
 	if code, body := post(t, c, page, url.Values{"text": {"   "}}); code != 422 || !strings.Contains(body, "Lim inn eller last opp teksten") {
 		t.Errorf("empty text: %d; want 422 with the error", code)
 	}
@@ -273,7 +274,7 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("preview: %d; want the mapped answers with their position", code)
 	}
 	stmt := tmpl.Chapters[0].Statements[0].ID
-	entryPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, stmt)
+	entryPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, stmt)
 	if _, body := get(t, c, entryPage); strings.Contains(body, "Intervju er gjennomført vår 2016") {
 		t.Fatal("the preview saved the answers")
 	}
@@ -290,7 +291,7 @@ func TestImportPage(t *testing.T) {
 // networks, and can edit neither.
 func TestPeerAnswers(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
@@ -325,10 +326,10 @@ func TestPeerAnswers(t *testing.T) {
 	save(peer, peerBook, shared, "Oppdal deler: språkpraksis i kommunale virksomheter", workbook.VisibilityNetwork)
 	save(peer, peerBook, private, "Oppdals interne utkast", workbook.VisibilityPrivate)
 	save(outsider, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID, "Utenfor nettverket", workbook.VisibilityNetwork)
-	r.run(t)
-	c := sessionClient(t, r.DB, r.local(), editor)
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), editor)
 	peerURL := func(slug string, book, stmt int64) string {
-		return fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), own.Slug, slug, book, stmt)
+		return fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, slug, book, stmt)
 	}
 	if code, body := get(t, c, peerURL(peer.Slug, peerBook, shared)); code != 200 || !strings.Contains(body, "språkpraksis i kommunale virksomheter") {
 		t.Errorf("a peer's shared answer: %d; want it shown", code)
@@ -343,8 +344,8 @@ func TestPeerAnswers(t *testing.T) {
 	// the peer's workbook (not ours: 404), or in the peer's pages (not a
 	// member: 404).
 	for _, u := range []string{
-		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, peerBook, shared),
-		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), peer.Slug, peerBook, shared),
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, peerBook, shared),
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, peerBook, shared),
 	} {
 		if code, _ := post(t, c, u, url.Values{"version": {"1"}, "analysis": {"Overskrevet"}}); code != 404 {
 			t.Errorf("editing a peer's answer at %s: %d; want 404", u, code)
@@ -360,7 +361,7 @@ func TestPeerAnswers(t *testing.T) {
 // gathering on its dashboard, and a contributor marks the chapter ready.
 func TestGatherings(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
@@ -368,32 +369,32 @@ func TestGatherings(t *testing.T) {
 	contributor, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
 	r.Authz.Reload()
 	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
-	r.run(t)
+	r.Run(t)
 	day := time.Now().UTC().AddDate(0, 1, 0)
-	cc := sessionClient(t, r.DB, r.local(), coord)
-	if code, body := post(t, cc, r.local()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {"ikke en dato"}}); code != 422 || !strings.Contains(body, "Tredje samling") {
+	cc := sessionClient(t, r.DB, r.URL(), coord)
+	if code, body := post(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {"ikke en dato"}}); code != 422 || !strings.Contains(body, "Tredje samling") {
 		t.Errorf("a gathering without a date: %d; want 422 with the title kept", code)
 	}
-	if code, _ := post(t, cc, r.local()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
+	if code, _ := post(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
 		"place": {"Scandic Lerkendal, Trondheim"}, "chapter": {fmt.Sprint(tmpl.Chapters[0].ID)}}); code != 303 {
 		t.Fatalf("create gathering: %d", code)
 	}
-	if _, list := get(t, cc, r.local()+"/o/"+network.Slug+"/gatherings"); !strings.Contains(list, muni.Name) {
+	if _, list := get(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings"); !strings.Contains(list, muni.Name) {
 		t.Error("the gathering does not list the participating municipality")
 	}
-	mc := sessionClient(t, r.DB, r.local(), contributor)
-	_, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID))
+	mc := sessionClient(t, r.DB, r.URL(), contributor)
+	_, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID))
 	if !strings.Contains(body, "Frist: Tredje samling, "+day.Format("02.01.2006")) {
 		t.Error("the workbook does not show the chapter's due date at the gathering")
 	}
-	if _, dash := get(t, mc, r.local()+"/o/"+muni.Slug+"/dashboard"); !strings.Contains(dash, "Neste samling") || !strings.Contains(dash, "Tredje samling") {
+	if _, dash := get(t, mc, r.URL()+"/o/"+muni.Slug+"/dashboard"); !strings.Contains(dash, "Neste samling") || !strings.Contains(dash, "Tredje samling") {
 		t.Error("the municipality's dashboard lacks the next gathering")
 	}
-	status := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", r.local(), muni.Slug, books[0].ID, tmpl.Chapters[0].ID)
+	status := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].ID)
 	if code, _ := post(t, mc, status, url.Values{"status": {"ready"}}); code != 303 {
 		t.Fatalf("chapter status: %d", code)
 	}
-	if _, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, books[0].ID)); !strings.Contains(body, `value="ready" selected`) {
+	if _, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID)); !strings.Contains(body, `value="ready" selected`) {
 		t.Error("the chapter's status did not stay ready")
 	}
 }
@@ -404,16 +405,16 @@ func TestGatherings(t *testing.T) {
 // made untouched.
 func TestTemplateEditor(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
 	r.Authz.Reload()
-	r.run(t)
-	c := sessionClient(t, r.DB, r.local(), coord)
-	base := r.local() + "/o/" + network.Slug
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), coord)
+	base := r.URL() + "/o/" + network.Slug
 	sections := "analysis: Analyse – hvordan ser vår situasjon ut nå?\ngoals: Hvilke målbare mål vil vi definere?"
 	bad := "## Løs problemstilling først\n# Kapittel 1"
 	if code, body := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {bad}, "sections": {sections}}); code != 422 ||
@@ -443,8 +444,8 @@ func TestTemplateEditor(t *testing.T) {
 	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {v2}, "sections": {sections}}); code != 303 {
 		t.Fatalf("save version 2: %d", code)
 	}
-	vc := sessionClient(t, r.DB, r.local(), viewer)
-	_, list := get(t, vc, r.local()+"/o/"+muni.Slug+"/workbooks")
+	vc := sessionClient(t, r.DB, r.URL(), viewer)
+	_, list := get(t, vc, r.URL()+"/o/"+muni.Slug+"/workbooks")
 	if !strings.Contains(list, "2026–2027") {
 		t.Fatal("the member has no workbook after publishing")
 	}
@@ -456,7 +457,7 @@ func TestTemplateEditor(t *testing.T) {
 		}
 		return err
 	})
-	if _, body := get(t, vc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.local(), muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
+	if _, body := get(t, vc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
 		t.Error("a new template version changed the workbook already made")
 	}
 }
@@ -467,9 +468,9 @@ func TestTemplateEditor(t *testing.T) {
 func TestComments(t *testing.T) {
 	t.Parallel()
 	smtp := mailtest.Start(t)
-	cfg := newEnv(t).config()
+	cfg := servertest.NewEnv(t).Config()
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := open(t, cfg, server.ModeWeb)
+	r := servertest.Open(t, cfg, server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
@@ -494,9 +495,9 @@ func TestComments(t *testing.T) {
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.run(t)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, ownBook, stmt)
-	ec := sessionClient(t, r.DB, r.local(), editor)
+	r.Run(t)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, ownBook, stmt)
+	ec := sessionClient(t, r.DB, r.URL(), editor)
 	if code, _ := post(t, ec, page+"/comments", url.Values{"body": {"@" + colleague.Email + " kan du se på målene før samlingen? «Takk»"}}); code != 303 {
 		t.Fatalf("comment: %d", code)
 	}
@@ -504,15 +505,15 @@ func TestComments(t *testing.T) {
 	if !strings.Contains(m.Text, "kan du se på målene før samlingen? «Takk»") || len(m.Links()) == 0 || !strings.HasSuffix(m.Links()[0], fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", own.Slug, ownBook, stmt)) {
 		t.Errorf("mention mail: %q with links %v", m.Text, m.Links())
 	}
-	pc := sessionClient(t, r.DB, r.local(), peerMember)
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), peer.Slug, own.Slug, ownBook, stmt)
+	pc := sessionClient(t, r.DB, r.URL(), peerMember)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, own.Slug, ownBook, stmt)
 	if code, _ := post(t, pc, peerPage+"/comments", url.Values{"body": {"Hvordan fikk dere med NAV i kartleggingen?"}}); code != 303 {
 		t.Fatalf("peer comment: %d", code)
 	}
 	if _, body := get(t, ec, page); !strings.Contains(body, "Hvordan fikk dere med NAV i kartleggingen?") || !strings.Contains(body, "kan du se på målene") {
 		t.Error("the owner's page lacks the comments")
 	}
-	if code, _ := post(t, sessionClient(t, r.DB, r.local(), viewer), page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
+	if code, _ := post(t, sessionClient(t, r.DB, r.URL(), viewer), page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
 		t.Errorf("a viewer commenting: %d; want 403", code)
 	}
 }
@@ -522,7 +523,7 @@ func TestComments(t *testing.T) {
 // responsible person is not carried over.
 func TestCopyFromPeer(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
@@ -544,13 +545,13 @@ func TestCopyFromPeer(t *testing.T) {
 			ResponsibleUser: &peerUser.ID, Status: workbook.StatusDone}}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.run(t)
-	c := sessionClient(t, r.DB, r.local(), editor)
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.local(), own.Slug, peer.Slug, byOrg[peer.ID], stmt)
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), editor)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, peer.Slug, byOrg[peer.ID], stmt)
 	if code, _ := post(t, c, peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
 		t.Fatalf("copy: %d", code)
 	}
-	ownPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), own.Slug, byOrg[own.ID], stmt)
+	ownPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, byOrg[own.ID], stmt)
 	_, body := get(t, c, ownPage)
 	if !strings.Contains(body, "Språkpraksis i kommunale virksomheter") || !strings.Contains(body, "Kopiert fra Oppdal kommune") {
 		t.Fatal("the copy is not in our answer with its origin")
@@ -586,7 +587,7 @@ func TestCopyFromPeer(t *testing.T) {
 // template.
 func TestAnswersRenderSafely(t *testing.T) {
 	t.Parallel()
-	r := open(t, newEnv(t).config(), server.ModeWeb)
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
@@ -602,17 +603,17 @@ func TestAnswersRenderSafely(t *testing.T) {
 			"goals":    "Bedre informasjonsrutiner dokumenteres"}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.run(t)
-	_, body := get(t, sessionClient(t, r.DB, r.local(), viewer), fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.local(), muni.Slug, books[0].ID, stmt))
+	r.Run(t)
+	_, body := get(t, sessionClient(t, r.DB, r.URL(), viewer), fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, stmt))
 	if !strings.Contains(body, "<strong>viktig</strong>") || strings.Contains(body, "<script>alert") || strings.Contains(body, "onerror") {
 		t.Error("the answer is not rendered as safe Markdown")
 	}
-	cc := sessionClient(t, r.DB, r.local(), coord)
-	view := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.local(), network.Slug, tmpl.ID, stmt)
+	cc := sessionClient(t, r.DB, r.URL(), coord)
+	view := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL(), network.Slug, tmpl.ID, stmt)
 	if _, body := get(t, cc, view+"?section=goals"); !strings.Contains(body, "Bedre informasjonsrutiner dokumenteres") || strings.Contains(body, "<strong>viktig</strong>") {
 		t.Error("filtering the gathering view by the goals section does not show goals alone")
 	}
-	if code, body := get(t, cc, r.local()+"/api/v1/orgs/"+network.Slug+"/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
+	if code, body := get(t, cc, r.URL()+"/api/v1/orgs/"+network.Slug+"/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
 		t.Errorf("templates API: %d", code)
 	}
 }
@@ -620,7 +621,7 @@ func TestAnswersRenderSafely(t *testing.T) {
 // publishTemplate creates the network's template "Arbeidsboka" with one
 // chapter of the given problem statements and publishes it for cycle; it
 // answers the template and the workbooks made for the current members.
-func publishTemplate(t *testing.T, r *running, network *org.Organisation, cycle string, statements ...string) (*workbook.Template, []*workbook.Workbook) {
+func publishTemplate(t *testing.T, r *servertest.Process, network *org.Organisation, cycle string, statements ...string) (*workbook.Template, []*workbook.Workbook) {
 	t.Helper()
 	ctx := context.Background()
 	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2"}}}
