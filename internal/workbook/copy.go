@@ -38,26 +38,28 @@ func (s *Service) CopyFromPeer(ctx context.Context, own *org.Organisation, a *ap
 	default:
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
-	var peerBook Workbook
 	var mine *Workbook
 	var current *Entry
 	err := db.Run(ctx, s.DB, db.OrgScope(own.ID, peer.ID), func(ctx context.Context, idb bun.IDB) error {
-		if err := idb.NewSelect().Model(&peerBook).Where("org_id = ? AND id = ?", peer.ID, peerEntry.WorkbookID).Scan(ctx); err != nil {
-			return db.Err(err, "workbook.error.not_found")
+		peerBook, err := FindWorkbook(ctx, idb, peer.ID, peerEntry.WorkbookID)
+		if err != nil {
+			return err
 		}
 		mine = new(Workbook)
-		err := idb.NewSelect().Model(mine).Where("org_id = ? AND network_id = ? AND template_id = ?", own.ID, peerBook.NetworkID, peerBook.TemplateID).
+		err = idb.NewSelect().Model(mine).Where("org_id = ? AND network_id = ? AND template_id = ?", own.ID, peerBook.NetworkID, peerBook.TemplateID).
 			OrderExpr("created_at DESC").Limit(1).Scan(ctx)
 		if err != nil {
 			return db.Err(err, "workbook.error.no_own_workbook")
 		}
-		list, err := FindEntries(ctx, idb, own.ID, mine.ID)
-		for _, e := range list {
-			if e.StatementID == peerEntry.StatementID {
-				current = e
-			}
+		e := new(Entry)
+		err = idb.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", own.ID, mine.ID, peerEntry.StatementID).Scan(ctx)
+		if app.IsNotFound(db.Err(err, "")) {
+			return nil
+		} else if err != nil {
+			return err
 		}
-		return err
+		current = e
+		return e.decode()
 	})
 	if err != nil {
 		return nil, err

@@ -58,23 +58,30 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 	if err != nil || preview {
 		return parsed, err
 	}
-	for _, ps := range parsed.Statements {
-		if !ps.Found || len(ps.Answers) == 0 {
-			continue
-		}
-		content, base := Content{Answers: map[string]string{}}, 0
-		if e := current[ps.StatementID]; e != nil {
-			content, base = e.Content, e.Version
-			if content.Answers == nil {
-				content.Answers = map[string]string{}
+	now := s.Clock.Now()
+	err = db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		for _, ps := range parsed.Statements {
+			if !ps.Found || len(ps.Answers) == 0 {
+				continue
+			}
+			content, base := Content{Answers: map[string]string{}}, 0
+			if e := current[ps.StatementID]; e != nil {
+				content, base = e.Content, e.Version
+				if content.Answers == nil {
+					content.Answers = map[string]string{}
+				}
+			}
+			for k, v := range ps.Answers {
+				content.Answers[k] = v
+			}
+			if _, err := saveEntry(ctx, tx, muni, a, Save{WorkbookID: workbookID, StatementID: ps.StatementID, Content: content, BaseVersion: base}, now); err != nil {
+				return err
 			}
 		}
-		for k, v := range ps.Answers {
-			content.Answers[k] = v
-		}
-		if _, err := s.SaveEntry(ctx, muni, a, Save{WorkbookID: workbookID, StatementID: ps.StatementID, Content: content, BaseVersion: base}); err != nil {
-			return nil, err
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return parsed, nil
 }

@@ -23,23 +23,26 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 	if err := idb.NewSelect().Model(&entries).Where("org_id = ?", q.OrgID).OrderExpr("updated_at DESC").Scan(ctx); err != nil {
 		return nil, err
 	}
+	// The statements belong to the networks; the organisation reads them
+	// through its workbooks' networks (the page's read scope).
+	var statements []statementRow
+	if len(entries) > 0 {
+		if err := idb.NewSelect().Model(&statements).Column("id", "title").
+			Where("org_id IN (SELECT network_id FROM workbooks WHERE org_id = ?) AND id IN (SELECT statement_id FROM workbook_entries WHERE org_id = ?)", q.OrgID, q.OrgID).
+			Scan(ctx); err != nil {
+			return nil, err
+		}
+	}
 	titles := map[int64]string{}
+	for _, st := range statements {
+		titles[st.ID] = st.Title
+	}
 	var hits []search.Hit
 	for _, e := range entries {
 		if err := e.decode(); err != nil {
 			return nil, err
 		}
-		title, ok := titles[e.StatementID]
-		if !ok {
-			var st statementRow
-			// The statement belongs to the network; the organisation reads
-			// it through its networks (the page's read scope).
-			if err := idb.NewSelect().Model(&st).Where("org_id IN (SELECT network_id FROM workbooks WHERE org_id = ? AND id = ?) AND id = ?",
-				q.OrgID, e.WorkbookID, e.StatementID).Scan(ctx); err == nil {
-				title = st.Title
-			}
-			titles[e.StatementID] = title
-		}
+		title := titles[e.StatementID]
 		texts := []string{title, e.Content.Notes}
 		for _, a := range e.Content.Answers {
 			texts = append(texts, a)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -168,6 +169,24 @@ type Save struct {
 // app.EConflict with key "workbook.error.conflict": the caller shows the
 // newer version beside what the user typed, so nothing is lost.
 func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, sv Save) (*Entry, error) {
+	var e *Entry
+	err := db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		if _, err := FindWorkbook(ctx, tx, muni.ID, sv.WorkbookID); err != nil {
+			return err
+		}
+		var err error
+		e, err = saveEntry(ctx, tx, muni, a, sv, s.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, e.decode()
+}
+
+// saveEntry is SaveEntry inside the caller's transaction, on a workbook
+// of muni the caller has checked.
+func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Actor, sv Save, now time.Time) (*Entry, error) {
 	if sv.Visibility != "" && !slices.Contains([]string{VisibilityPrivate, VisibilityNetwork, VisibilityPublic}, sv.Visibility) {
 		return nil, app.Errorf(app.EInvalid, "workbook.error.visibility").WithField("visibility")
 	}
@@ -175,55 +194,43 @@ func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.
 	if err != nil {
 		return nil, err
 	}
-	now := s.Clock.Now()
-	var e *Entry
-	err = db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		wb := new(Workbook)
-		if err := tx.NewSelect().Model(wb).Where("org_id = ? AND id = ?", muni.ID, sv.WorkbookID).Scan(ctx); err != nil {
-			return db.Err(err, "workbook.error.not_found")
-		}
-		e = new(Entry)
-		err := db.ForUpdate(tx.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", muni.ID, sv.WorkbookID, sv.StatementID)).Scan(ctx)
-		if app.IsNotFound(db.Err(err, "")) {
-			e = &Entry{OrgID: muni.ID, WorkbookID: sv.WorkbookID, StatementID: sv.StatementID, Visibility: VisibilityNetwork}
-		} else if err != nil {
-			return err
-		}
-		if e.Version != sv.BaseVersion {
-			return app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
-		}
-		if sv.Visibility != "" {
-			e.Visibility = sv.Visibility
-		}
-		e.Version++
-		var by *int64 // no author for imports and system work
-		if a.UserID != 0 {
-			by = &a.UserID
-		}
-		e.Raw, e.UpdatedAt, e.UpdatedBy = string(raw), now, by
-		if e.ID == 0 {
-			if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
-				return db.Err(err, "workbook.error.not_found")
-			}
-		} else {
-			res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "updated_at", "updated_by").
-				Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
-			}
-		}
-		rev := &Revision{OrgID: muni.ID, EntryID: e.ID, Version: e.Version, AuthorID: by, AuthorName: authorName(a),
-			CreatedAt: now, Raw: e.Raw, Visibility: e.Visibility}
-		_, err = tx.NewInsert().Model(rev).Exec(ctx)
-		return err
-	})
-	if err != nil {
+	e := new(Entry)
+	err = db.ForUpdate(tx.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", muni.ID, sv.WorkbookID, sv.StatementID)).Scan(ctx)
+	if app.IsNotFound(db.Err(err, "")) {
+		e = &Entry{OrgID: muni.ID, WorkbookID: sv.WorkbookID, StatementID: sv.StatementID, Visibility: VisibilityNetwork}
+	} else if err != nil {
 		return nil, err
 	}
-	return e, e.decode()
+	if e.Version != sv.BaseVersion {
+		return nil, app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
+	}
+	if sv.Visibility != "" {
+		e.Visibility = sv.Visibility
+	}
+	e.Version++
+	var by *int64 // no author for imports and system work
+	if a.UserID != 0 {
+		by = &a.UserID
+	}
+	e.Raw, e.UpdatedAt, e.UpdatedBy = string(raw), now, by
+	if e.ID == 0 {
+		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
+			return nil, db.Err(err, "workbook.error.not_found")
+		}
+	} else {
+		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "updated_at", "updated_by").
+			Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil, app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
+		}
+	}
+	rev := &Revision{OrgID: muni.ID, EntryID: e.ID, Version: e.Version, AuthorID: by, AuthorName: authorName(a),
+		CreatedAt: now, Raw: e.Raw, Visibility: e.Visibility}
+	_, err = tx.NewInsert().Model(rev).Exec(ctx)
+	return e, err
 }
 
 // RestoreEntry makes an earlier version the current one again, as a new

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 )
 
@@ -122,36 +123,63 @@ func (r *Revision) decode() error {
 // FindTemplate loads a network's template with its chapters, statements and
 // sections, in order.
 func FindTemplate(ctx context.Context, idb bun.IDB, networkID, id int64) (*Template, error) {
-	row := new(templateRow)
-	if err := idb.NewSelect().Model(row).Where("org_id = ? AND id = ?", networkID, id).Scan(ctx); err != nil {
-		return nil, db.Err(err, "workbook.error.not_found")
+	var rows []templateRow
+	if err := idb.NewSelect().Model(&rows).Where("org_id = ? AND id = ?", networkID, id).Scan(ctx); err != nil {
+		return nil, err
 	}
-	t := &Template{OrgID: row.OrgID, ID: row.ID, Name: row.Name, Version: row.Version, PublishedAt: row.PublishedAt, CreatedAt: row.CreatedAt}
+	if len(rows) == 0 {
+		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	ts, err := loadTemplates(ctx, idb, networkID, rows)
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// loadTemplates completes a network's template rows with their chapters,
+// statements and sections, in order: three queries for all of them.
+func loadTemplates(ctx context.Context, idb bun.IDB, networkID int64, rows []templateRow) ([]*Template, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
 	var chapters []chapterRow
-	if err := idb.NewSelect().Model(&chapters).Where("org_id = ? AND template_id = ?", networkID, id).OrderExpr("position").Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&chapters).Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids)).OrderExpr("position").Scan(ctx); err != nil {
 		return nil, err
 	}
 	var statements []statementRow
 	if err := idb.NewSelect().Model(&statements).Where("org_id = ? AND chapter_id IN (?)", networkID,
-		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id = ?", networkID, id)).
+		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids))).
 		OrderExpr("position").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var sections []sectionRow
+	if err := idb.NewSelect().Model(&sections).Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids)).OrderExpr("position").Scan(ctx); err != nil {
 		return nil, err
 	}
 	byChapter := map[int64][]*Statement{}
 	for _, s := range statements {
 		byChapter[s.ChapterID] = append(byChapter[s.ChapterID], toStatement(s))
 	}
+	out := make([]*Template, len(rows))
+	byID := map[int64]*Template{}
+	for i, row := range rows {
+		out[i] = &Template{OrgID: row.OrgID, ID: row.ID, Name: row.Name, Version: row.Version, PublishedAt: row.PublishedAt, CreatedAt: row.CreatedAt}
+		byID[row.ID] = out[i]
+	}
 	for _, c := range chapters {
+		t := byID[c.TemplateID]
 		t.Chapters = append(t.Chapters, &Chapter{OrgID: c.OrgID, ID: c.ID, TemplateID: c.TemplateID, Position: c.Position, Title: c.Title, Statements: byChapter[c.ID]})
 	}
-	var sections []sectionRow
-	if err := idb.NewSelect().Model(&sections).Where("org_id = ? AND template_id = ?", networkID, id).OrderExpr("position").Scan(ctx); err != nil {
-		return nil, err
-	}
 	for _, s := range sections {
+		t := byID[s.TemplateID]
 		t.Sections = append(t.Sections, &Section{OrgID: s.OrgID, ID: s.ID, TemplateID: s.TemplateID, Position: s.Position, Key: s.Key, Title: s.Title, RetiredAt: s.RetiredAt})
 	}
-	return t, nil
+	return out, nil
 }
 
 func toStatement(s statementRow) *Statement {
@@ -212,15 +240,7 @@ func FindTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Templa
 	if err := idb.NewSelect().Model(&rows).Where("org_id = ?", networkID).OrderExpr("name, version DESC").Scan(ctx); err != nil {
 		return nil, err
 	}
-	var out []*Template
-	for _, r := range rows {
-		t, err := FindTemplate(ctx, idb, networkID, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
+	return loadTemplates(ctx, idb, networkID, rows)
 }
 
 // FindWorkbook loads one of a municipality's workbooks, or app.ENotFound.
