@@ -9,7 +9,6 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
-	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
@@ -158,10 +157,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, userID int
 		if err := SetMembership(ctx, tx, inv.OrgID, user.ID, inv.Role, now); err != nil {
 			return err
 		}
-		if err := audit.RecordAs(ctx, tx, inv.OrgID, user.ID, user.Email, audit.InvitationAccepted, user.Email, map[string]string{"role": inv.Role}, now); err != nil {
-			return err
-		}
-		return authz.Notify(ctx, tx)
+		return audit.RecordAs(ctx, tx, inv.OrgID, user.ID, user.Email, audit.InvitationAccepted, user.Email, map[string]string{"role": inv.Role}, now)
 	})
 	if err != nil {
 		return nil, err

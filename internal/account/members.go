@@ -9,7 +9,6 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
-	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
@@ -55,10 +54,7 @@ func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, userID in
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, o.ID, audit.MemberRoleChanged, u.Email, map[string]string{"from": m.Role, "to": role}, s.Clock.Now()); err != nil {
-			return err
-		}
-		return authz.Notify(ctx, tx)
+		return audit.Record(ctx, tx, o.ID, audit.MemberRoleChanged, u.Email, map[string]string{"from": m.Role, "to": role}, s.Clock.Now())
 	})
 	if err == nil {
 		s.membershipsChanged()
@@ -86,10 +82,7 @@ func (s *Service) RemoveMember(ctx context.Context, o *org.Organisation, userID 
 		if err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, o.ID, audit.MemberRemoved, u.Email, map[string]string{"role": m.Role}, s.Clock.Now()); err != nil {
-			return err
-		}
-		return authz.Notify(ctx, tx)
+		return audit.Record(ctx, tx, o.ID, audit.MemberRemoved, u.Email, map[string]string{"role": m.Role}, s.Clock.Now())
 	})
 	if err == nil {
 		s.membershipsChanged()

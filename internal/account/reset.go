@@ -102,16 +102,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		if err := DeleteUserSessions(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		ms, err := FindUserMemberships(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, audit.PasswordReset, u.Email, nil, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return auditUser(ctx, tx, u, audit.PasswordReset, now)
 	})
 	return u, err
 }

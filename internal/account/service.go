@@ -106,7 +106,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 			ev.Kind, action = "blocked", audit.SignInBlocked
 			result = app.Errorf(app.ETooMany, "auth.error.too_many", "minutes", int(Window.Minutes()))
 		default:
-			user, result = Authenticate(ctx, tx, email, password)
+			user, result = authenticate(u, lookupErr, password)
 			ev.Kind = "ok"
 			if result != nil {
 				ev.Kind, action = "failed", audit.SignInFailed
@@ -121,16 +121,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		if lookupErr != nil {
 			return nil // an unknown address has no organisation to tell
 		}
-		ms, err := FindUserMemberships(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, action, u.Email, nil, now); err != nil {
-				return err
-			}
-		}
-		return nil
+		return auditUser(ctx, tx, u, action, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("account: sign in: %w", err)

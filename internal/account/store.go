@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 )
 
@@ -45,11 +46,11 @@ func SetPassword(ctx context.Context, idb bun.IDB, userID int64, hash string, no
 	return err
 }
 
-// Authenticate returns the active user with email and password. Any
-// mismatch answers the same app.EUnauthenticated error, after the same
-// amount of work, so it does not reveal which addresses exist.
-func Authenticate(ctx context.Context, idb bun.IDB, email, password string) (*User, error) {
-	u, err := FindUserByEmail(ctx, idb, email)
+// authenticate checks password against u and err, the result of looking
+// the user up by e-mail, and answers the active user. Any mismatch answers
+// the same app.EUnauthenticated error, after the same amount of work, so
+// it does not reveal which addresses exist.
+func authenticate(u *User, err error, password string) (*User, error) {
 	if err != nil && !app.IsNotFound(err) {
 		return nil, err
 	}
@@ -65,7 +66,8 @@ func Authenticate(ctx context.Context, idb bun.IDB, email, password string) (*Us
 }
 
 // SetMembership gives user the role in the organisation, replacing any
-// earlier role there.
+// earlier role there, and tells every process to reload its policy when
+// the transaction commits (authz.Notify).
 func SetMembership(ctx context.Context, idb bun.IDB, orgID, userID int64, role string, now time.Time) error {
 	m := &Membership{OrgID: orgID, UserID: userID, Role: role, CreatedAt: now}
 	_, err := idb.NewInsert().Model(m).On("CONFLICT (org_id, user_id) DO UPDATE").
@@ -73,7 +75,7 @@ func SetMembership(ctx context.Context, idb bun.IDB, orgID, userID int64, role s
 	if err != nil {
 		return fmt.Errorf("account: set membership: %w", db.Err(err, "account.error.not_found"))
 	}
-	return nil
+	return authz.Notify(ctx, idb)
 }
 
 // FindMembership returns the user's membership of the organisation, or
@@ -93,8 +95,11 @@ func FindUserMemberships(ctx context.Context, idb bun.IDB, userID int64) ([]*Mem
 	return out, err
 }
 
-// DeleteMembership removes the user from the organisation.
+// DeleteMembership removes the user from the organisation, and tells
+// every process to reload its policy when the transaction commits.
 func DeleteMembership(ctx context.Context, idb bun.IDB, orgID, userID int64) error {
-	_, err := idb.NewDelete().Model((*Membership)(nil)).Where("org_id = ? AND user_id = ?", orgID, userID).Exec(ctx)
-	return err
+	if _, err := idb.NewDelete().Model((*Membership)(nil)).Where("org_id = ? AND user_id = ?", orgID, userID).Exec(ctx); err != nil {
+		return err
+	}
+	return authz.Notify(ctx, idb)
 }

@@ -112,14 +112,14 @@ func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (*Toke
 	var ta TokenActor
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		t := new(APIToken)
-		if err := tx.NewSelect().Model(t).Where("token_hash = ?", HashToken(token)).Scan(ctx); err != nil {
+		if err := tx.NewSelect().Model(t).Relation("User").Where("api_token.token_hash = ?", HashToken(token)).Scan(ctx); err != nil {
 			return unauth
 		}
 		if t.RevokedAt != nil || t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
 			return unauth
 		}
-		u, err := FindUserByID(ctx, tx, t.UserID)
-		if err != nil || u.DisabledAt != nil {
+		u := t.User
+		if u == nil || u.DisabledAt != nil {
 			return unauth
 		}
 		m, err := FindMembership(ctx, tx, t.OrgID, t.UserID)

@@ -95,7 +95,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) er
 		if _, err := tx.NewUpdate().Model(u).Set("totp_enabled_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
-		return s.auditUser(ctx, tx, u, audit.SecondFactorOn)
+		return auditUser(ctx, tx, u, audit.SecondFactorOn, s.Clock.Now())
 	})
 }
 
@@ -129,7 +129,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {
 		if _, err := tx.NewUpdate().Model(u).Set("totp_secret = ''").Set("totp_enabled_at = NULL").Where("id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
-		return s.auditUser(ctx, tx, u, audit.SecondFactorOff)
+		return auditUser(ctx, tx, u, audit.SecondFactorOff, s.Clock.Now())
 	})
 }
 
@@ -168,13 +168,15 @@ func RequiresSecondFactor(ctx context.Context, idb bun.IDB, userID int64) (bool,
 		Exists(ctx)
 }
 
-func (s *Service) auditUser(ctx context.Context, tx bun.IDB, u *User, action string) error {
+// auditUser records action by u on u in the audit log of every
+// organisation u belongs to.
+func auditUser(ctx context.Context, tx bun.IDB, u *User, action string, now time.Time) error {
 	ms, err := FindUserMemberships(ctx, tx, u.ID)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, action, u.Email, nil, s.Clock.Now()); err != nil {
+		if err := audit.RecordAs(ctx, tx, m.OrgID, u.ID, u.Email, action, u.Email, nil, now); err != nil {
 			return err
 		}
 	}
