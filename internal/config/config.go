@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samvirke/samvirke/internal/db"
 )
 
 // Config is every setting of the program. The zero value is not useful; use
@@ -45,8 +47,6 @@ type Config struct {
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
 	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
-
-	embeddedDB bool // DatabaseURL was left empty
 }
 
 // Default returns the settings of the embedded default: SQLite and an
@@ -151,9 +151,9 @@ func FromEnv(env Env) (Config, error) {
 	}
 	// The embedded default migrates itself and loads the demo tenants;
 	// a production database does neither unless asked.
-	c.embeddedDB = c.DatabaseURL == ""
-	c.AutoMigrate = c.embeddedDB
-	c.Demo = c.embeddedDB
+	embedded := c.DatabaseURL == ""
+	c.AutoMigrate = embedded
+	c.Demo = embedded
 	boolean("SAMVIRKE_AUTO_MIGRATE", &c.AutoMigrate)
 	boolean("SAMVIRKE_DEMO", &c.Demo)
 	if c.BaseURL == "" {
@@ -163,19 +163,13 @@ func FromEnv(env Env) (Config, error) {
 }
 
 // Embedded reports whether the database is the embedded SQLite file.
-func (c Config) Embedded() bool { return c.DatabaseURL == "" || c.Dialect() == "sqlite" }
+func (c Config) Embedded() bool { return c.Dialect() == db.SQLite }
 
 // EmbeddedRedis reports whether the in-process Redis-compatible server is used.
 func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
 
-// Dialect answers "postgres" or "sqlite" from the database URL.
-func (c Config) Dialect() string {
-	u := c.DatabaseURL
-	if strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://") {
-		return "postgres"
-	}
-	return "sqlite"
-}
+// Dialect answers db.Postgres or db.SQLite from the database URL.
+func (c Config) Dialect() string { return db.DialectOf(c.DatabaseURL) }
 
 // SQLitePath is the database file of the embedded default.
 func (c Config) SQLitePath() string {
@@ -234,7 +228,7 @@ func (c Config) Validate() error {
 	}
 	checkDB("SAMVIRKE_DATABASE_URL", c.DatabaseURL)
 	checkDB("SAMVIRKE_MIGRATE_DATABASE_URL", c.MigrateURL)
-	if c.MigrateURL != "" && c.DatabaseURL != "" && dialectOf(c.MigrateURL) != dialectOf(c.DatabaseURL) {
+	if c.MigrateURL != "" && c.DatabaseURL != "" && db.DialectOf(c.MigrateURL) != db.DialectOf(c.DatabaseURL) {
 		bad("SAMVIRKE_MIGRATE_DATABASE_URL: must point at the same kind of database as SAMVIRKE_DATABASE_URL")
 	}
 	if c.RedisURL != "" {
@@ -291,10 +285,6 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_SHUTDOWN_TIMEOUT: must be positive")
 	}
 	return errors.Join(errs...)
-}
-
-func dialectOf(u string) string {
-	return Config{DatabaseURL: u}.Dialect()
 }
 
 // urlErr strips the URL (which may hold a password) from a url.Error.

@@ -113,10 +113,7 @@ func FormatDateTime(loc string, t time.Time, tz *time.Location) string {
 		t = t.In(tz)
 	}
 	sep := " "
-	if loc == "nb" || loc == "da" {
-		sep = " kl. "
-	}
-	if loc == "sv" {
+	if loc == "nb" || loc == "da" || loc == "sv" {
 		sep = " kl. "
 	}
 	return FormatDate(loc, t) + sep + t.Format("15:04")

@@ -83,8 +83,11 @@ func (c *Catalog) T(locale, key string, args ...any) string {
 			return key
 		}
 	}
+	if len(args) == 0 || !strings.Contains(msg, "{") {
+		return msg
+	}
 	vals := argMap(args)
-	if len(vals) == 0 || !strings.Contains(msg, "{") {
+	if len(vals) == 0 {
 		return msg
 	}
 	var b strings.Builder

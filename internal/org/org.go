@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 )
 
 // Kinds of organisation.
@@ -22,7 +23,7 @@ const (
 )
 
 // Locales the product speaks.
-var Locales = []string{"nb", "sv", "da", "en"}
+var Locales = i18n.Locales
 
 // Organisation is a tenant.
 type Organisation struct {
@@ -64,7 +65,7 @@ func (o *Organisation) Validate() error {
 		return app.Errorf(app.EInvalid, "org.error.country").WithField("country")
 	case o.Kind == KindMunicipality && !validMunicipalityNumber(o.Country, o.MunicipalityNumber):
 		return app.Errorf(app.EInvalid, "org.error.municipality_number").WithField("municipality_number")
-	case !slices.Contains(Locales, o.Locale):
+	case !i18n.Supported(o.Locale):
 		return app.Errorf(app.EInvalid, "org.error.locale").WithField("locale")
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" {
@@ -101,9 +102,4 @@ type NetworkMember struct {
 	MemberOrgID int64      `bun:",pk" json:"member_id"`
 	JoinedOn    time.Time  `bun:",pk,type:date" json:"joined_on"`
 	LeftOn      *time.Time `bun:",type:date" json:"left_on,omitempty"`
-}
-
-// ActiveOn reports whether the membership covers day.
-func (m NetworkMember) ActiveOn(day time.Time) bool {
-	return !day.Before(m.JoinedOn) && (m.LeftOn == nil || day.Before(*m.LeftOn))
 }

@@ -2,11 +2,13 @@ package org
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 )
 
 // Terms are the key domain terms an organisation may name in its own
@@ -53,7 +55,7 @@ func FindTerms(ctx context.Context, idb bun.IDB, orgID int64) (TermOverrides, er
 func ReplaceTerms(ctx context.Context, idb bun.IDB, orgID int64, overrides TermOverrides) error {
 	var rows []Term
 	for loc, terms := range overrides {
-		if !validLocale(loc) {
+		if !i18n.Supported(loc) {
 			return app.Errorf(app.EInvalid, "org.error.locale")
 		}
 		for term, label := range terms {
@@ -61,7 +63,7 @@ func ReplaceTerms(ctx context.Context, idb bun.IDB, orgID int64, overrides TermO
 			if label == "" {
 				continue
 			}
-			if !validTerm(term) {
+			if !slices.Contains(Terms, term) {
 				return app.Errorf(app.EInvalid, "error.invalid").WithField(term + "." + loc)
 			}
 			if len([]rune(label)) > MaxTermLen {
@@ -78,22 +80,4 @@ func ReplaceTerms(ctx context.Context, idb bun.IDB, orgID int64, overrides TermO
 	}
 	_, err := idb.NewInsert().Model(&rows).Exec(ctx)
 	return err
-}
-
-func validTerm(t string) bool {
-	for _, x := range Terms {
-		if x == t {
-			return true
-		}
-	}
-	return false
-}
-
-func validLocale(l string) bool {
-	for _, x := range Locales {
-		if x == l {
-			return true
-		}
-	}
-	return false
 }

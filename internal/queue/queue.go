@@ -86,9 +86,6 @@ func Open(ctx context.Context, o Options) (*Queue, error) {
 	return q, nil
 }
 
-// Embedded reports whether the in-process server is in use.
-func (q *Queue) Embedded() bool { return q.embedded != nil }
-
 // EnqueueContext enqueues task; see asynq.Client.
 func (q *Queue) EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
 	return q.Client.EnqueueContext(ctx, task, opts...)

@@ -177,6 +177,7 @@ func (s *Scheduler) Tick(ctx context.Context, minute time.Time) (int, error) {
 	jobs := append([]*Periodic(nil), s.jobs...)
 	s.mu.Unlock()
 	var targets []Target
+	var locs []*time.Location // of targets, resolved once a tick
 	n := 0
 	for _, j := range jobs {
 		if !j.PerOrg {
@@ -194,14 +195,16 @@ func (s *Scheduler) Tick(ctx context.Context, minute time.Time) (int, error) {
 			if targets, err = s.source.ScheduleTargets(ctx); err != nil {
 				return n, err
 			}
-		}
-		for _, t := range targets {
-			loc, err := time.LoadLocation(t.TimeZone)
-			if err != nil {
-				s.log.Warn("scheduler: unknown time zone, using UTC", "org_id", t.OrgID, "time_zone", t.TimeZone)
-				loc = time.UTC
+			locs = make([]*time.Location, len(targets))
+			for i, t := range targets {
+				if locs[i], err = time.LoadLocation(t.TimeZone); err != nil {
+					s.log.Warn("scheduler: unknown time zone, using UTC", "org_id", t.OrgID, "time_zone", t.TimeZone)
+					locs[i] = time.UTC
+				}
 			}
-			if !fires(j.sched, minute, loc) {
+		}
+		for i, t := range targets {
+			if !fires(j.sched, minute, locs[i]) {
 				continue
 			}
 			ok, err := s.enqueue(ctx, j, t.OrgID, minute)

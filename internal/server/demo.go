@@ -16,16 +16,8 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/tenants"
 )
-
-// orgTargets lists organisations for the scheduler.
-type orgTargets struct{ db bun.IDB }
-
-func (o orgTargets) ScheduleTargets(ctx context.Context) ([]queue.Target, error) {
-	return org.Store{DB: o.db}.ScheduleTargets(ctx)
-}
 
 // loadDemo loads the demo organisations on first start (an empty
 // database), makes their demo users, and prints where to sign in.
@@ -147,16 +139,18 @@ func (m *Main) loadDemoWorkbooks(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			var muni *org.Organisation
+			err = db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+				muni, err = org.FindOrganisationBySlug(ctx, idb, a.Municipality)
+				return err
+			})
+			if app.IsNotFound(err) {
+				continue // as before: an answer for no published workbook is left out
+			} else if err != nil {
+				return fmt.Errorf("%s: municipality %s: %w", a.File, a.Municipality, err)
+			}
 			for _, b := range books {
-				var muni *org.Organisation
-				err := db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-					muni, err = org.FindOrganisationByID(ctx, idb, b.OrgID)
-					return err
-				})
-				if err != nil {
-					return err
-				}
-				if muni.Slug != a.Municipality {
+				if b.OrgID != muni.ID {
 					continue
 				}
 				actor := &app.Actor{Name: "Import"}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -124,10 +125,19 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := m.openServices(ctx, secret); err != nil {
+	assetsDir := ""
+	if cfg.DevAssets {
+		assetsDir = "web" // templates and catalogues read from disk on each change
+	}
+	assets := webassets.FS(assetsDir)
+	cat, err := i18n.Load(assets, "locales")
+	if err != nil {
 		return err
 	}
-	if err := m.openWeb(secret); err != nil {
+	if err := m.openServices(ctx, secret, cat); err != nil {
+		return err
+	}
+	if err := m.openWeb(secret, assets, cat); err != nil {
 		return err
 	}
 	if m.Mode != ModeWeb {
@@ -202,7 +212,7 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 }
 
 // openServices builds the capability services shared by web and workers.
-func (m *Main) openServices(ctx context.Context, secret string) error {
+func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalog) error {
 	var err error
 	if m.Authz, err = authz.New(ctx, m.DB, m.Logger); err != nil {
 		return err
@@ -213,11 +223,6 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 		}
 	}
 	sealer, err := app.NewSealer(secret)
-	if err != nil {
-		return err
-	}
-	assets := webassets.FS("")
-	cat, err := i18n.Load(assets, "locales")
 	if err != nil {
 		return err
 	}
@@ -232,7 +237,7 @@ func (m *Main) openServices(ctx context.Context, secret string) error {
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
 	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
-		Log: m.Logger, BaseURL: strings.TrimRight(m.URLHint(), "/"), Text: cat.T}
+		Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
 	return nil
 }
 
@@ -253,19 +258,8 @@ func (m *Main) mailer() (mail.Sender, error) {
 	return s, nil
 }
 
-// URLHint is the base URL for links in e-mail: the configured one.
-func (m *Main) URLHint() string { return m.Config.BaseURL }
-
-func (m *Main) openWeb(secret string) error {
-	assetsDir := ""
-	if m.Config.DevAssets {
-		assetsDir = "web"
-	}
-	assets := webassets.FS(assetsDir)
-	cat, err := i18n.Load(assets, "locales")
-	if err != nil {
-		return err
-	}
+func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
+	var err error
 	m.Web, err = web.New(web.Deps{
 		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
@@ -288,7 +282,7 @@ func (m *Main) openWorker() error {
 	if err != nil {
 		return err
 	}
-	m.Scheduler = queue.NewScheduler(m.Queue, orgTargets{m.DB}, m.Clock, m.Logger)
+	m.Scheduler = queue.NewScheduler(m.Queue, org.Store{DB: m.DB}, m.Clock, m.Logger)
 	return accountTasks.Schedule(m.Scheduler)
 }
 

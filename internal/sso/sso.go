@@ -153,9 +153,6 @@ func New(ctx context.Context, c Config) (*Provider, error) {
 	}, nil
 }
 
-// Issuer returns the issuer the provider was discovered at.
-func (p *Provider) Issuer() string { return p.cfg.Issuer }
-
 // Flow is the per-attempt secret state of one sign-in: the OAuth state,
 // the OpenID nonce and the PKCE code verifier. The caller keeps it between
 // AuthCodeURL and Exchange (short-lived, HttpOnly, Secure, SameSite=Lax
