@@ -20,12 +20,8 @@ func (n NetworkSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) 
 	if err != nil {
 		return nil, err
 	}
-	self, err := FindOrganisationByID(ctx, idb, q.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	if self.Kind == KindNetwork {
-		nets = append(nets, self)
+	if q.OrgKind == KindNetwork {
+		nets = append(nets, &Organisation{ID: q.OrgID}) // itself: only its members are searched
 	}
 	seen := map[int64]bool{q.OrgID: true}
 	var hits []search.Hit

@@ -25,6 +25,7 @@ type Hit struct {
 type Query struct {
 	OrgID   int64
 	OrgSlug string
+	OrgKind string // municipality, county or network
 	Actor   *app.Actor
 	Text    string
 	Limit   int

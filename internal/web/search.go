@@ -39,7 +39,7 @@ func (s *Server) handleSearch(c *gin.Context) error {
 	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		data.Hits, err = s.Search.Search(ctx, idb, search.Query{
-			OrgID: o.ID, OrgSlug: o.Slug, Actor: a, Text: data.Query,
+			OrgID: o.ID, OrgSlug: o.Slug, OrgKind: o.Kind, Actor: a, Text: data.Query,
 			Allowed: func(obj, act string) bool {
 				return s.Authz.Allowed(a.UserID, a.Role, a.OrgID, authz.Perm{Obj: obj, Act: act})
 			},
