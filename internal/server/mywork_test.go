@@ -135,8 +135,14 @@ func TestSearchAndNetworks(t *testing.T) {
 	dbtest.MustJoinNetwork(t, r.DB, network, left, joined, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
 	admin, _ := dbtest.MustCreateUser(t, r.DB, own, "admin")
 	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
+	coordinator, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
 	r.Authz.Reload()
 	r.Run(t)
+	// The network itself finds its current members.
+	_, found := get(t, sessionClient(t, r.DB, r.URL(), coordinator), r.URL()+"/o/"+network.Slug+"/search?q="+url.QueryEscape("østre"))
+	if !strings.Contains(found, "Østre Toten kommune") || strings.Contains(found, "Østfold-gammel") {
+		t.Error("the network's search should find its member Østre Toten and not the member that left")
+	}
 	base := r.URL() + "/o/" + own.Slug
 	_, dash := get(t, sessionClient(t, r.DB, r.URL(), viewer), base+"/dashboard")
 	if !strings.Contains(dash, "Læringsnettverk Innlandet") {
