@@ -121,6 +121,22 @@ func (e exportEnv) goalHeads() []string {
 
 // goalCells are a goal's cells: text, numbers as float64, the target
 // date as a time.Time, and nil when a value is not set.
+// goalRows are a municipality's goals as export rows.
+func (e exportEnv) goalRows(c *GatheringColumn) (rows [][]any) {
+	for i := range c.Goals {
+		rows = append(rows, e.goalCells(&c.Goals[i]))
+	}
+	return rows
+}
+
+// measureRows are a municipality's measures as export rows.
+func (e exportEnv) measureRows(c *GatheringColumn) (rows [][]any) {
+	for i := range c.Measures {
+		rows = append(rows, e.measureCells(&c.Measures[i]))
+	}
+	return rows
+}
+
 func (e exportEnv) goalCells(g *Goal) []any {
 	c := []any{g.Statement, g.IndicatorCode, nil, nil, g.Unit, nil, e.status(g.Status)}
 	if g.Baseline != nil {

@@ -320,21 +320,11 @@ func (v *GatheringView) pdfTables(d *pdfDoc, e exportEnv, title string, sizes []
 }
 
 func (v *GatheringView) pdfGoals(d *pdfDoc, e exportEnv) {
-	v.pdfTables(d, e, e.t("workbook.export.goals"), []int{4, 2, 1, 1, 1, 1, 2}, e.goalHeads(), func(c *GatheringColumn) (rows [][]any) {
-		for i := range c.Goals {
-			rows = append(rows, e.goalCells(&c.Goals[i]))
-		}
-		return rows
-	})
+	v.pdfTables(d, e, e.t("workbook.export.goals"), []int{4, 2, 1, 1, 1, 1, 2}, e.goalHeads(), e.goalRows)
 }
 
 func (v *GatheringView) pdfMeasures(d *pdfDoc, e exportEnv) {
-	v.pdfTables(d, e, e.t("workbook.export.measures"), []int{5, 2, 2, 1, 2}, e.measureHeads(), func(c *GatheringColumn) (rows [][]any) {
-		for i := range c.Measures {
-			rows = append(rows, e.measureCells(&c.Measures[i]))
-		}
-		return rows
-	})
+	v.pdfTables(d, e, e.t("workbook.export.measures"), []int{5, 2, 2, 1, 2}, e.measureHeads(), e.measureRows)
 }
 
 // table is one table row over the column widths sizes (in twelfths of the

@@ -233,19 +233,9 @@ func (v *GatheringView) xlsxTable(f *excelize.File, sheet string, e exportEnv, s
 }
 
 func (v *GatheringView) xlsxGoals(f *excelize.File, sheet string, e exportEnv, st xlsxStyles) error {
-	return v.xlsxTable(f, sheet, e, st, []float64{24, 50, 16, 12, 12, 12, 14, 16}, e.goalHeads(), func(c *GatheringColumn) (rows [][]any) {
-		for i := range c.Goals {
-			rows = append(rows, e.goalCells(&c.Goals[i]))
-		}
-		return rows
-	})
+	return v.xlsxTable(f, sheet, e, st, []float64{24, 50, 16, 12, 12, 12, 14, 16}, e.goalHeads(), e.goalRows)
 }
 
 func (v *GatheringView) xlsxMeasures(f *excelize.File, sheet string, e exportEnv, st xlsxStyles) error {
-	return v.xlsxTable(f, sheet, e, st, []float64{24, 50, 24, 16, 16, 40}, e.measureHeads(), func(c *GatheringColumn) (rows [][]any) {
-		for i := range c.Measures {
-			rows = append(rows, e.measureCells(&c.Measures[i]))
-		}
-		return rows
-	})
+	return v.xlsxTable(f, sheet, e, st, []float64{24, 50, 24, 16, 16, 40}, e.measureHeads(), e.measureRows)
 }
