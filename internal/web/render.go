@@ -44,10 +44,7 @@ type Layout struct {
 type Crumb struct{ Label, URL string }
 
 // Flash is a one-time message shown after a redirect.
-type Flash struct {
-	Text  string
-	Error bool
-}
+type Flash struct{ Text string }
 
 func (l *Layout) layout() *Layout { return l }
 
@@ -233,14 +230,26 @@ func isLocale(loc string) bool { return i18n.Supported(loc) }
 // flashMsg is a message for the next page, kept as a key and arguments so
 // it is translated into that page's language (which may differ from this
 // request's: a new member's first page is in the organisation's language).
+// A message with a count (N set) is translated in its plural form.
 type flashMsg struct {
 	Key  string            `json:"k"`
 	Args map[string]string `json:"a,omitempty"`
+	N    *int              `json:"n,omitempty"`
 }
 
 // setFlash shows a translated message on the next page rendered.
 func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
-	m := flashMsg{Key: key, Args: map[string]string{}}
+	s.writeFlash(c, flashMsg{Key: key}, args)
+}
+
+// setFlashN shows the plural form of key for n on the next page rendered,
+// with n as {count}.
+func (s *Server) setFlashN(c *gin.Context, key string, n int, args ...any) {
+	s.writeFlash(c, flashMsg{Key: key, N: &n}, args)
+}
+
+func (s *Server) writeFlash(c *gin.Context, m flashMsg, args []any) {
+	m.Args = map[string]string{}
 	for i := 0; i+1 < len(args); i += 2 {
 		m.Args[fmt.Sprint(args[i])] = fmt.Sprint(args[i+1])
 	}
@@ -260,14 +269,20 @@ func (s *Server) takeFlash(c *gin.Context, loc string) *Flash {
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	var m flashMsg
-	if err != nil || json.Unmarshal(b, &m) != nil || !s.Catalog.Has(m.Key) {
+	if err != nil || json.Unmarshal(b, &m) != nil {
 		return nil
 	}
 	args := make([]any, 0, 2*len(m.Args))
 	for k, v := range m.Args {
 		args = append(args, k, v)
 	}
-	return &Flash{Text: s.Catalog.T(loc, m.Key, args...)}
+	switch {
+	case m.N != nil && s.Catalog.Has(m.Key+".one") && s.Catalog.Has(m.Key+".other"):
+		return &Flash{Text: s.Catalog.N(loc, m.Key, *m.N, args...)}
+	case m.N == nil && s.Catalog.Has(m.Key):
+		return &Flash{Text: s.Catalog.T(loc, m.Key, args...)}
+	}
+	return nil
 }
 
 // serveStatic serves /static/<hash>/<name> with a year-long cache lifetime:

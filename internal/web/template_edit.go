@@ -109,7 +109,7 @@ func (s *Server) handleTemplatePublish(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "workbook.template.published", "count", len(made), "cycle", cycle)
+	s.setFlashN(c, "workbook.template.published", len(made), "cycle", cycle)
 	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks")
 	return nil
 }

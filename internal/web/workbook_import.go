@@ -105,11 +105,7 @@ func (s *Server) handleImport(c *gin.Context) error {
 			n++
 		}
 	}
-	key := "workbook.import.done.other"
-	if n == 1 {
-		key = "workbook.import.done.one"
-	}
-	s.setFlash(c, key, "count", n)
+	s.setFlashN(c, "workbook.import.done", n)
 	c.Redirect(http.StatusSeeOther, "/o/"+data.Org.Slug+"/workbooks/"+strconv.FormatInt(data.Ref.Workbook.ID, 10))
 	return nil
 }
