@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -151,7 +152,7 @@ func (s *Server) handleAccountUpdate(c *gin.Context) error {
 	a := app.ActorFrom(c.Request.Context())
 	data := &accountPage{formPage: formPage{Values: map[string]string{"name": c.PostForm("name"), "locale": c.PostForm("locale")}}}
 	loc := c.PostForm("locale")
-	if loc != "" && !isLocale(loc) {
+	if loc != "" && !i18n.Supported(loc) {
 		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
 		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
 	}

@@ -167,15 +167,6 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	return p, nil
 }
 
-// Pages lists the names of every page template.
-func (s *Server) Pages() []string {
-	var out []string
-	for n := range s.pages.sets {
-		out = append(out, n)
-	}
-	return out
-}
-
 // render writes page name with data, filling in the shared layout from the
 // request. Rendering into a buffer first means a template error becomes a
 // clean error page, never half a page.
@@ -224,8 +215,6 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 }
 
 const flashCookie = "samvirke_flash"
-
-func isLocale(loc string) bool { return i18n.Supported(loc) }
 
 // flashMsg is a message for the next page, kept as a key and arguments so
 // it is translated into that page's language (which may differ from this

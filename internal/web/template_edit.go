@@ -20,6 +20,8 @@ type templateEditPage struct {
 	Org *org.Organisation
 }
 
+// networkOnly answers the request's organisation when it is a network;
+// anywhere else the page does not exist.
 func (s *Server) networkOnly(c *gin.Context) (*org.Organisation, error) {
 	o := orgOf(c)
 	if o.Kind != org.KindNetwork {

@@ -261,11 +261,9 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
 	}
 	if err != nil {
-		if code := app.ErrorCode(err); code != app.EConflict && code != app.EInvalid {
+		code := app.ErrorCode(err)
+		if code != app.EConflict && code != app.EInvalid {
 			return err
-		}
-		if app.ErrorCode(err) == app.EConflict {
-			data.Current = data.Entry
 		}
 		data.Goals, data.Measures = grows, mrows
 		for field, key := range ferrs {
@@ -275,13 +273,14 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			data.Values[sec.Key] = c.PostForm(sec.Key)
 		}
 		data.Values["notes"], data.Values["version"] = c.PostForm("notes"), c.PostForm("version")
-		if data.Current != nil && app.ErrorCode(err) == app.EConflict {
+		if code == app.EConflict && data.Entry != nil {
 			// Saving again from here overwrites the newer version knowingly.
+			data.Current = data.Entry
 			data.Values["version"] = strconv.Itoa(data.Current.Version)
 		}
 		data.Visibility = vis
 		data.fail(s, c, err)
-		s.render(c, statusOf(app.ErrorCode(err)), "workbook_entry", data)
+		s.render(c, statusOf(code), "workbook_entry", data)
 		return nil
 	}
 	s.setFlash(c, "workbook.saved")
@@ -423,9 +422,9 @@ func (s *Server) handleGatheringComment(c *gin.Context) error {
 // gatheringOf answers the network, template, statement and the gathering
 // view named by the path (networks only; elsewhere 404).
 func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workbook.GatheringView, error) {
-	o := orgOf(c)
-	if o.Kind != org.KindNetwork {
-		return nil, 0, nil, app.Errorf(app.ENotFound, "error.not_found.text")
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return nil, 0, nil, err
 	}
 	tid, err := pathID(c, "template")
 	if err != nil {
