@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -61,6 +62,22 @@ func timeOf(v any) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// locations caches time zones by name (→ *time.Location), as
+// time.LoadLocation reads the zone database on every call.
+var locations sync.Map
+
+// loadLocation is time.LoadLocation, cached.
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err == nil {
+		locations.Store(name, l)
+	}
+	return l, err
 }
 
 // pages holds one parsed template set per page and the static assets'
@@ -123,7 +140,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return i18n.FormatDate(loc, timeOf(t))
 		},
 		"datetime": func(loc string, t any, tz string) string {
-			l, _ := time.LoadLocation(tz)
+			l, _ := loadLocation(tz)
 			return i18n.FormatDateTime(loc, timeOf(t), l)
 		},
 		// safeURL marks a URL the server made itself (a data: URL of a
