@@ -25,7 +25,7 @@ type importPage struct {
 }
 
 func (s *Server) importData(c *gin.Context) (*importPage, error) {
-	ref, _, err := s.loadWorkbook(c)
+	ref, _, err := s.loadWorkbook(c, false)
 	if err != nil {
 		return nil, err
 	}
