@@ -439,6 +439,9 @@ func TestTemplateEditor(t *testing.T) {
 	if code, _ := post(t, c, fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}}); code != 303 {
 		t.Fatalf("publish: %d", code)
 	}
+	if _, body := get(t, c, base+"/workbooks"); !strings.Contains(body, "Publisert for 2026–2027: 1 kommune fikk arbeidsbok.") {
+		t.Error("no message after publishing")
+	}
 	// Version 2 retires "Språkopplæring".
 	v2 := strings.Replace(outline, "## Språkopplæring\n", "", 1)
 	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {v2}, "sections": {sections}}); code != 303 {

@@ -110,6 +110,23 @@ func pathID(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
+// readUpload reads the file uploaded as form field name; found is false
+// when there is none. It reads at most limit+1 bytes: a file over limit
+// comes back longer than limit, for the caller to refuse.
+func readUpload(c *gin.Context, name string, limit int) (b []byte, found bool, err error) {
+	fh, err := c.FormFile(name)
+	if err != nil {
+		return nil, false, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, true, err
+	}
+	defer f.Close()
+	b, err = io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	return b, true, err
+}
+
 func (s *Server) handleInvitationRevoke(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -234,18 +251,12 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 	upd.Locale, upd.TimeZone = c.PostForm("locale"), strings.TrimSpace(c.PostForm("time_zone"))
 	upd.RequireSecondFactor = c.PostForm("require_second_factor") == "on"
 	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": upd.Name, "locale": upd.Locale, "time_zone": upd.TimeZone}}}
-	var logo []byte
+	logo, found, err := readUpload(c, "logo", maxLogo)
+	if err != nil {
+		return err
+	}
 	var logoType string
-	if fh, err := c.FormFile("logo"); err == nil {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		logo, err = io.ReadAll(io.LimitReader(f, maxLogo+1))
-		f.Close()
-		if err != nil {
-			return err
-		}
+	if found {
 		logoType = http.DetectContentType(logo)
 		if len(logo) > maxLogo || (logoType != "image/png" && logoType != "image/jpeg" && logoType != "image/gif" && logoType != "image/webp") {
 			data.fail(s, c, app.Errorf(app.EInvalid, "admin.settings.error.logo").WithField("logo"))
@@ -269,15 +280,15 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 	if upd.RequireSecondFactor != o.RequireSecondFactor {
 		changed["require_second_factor"] = strconv.FormatBool(upd.RequireSecondFactor)
 	}
-	if logo != nil {
+	if found {
 		changed["logo"] = logoType
 	}
-	err := db.RunTx(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+	err = db.RunTx(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*org.Organisation)(nil)).
 			Set("name = ?", upd.Name).Set("locale = ?", upd.Locale).Set("time_zone = ?", upd.TimeZone).
 			Set("require_second_factor = ?", upd.RequireSecondFactor).Set("updated_at = ?", s.Clock.Now()).
 			Where("id = ?", o.ID)
-		if logo != nil {
+		if found {
 			q = q.Set("logo = ?", logo).Set("logo_type = ?", logoType)
 		}
 		if _, err := q.Exec(ctx); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
 )
 
 // apiOrg is an organisation as the API shows it.
@@ -32,29 +33,26 @@ func (s *Server) handleAPIMe(c *gin.Context) error {
 	if v, ok := c.Get(ctxMemberships); ok {
 		var orgs []gin.H
 		for _, m := range v.([]*account.Membership) {
-			orgs = append(orgs, gin.H{"organisation": toAPIOrg(m), "role": m.Role})
+			orgs = append(orgs, gin.H{"organisation": toAPIOrg(m.Org), "role": m.Role})
 		}
 		out["memberships"] = orgs
 	}
 	if _, ok := c.Get(ctxToken); ok {
 		ms := c.MustGet(ctxMemberships).([]*account.Membership)
-		out["organisation"], out["role"] = toAPIOrg(ms[0]), ms[0].Role
+		out["organisation"], out["role"] = toAPIOrg(ms[0].Org), ms[0].Role
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
 }
 
-func toAPIOrg(m *account.Membership) apiOrg {
-	o := m.Org
+func toAPIOrg(o *org.Organisation) apiOrg {
 	return apiOrg{Slug: o.Slug, Kind: o.Kind, Name: o.Name, Country: o.Country,
 		MunicipalityNumber: o.MunicipalityNumber, Locale: o.Locale, TimeZone: o.TimeZone}
 }
 
 // handleAPIOrg answers the organisation to its members (others get 404).
 func (s *Server) handleAPIOrg(c *gin.Context) error {
-	o := orgOf(c)
-	c.JSON(http.StatusOK, apiOrg{Slug: o.Slug, Kind: o.Kind, Name: o.Name, Country: o.Country,
-		MunicipalityNumber: o.MunicipalityNumber, Locale: o.Locale, TimeZone: o.TimeZone})
+	c.JSON(http.StatusOK, toAPIOrg(orgOf(c)))
 	return nil
 }
 

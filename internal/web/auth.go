@@ -72,9 +72,7 @@ func (s *Server) handleSignin(c *gin.Context) error {
 		return nil
 	}
 	if u.TOTPEnabledAt != nil {
-		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: s.pendingValue(u.ID, 0, data.Next),
-			Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
-		c.Redirect(http.StatusSeeOther, "/signin/second-factor")
+		s.askSecondFactor(c, u.ID, 0, data.Next)
 		return nil
 	}
 	return s.startSession(c, u.ID, data.Next)
@@ -131,11 +129,14 @@ func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next s
 
 type secondFactorPage struct{ formPage }
 
-// pendingValue is the signed value of the second-factor step's cookie:
-// the user, the organisation a single sign-on session is limited to (0:
-// none) and where to go next.
-func (s *Server) pendingValue(userID, restrictTo int64, next string) string {
-	return s.sign(strconv.FormatInt(userID, 10)+"|"+strconv.FormatInt(restrictTo, 10)+"|"+next, 5*time.Minute)
+// askSecondFactor continues a sign-in at the second-factor step. Its
+// cookie carries, signed, the user, the organisation a single sign-on
+// session is limited to (0: none) and where to go next.
+func (s *Server) askSecondFactor(c *gin.Context, userID, restrictTo int64, next string) {
+	v := s.sign(strconv.FormatInt(userID, 10)+"|"+strconv.FormatInt(restrictTo, 10)+"|"+next, 5*time.Minute)
+	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: v,
+		Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
+	c.Redirect(http.StatusSeeOther, "/signin/second-factor")
 }
 
 func (s *Server) pendingUser(c *gin.Context) (userID, restrictTo int64, next string, ok bool) {

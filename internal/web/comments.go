@@ -32,10 +32,7 @@ func (s *Server) postComment(c *gin.Context, ownerOrgID, ownerWorkbook, statemen
 	link := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", strings.TrimRight(s.BaseURL, "/"), ownerSlug, ownerWorkbook, statementID)
 	_, told, err := s.Workbooks.AddComment(c.Request.Context(), ownerOrgID, entryID, a, a.OrgID, c.PostForm("body"), link)
 	if err != nil {
-		if ae := app.AsError(err); ae != nil && ae.Code == app.EInvalid {
-			return err // shown as a clear, localised error page; the text is in the browser's history
-		}
-		return err
+		return err // an invalid comment shows as a clear, localised error page; the text is in the browser's history
 	}
 	if len(told) > 0 {
 		s.setFlash(c, "workbook.comment_added_told", "who", strings.Join(told, ", "))

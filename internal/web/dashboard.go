@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -45,7 +46,7 @@ type dashboardPage struct {
 func (s *Server) handleDashboard(c *gin.Context) error {
 	o := orgOf(c)
 	a := app.ActorFrom(c.Request.Context())
-	loc, err := time.LoadLocation(o.TimeZone)
+	loc, err := loadLocation(o.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -125,11 +126,12 @@ func (s *Server) handleAccount(c *gin.Context) error {
 
 func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) error {
 	a := app.ActorFrom(c.Request.Context())
-	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+	var err error
+	if data.User, err = s.currentUser(c); err != nil {
+		return err
+	}
+	err = db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if data.User, err = account.FindUserByID(ctx, idb, a.UserID); err != nil {
-			return err
-		}
 		data.Sessions, err = account.FindUserSessions(ctx, idb, a.UserID, s.Clock.Now())
 		return err
 	})
@@ -151,7 +153,7 @@ func (s *Server) handleAccountUpdate(c *gin.Context) error {
 	a := app.ActorFrom(c.Request.Context())
 	data := &accountPage{formPage: formPage{Values: map[string]string{"name": c.PostForm("name"), "locale": c.PostForm("locale")}}}
 	loc := c.PostForm("locale")
-	if loc != "" && !isLocale(loc) {
+	if loc != "" && !i18n.Supported(loc) {
 		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
 		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
 	}
@@ -222,7 +224,12 @@ func (s *Server) handleSecondFactorDisable(c *gin.Context) error {
 	return nil
 }
 
+// currentUser answers the signed-in user: the one the session middleware
+// loaded for this request, else (a bearer token) read afresh.
 func (s *Server) currentUser(c *gin.Context) (*account.User, error) {
+	if v, ok := c.Get(ctxUser); ok {
+		return v.(*account.User), nil
+	}
 	var u *account.User
 	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error

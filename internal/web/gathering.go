@@ -84,9 +84,9 @@ func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPa
 
 // handleGatheringCreate adds a gathering (a network's coordinators).
 func (s *Server) handleGatheringCreate(c *gin.Context) error {
-	o := orgOf(c)
-	if o.Kind != org.KindNetwork {
-		return app.Errorf(app.ENotFound, "error.not_found.text")
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
 	}
 	g := &workbook.Gathering{Title: c.PostForm("title"), Place: strings.TrimSpace(c.PostForm("place")), Agenda: strings.TrimSpace(c.PostForm("agenda"))}
 	data := &gatheringsPage{formPage: formPage{Values: map[string]string{"title": g.Title, "place": g.Place, "agenda": g.Agenda, "starts_on": c.PostForm("starts_on")}}}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -44,10 +45,7 @@ type Layout struct {
 type Crumb struct{ Label, URL string }
 
 // Flash is a one-time message shown after a redirect.
-type Flash struct {
-	Text  string
-	Error bool
-}
+type Flash struct{ Text string }
 
 func (l *Layout) layout() *Layout { return l }
 
@@ -64,6 +62,22 @@ func timeOf(v any) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// locations caches time zones by name (→ *time.Location), as
+// time.LoadLocation reads the zone database on every call.
+var locations sync.Map
+
+// loadLocation is time.LoadLocation, cached.
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err == nil {
+		locations.Store(name, l)
+	}
+	return l, err
 }
 
 // pages holds one parsed template set per page and the static assets'
@@ -126,7 +140,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return i18n.FormatDate(loc, timeOf(t))
 		},
 		"datetime": func(loc string, t any, tz string) string {
-			l, _ := time.LoadLocation(tz)
+			l, _ := loadLocation(tz)
 			return i18n.FormatDateTime(loc, timeOf(t), l)
 		},
 		// safeURL marks a URL the server made itself (a data: URL of a
@@ -168,15 +182,6 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		p.sets[strings.TrimSuffix(path.Base(n), ".html")] = set
 	}
 	return p, nil
-}
-
-// Pages lists the names of every page template.
-func (s *Server) Pages() []string {
-	var out []string
-	for n := range s.pages.sets {
-		out = append(out, n)
-	}
-	return out
 }
 
 // render writes page name with data, filling in the shared layout from the
@@ -228,19 +233,29 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 
 const flashCookie = "samvirke_flash"
 
-func isLocale(loc string) bool { return i18n.Supported(loc) }
-
 // flashMsg is a message for the next page, kept as a key and arguments so
 // it is translated into that page's language (which may differ from this
 // request's: a new member's first page is in the organisation's language).
+// A message with a count (N set) is translated in its plural form.
 type flashMsg struct {
 	Key  string            `json:"k"`
 	Args map[string]string `json:"a,omitempty"`
+	N    *int              `json:"n,omitempty"`
 }
 
 // setFlash shows a translated message on the next page rendered.
 func (s *Server) setFlash(c *gin.Context, key string, args ...any) {
-	m := flashMsg{Key: key, Args: map[string]string{}}
+	s.writeFlash(c, flashMsg{Key: key}, args)
+}
+
+// setFlashN shows the plural form of key for n on the next page rendered,
+// with n as {count}.
+func (s *Server) setFlashN(c *gin.Context, key string, n int, args ...any) {
+	s.writeFlash(c, flashMsg{Key: key, N: &n}, args)
+}
+
+func (s *Server) writeFlash(c *gin.Context, m flashMsg, args []any) {
+	m.Args = map[string]string{}
 	for i := 0; i+1 < len(args); i += 2 {
 		m.Args[fmt.Sprint(args[i])] = fmt.Sprint(args[i+1])
 	}
@@ -260,14 +275,20 @@ func (s *Server) takeFlash(c *gin.Context, loc string) *Flash {
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	b, err := base64.RawURLEncoding.DecodeString(ck.Value)
 	var m flashMsg
-	if err != nil || json.Unmarshal(b, &m) != nil || !s.Catalog.Has(m.Key) {
+	if err != nil || json.Unmarshal(b, &m) != nil {
 		return nil
 	}
 	args := make([]any, 0, 2*len(m.Args))
 	for k, v := range m.Args {
 		args = append(args, k, v)
 	}
-	return &Flash{Text: s.Catalog.T(loc, m.Key, args...)}
+	switch {
+	case m.N != nil && s.Catalog.Has(m.Key+".one") && s.Catalog.Has(m.Key+".other"):
+		return &Flash{Text: s.Catalog.N(loc, m.Key, *m.N, args...)}
+	case m.N == nil && s.Catalog.Has(m.Key):
+		return &Flash{Text: s.Catalog.T(loc, m.Key, args...)}
+	}
+	return nil
 }
 
 // serveStatic serves /static/<hash>/<name> with a year-long cache lifetime:

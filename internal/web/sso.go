@@ -201,9 +201,7 @@ func (s *Server) handleSSOCallback(c *gin.Context) error {
 		return err
 	}
 	if u.TOTPEnabledAt != nil { // the second factor still applies, as after a password
-		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: s.pendingValue(u.ID, o.ID, f.Next),
-			Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
-		c.Redirect(http.StatusSeeOther, "/signin/second-factor")
+		s.askSecondFactor(c, u.ID, o.ID, f.Next)
 		return nil
 	}
 	return s.startSessionIn(c, u.ID, o.ID, f.Next)

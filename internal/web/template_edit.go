@@ -20,6 +20,8 @@ type templateEditPage struct {
 	Org *org.Organisation
 }
 
+// networkOnly answers the request's organisation when it is a network;
+// anywhere else the page does not exist.
 func (s *Server) networkOnly(c *gin.Context) (*org.Organisation, error) {
 	o := orgOf(c)
 	if o.Kind != org.KindNetwork {
@@ -109,7 +111,7 @@ func (s *Server) handleTemplatePublish(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setFlash(c, "workbook.template.published", "count", len(made), "cycle", cycle)
+	s.setFlashN(c, "workbook.template.published", len(made), "cycle", cycle)
 	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks")
 	return nil
 }

@@ -55,14 +55,25 @@ func (s *Server) handleWorkbooks(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
+		// Workbooks share templates and networks: load each once.
+		type templateKey struct{ network, id int64 }
+		templates := map[templateKey]*workbook.Template{}
+		networks := map[int64]*org.Organisation{}
 		for _, b := range books {
-			t, err := workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID)
-			if err != nil {
-				return err
+			tk := templateKey{b.NetworkID, b.TemplateID}
+			t, ok := templates[tk]
+			if !ok {
+				if t, err = workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+					return err
+				}
+				templates[tk] = t
 			}
-			n, err := org.FindOrganisationByID(ctx, idb, b.NetworkID)
-			if err != nil {
-				return err
+			n, ok := networks[b.NetworkID]
+			if !ok {
+				if n, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
+					return err
+				}
+				networks[b.NetworkID] = n
 			}
 			data.Books = append(data.Books, workbookRef{Workbook: b, Template: t, Network: n})
 		}
@@ -87,7 +98,9 @@ type workbookPage struct {
 	Statuses  []string
 }
 
-func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.Entry, error) {
+// loadWorkbook loads the workbook the path names with its template and
+// network, and withEntries also its entries by statement (else nil).
+func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, map[int64]*workbook.Entry, error) {
 	o := orgOf(c)
 	id, err := pathID(c, "workbook")
 	if err != nil {
@@ -98,7 +111,7 @@ func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.
 		return workbookRef{}, nil, err
 	}
 	var ref workbookRef
-	entries := map[int64]*workbook.Entry{}
+	var entries map[int64]*workbook.Entry
 	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		b, err := workbook.FindWorkbook(ctx, idb, o.ID, id)
 		if err != nil {
@@ -111,7 +124,11 @@ func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.
 			return err
 		}
 		ref.Workbook = b
+		if !withEntries {
+			return nil
+		}
 		list, err := workbook.FindEntries(ctx, idb, o.ID, b.ID)
+		entries = make(map[int64]*workbook.Entry, len(list))
 		for _, e := range list {
 			entries[e.StatementID] = e
 		}
@@ -121,7 +138,7 @@ func (s *Server) loadWorkbook(c *gin.Context) (workbookRef, map[int64]*workbook.
 }
 
 func (s *Server) handleWorkbook(c *gin.Context) error {
-	ref, entries, err := s.loadWorkbook(c)
+	ref, entries, err := s.loadWorkbook(c, true)
 	if err != nil {
 		return err
 	}
@@ -170,8 +187,10 @@ type entryPage struct {
 	CanComment bool
 }
 
+// entryData loads the page of one statement's entry, without the members
+// (see loadMembers).
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
-	ref, entries, err := s.loadWorkbook(c)
+	ref, entries, err := s.loadWorkbook(c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -189,14 +208,6 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	data.Values = map[string]string{}
 	data.Visibility = workbook.VisibilityNetwork
 	data.Statuses = statuses
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Members, err = account.FindMembers(ctx, idb, o.ID)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
 	var content workbook.Content
 	if data.Entry != nil {
 		content = data.Entry.Content
@@ -217,9 +228,22 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	return data, nil
 }
 
+// loadMembers fills in who may be named responsible for a measure, for
+// the pages that edit an entry.
+func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
+	return db.Run(c.Request.Context(), s.DB, db.OrgScope(data.Org.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		data.Members, err = account.FindMembers(ctx, idb, data.Org.ID)
+		return err
+	})
+}
+
 func (s *Server) handleEntry(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
+		return err
+	}
+	if err := s.loadMembers(c, data); err != nil {
 		return err
 	}
 	if data.Entry != nil {
@@ -238,6 +262,9 @@ func (s *Server) handleEntry(c *gin.Context) error {
 func (s *Server) handleEntrySave(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
+		return err
+	}
+	if err := s.loadMembers(c, data); err != nil {
 		return err
 	}
 	base, _ := strconv.Atoi(c.PostForm("version"))
@@ -261,11 +288,9 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
 	}
 	if err != nil {
-		if code := app.ErrorCode(err); code != app.EConflict && code != app.EInvalid {
+		code := app.ErrorCode(err)
+		if code != app.EConflict && code != app.EInvalid {
 			return err
-		}
-		if app.ErrorCode(err) == app.EConflict {
-			data.Current = data.Entry
 		}
 		data.Goals, data.Measures = grows, mrows
 		for field, key := range ferrs {
@@ -275,13 +300,14 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			data.Values[sec.Key] = c.PostForm(sec.Key)
 		}
 		data.Values["notes"], data.Values["version"] = c.PostForm("notes"), c.PostForm("version")
-		if data.Current != nil && app.ErrorCode(err) == app.EConflict {
+		if code == app.EConflict && data.Entry != nil {
 			// Saving again from here overwrites the newer version knowingly.
+			data.Current = data.Entry
 			data.Values["version"] = strconv.Itoa(data.Current.Version)
 		}
 		data.Visibility = vis
 		data.fail(s, c, err)
-		s.render(c, statusOf(app.ErrorCode(err)), "workbook_entry", data)
+		s.render(c, statusOf(code), "workbook_entry", data)
 		return nil
 	}
 	s.setFlash(c, "workbook.saved")
@@ -423,9 +449,9 @@ func (s *Server) handleGatheringComment(c *gin.Context) error {
 // gatheringOf answers the network, template, statement and the gathering
 // view named by the path (networks only; elsewhere 404).
 func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workbook.GatheringView, error) {
-	o := orgOf(c)
-	if o.Kind != org.KindNetwork {
-		return nil, 0, nil, app.Errorf(app.ENotFound, "error.not_found.text")
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return nil, 0, nil, err
 	}
 	tid, err := pathID(c, "template")
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 	"unicode/utf8"
@@ -26,7 +25,7 @@ type importPage struct {
 }
 
 func (s *Server) importData(c *gin.Context) (*importPage, error) {
-	ref, _, err := s.loadWorkbook(c)
+	ref, _, err := s.loadWorkbook(c, false)
 	if err != nil {
 		return nil, err
 	}
@@ -62,16 +61,11 @@ func (s *Server) handleImport(c *gin.Context) error {
 		return err
 	}
 	text := c.PostForm("text")
-	if fh, err := c.FormFile("file"); err == nil {
-		f, err := fh.Open()
-		if err != nil {
-			return err
-		}
-		b, err := io.ReadAll(io.LimitReader(f, maxImport+1))
-		f.Close()
-		if err != nil {
-			return err
-		}
+	b, found, err := readUpload(c, "file", maxImport)
+	if err != nil {
+		return err
+	}
+	if found {
 		if len(b) > maxImport || !utf8.Valid(b) {
 			data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.file").WithField("file"))
 			s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
@@ -105,11 +99,7 @@ func (s *Server) handleImport(c *gin.Context) error {
 			n++
 		}
 	}
-	key := "workbook.import.done.other"
-	if n == 1 {
-		key = "workbook.import.done.one"
-	}
-	s.setFlash(c, key, "count", n)
+	s.setFlashN(c, "workbook.import.done", n)
 	c.Redirect(http.StatusSeeOther, "/o/"+data.Org.Slug+"/workbooks/"+strconv.FormatInt(data.Ref.Workbook.ID, 10))
 	return nil
 }

@@ -85,35 +85,24 @@ func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 	if data.Peer.ID == o.ID || !shared {
 		return nil, notFound
 	}
-	var wb *workbook.Workbook
+	var id int64 // the peer's entry for the statement
 	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, append(scope.ReadOrgIDs, data.Peer.ID)...), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		if wb, err = workbook.FindWorkbook(ctx, idb, data.Peer.ID, wbID); err != nil {
-			return err
+		wb, err := workbook.FindWorkbook(ctx, idb, data.Peer.ID, wbID)
+		if err != nil {
+			return notFound.Wrap(err)
 		}
-		data.Template, err = workbook.FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID)
-		return err
-	})
-	if err != nil {
-		return nil, notFound.Wrap(err)
-	}
-	if _, data.Statement = data.Template.Statement(sid); data.Statement == nil {
-		return nil, notFound
-	}
-	entries := map[int64]int64{}
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, data.Peer.ID), func(ctx context.Context, idb bun.IDB) error {
-		list, err := workbook.FindEntries(ctx, idb, data.Peer.ID, wb.ID)
-		for _, e := range list {
-			entries[e.StatementID] = e.ID
+		if data.Template, err = workbook.FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
+			return notFound.Wrap(err)
 		}
-		return err
+		if _, data.Statement = data.Template.Statement(sid); data.Statement == nil {
+			return notFound
+		}
+		err = idb.NewSelect().Model((*workbook.Entry)(nil)).Column("id").
+			Where("org_id = ? AND workbook_id = ? AND statement_id = ?", data.Peer.ID, wb.ID, sid).Scan(ctx, &id)
+		return db.Err(err, "workbook.error.not_found")
 	})
 	if err != nil {
 		return nil, err
-	}
-	id, ok := entries[sid]
-	if !ok {
-		return nil, notFound
 	}
 	if data.Entry, err = s.Workbooks.ReadEntry(c.Request.Context(), o.ID, data.Peer.ID, id, true); err != nil {
 		return nil, err
