@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // Reloader is told when memberships change; the authz enforcer is one.
@@ -30,6 +31,8 @@ type Service struct {
 	Log     *slog.Logger
 	BaseURL string
 	Text    Texts
+	// Limits bounds sign-in attempts, second-factor codes and e-mail.
+	Limits *ratelimit.Limiter
 }
 
 // Texts translates e-mail text: locale, key, arguments.

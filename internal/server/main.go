@@ -34,6 +34,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -71,6 +72,7 @@ type Main struct {
 	Overview  *overview.Registry
 	Search    *search.Registry
 	Workbooks *workbook.Service
+	Limiter   *ratelimit.Limiter
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -226,6 +228,7 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	if err != nil {
 		return err
 	}
+	m.Limiter = &ratelimit.Limiter{DB: m.DB, Clock: m.Clock}
 	m.Due = &due.Registry{}
 	m.Due.Add(workbook.DueMeasures{})
 	m.Overview = &overview.Registry{}
@@ -236,7 +239,7 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
-	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
+	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Limits: m.Limiter,
 		Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
 	return nil
 }
@@ -265,13 +268,14 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
+		Limiter: m.Limiter,
 	})
 	return err
 }
 
 func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
-	m.registrars = []queue.Registrar{accountTasks}
+	m.registrars = []queue.Registrar{accountTasks, m.Limiter}
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
@@ -283,7 +287,10 @@ func (m *Main) openWorker() error {
 		return err
 	}
 	m.Scheduler = queue.NewScheduler(m.Queue, org.Store{DB: m.DB}, m.Clock, m.Logger)
-	return accountTasks.Schedule(m.Scheduler)
+	if err := accountTasks.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	return m.Limiter.Schedule(m.Scheduler)
 }
 
 func (m *Main) listen() error {

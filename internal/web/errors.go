@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -73,6 +74,11 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		}
 	}
 	detail := s.Catalog.T(loc, key, argsOf(err)...)
+	if ae := app.AsError(err); code == app.ETooMany && ae != nil {
+		if secs, ok := ae.Args["retry_after"].(int); ok {
+			c.Header("Retry-After", strconv.Itoa(secs))
+		}
+	}
 	if code == app.EUnauthenticated && !wantsJSON(c) && c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(safeNext(c.Request.URL.RequestURI())))
 		c.Abort()

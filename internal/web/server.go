@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -54,6 +55,8 @@ type Deps struct {
 	Search    *search.Registry   // global search sources of every capability
 	Workbooks *workbook.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
+	// Limiter bounds expensive actions per user and client address.
+	Limiter *ratelimit.Limiter
 }
 
 // Server is the HTTP handler of Samvirke.
