@@ -400,3 +400,38 @@ func TestSecurity18TokensNeedSecondFactorWhereRequired(t *testing.T) {
 	}
 	_ = fmt.Sprint
 }
+
+// TestSecurity04APIBodyOverLimit: an API save whose JSON body grows past
+// the route's limit without declaring its length (chunked) answers 413
+// problem details, and nothing is saved.
+func TestSecurity04APIBodyOverLimit(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	r.Authz.Reload()
+	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
+	write, _, err := r.Accounts.CreateAPIToken(context.Background(), muni, editor.ID, "Fagsystem", "write")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Run(t)
+	u := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	big := `{"version":0,"content":{"answers":{"analysis":"` + strings.Repeat("æ", int(web.MaxEntryBody)) + `"}}}`
+	req, _ := http.NewRequest("PUT", u, io.MultiReader(strings.NewReader(big))) // length unknown: chunked
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := tokenClient(write).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 413 || !strings.Contains(string(b), `"code":"too_large"`) {
+		t.Errorf("chunked %d bytes: %d %.200s; want 413 problem details", len(big), resp.StatusCode, b)
+	}
+	if code, body := send(t, tokenClient(write), "GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID), nil); code != 200 || strings.Contains(body, "ææææ") {
+		t.Errorf("after the refused save: %d, saved text present %v", code, strings.Contains(body, "ææææ"))
+	}
+}

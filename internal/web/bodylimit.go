@@ -72,11 +72,17 @@ func tooLarge(n int64) error {
 	return app.Errorf(app.ETooLarge, "error.too_large.text", "size", byteSize(n))
 }
 
-// isTooLarge reports whether err came from reading a body over its limit
-// (for handlers that read JSON themselves).
-func isTooLarge(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
+// bindJSON decodes the JSON body into v: a body over the route's limit is
+// app.ETooLarge, anything else that does not decode app.EInvalid.
+func bindJSON(c *gin.Context, v any) error {
+	if err := c.ShouldBindJSON(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge(mbe.Limit)
+		}
+		return app.Errorf(app.EInvalid, "error.invalid.text").Wrap(err)
+	}
+	return nil
 }
 
 // byteSize writes n for people in whole units, which read the same in
