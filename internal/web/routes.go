@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handlePeerComment)
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy", authz.ContentWrite, s.handlePeerCopy)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handleEntryComment)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide", authz.CommentModerate, s.handleCommentHide)
 	s.org("POST", "/o/:org/workbooks/:workbook/chapters/:chapter/status", authz.StatusWrite, s.handleChapterStatus)
 	s.org("GET", "/o/:org/gatherings", authz.ContentRead, s.handleGatherings)
 	s.org("POST", "/o/:org/gatherings", authz.ContentWrite, s.handleGatheringCreate)
