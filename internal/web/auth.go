@@ -34,6 +34,7 @@ func (f *formPage) fail(s *Server, c *gin.Context, err error) bool {
 		f.Errors = map[string]string{}
 	}
 	f.Errors[ae.Field] = s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...)
+	setRetryAfter(c, err)
 	return true
 }
 

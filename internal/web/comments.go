@@ -79,9 +79,7 @@ func (s *Server) postComment(c *gin.Context, t commentTarget) (*refusal, error) 
 	_, told, err := s.Workbooks.AddComment(c.Request.Context(), t.OrgID, t.EntryID, a, a.OrgID, c.PostForm("body"), link)
 	if code := app.ErrorCode(err); code == app.EInvalid || code == app.ETooMany {
 		ae := app.AsError(err)
-		if secs, ok := ae.Args["retry_after"].(int); ok {
-			c.Header("Retry-After", strconv.Itoa(secs))
-		}
+		setRetryAfter(c, err)
 		return &refusal{Body: c.PostForm("body"), Error: s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...), Status: statusOf(code)}, nil
 	} else if err != nil {
 		return nil, err

@@ -76,11 +76,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		}
 	}
 	detail := s.Catalog.T(loc, key, argsOf(err)...)
-	if ae := app.AsError(err); code == app.ETooMany && ae != nil {
-		if secs, ok := ae.Args["retry_after"].(int); ok {
-			c.Header("Retry-After", strconv.Itoa(secs))
-		}
-	}
+	setRetryAfter(c, err)
 	if code == app.EUnauthenticated && !wantsJSON(c) && c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(safeNext(c.Request.URL.RequestURI())))
 		c.Abort()
@@ -100,6 +96,17 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	s.render(c, status, "error", data)
 	c.Abort()
+}
+
+// setRetryAfter tells a client refused by a rate limit when to come back;
+// every way a refusal is answered (error page, problem details, a form
+// shown again) goes through it.
+func setRetryAfter(c *gin.Context, err error) {
+	if ae := app.AsError(err); ae != nil && ae.Code == app.ETooMany {
+		if secs, ok := ae.Args["retry_after"].(int); ok {
+			c.Header("Retry-After", strconv.Itoa(secs))
+		}
+	}
 }
 
 func argsOf(err error) []any {
