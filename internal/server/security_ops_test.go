@@ -1,0 +1,193 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
+)
+
+// hostileNext are redirect targets an attacker puts in a sign-in link.
+// Browsers drop tabs and line breaks from a Location and read a backslash
+// as a slash, so most of these lead off-site if echoed.
+var hostileNext = []string{
+	"/\t/evil.example",    // next=/%09/evil.example in the link
+	"/\n/evil.example",    // %0A
+	"/\r/evil.example",    // %0D
+	"/\r\n/evil.example",  // %0D%0A
+	"/\\evil.example",     // %5C
+	"/\\\\evil.example",   // two backslashes
+	"\\\\evil.example",    // no slash at all
+	"//evil.example",      // protocol-relative
+	"///evil.example",     // three slashes
+	"/%09/evil.example",   // double-encoded tab
+	"/%2F%2Fevil.example", // encoded slashes
+	"/%5C%5Cevil.example", // encoded backslashes
+	"https://evil.example",
+	"http:evil.example",
+	"javascript:alert(1)",
+	" //evil.example",       // leading space
+	"\t//evil.example",      // leading tab
+	"/\u00a0/evil.example",  // no-break space
+	"/\u3000/evil.example",  // ideographic space
+	"/\u2028/evil.example",  // line separator
+	"/\u200b/evil.example",  // zero-width space
+	"/\x00/evil.example",    // NUL
+	"/\x7f/evil.example",    // DEL
+	"/\uff0f/evil.example",  // fullwidth solidus
+	"/\\/evil.example",      // slash-backslash
+	"/.\\./evil.example",    // backslash inside a segment
+	"",                      // nothing: the default page
+	"dashboard",             // relative: not a path of this site
+	"/dashboard\x1b[31mred", // escape sequence
+}
+
+// TestSecurity12OpenRedirect: whatever next page a sign-in, second-factor
+// or language form carries, the browser is sent to a page of this site:
+// every hostile target lands on the default page, and a page of this
+// site is kept.
+func TestSecurity12OpenRedirect(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	if err := r.Authz.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	base := r.URL()
+	home := "/o/" + o.Slug + "/dashboard" // where a member of one organisation lands
+	kept := "/o/" + o.Slug + "/search?q=%C3%A5se%20%C3%B8ren"
+
+	// follow runs the whole sign-in of a fresh user (with a second factor
+	// when twoFactor) with next and answers where the browser is sent.
+	follow := func(t *testing.T, next string, twoFactor bool) string {
+		t.Helper()
+		u, _ := dbtest.MustCreateUser(t, r.DB, o, account.RoleEditor)
+		var secret string
+		if twoFactor {
+			secret = enableSecondFactor(t, r, u)
+		}
+		c := client(t)
+		code, _, loc := postForm(t, c, base+"/signin", url.Values{"email": {u.Email}, "password": {dbtest.Password}, "next": {next}})
+		if twoFactor {
+			if code != http.StatusSeeOther || loc != "/signin/second-factor" {
+				t.Fatalf("sign-in with a second factor: %d → %q", code, loc)
+			}
+			otp, err := totp.GenerateCode(secret, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, _, loc = postForm(t, c, base+"/signin/second-factor", url.Values{"code": {otp}})
+		}
+		if code != http.StatusSeeOther {
+			t.Fatalf("sign-in (second factor %v): %d, want 303", twoFactor, code)
+		}
+		return loc
+	}
+	language := func(t *testing.T, next string) string {
+		t.Helper()
+		code, _, loc := postForm(t, client(t), base+"/language", url.Values{"locale": {"en"}, "next": {next}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("language form: %d, want 303", code)
+		}
+		return loc
+	}
+
+	for _, next := range hostileNext {
+		t.Run(fmt.Sprintf("%q", next), func(t *testing.T) {
+			t.Parallel()
+			// The link's next page is carried in the sign-in form.
+			_, body := get(t, client(t), base+"/signin?next="+url.QueryEscape(next))
+			if !strings.Contains(body, `name="next" value="/dashboard"`) {
+				t.Errorf("sign-in form keeps hostile next %q; want /dashboard", next)
+			}
+			if loc := follow(t, next, false); loc != home {
+				t.Errorf("sign-in with next %q sends the browser to %q (off-site: %v); want %s", next, loc, offSite(base, loc), home)
+			}
+			if loc := follow(t, next, true); loc != home {
+				t.Errorf("second factor with next %q sends the browser to %q (off-site: %v); want %s", next, loc, offSite(base, loc), home)
+			}
+			if loc := language(t, next); loc != "/dashboard" {
+				t.Errorf("language form with next %q sends the browser to %q (off-site: %v); want /dashboard", next, loc, offSite(base, loc))
+			}
+		})
+	}
+	t.Run("OKPageOfThisSite", func(t *testing.T) {
+		t.Parallel()
+		if loc := follow(t, kept, false); loc != kept {
+			t.Errorf("sign-in sends the browser to %q; want %s", loc, kept)
+		}
+		if loc := follow(t, kept, true); loc != kept {
+			t.Errorf("second factor sends the browser to %q; want %s", loc, kept)
+		}
+		if loc := language(t, kept); loc != kept {
+			t.Errorf("language form sends the browser to %q; want %s", loc, kept)
+		}
+	})
+}
+
+// offSite reports whether a browser at base would leave the site for
+// Location loc: it reads the URL as browsers do (leading and trailing
+// spaces and controls removed, tabs and line breaks dropped, backslashes
+// as slashes).
+func offSite(base, loc string) bool {
+	loc = strings.TrimFunc(loc, func(r rune) bool { return r <= ' ' })
+	loc = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(loc)
+	b, _ := url.Parse(base)
+	u, err := b.Parse(loc)
+	return err != nil || u.Host != b.Host || (u.Scheme != "http" && u.Scheme != "https")
+}
+
+// postForm posts a form as a page of this site does and answers the
+// status, body and Location.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	// One round trip with the client's cookies: the raw Location is what
+	// a browser reads, even where Go's client would refuse to parse it.
+	for _, ck := range c.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	c.Jar.SetCookies(req.URL, resp.Cookies())
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header.Get("Location")
+}
+
+// enableSecondFactor turns TOTP on for u, without using a code, and
+// answers the secret.
+func enableSecondFactor(t *testing.T, r *servertest.Process, u *account.User) string {
+	t.Helper()
+	ctx := context.Background()
+	setup, err := r.Accounts.BeginTOTP(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Run(ctx, r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("totp_enabled_at = ?", time.Now().UTC()).Where("id = ?", u.ID).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setup.Secret
+}
