@@ -14,11 +14,13 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // hostileNext are redirect targets an attacker puts in a sign-in link.
@@ -190,4 +192,47 @@ func enableSecondFactor(t *testing.T, r *servertest.Process, u *account.User) st
 		t.Fatal(err)
 	}
 	return setup.Secret
+}
+
+// TestSecurity14SearchNonASCIILowercase: a workbook answer with letters
+// whose lower case has another length (Ⱥ, ẞ, İ, ı) is found by any of its
+// words, in any case, with the snippet around the word, instead of an
+// internal error.
+func TestSecurity14SearchNonASCIILowercase(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	u, _ := dbtest.MustCreateUser(t, r.DB, muni, account.RoleEditor)
+	if err := r.Authz.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	tmpl, books := publishTemplate(t, r, network, "2026", "Problemstilling 1: Språk")
+	answers := map[string]string{
+		workbook.SectionAnalysis: strings.Repeat("Ⱥ", 300) + " Vi starter et Språkkafé på biblioteket.",
+		workbook.SectionGoals:    strings.Repeat("ẞ", 300) + " Kurs for STRAẞENBAU-folk i Großstadt.",
+		workbook.SectionTiming:   strings.Repeat("İ", 300) + " Besøk fra İstanbul og Aydın, ØSTGÅRD gård.",
+	}
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	if _, err := r.Workbooks.SaveEntry(context.Background(), muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID,
+		StatementID: stmt, Content: workbook.Content{Answers: answers}}); err != nil {
+		t.Fatal(err)
+	}
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), u)
+	for _, tc := range []struct{ query, shows string }{
+		{"SPRÅKKAFÉ", "Språkkafé på biblioteket"},
+		{"ⱥⱥ", "ȺȺ"},
+		{"straßenbau", "STRAẞENBAU-folk"},
+		{"GROSSSTADT", "Großstadt."},
+		{"istanbul", "İstanbul og Aydın"},
+		{"AYDIN", "Aydın, ØSTGÅRD"},
+		{"østgård", "ØSTGÅRD gård"},
+	} {
+		code, body := get(t, c, r.URL()+"/o/"+muni.Slug+"/search?q="+url.QueryEscape(tc.query))
+		if code != http.StatusOK || !strings.Contains(body, tc.shows) {
+			t.Errorf("search for %q: %d; want 200 with the snippet %q", tc.query, code, tc.shows)
+		}
+	}
 }
