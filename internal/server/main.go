@@ -259,9 +259,16 @@ func (m *Main) mailer() (mail.Sender, error) {
 }
 
 func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
+	// Readiness: pages need only the database (with Redis away, background
+	// work waits but every page still answers), so web and serve processes
+	// stay in service; a worker can do nothing without Redis.
+	var ready web.Pinger
+	if m.Mode == ModeWorker {
+		ready = m.Queue
+	}
 	var err error
 	m.Web, err = web.New(web.Deps{
-		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
+		DB: m.DB, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,

@@ -236,3 +236,64 @@ func TestSecurity14SearchNonASCIILowercase(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurity13ReadyzWebWithoutRedis: with Redis gone, web and serve
+// processes stay ready (their pages keep answering), so a readiness probe
+// does not take them out of service; a worker, which needs Redis, is not
+// ready. Without the database a web process is not ready (PostgreSQL; a
+// SQLite file cannot become unreachable).
+func TestSecurity13ReadyzWebWithoutRedis(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode      server.Mode
+		wantReady bool
+	}{{server.ModeWeb, true}, {server.ModeServe, true}, {server.ModeWorker, false}} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			e := servertest.NewEnv(t)
+			if e.RedisURL == "" {
+				e.RedisURL = dbtest.RedisURL(t)
+			}
+			ru, _ := url.Parse(e.RedisURL)
+			redisProxy := newProxy(t, ru.Host)
+			ru.Host = redisProxy.addr
+			e.RedisURL = ru.String()
+			var dbProxy *proxy
+			if db.DialectOf(e.DatabaseURL) == db.Postgres && tc.mode == server.ModeWeb {
+				du, _ := url.Parse(e.DatabaseURL)
+				dbProxy = newProxy(t, du.Host)
+				du.Host = dbProxy.addr
+				e.DatabaseURL = du.String()
+			}
+			r := servertest.Open(t, e.Config(), tc.mode).Run(t)
+			base := r.URL()
+			if code, checks := readyz(t, base); code != http.StatusOK {
+				t.Fatalf("readyz with everything up: %d %v; want 200", code, checks)
+			}
+
+			redisProxy.cut()
+			if !tc.wantReady {
+				waitFor(t, 10*time.Second, func() bool {
+					code, checks := readyz(t, base)
+					return code == http.StatusServiceUnavailable && checks["redis"] == "unreachable"
+				})
+				return
+			}
+			for i := 0; i < 5; i++ {
+				if code, checks := readyz(t, base); code != http.StatusOK {
+					t.Fatalf("readyz of a %s process with Redis gone (check %d): %d %v; want 200", tc.mode, i+1, code, checks)
+				}
+			}
+			if code, _ := get(t, client(t), base+"/signin"); code != http.StatusOK {
+				t.Errorf("sign-in page with Redis gone: %d; want 200", code)
+			}
+			if dbProxy != nil {
+				dbProxy.cut()
+				waitFor(t, 10*time.Second, func() bool {
+					code, checks := readyz(t, base)
+					return code == http.StatusServiceUnavailable && checks["database"] == "unreachable"
+				})
+			}
+		})
+	}
+}

@@ -16,8 +16,9 @@ func (s *Server) handleHealthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// handleReadyz answers 200 when the database and Redis answer within two
-// seconds each, 503 otherwise (and 200 again as soon as they are back).
+// handleReadyz answers 200 when the database, and the queue if Deps.Queue
+// is set (worker processes), answer within two seconds each, 503
+// otherwise (and 200 again as soon as they are back).
 func (s *Server) handleReadyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()

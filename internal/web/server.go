@@ -33,7 +33,7 @@ type Pinger interface {
 // Deps is what the HTTP layer needs from main.
 type Deps struct {
 	DB       *bun.DB
-	Queue    Pinger // nil: not checked
+	Queue    Pinger // checked by /readyz besides the database; nil: not checked (pages do not need it)
 	Assets   fs.FS  // web/ (templates, static, locales)
 	Catalog  *i18n.Catalog
 	Logger   *slog.Logger
