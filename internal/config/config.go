@@ -22,6 +22,7 @@ import (
 // Default or FromEnv.
 type Config struct {
 	Addr              string        // SAMVIRKE_ADDR
+	MetricsAddr       string        // SAMVIRKE_METRICS_ADDR; "" = /metrics not served
 	DataDir           string        // SAMVIRKE_DATA_DIR
 	DatabaseURL       string        // SAMVIRKE_DATABASE_URL; "" = SQLite in DataDir
 	MigrateURL        string        // SAMVIRKE_MIGRATE_DATABASE_URL; "" = DatabaseURL
@@ -113,6 +114,7 @@ func FromEnv(env Env) (Config, error) {
 		}
 	}
 	str("SAMVIRKE_ADDR", &c.Addr)
+	str("SAMVIRKE_METRICS_ADDR", &c.MetricsAddr)
 	str("SAMVIRKE_DATA_DIR", &c.DataDir)
 	str("SAMVIRKE_DATABASE_URL", &c.DatabaseURL)
 	str("SAMVIRKE_MIGRATE_DATABASE_URL", &c.MigrateURL)
@@ -203,6 +205,15 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_ADDR: %q is not host:port; use for example 127.0.0.1:8080", c.Addr)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		bad("SAMVIRKE_ADDR: port %q is not a number between 0 and 65535", port)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("SAMVIRKE_METRICS_ADDR: %q is not host:port; use for example 127.0.0.1:9090, or leave it empty to serve no metrics", c.MetricsAddr)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			bad("SAMVIRKE_METRICS_ADDR: port %q is not a number between 0 and 65535", port)
+		} else if c.MetricsAddr == c.Addr && n != 0 {
+			bad("SAMVIRKE_METRICS_ADDR: must differ from SAMVIRKE_ADDR: metrics are never served on the public port")
+		}
 	}
 	if c.DataDir == "" {
 		bad("SAMVIRKE_DATA_DIR: must not be empty; leave it unset for ./data")

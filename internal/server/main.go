@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
@@ -74,6 +75,8 @@ type Main struct {
 
 	listener   net.Listener
 	httpServer *http.Server
+	metricsLn  net.Listener // nil: metrics not served
+	metricsSrv *http.Server
 	registrars []queue.Registrar
 	banner     func() // prints the demo logins once listening
 }
@@ -310,11 +313,47 @@ func (m *Main) listen() error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	return m.listenMetrics()
+}
+
+// listenMetrics binds SAMVIRKE_METRICS_ADDR, when set, for /metrics. The
+// metrics are never served on the public port: they name every route and
+// show how busy the service is.
+func (m *Main) listenMetrics() error {
+	addr := m.Config.MetricsAddr
+	if addr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: %s is already in use; choose another address, or leave it empty to serve no metrics", addr)
+	}
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: cannot listen on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry}))
+	m.metricsLn = l
+	m.metricsSrv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
 	return nil
 }
 
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// MetricsAddr is the address /metrics is served on, "" when it is not.
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
 
 // URL is where users reach this process.
 func (m *Main) URL() string {
@@ -334,6 +373,13 @@ func (m *Main) Run(ctx context.Context) error {
 			errc <- err
 		}
 	}()
+	if m.metricsSrv != nil {
+		go func() {
+			if err := m.metricsSrv.Serve(m.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Logger.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	defer stopSched()
 	var schedDone sync.WaitGroup
@@ -353,7 +399,7 @@ func (m *Main) Run(ctx context.Context) error {
 		defer schedDone.Done()
 		m.Authz.Watch(schedCtx, m.Config.DatabaseURL, time.Minute)
 	}()
-	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL())
+	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL(), "metrics", m.MetricsAddr())
 
 	var runErr error
 	select {
@@ -370,6 +416,9 @@ func (m *Main) Run(ctx context.Context) error {
 		defer wg.Done()
 		if err := m.httpServer.Shutdown(sctx); err != nil {
 			m.Logger.Warn("http shutdown", "err", err)
+		}
+		if m.metricsSrv != nil {
+			m.metricsSrv.Close() // a scrape needs no grace
 		}
 	}()
 	if m.Worker != nil {
@@ -392,6 +441,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.listener != nil {
 		m.listener.Close() // already closed after Run; needed when Run never ran
+	}
+	if m.metricsLn != nil {
+		m.metricsLn.Close()
 	}
 	if m.Queue != nil {
 		errs = append(errs, m.Queue.Close())

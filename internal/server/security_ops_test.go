@@ -297,3 +297,36 @@ func TestSecurity13ReadyzWebWithoutRedis(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurity20MetricsNotPublic: the public port of web and worker
+// processes does not serve /metrics; SAMVIRKE_METRICS_ADDR does, and
+// without it no metrics are served at all.
+func TestSecurity20MetricsNotPublic(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []server.Mode{server.ModeWeb, server.ModeWorker, server.ModeServe} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
+			cfg := servertest.NewEnv(t).Config()
+			cfg.MetricsAddr = "127.0.0.1:0"
+			r := servertest.Open(t, cfg, mode).Run(t)
+			get(t, client(t), r.URL()+"/healthz") // a request to count
+			if code, body := get(t, client(t), r.URL()+"/metrics"); code != http.StatusNotFound || strings.Contains(body, "go_goroutines") {
+				t.Errorf("public port /metrics: %d; want 404 without metrics", code)
+			}
+			if r.MetricsAddr() == "" {
+				t.Fatal("no metrics listener with SAMVIRKE_METRICS_ADDR set")
+			}
+			code, body := get(t, client(t), "http://"+r.MetricsAddr()+"/metrics")
+			if code != http.StatusOK || !strings.Contains(body, "go_goroutines") || !strings.Contains(body, "samvirke_http_requests_total") {
+				t.Errorf("metrics address /metrics: %d; want 200 with the process and HTTP metrics\n%.500s", code, body)
+			}
+		})
+	}
+	t.Run("OffByDefault", func(t *testing.T) {
+		t.Parallel()
+		r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+		if code, _ := get(t, client(t), r.URL()+"/metrics"); code != http.StatusNotFound || r.MetricsAddr() != "" {
+			t.Errorf("default: public /metrics %d, metrics address %q; want 404 and none", code, r.MetricsAddr())
+		}
+	})
+}

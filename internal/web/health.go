@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/samvirke/samvirke/internal/db"
 )
@@ -43,8 +42,4 @@ func (s *Server) handleReadyz(c *gin.Context) {
 		status = http.StatusServiceUnavailable
 	}
 	c.JSON(status, gin.H{"ready": ok, "checks": checks})
-}
-
-func (s *Server) handleMetrics() gin.HandlerFunc {
-	return gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 }

@@ -51,7 +51,7 @@ func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	if p := c.Request.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
+	if p := c.Request.URL.Path; p == "/healthz" || p == "/readyz" {
 		return
 	}
 	level := slog.LevelInfo

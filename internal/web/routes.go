@@ -54,14 +54,13 @@ func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) 
 }
 
 func (s *Server) routes() {
-	// Operations: probes and metrics, on web and worker processes alike.
+	// Operations: probes, on web and worker processes alike (metrics have
+	// a listener of their own, SAMVIRKE_METRICS_ADDR).
 	s.engine.GET("/healthz", s.handleHealthz)
 	s.engine.GET("/readyz", s.handleReadyz)
-	s.engine.GET("/metrics", s.handleMetrics())
 	s.routeList = append(s.routeList,
 		Route{Method: "GET", Path: "/healthz", Access: Public},
-		Route{Method: "GET", Path: "/readyz", Access: Public},
-		Route{Method: "GET", Path: "/metrics", Access: Public})
+		Route{Method: "GET", Path: "/readyz", Access: Public})
 	if s.OpsOnly {
 		return
 	}
