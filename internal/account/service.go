@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -30,6 +31,9 @@ type Service struct {
 	Log     *slog.Logger
 	BaseURL string
 	Text    Texts
+	// SSOAllowNetworks are the internal address ranges an organisation's
+	// sign-in service may use (SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS).
+	SSOAllowNetworks []netip.Prefix
 }
 
 // Texts translates e-mail text: locale, key, arguments.

@@ -45,6 +45,7 @@ type Config struct {
 	LogLevel          string        // SAMVIRKE_LOG_LEVEL
 	LogFormat         string        // SAMVIRKE_LOG_FORMAT
 	TrustedProxies    []string      // SAMVIRKE_TRUSTED_PROXIES
+	SSOAllowNetworks  []string      // SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: internal ranges SSO providers may use
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
 	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
@@ -136,13 +137,17 @@ func FromEnv(env Env) (Config, error) {
 	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
 	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
 	boolean("SAMVIRKE_DEV_ASSETS", &c.DevAssets)
-	if v, ok := env("SAMVIRKE_TRUSTED_PROXIES"); ok && v != "" {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				c.TrustedProxies = append(c.TrustedProxies, p)
+	list := func(key string, dst *[]string) {
+		if v, ok := env(key); ok && v != "" {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					*dst = append(*dst, p)
+				}
 			}
 		}
 	}
+	list("SAMVIRKE_TRUSTED_PROXIES", &c.TrustedProxies)
+	list("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS", &c.SSOAllowNetworks)
 	if v, ok := env("SAMVIRKE_SHUTDOWN_TIMEOUT"); ok && v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -289,6 +294,11 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	for _, p := range c.SSOAllowNetworks {
+		if _, err := parsePrefix(p); err != nil {
+			bad("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: %q is not an IP address or CIDR range; use for example 10.20.0.0/16, or 127.0.0.0/8,::1/128 for a provider on this machine", p)
+		}
+	}
 	if c.WorkerConcurrency < 1 {
 		bad("SAMVIRKE_WORKER_CONCURRENCY: must be at least 1")
 	}
@@ -296,6 +306,29 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_SHUTDOWN_TIMEOUT: must be positive")
 	}
 	return errors.Join(errs...)
+}
+
+// SSOAllowedNetworks answers SSOAllowNetworks as ranges (an address is a
+// range of one); entries Validate refuses are left out.
+func (c Config) SSOAllowedNetworks() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.SSOAllowNetworks {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // urlErr strips the URL (which may hold a password) from a url.Error.

@@ -240,7 +240,7 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
 	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
-		Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+		Log: m.Logger, Text: cat.T, SSOAllowNetworks: m.Config.SSOAllowedNetworks()} // BaseURL once listening (Open)
 	return nil
 }
 

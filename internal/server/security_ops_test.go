@@ -3,10 +3,14 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -327,6 +331,134 @@ func TestSecurity20MetricsNotPublic(t *testing.T) {
 		r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
 		if code, _ := get(t, client(t), r.URL()+"/metrics"); code != http.StatusNotFound || r.MetricsAddr() != "" {
 			t.Errorf("default: public /metrics %d, metrics address %q; want 404 and none", code, r.MetricsAddr())
+		}
+	})
+}
+
+// counting is a listener on addr (https when tls) that counts the
+// connections it accepts and the requests it answers with h.
+type counting struct {
+	*httptest.Server
+	conns, requests atomic.Int64
+}
+
+func startCounting(t *testing.T, addr string, tls bool, h http.HandlerFunc) *counting {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{}
+	c.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.requests.Add(1)
+		h(w, r)
+	}))
+	c.Listener = l
+	c.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			c.conns.Add(1)
+		}
+	}
+	if tls {
+		c.StartTLS()
+	} else {
+		c.Start()
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// TestSecurity15SSOIssuerInternal: an organisation's administrator cannot
+// point single sign-on at an internal address (the form says why, in the
+// user's language), a stored one is never fetched, a redirect from an
+// allowed provider to an internal address is not followed, and anonymous
+// sign-in starts do not make the server fetch a failing provider again
+// and again.
+func TestSecurity15SSOIssuerInternal(t *testing.T) {
+	t.Parallel()
+	// What an attacker wants the server to reach: nothing may connect.
+	target := startCounting(t, "127.0.0.1:0", true, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"issuer": "https://127.0.0.1"}`))
+	})
+	_, port, _ := net.SplitHostPort(target.Listener.Addr().String())
+
+	t.Run("Default", func(t *testing.T) {
+		t.Parallel()
+		r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+		o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+		admin, _ := dbtest.MustCreateUser(t, r.DB, o, account.RoleAdmin)
+		if err := r.Authz.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		ac := sessionClient(t, r.DB, r.URL(), admin)
+		internal := html.EscapeString(r.Web.Catalog.T("nb", "sso.config.issuer_internal"))
+		https := html.EscapeString(r.Web.Catalog.T("nb", "sso.config.issuer"))
+		for _, tc := range []struct{ issuer, want string }{
+			{"http://127.0.0.1:" + port, internal},
+			{"https://127.0.0.1:" + port, internal},
+			{"https://localhost:" + port, internal},
+			{"https://[::1]:" + port, internal},
+			{"https://[::ffff:127.0.0.1]:" + port, internal},
+			{"https://169.254.169.254/latest/meta-data", internal},
+			{"https://10.0.0.5/adfs", internal},
+			{"https://192.168.1.1", internal},
+			{"https://0.0.0.0:" + port, internal},
+			{"http://idp.example.org", https},
+		} {
+			code, body := post(t, ac, r.URL()+"/o/"+o.Slug+"/admin/sso", url.Values{"enabled": {"on"}, "issuer": {tc.issuer},
+				"client_id": {"samvirke"}, "client_secret": {"hemmelig"}, "email_claim": {"email"}})
+			if code != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+				t.Errorf("saving issuer %s: %d; want 422 saying %q", tc.issuer, code, tc.want)
+			}
+		}
+
+		// A configuration stored before these checks existed.
+		err := db.Run(context.Background(), r.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+			_, err := idb.NewInsert().Model(&account.SSOConfig{OrgID: o.ID, Enabled: true, Issuer: "http://127.0.0.1:" + port,
+				ClientID: "samvirke", EmailClaim: "email"}).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 5; i++ {
+			if code, _ := get(t, client(t), r.URL()+"/sso/"+o.Slug+"/start"); code != http.StatusServiceUnavailable {
+				t.Errorf("anonymous start %d with a stored internal issuer: %d; want 503", i+1, code)
+			}
+		}
+	})
+
+	t.Run("RedirectFromAllowedProvider", func(t *testing.T) {
+		t.Parallel()
+		idp := startCounting(t, "127.0.0.2:0", false, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://127.0.0.1:"+port+r.URL.Path, http.StatusFound)
+		})
+		cfg := servertest.NewEnv(t).Config()
+		cfg.SSOAllowNetworks = []string{"127.0.0.2"}
+		r := servertest.Open(t, cfg, server.ModeWeb).Run(t)
+		o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+		admin, _ := dbtest.MustCreateUser(t, r.DB, o, account.RoleAdmin)
+		if err := r.Authz.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		code, body := post(t, sessionClient(t, r.DB, r.URL(), admin), r.URL()+"/o/"+o.Slug+"/admin/sso", url.Values{"enabled": {"on"},
+			"issuer": {idp.URL}, "client_id": {"samvirke"}, "client_secret": {"hemmelig"}, "email_claim": {"email"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("saving an issuer in an allowed network: %d; want 303\n%s", code, body)
+		}
+		for i := 0; i < 10; i++ {
+			if code, _ := get(t, client(t), r.URL()+"/sso/"+o.Slug+"/start"); code != http.StatusServiceUnavailable {
+				t.Errorf("anonymous start %d: %d; want 503", i+1, code)
+			}
+		}
+		if n := idp.requests.Load(); n != 1 {
+			t.Errorf("10 anonymous starts made the server ask the provider %d times; want 1", n)
+		}
+	})
+
+	t.Cleanup(func() {
+		if n := target.conns.Load(); n != 0 {
+			t.Errorf("the internal target saw %d connections; want none", n)
 		}
 	})
 }
