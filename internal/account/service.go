@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -33,6 +34,9 @@ type Service struct {
 	Text    Texts
 	// Limits bounds sign-in attempts, second-factor codes and e-mail.
 	Limits *ratelimit.Limiter
+	// SSOAllowNetworks are the internal address ranges an organisation's
+	// sign-in service may use (SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS).
+	SSOAllowNetworks []netip.Prefix
 }
 
 // Texts translates e-mail text: locale, key, arguments.

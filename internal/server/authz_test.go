@@ -68,7 +68,6 @@ func routeTable() map[string]expectation {
 	return map[string]expectation{
 		"GET /healthz":                        {anon: 200},
 		"GET /readyz":                         {anon: 200},
-		"GET /metrics":                        {anon: 200},
 		"GET /static/*path":                   {anon: 404},
 		"GET /":                               {anon: 303, signedIn: 303},
 		"GET /signin":                         {anon: 200, signedIn: 303},

@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
@@ -76,6 +77,8 @@ type Main struct {
 
 	listener   net.Listener
 	httpServer *http.Server
+	metricsLn  net.Listener // nil: metrics not served
+	metricsSrv *http.Server
 	registrars []queue.Registrar
 	banner     func() // prints the demo logins once listening
 }
@@ -240,8 +243,9 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
-	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Limits: m.Limiter,
-		Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+	m.Accounts.Limits = m.Limiter
+	m.Accounts.SSOAllowNetworks = m.Config.SSOAllowedNetworks()
 	return nil
 }
 
@@ -263,9 +267,16 @@ func (m *Main) mailer() (mail.Sender, error) {
 }
 
 func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
+	// Readiness: pages need only the database (with Redis away, background
+	// work waits but every page still answers), so web and serve processes
+	// stay in service; a worker can do nothing without Redis.
+	var ready web.Pinger
+	if m.Mode == ModeWorker {
+		ready = m.Queue
+	}
 	var err error
 	m.Web, err = web.New(web.Deps{
-		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
+		DB: m.DB, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
@@ -311,11 +322,47 @@ func (m *Main) listen() error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	return m.listenMetrics()
+}
+
+// listenMetrics binds SAMVIRKE_METRICS_ADDR, when set, for /metrics. The
+// metrics are never served on the public port: they name every route and
+// show how busy the service is.
+func (m *Main) listenMetrics() error {
+	addr := m.Config.MetricsAddr
+	if addr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: %s is already in use; choose another address, or leave it empty to serve no metrics", addr)
+	}
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: cannot listen on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry}))
+	m.metricsLn = l
+	m.metricsSrv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
 	return nil
 }
 
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// MetricsAddr is the address /metrics is served on, "" when it is not.
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
 
 // URL is where users reach this process.
 func (m *Main) URL() string {
@@ -335,6 +382,13 @@ func (m *Main) Run(ctx context.Context) error {
 			errc <- err
 		}
 	}()
+	if m.metricsSrv != nil {
+		go func() {
+			if err := m.metricsSrv.Serve(m.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Logger.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	defer stopSched()
 	var schedDone sync.WaitGroup
@@ -354,7 +408,7 @@ func (m *Main) Run(ctx context.Context) error {
 		defer schedDone.Done()
 		m.Authz.Watch(schedCtx, m.Config.DatabaseURL, time.Minute)
 	}()
-	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL())
+	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL(), "metrics", m.MetricsAddr())
 
 	var runErr error
 	select {
@@ -371,6 +425,9 @@ func (m *Main) Run(ctx context.Context) error {
 		defer wg.Done()
 		if err := m.httpServer.Shutdown(sctx); err != nil {
 			m.Logger.Warn("http shutdown", "err", err)
+		}
+		if m.metricsSrv != nil {
+			m.metricsSrv.Close() // a scrape needs no grace
 		}
 	}()
 	if m.Worker != nil {
@@ -393,6 +450,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.listener != nil {
 		m.listener.Close() // already closed after Run; needed when Run never ran
+	}
+	if m.metricsLn != nil {
+		m.metricsLn.Close()
 	}
 	if m.Queue != nil {
 		errs = append(errs, m.Queue.Close())

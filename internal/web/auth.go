@@ -89,6 +89,7 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 // organisation (single sign-on).
 func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next string) error {
 	ctx := c.Request.Context()
+	next = safeNext(next) // every sign-in ends here, whichever form or cookie carried next
 	var token string
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		if ck, err := c.Request.Cookie(sessionCookie); err == nil {

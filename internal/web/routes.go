@@ -91,10 +91,10 @@ func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) 
 }
 
 func (s *Server) routes() {
-	// Operations: probes and metrics, on web and worker processes alike.
+	// Operations: probes, on web and worker processes alike (metrics have
+	// a listener of their own, SAMVIRKE_METRICS_ADDR).
 	s.bare("/healthz", s.handleHealthz)
 	s.bare("/readyz", s.handleReadyz)
-	s.bare("/metrics", s.handleMetrics())
 	if s.OpsOnly {
 		return
 	}

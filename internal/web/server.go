@@ -34,18 +34,18 @@ type Pinger interface {
 // Deps is what the HTTP layer needs from main.
 type Deps struct {
 	DB       *bun.DB
-	Queue    Pinger // nil: not checked
+	Queue    Pinger // checked by /readyz besides the database; nil: not checked (pages do not need it)
 	Assets   fs.FS  // web/ (templates, static, locales)
 	Catalog  *i18n.Catalog
 	Logger   *slog.Logger
 	Clock    app.Clock
-	Registry *prometheus.Registry
+	Registry *prometheus.Registry // where the HTTP metrics are recorded; main serves it on its own listener
 	BaseURL  string
 	Demo     bool
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed;
 	// none by default, so the client address cannot be forged.
 	TrustedProxies []string
-	// OpsOnly serves only /healthz, /readyz and /metrics (worker processes).
+	// OpsOnly serves only /healthz and /readyz (worker processes).
 	OpsOnly bool
 
 	Authz     *authz.Enforcer
