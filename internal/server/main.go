@@ -245,13 +245,13 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 }
 
 // mailer sends through SMTP when a host is configured; otherwise it keeps
-// the messages as .eml files in the data directory's outbox.
+// the messages as .eml files in the data directory's mail folder.
 func (m *Main) mailer() (mail.Sender, error) {
 	c := m.Config
 	if c.SMTPHost == "" {
-		dir := filepath.Join(c.DataDir, "outbox")
-		m.Logger.Info("no SMTP host configured: e-mail is kept in the outbox directory", "dir", dir)
-		return mail.Outbox{Dir: dir}, nil
+		dir := filepath.Join(c.DataDir, "mail")
+		m.Logger.Info("no SMTP host configured: e-mail is kept as .eml files in the mail folder", "dir", dir)
+		return mail.Folder{Dir: dir}, nil
 	}
 	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,
 		Password: c.SMTPPassword, TLS: c.SMTPTLS, From: c.MailFrom})

@@ -66,7 +66,7 @@ func start(t *testing.T) *env {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	accounts := &account.Service{DB: bdb, Authz: enf, Mail: mail.Outbox{Dir: t.TempDir()}, Sealer: sealer,
+	accounts := &account.Service{DB: bdb, Authz: enf, Mail: mail.Folder{Dir: t.TempDir()}, Sealer: sealer,
 		Clock: app.SystemClock{}, Log: log, BaseURL: base, Text: cat.T}
 	srv, err := web.New(web.Deps{DB: bdb, Assets: assets, Catalog: cat, Logger: log, BaseURL: base,
 		Authz: enf, Accounts: accounts, SecretKey: "test-secret-key"})
