@@ -95,6 +95,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) er
 		if _, err := tx.NewUpdate().Model(u).Set("totp_enabled_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
+		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOn); err != nil {
+			return err
+		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOn, s.Clock.Now())
 	})
 }
@@ -127,6 +130,9 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {
 			return app.Errorf(app.EConflict, "account.error.totp_required")
 		}
 		if _, err := tx.NewUpdate().Model(u).Set("totp_secret = ''").Set("totp_enabled_at = NULL").Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOff); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOff, s.Clock.Now())
