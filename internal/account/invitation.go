@@ -77,22 +77,14 @@ func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role s
 	now := s.Clock.Now()
 	token := NewToken()
 	inv := &Invitation{OrgID: o.ID, Email: email, Role: role, TokenHash: HashToken(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
-	limits := []struct {
-		l   ratelimit.Limit
-		key string
-	}{{InvitePerOrg, strconv.FormatInt(o.ID, 10)}, {InvitePerAddress, email}}
+	limits := []keyedLimit{{InvitePerOrg, strconv.FormatInt(o.ID, 10)}, {InvitePerAddress, email}}
 	if a := app.ActorFrom(ctx); a != nil {
 		inv.InvitedBy = &a.UserID
-		limits = append(limits, struct {
-			l   ratelimit.Limit
-			key string
-		}{InvitePerUser, strconv.FormatInt(a.UserID, 10)})
+		limits = append(limits, keyedLimit{InvitePerUser, strconv.FormatInt(a.UserID, 10)})
 	}
 	for i, l := range limits {
-		if err := s.Limits.Take(ctx, l.l, l.key); err != nil {
-			for _, taken := range limits[:i+1] {
-				s.giveBack(ctx, taken.l, taken.key)
-			}
+		if err := s.Limits.Take(ctx, l.Limit, l.key); err != nil {
+			s.giveBack(ctx, limits[:i+1])
 			return nil, err
 		}
 	}
@@ -132,18 +124,24 @@ func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role s
 		return audit.Record(ctx, tx, o.ID, audit.InvitationCreated, email, map[string]string{"role": role}, now)
 	})
 	if err != nil {
-		for _, l := range limits {
-			s.giveBack(ctx, l.l, l.key) // nothing was sent
-		}
+		s.giveBack(ctx, limits) // nothing was sent
 		return nil, err
 	}
 	return inv, nil
 }
 
-// giveBack returns an event counted for an attempt that sent nothing.
-func (s *Service) giveBack(ctx context.Context, l ratelimit.Limit, key string) {
-	if err := s.Limits.Give(ctx, l, key); err != nil {
-		s.Log.Warn("account: give back a rate-limit event", "limit", l.Name, "err", err)
+// keyedLimit is a limit and the key it counts.
+type keyedLimit struct {
+	ratelimit.Limit
+	key string
+}
+
+// giveBack returns the events counted for an attempt that sent nothing.
+func (s *Service) giveBack(ctx context.Context, limits []keyedLimit) {
+	for _, l := range limits {
+		if err := s.Limits.Give(ctx, l.Limit, l.key); err != nil {
+			s.Log.Warn("account: give back a rate-limit event", "limit", l.Name, "err", err)
+		}
 	}
 }
 
