@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
@@ -24,9 +25,10 @@ type Reloader interface{ Reload() error }
 // invitations, password resets, memberships, second factors and API
 // tokens. Every change is audited in the organisations it concerns.
 type Service struct {
-	DB      *bun.DB
-	Authz   Reloader
-	Mail    mail.Sender
+	DB    *bun.DB
+	Authz Reloader
+	// Outbox sends e-mail after the transaction that wrote it commits.
+	Outbox  *outbox.Outbox
 	Sealer  *app.Sealer
 	Clock   app.Clock
 	Log     *slog.Logger
@@ -164,4 +166,13 @@ func (s *Service) membershipsChanged() {
 	if err := s.Authz.Reload(); err != nil {
 		s.Log.Error("authz reload after membership change", "err", err)
 	}
+}
+
+// send writes m to the outbox within tx, to be sent once tx commits. kind
+// names the message in logs ("account.invitation").
+func (s *Service) send(ctx context.Context, tx bun.IDB, kind string, m mail.Message) error {
+	if s.Outbox == nil {
+		return fmt.Errorf("account: %s: no outbox to send e-mail through", kind)
+	}
+	return s.Outbox.Add(ctx, tx, kind, m)
 }

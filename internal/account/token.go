@@ -51,11 +51,14 @@ func FindAPITokens(ctx context.Context, idb bun.IDB, orgID int64) ([]*APIToken, 
 }
 
 // CreateAPIToken makes a token for a member and answers it in clear, the
-// only time it is ever seen.
+// only time it is ever seen. The member is told by e-mail, whoever made it.
 func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userID int64, name, scope string) (string, *APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil, app.Errorf(app.EInvalid, "error.required").WithField("name")
+	}
+	if err := ValidateName(name); err != nil {
+		return "", nil, err
 	}
 	if scope != ScopeRead && scope != ScopeWrite {
 		return "", nil, app.Errorf(app.EInvalid, "account.error.scope").WithField("scope")
@@ -77,6 +80,13 @@ func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userI
 			}
 		}
 		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
+			return err
+		}
+		u, err := FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangeAPIToken, "token", name, "org", o.Name); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, o.ID, audit.TokenCreated, name, map[string]string{"scope": scope}, s.Clock.Now())

@@ -33,6 +33,7 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/ratelimit"
@@ -74,6 +75,7 @@ type Main struct {
 	Search    *search.Registry
 	Workbooks *workbook.Service
 	Limiter   *ratelimit.Limiter
+	Outbox    *outbox.Outbox
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -232,6 +234,7 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 		return err
 	}
 	m.Limiter = &ratelimit.Limiter{DB: m.DB, Clock: m.Clock}
+	m.Outbox = &outbox.Outbox{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
 	m.Due = &due.Registry{}
 	m.Due.Add(workbook.DueMeasures{})
 	m.Overview = &overview.Registry{}
@@ -243,20 +246,20 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
-	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
 	m.Accounts.Limits = m.Limiter
 	m.Accounts.SSOAllowNetworks = m.Config.SSOAllowedNetworks()
 	return nil
 }
 
 // mailer sends through SMTP when a host is configured; otherwise it keeps
-// the messages as .eml files in the data directory's outbox.
+// the messages as .eml files in the data directory's mail folder.
 func (m *Main) mailer() (mail.Sender, error) {
 	c := m.Config
 	if c.SMTPHost == "" {
-		dir := filepath.Join(c.DataDir, "outbox")
-		m.Logger.Info("no SMTP host configured: e-mail is kept in the outbox directory", "dir", dir)
-		return mail.Outbox{Dir: dir}, nil
+		dir := filepath.Join(c.DataDir, "mail")
+		m.Logger.Info("no SMTP host configured: e-mail is kept as .eml files in the mail folder", "dir", dir)
+		return mail.Folder{Dir: dir}, nil
 	}
 	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,
 		Password: c.SMTPPassword, TLS: c.SMTPTLS, From: c.MailFrom})
@@ -287,7 +290,7 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 
 func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
-	m.registrars = []queue.Registrar{accountTasks, m.Limiter}
+	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
@@ -300,6 +303,9 @@ func (m *Main) openWorker() error {
 	}
 	m.Scheduler = queue.NewScheduler(m.Queue, org.Store{DB: m.DB}, m.Clock, m.Logger)
 	if err := accountTasks.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	if err := m.Outbox.Schedule(m.Scheduler); err != nil {
 		return err
 	}
 	return m.Limiter.Schedule(m.Scheduler)
@@ -402,6 +408,12 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Scheduler.Run(schedCtx)
 		}()
 	}
+	// Mail written by this process's transactions is queued once they commit.
+	schedDone.Add(1)
+	go func() {
+		defer schedDone.Done()
+		m.Outbox.Run(schedCtx)
+	}()
 	// Policy changes made by other processes reach this one's enforcer.
 	schedDone.Add(1)
 	go func() {
@@ -439,6 +451,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 	schedDone.Wait()
+	m.Outbox.Flush(context.Background()) // mail of the last requests; the sweep would catch it too
 	m.Logger.Info("stopped")
 	return runErr
 }
@@ -476,4 +489,30 @@ func (m *Main) OpenDatabase(ctx context.Context) (*bun.DB, error) {
 		return nil, err
 	}
 	return m.DB, nil
+}
+
+// OpenAccounts opens the database as OpenDatabase does and builds the
+// account service for one-shot commands such as `token create`. The e-mail
+// they cause is written to the outbox and sent by a worker's sweep: a
+// command has no queue of its own.
+func (m *Main) OpenAccounts(ctx context.Context) (*account.Service, error) {
+	if _, err := m.OpenDatabase(ctx); err != nil {
+		return nil, err
+	}
+	secret, err := m.Config.LoadOrCreateSecretKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := app.NewSealer(secret)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		return nil, err
+	}
+	m.Outbox = &outbox.Outbox{DB: m.DB, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
+	m.Accounts = &account.Service{DB: m.DB, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger,
+		Text: cat.T, BaseURL: strings.TrimRight(m.Config.BaseURL, "/")}
+	return m.Accounts, nil
 }

@@ -223,8 +223,8 @@ func (s *Server) handleForgotForm(c *gin.Context) error {
 	return nil
 }
 
-// handleForgot sends a reset link if the address has an account, and says
-// the same either way.
+// handleForgot has a reset link sent if the address has an account, and
+// says the same either way; the mail goes out after the request.
 func (s *Server) handleForgot(c *gin.Context) error {
 	email := strings.TrimSpace(c.PostForm("email"))
 	data := &forgotPage{formPage: formPage{Values: map[string]string{"email": email}}}
@@ -233,8 +233,12 @@ func (s *Server) handleForgot(c *gin.Context) error {
 		s.render(c, http.StatusUnprocessableEntity, "password_forgot", data)
 		return nil
 	}
-	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c)); err != nil {
-		return err
+	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c), c.ClientIP()); err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		s.render(c, statusOf(app.ErrorCode(err)), "password_forgot", data)
+		return nil
 	}
 	data.Sent = true
 	s.render(c, http.StatusOK, "password_forgot", data)

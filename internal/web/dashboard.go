@@ -158,6 +158,10 @@ func (s *Server) handleAccountUpdate(c *gin.Context) error {
 		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
 		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
 	}
+	if err := account.ValidateName(c.PostForm("name")); err != nil {
+		data.fail(s, c, err)
+		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
+	}
 	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("name = ?", c.PostForm("name")).Set("locale = ?", loc).
 			Set("updated_at = ?", s.Clock.Now()).Where("id = ?", a.UserID).Exec(ctx)
