@@ -240,7 +240,7 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
 	m.Overview.Add(workbook.NextGatheringPanel{Clock: m.Clock})
-	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Mail: m.Mail, Text: cat.T}}
+	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Outbox: m.Outbox, Text: cat.T}}
 	m.Workbooks.Limits = m.Limiter
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})

@@ -61,7 +61,7 @@ type commentWorld struct {
 
 func newCommentWorld(t *testing.T, cfg config.Config) *commentWorld {
 	t.Helper()
-	w := &commentWorld{r: servertest.Open(t, cfg, server.ModeWeb), clock: &stepClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}}
+	w := &commentWorld{r: servertest.Open(t, cfg, server.ModeServe), clock: &stepClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}}
 	r := w.r
 	r.Limiter.Clock = w.clock
 	w.network = dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)

@@ -471,7 +471,7 @@ func TestComments(t *testing.T) {
 	smtp := mailtest.Start(t)
 	cfg := servertest.NewEnv(t).Config()
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := servertest.Open(t, cfg, server.ModeWeb)
+	r := servertest.Open(t, cfg, server.ModeServe) // mention mail leaves through the worker
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)

@@ -68,10 +68,17 @@ func Mentions(body string) []string {
 	return out
 }
 
-// Notifier tells mentioned people; the Service uses e-mail.
+// Notifier tells mentioned people by e-mail, through the outbox: the mail
+// is written in the comment's transaction and sent after it commits.
 type Notifier struct {
-	Mail mail.Sender
-	Text func(locale, key string, args ...any) string
+	Outbox Outbox
+	Text   func(locale, key string, args ...any) string
+}
+
+// Outbox keeps a message to send once the transaction idb commits;
+// internal/outbox is one.
+type Outbox interface {
+	Add(ctx context.Context, idb bun.IDB, kind string, m mail.Message) error
 }
 
 // AddComment adds a comment to a municipality's answer. The caller has
@@ -108,8 +115,7 @@ func (s *Service) AddComment(ctx context.Context, entryOrgID, entryID int64, a *
 	if authorOrgID != 0 {
 		c.AuthorOrgID = &authorOrgID
 	}
-	type recipient struct{ email, locale string }
-	var told []recipient
+	var emails []string
 	err := db.RunTx(ctx, s.DB, db.OrgScope(entryOrgID), func(ctx context.Context, tx bun.Tx) error {
 		if _, err := FindEntry(ctx, tx, entryOrgID, entryID); err != nil {
 			return err
@@ -124,30 +130,27 @@ func (s *Service) AddComment(ctx context.Context, entryOrgID, entryID int64, a *
 			err := tx.NewSelect().ColumnExpr("u.email, u.locale").TableExpr("users AS u").
 				Join("JOIN memberships AS m ON m.user_id = u.id").
 				Where("m.org_id = ? AND lower(u.email) = ?", entryOrgID, addr).Limit(1).Scan(ctx, &r)
-			if err == nil {
-				told = append(told, recipient{r.Email, r.Locale})
+			if err != nil {
+				continue // not a member: nobody to tell, and nothing said about it
 			}
+			loc := r.Locale
+			if loc == "" {
+				loc = "nb"
+			}
+			if s.Notify.Outbox != nil {
+				err := s.Notify.Outbox.Add(ctx, tx, "workbook.mention", mail.Message{To: []string{r.Email},
+					Subject: s.Notify.Text(loc, "mail.mention.subject", "name", c.AuthorName),
+					Text:    s.Notify.Text(loc, "mail.mention.body", "name", c.AuthorName, "comment", body, "link", link)})
+				if err != nil {
+					return err
+				}
+			}
+			emails = append(emails, r.Email)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
-	}
-	var emails []string
-	for _, r := range told {
-		loc := r.locale
-		if loc == "" {
-			loc = "nb"
-		}
-		if s.Notify.Mail != nil {
-			err := s.Notify.Mail.Send(ctx, mail.Message{To: []string{r.email},
-				Subject: s.Notify.Text(loc, "mail.mention.subject", "name", c.AuthorName),
-				Text:    s.Notify.Text(loc, "mail.mention.body", "name", c.AuthorName, "comment", body, "link", link)})
-			if err != nil {
-				return c, nil, err
-			}
-		}
-		emails = append(emails, r.email)
 	}
 	if authorOrgID != entryOrgID {
 		emails = nil
