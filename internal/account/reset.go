@@ -69,12 +69,17 @@ func (s *Service) CheckResetToken(ctx context.Context, token string) error {
 }
 
 // ResetPassword uses a reset token once to set a new password, and ends
-// every session of the user.
+// every session of the user. The password is hashed before, never inside,
+// the transaction.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*User, error) {
 	if err := ValidatePassword(password); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	// A cheap look first, so that made-up tokens cost no hashing.
+	if err := s.CheckResetToken(ctx, token); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}

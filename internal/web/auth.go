@@ -34,6 +34,7 @@ func (f *formPage) fail(s *Server, c *gin.Context, err error) bool {
 		f.Errors = map[string]string{}
 	}
 	f.Errors[ae.Field] = s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...)
+	setRetryAfter(c, err)
 	return true
 }
 
@@ -320,7 +321,7 @@ func (s *Server) handleInvitationAccept(c *gin.Context) error {
 	}
 	u, err := s.Accounts.AcceptInvitation(ctx, token, userID, name, c.PostForm("password"))
 	if err != nil {
-		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden) && data.fail(s, c, err) {
+		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden || code == app.ETooMany) && data.fail(s, c, err) {
 			s.render(c, statusOf(code), "invitation", data)
 			return nil
 		}

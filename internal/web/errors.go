@@ -74,11 +74,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		}
 	}
 	detail := s.Catalog.T(loc, key, argsOf(err)...)
-	if ae := app.AsError(err); code == app.ETooMany && ae != nil {
-		if secs, ok := ae.Args["retry_after"].(int); ok {
-			c.Header("Retry-After", strconv.Itoa(secs))
-		}
-	}
+	setRetryAfter(c, err)
 	if code == app.EUnauthenticated && !wantsJSON(c) && c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(safeNext(c.Request.URL.RequestURI())))
 		c.Abort()
@@ -110,4 +106,14 @@ func argsOf(err error) []any {
 type errorPage struct {
 	Layout
 	Heading, Message, RequestID string
+}
+
+// setRetryAfter tells the client when to try again after an
+// app.ETooMany error that says so ("retry_after", in seconds).
+func setRetryAfter(c *gin.Context, err error) {
+	if ae := app.AsError(err); ae != nil && ae.Code == app.ETooMany {
+		if secs, ok := ae.Args["retry_after"].(int); ok {
+			c.Header("Retry-After", strconv.Itoa(secs))
+		}
+	}
 }
