@@ -1,0 +1,265 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
+)
+
+// postForm posts form as a browser on the same site does and answers the
+// response, its body read.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Error(err)
+		return &http.Response{}, ""
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return resp, b.String()
+}
+
+// auditCount answers how many entries of action o's audit log holds with
+// target.
+func auditCount(t *testing.T, bdb *bun.DB, o *org.Organisation, action, target string) int {
+	t.Helper()
+	var entries []*audit.Entry
+	err := db.Run(context.Background(), bdb, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		entries, _, err = audit.Find(ctx, idb, o.ID, audit.Filter{Action: action, Limit: 500})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Target == target {
+			n++
+		}
+	}
+	return n
+}
+
+// enableTOTP turns u's second factor on with a new secret and answers it.
+func enableTOTP(t *testing.T, r *servertest.Process, u *account.User) string {
+	t.Helper()
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Samvirke", AccountName: u.Email})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Run(context.Background(), r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("totp_secret = ?", r.Accounts.Sealer.Seal(key.Secret())).
+			Set("totp_enabled_at = ?", time.Now().UTC()).Where("id = ?", u.ID).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key.Secret()
+}
+
+// code answers the TOTP code of secret at now+offset.
+func code(t *testing.T, secret string, offset time.Duration) string {
+	t.Helper()
+	c, err := totp.GenerateCode(secret, time.Now().Add(offset))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// wrongCode answers a code that is valid in none of the steps around now.
+func wrongCode(t *testing.T, secret string) string {
+	t.Helper()
+	valid := map[string]bool{}
+	for _, d := range []time.Duration{-60, -30, 0, 30, 60} {
+		valid[code(t, secret, d*time.Second)] = true
+	}
+	for i := 0; ; i++ {
+		if c := fmt.Sprintf("%06d", i*7919%1000000); !valid[c] {
+			return c
+		}
+	}
+}
+
+// pendingSignIn signs u in with the password and answers the client, now
+// at the second-factor step, and the value of its pending cookie.
+func pendingSignIn(t *testing.T, base string, u *account.User) (*http.Client, string) {
+	t.Helper()
+	c := client(t)
+	resp := signIn(t, c, base, u.Email, dbtest.Password)
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/signin/second-factor" {
+		t.Fatalf("password of a user with a second factor: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	bu, _ := url.Parse(base + "/signin/second-factor")
+	for _, ck := range c.Jar.Cookies(bu) {
+		if ck.Name == "samvirke_pending" {
+			return c, ck.Value
+		}
+	}
+	t.Fatal("no pending sign-in cookie")
+	return nil, ""
+}
+
+// withPending answers a fresh client carrying a copied pending cookie, as
+// an attacker's second machine would.
+func withPending(t *testing.T, base, value string) *http.Client {
+	c := client(t)
+	bu, _ := url.Parse(base + "/signin/second-factor")
+	c.Jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_pending", Value: value, Path: "/signin"}})
+	return c
+}
+
+// signedIn reports whether c holds a working session.
+func signedIn(t *testing.T, c *http.Client, base string) bool {
+	t.Helper()
+	resp, err := c.Get(base + "/account")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode == 200
+}
+
+// TestSecurity07SimultaneousWrongPasswords: thirty wrong passwords for one
+// account at the same moment get exactly ten checks (401); the other
+// twenty are refused unchecked with 429 and Retry-After, and the right
+// password is refused too, as after ten failures one by one.
+func TestSecurity07SimultaneousWrongPasswords(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	base := r.URL()
+	var checked, refused atomic.Int32
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 30; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := client(t)
+			<-start
+			resp, _ := postForm(t, c, base+"/signin", url.Values{"email": {u.Email}, "password": {fmt.Sprintf("feil passord %d", i)}})
+			switch {
+			case resp.StatusCode == 401:
+				checked.Add(1)
+			case resp.StatusCode == 429 && resp.Header.Get("Retry-After") != "":
+				refused.Add(1)
+			default:
+				t.Errorf("a wrong password: %d (Retry-After %q)", resp.StatusCode, resp.Header.Get("Retry-After"))
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if checked.Load() != account.MaxFailuresPerAccount || refused.Load() != 30-account.MaxFailuresPerAccount {
+		t.Errorf("30 simultaneous wrong passwords: %d checked, %d refused; want %d and %d",
+			checked.Load(), refused.Load(), account.MaxFailuresPerAccount, 30-account.MaxFailuresPerAccount)
+	}
+	if resp, body := postForm(t, client(t), base+"/signin", url.Values{"email": {u.Email}, "password": {dbtest.Password}}); resp.StatusCode != 429 || !strings.Contains(body, "15") {
+		t.Errorf("the right password after them: %d; want 429 saying 15 minutes", resp.StatusCode)
+	}
+	if n := auditCount(t, r.DB, o, audit.SignInFailed, u.Email); n != account.MaxFailuresPerAccount {
+		t.Errorf("%d failures in the audit log; want %d", n, account.MaxFailuresPerAccount)
+	}
+}
+
+// gatedKey is a fake argon2id that holds every hash until released.
+type gatedKey struct {
+	gate   chan struct{}
+	inside atomic.Int32
+}
+
+func (g *gatedKey) key(_ context.Context, password, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	g.inside.Add(1)
+	<-g.gate
+	return argon2.IDKey(password, salt, t, m, p, n)
+}
+
+// TestSecurity07SignInBusy: while every turn of the password hasher is
+// taken, a sign-in waits a short while and then gets 429 with Retry-After
+// and a message in the user's language, on a form that keeps the typed
+// address; it is not counted as a failure.
+func TestSecurity07SignInBusy(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
+	g := &gatedKey{gate: make(chan struct{})}
+	r.Accounts.Hasher.Limit, r.Accounts.Hasher.Wait, r.Accounts.Hasher.Key = 1, 100*time.Millisecond, g.key
+	r.Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	first, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	second, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	base := r.URL()
+	done := make(chan int, 1)
+	go func() {
+		resp, _ := postForm(t, client(t), base+"/signin", url.Values{"email": {first.Email}, "password": {dbtest.Password}})
+		done <- resp.StatusCode
+	}()
+	for g.inside.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader(url.Values{"email": {second.Email}, "password": {dbtest.Password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Accept-Language", "sv")
+	resp, err := client(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	buf := make([]byte, 32<<10)
+	for n, err := resp.Body.Read(buf); ; n, err = resp.Body.Read(buf) {
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+	close(g.gate)
+	body := b.String()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a sign-in while the hasher is busy: %d (Retry-After %q); want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(body, "Många loggar in just nu") || !strings.Contains(body, `value="`+second.Email+`"`) {
+		t.Errorf("the busy answer lacks the Swedish message or the typed address:\n%s", body)
+	}
+	if code := <-done; code != 303 {
+		t.Errorf("the sign-in holding the turn: %d; want 303", code)
+	}
+	if n := auditCount(t, r.DB, o, audit.SignInFailed, second.Email); n != 0 {
+		t.Errorf("the busy sign-in was recorded as %d failures", n)
+	}
+}
+
