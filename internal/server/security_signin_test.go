@@ -19,6 +19,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
@@ -263,3 +264,68 @@ func TestSecurity07SignInBusy(t *testing.T) {
 	}
 }
 
+// TestSecurity21ResetEndsTokensAndLinks: a password reset revokes the
+// user's API tokens in every organisation (audited there) and makes the
+// other reset links that were sent unusable.
+func TestSecurity21ResetEndsTokensAndLinks(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	cfg := servertest.NewEnv(t).Config()
+	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
+	r := servertest.Open(t, cfg, server.ModeWeb).Run(t)
+	one := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	two := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, one, "editor")
+	dbtest.MustAddMember(t, r.DB, two, u, "editor")
+	r.Authz.Reload()
+	base := r.URL()
+	ctx := context.Background()
+	tokens := map[*org.Organisation]string{}
+	for _, o := range []*org.Organisation{one, two} {
+		tok, _, err := r.Accounts.CreateAPIToken(ctx, o, u.ID, "Fagsystem", "read")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[o] = tok
+	}
+	api := func(tok string) int {
+		req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for o, tok := range tokens {
+		if code := api(tok); code != 200 {
+			t.Fatalf("token of %s before the reset: %d", o.Slug, code)
+		}
+	}
+	var links []string
+	for i := 0; i < 2; i++ {
+		if code, _ := post(t, client(t), base+"/password/forgot", url.Values{"email": {u.Email}}); code != 200 {
+			t.Fatalf("forgot: %d", code)
+		}
+		links = append(links, smtp.WaitFor(t, u.Email, 10*time.Second).Links()[0])
+	}
+	pw := "et helt nytt passord etter innbruddet"
+	if code, _ := post(t, client(t), links[1], url.Values{"password": {pw}, "password_confirm": {pw}}); code != 303 {
+		t.Fatalf("reset: %d", code)
+	}
+	for o, tok := range tokens {
+		if code := api(tok); code != 401 {
+			t.Errorf("token of %s after the reset: %d; want 401", o.Slug, code)
+		}
+		if n := auditCount(t, r.DB, o, audit.TokenRevoked, "Fagsystem"); n != 1 {
+			t.Errorf("%d token revocations in the audit log of %s; want 1", n, o.Slug)
+		}
+	}
+	if code, _ := get(t, client(t), links[0]); code != 404 {
+		t.Errorf("the other reset link after the reset: %d; want 404", code)
+	}
+	if code, _ := post(t, client(t), links[0], url.Values{"password": {"noe annet enn det nye"}, "password_confirm": {"noe annet enn det nye"}}); code != 404 {
+		t.Errorf("using the other reset link: %d; want 404", code)
+	}
+}
