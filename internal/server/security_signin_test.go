@@ -264,6 +264,67 @@ func TestSecurity07SignInBusy(t *testing.T) {
 	}
 }
 
+// TestSecurity16AdminSeesOwnOrgSessions: an administrator of one
+// organisation sees and ends a shared member's sessions there, and
+// neither sees nor ends (404) the member's sessions in another
+// organisation, whether limited to it by single sign-on or working in it.
+func TestSecurity16AdminSeesOwnOrgSessions(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	here := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	there := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	admin, _ := dbtest.MustCreateUser(t, r.DB, here, "admin")
+	shared, _ := dbtest.MustCreateUser(t, r.DB, here, "editor")
+	dbtest.MustAddMember(t, r.DB, there, shared, "editor")
+	r.Authz.Reload()
+	base := r.URL()
+	sessions := map[string]*account.Session{}
+	err := db.Run(context.Background(), r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		now := time.Now().UTC()
+		for name, orgID := range map[string]int64{"Nettleser her": here.ID, "Nettleser der": there.ID, "Nettleser SSO der": there.ID} {
+			_, s, err := account.CreateSession(ctx, idb, shared.ID, &orgID, "192.0.2.7", name, now)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(name, "SSO") {
+				if err := account.RestrictSession(ctx, idb, s, there.ID); err != nil {
+					return err
+				}
+			}
+			sessions[name] = s
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ac := sessionClient(t, r.DB, base, admin)
+	page := fmt.Sprintf("%s/o/%s/admin/members/%d/sessions", base, here.Slug, shared.ID)
+	code, body := get(t, ac, page)
+	if code != 200 || !strings.Contains(body, "Nettleser her") {
+		t.Fatalf("the member's sessions page: %d; want 200 listing the session here", code)
+	}
+	for _, name := range []string{"Nettleser der", "Nettleser SSO der"} {
+		if strings.Contains(body, name) {
+			t.Errorf("the administrator here sees the session %q of the other organisation", name)
+		}
+		if code, _ := post(t, ac, page+"/"+sessions[name].PublicID()+"/revoke", nil); code != 404 {
+			t.Errorf("ending the session %q of the other organisation: %d; want 404", name, code)
+		}
+	}
+	if code, _ := post(t, ac, page+"/"+sessions["Nettleser her"].PublicID()+"/revoke", nil); code != 303 {
+		t.Errorf("ending the session here: %d; want 303", code)
+	}
+	var left []*account.Session
+	db.Run(context.Background(), r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		left, err = account.FindUserSessions(ctx, idb, shared.ID, time.Now().UTC())
+		return err
+	})
+	if len(left) != 2 {
+		t.Errorf("%d sessions of the member left; want the 2 in the other organisation", len(left))
+	}
+}
+
 // TestSecurity21ResetEndsTokensAndLinks: a password reset revokes the
 // user's API tokens in every organisation (audited there) and makes the
 // other reset links that were sent unusable.
