@@ -99,20 +99,6 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) er
 	})
 }
 
-// VerifyTOTP checks a sign-in code; each code works once.
-func (s *Service) VerifyTOTP(ctx context.Context, userID int64, code string) error {
-	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		u, err := FindUserByID(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if u.TOTPEnabledAt == nil {
-			return app.Errorf(app.EConflict, "account.error.totp_state")
-		}
-		return s.checkCode(ctx, tx, u, code)
-	})
-}
-
 // DisableTOTP turns the second factor off (not allowed where an
 // organisation of the user requires it).
 func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {

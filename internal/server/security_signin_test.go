@@ -153,6 +153,88 @@ func signedIn(t *testing.T, c *http.Client, base string) bool {
 	return resp.StatusCode == 200
 }
 
+// TestSecurity02SecondFactorLimits: a pending sign-in accepts five codes in
+// all, however many clients share its cookie, then sends everyone back to
+// the password; wrong codes are in the audit log; ten wrong codes for a
+// user within the window refuse even the right one with 429; and the
+// right code opens exactly one session, after which the cookie is worth
+// nothing.
+func TestSecurity02SecondFactorLimits(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	secret := enableTOTP(t, r, u)
+	base := r.URL()
+	step := base + "/signin/second-factor"
+	const perPending, perUser = 5, 10 // account.MaxCodeAttempts, account.MaxCodeFailuresPerUser
+
+	// Twelve wrong codes at once from three machines sharing one cookie.
+	_, pending := pendingSignIn(t, base, u)
+	var asked, sentBack, refused atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, _ := postForm(t, withPending(t, base, pending), step, url.Values{"code": {wrongCode(t, secret)}})
+			switch {
+			case resp.StatusCode == 422:
+				asked.Add(1)
+			case resp.StatusCode == 303 && resp.Header.Get("Location") == "/signin":
+				sentBack.Add(1)
+			case resp.StatusCode == 429: // more at once than the user's limit
+				refused.Add(1)
+			default:
+				t.Errorf("a wrong code: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}()
+	}
+	wg.Wait()
+	if asked.Load() != perPending-1 || sentBack.Load()+refused.Load() != 12-(perPending-1) {
+		t.Errorf("12 wrong codes on one pending sign-in: %d asked for another code, %d sent back to the password, %d refused; want %d asked, the rest not",
+			asked.Load(), sentBack.Load(), refused.Load(), perPending-1)
+	}
+	c := withPending(t, base, pending)
+	if resp, _ := postForm(t, c, step, url.Values{"code": {code(t, secret, 0)}}); resp.StatusCode != 303 || resp.Header.Get("Location") != "/signin" || signedIn(t, c, base) {
+		t.Errorf("the right code on a used-up pending sign-in: %d → %q; want back to the password without a session", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if n := auditCount(t, r.DB, o, "second_factor.failed", u.Email); n != perPending {
+		t.Errorf("%d wrong codes in the audit log; want %d", n, perPending)
+	}
+
+	// A second pending sign-in takes the user to ten wrong codes; a third
+	// is refused even the right code.
+	c2, _ := pendingSignIn(t, base, u)
+	for i := 0; i < perPending; i++ {
+		postForm(t, c2, step, url.Values{"code": {wrongCode(t, secret)}})
+	}
+	c3, _ := pendingSignIn(t, base, u)
+	resp, _ := postForm(t, c3, step, url.Values{"code": {code(t, secret, 0)}})
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || signedIn(t, c3, base) {
+		t.Errorf("the right code after %d wrong ones for the user: %d (Retry-After %q); want 429 with Retry-After and no session",
+			perUser, resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if n := auditCount(t, r.DB, o, "second_factor.failed", u.Email); n != perUser {
+		t.Errorf("%d wrong codes in the audit log; want %d", n, perUser)
+	}
+
+	// The right code opens one session; a later code on a copy of the
+	// cookie opens none.
+	v, _ := dbtest.MustCreateUser(t, r.DB, o, "editor")
+	vSecret := enableTOTP(t, r, v)
+	owner, vPending := pendingSignIn(t, base, v)
+	if resp, _ := postForm(t, owner, step, url.Values{"code": {code(t, vSecret, 0)}}); resp.StatusCode != 303 || !signedIn(t, owner, base) {
+		t.Fatalf("the right code: %d → %q; want a session", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	thief := withPending(t, base, vPending)
+	resp, _ = postForm(t, thief, step, url.Values{"code": {code(t, vSecret, 30*time.Second)}})
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/signin" || signedIn(t, thief, base) {
+		t.Errorf("the next code on a copy of a used pending cookie: %d → %q; want back to the password without a session",
+			resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
 // TestSecurity07SimultaneousWrongPasswords: thirty wrong passwords for one
 // account at the same moment get exactly ten checks (401); the other
 // twenty are refused unchecked with 429 and Retry-After, and the right
