@@ -39,7 +39,7 @@ func argonKey(_ context.Context, password, salt []byte, time, memory uint32, thr
 
 // DefaultHashWait is how long a Hasher's caller waits for a turn by
 // default.
-const DefaultHashWait = 3 * time.Second
+const DefaultHashWait = 5 * time.Second
 
 // KeyBusy is the translation key of the error a Hasher answers when no
 // turn came within its wait.
@@ -48,14 +48,19 @@ const KeyBusy = "auth.error.busy"
 // Hasher hashes and checks passwords with argon2id, at most Limit at a
 // time: each takes 19 MiB and a core for tens of milliseconds, so sixty
 // simultaneous sign-ins would otherwise take more than a gigabyte and
-// starve every other request. A caller waits at most Wait for its turn,
-// then gets an app.ETooMany error (key KeyBusy, "retry_after" in
-// seconds). Hash and Check must never be called inside a database
-// transaction: the wait and the work would hold its locks and connection.
+// starve every other request. By default one core is left to the rest of
+// the program: measured with 60 simultaneous sign-ins on two cores, that
+// kept other requests near their idle latency and finished the sign-ins
+// no later than hashing on both cores (README, "Performance"). A caller
+// waits at most Wait for its turn, then gets an app.ETooMany error (key
+// KeyBusy, "retry_after" in seconds). Hash and Check must never be called
+// inside a database transaction: the wait and the work would hold its
+// locks and connection.
 //
 // The zero value is ready to use. Set the fields before first use.
 type Hasher struct {
-	// Limit is how many hashes may run at once; 0 means runtime.NumCPU().
+	// Limit is how many hashes may run at once; 0 means one fewer than
+	// the cores Go runs on (GOMAXPROCS), at least one.
 	Limit int
 	// Wait is how long a caller waits for a turn; 0 means DefaultHashWait.
 	Wait time.Duration
@@ -71,7 +76,7 @@ func (h *Hasher) init() {
 	h.once.Do(func() {
 		n := h.Limit
 		if n <= 0 {
-			n = runtime.NumCPU()
+			n = max(1, runtime.GOMAXPROCS(0)-1)
 		}
 		h.slots = make(chan struct{}, n)
 		if h.Wait <= 0 {

@@ -271,8 +271,8 @@ func (s *Server) handleReset(c *gin.Context) error {
 		return nil
 	}
 	if _, err := s.Accounts.ResetPassword(c.Request.Context(), token, pw); err != nil {
-		if app.ErrorCode(err) == app.EInvalid && data.fail(s, c, err) {
-			s.render(c, http.StatusUnprocessableEntity, "password_reset", data)
+		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.ETooMany) && data.fail(s, c, err) {
+			s.render(c, statusOf(code), "password_reset", data)
 			return nil
 		}
 		return err
