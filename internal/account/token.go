@@ -63,8 +63,18 @@ func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userI
 	token := TokenPrefix + NewToken()
 	t := &APIToken{OrgID: o.ID, UserID: userID, Name: name, Scope: scope, TokenHash: HashToken(token), CreatedAt: s.Clock.Now()}
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
-		if _, err := FindMembership(ctx, tx, o.ID, userID); err != nil {
+		m, err := FindMembership(ctx, tx, o.ID, userID)
+		if err != nil {
 			return err
+		}
+		if m.Org.RequireSecondFactor {
+			u, err := FindUserByID(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if u.TOTPEnabledAt == nil {
+				return app.Errorf(app.EConflict, "account.error.token_needs_second_factor")
+			}
 		}
 		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
 			return err
@@ -101,8 +111,10 @@ type TokenActor struct {
 }
 
 // AuthenticateAPIToken answers the token's actor, or app.EUnauthenticated
-// for an unknown, revoked or expired token, a disabled user, or a user no
-// longer a member of the token's organisation.
+// for an unknown, revoked or expired token, a disabled user, a user no
+// longer a member of the token's organisation, or a user without a second
+// factor in an organisation that requires one (the token works again once
+// the user has one).
 func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (*TokenActor, error) {
 	unauth := app.Errorf(app.EUnauthenticated, "auth.error.token")
 	if !strings.HasPrefix(token, TokenPrefix) {
@@ -125,6 +137,9 @@ func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (*Toke
 		m, err := FindMembership(ctx, tx, t.OrgID, t.UserID)
 		if err != nil {
 			return unauth
+		}
+		if m.Org.RequireSecondFactor && u.TOTPEnabledAt == nil {
+			return app.Errorf(app.EUnauthenticated, "auth.error.token_needs_second_factor")
 		}
 		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 			t.LastUsedAt = &now

@@ -88,7 +88,7 @@ func routeTable() map[string]expectation {
 		"POST /account":                       {anon: 401, signedIn: 303, form: form("name", "Ørjan Ås", "locale", "nb")},
 		"GET /account/second-factor":          {anon: 303, signedIn: 200},
 		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
-		"POST /account/second-factor/disable": {anon: 401, signedIn: 303},
+		"POST /account/second-factor/disable": {anon: 401, signedIn: 422}, // no code or password given
 		"GET /api/v1/openapi.json":            {anon: 200},
 		"GET /sso/start":                      {anon: 422},
 		"GET /sso/:org/start":                 {anon: 404}, // no single sign-on configured there
@@ -198,7 +198,7 @@ func TestAuthorizationTable(t *testing.T) {
 				}
 			}
 			switch rt.Access {
-			case web.User:
+			case web.User, web.Account:
 				for role, c := range w.users {
 					if got := w.do(t, c, rt, w.own, exp); got != exp.signedIn {
 						t.Errorf("%s: %d; want %d", role, got, exp.signedIn)

@@ -26,6 +26,8 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case app.ETooMany:
 		return http.StatusTooManyRequests
+	case app.ETooLarge:
+		return http.StatusRequestEntityTooLarge
 	case app.EUnavailable:
 		return http.StatusServiceUnavailable
 	}
@@ -44,10 +46,10 @@ type problem struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
-// wantsJSON reports whether the client asked for JSON (the API, or an
-// Accept header preferring it).
+// wantsJSON reports whether the client asked for JSON (the API, a client
+// with an API token, or an Accept header preferring it).
 func wantsJSON(c *gin.Context) bool {
-	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") || strings.HasPrefix(c.GetHeader("Authorization"), "Bearer ") {
 		return true
 	}
 	a := c.GetHeader("Accept")
