@@ -165,6 +165,21 @@ func (s *Service) FindInvitationByToken(ctx context.Context, token string) (*Inv
 // not 0, signed in with the invited address) joins; otherwise a new
 // account is made with name and password. It answers the user.
 func (s *Service) AcceptInvitation(ctx context.Context, token string, userID int64, name, password string) (*User, error) {
+	var hash string
+	if userID == 0 {
+		// Hashed before, never inside, the transaction; a cheap look
+		// first, so that made-up tokens cost no hashing.
+		if _, err := s.FindInvitationByToken(ctx, token); err != nil {
+			return nil, err
+		}
+		if err := ValidatePassword(password); err != nil {
+			return nil, err
+		}
+		var err error
+		if hash, err = s.Hasher.Hash(ctx, password); err != nil {
+			return nil, err
+		}
+	}
 	now := s.Clock.Now()
 	var user *User
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
@@ -191,13 +206,6 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, userID int
 				return app.Errorf(app.EForbidden, "account.error.invitation_other_email", "email", inv.Email)
 			}
 		} else {
-			if err := ValidatePassword(password); err != nil {
-				return err
-			}
-			hash, err := HashPassword(password)
-			if err != nil {
-				return err
-			}
 			user = &User{Email: inv.Email, Name: name, PasswordHash: hash}
 			if err := CreateUser(ctx, tx, user, now); err != nil {
 				if app.ErrorCode(err) == app.EConflict {

@@ -158,15 +158,49 @@ func FindUserSessions(ctx context.Context, idb bun.IDB, userID int64, now time.T
 	return out, err
 }
 
-// RevokeSession ends one of a member's sessions, chosen by its public id
-// (a prefix of the stored hash, never the token).
+// sessionInOrg selects the sessions that belong to an organisation: a
+// session limited to one organisation (single sign-on) belongs to that
+// one; any other belongs to the organisation it works in now (the last
+// one opened), and to none before the first. An administrator sees and
+// ends only sessions of their own organisation, never what a member who
+// also belongs elsewhere does there.
+const sessionInOrg = "COALESCE(restrict_org_id, current_org_id) = ?"
+
+// MemberSessions answers a member of o and their live sessions in o (see
+// sessionInOrg), newest first, or app.ENotFound when userID is not a
+// member of o.
+func (s *Service) MemberSessions(ctx context.Context, o *org.Organisation, userID int64) (*User, []*Session, error) {
+	now := s.Clock.Now()
+	var u *User
+	var out []*Session
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		if _, err := FindMembership(ctx, idb, o.ID, userID); err != nil {
+			return err // not a member of this organisation: 404
+		}
+		var err error
+		if u, err = FindUserByID(ctx, idb, userID); err != nil {
+			return err
+		}
+		return idb.NewSelect().Model(&out).Where("user_id = ? AND expires_at > ? AND last_seen_at > ?", userID, now, now.Add(-IdleTimeout)).
+			Where(sessionInOrg, o.ID).OrderExpr("last_seen_at DESC").Scan(ctx)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, out, nil
+}
+
+// RevokeSession ends one of a member's sessions in o, chosen by its public
+// id (a prefix of the stored hash, never the token); a session that is not
+// in o (see sessionInOrg) answers app.ENotFound like one that does not
+// exist.
 func (s *Service) RevokeSession(ctx context.Context, o *org.Organisation, userID int64, publicID string) error {
 	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		if _, err := FindMembership(ctx, tx, o.ID, userID); err != nil {
 			return err // not a member here: 404
 		}
 		res, err := tx.NewDelete().Model((*Session)(nil)).
-			Where("user_id = ? AND substr(id, 1, 16) = ?", userID, publicID).Exec(ctx)
+			Where("user_id = ? AND substr(id, 1, 16) = ?", userID, publicID).Where(sessionInOrg, o.ID).Exec(ctx)
 		if err != nil {
 			return err
 		}

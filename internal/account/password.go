@@ -1,14 +1,21 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"math"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/samvirke/samvirke/internal/app"
 )
 
 // Argon2id parameters: OWASP's recommendation of at least 19 MiB of memory,
@@ -22,20 +29,129 @@ const (
 	argonSaltLen = 16
 )
 
-// HashPassword returns an argon2id hash in the PHC string format.
+// KeyFunc derives a key from a password as argon2.IDKey does. ctx is the
+// caller's: the real one ignores it, fakes in tests inspect it.
+type KeyFunc func(ctx context.Context, password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte
+
+func argonKey(_ context.Context, password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	return argon2.IDKey(password, salt, time, memory, threads, keyLen)
+}
+
+// DefaultHashWait is how long a Hasher's caller waits for a turn by
+// default.
+const DefaultHashWait = 5 * time.Second
+
+// KeyBusy is the translation key of the error a Hasher answers when no
+// turn came within its wait.
+const KeyBusy = "auth.error.busy"
+
+// Hasher hashes and checks passwords with argon2id, at most Limit at a
+// time: each takes 19 MiB and a core for tens of milliseconds, so sixty
+// simultaneous sign-ins would otherwise take more than a gigabyte and
+// starve every other request. By default one core is left to the rest of
+// the program: measured with 60 simultaneous sign-ins on two cores, that
+// kept other requests near their idle latency and finished the sign-ins
+// no later than hashing on both cores (README, "Performance"). A caller
+// waits at most Wait for its turn, then gets an app.ETooMany error (key
+// KeyBusy, "retry_after" in seconds). Hash and Check must never be called
+// inside a database transaction: the wait and the work would hold its
+// locks and connection.
+//
+// The zero value is ready to use. Set the fields before first use.
+type Hasher struct {
+	// Limit is how many hashes may run at once; 0 means one fewer than
+	// the cores Go runs on (GOMAXPROCS), at least one.
+	Limit int
+	// Wait is how long a caller waits for a turn; 0 means DefaultHashWait.
+	Wait time.Duration
+	// Key derives the key; nil means argon2id. Tests put a fake here.
+	Key KeyFunc
+
+	once    sync.Once
+	slots   chan struct{}
+	waiting atomic.Int32
+}
+
+func (h *Hasher) init() {
+	h.once.Do(func() {
+		n := h.Limit
+		if n <= 0 {
+			n = max(1, runtime.GOMAXPROCS(0)-1)
+		}
+		h.slots = make(chan struct{}, n)
+		if h.Wait <= 0 {
+			h.Wait = DefaultHashWait
+		}
+		if h.Key == nil {
+			h.Key = argonKey
+		}
+	})
+}
+
+// Waiting answers how many callers wait for a turn now.
+func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
+
+// acquire waits for a turn, at most Wait or until ctx ends.
+func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
+	h.init()
+	select {
+	case h.slots <- struct{}{}:
+		return func() { <-h.slots }, nil
+	default:
+	}
+	h.waiting.Add(1)
+	defer h.waiting.Add(-1)
+	t := time.NewTimer(h.Wait)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return func() { <-h.slots }, nil
+	case <-t.C:
+		secs := int(math.Ceil(h.Wait.Seconds()))
+		return nil, app.Errorf(app.ETooMany, KeyBusy, "seconds", secs, "retry_after", secs)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Hash returns an argon2id hash of password in the PHC string format.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	release, err := h.acquire(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return hashWith(ctx, h.Key, password)
+}
+
+// Check reports whether password matches hash, in constant time.
+func (h *Hasher) Check(ctx context.Context, hash, password string) (bool, error) {
+	release, err := h.acquire(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	return checkWith(ctx, h.Key, hash, password), nil
+}
+
+// HashPassword returns an argon2id hash in the PHC string format, without
+// a Hasher's bound: for start-up work and fixtures, never for requests.
 func HashPassword(password string) (string, error) {
+	return hashWith(context.Background(), argonKey, password)
+}
+
+func hashWith(ctx context.Context, key KeyFunc, password string) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	k := key(ctx, []byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(k)), nil
 }
 
-// CheckPassword reports whether password matches hash, in constant time.
-func CheckPassword(hash, password string) bool {
+func checkWith(ctx context.Context, key KeyFunc, hash, password string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
@@ -54,7 +170,7 @@ func CheckPassword(hash, password string) bool {
 	if err != nil {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	got := key(ctx, []byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

@@ -91,13 +91,21 @@ func (s *Service) CheckResetToken(ctx context.Context, token string) error {
 	})
 }
 
-// ResetPassword uses a reset token once to set a new password, and ends
-// every session of the user.
+// ResetPassword uses a reset token once to set a new password. Whoever
+// knew the old password may have left a way back in, so it also ends
+// every session of the user, revokes their API tokens in every
+// organisation (audited there) and makes every other open reset link of
+// theirs unusable. The password is hashed before, never inside, the
+// transaction.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (*User, error) {
 	if err := ValidatePassword(password); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(password)
+	// A cheap look first, so that made-up tokens cost no hashing.
+	if err := s.CheckResetToken(ctx, token); err != nil {
+		return nil, err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +133,37 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		if err := DeleteUserSessions(ctx, tx, u.ID); err != nil {
 			return err
 		}
+		if _, err := tx.NewUpdate().Model((*passwordReset)(nil)).Set("used_at = ?", now).
+			Where("user_id = ? AND used_at IS NULL", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := revokeUserTokens(ctx, tx, u, audit.PasswordReset, now); err != nil {
+			return err
+		}
 		if err := s.notifyChange(ctx, tx, u, ChangePassword); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.PasswordReset, now)
 	})
 	return u, err
+}
+
+// revokeUserTokens revokes every live API token of u in every
+// organisation, and records each in that organisation's audit log with
+// the reason.
+func revokeUserTokens(ctx context.Context, tx bun.IDB, u *User, reason string, now time.Time) error {
+	var live []*APIToken
+	if err := tx.NewSelect().Model(&live).Where("user_id = ? AND revoked_at IS NULL", u.ID).Scan(ctx); err != nil {
+		return err
+	}
+	for _, t := range live {
+		if _, err := tx.NewUpdate().Model(t).Set("revoked_at = ?", now).
+			Where("org_id = ? AND id = ?", t.OrgID, t.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := audit.RecordAs(ctx, tx, t.OrgID, u.ID, u.Email, audit.TokenRevoked, t.Name, map[string]string{"reason": reason}, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -39,6 +39,8 @@ type Service struct {
 	// SSOAllowNetworks are the internal address ranges an organisation's
 	// sign-in service may use (SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS).
 	SSOAllowNetworks []netip.Prefix
+	// Hasher hashes and checks every password, a bounded number at once.
+	Hasher Hasher
 }
 
 // Texts translates e-mail text: locale, key, arguments.
@@ -83,46 +85,123 @@ type authEvent struct {
 	IP     string `bun:"ip"`
 }
 
+// The sign-in limits count attempts whose password is being or was found
+// wrong: an attempt is counted before its password is checked, and given
+// back when it is right or was not checked at all.
+var (
+	signInAccount = ratelimit.Limit{Name: "signin.account", Max: MaxFailuresPerAccount, Window: Window}
+	signInAddress = ratelimit.Limit{Name: "signin.address", Max: MaxFailuresPerIP, Window: Window}
+)
+
 // SignIn checks email and password from ip. Too many recent failures for
 // the account or the address answer app.ETooMany without checking the
-// password; a wrong password answers app.EUnauthenticated. Both are
-// recorded, and in the audit log of the user's organisations.
+// password; a wrong password answers app.EUnauthenticated; a server busy
+// checking other passwords answers app.ETooMany with key KeyBusy. Checked
+// and blocked attempts are recorded, and in the audit log of the user's
+// organisations.
+//
+// No transaction is open while the password is checked. Each attempt is
+// counted against both limits before the check, in one atomic statement
+// each, so however many arrive at once, no more than the limit's failures
+// are ever checked.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User, error) {
 	email = NormalizeEmail(email)
+	taken, err := s.takeSignIn(ctx, email, ip)
+	if err != nil {
+		if gerr := s.giveSignIn(ctx, email, ip, taken); gerr != nil {
+			return nil, gerr
+		}
+		if app.ErrorCode(err) != app.ETooMany {
+			return nil, fmt.Errorf("account: sign in: %w", err)
+		}
+		u, lookupErr := s.findSignInUser(ctx, email)
+		if rerr := s.recordSignIn(ctx, email, ip, u, lookupErr, "blocked", audit.SignInBlocked); rerr != nil {
+			return nil, rerr
+		}
+		retry := app.AsError(err).Args["retry_after"]
+		return nil, app.Errorf(app.ETooMany, "auth.error.too_many", "minutes", int(Window.Minutes()), "retry_after", retry)
+	}
+	u, lookupErr := s.findSignInUser(ctx, email)
+	user, result := s.authenticate(ctx, u, lookupErr, password)
+	if code := app.ErrorCode(result); code == app.ETooMany || code == app.EInternal {
+		if err := s.giveSignIn(ctx, email, ip, taken); err != nil { // not checked: not a failure
+			return nil, err
+		}
+		return nil, result
+	}
+	kind, action := "ok", audit.SignIn
+	if result != nil {
+		kind, action = "failed", audit.SignInFailed
+	}
+	if err := s.recordSignIn(ctx, email, ip, u, lookupErr, kind, action); err != nil {
+		return nil, err
+	}
+	if result == nil {
+		if err := s.giveSignIn(ctx, email, ip, taken); err != nil {
+			return nil, err
+		}
+	}
+	return user, result
+}
+
+// takeSignIn counts an attempt against the account's and then the
+// address's limit and answers how many of the two it counted (an attempt
+// over a limit is counted too); each is to be given back unless the
+// attempt fails.
+func (s *Service) takeSignIn(ctx context.Context, email, ip string) (int, error) {
+	for i, l := range []ratelimit.Limit{signInAccount, signInAddress} {
+		key := email
+		if l == signInAddress {
+			key = ip
+		}
+		if err := s.Limits.Take(ctx, l, key); err != nil {
+			if app.ErrorCode(err) == app.ETooMany {
+				i++
+			}
+			return i, err
+		}
+	}
+	return 2, nil
+}
+
+// giveSignIn gives back the first n counts takeSignIn took.
+func (s *Service) giveSignIn(ctx context.Context, email, ip string, n int) error {
+	if n >= 1 {
+		if err := s.Limits.Give(ctx, signInAccount, email); err != nil {
+			return fmt.Errorf("account: sign in: %w", err)
+		}
+	}
+	if n >= 2 {
+		if err := s.Limits.Give(ctx, signInAddress, ip); err != nil {
+			return fmt.Errorf("account: sign in: %w", err)
+		}
+	}
+	return nil
+}
+
+// findSignInUser looks the user up by address, in a unit of work of its
+// own that ends before any password is checked.
+func (s *Service) findSignInUser(ctx context.Context, email string) (*User, error) {
+	var u *User
+	var lookupErr error
+	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		u, lookupErr = FindUserByEmail(ctx, idb, email)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, lookupErr
+}
+
+// recordSignIn records an attempt, and in the audit log of the
+// organisations of the user it names, if any.
+func (s *Service) recordSignIn(ctx context.Context, email, ip string, u *User, lookupErr error, kind, action string) error {
 	now := s.Clock.Now()
-	var user *User
-	var result error
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		since := now.Add(-Window)
-		perAccount, err := tx.NewSelect().Model((*authEvent)(nil)).
-			Where("email = ? AND kind = 'failed' AND at > ?", email, since).Count(ctx)
-		if err != nil {
-			return err
-		}
-		perIP, err := tx.NewSelect().Model((*authEvent)(nil)).
-			Where("ip = ? AND kind = 'failed' AND at > ?", ip, since).Count(ctx)
-		if err != nil {
-			return err
-		}
-		ev := &authEvent{At: now, Email: email, IP: ip}
-		u, lookupErr := FindUserByEmail(ctx, tx, email)
+		ev := &authEvent{At: now, Email: email, IP: ip, Kind: kind}
 		if lookupErr == nil {
 			ev.UserID = &u.ID
-		}
-		action := audit.SignIn
-		switch {
-		case perAccount >= MaxFailuresPerAccount || perIP >= MaxFailuresPerIP:
-			ev.Kind, action = "blocked", audit.SignInBlocked
-			result = app.Errorf(app.ETooMany, "auth.error.too_many", "minutes", int(Window.Minutes()))
-		default:
-			user, result = authenticate(u, lookupErr, password)
-			ev.Kind = "ok"
-			if result != nil {
-				ev.Kind, action = "failed", audit.SignInFailed
-			}
-		}
-		if result != nil && app.ErrorCode(result) == app.EInternal {
-			return result
 		}
 		if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
 			return err
@@ -133,9 +212,9 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		return auditUser(ctx, tx, u, action, now)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("account: sign in: %w", err)
+		return fmt.Errorf("account: sign in: %w", err)
 	}
-	return user, result
+	return nil
 }
 
 // SignOutEverywhere ends all of a user's sessions and audits it.

@@ -49,8 +49,9 @@ func SetPassword(ctx context.Context, idb bun.IDB, userID int64, hash string, no
 // authenticate checks password against u and err, the result of looking
 // the user up by e-mail, and answers the active user. Any mismatch answers
 // the same app.EUnauthenticated error, after the same amount of work, so
-// it does not reveal which addresses exist.
-func authenticate(u *User, err error, password string) (*User, error) {
+// it does not reveal which addresses exist. A Hasher without a free turn
+// answers its app.ETooMany error.
+func (s *Service) authenticate(ctx context.Context, u *User, err error, password string) (*User, error) {
 	if err != nil && !app.IsNotFound(err) {
 		return nil, err
 	}
@@ -58,7 +59,10 @@ func authenticate(u *User, err error, password string) (*User, error) {
 	if err == nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok := CheckPassword(hash, password)
+	ok, cerr := s.Hasher.Check(ctx, hash, password)
+	if cerr != nil {
+		return nil, cerr
+	}
 	if err != nil || !ok || u.PasswordHash == "" || u.DisabledAt != nil {
 		return nil, app.Errorf(app.EUnauthenticated, "auth.error.bad_credentials")
 	}

@@ -37,8 +37,8 @@ func (t *Tasks) Schedule(s *queue.Scheduler) error {
 	})
 }
 
-// HandleSessionCleanup deletes sessions past their timeouts; running it
-// twice is harmless.
+// HandleSessionCleanup deletes sessions past their timeouts and pending
+// sign-ins past their time; running it twice is harmless.
 func (t *Tasks) HandleSessionCleanup(ctx context.Context, _ *asynq.Task) error {
 	n, err := DeleteExpiredSessions(ctx, t.DB, t.Clock.Now())
 	if err != nil {
@@ -46,6 +46,9 @@ func (t *Tasks) HandleSessionCleanup(ctx context.Context, _ *asynq.Task) error {
 	}
 	if n > 0 {
 		t.Logger.Info("expired sessions removed", "count", n)
+	}
+	if _, err := DeleteExpiredPendingSignIns(ctx, t.DB, t.Clock.Now()); err != nil {
+		return err
 	}
 	return nil
 }

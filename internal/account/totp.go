@@ -110,20 +110,6 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code, password 
 	})
 }
 
-// VerifyTOTP checks a sign-in code; each code works once.
-func (s *Service) VerifyTOTP(ctx context.Context, userID int64, code string) error {
-	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		u, err := FindUserByID(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if u.TOTPEnabledAt == nil {
-			return app.Errorf(app.EConflict, "account.error.totp_state")
-		}
-		return s.checkCode(ctx, tx, u, code)
-	})
-}
-
 // DisableTOTP turns the second factor off (not allowed where an
 // organisation of the user requires it). proof is a current code of the
 // authenticator app or the user's password.
@@ -207,7 +193,12 @@ func (s *Service) reauthenticate(ctx context.Context, userID int64, password str
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash == "" || !CheckPassword(u.PasswordHash, password) {
+	if u.PasswordHash == "" {
+		return app.Errorf(app.EInvalid, key).WithField(field)
+	}
+	if ok, err := s.Hasher.Check(ctx, u.PasswordHash, password); err != nil {
+		return err
+	} else if !ok {
 		return app.Errorf(app.EInvalid, key).WithField(field)
 	}
 	return nil

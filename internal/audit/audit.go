@@ -32,6 +32,7 @@ const (
 	PasswordReset      = "password.reset"
 	SecondFactorOn     = "second_factor.enabled"
 	SecondFactorOff    = "second_factor.disabled"
+	SecondFactorFailed = "second_factor.failed"
 	Export             = "export"
 	Deletion           = "deletion"
 	CommentHidden      = "comment.hidden"
@@ -41,7 +42,7 @@ const (
 // Actions lists every action, for the filter on the audit page.
 var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, MemberRoleChanged, MemberRemoved,
 	InvitationCreated, InvitationAccepted, InvitationRevoked, SessionRevoked, SettingsChanged, TokenCreated,
-	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, Export, Deletion,
+	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, SecondFactorFailed, Export, Deletion,
 	CommentHidden, CommentShown}
 
 // Entry is one audit record.

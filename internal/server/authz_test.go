@@ -278,7 +278,8 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 	if strings.Contains(path, ":session") {
 		var sid string
 		err := db.Run(context.Background(), w.db, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-			_, s, err := account.CreateSession(ctx, idb, tn.victim.ID, nil, "127.0.0.1", "test", time.Now().UTC())
+			// The victim's session works in tn.org: only there may it be ended.
+			_, s, err := account.CreateSession(ctx, idb, tn.victim.ID, &tn.org.ID, "127.0.0.1", "test", time.Now().UTC())
 			if err == nil {
 				sid = s.PublicID()
 			}

@@ -64,6 +64,9 @@ func TestRevocationIsImmediate(t *testing.T) {
 	}
 
 	c2 := sessionClient(t, r.DB, base, u2)
+	if code, _ := get(t, c2, dashboard); code != 200 { // the session now works in o: its administrators see it
+		t.Fatalf("u2 before revocation: %d", code)
+	}
 	var sessions []*account.Session
 	db.Run(context.Background(), r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error

@@ -109,21 +109,6 @@ func (w *commentWorld) comments(t *testing.T) []*workbook.Comment {
 	return p.Comments
 }
 
-// postResp posts a form and answers the whole response, body read.
-func postResp(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
-	t.Helper()
-	req, _ := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
-}
-
 // TestSecurity11RateLimit: a person may write 10 comments a minute; the
 // eleventh answers 429 with Retry-After and the page again with the typed
 // text in the form, and is not stored; others are not held back, and a

@@ -211,6 +211,8 @@ type memberSessionsPage struct {
 	Sessions []*account.Session
 }
 
+// handleMemberSessions lists a member's sessions in this organisation
+// only.
 func (s *Server) handleMemberSessions(c *gin.Context) error {
 	o := orgOf(c)
 	id, err := pathID(c, "user")
@@ -218,18 +220,7 @@ func (s *Server) handleMemberSessions(c *gin.Context) error {
 		return err
 	}
 	data := &memberSessionsPage{Layout: s.adminLayout(c, "members"), Org: o}
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		if _, err := account.FindMembership(ctx, idb, o.ID, id); err != nil {
-			return err // not a member of this organisation: 404
-		}
-		var err error
-		if data.Member, err = account.FindUserByID(ctx, idb, id); err != nil {
-			return err
-		}
-		data.Sessions, err = account.FindUserSessions(ctx, idb, id, s.Clock.Now())
-		return err
-	})
-	if err != nil {
+	if data.Member, data.Sessions, err = s.Accounts.MemberSessions(c.Request.Context(), o, id); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "admin_member_sessions", data)

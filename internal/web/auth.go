@@ -4,9 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/uptrace/bun"
@@ -73,8 +71,7 @@ func (s *Server) handleSignin(c *gin.Context) error {
 		return nil
 	}
 	if u.TOTPEnabledAt != nil {
-		s.askSecondFactor(c, u.ID, 0, data.Next)
-		return nil
+		return s.askSecondFactor(c, u.ID, 0, data.Next)
 	}
 	return s.startSession(c, u.ID, data.Next)
 }
@@ -131,60 +128,70 @@ func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next s
 
 type secondFactorPage struct{ formPage }
 
-// askSecondFactor continues a sign-in at the second-factor step. Its
-// cookie carries, signed, the user, the organisation a single sign-on
-// session is limited to (0: none) and where to go next.
-func (s *Server) askSecondFactor(c *gin.Context, userID, restrictTo int64, next string) {
-	v := s.sign(strconv.FormatInt(userID, 10)+"|"+strconv.FormatInt(restrictTo, 10)+"|"+next, 5*time.Minute)
-	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: v,
-		Path: "/signin", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: 300})
+// askSecondFactor continues a sign-in at the second-factor step: the
+// pending sign-in (the user, the organisation a single sign-on session is
+// limited to, 0 for none, and where to go next) is kept on the server,
+// and the browser holds only its random token.
+func (s *Server) askSecondFactor(c *gin.Context, userID, restrictTo int64, next string) error {
+	token, err := s.Accounts.BeginSecondFactor(c.Request.Context(), userID, restrictTo, next)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: token, Path: "/signin", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(account.PendingTTL.Seconds())})
 	c.Redirect(http.StatusSeeOther, "/signin/second-factor")
+	return nil
 }
 
-func (s *Server) pendingUser(c *gin.Context) (userID, restrictTo int64, next string, ok bool) {
-	ck, err := c.Request.Cookie(pendingName)
-	if err != nil {
-		return 0, 0, "", false
+func (s *Server) pendingToken(c *gin.Context) string {
+	if ck, err := c.Request.Cookie(pendingName); err == nil {
+		return ck.Value
 	}
-	v, ok := s.verify(ck.Value)
-	if !ok {
-		return 0, 0, "", false
+	return ""
+}
+
+// backToPassword ends the second-factor step in this browser and sends it
+// to the password form, with the reason when there is one.
+func (s *Server) backToPassword(c *gin.Context, err error) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+	if ae := app.AsError(err); ae != nil {
+		s.setFlash(c, ae.Key)
 	}
-	parts := strings.SplitN(v, "|", 3)
-	if len(parts) != 3 {
-		return 0, 0, "", false
-	}
-	id, err1 := strconv.ParseInt(parts[0], 10, 64)
-	restrict, err2 := strconv.ParseInt(parts[1], 10, 64)
-	return id, restrict, parts[2], err1 == nil && err2 == nil
+	c.Redirect(http.StatusSeeOther, "/signin")
 }
 
 func (s *Server) handleSecondFactorForm(c *gin.Context) error {
-	if _, _, _, ok := s.pendingUser(c); !ok {
-		c.Redirect(http.StatusSeeOther, "/signin")
+	if _, err := s.Accounts.FindPendingSignIn(c.Request.Context(), s.pendingToken(c)); err != nil {
+		if app.ErrorCode(err) != app.EUnauthenticated {
+			return err
+		}
+		s.backToPassword(c, nil)
 		return nil
 	}
 	s.render(c, http.StatusOK, "signin_second_factor", &secondFactorPage{})
 	return nil
 }
 
+// handleSecondFactor checks the code of the pending sign-in; the right one
+// starts the session, a wrong one asks again, until the pending sign-in
+// runs out of attempts or time and the browser goes back to the password.
 func (s *Server) handleSecondFactor(c *gin.Context) error {
-	id, restrict, next, ok := s.pendingUser(c)
-	if !ok {
-		c.Redirect(http.StatusSeeOther, "/signin")
-		return nil
-	}
 	code := strings.ReplaceAll(strings.TrimSpace(c.PostForm("code")), " ", "")
-	if err := s.Accounts.VerifyTOTP(c.Request.Context(), id, code); err != nil {
-		data := &secondFactorPage{}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		s.render(c, http.StatusUnprocessableEntity, "signin_second_factor", data)
+	p, err := s.Accounts.CompleteSecondFactor(c.Request.Context(), s.pendingToken(c), code)
+	switch app.ErrorCode(err) {
+	case "":
+		http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure})
+		return s.startSessionIn(c, p.UserID, p.Restriction(), p.Next)
+	case app.EUnauthenticated:
+		s.backToPassword(c, err)
 		return nil
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: pendingName, Value: "", Path: "/signin", MaxAge: -1, HttpOnly: true, Secure: s.secure})
-	return s.startSessionIn(c, id, restrict, next)
+	data := &secondFactorPage{}
+	if !data.fail(s, c, err) {
+		return err
+	}
+	s.render(c, statusOf(app.ErrorCode(err)), "signin_second_factor", data)
+	return nil
 }
 
 func (s *Server) handleSignout(c *gin.Context) error {
@@ -269,8 +276,8 @@ func (s *Server) handleReset(c *gin.Context) error {
 		return nil
 	}
 	if _, err := s.Accounts.ResetPassword(c.Request.Context(), token, pw); err != nil {
-		if app.ErrorCode(err) == app.EInvalid && data.fail(s, c, err) {
-			s.render(c, http.StatusUnprocessableEntity, "password_reset", data)
+		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.ETooMany) && data.fail(s, c, err) {
+			s.render(c, statusOf(code), "password_reset", data)
 			return nil
 		}
 		return err
@@ -326,7 +333,7 @@ func (s *Server) handleInvitationAccept(c *gin.Context) error {
 	}
 	u, err := s.Accounts.AcceptInvitation(ctx, token, userID, name, c.PostForm("password"))
 	if err != nil {
-		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden) && data.fail(s, c, err) {
+		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden || code == app.ETooMany) && data.fail(s, c, err) {
 			s.render(c, statusOf(code), "invitation", data)
 			return nil
 		}

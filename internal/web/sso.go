@@ -238,8 +238,7 @@ func (s *Server) handleSSOCallback(c *gin.Context) error {
 		return err
 	}
 	if u.TOTPEnabledAt != nil { // the second factor still applies, as after a password
-		s.askSecondFactor(c, u.ID, o.ID, f.Next)
-		return nil
+		return s.askSecondFactor(c, u.ID, o.ID, f.Next)
 	}
 	return s.startSessionIn(c, u.ID, o.ID, f.Next)
 }
