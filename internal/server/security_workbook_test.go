@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
@@ -127,5 +128,85 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, muni.Slug, book, stmt)
 	if code, body := get(t, sessionClient(t, r.DB, r.URL(), peerMember), peerPage); code != 404 || strings.Contains(body, "Fra fagsystemet") {
 		t.Errorf("a former peer reading the answer: %d; want 404", code)
+	}
+}
+
+// wbWorld is a network with two member municipalities (muni and peer),
+// each with a published workbook, and people in each.
+type wbWorld struct {
+	r                   *servertest.Process
+	env                 servertest.Env
+	network, muni, peer *org.Organisation
+	tmpl                *workbook.Template
+	book, peerBook      int64 // the municipalities' workbooks
+	stmt                int64 // the template's first statement
+	editor, viewer      *account.User
+	peerMember, coord   *account.User
+}
+
+func newWBWorld(t *testing.T) *wbWorld {
+	t.Helper()
+	w := &wbWorld{env: servertest.NewEnv(t)}
+	w.r = servertest.Open(t, w.env.Config(), server.ModeWeb)
+	bdb := w.r.DB
+	w.network = dbtest.MustCreateOrg(t, bdb, org.KindNetwork)
+	w.muni = dbtest.MustCreateOrg(t, bdb, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	w.peer = dbtest.MustCreateOrg(t, bdb, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
+	dbtest.MustJoinNetwork(t, bdb, w.network, w.muni, joined, time.Time{})
+	dbtest.MustJoinNetwork(t, bdb, w.network, w.peer, joined, time.Time{})
+	w.editor, _ = dbtest.MustCreateUser(t, bdb, w.muni, "editor")
+	w.viewer, _ = dbtest.MustCreateUser(t, bdb, w.muni, "viewer")
+	w.peerMember, _ = dbtest.MustCreateUser(t, bdb, w.peer, "editor")
+	w.coord, _ = dbtest.MustCreateUser(t, bdb, w.network, "coordinator")
+	w.r.Authz.Reload()
+	var books []*workbook.Workbook
+	w.tmpl, books = publishTemplate(t, w.r, w.network, "2016–2017", "«Innvandrerreisen»", "Problemstilling 4: Voksenopplæring")
+	for _, b := range books {
+		if b.OrgID == w.muni.ID {
+			w.book = b.ID
+		} else {
+			w.peerBook = b.ID
+		}
+	}
+	w.stmt = w.tmpl.Chapters[0].Statements[0].ID
+	return w
+}
+
+// entryURL is the municipality's page of its answer to the first statement.
+func (w *wbWorld) entryURL() string {
+	return fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book, w.stmt)
+}
+
+// apiURL is the API address of the municipality's answer to the first statement.
+func (w *wbWorld) apiURL() string {
+	return fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book, w.stmt)
+}
+
+func (w *wbWorld) token(t *testing.T) string {
+	t.Helper()
+	token, _, err := w.r.Accounts.CreateAPIToken(context.Background(), w.muni, w.editor.ID, "Fagsystem", "write")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// TestSecurity09ImportPastedTextLimit: pasted text over the import limit
+// (the same as an uploaded file's) is refused with a clear message before
+// it is parsed, and nothing is saved.
+func TestSecurity09ImportPastedTextLimit(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", w.r.URL(), w.muni.Slug, w.book)
+	text := "«Innvandrerreisen»\nAnalyse – hvordan ser vår situasjon ut nå?\n" + strings.Repeat("Kartlegging ", workbook.MaxImportBytes/11)
+	code, body := post(t, c, page, url.Values{"text": {text}, "import": {"1"}})
+	if code != 422 || !strings.Contains(body, "Teksten er for lang til å importeres. Den kan være på høyst 1 MB") {
+		t.Errorf("pasted text over the limit: %d; want 422 with the limit", code)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
+		t.Fatalf("the refused import was saved: %+v", e.Content.Answers)
 	}
 }

@@ -54,7 +54,7 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := ParseChapter(text, ImportTemplateOf(t))
+	parsed, err := ParseChapter(ctx, text, ImportTemplateOf(t))
 	if err != nil || preview {
 		return parsed, err
 	}

@@ -2,6 +2,9 @@ package workbook_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/tenants"
 )
 
 // TestSecurity10OwnTemplateRowLevelSecurity: on PostgreSQL, a municipality
@@ -79,4 +83,97 @@ func TestSecurity10OwnTemplateRowLevelSecurity(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// importBenchTemplate is the Sør-Trøndelag network's chapter 2 with the
+// default sections.
+func importBenchTemplate() workbook.ImportTemplate {
+	t := workbook.ImportTemplate{Statements: []workbook.ImportStatement{
+		{ID: 1, Title: "Gjennomgående problemstilling A: «Innvandrerreisen», et flytskjema for en innbygger med innvandrerbakgrunn"},
+		{ID: 2, Title: "Gjennomgående problemstilling B: Innvandrere som strategisk ressurs. Samhandlingen og arbeidsformene internt i kommunen, med statsetatene, med frivillig sektor og med næringslivet (mht. bosetting, kvalifisering og inkludering)"},
+		{ID: 4, Title: "Problemstilling 4: Etablering av voksenopplæring i egen kommune. Reorganisering av innvandrertjenesten"},
+	}}
+	for _, k := range workbook.DefaultSections {
+		t.Sections = append(t.Sections, workbook.ImportSection{Key: k, Title: workbook.DefaultSectionTitles[k]})
+	}
+	return t
+}
+
+// importInputs are texts of workbook.MaxImportBytes: Meldal's chapter 2
+// pasted again and again, the words of the template's titles in a
+// jumble (every word starts a match attempt), and other words.
+func importInputs(tb testing.TB) map[string]string {
+	tb.Helper()
+	b, err := fs.ReadFile(tenants.Workbooks, "workbooks/meldal-kapittel-2.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var soup []string
+	for _, st := range importBenchTemplate().Statements {
+		soup = append(soup, strings.Fields(st.Title)...)
+	}
+	for _, s := range importBenchTemplate().Sections {
+		soup = append(soup, strings.Fields(s.Title)...)
+	}
+	fill := func(next func(i int) string) string {
+		var sb strings.Builder
+		for i := 0; ; i++ {
+			w := next(i)
+			if sb.Len()+len(w) > workbook.MaxImportBytes {
+				return sb.String()
+			}
+			sb.WriteString(w)
+		}
+	}
+	return map[string]string{
+		"meldal-repeated": fill(func(int) string { return string(b) + "\n" }),
+		"title-words":     fill(func(i int) string { return soup[(i*7)%len(soup)] + " " }),
+		"other-words":     fill(func(i int) string { return []string{"kartlegging ", "språk ", "arbeid ", "bolig ", "helse\n"}[i%5] }),
+	}
+}
+
+// BenchmarkSecurity09ParseChapter parses texts of the largest size an
+// import accepts.
+func BenchmarkSecurity09ParseChapter(b *testing.B) {
+	for name, text := range importInputs(b) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := workbook.ParseChapter(context.Background(), text, importBenchTemplate()); err != nil && name == "meldal-repeated" {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// countingCtx is a context that ends after Err has been asked limit times.
+type countingCtx struct {
+	context.Context
+	asked, limit int
+}
+
+func (c *countingCtx) Err() error {
+	if c.asked++; c.asked > c.limit {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestSecurity09ParseStopsWhenCancelled: the import parser asks its
+// context as it goes and stops soon after the request ends, with the
+// context's error.
+func TestSecurity09ParseStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	text := importInputs(t)["title-words"]
+	ctx := &countingCtx{Context: context.Background(), limit: 3}
+	_, err := workbook.ParseChapter(ctx, text, importBenchTemplate())
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("ParseChapter after the request ended = %v; want context.Canceled", err)
+	}
+	if ctx.asked > ctx.limit+2 {
+		t.Errorf("the parser asked its context %d times after it ended; want it to stop at once", ctx.asked-ctx.limit)
+	}
+	if _, err := workbook.ParseChapter(context.Background(), text+strings.Repeat("x", workbook.MaxImportBytes-len(text)+1), importBenchTemplate()); app.ErrorCode(err) != app.EInvalid {
+		t.Errorf("a text over MaxImportBytes = %v; want app.EInvalid", err)
+	}
 }
