@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
@@ -190,6 +191,58 @@ func (w *wbWorld) token(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return token
+}
+
+// TestSecurity19XLSXLongAnswer: an answer longer than a spreadsheet cell
+// holds (32 767 characters) is exported whole, going on in rows marked as
+// its continuation, not cut.
+func TestSecurity19XLSXLongAnswer(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	var sb strings.Builder
+	for i := 0; sb.Len() < 80000; i++ {
+		fmt.Fprintf(&sb, "Linje %d: kartlegging av «språk» og arbeid – æøå.\n", i)
+	}
+	answer := strings.TrimSpace(sb.String())
+	if _, err := w.r.Workbooks.SaveEntry(context.Background(), w.muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
+		Content: workbook.Content{Answers: map[string]string{"analysis": answer}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.coord)
+	resp, err := c.Get(fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("xlsx: %v %v", resp, err)
+	}
+	f, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := -1 // Meldal's column
+	var got strings.Builder
+	var labels []string
+	for _, row := range rows {
+		for i, cell := range row {
+			if strings.HasPrefix(cell, "Meldal kommune") {
+				col = i
+			}
+		}
+		if col > 0 && len(row) > col && len(row) > 0 && strings.HasPrefix(row[0], "Analyse") {
+			got.WriteString(row[col])
+			labels = append(labels, row[0])
+		}
+	}
+	if got.String() != answer {
+		t.Errorf("the spreadsheet holds %d of the answer's %d characters; want all of it", len([]rune(got.String())), len([]rune(answer)))
+	}
+	if len(labels) < 3 || !strings.Contains(labels[1], "(fortsatt, del 2 av") {
+		t.Errorf("row headings %q; want the answer's continuation marked", labels)
+	}
 }
 
 // TestSecurity09ImportPastedTextLimit: pasted text over the import limit
