@@ -98,9 +98,20 @@ type workbookPage struct {
 	Statuses  []string
 }
 
+// entryLoad says which entries loadWorkbook reads with the workbook: none,
+// one statement's (its id), or every statement's, without their content
+// (entryHeads: which are answered) or with it (allEntries).
+type entryLoad int64
+
+const (
+	noEntries  entryLoad = 0
+	entryHeads entryLoad = -1
+	allEntries entryLoad = -2
+)
+
 // loadWorkbook loads the workbook the path names with its template and
-// network, and withEntries also its entries by statement (else nil).
-func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, map[int64]*workbook.Entry, error) {
+// network, and the entries load says, by statement.
+func (s *Server) loadWorkbook(c *gin.Context, load entryLoad) (workbookRef, map[int64]*workbook.Entry, error) {
 	o := orgOf(c)
 	id, err := pathID(c, "workbook")
 	if err != nil {
@@ -111,7 +122,7 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 		return workbookRef{}, nil, err
 	}
 	var ref workbookRef
-	var entries map[int64]*workbook.Entry
+	entries := map[int64]*workbook.Entry{}
 	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		b, err := workbook.FindWorkbook(ctx, idb, o.ID, id)
 		if err != nil {
@@ -124,11 +135,19 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 			return err
 		}
 		ref.Workbook = b
-		if !withEntries {
-			return nil
+		var list []*workbook.Entry
+		switch {
+		case load == noEntries:
+		case load == entryHeads:
+			list, err = workbook.FindEntryHeads(ctx, idb, o.ID, b.ID)
+		case load == allEntries:
+			list, err = workbook.FindEntries(ctx, idb, o.ID, b.ID)
+		default:
+			var e *workbook.Entry
+			if e, err = workbook.FindStatementEntry(ctx, idb, o.ID, b.ID, int64(load)); e != nil {
+				list = append(list, e)
+			}
 		}
-		list, err := workbook.FindEntries(ctx, idb, o.ID, b.ID)
-		entries = make(map[int64]*workbook.Entry, len(list))
 		for _, e := range list {
 			entries[e.StatementID] = e
 		}
@@ -138,7 +157,7 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 }
 
 func (s *Server) handleWorkbook(c *gin.Context) error {
-	ref, entries, err := s.loadWorkbook(c, true)
+	ref, entries, err := s.loadWorkbook(c, entryHeads)
 	if err != nil {
 		return err
 	}
@@ -190,11 +209,11 @@ type entryPage struct {
 // entryData loads the page of one statement's entry, without the members
 // (see loadMembers).
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
-	ref, entries, err := s.loadWorkbook(c, true)
+	sid, err := pathID(c, "statement")
 	if err != nil {
 		return nil, err
 	}
-	sid, err := pathID(c, "statement")
+	ref, entries, err := s.loadWorkbook(c, entryLoad(sid))
 	if err != nil {
 		return nil, err
 	}

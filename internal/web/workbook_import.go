@@ -25,7 +25,7 @@ type importPage struct {
 }
 
 func (s *Server) importData(c *gin.Context) (*importPage, error) {
-	ref, _, err := s.loadWorkbook(c, false)
+	ref, _, err := s.loadWorkbook(c, noEntries)
 	if err != nil {
 		return nil, err
 	}

@@ -263,3 +263,25 @@ func FindEntries(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*
 	}
 	return out, nil
 }
+
+// FindEntryHeads lists a workbook's entries without their content: which
+// statements are answered, when and how visibly.
+func FindEntryHeads(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*Entry, error) {
+	var out []*Entry
+	err := idb.NewSelect().Model(&out).ExcludeColumn("content").
+		Where("org_id = ? AND workbook_id = ?", orgID, workbookID).Scan(ctx)
+	return out, err
+}
+
+// FindStatementEntry loads a workbook's entry for one statement, or nil
+// when the statement is not answered.
+func FindStatementEntry(ctx context.Context, idb bun.IDB, orgID, workbookID, statementID int64) (*Entry, error) {
+	e := new(Entry)
+	err := idb.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", orgID, workbookID, statementID).Scan(ctx)
+	if err := db.Err(err, ""); app.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return e, e.decode()
+}
