@@ -193,6 +193,240 @@ func (w *wbWorld) token(t *testing.T) string {
 	return token
 }
 
+// setStoredHTML overwrites the HTML stored with an entry (nil: NULL).
+func setStoredHTML(t *testing.T, bdb *bun.DB, e *workbook.Entry, html *string) {
+	t.Helper()
+	if err := db.RunTx(context.Background(), bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewUpdate().Model((*workbook.Entry)(nil)).Set("html = ?", html).Where("org_id = ? AND id = ?", e.OrgID, e.ID).Exec(ctx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSecurity05RenderedOnceOnSave: an answer is rendered to HTML when it
+// is saved, as before (tables, links with rel=nofollow, strikethrough,
+// «æøå» §), and every page that shows it serves the stored HTML instead of
+// rendering again; answers saved before the change get their HTML in the
+// migration step.
+func TestSecurity05RenderedOnceOnSave(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	ctx := context.Background()
+	answer := "Dette er **viktig** for «alle» – se www.imdi.no og [IMDi](https://www.imdi.no), ~~gammelt~~, §§ æøå.\n\n| Tiltak | Frist |\n|---|---|\n| Språkkafé | Høst 2016 |\n"
+	e, err := w.r.Workbooks.SaveEntry(ctx, w.muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
+		Content: workbook.Content{Answers: map[string]string{"analysis": answer}}, Visibility: workbook.VisibilityNetwork})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt)
+	for _, want := range []string{"<strong>viktig</strong>", "«alle»", `<a href="http://www.imdi.no" rel="nofollow">www.imdi.no</a>`,
+		`<a href="https://www.imdi.no" rel="nofollow">IMDi</a>`, "<del>gammelt</del>", "§§ æøå", "<th>Tiltak</th>", "<td>Høst 2016</td>"} {
+		if !strings.Contains(stored.HTML["analysis"], want) {
+			t.Errorf("the HTML stored on save lacks %s:\n%s", want, stored.HTML["analysis"])
+		}
+	}
+	// What the pages serve is what was stored, not a new rendering.
+	marker := `{"analysis":"<p>STORED-HTML-7f3a</p>"}`
+	setStoredHTML(t, w.r.DB, e, &marker)
+	w.r.Run(t)
+	pages := map[string]struct {
+		url  string
+		user *account.User
+	}{
+		"entry":     {w.entryURL(), w.viewer},
+		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
+		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+	}
+	for name, p := range pages {
+		code, body := get(t, sessionClient(t, w.r.DB, w.r.URL(), p.user), p.url)
+		if code != 200 || !strings.Contains(body, "<p>STORED-HTML-7f3a</p>") || strings.Contains(body, "<strong>viktig</strong>") {
+			t.Errorf("%s page: %d; want the stored HTML, not the answer rendered again", name, code)
+		}
+	}
+	// An answer saved before answers were rendered on save (html NULL)
+	// gets its HTML in the migration step.
+	setStoredHTML(t, w.r.DB, e, nil)
+	if err := server.Migrate(ctx, w.env.DatabaseURL, server.NewLogger(w.r.Config, io.Discard)); err != nil {
+		t.Fatal(err)
+	}
+	if got := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); got.HTML == nil || got.HTML["analysis"] != stored.HTML["analysis"] {
+		t.Errorf("after the migration step the entry's HTML is %q; want it rendered as on save", got.HTML)
+	}
+}
+
+// TestSecurity06AnswerSizeLimit: an answer over 256 KB in one section is
+// refused through the page (422, a message naming the section and the
+// limit, everything typed still in the form) and through the API (422
+// problem details), and nothing is written; so are too many goals and an
+// over-long goal. An answer of exactly the limit is saved.
+func TestSecurity06AnswerSizeLimit(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	token := w.token(t)
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	long := "Begynnelsen på svaret. " + strings.Repeat("a", workbook.MaxSectionBytes)
+	form := url.Values{"version": {"0"}, "analysis": {long}, "goals": {"Bedre informasjonsrutiner"},
+		"goal.0.statement": {"Egen voksenopplæring i Meldal"}, "goal.0.status": {"planned"}}
+	code, body := post(t, c, w.entryURL(), form)
+	if code != 422 || !strings.Contains(body, "Svaret på «Analyse – hvordan ser vår situasjon ut nå?»") || !strings.Contains(body, "høyst 256 KB") ||
+		!strings.Contains(body, "Begynnelsen på svaret. aaaa") || !strings.Contains(body, "Egen voksenopplæring i Meldal") ||
+		!strings.Contains(body, `id="s-analysis" name="analysis" rows="6" aria-invalid="true"`) {
+		t.Errorf("an over-long answer through the page: %d; want 422 naming the section and the limit, with the text kept", code)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
+		t.Fatalf("the refused answer was written: version %d", e.Version)
+	}
+	for name, body := range map[string]string{
+		"section": `{"version":0,"content":{"answers":{"analysis":"` + long + `"}}}`,
+		"goals":   `{"version":0,"content":{"answers":{},"goals":[` + strings.TrimSuffix(strings.Repeat(`{"Statement":"Mål"},`, workbook.MaxGoals+1), ",") + `]}}`,
+		"goal":    `{"version":0,"content":{"answers":{},"goals":[{"Statement":"` + strings.Repeat("m", workbook.MaxLongText+1) + `"}]}}`,
+	} {
+		if code, resp := wbAPI(t, "PUT", w.apiURL(), token, body); code != 422 || !strings.Contains(resp, `"code":"invalid"`) {
+			t.Errorf("%s over the limit through the API: %d %.200s; want 422 problem details", name, code, resp)
+		}
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
+		t.Fatalf("a refused API save was written: version %d", e.Version)
+	}
+	form.Set("analysis", strings.Repeat("å", workbook.MaxSectionBytes/2))
+	if code, _ := post(t, c, w.entryURL(), form); code != 303 {
+		t.Errorf("an answer of exactly the limit: %d; want 303", code)
+	}
+}
+
+// TestSecurity19ChapterStatusUnknownChapter: a chapter status for a chapter
+// that is not one of the workbook's answers 404 and stores nothing.
+func TestSecurity19ChapterStatusUnknownChapter(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	other, _ := w.r.Workbooks.CreateTemplate(context.Background(), w.network, workbook.TemplateSpec{Name: "Annen mal",
+		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 9"}}})
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	for _, ch := range []int64{other.Chapters[0].ID, 999999} {
+		u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL(), w.muni.Slug, w.book, ch)
+		if code, _ := post(t, c, u, url.Values{"status": {"ready"}}); code != 404 {
+			t.Errorf("status of chapter %d, not in the workbook: %d; want 404", ch, code)
+		}
+	}
+	var statuses map[int64]string
+	db.Run(context.Background(), w.r.DB, db.OrgScope(w.muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		statuses, err = workbook.FindChapterStatuses(ctx, idb, w.muni.ID, w.book)
+		return err
+	})
+	if len(statuses) != 0 {
+		t.Errorf("statuses stored for foreign chapters: %v", statuses)
+	}
+	u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL(), w.muni.Slug, w.book, w.tmpl.Chapters[0].ID)
+	if code, _ := post(t, c, u, url.Values{"status": {"ready"}}); code != 303 {
+		t.Errorf("status of the workbook's own chapter: %d; want 303", code)
+	}
+}
+
+// TestSecurity19CopyOriginFromServer: "copied from" is the server's
+// record: an origin typed into the form's hidden fields (or the API) is
+// dropped, and a real one keeps the name the server recorded.
+func TestSecurity19CopyOriginFromServer(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	ctx := context.Background()
+	peerEntry, err := w.r.Workbooks.SaveEntry(ctx, w.peer, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: w.peerBook, StatementID: w.stmt,
+		Content: workbook.Content{Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := w.token(t)
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	forged := fmt.Sprintf("%d:%d", w.peer.ID, peerEntry.ID)
+	if code, _ := post(t, c, w.entryURL(), url.Values{"version": {"0"}, "goal.0.statement": {"Vårt eget mål"}, "goal.0.status": {"planned"},
+		"goal.0.from": {forged}, "goal.0.from_name": {"Falsk kommune"}}); code != 303 {
+		t.Fatalf("save: %d", code)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e == nil || len(e.Content.Goals) != 1 || e.Content.Goals[0].From != nil {
+		t.Fatalf("a goal typed in the form claims to be copied: %+v", e)
+	}
+	if code, body := wbAPI(t, "PUT", w.apiURL(), token, fmt.Sprintf(`{"version":1,"content":{"answers":{},"goals":[{"Statement":"Vårt eget mål","From":{"org_id":%d,"org_name":"Falsk kommune","entry_id":%d}}]}}`,
+		w.peer.ID, peerEntry.ID)); code != 200 || strings.Contains(body, "Falsk kommune") {
+		t.Errorf("an origin claimed through the API: %d %.300s; want it dropped", code, body)
+	}
+	// A real copy keeps the origin, under the name the server recorded.
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.peer.Slug, w.peerBook, w.stmt)
+	if code, _ := post(t, c, peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
+		t.Fatalf("copy: %d", code)
+	}
+	if code, _ := post(t, c, w.entryURL(), url.Values{"version": {"3"}, "measure.0.description": {"Språkpraksis – tilpasset"}, "measure.0.status": {"planned"},
+		"measure.0.from": {forged}, "measure.0.from_name": {"Falsk kommune"}}); code != 303 {
+		t.Fatalf("save after copying: %d", code)
+	}
+	e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt)
+	if e == nil || len(e.Content.Measures) != 1 || e.Content.Measures[0].From == nil || e.Content.Measures[0].From.OrgName != "Oppdal kommune" {
+		t.Errorf("the copied measure's origin = %+v; want Oppdal kommune as recorded", e)
+	}
+}
+
+// TestSecurity19APIResponsibleOtherOrg: the API refuses a measure whose
+// responsible person is not a member of the municipality.
+func TestSecurity19APIResponsibleOtherOrg(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	token := w.token(t)
+	w.r.Run(t)
+	measure := `{"version":0,"content":{"answers":{},"measures":[{"Description":"Finne lokaler","ResponsibleUser":%d,"Deadline":"2030-01-01T00:00:00Z"}]}}`
+	code, body := wbAPI(t, "PUT", w.apiURL(), token, fmt.Sprintf(measure, w.peerMember.ID))
+	if code != 422 || !strings.Contains(body, `"field":"measure.0.responsible_user"`) {
+		t.Errorf("a responsible from another organisation: %d %.300s; want 422 on the field", code, body)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
+		t.Fatalf("the refused measure was written: %+v", e.Content.Measures)
+	}
+	if code, body := wbAPI(t, "PUT", w.apiURL(), token, fmt.Sprintf(measure, w.viewer.ID)); code != 200 {
+		t.Errorf("a responsible of the municipality: %d %.300s; want 200", code, body)
+	}
+}
+
+// TestSecurity19APIUnknownAnswerKey: the API refuses an answer to a
+// section the template does not have.
+func TestSecurity19APIUnknownAnswerKey(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	token := w.token(t)
+	w.r.Run(t)
+	code, body := wbAPI(t, "PUT", w.apiURL(), token, `{"version":0,"content":{"answers":{"analysis":"Ok","hemmelig":"Ukjent nøkkel"}}}`)
+	if code != 422 || !strings.Contains(body, `"field":"hemmelig"`) {
+		t.Errorf("an unknown answer key: %d %.300s; want 422 on the key", code, body)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
+		t.Fatalf("the refused answer was written: %+v", e.Content.Answers)
+	}
+}
+
+// TestSecurity19APIStatus: the API refuses a goal or measure status that
+// is not one of the four; a status left out is planned.
+func TestSecurity19APIStatus(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	token := w.token(t)
+	w.r.Run(t)
+	for _, body := range []string{
+		`{"version":0,"content":{"answers":{},"goals":[{"Statement":"Mål","Status":"<b>hacked</b>"}]}}`,
+		`{"version":0,"content":{"answers":{},"measures":[{"Description":"Tiltak","Status":"whatever"}]}}`,
+	} {
+		if code, resp := wbAPI(t, "PUT", w.apiURL(), token, body); code != 422 || !strings.Contains(resp, `.status"`) {
+			t.Errorf("status %s: %d %.300s; want 422 on the status", body, code, resp)
+		}
+	}
+	if code, resp := wbAPI(t, "PUT", w.apiURL(), token, `{"version":0,"content":{"answers":{},"goals":[{"Statement":"Mål"}]}}`); code != 200 {
+		t.Fatalf("a goal without status: %d %.300s", code, resp)
+	}
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e == nil || e.Content.Goals[0].Status != workbook.StatusPlanned {
+		t.Errorf("a goal saved without status = %+v; want planned", e)
+	}
+}
+
 // TestSecurity19XLSXLongAnswer: an answer longer than a spreadsheet cell
 // holds (32 767 characters) is exported whole, going on in rows marked as
 // its continuation, not cut.

@@ -277,7 +277,8 @@ func (s *Server) handleEntry(c *gin.Context) error {
 
 // handleEntrySave saves the answer. When someone else saved meanwhile, the
 // page comes back with what the user typed still in the form and the
-// other person's version beside it.
+// other person's version beside it; so it does, with nothing saved, when
+// the answer breaks a rule (a field's error next to it).
 func (s *Server) handleEntrySave(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
@@ -292,15 +293,15 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 	for _, m := range data.Members {
 		members[m.ID] = true
 	}
-	grows, mrows, goals, measures, ferrs := readGoalsMeasures(c, members)
-	content.Goals, content.Measures = goals, measures
+	rows := readGoalsMeasures(c, members)
+	content.Goals, content.Measures = rows.goals, rows.measures
 	for _, sec := range data.Ref.Template.Sections {
 		if v := strings.TrimSpace(c.PostForm(sec.Key)); v != "" {
 			content.Answers[sec.Key] = v
 		}
 	}
 	vis := c.PostForm("visibility")
-	if len(ferrs) > 0 {
+	if len(rows.errs) > 0 {
 		err = app.Errorf(app.EInvalid, "workbook.error.rows")
 	} else {
 		_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
@@ -311,8 +312,9 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 		if code != app.EConflict && code != app.EInvalid {
 			return err
 		}
-		data.Goals, data.Measures = grows, mrows
-		for field, key := range ferrs {
+		rows.nameOrigins(data.Entry)
+		data.Goals, data.Measures = rows.goalRows, rows.measureRows
+		for field, key := range rows.errs {
 			data.fail(s, c, app.Errorf(app.EInvalid, key).WithField(field))
 		}
 		for _, sec := range data.Ref.Template.Sections {
@@ -325,6 +327,10 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			data.Values["version"] = strconv.Itoa(data.Current.Version)
 		}
 		data.Visibility = vis
+		if ae := app.AsError(err); ae != nil && ae.Field != "" {
+			data.fail(s, c, ae.WithField(rows.field(ae.Field))) // next to the field, and above the form
+			err = ae.WithField("")
+		}
 		data.fail(s, c, err)
 		s.render(c, statusOf(code), "workbook_entry", data)
 		return nil
