@@ -497,3 +497,44 @@ func TestSecurity09ImportPastedTextLimit(t *testing.T) {
 		t.Fatalf("the refused import was saved: %+v", e.Content.Answers)
 	}
 }
+
+// TestSecurity05HistoryBounded: the history of a long answer edited many
+// times shows a page of versions at a time, each change with a few lines
+// around it, so the page stays small however long the answer and its
+// history.
+func TestSecurity05HistoryBounded(t *testing.T) {
+	t.Parallel()
+	w := newWBWorld(t)
+	ctx := context.Background()
+	lines := make([]string, 0, 6000)
+	for i := 0; len(strings.Join(lines, "\n")) < workbook.MaxSectionBytes-100; i++ {
+		lines = append(lines, fmt.Sprintf("Linje %d: kartlegging av språk og arbeid.", i))
+	}
+	var e *workbook.Entry
+	versions := workbook.HistoryPageSize + 5
+	for v := range versions {
+		lines[len(lines)/2] = fmt.Sprintf("Endring nummer %d", v)
+		base := 0
+		if e != nil {
+			base = e.Version
+		}
+		var err error
+		if e, err = w.r.Workbooks.SaveEntry(ctx, w.muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
+			Content: workbook.Content{Answers: map[string]string{"analysis": strings.Join(lines, "\n")}}, BaseVersion: base}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.r.Run(t)
+	c := sessionClient(t, w.r.DB, w.r.URL(), w.viewer)
+	code, body := get(t, c, w.entryURL()+"/history")
+	if code != 200 || strings.Count(body, `id="rev-`) != workbook.HistoryPageSize || !strings.Contains(body, "Eldre versjoner") {
+		t.Fatalf("history: %d with %d versions; want %d and a link to older ones", code, strings.Count(body, `id="rev-`), workbook.HistoryPageSize)
+	}
+	if len(body) > 256<<10 || !strings.Contains(body, "uendrede linjer") {
+		t.Errorf("the history page of %d small edits to a %d KB answer is %d KB; want the unchanged lines left out", versions, workbook.MaxSectionBytes>>10, len(body)>>10)
+	}
+	code, body = get(t, c, fmt.Sprintf("%s/history?before=%d", w.entryURL(), versions-workbook.HistoryPageSize+1))
+	if code != 200 || strings.Count(body, `id="rev-`) != versions-workbook.HistoryPageSize || strings.Contains(body, "Eldre versjoner") {
+		t.Errorf("older history: %d with %d versions; want the %d oldest", code, strings.Count(body, `id="rev-`), versions-workbook.HistoryPageSize)
+	}
+}

@@ -350,6 +350,7 @@ type historyPage struct {
 	Current   int
 	BaseURL   string
 	CanEdit   bool
+	Older     int // the page of versions older than this one; 0 when there are none
 }
 
 type revisionView struct {
@@ -365,7 +366,8 @@ func (s *Server) handleEntryHistory(c *gin.Context) error {
 	if data.Entry == nil {
 		return app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
-	revs, err := s.Workbooks.History(c.Request.Context(), data.Org, data.Entry.ID)
+	before, _ := strconv.Atoi(c.Query("before"))
+	revs, older, err := s.Workbooks.HistoryPage(c.Request.Context(), data.Org, data.Entry.ID, before)
 	if err != nil {
 		return err
 	}
@@ -377,14 +379,18 @@ func (s *Server) handleEntryHistory(c *gin.Context) error {
 	}
 	var views []revisionView
 	for i, r := range revs { // newest first: the previous version is the next one
-		var prev *workbook.Revision
+		prev := older
 		if i+1 < len(revs) {
 			prev = revs[i+1]
 		}
 		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys)})
 	}
-	s.render(c, http.StatusOK, "workbook_history", &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
-		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit})
+	page := &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
+		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit}
+	if older != nil {
+		page.Older = revs[len(revs)-1].Version
+	}
+	s.render(c, http.StatusOK, "workbook_history", page)
 	return nil
 }
 

@@ -3,7 +3,9 @@ package workbook_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +177,38 @@ func TestSecurity09ParseStopsWhenCancelled(t *testing.T) {
 	}
 	if _, err := workbook.ParseChapter(context.Background(), text+strings.Repeat("x", workbook.MaxImportBytes-len(text)+1), importBenchTemplate()); app.ErrorCode(err) != app.EInvalid {
 		t.Errorf("a text over MaxImportBytes = %v; want app.EInvalid", err)
+	}
+}
+
+// TestSecurity05DiffBounded: comparing two versions of an answer of the
+// largest size that differ on every line takes memory bounded by a
+// constant, not by the product of their lengths, and still reads as all
+// lines removed and added. (Not parallel: it measures the process's
+// allocations.)
+func TestSecurity05DiffBounded(t *testing.T) {
+	var a, b strings.Builder
+	for i := 0; a.Len() < workbook.MaxSectionBytes-64; i++ {
+		fmt.Fprintf(&a, "Gammel linje %d om kartlegging\n", i)
+		fmt.Fprintf(&b, "Ny linje %d om språkopplæring\n", i)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	lines := workbook.Diff(a.String(), b.String())
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("Diff of two %d KB answers allocated %d MB; want it bounded", a.Len()>>10, got>>20)
+	}
+	removed, added := 0, 0
+	for _, l := range lines {
+		switch l.Op {
+		case "-":
+			removed++
+		case "+":
+			added++
+		}
+	}
+	if n := strings.Count(a.String(), "\n"); removed != n || added != n {
+		t.Errorf("Diff: %d removed, %d added; want all %d lines of each", removed, added, n)
 	}
 }

@@ -296,6 +296,37 @@ func authorName(a *app.Actor) string {
 	return a.Email
 }
 
+// HistoryPageSize is how many versions HistoryPage answers at a time.
+const HistoryPageSize = 20
+
+// HistoryPage lists up to HistoryPageSize of an entry's versions older
+// than version before (0: from the newest), newest first, with author and
+// time, and the version just older than the last of them, to compare it
+// with (nil when there is none).
+func (s *Service) HistoryPage(ctx context.Context, muni *org.Organisation, entryID int64, before int) ([]*Revision, *Revision, error) {
+	var out []*Revision
+	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		q := idb.NewSelect().Model(&out).Where("org_id = ? AND entry_id = ?", muni.ID, entryID)
+		if before > 0 {
+			q = q.Where("version < ?", before)
+		}
+		return q.OrderExpr("version DESC").Limit(HistoryPageSize + 1).Scan(ctx)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range out {
+		if err := r.decode(); err != nil {
+			return nil, nil, err
+		}
+	}
+	var older *Revision
+	if len(out) > HistoryPageSize {
+		out, older = out[:HistoryPageSize], out[HistoryPageSize]
+	}
+	return out, older, nil
+}
+
 // History lists an entry's versions, newest first, with author and time.
 func (s *Service) History(ctx context.Context, muni *org.Organisation, entryID int64) ([]*Revision, error) {
 	var out []*Revision
