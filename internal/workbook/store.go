@@ -298,9 +298,10 @@ func FindEntryHeads(ctx context.Context, idb bun.IDB, orgID, workbookID int64) (
 func FindStatementEntry(ctx context.Context, idb bun.IDB, orgID, workbookID, statementID int64) (*Entry, error) {
 	e := new(Entry)
 	err := idb.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", orgID, workbookID, statementID).Scan(ctx)
-	if err := db.Err(err, ""); app.IsNotFound(err) {
-		return nil, nil
-	} else if err != nil {
+	if err != nil {
+		if err = db.Err(err, "workbook.error.not_found"); app.IsNotFound(err) {
+			return nil, nil
+		}
 		return nil, err
 	}
 	return e, e.decode()
