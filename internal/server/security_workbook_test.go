@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -145,7 +146,7 @@ type wbWorld struct {
 	peerMember, coord   *account.User
 }
 
-func newWBWorld(t *testing.T) *wbWorld {
+func newWBWorld(t testing.TB) *wbWorld {
 	t.Helper()
 	w := &wbWorld{env: servertest.NewEnv(t)}
 	w.r = servertest.Open(t, w.env.Config(), server.ModeWeb)
@@ -162,7 +163,15 @@ func newWBWorld(t *testing.T) *wbWorld {
 	w.coord, _ = dbtest.MustCreateUser(t, bdb, w.network, "coordinator")
 	w.r.Authz.Reload()
 	var books []*workbook.Workbook
-	w.tmpl, books = publishTemplate(t, w.r, w.network, "2016–2017", "«Innvandrerreisen»", "Problemstilling 4: Voksenopplæring")
+	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{
+		{Title: "«Innvandrerreisen»"}, {Title: "Problemstilling 4: Voksenopplæring"}}}}}
+	var err error
+	if w.tmpl, err = w.r.Workbooks.CreateTemplate(context.Background(), w.network, spec); err != nil {
+		t.Fatal(err)
+	}
+	if books, err = w.r.Workbooks.PublishTemplate(context.Background(), w.network, w.tmpl.ID, "2016–2017"); err != nil {
+		t.Fatal(err)
+	}
 	for _, b := range books {
 		if b.OrgID == w.muni.ID {
 			w.book = b.ID
@@ -182,6 +191,24 @@ func (w *wbWorld) entryURL() string {
 // apiURL is the API address of the municipality's answer to the first statement.
 func (w *wbWorld) apiURL() string {
 	return fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book, w.stmt)
+}
+
+// wbSession is sessionClient for tests and benchmarks.
+func wbSession(tb testing.TB, bdb *bun.DB, base string, u *account.User) *http.Client {
+	tb.Helper()
+	var token string
+	if err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		token, _, err = account.CreateSession(ctx, idb, u.ID, nil, "127.0.0.1", "security-test", time.Now().UTC())
+		return err
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	bu, _ := url.Parse(base)
+	jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_session", Value: token, Path: "/"}})
+	return &http.Client{Jar: jar, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func (w *wbWorld) token(t *testing.T) string {
@@ -536,5 +563,57 @@ func TestSecurity05HistoryBounded(t *testing.T) {
 	code, body = get(t, c, fmt.Sprintf("%s/history?before=%d", w.entryURL(), versions-workbook.HistoryPageSize+1))
 	if code != 200 || strings.Count(body, `id="rev-`) != versions-workbook.HistoryPageSize || strings.Contains(body, "Eldre versjoner") {
 		t.Errorf("older history: %d with %d versions; want the %d oldest", code, strings.Count(body, `id="rev-`), versions-workbook.HistoryPageSize)
+	}
+	// The first version adds every line: the page shows the beginning.
+	if !strings.Contains(body, "linjer til i denne endringen") || len(body) > 256<<10 {
+		t.Errorf("the history of the first version of a %d KB answer is %d KB; want its first lines and a note", workbook.MaxSectionBytes>>10, len(body)>>10)
+	}
+}
+
+// BenchmarkSecurity05LargestAnswerViews serves the pages that show an
+// answer whose four sections are each as long as allowed, in the Markdown
+// goldmark is slowest on, for two municipalities: the entry (read-only),
+// a peer's answer, the gathering view and the history.
+func BenchmarkSecurity05LargestAnswerViews(b *testing.B) {
+	w := newWBWorld(b)
+	ctx := context.Background()
+	table := strings.Repeat("a|b\n-|-\n", workbook.MaxSectionBytes/8)
+	answers := map[string]string{}
+	for _, k := range workbook.DefaultSections {
+		answers[k] = table
+	}
+	for _, m := range []struct {
+		o    *org.Organisation
+		book int64
+	}{{w.muni, w.book}, {w.peer, w.peerBook}} {
+		if _, err := w.r.Workbooks.SaveEntry(ctx, m.o, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: m.book, StatementID: w.stmt,
+			Content: workbook.Content{Answers: answers}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.r.Run(b)
+	for name, p := range map[string]struct {
+		url  string
+		user *account.User
+	}{
+		"entry":     {w.entryURL(), w.viewer},
+		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
+		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"history":   {w.entryURL() + "/history", w.viewer},
+	} {
+		c := wbSession(b, w.r.DB, w.r.URL(), p.user)
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				resp, err := c.Get(p.url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("%s: %d", name, resp.StatusCode)
+				}
+			}
+		})
 	}
 }

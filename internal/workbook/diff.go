@@ -4,9 +4,9 @@ import "strings"
 
 // DiffLine is one line of a readable difference between two texts.
 type DiffLine struct {
-	Op      string // "=" unchanged, "+" added, "-" removed, "…" unchanged lines left out
+	Op      string // "=" unchanged, "+" added, "-" removed; "…" unchanged lines left out, "+…" the rest of a long change left out
 	Text    string
-	Skipped int // for "…": how many
+	Skipped int // for "…" and "+…": how many lines
 }
 
 // maxDiffCells bounds the table Diff fills: the lines the two texts do
@@ -113,11 +113,19 @@ func (r *Revision) Changes(prev *Revision, keys []string) []Change {
 	for _, k := range append(append([]string(nil), keys...), "notes") {
 		before, after := get(prev, k), get(r, k)
 		if before != after {
-			out = append(out, Change{Section: k, Lines: collapse(Diff(before, after))})
+			lines := collapse(Diff(before, after))
+			if len(lines) > maxChangeLines {
+				lines = append(lines[:maxChangeLines:maxChangeLines], DiffLine{Op: "+…", Skipped: len(lines) - maxChangeLines})
+			}
+			out = append(out, Change{Section: k, Lines: lines})
 		}
 	}
 	return out
 }
+
+// maxChangeLines is the most lines Changes shows of one section's change;
+// the answer's page shows the whole text.
+const maxChangeLines = 400
 
 // diffContext is how many unchanged lines a change shows around it.
 const diffContext = 3
