@@ -573,7 +573,7 @@ func TestSecurity05HistoryBounded(t *testing.T) {
 // BenchmarkSecurity05LargestAnswerViews serves the pages that show an
 // answer whose four sections are each as long as allowed, in the Markdown
 // goldmark is slowest on, for two municipalities: the entry (read-only),
-// a peer's answer, the gathering view and the history.
+// a peer's answer, the gathering view and its exports, and the history.
 func BenchmarkSecurity05LargestAnswerViews(b *testing.B) {
 	w := newWBWorld(b)
 	ctx := context.Background()
@@ -600,6 +600,8 @@ func BenchmarkSecurity05LargestAnswerViews(b *testing.B) {
 		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
 		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
 		"history":   {w.entryURL() + "/history", w.viewer},
+		"xlsx":      {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"pdf":       {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/pdf", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
 	} {
 		c := wbSession(b, w.r.DB, w.r.URL(), p.user)
 		b.Run(name, func(b *testing.B) {
