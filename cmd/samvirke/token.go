@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 
 	"github.com/uptrace/bun"
 
@@ -41,10 +40,11 @@ func token(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 		return fail(stderr, err)
 	}
 	m := server.New(cfg, server.ModeWeb, io.Discard)
-	bdb, err := m.OpenDatabase(ctx)
+	svc, err := m.OpenAccounts(ctx)
 	if err != nil {
 		return fail(stderr, err)
 	}
+	bdb := m.DB
 	defer bdb.Close()
 	var (
 		o *org.Organisation
@@ -63,7 +63,6 @@ func token(ctx context.Context, cfg config.Config, args []string, stdout, stderr
 	if err != nil {
 		return fail(stderr, err)
 	}
-	svc := &account.Service{DB: bdb, Clock: app.SystemClock{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	tok, _, err := svc.CreateAPIToken(ctx, o, u.ID, *name, *scope)
 	if app.IsNotFound(err) {
 		return fail(stderr, fmt.Errorf("--user %s is not a member of %s", *email, *slug))

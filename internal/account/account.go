@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -58,12 +59,34 @@ type User struct {
 // NormalizeEmail trims and lower-cases an address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// Validate checks u's fields.
+// MaxNameLen bounds a person's name (and an API token's), in characters:
+// names appear on pages and in e-mail.
+const MaxNameLen = 100
+
+// Validate checks u's fields: a valid address and a name of at most
+// MaxNameLen characters.
 func (u *User) Validate() error {
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
 		return app.Errorf(app.EInvalid, "account.error.email").WithField("email")
 	}
+	return ValidateName(u.Name)
+}
+
+// ValidateName answers app.EInvalid (account.error.name_long, field name)
+// for a name longer than MaxNameLen characters.
+func ValidateName(name string) error {
+	if utf8.RuneCountInString(name) > MaxNameLen {
+		return app.Errorf(app.EInvalid, "account.error.name_long", "max", MaxNameLen).WithField("name")
+	}
 	return nil
+}
+
+// clip shortens s to at most n characters.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // Membership is a user's role in one organisation.

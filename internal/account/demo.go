@@ -65,5 +65,5 @@ func EnsureDemoUsers(ctx context.Context, bdb *bun.DB, password string, resetPas
 }
 
 func demoName(role, orgName string) string {
-	return fmt.Sprintf("Demo %s, %s", role, orgName)
+	return clip(fmt.Sprintf("Demo %s, %s", role, orgName), MaxNameLen)
 }

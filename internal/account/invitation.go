@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -12,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // InvitationTTL is how long an invitation can be accepted.
@@ -48,8 +50,22 @@ func FindInvitations(ctx context.Context, idb bun.IDB, orgID int64) ([]*Invitati
 	return out, err
 }
 
-// Invite creates an invitation and e-mails its link, in the organisation's
-// language.
+// Limits of invitations: per organisation, per inviting user and per
+// invited address (across organisations, so that no address is flooded).
+var (
+	InvitePerOrg     = ratelimit.Limit{Name: "invite.org", Max: 50, Window: 24 * time.Hour}
+	InvitePerUser    = ratelimit.Limit{Name: "invite.user", Max: 20, Window: time.Hour}
+	InvitePerAddress = ratelimit.Limit{Name: "invite.address", Max: 5, Window: 24 * time.Hour}
+)
+
+// Invite creates an invitation and writes its e-mail, in the organisation's
+// language, to the outbox, which sends it once the invitation is committed.
+// Only an owner may invite an owner (app.EForbidden on field role). An
+// address that is already a member, or has an open invitation here, is
+// refused (app.EConflict on field email): a second link to the same open
+// invitation would only be another mail, so to send a new one the old one
+// is revoked first, and revoking and inviting again is bounded by the
+// limits above (app.ETooMany), which count only invitations that are made.
 func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role string) (*Invitation, error) {
 	email = NormalizeEmail(email)
 	if err := (&User{Email: email}).Validate(); err != nil {
@@ -61,36 +77,72 @@ func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role s
 	now := s.Clock.Now()
 	token := NewToken()
 	inv := &Invitation{OrgID: o.ID, Email: email, Role: role, TokenHash: HashToken(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+	limits := []keyedLimit{{InvitePerOrg, strconv.FormatInt(o.ID, 10)}, {InvitePerAddress, email}}
 	if a := app.ActorFrom(ctx); a != nil {
 		inv.InvitedBy = &a.UserID
+		limits = append(limits, keyedLimit{InvitePerUser, strconv.FormatInt(a.UserID, 10)})
+	}
+	for i, l := range limits {
+		if err := s.Limits.Take(ctx, l.Limit, l.key); err != nil {
+			s.giveBack(ctx, limits[:i+1])
+			return nil, err
+		}
 	}
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		if role == RoleOwner {
+			if err := requireOwner(ctx, tx, o.ID); err != nil {
+				return err
+			}
+		}
 		if u, err := FindUserByEmail(ctx, tx, email); err == nil {
 			if _, err := FindMembership(ctx, tx, o.ID, u.ID); err == nil {
 				return app.Errorf(app.EConflict, "account.error.already_member").WithField("email")
 			}
 		}
+		open, err := tx.NewSelect().Model((*Invitation)(nil)).
+			Where("org_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?", o.ID, email, now).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if open {
+			return app.Errorf(app.EConflict, "account.error.invitation_open", "email", email).WithField("email")
+		}
 		if _, err := tx.NewInsert().Model(inv).Exec(ctx); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, o.ID, audit.InvitationCreated, email, map[string]string{"role": role}, now); err != nil {
-			return err
-		}
-		// Sent inside the transaction: if the mail cannot go, no
-		// invitation exists that nobody received.
-		loc := o.Locale
+		loc, name := o.Locale, clip(o.Name, org.MaxNameLen) // names from before the bound
 		link := s.BaseURL + "/invitations/" + token
-		return s.Mail.Send(ctx, mail.Message{
+		err = s.send(ctx, tx, "account.invitation", mail.Message{
 			To:      []string{email},
-			Subject: s.Text(loc, "mail.invitation.subject", "org", o.Name),
-			Text: s.Text(loc, "mail.invitation.body", "org", o.Name, "role", s.Text(loc, "role."+role),
+			Subject: s.Text(loc, "mail.invitation.subject", "org", name),
+			Text: s.Text(loc, "mail.invitation.body", "org", name, "role", s.Text(loc, "role."+role),
 				"link", link, "days", int(InvitationTTL.Hours()/24)),
 		})
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, o.ID, audit.InvitationCreated, email, map[string]string{"role": role}, now)
 	})
 	if err != nil {
+		s.giveBack(ctx, limits) // nothing was sent
 		return nil, err
 	}
 	return inv, nil
+}
+
+// keyedLimit is a limit and the key it counts.
+type keyedLimit struct {
+	ratelimit.Limit
+	key string
+}
+
+// giveBack returns the events counted for an attempt that sent nothing.
+func (s *Service) giveBack(ctx context.Context, limits []keyedLimit) {
+	for _, l := range limits {
+		if err := s.Limits.Give(ctx, l.Limit, l.key); err != nil {
+			s.Log.Warn("account: give back a rate-limit event", "limit", l.Name, "err", err)
+		}
+	}
 }
 
 // FindInvitationByToken answers the open invitation for token, or

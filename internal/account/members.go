@@ -29,8 +29,56 @@ func FindMembers(ctx context.Context, idb bun.IDB, orgID int64) ([]*Member, erro
 	return out, err
 }
 
-// ChangeRole gives a member another role. The last owner keeps the role.
-func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, userID int64, role string) error {
+// GrantableRoles lists the roles of an organisation of kind that an actor
+// with actorRole may give, invite to or take away: every role for an owner,
+// every role but owner for anyone else.
+func GrantableRoles(kind, actorRole string) []string {
+	roles := RolesFor(kind)
+	if actorRole == RoleOwner {
+		return roles
+	}
+	return slices.DeleteFunc(slices.Clone(roles), func(r string) bool { return r == RoleOwner })
+}
+
+// actingRole answers the acting user's role in orgID, read in idb ("" for
+// a user who is not a member). Work without an actor (an operator's
+// command, a test) acts as an owner.
+func actingRole(ctx context.Context, idb bun.IDB, orgID int64) (string, error) {
+	a := app.ActorFrom(ctx)
+	if a == nil {
+		return RoleOwner, nil
+	}
+	m, err := FindMembership(ctx, idb, orgID, a.UserID)
+	if app.IsNotFound(err) {
+		return "", nil
+	}
+	return m.Role, err
+}
+
+// requireOwner answers app.EForbidden (account.error.owner_only, field
+// role) unless the actor is an owner of orgID.
+func requireOwner(ctx context.Context, idb bun.IDB, orgID int64) error {
+	role, err := actingRole(ctx, idb, orgID)
+	if err != nil {
+		return err
+	}
+	if role != RoleOwner {
+		return app.Errorf(app.EForbidden, "account.error.owner_only").WithField("role")
+	}
+	return nil
+}
+
+// KeyConfirmOwnRole is the translation key of the error ChangeRole answers
+// when the actor changes their own role without confirming.
+const KeyConfirmOwnRole = "account.error.confirm_own_role"
+
+// ChangeRole gives a member another role. Only an owner may give the owner
+// role or change an owner's (app.EForbidden, account.error.owner_only);
+// the last owner keeps the role, also against themself (app.EConflict,
+// account.error.last_owner); and changing one's own role takes confirmed,
+// otherwise nothing changes (app.EConflict, KeyConfirmOwnRole). All on
+// field role. The change is audited.
+func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, userID int64, role string, confirmed bool) error {
 	if !slices.Contains(RolesFor(o.Kind), role) {
 		return app.Errorf(app.EInvalid, "account.error.role").WithField("role")
 	}
@@ -42,10 +90,18 @@ func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, userID in
 		if m.Role == role {
 			return nil
 		}
+		if m.Role == RoleOwner || role == RoleOwner {
+			if err := requireOwner(ctx, tx, o.ID); err != nil {
+				return err
+			}
+		}
 		if m.Role == RoleOwner {
 			if err := s.keepAnOwner(ctx, tx, o.ID); err != nil {
 				return err
 			}
+		}
+		if a := app.ActorFrom(ctx); a != nil && a.UserID == userID && !confirmed {
+			return app.Errorf(app.EConflict, KeyConfirmOwnRole, "role", role).WithField("role")
 		}
 		if err := SetMembership(ctx, tx, o.ID, userID, role, s.Clock.Now()); err != nil {
 			return err
@@ -63,7 +119,8 @@ func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, userID in
 }
 
 // RemoveMember takes a user out of the organisation; their next request
-// there is denied. The last owner cannot be removed.
+// there is denied. Only an owner may remove an owner (app.EForbidden), and
+// the last owner cannot be removed (app.EConflict).
 func (s *Service) RemoveMember(ctx context.Context, o *org.Organisation, userID int64) error {
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		m, err := FindMembership(ctx, tx, o.ID, userID)
@@ -71,6 +128,9 @@ func (s *Service) RemoveMember(ctx context.Context, o *org.Organisation, userID 
 			return err
 		}
 		if m.Role == RoleOwner {
+			if err := requireOwner(ctx, tx, o.ID); err != nil {
+				return err
+			}
 			if err := s.keepAnOwner(ctx, tx, o.ID); err != nil {
 				return err
 			}
@@ -88,17 +148,6 @@ func (s *Service) RemoveMember(ctx context.Context, o *org.Organisation, userID 
 		s.membershipsChanged()
 	}
 	return err
-}
-
-func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, orgID int64) error {
-	n, err := tx.NewSelect().Model((*Membership)(nil)).Where("org_id = ? AND role = ?", orgID, RoleOwner).Count(ctx)
-	if err != nil {
-		return err
-	}
-	if n <= 1 {
-		return app.Errorf(app.EConflict, "account.error.last_owner")
-	}
-	return nil
 }
 
 // FindUserSessions lists a user's live sessions, newest first.
@@ -135,3 +184,19 @@ func (s *Service) RevokeSession(ctx context.Context, o *org.Organisation, userID
 // PublicID is how pages name a session: the first 16 characters of its
 // hash, which reveal nothing of the token.
 func (s *Session) PublicID() string { return s.ID[:16] }
+
+// keepAnOwner answers app.EConflict (account.error.last_owner, field role)
+// unless orgID has another owner besides the one about to go. The owners'
+// rows are locked (PostgreSQL), so two owners demoting each other at once
+// cannot both succeed.
+func (s *Service) keepAnOwner(ctx context.Context, tx bun.IDB, orgID int64) error {
+	var owners []Membership
+	q := tx.NewSelect().Model(&owners).Column("user_id").Where("org_id = ? AND role = ?", orgID, RoleOwner)
+	if err := db.ForUpdate(q).Scan(ctx); err != nil {
+		return err
+	}
+	if len(owners) <= 1 {
+		return app.Errorf(app.EConflict, "account.error.last_owner").WithField("role")
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // ResetTTL is how long a password reset link works.
@@ -25,13 +26,35 @@ type passwordReset struct {
 	UsedAt    *time.Time
 }
 
-// RequestPasswordReset e-mails a reset link when email belongs to an
-// active user. It answers nil either way, so the form does not reveal
-// which addresses have accounts.
-func (s *Service) RequestPasswordReset(ctx context.Context, email, locale string) error {
+// Limits of password-reset requests: per address (known or not, so the
+// limit says nothing about which addresses have accounts) and per client
+// address.
+var (
+	ResetPerAddress = ratelimit.Limit{Name: "reset.address", Max: 3, Window: time.Hour}
+	ResetPerClient  = ratelimit.Limit{Name: "reset.client", Max: 20, Window: time.Hour}
+)
+
+// RequestPasswordReset writes a reset link for email, when it belongs to
+// an active user, to the outbox, which sends it after commit; nothing is
+// sent while the request waits. It answers nil either way, after the same
+// work: both limits are taken and the same transaction runs (it clears
+// expired links and looks the address up; only then does a known address
+// add its link and message), so neither the answer nor its time says
+// which addresses have accounts. Over a limit it answers app.ETooMany
+// (ratelimit.ErrorKey), for known and unknown addresses alike.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, locale, ip string) error {
 	email = NormalizeEmail(email)
+	if err := s.Limits.Take(ctx, ResetPerClient, ip); err != nil {
+		return err
+	}
+	if err := s.Limits.Take(ctx, ResetPerAddress, email); err != nil {
+		return err
+	}
 	now := s.Clock.Now()
 	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewDelete().Model((*passwordReset)(nil)).Where("expires_at < ?", now.Add(-24*time.Hour)).Exec(ctx); err != nil {
+			return err
+		}
 		u, err := FindUserByEmail(ctx, tx, email)
 		if app.IsNotFound(err) || err == nil && u.DisabledAt != nil {
 			return nil
@@ -47,7 +70,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, locale string
 		if u.Locale != "" {
 			locale = u.Locale
 		}
-		return s.Mail.Send(ctx, mail.Message{
+		return s.send(ctx, tx, "account.reset", mail.Message{
 			To:      []string{u.Email},
 			Subject: s.Text(locale, "mail.reset.subject"),
 			Text:    s.Text(locale, "mail.reset.body", "link", s.BaseURL+"/password/reset/"+token, "minutes", int(ResetTTL.Minutes())),
@@ -100,6 +123,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 			return err
 		}
 		if err := DeleteUserSessions(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangePassword); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.PasswordReset, now)

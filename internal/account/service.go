@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 	"unicode/utf8"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/outbox"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // Reloader is told when memberships change; the authz enforcer is one.
@@ -22,14 +25,20 @@ type Reloader interface{ Reload() error }
 // invitations, password resets, memberships, second factors and API
 // tokens. Every change is audited in the organisations it concerns.
 type Service struct {
-	DB      *bun.DB
-	Authz   Reloader
-	Mail    mail.Sender
+	DB    *bun.DB
+	Authz Reloader
+	// Outbox sends e-mail after the transaction that wrote it commits.
+	Outbox  *outbox.Outbox
 	Sealer  *app.Sealer
 	Clock   app.Clock
 	Log     *slog.Logger
 	BaseURL string
 	Text    Texts
+	// Limits bounds sign-in attempts, second-factor codes and e-mail.
+	Limits *ratelimit.Limiter
+	// SSOAllowNetworks are the internal address ranges an organisation's
+	// sign-in service may use (SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS).
+	SSOAllowNetworks []netip.Prefix
 }
 
 // Texts translates e-mail text: locale, key, arguments.
@@ -157,4 +166,13 @@ func (s *Service) membershipsChanged() {
 	if err := s.Authz.Reload(); err != nil {
 		s.Log.Error("authz reload after membership change", "err", err)
 	}
+}
+
+// send writes m to the outbox within tx, to be sent once tx commits. kind
+// names the message in logs ("account.invitation").
+func (s *Service) send(ctx context.Context, tx bun.IDB, kind string, m mail.Message) error {
+	if s.Outbox == nil {
+		return fmt.Errorf("account: %s: no outbox to send e-mail through", kind)
+	}
+	return s.Outbox.Add(ctx, tx, kind, m)
 }

@@ -76,7 +76,7 @@ func (s *Service) SSOProviderConfig(cfg *SSOConfig) (sso.Config, error) {
 		}
 	}
 	return sso.Config{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: secret,
-		EmailClaim: cfg.EmailClaim, RedirectURL: s.SSORedirectURL()}, nil
+		EmailClaim: cfg.EmailClaim, RedirectURL: s.SSORedirectURL(), AllowNetworks: s.SSOAllowNetworks}, nil
 }
 
 // SaveSSOConfig stores the organisation's single sign-on configuration
@@ -86,14 +86,15 @@ func (s *Service) SSOProviderConfig(cfg *SSOConfig) (sso.Config, error) {
 // sign-on is enabled and the issuer, never the secret).
 //
 // Errors: the sso.Config.Validate errors (code invalid, joined, each with
-// its Field: issuer, client_id, redirect_url).
+// its Field: issuer, client_id, redirect_url), the issuer checked against
+// SSOAllowNetworks.
 func (s *Service) SaveSSOConfig(ctx context.Context, o *org.Organisation, cfg SSOConfig, clientSecret string) error {
 	cfg.OrgID = o.ID
 	cfg.Issuer, cfg.ClientID = strings.TrimSpace(cfg.Issuer), strings.TrimSpace(cfg.ClientID)
 	if cfg.EmailClaim = strings.TrimSpace(cfg.EmailClaim); cfg.EmailClaim == "" {
 		cfg.EmailClaim = sso.DefaultEmailClaim
 	}
-	check := sso.Config{Issuer: cfg.Issuer, ClientID: cfg.ClientID, RedirectURL: s.SSORedirectURL()}
+	check := sso.Config{Issuer: cfg.Issuer, ClientID: cfg.ClientID, RedirectURL: s.SSORedirectURL(), AllowNetworks: s.SSOAllowNetworks}
 	if err := check.Validate(); err != nil {
 		return err
 	}

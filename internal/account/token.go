@@ -51,11 +51,14 @@ func FindAPITokens(ctx context.Context, idb bun.IDB, orgID int64) ([]*APIToken, 
 }
 
 // CreateAPIToken makes a token for a member and answers it in clear, the
-// only time it is ever seen.
+// only time it is ever seen. The member is told by e-mail, whoever made it.
 func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userID int64, name, scope string) (string, *APIToken, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil, app.Errorf(app.EInvalid, "error.required").WithField("name")
+	}
+	if err := ValidateName(name); err != nil {
+		return "", nil, err
 	}
 	if scope != ScopeRead && scope != ScopeWrite {
 		return "", nil, app.Errorf(app.EInvalid, "account.error.scope").WithField("scope")
@@ -63,10 +66,27 @@ func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userI
 	token := TokenPrefix + NewToken()
 	t := &APIToken{OrgID: o.ID, UserID: userID, Name: name, Scope: scope, TokenHash: HashToken(token), CreatedAt: s.Clock.Now()}
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
-		if _, err := FindMembership(ctx, tx, o.ID, userID); err != nil {
+		m, err := FindMembership(ctx, tx, o.ID, userID)
+		if err != nil {
 			return err
 		}
+		if m.Org.RequireSecondFactor {
+			u, err := FindUserByID(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if u.TOTPEnabledAt == nil {
+				return app.Errorf(app.EConflict, "account.error.token_needs_second_factor")
+			}
+		}
 		if _, err := tx.NewInsert().Model(t).Exec(ctx); err != nil {
+			return err
+		}
+		u, err := FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangeAPIToken, "token", name, "org", o.Name); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, o.ID, audit.TokenCreated, name, map[string]string{"scope": scope}, s.Clock.Now())
@@ -101,8 +121,10 @@ type TokenActor struct {
 }
 
 // AuthenticateAPIToken answers the token's actor, or app.EUnauthenticated
-// for an unknown, revoked or expired token, a disabled user, or a user no
-// longer a member of the token's organisation.
+// for an unknown, revoked or expired token, a disabled user, a user no
+// longer a member of the token's organisation, or a user without a second
+// factor in an organisation that requires one (the token works again once
+// the user has one).
 func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (*TokenActor, error) {
 	unauth := app.Errorf(app.EUnauthenticated, "auth.error.token")
 	if !strings.HasPrefix(token, TokenPrefix) {
@@ -125,6 +147,9 @@ func (s *Service) AuthenticateAPIToken(ctx context.Context, token string) (*Toke
 		m, err := FindMembership(ctx, tx, t.OrgID, t.UserID)
 		if err != nil {
 			return unauth
+		}
+		if m.Org.RequireSecondFactor && u.TOTPEnabledAt == nil {
+			return app.Errorf(app.EUnauthenticated, "auth.error.token_needs_second_factor")
 		}
 		if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 			t.LastUsedAt = &now

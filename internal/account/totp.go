@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"image/png"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -15,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // TOTPSetup is what a user needs to add Samvirke to an authenticator app.
@@ -78,8 +81,13 @@ func setupOf(key *otp.Key) (*TOTPSetup, error) {
 }
 
 // ConfirmTOTP turns the second factor on once the user proves their app
-// produces valid codes.
-func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) error {
+// produces valid codes and, with their password, that they are who the
+// session says: a session left open on a shared computer must not be
+// enough to tie the account to someone else's phone.
+func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code, password string) error {
+	if err := s.reauthenticate(ctx, userID, password, false); err != nil {
+		return err
+	}
 	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		u, err := FindUserByID(ctx, tx, userID)
 		if err != nil {
@@ -93,6 +101,9 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code string) er
 		}
 		now := s.Clock.Now()
 		if _, err := tx.NewUpdate().Model(u).Set("totp_enabled_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOn); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOn, s.Clock.Now())
@@ -114,23 +125,92 @@ func (s *Service) VerifyTOTP(ctx context.Context, userID int64, code string) err
 }
 
 // DisableTOTP turns the second factor off (not allowed where an
-// organisation of the user requires it).
-func (s *Service) DisableTOTP(ctx context.Context, userID int64) error {
+// organisation of the user requires it). proof is a current code of the
+// authenticator app or the user's password.
+func (s *Service) DisableTOTP(ctx context.Context, userID int64, proof string) error {
+	code := strings.ReplaceAll(strings.TrimSpace(proof), " ", "")
+	byCode := isTOTPCode(code)
+	if !byCode {
+		if err := s.reauthenticate(ctx, userID, proof, true); err != nil {
+			return err
+		}
+	} else if err := s.Limits.Take(ctx, reauthLimit, strconv.FormatInt(userID, 10)); err != nil {
+		return err
+	}
 	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		u, err := FindUserByID(ctx, tx, userID)
 		if err != nil {
 			return err
+		}
+		if u.TOTPEnabledAt == nil {
+			return app.Errorf(app.EConflict, "account.error.totp_state")
 		}
 		if req, err := RequiresSecondFactor(ctx, tx, userID); err != nil {
 			return err
 		} else if req {
 			return app.Errorf(app.EConflict, "account.error.totp_required")
 		}
+		if byCode {
+			if err := s.checkCode(ctx, tx, u, code); err != nil {
+				return app.Errorf(app.EInvalid, "account.error.proof").WithField("proof")
+			}
+		}
 		if _, err := tx.NewUpdate().Model(u).Set("totp_secret = ''").Set("totp_enabled_at = NULL").Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOff); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOff, s.Clock.Now())
 	})
+}
+
+// isTOTPCode reports whether proof has the shape of an authenticator code
+// (six digits; passwords are at least MinPasswordLen long).
+func isTOTPCode(proof string) bool {
+	if len(proof) != 6 {
+		return false
+	}
+	for _, r := range proof {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// reauthLimit bounds the password or code checks of account changes per
+// user, so they cannot be used to guess either.
+var reauthLimit = ratelimit.Limit{Name: "account.reauth", Max: 10, Window: 15 * time.Minute}
+
+// reauthenticate checks the password of a signed-in user before a change
+// to the account's security, outside any transaction, within reauthLimit.
+// A wrong password is app.EInvalid on field (proof when asProof, else
+// password).
+func (s *Service) reauthenticate(ctx context.Context, userID int64, password string, asProof bool) error {
+	field, key := "password", "account.error.password_wrong"
+	if asProof {
+		field, key = "proof", "account.error.proof"
+	}
+	if password == "" {
+		return app.Errorf(app.EInvalid, "error.required").WithField(field)
+	}
+	if err := s.Limits.Take(ctx, reauthLimit, strconv.FormatInt(userID, 10)); err != nil {
+		return err
+	}
+	var u *User
+	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		u, err = FindUserByID(ctx, idb, userID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash == "" || !CheckPassword(u.PasswordHash, password) {
+		return app.Errorf(app.EInvalid, key).WithField(field)
+	}
+	return nil
 }
 
 // checkCode validates code against the user's secret, allowing one step of

@@ -16,6 +16,7 @@ const (
 	EForbidden       = "forbidden"
 	EUnauthenticated = "unauthenticated"
 	ETooMany         = "too_many_requests"
+	ETooLarge        = "too_large"
 	EUnavailable     = "unavailable"
 	EInternal        = "internal"
 )

@@ -34,12 +34,15 @@ const (
 	SecondFactorOff    = "second_factor.disabled"
 	Export             = "export"
 	Deletion           = "deletion"
+	CommentHidden      = "comment.hidden"
+	CommentShown       = "comment.shown"
 )
 
 // Actions lists every action, for the filter on the audit page.
 var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, MemberRoleChanged, MemberRemoved,
 	InvitationCreated, InvitationAccepted, InvitationRevoked, SessionRevoked, SettingsChanged, TokenCreated,
-	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, Export, Deletion}
+	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, Export, Deletion,
+	CommentHidden, CommentShown}
 
 // Entry is one audit record.
 type Entry struct {

@@ -33,6 +33,8 @@ var (
 	StatusWrite    = Perm{"status", "write"}    // update status and progress where responsible
 	CouncilWrite   = Perm{"council", "write"}   // meetings, agendas, minutes, decisions
 	CommentWrite   = Perm{"comment", "write"}   // comment
+	// CommentModerate hides comments on the organisation's own answers.
+	CommentModerate = Perm{"comment", "moderate"}
 )
 
 // Reach says whether a rule applies in the role's own organisation or,
@@ -64,6 +66,7 @@ var DefaultPolicy = slices.Concat(
 	own("member", OrgRead, ContentRead, CommentWrite),
 	own("viewer", OrgRead, ContentRead),
 	own("coordinator", OrgRead, MembersRead, ContentRead, ContentWrite, CommentWrite),
+	own("admin", CommentModerate), own("editor", CommentModerate),
 	// A coordinator reads what member municipalities share with the network.
 	[]Rule{{"coordinator", OrgRead.Obj, OrgRead.Act, ReachNetwork}, {"coordinator", ContentRead.Obj, ContentRead.Act, ReachNetwork}},
 )

@@ -385,6 +385,7 @@ func TestSecondFactorFlow(t *testing.T) {
 		t.Fatalf("secret %q is too short", secret)
 	}
 	b.Fill(t, setup+` #f-code`, wrongCode(t, secret, time.Now()))
+	b.Fill(t, setup+` #f-password`, browsertest.DemoPassword) // turning it on asks for the password too
 	if code := b.ClickAndWait(t, setup+` button[type="submit"]`); code != http.StatusUnprocessableEntity {
 		t.Errorf("a wrong code answered %d; want 422", code)
 	}
@@ -398,6 +399,7 @@ func TestSecondFactorFlow(t *testing.T) {
 		t.Fatalf("TOTP code from %q: %v", secret, err)
 	}
 	b.Fill(t, setup+` #f-code`, enrolCode)
+	b.Fill(t, setup+` #f-password`, browsertest.DemoPassword)
 	if code := b.ClickAndWait(t, setup+` button[type="submit"]`); code != http.StatusOK {
 		t.Fatalf("the right code answered %d: %s", code, b.Text(t, "main"))
 	}

@@ -22,6 +22,7 @@ import (
 // Default or FromEnv.
 type Config struct {
 	Addr              string        // SAMVIRKE_ADDR
+	MetricsAddr       string        // SAMVIRKE_METRICS_ADDR; "" = /metrics not served
 	DataDir           string        // SAMVIRKE_DATA_DIR
 	DatabaseURL       string        // SAMVIRKE_DATABASE_URL; "" = SQLite in DataDir
 	MigrateURL        string        // SAMVIRKE_MIGRATE_DATABASE_URL; "" = DatabaseURL
@@ -44,6 +45,7 @@ type Config struct {
 	LogLevel          string        // SAMVIRKE_LOG_LEVEL
 	LogFormat         string        // SAMVIRKE_LOG_FORMAT
 	TrustedProxies    []string      // SAMVIRKE_TRUSTED_PROXIES
+	SSOAllowNetworks  []string      // SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: internal ranges SSO providers may use
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
 	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
@@ -113,6 +115,7 @@ func FromEnv(env Env) (Config, error) {
 		}
 	}
 	str("SAMVIRKE_ADDR", &c.Addr)
+	str("SAMVIRKE_METRICS_ADDR", &c.MetricsAddr)
 	str("SAMVIRKE_DATA_DIR", &c.DataDir)
 	str("SAMVIRKE_DATABASE_URL", &c.DatabaseURL)
 	str("SAMVIRKE_MIGRATE_DATABASE_URL", &c.MigrateURL)
@@ -134,13 +137,17 @@ func FromEnv(env Env) (Config, error) {
 	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
 	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
 	boolean("SAMVIRKE_DEV_ASSETS", &c.DevAssets)
-	if v, ok := env("SAMVIRKE_TRUSTED_PROXIES"); ok && v != "" {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				c.TrustedProxies = append(c.TrustedProxies, p)
+	list := func(key string, dst *[]string) {
+		if v, ok := env(key); ok && v != "" {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					*dst = append(*dst, p)
+				}
 			}
 		}
 	}
+	list("SAMVIRKE_TRUSTED_PROXIES", &c.TrustedProxies)
+	list("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS", &c.SSOAllowNetworks)
 	if v, ok := env("SAMVIRKE_SHUTDOWN_TIMEOUT"); ok && v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -203,6 +210,15 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_ADDR: %q is not host:port; use for example 127.0.0.1:8080", c.Addr)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		bad("SAMVIRKE_ADDR: port %q is not a number between 0 and 65535", port)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("SAMVIRKE_METRICS_ADDR: %q is not host:port; use for example 127.0.0.1:9090, or leave it empty to serve no metrics", c.MetricsAddr)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			bad("SAMVIRKE_METRICS_ADDR: port %q is not a number between 0 and 65535", port)
+		} else if c.MetricsAddr == c.Addr && n != 0 {
+			bad("SAMVIRKE_METRICS_ADDR: must differ from SAMVIRKE_ADDR: metrics are never served on the public port")
+		}
 	}
 	if c.DataDir == "" {
 		bad("SAMVIRKE_DATA_DIR: must not be empty; leave it unset for ./data")
@@ -278,6 +294,11 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	for _, p := range c.SSOAllowNetworks {
+		if _, err := parsePrefix(p); err != nil {
+			bad("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: %q is not an IP address or CIDR range; use for example 10.20.0.0/16, or 127.0.0.0/8,::1/128 for a provider on this machine", p)
+		}
+	}
 	if c.WorkerConcurrency < 1 {
 		bad("SAMVIRKE_WORKER_CONCURRENCY: must be at least 1")
 	}
@@ -285,6 +306,29 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_SHUTDOWN_TIMEOUT: must be positive")
 	}
 	return errors.Join(errs...)
+}
+
+// SSOAllowedNetworks answers SSOAllowNetworks as ranges (an address is a
+// range of one); entries Validate refuses are left out.
+func (c Config) SSOAllowedNetworks() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.SSOAllowNetworks {
+		if p, err := parsePrefix(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // urlErr strips the URL (which may hold a password) from a url.Error.

@@ -1,7 +1,7 @@
 // Package mail sends e-mail: invitations, password resets and reminders.
 //
 // A Message is what a capability wants to say; a Sender delivers it. Two
-// Senders exist: SMTP, for a real mail server, and Outbox, which writes each
+// Senders exist: SMTP, for a real mail server, and Folder, which writes each
 // message as an .eml file and is what the embedded default uses when no SMTP
 // host is configured. Both produce the same MIME shape: UTF-8, quoted-printable,
 // text/plain alone or multipart/alternative with text/html, and Date and

@@ -344,20 +344,20 @@ func TestMessageValidate(t *testing.T) {
 	}
 }
 
-func TestOutbox(t *testing.T) {
+func TestFolder(t *testing.T) {
 	t.Parallel()
 
 	t.Run("OK", func(t *testing.T) {
 		t.Parallel()
-		dir := filepath.Join(t.TempDir(), "outbox")
-		o := mail.Outbox{Dir: dir}
+		dir := filepath.Join(t.TempDir(), "mail")
+		o := mail.Folder{Dir: dir}
 		for range 2 {
 			if err := o.Send(t.Context(), invitation("Åse Ødegård <ase@example.no>")); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
 		}
 		if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
-			t.Errorf("outbox dir: %v, %v; want mode 0700", fi.Mode(), err)
+			t.Errorf("mail folder: %v, %v; want mode 0700", fi.Mode(), err)
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "*"))
 		if len(files) != 2 || files[0] >= files[1] {
@@ -375,7 +375,7 @@ func TestOutbox(t *testing.T) {
 	t.Run("ErrInvalidMessage", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
-		err := mail.Outbox{Dir: dir}.Send(t.Context(), mail.Message{Text: "x"})
+		err := mail.Folder{Dir: dir}.Send(t.Context(), mail.Message{Text: "x"})
 		if app.ErrorCode(err) != app.EInvalid {
 			t.Errorf("err = %v, want %s", err, app.EInvalid)
 		}
@@ -385,7 +385,7 @@ func TestOutbox(t *testing.T) {
 	})
 }
 
-// checkEML parses an outbox file with the standard library alone and checks
+// checkEML parses a Folder's file with the standard library alone and checks
 // its header and decoded UTF-8 text.
 func checkEML(t *testing.T, path string) {
 	t.Helper()

@@ -7,7 +7,9 @@ package org
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -52,6 +54,10 @@ type Organisation struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// MaxNameLen bounds an organisation's name, in characters: it appears in
+// page titles, e-mail subjects and invitations.
+const MaxNameLen = 120
+
 // Validate checks o's fields; the error names the first bad field.
 func (o *Organisation) Validate() error {
 	switch {
@@ -59,8 +65,10 @@ func (o *Organisation) Validate() error {
 		return app.Errorf(app.EInvalid, "org.error.slug").WithField("slug")
 	case o.Kind != KindMunicipality && o.Kind != KindCounty && o.Kind != KindNetwork:
 		return app.Errorf(app.EInvalid, "org.error.kind").WithField("kind")
-	case o.Name == "":
+	case strings.TrimSpace(o.Name) == "":
 		return app.Errorf(app.EInvalid, "error.required").WithField("name")
+	case utf8.RuneCountInString(o.Name) > MaxNameLen:
+		return app.Errorf(app.EInvalid, "org.error.name_long", "max", MaxNameLen).WithField("name")
 	case o.Kind == KindMunicipality && !slices.Contains([]string{"NO", "SE", "DK"}, o.Country):
 		return app.Errorf(app.EInvalid, "org.error.country").WithField("country")
 	case o.Kind == KindMunicipality && !validMunicipalityNumber(o.Country, o.MunicipalityNumber):

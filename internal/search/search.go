@@ -74,11 +74,11 @@ func (r *Registry) Search(ctx context.Context, idb bun.IDB, q Query) ([]Hit, err
 }
 
 // Matches reports whether every word of query occurs in one of texts,
-// ignoring case with Unicode folding (Ø matches ø, which SQLite's lower()
-// does not do).
+// ignoring case as Fold does (Ø matches ø, which SQLite's lower() does not
+// do, and STRASSE matches Straße).
 func Matches(query string, texts ...string) bool {
-	hay := strings.ToLower(strings.Join(texts, " \x00 "))
-	for _, w := range strings.Fields(strings.ToLower(query)) {
+	hay := Fold(strings.Join(texts, " \x00 "))
+	for _, w := range strings.Fields(Fold(query)) {
 		if !strings.Contains(hay, w) {
 			return false
 		}

@@ -36,6 +36,8 @@ var (
 	// statusWriters update status and progress where responsible.
 	statusWriters = []string{"owner", "editor", "contributor"}
 	membersRdr    = []string{"owner", "admin", "coordinator"}
+	// moderators hide comments on their own municipality's answers.
+	moderators = []string{"owner", "admin", "editor"}
 )
 
 // expectation says how a route answers.
@@ -66,7 +68,6 @@ func routeTable() map[string]expectation {
 	return map[string]expectation{
 		"GET /healthz":                        {anon: 200},
 		"GET /readyz":                         {anon: 200},
-		"GET /metrics":                        {anon: 200},
 		"GET /static/*path":                   {anon: 404},
 		"GET /":                               {anon: 303, signedIn: 303},
 		"GET /signin":                         {anon: 200, signedIn: 303},
@@ -88,7 +89,7 @@ func routeTable() map[string]expectation {
 		"POST /account":                       {anon: 401, signedIn: 303, form: form("name", "Ørjan Ås", "locale", "nb")},
 		"GET /account/second-factor":          {anon: 303, signedIn: 200},
 		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
-		"POST /account/second-factor/disable": {anon: 401, signedIn: 303},
+		"POST /account/second-factor/disable": {anon: 401, signedIn: 422}, // no code or password given
 		"GET /api/v1/openapi.json":            {anon: 200},
 		"GET /sso/start":                      {anon: 422},
 		"GET /sso/:org/start":                 {anon: 404}, // no single sign-on configured there
@@ -133,6 +134,7 @@ func routeTable() map[string]expectation {
 		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: form("cycle", "2027")},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
 		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Hvordan fikk dere med NAV?")},
+		"POST /o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide":  {anon: 401, roles: moderators, kind: org.KindMunicipality, form: form("hide", "on", "confirm", "yes")},
 		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy":        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("kind", "measure", "index", "0")},
 		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
 		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
@@ -159,6 +161,7 @@ type tenant struct {
 	statement  int64 // a statement of either
 	chapter    int64 // a chapter of the template
 	entry      int64 // the municipality's answer
+	comment    int64 // a comment on it
 }
 
 type world struct {
@@ -198,7 +201,7 @@ func TestAuthorizationTable(t *testing.T) {
 				}
 			}
 			switch rt.Access {
-			case web.User:
+			case web.User, web.Account:
 				for role, c := range w.users {
 					if got := w.do(t, c, rt, w.own, exp); got != exp.signedIn {
 						t.Errorf("%s: %d; want %d", role, got, exp.signedIn)
@@ -264,6 +267,7 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
 		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
+		":comment": strconv.FormatInt(tn.comment, 10),
 	}
 	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
 		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
@@ -422,6 +426,11 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 					t.Fatal(err)
 				}
 				tn.entry = e.ID
+				cm, _, err := r.Workbooks.AddComment(ctx, tn.org.ID, e.ID, &app.Actor{Name: "Import"}, 0, "Godt kartlagt", "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				tn.comment = cm.ID
 			}
 		}
 	}

@@ -138,7 +138,7 @@ func TestNoSecretsInClear(t *testing.T) {
 	cfg := e.Config()
 	cfg.LogLevel = "debug"
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := servertest.Open(t, cfg, server.ModeWeb).Run(t)
+	r := servertest.Open(t, cfg, server.ModeServe).Run(t) // the worker sends the mail
 	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()

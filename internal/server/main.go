@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
@@ -32,8 +33,10 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -71,9 +74,13 @@ type Main struct {
 	Overview  *overview.Registry
 	Search    *search.Registry
 	Workbooks *workbook.Service
+	Limiter   *ratelimit.Limiter
+	Outbox    *outbox.Outbox
 
 	listener   net.Listener
 	httpServer *http.Server
+	metricsLn  net.Listener // nil: metrics not served
+	metricsSrv *http.Server
 	registrars []queue.Registrar
 	banner     func() // prints the demo logins once listening
 }
@@ -235,29 +242,33 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	if err != nil {
 		return err
 	}
+	m.Limiter = &ratelimit.Limiter{DB: m.DB, Clock: m.Clock}
+	m.Outbox = &outbox.Outbox{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
 	m.Due = &due.Registry{}
 	m.Due.Add(workbook.DueMeasures{})
 	m.Overview = &overview.Registry{}
 	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
 	m.Overview.Add(workbook.NextGatheringPanel{Clock: m.Clock})
-	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Mail: m.Mail, Text: cat.T}}
+	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Outbox: m.Outbox, Text: cat.T}}
+	m.Workbooks.Limits = m.Limiter
 	m.Search = &search.Registry{}
 	m.Search.Add(account.MemberSearch{})
 	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
 	m.Search.Add(workbook.Search{})
-	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Mail: m.Mail, Sealer: sealer, Clock: m.Clock,
-		Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
+	m.Accounts.Limits = m.Limiter
+	m.Accounts.SSOAllowNetworks = m.Config.SSOAllowedNetworks()
 	return nil
 }
 
 // mailer sends through SMTP when a host is configured; otherwise it keeps
-// the messages as .eml files in the data directory's outbox.
+// the messages as .eml files in the data directory's mail folder.
 func (m *Main) mailer() (mail.Sender, error) {
 	c := m.Config
 	if c.SMTPHost == "" {
-		dir := filepath.Join(c.DataDir, "outbox")
-		m.Logger.Info("no SMTP host configured: e-mail is kept in the outbox directory", "dir", dir)
-		return mail.Outbox{Dir: dir}, nil
+		dir := filepath.Join(c.DataDir, "mail")
+		m.Logger.Info("no SMTP host configured: e-mail is kept as .eml files in the mail folder", "dir", dir)
+		return mail.Folder{Dir: dir}, nil
 	}
 	s, err := mail.NewSMTP(mail.SMTPConfig{Host: c.SMTPHost, Port: c.SMTPPort, Username: c.SMTPUsername,
 		Password: c.SMTPPassword, TLS: c.SMTPTLS, From: c.MailFrom})
@@ -268,19 +279,27 @@ func (m *Main) mailer() (mail.Sender, error) {
 }
 
 func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
+	// Readiness: pages need only the database (with Redis away, background
+	// work waits but every page still answers), so web and serve processes
+	// stay in service; a worker can do nothing without Redis.
+	var ready web.Pinger
+	if m.Mode == ModeWorker {
+		ready = m.Queue
+	}
 	var err error
 	m.Web, err = web.New(web.Deps{
-		DB: m.DB, Queue: m.Queue, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
+		DB: m.DB, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
+		Limiter: m.Limiter,
 	})
 	return err
 }
 
 func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
-	m.registrars = []queue.Registrar{accountTasks}
+	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
@@ -292,7 +311,13 @@ func (m *Main) openWorker() error {
 		return err
 	}
 	m.Scheduler = queue.NewScheduler(m.Queue, org.Store{DB: m.DB}, m.Clock, m.Logger)
-	return accountTasks.Schedule(m.Scheduler)
+	if err := accountTasks.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	if err := m.Outbox.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	return m.Limiter.Schedule(m.Scheduler)
 }
 
 func (m *Main) listen() error {
@@ -312,11 +337,47 @@ func (m *Main) listen() error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
+	return m.listenMetrics()
+}
+
+// listenMetrics binds SAMVIRKE_METRICS_ADDR, when set, for /metrics. The
+// metrics are never served on the public port: they name every route and
+// show how busy the service is.
+func (m *Main) listenMetrics() error {
+	addr := m.Config.MetricsAddr
+	if addr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: %s is already in use; choose another address, or leave it empty to serve no metrics", addr)
+	}
+	if err != nil {
+		return fmt.Errorf("SAMVIRKE_METRICS_ADDR: cannot listen on %s: %v", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry}))
+	m.metricsLn = l
+	m.metricsSrv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
 	return nil
 }
 
 // Addr is the address the server listens on (useful with port 0).
 func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// MetricsAddr is the address /metrics is served on, "" when it is not.
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
 
 // URL is where users reach this process.
 func (m *Main) URL() string {
@@ -336,6 +397,13 @@ func (m *Main) Run(ctx context.Context) error {
 			errc <- err
 		}
 	}()
+	if m.metricsSrv != nil {
+		go func() {
+			if err := m.metricsSrv.Serve(m.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				m.Logger.Error("metrics listener", "err", err)
+			}
+		}()
+	}
 	schedCtx, stopSched := context.WithCancel(context.Background())
 	defer stopSched()
 	var schedDone sync.WaitGroup
@@ -349,13 +417,19 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Scheduler.Run(schedCtx)
 		}()
 	}
+	// Mail written by this process's transactions is queued once they commit.
+	schedDone.Add(1)
+	go func() {
+		defer schedDone.Done()
+		m.Outbox.Run(schedCtx)
+	}()
 	// Policy changes made by other processes reach this one's enforcer.
 	schedDone.Add(1)
 	go func() {
 		defer schedDone.Done()
 		m.Authz.Watch(schedCtx, m.Config.DatabaseURL, time.Minute)
 	}()
-	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL())
+	m.Logger.Info("samvirke started", "mode", string(m.Mode), "url", m.URL(), "metrics", m.MetricsAddr())
 
 	var runErr error
 	select {
@@ -373,6 +447,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := m.httpServer.Shutdown(sctx); err != nil {
 			m.Logger.Warn("http shutdown", "err", err)
 		}
+		if m.metricsSrv != nil {
+			m.metricsSrv.Close() // a scrape needs no grace
+		}
 	}()
 	if m.Worker != nil {
 		wg.Add(1)
@@ -383,6 +460,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 	schedDone.Wait()
+	m.Outbox.Flush(context.Background()) // mail of the last requests; the sweep would catch it too
 	m.Logger.Info("stopped")
 	return runErr
 }
@@ -394,6 +472,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.listener != nil {
 		m.listener.Close() // already closed after Run; needed when Run never ran
+	}
+	if m.metricsLn != nil {
+		m.metricsLn.Close()
 	}
 	if m.Queue != nil {
 		errs = append(errs, m.Queue.Close())
@@ -417,4 +498,30 @@ func (m *Main) OpenDatabase(ctx context.Context) (*bun.DB, error) {
 		return nil, err
 	}
 	return m.DB, nil
+}
+
+// OpenAccounts opens the database as OpenDatabase does and builds the
+// account service for one-shot commands such as `token create`. The e-mail
+// they cause is written to the outbox and sent by a worker's sweep: a
+// command has no queue of its own.
+func (m *Main) OpenAccounts(ctx context.Context) (*account.Service, error) {
+	if _, err := m.OpenDatabase(ctx); err != nil {
+		return nil, err
+	}
+	secret, err := m.Config.LoadOrCreateSecretKey()
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := app.NewSealer(secret)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		return nil, err
+	}
+	m.Outbox = &outbox.Outbox{DB: m.DB, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
+	m.Accounts = &account.Service{DB: m.DB, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger,
+		Text: cat.T, BaseURL: strings.TrimRight(m.Config.BaseURL, "/")}
+	return m.Accounts, nil
 }

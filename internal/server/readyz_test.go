@@ -107,10 +107,11 @@ func readyz(t *testing.T, base string) (int, map[string]string) {
 	return resp.StatusCode, body.Checks
 }
 
-// TestReadyzFollowsBackends: /readyz answers 503 while the database or
-// Redis is unreachable and 200 as soon as it is back, without a restart.
-// The database is cut on PostgreSQL (SQLite is a file and cannot become
-// unreachable); Redis is cut on either backend.
+// TestReadyzFollowsBackends: a worker's /readyz answers 503 while the
+// database or Redis is unreachable and 200 as soon as it is back, without
+// a restart. The database is cut on PostgreSQL (SQLite is a file and
+// cannot become unreachable); Redis is cut on either backend. (Web
+// processes do not depend on Redis: TestSecurity13ReadyzWebWithoutRedis.)
 func TestReadyzFollowsBackends(t *testing.T) {
 	t.Parallel()
 	e := servertest.NewEnv(t)
@@ -128,7 +129,7 @@ func TestReadyzFollowsBackends(t *testing.T) {
 		du.Host = dbProxy.addr
 		e.DatabaseURL = du.String()
 	}
-	r := servertest.Open(t, e.Config(), server.ModeWeb).Run(t)
+	r := servertest.Open(t, e.Config(), server.ModeWorker).Run(t)
 	base := r.URL()
 
 	if code, checks := readyz(t, base); code != 200 {

@@ -142,11 +142,9 @@ func TestGatheringExport(t *testing.T) {
 		t.Fatalf("coordinator comment: %d", code)
 	}
 	var comments []*workbook.Comment
-	db.Run(ctx, r.DB, db.OrgScope(members[0].ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		comments, err = workbook.FindComments(ctx, idb, members[0].ID, entries[members[0].ID])
-		return err
-	})
+	if p, err := r.Workbooks.Comments(ctx, members[0].ID, entries[members[0].ID], 0); err == nil {
+		comments = p.Comments
+	}
 	if len(comments) != 1 || comments[0].Body != "Kan dere dele flytskjemaet på samlingen?" || comments[0].AuthorOrgID == nil || *comments[0].AuthorOrgID != network.ID {
 		t.Errorf("comments on Åfjord's answer = %+v; want the coordinator's", comments)
 	}
@@ -473,7 +471,7 @@ func TestComments(t *testing.T) {
 	smtp := mailtest.Start(t)
 	cfg := servertest.NewEnv(t).Config()
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := servertest.Open(t, cfg, server.ModeWeb)
+	r := servertest.Open(t, cfg, server.ModeServe) // mention mail leaves through the worker
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)

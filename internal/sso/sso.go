@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,9 +27,15 @@ import (
 // Defaults applied by New when the Config leaves a field empty.
 const (
 	DefaultEmailClaim = "email"
-	// httpTimeout bounds every call to the provider when the caller's
-	// context carries no *http.Client of its own.
+	// httpTimeout bounds every call to the provider, redirects and body
+	// included.
 	httpTimeout = 10 * time.Second
+)
+
+// Translation keys of the issuer's validation errors.
+const (
+	keyIssuer         = "sso.config.issuer"          // not https
+	keyIssuerInternal = "sso.config.issuer_internal" // an internal address not allowed
 )
 
 // defaultScopes are requested when Config.Scopes is empty.
@@ -38,7 +45,7 @@ var defaultScopes = []string{oidc.ScopeOpenID, "email", "profile"}
 type Config struct {
 	// Issuer is the provider's issuer URL; discovery reads
 	// Issuer + "/.well-known/openid-configuration" and the ID token's iss
-	// must equal it exactly. https, or http on a loopback host.
+	// must equal it exactly. https to a public address; see AllowNetworks.
 	Issuer string
 	// ClientID is required; it is the audience the ID token must name.
 	ClientID string
@@ -54,15 +61,25 @@ type Config struct {
 	// Scopes requested; "openid email profile" when empty. "openid" is
 	// always added.
 	Scopes []string
+	// AllowNetworks are internal address ranges (loopback, private,
+	// link-local: see isInternal) that the provider may nevertheless use,
+	// such as a provider inside the organisations' own network or the
+	// in-process provider of tests; plain http is then accepted for an
+	// issuer written as an address in them. Empty: the server connects
+	// only to public addresses, for the issuer and every endpoint and
+	// redirect its discovery leads to, checked when each connection is made.
+	AllowNetworks []netip.Prefix
 }
 
 // Validate reports every problem of c at once, as *app.Error values with
-// code invalid joined by errors.Join: keys sso.config.issuer,
-// sso.config.client_id and sso.config.redirect_url, each with its Field set.
+// code invalid joined by errors.Join: keys sso.config.issuer (not an https
+// URL), sso.config.issuer_internal (an internal address outside
+// AllowNetworks), sso.config.client_id and sso.config.redirect_url, each
+// with its Field set. It asks no DNS: names are checked at connection.
 func (c Config) Validate() error {
 	var errs []error
-	if !secureURL(c.Issuer) {
-		errs = append(errs, app.Errorf(app.EInvalid, "sso.config.issuer").WithField("issuer"))
+	if key := checkIssuer(c.Issuer, c.AllowNetworks); key != "" {
+		errs = append(errs, app.Errorf(app.EInvalid, key).WithField("issuer"))
 	}
 	if strings.TrimSpace(c.ClientID) == "" {
 		errs = append(errs, app.Errorf(app.EInvalid, "sso.config.client_id").WithField("client_id"))
@@ -73,11 +90,32 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// secureURL reports whether s is an absolute URL without query or fragment
-// that uses https, or plain http only on a loopback host.
-func secureURL(s string) bool {
+// checkIssuer answers the translation key of what is wrong with the
+// issuer s, or "".
+func checkIssuer(s string, allow []netip.Prefix) string {
+	u, err := parseAbsolute(s)
+	if err != nil {
+		return keyIssuer
+	}
+	return checkProviderURL(u, allow)
+}
+
+// parseAbsolute parses s as an absolute URL with a host and without user,
+// query or fragment.
+func parseAbsolute(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("sso: not an absolute URL without user, query or fragment")
+	}
+	return u, nil
+}
+
+// secureURL reports whether s is an absolute URL without query or fragment
+// that uses https, or plain http only on a loopback host (the callback,
+// which the browser visits and the server never fetches).
+func secureURL(s string) bool {
+	u, err := parseAbsolute(s)
+	if err != nil {
 		return false
 	}
 	switch u.Scheme {
@@ -118,22 +156,23 @@ type Provider struct {
 	verifier *oidc.IDTokenVerifier
 }
 
-// New validates c and runs OpenID discovery against c.Issuer. HTTP calls
-// use the *http.Client carried by ctx (oidc.ClientContext), otherwise a
-// client with a 10 s timeout; later calls (JWKS, token, userinfo) reuse it.
+// New validates c and runs OpenID discovery against c.Issuer. Every call
+// to the provider, discovery and later ones (JWKS, token, userinfo), goes
+// through one client that connects only to addresses c allows (checked at
+// each connection, so neither a name resolving to an internal address nor
+// a redirect gets through), within 10 s, at most 3 redirects and 1 MiB
+// per answer.
 //
 // Errors: the Validate error (code invalid), or an *app.Error with code
 // unavailable and key sso.error.discovery when the provider cannot be
-// reached or its discovery document does not match the issuer.
+// reached, its address is refused (the cause wraps ErrAddressRefused) or
+// its discovery document does not match the issuer.
 func New(ctx context.Context, c Config) (*Provider, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	c = c.withDefaults()
-	client, ok := ctx.Value(oauth2.HTTPClient).(*http.Client)
-	if !ok || client == nil {
-		client = &http.Client{Timeout: httpTimeout}
-	}
+	client := newHTTPClient(c.AllowNetworks)
 	op, err := oidc.NewProvider(oidc.ClientContext(ctx, client), c.Issuer)
 	if err != nil {
 		return nil, app.Errorf(app.EUnavailable, "sso.error.discovery").Wrap(err)

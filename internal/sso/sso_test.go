@@ -53,7 +53,7 @@ func mustNew(tb testing.TB, o *testOP, id, emailClaim string) *sso.Provider {
 	tb.Helper()
 	p, err := sso.New(tb.Context(), sso.Config{
 		Issuer: o.Issuer(), ClientID: id, ClientSecret: clientSecret,
-		RedirectURL: o.Callback, EmailClaim: emailClaim,
+		RedirectURL: o.Callback, EmailClaim: emailClaim, AllowNetworks: ssotest.Networks(),
 	})
 	if err != nil {
 		tb.Fatalf("New: %v", err)
@@ -162,7 +162,7 @@ func TestNew(t *testing.T) {
 	t.Run("ErrIssuerMismatch", func(t *testing.T) {
 		// Same server, but not the issuer the OP announces in discovery.
 		issuer := strings.Replace(o.Issuer(), "127.0.0.1", "localhost", 1)
-		_, err := sso.New(t.Context(), sso.Config{Issuer: issuer, ClientID: clientID, RedirectURL: o.Callback})
+		_, err := sso.New(t.Context(), sso.Config{Issuer: issuer, ClientID: clientID, RedirectURL: o.Callback, AllowNetworks: ssotest.Networks()})
 		if e := app.AsError(err); e == nil || e.Code != app.EUnavailable || e.Key != "sso.error.discovery" {
 			t.Fatalf("New = %v, want unavailable sso.error.discovery", err)
 		}
@@ -197,9 +197,10 @@ func TestConfigValidate(t *testing.T) {
 		field string // "" when valid
 	}{
 		{"OK", func(*sso.Config) {}, ""},
-		{"OKLoopback127", func(c *sso.Config) { c.Issuer = "http://127.0.0.1:5556" }, ""},
-		{"OKLoopbackLocalhost", func(c *sso.Config) { c.Issuer = "http://localhost:8080/dex" }, ""},
-		{"OKLoopbackIPv6", func(c *sso.Config) { c.Issuer = "http://[::1]:9000" }, ""},
+		{"OKLoopback127", func(c *sso.Config) { c.Issuer, c.AllowNetworks = "http://127.0.0.1:5556", ssotest.Networks() }, ""},
+		{"OKLoopbackLocalhost", func(c *sso.Config) { c.Issuer, c.AllowNetworks = "http://localhost:8080/dex", ssotest.Networks() }, ""},
+		{"OKLoopbackIPv6", func(c *sso.Config) { c.Issuer, c.AllowNetworks = "http://[::1]:9000", ssotest.Networks() }, ""},
+		{"ErrLoopbackNotAllowed", func(c *sso.Config) { c.Issuer = "http://127.0.0.1:5556" }, "issuer"},
 		{"ErrHTTPIssuer", func(c *sso.Config) { c.Issuer = "http://login.kommune.no" }, "issuer"},
 		{"ErrHTTPLookalike", func(c *sso.Config) { c.Issuer = "http://localhost.evil.example" }, "issuer"},
 		{"ErrHTTPLoopbackPrefix", func(c *sso.Config) { c.Issuer = "http://127.0.0.1.nip.io" }, "issuer"},

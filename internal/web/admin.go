@@ -50,10 +50,32 @@ type membersPage struct {
 	Org         *org.Organisation
 	Members     []*account.Member
 	Invitations []*account.Invitation
-	Roles       []string
+	Roles       []string // the roles the actor may give
 	CanManage   bool
 	CanSessions bool
+	IsOwner     bool             // the actor may change and remove owners
+	RowErrors   map[int64]string // member's user id → why their change failed
+	// ConfirmRole is the role the actor is about to give themself, asked
+	// to confirm at their own row.
+	ConfirmRole string
 	Now         time.Time
+}
+
+// manages reports whether the page lets the actor change and remove m:
+// owners only by owners.
+func (p *membersPage) Manages(m *account.Member) bool {
+	return p.CanManage && (p.IsOwner || m.Role != account.RoleOwner)
+}
+
+// rowFail shows err at the row of member userID, when it is an error the
+// user can act on.
+func (p *membersPage) rowFail(s *Server, c *gin.Context, userID int64, err error) bool {
+	ae := app.AsError(err)
+	if ae == nil || ae.Code == app.EInternal || ae.Code == app.ENotFound {
+		return false
+	}
+	p.RowErrors = map[int64]string{userID: s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...)}
+	return true
 }
 
 func (s *Server) handleMembers(c *gin.Context) error {
@@ -63,7 +85,9 @@ func (s *Server) handleMembers(c *gin.Context) error {
 func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) error {
 	o := orgOf(c)
 	data.Layout = s.adminLayout(c, "members")
-	data.Org, data.Roles, data.Now = o, account.RolesFor(o.Kind), s.Clock.Now()
+	a := app.ActorFrom(c.Request.Context())
+	data.IsOwner = a.Role == account.RoleOwner
+	data.Org, data.Roles, data.Now = o, account.GrantableRoles(o.Kind, a.Role), s.Clock.Now()
 	data.CanManage, data.CanSessions = s.allowed(c, authz.MembersManage), s.allowed(c, authz.SessionsManage)
 	if data.Values == nil {
 		data.Values = map[string]string{}
@@ -145,13 +169,18 @@ func (s *Server) handleMemberRole(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Accounts.ChangeRole(c.Request.Context(), orgOf(c), id, c.PostForm("role")); err != nil {
-		if app.ErrorCode(err) == app.EConflict || app.ErrorCode(err) == app.EInvalid {
-			data := &membersPage{}
-			data.fail(s, c, err)
-			return s.renderMembers(c, statusOf(app.ErrorCode(err)), data)
+	role := c.PostForm("role")
+	if err := s.Accounts.ChangeRole(c.Request.Context(), orgOf(c), id, role, c.PostForm("confirm") == "1"); err != nil {
+		data := &membersPage{}
+		if app.AsError(err) != nil && app.AsError(err).Key == account.KeyConfirmOwnRole {
+			// Not a failure: the question, asked at the actor's own row.
+			data.ConfirmRole = role
+			return s.renderMembers(c, http.StatusOK, data)
 		}
-		return err
+		if !data.rowFail(s, c, id, err) {
+			return err
+		}
+		return s.renderMembers(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "admin.members.role_changed")
 	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members")
@@ -164,12 +193,11 @@ func (s *Server) handleMemberRemove(c *gin.Context) error {
 		return err
 	}
 	if err := s.Accounts.RemoveMember(c.Request.Context(), orgOf(c), id); err != nil {
-		if app.ErrorCode(err) == app.EConflict {
-			data := &membersPage{}
-			data.fail(s, c, err)
-			return s.renderMembers(c, http.StatusConflict, data)
+		data := &membersPage{}
+		if !data.rowFail(s, c, id, err) {
+			return err
 		}
-		return err
+		return s.renderMembers(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "admin.members.removed")
 	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/admin/members")

@@ -70,8 +70,8 @@ func (s *Server) handleAPIEntrySave(c *gin.Context) error {
 		return app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	var body apiSave
-	if err := c.ShouldBindJSON(&body); err != nil {
-		return app.Errorf(app.EInvalid, "error.invalid.text").Wrap(err)
+	if err := bindJSON(c, &body); err != nil {
+		return err
 	}
 	if body.Content.Answers == nil {
 		body.Content.Answers = map[string]string{}

@@ -34,6 +34,7 @@ func (f *formPage) fail(s *Server, c *gin.Context, err error) bool {
 		f.Errors = map[string]string{}
 	}
 	f.Errors[ae.Field] = s.Catalog.T(s.locale(c), ae.Key, argsOf(err)...)
+	setRetryAfter(c, err)
 	return true
 }
 
@@ -88,6 +89,7 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 // organisation (single sign-on).
 func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next string) error {
 	ctx := c.Request.Context()
+	next = safeNext(next) // every sign-in ends here, whichever form or cookie carried next
 	var token string
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		if ck, err := c.Request.Cookie(sessionCookie); err == nil {
@@ -221,8 +223,8 @@ func (s *Server) handleForgotForm(c *gin.Context) error {
 	return nil
 }
 
-// handleForgot sends a reset link if the address has an account, and says
-// the same either way.
+// handleForgot has a reset link sent if the address has an account, and
+// says the same either way; the mail goes out after the request.
 func (s *Server) handleForgot(c *gin.Context) error {
 	email := strings.TrimSpace(c.PostForm("email"))
 	data := &forgotPage{formPage: formPage{Values: map[string]string{"email": email}}}
@@ -231,8 +233,12 @@ func (s *Server) handleForgot(c *gin.Context) error {
 		s.render(c, http.StatusUnprocessableEntity, "password_forgot", data)
 		return nil
 	}
-	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c)); err != nil {
-		return err
+	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c), c.ClientIP()); err != nil {
+		if !data.fail(s, c, err) {
+			return err
+		}
+		s.render(c, statusOf(app.ErrorCode(err)), "password_forgot", data)
+		return nil
 	}
 	data.Sent = true
 	s.render(c, http.StatusOK, "password_forgot", data)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -157,6 +158,10 @@ func (s *Server) handleAccountUpdate(c *gin.Context) error {
 		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
 		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
 	}
+	if err := account.ValidateName(c.PostForm("name")); err != nil {
+		data.fail(s, c, err)
+		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
+	}
 	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("name = ?", c.PostForm("name")).Set("locale = ?", loc).
 			Set("updated_at = ?", s.Clock.Now()).Where("id = ?", a.UserID).Exec(ctx)
@@ -194,8 +199,8 @@ func (s *Server) handleSecondFactorSetup(c *gin.Context) error {
 
 func (s *Server) handleSecondFactorConfirm(c *gin.Context) error {
 	a := app.ActorFrom(c.Request.Context())
-	code := c.PostForm("code")
-	if err := s.Accounts.ConfirmTOTP(c.Request.Context(), a.UserID, code); err != nil {
+	code := strings.ReplaceAll(strings.TrimSpace(c.PostForm("code")), " ", "")
+	if err := s.Accounts.ConfirmTOTP(c.Request.Context(), a.UserID, code, c.PostForm("password")); err != nil {
 		data := &secondFactorSetupPage{}
 		if !data.fail(s, c, err) {
 			return err
@@ -215,9 +220,16 @@ func (s *Server) handleSecondFactorConfirm(c *gin.Context) error {
 	return nil
 }
 
+// handleSecondFactorDisable turns the second factor off when the form
+// carries a current code or the password; otherwise the account page says
+// what is missing.
 func (s *Server) handleSecondFactorDisable(c *gin.Context) error {
-	if err := s.Accounts.DisableTOTP(c.Request.Context(), app.ActorFrom(c.Request.Context()).UserID); err != nil {
-		return err
+	if err := s.Accounts.DisableTOTP(c.Request.Context(), app.ActorFrom(c.Request.Context()).UserID, c.PostForm("proof")); err != nil {
+		data := &accountPage{}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderAccount(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "account.second_factor_off")
 	c.Redirect(http.StatusSeeOther, "/account")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +26,8 @@ func statusOf(code string) int {
 		return http.StatusUnauthorized
 	case app.ETooMany:
 		return http.StatusTooManyRequests
+	case app.ETooLarge:
+		return http.StatusRequestEntityTooLarge
 	case app.EUnavailable:
 		return http.StatusServiceUnavailable
 	}
@@ -43,10 +46,10 @@ type problem struct {
 	RequestID string `json:"request_id,omitempty"`
 }
 
-// wantsJSON reports whether the client asked for JSON (the API, or an
-// Accept header preferring it).
+// wantsJSON reports whether the client asked for JSON (the API, a client
+// with an API token, or an Accept header preferring it).
 func wantsJSON(c *gin.Context) bool {
-	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") || strings.HasPrefix(c.GetHeader("Authorization"), "Bearer ") {
 		return true
 	}
 	a := c.GetHeader("Accept")
@@ -73,6 +76,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		}
 	}
 	detail := s.Catalog.T(loc, key, argsOf(err)...)
+	setRetryAfter(c, err)
 	if code == app.EUnauthenticated && !wantsJSON(c) && c.Request.Method == http.MethodGet {
 		c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(safeNext(c.Request.URL.RequestURI())))
 		c.Abort()
@@ -92,6 +96,17 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	s.render(c, status, "error", data)
 	c.Abort()
+}
+
+// setRetryAfter tells a client refused by a rate limit when to come back;
+// every way a refusal is answered (error page, problem details, a form
+// shown again) goes through it.
+func setRetryAfter(c *gin.Context, err error) {
+	if ae := app.AsError(err); ae != nil && ae.Code == app.ETooMany {
+		if secs, ok := ae.Args["retry_after"].(int); ok {
+			c.Header("Retry-After", strconv.Itoa(secs))
+		}
+	}
 }
 
 func argsOf(err error) []any {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/samvirke/samvirke/internal/db"
 )
@@ -16,8 +15,9 @@ func (s *Server) handleHealthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// handleReadyz answers 200 when the database and Redis answer within two
-// seconds each, 503 otherwise (and 200 again as soon as they are back).
+// handleReadyz answers 200 when the database, and the queue if Deps.Queue
+// is set (worker processes), answer within two seconds each, 503
+// otherwise (and 200 again as soon as they are back).
 func (s *Server) handleReadyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
@@ -42,8 +42,4 @@ func (s *Server) handleReadyz(c *gin.Context) {
 		status = http.StatusServiceUnavailable
 	}
 	c.JSON(status, gin.H{"ready": ok, "checks": checks})
-}
-
-func (s *Server) handleMetrics() gin.HandlerFunc {
-	return gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{Registry: s.Registry}))
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,7 +51,7 @@ func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	if p := c.Request.URL.Path; p == "/healthz" || p == "/readyz" || p == "/metrics" {
+	if p := c.Request.URL.Path; p == "/healthz" || p == "/readyz" {
 		return
 	}
 	level := slog.LevelInfo
@@ -184,10 +186,22 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext answers next when it is a path on this site, "/dashboard"
+// otherwise. Browsers read a Location loosely (they drop tabs and line
+// breaks, and take a backslash for a slash, so "/\t/evil.example" leads to
+// evil.example), so next must be an origin-relative reference of printable
+// ASCII without a backslash, whose path, also once percent-decoded, starts
+// with exactly one slash and holds no control character or backslash.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/dashboard"
+	const home = "/dashboard"
+	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r > '~' || r == '\\' }) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.ContainsFunc(u.Path, func(r rune) bool { return unicode.IsControl(r) || r == '\\' }) {
+		return home
 	}
 	return next
 }

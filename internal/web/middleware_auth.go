@@ -26,6 +26,7 @@ const (
 	ctxOrg      = "org"
 	ctxToken    = "api_token"
 	ctxUser     = "user"
+	ctxSession  = "session"
 	pendingName = "samvirke_pending"
 )
 
@@ -89,14 +90,22 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(ctxMemberships, ms)
 	c.Set(ctxUser, u)
+	c.Set(ctxSession, sess)
 	c.Request = c.Request.WithContext(app.WithActor(ctx, a))
 	c.Next()
 }
 
+// authenticateToken attaches the user of an API token. A read-only token
+// reads and nothing else, on every route: any other method answers 403
+// before a handler runs.
 func (s *Server) authenticateToken(c *gin.Context, token string) {
 	ta, err := s.Accounts.AuthenticateAPIToken(c.Request.Context(), token)
 	if err != nil {
 		s.writeError(c, err)
+		return
+	}
+	if ta.Token.Scope != account.ScopeWrite && c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		s.writeError(c, app.Errorf(app.EForbidden, "auth.error.token_read_only"))
 		return
 	}
 	m := ta.Membership
@@ -129,7 +138,9 @@ func (s *Server) inOrg(c *gin.Context) {
 		s.writeError(c, notFound)
 		return
 	}
-	if u, ok := c.Get(ctxUser); ok && m.Org.RequireSecondFactor && u.(*account.User).TOTPEnabledAt == nil {
+	// A single sign-on session was authenticated by the organisation's own
+	// identity provider, which applies its own second factor.
+	if u, ok := c.Get(ctxUser); ok && m.Org.RequireSecondFactor && u.(*account.User).TOTPEnabledAt == nil && !s.ssoSession(c) {
 		c.Redirect(http.StatusSeeOther, "/account/second-factor?required=1")
 		c.Abort()
 		return
@@ -153,16 +164,35 @@ func (s *Server) inOrg(c *gin.Context) {
 	c.Next()
 }
 
+// requireInteractive guards the user's own account: an API token answers
+// 401 and a single sign-on session limited to one organisation 403, so
+// neither a leaked token nor one organisation's identity provider can
+// change the user's password, second factor, sessions or profile.
+func (s *Server) requireInteractive(c *gin.Context) {
+	if _, ok := c.Get(ctxToken); ok {
+		s.writeError(c, app.Errorf(app.EUnauthenticated, "auth.error.token_not_for_account"))
+		return
+	}
+	if s.ssoSession(c) {
+		s.writeError(c, app.Errorf(app.EForbidden, "auth.error.account_needs_password"))
+		return
+	}
+	c.Next()
+}
+
+// ssoSession reports whether the request runs in a single sign-on session
+// limited to one organisation.
+func (s *Server) ssoSession(c *gin.Context) bool {
+	v, ok := c.Get(ctxSession)
+	return ok && v.(*account.Session).RestrictOrgID != nil
+}
+
 // require answers 403 unless the actor's role in the organisation allows
-// p. A read-only API token may only read.
+// p. (A read-only API token never gets this far with anything but a read:
+// authenticateToken refuses it.)
 func (s *Server) require(p authz.Perm) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a := app.ActorFrom(c.Request.Context())
-		if v, ok := c.Get(ctxToken); ok && v.(*account.APIToken).Scope == account.ScopeRead &&
-			c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-			s.writeError(c, app.Errorf(app.EForbidden, "auth.error.token_read_only"))
-			return
-		}
 		if !s.Authz.Allowed(a.UserID, a.Role, a.OrgID, p) {
 			s.writeError(c, app.Errorf(app.EForbidden, "error.forbidden.text"))
 			return

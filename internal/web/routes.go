@@ -15,8 +15,27 @@ type Access string
 // Access levels.
 const (
 	Public Access = "public" // anyone, signed in or not
-	User   Access = "user"   // any signed-in user
-	Org    Access = "org"    // a member of the organisation in the path, with Perm
+	User   Access = "user"   // any signed-in user, by session or API token
+	// Account routes change the user's own account and its security
+	// (profile, second factor, sessions). They need an interactive session
+	// opened with the user's own credentials: an API token answers 401, a
+	// single sign-on session limited to one organisation 403.
+	Account Access = "account"
+	Org     Access = "org" // a member of the organisation in the path, with Perm
+)
+
+// Request body limits. Every route has one, enforced before anything reads
+// the body: a larger body answers 413 and is never parsed or stored.
+const (
+	// DefaultMaxBody fits every form of the product but those that carry
+	// an answer, an outline, an import or a file.
+	DefaultMaxBody int64 = 64 << 10
+	// MaxEntryBody fits a workbook answer at its largest: every section at
+	// workbook.MaxSectionBytes, its goals and measures, and form encoding.
+	MaxEntryBody int64 = 4 << 20
+	// MaxUploadBody fits an import (file or pasted text) or a logo with
+	// the multipart envelope around it.
+	MaxUploadBody int64 = maxImport + 64<<10
 )
 
 // Route is one registered route with its protection.
@@ -24,49 +43,62 @@ type Route struct {
 	Method, Path string
 	Access       Access
 	Perm         authz.Perm // for Org routes
+	MaxBody      int64      // the largest request body accepted, in bytes
 }
+
+// routeOption changes a route from its defaults.
+type routeOption func(*Route)
+
+// maxBody lets a route accept bodies up to n bytes instead of
+// DefaultMaxBody.
+func maxBody(n int64) routeOption { return func(r *Route) { r.MaxBody = n } }
 
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routeList }
 
-func (s *Server) handle(method, path string, access Access, perm authz.Perm, h gin.HandlerFunc) {
-	chain := []gin.HandlerFunc{s.authenticate}
+func (s *Server) handle(method, path string, access Access, perm authz.Perm, h gin.HandlerFunc, opts ...routeOption) {
+	rt := Route{Method: method, Path: path, Access: access, Perm: perm, MaxBody: DefaultMaxBody}
+	for _, o := range opts {
+		o(&rt)
+	}
+	chain := []gin.HandlerFunc{s.limitBody(rt.MaxBody), s.authenticate}
 	switch access {
 	case User:
 		chain = append(chain, s.requireUser)
+	case Account:
+		chain = append(chain, s.requireUser, s.requireInteractive)
 	case Org:
 		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
 	}
 	s.engine.Handle(method, path, append(chain, h)...)
-	s.routeList = append(s.routeList, Route{Method: method, Path: path, Access: access, Perm: perm})
+	s.routeList = append(s.routeList, rt)
 }
 
-func (s *Server) public(method, path string, h func(*gin.Context) error) {
-	s.handle(method, path, Public, authz.Perm{}, s.h(h))
+func (s *Server) public(method, path string, h func(*gin.Context) error, opts ...routeOption) {
+	s.handle(method, path, Public, authz.Perm{}, s.h(h), opts...)
 }
 
-func (s *Server) user(method, path string, h func(*gin.Context) error) {
-	s.handle(method, path, User, authz.Perm{}, s.h(h))
+func (s *Server) user(method, path string, h func(*gin.Context) error, opts ...routeOption) {
+	s.handle(method, path, User, authz.Perm{}, s.h(h), opts...)
 }
 
-func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) error) {
-	s.handle(method, path, Org, perm, s.h(h))
+func (s *Server) account(method, path string, h func(*gin.Context) error, opts ...routeOption) {
+	s.handle(method, path, Account, authz.Perm{}, s.h(h), opts...)
+}
+
+func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) error, opts ...routeOption) {
+	s.handle(method, path, Org, perm, s.h(h), opts...)
 }
 
 func (s *Server) routes() {
-	// Operations: probes and metrics, on web and worker processes alike.
-	s.engine.GET("/healthz", s.handleHealthz)
-	s.engine.GET("/readyz", s.handleReadyz)
-	s.engine.GET("/metrics", s.handleMetrics())
-	s.routeList = append(s.routeList,
-		Route{Method: "GET", Path: "/healthz", Access: Public},
-		Route{Method: "GET", Path: "/readyz", Access: Public},
-		Route{Method: "GET", Path: "/metrics", Access: Public})
+	// Operations: probes, on web and worker processes alike (metrics have
+	// a listener of their own, SAMVIRKE_METRICS_ADDR).
+	s.bare("/healthz", s.handleHealthz)
+	s.bare("/readyz", s.handleReadyz)
 	if s.OpsOnly {
 		return
 	}
-	s.engine.GET("/static/*path", s.serveStatic)
-	s.routeList = append(s.routeList, Route{Method: "GET", Path: "/static/*path", Access: Public})
+	s.bare("/static/*path", s.serveStatic)
 
 	// Signing in and out, second factor, password reset, invitations.
 	s.public("GET", "/", s.handleHome)
@@ -86,16 +118,16 @@ func (s *Server) routes() {
 	s.public("GET", "/sso/callback", s.handleSSOCallback)
 	s.public("GET", "/accessibility", s.handleAccessibility)
 	s.user("POST", "/signout", s.handleSignout)
-	s.user("POST", "/signout/everywhere", s.handleSignoutEverywhere)
+	s.account("POST", "/signout/everywhere", s.handleSignoutEverywhere)
 
 	// The signed-in user: organisations and own account.
 	s.user("GET", "/orgs", s.handleChooseOrg)
 	s.user("POST", "/orgs/switch", s.handleSwitchOrg)
-	s.user("GET", "/account", s.handleAccount)
-	s.user("POST", "/account", s.handleAccountUpdate)
-	s.user("GET", "/account/second-factor", s.handleSecondFactorSetup)
-	s.user("POST", "/account/second-factor", s.handleSecondFactorConfirm)
-	s.user("POST", "/account/second-factor/disable", s.handleSecondFactorDisable)
+	s.account("GET", "/account", s.handleAccount)
+	s.account("POST", "/account", s.handleAccountUpdate)
+	s.account("GET", "/account/second-factor", s.handleSecondFactorSetup)
+	s.account("POST", "/account/second-factor", s.handleSecondFactorConfirm)
+	s.account("POST", "/account/second-factor/disable", s.handleSecondFactorDisable)
 
 	// An organisation's pages.
 	s.org("GET", "/o/:org/dashboard", authz.OrgRead, s.handleDashboard)
@@ -108,20 +140,21 @@ func (s *Server) routes() {
 	s.org("GET", "/o/:org/workbooks", authz.ContentRead, s.handleWorkbooks)
 	s.org("GET", "/o/:org/workbooks/:workbook", authz.ContentRead, s.handleWorkbook)
 	s.org("GET", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImportForm)
-	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImport)
+	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImport, maxBody(MaxUploadBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handleEntry)
-	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave, maxBody(MaxEntryBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
 	s.org("GET", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handlePeerEntry)
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handlePeerComment)
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy", authz.ContentWrite, s.handlePeerCopy)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handleEntryComment)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide", authz.CommentModerate, s.handleCommentHide)
 	s.org("POST", "/o/:org/workbooks/:workbook/chapters/:chapter/status", authz.StatusWrite, s.handleChapterStatus)
 	s.org("GET", "/o/:org/gatherings", authz.ContentRead, s.handleGatherings)
 	s.org("POST", "/o/:org/gatherings", authz.ContentWrite, s.handleGatheringCreate)
 	s.org("GET", "/o/:org/templates/new", authz.ContentWrite, s.handleTemplateForm)
-	s.org("POST", "/o/:org/templates", authz.ContentWrite, s.handleTemplateCreate)
+	s.org("POST", "/o/:org/templates", authz.ContentWrite, s.handleTemplateCreate, maxBody(MaxUploadBody))
 	s.org("POST", "/o/:org/templates/:template/publish", authz.ContentWrite, s.handleTemplatePublish)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering", authz.ContentRead, s.handleGatheringView)
 	s.org("GET", "/o/:org/templates/:template/statements/:statement/gathering/export/:format", authz.ContentRead, s.handleGatheringExport)
@@ -137,7 +170,7 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/admin/invitations", authz.MembersManage, s.handleInvite)
 	s.org("POST", "/o/:org/admin/invitations/:id/revoke", authz.MembersManage, s.handleInvitationRevoke)
 	s.org("GET", "/o/:org/admin/settings", authz.OrgManage, s.handleSettings)
-	s.org("POST", "/o/:org/admin/settings", authz.OrgManage, s.handleSettingsUpdate)
+	s.org("POST", "/o/:org/admin/settings", authz.OrgManage, s.handleSettingsUpdate, maxBody(MaxUploadBody))
 	s.org("GET", "/o/:org/admin/sso", authz.OrgManage, s.handleSSOSettings)
 	s.org("POST", "/o/:org/admin/sso", authz.OrgManage, s.handleSSOSettingsUpdate)
 	s.org("GET", "/o/:org/admin/audit", authz.AuditRead, s.handleAudit)
@@ -153,5 +186,12 @@ func (s *Server) routes() {
 	s.org("GET", "/api/v1/orgs/:org/templates", authz.ContentRead, s.handleAPITemplates)
 	s.org("GET", "/api/v1/orgs/:org/workbooks", authz.ContentRead, s.handleAPIWorkbooks)
 	s.org("GET", "/api/v1/orgs/:org/workbooks/:workbook", authz.ContentRead, s.handleAPIWorkbook)
-	s.org("PUT", "/api/v1/orgs/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleAPIEntrySave)
+	s.org("PUT", "/api/v1/orgs/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleAPIEntrySave, maxBody(MaxEntryBody))
+}
+
+// bare registers a public GET route outside the session machinery
+// (probes, metrics, static files): it reads no body and no session.
+func (s *Server) bare(path string, h gin.HandlerFunc) {
+	s.engine.GET(path, s.limitBody(0), h)
+	s.routeList = append(s.routeList, Route{Method: "GET", Path: path, Access: Public})
 }

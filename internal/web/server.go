@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -33,18 +34,18 @@ type Pinger interface {
 // Deps is what the HTTP layer needs from main.
 type Deps struct {
 	DB       *bun.DB
-	Queue    Pinger // nil: not checked
+	Queue    Pinger // checked by /readyz besides the database; nil: not checked (pages do not need it)
 	Assets   fs.FS  // web/ (templates, static, locales)
 	Catalog  *i18n.Catalog
 	Logger   *slog.Logger
 	Clock    app.Clock
-	Registry *prometheus.Registry
+	Registry *prometheus.Registry // where the HTTP metrics are recorded; main serves it on its own listener
 	BaseURL  string
 	Demo     bool
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed;
 	// none by default, so the client address cannot be forged.
 	TrustedProxies []string
-	// OpsOnly serves only /healthz, /readyz and /metrics (worker processes).
+	// OpsOnly serves only /healthz and /readyz (worker processes).
 	OpsOnly bool
 
 	Authz     *authz.Enforcer
@@ -54,6 +55,8 @@ type Deps struct {
 	Search    *search.Registry   // global search sources of every capability
 	Workbooks *workbook.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
+	// Limiter bounds expensive actions per user and client address.
+	Limiter *ratelimit.Limiter
 }
 
 // Server is the HTTP handler of Samvirke.

@@ -38,15 +38,25 @@ type ssoFlow struct {
 }
 
 // providerCache keeps each organisation's discovered provider, and builds
-// it again when the configuration's version changes.
+// it again when the configuration's version changes. Discovery runs once
+// at a time per organisation and a failure is kept for ssoRetryAfter, so
+// anonymous sign-in starts cannot make the server fetch the issuer again
+// and again.
 type providerCache struct {
 	mu      sync.Mutex
-	entries map[int64]cachedProvider
+	entries map[int64]*cachedProvider
 }
+
+// ssoRetryAfter is how long a failed discovery answers for the
+// organisation before it is tried again.
+const ssoRetryAfter = 30 * time.Second
 
 type cachedProvider struct {
 	version string
+	done    chan struct{} // closed once p or err is set
 	p       *sso.Provider
+	err     error
+	at      time.Time // when discovery ended
 }
 
 func (s *Server) ssoProvider(ctx context.Context, cfg *account.SSOConfig) (*sso.Provider, error) {
@@ -58,22 +68,49 @@ func (s *Server) ssoProvider(ctx context.Context, cfg *account.SSOConfig) (*sso.
 	version := cfg.Version() + " " + pc.RedirectURL
 	cache.mu.Lock()
 	if cache.entries == nil {
-		cache.entries = map[int64]cachedProvider{}
+		cache.entries = map[int64]*cachedProvider{}
 	}
 	e, ok := cache.entries[cfg.OrgID]
-	cache.mu.Unlock()
-	if ok && e.version == version {
-		return e.p, nil
+	if !ok || e.version != version || e.expired(s.Clock.Now()) {
+		e = &cachedProvider{version: version, done: make(chan struct{})}
+		cache.entries[cfg.OrgID] = e
+		cache.mu.Unlock()
+		s.discover(ctx, e, pc) // this request runs it; others for the organisation wait for it
+		return e.p, e.err
 	}
-	// Discovery runs outside the lock; two first requests may both run it.
-	p, err := sso.New(ctx, pc)
-	if err != nil {
-		return nil, err
-	}
-	cache.mu.Lock()
-	cache.entries[cfg.OrgID] = cachedProvider{version: version, p: p}
 	cache.mu.Unlock()
-	return p, nil
+	select {
+	case <-e.done:
+		return e.p, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// discover runs discovery for e, unaffected by the running request ending
+// early (others may wait for the outcome); sso.New bounds its time.
+func (s *Server) discover(ctx context.Context, e *cachedProvider, pc sso.Config) {
+	defer close(e.done)
+	e.p, e.err = sso.New(context.WithoutCancel(ctx), pc)
+	e.at = s.Clock.Now()
+	if e.err != nil {
+		s.Logger.Warn("sso discovery failed", "issuer", pc.Issuer, "err", e.err)
+		// A stored issuer that no longer passes the checks (say, saved
+		// before they were stricter) is a provider that cannot be reached.
+		if app.ErrorCode(e.err) == app.EInvalid {
+			e.err = app.Errorf(app.EUnavailable, "sso.error.discovery").Wrap(e.err)
+		}
+	}
+}
+
+// expired reports whether e holds a failure older than ssoRetryAfter.
+func (e *cachedProvider) expired(now time.Time) bool {
+	select {
+	case <-e.done:
+		return e.err != nil && now.Sub(e.at) >= ssoRetryAfter
+	default:
+		return false // still running
+	}
 }
 
 // ssoOf answers the organisation with slug and its single sign-on

@@ -27,6 +27,7 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/sso/ssotest"
 	"github.com/samvirke/samvirke/internal/web"
 	webassets "github.com/samvirke/samvirke/web"
@@ -66,8 +67,9 @@ func start(t *testing.T) *env {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base := "http://" + ts.Listener.Addr().String()
-	accounts := &account.Service{DB: bdb, Authz: enf, Mail: mail.Outbox{Dir: t.TempDir()}, Sealer: sealer,
-		Clock: app.SystemClock{}, Log: log, BaseURL: base, Text: cat.T}
+	box := &outbox.Outbox{DB: bdb, Mail: mail.Folder{Dir: t.TempDir()}, Sealer: sealer, Clock: app.SystemClock{}, Log: log}
+	accounts := &account.Service{DB: bdb, Authz: enf, Outbox: box, Sealer: sealer,
+		Clock: app.SystemClock{}, Log: log, BaseURL: base, Text: cat.T, SSOAllowNetworks: ssotest.Networks()}
 	srv, err := web.New(web.Deps{DB: bdb, Assets: assets, Catalog: cat, Logger: log, BaseURL: base,
 		Authz: enf, Accounts: accounts, SecretKey: "test-secret-key"})
 	if err != nil {

@@ -202,8 +202,7 @@ type entryPage struct {
 	Measures   []measureRow
 	Members    []*account.Member // who may be named responsible
 	Statuses   []string
-	Comments   []*workbook.Comment
-	CanComment bool
+	Comments   *commentsView // nil before the first save
 }
 
 // entryData loads the page of one statement's entry, without the members
@@ -262,16 +261,29 @@ func (s *Server) handleEntry(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.showEntry(c, data, nil)
+}
+
+// showEntry renders the page of an entry with a page of its comments;
+// refused, when set, is a refused comment to show again in the form.
+func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) error {
 	if err := s.loadMembers(c, data); err != nil {
 		return err
 	}
+	status := http.StatusOK
 	if data.Entry != nil {
-		if data.Comments, err = s.commentsOf(c.Request.Context(), data.Org.ID, data.Entry.ID); err != nil {
+		var err error
+		if data.Comments, err = s.comments(c, data.Org.Name, data.Org.ID, data.Entry.ID, data.BaseURL); err != nil {
 			return err
 		}
-		data.CanComment = s.allowed(c, authz.CommentWrite)
+		if s.allowed(c, authz.CommentModerate) {
+			data.Comments.HideURL = data.BaseURL + "/comments"
+		}
+		if refused != nil {
+			data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
+		}
 	}
-	s.render(c, http.StatusOK, "workbook_entry", data)
+	s.render(c, status, "workbook_entry", data)
 	return nil
 }
 
@@ -420,7 +432,18 @@ type gatheringPage struct {
 	CanEdit    bool
 	All        []*workbook.Section // every section, for the filter
 	TemplateID int64
-	Selected   string // the section shown alone; "" for all
+	Selected   string            // the section shown alone; "" for all
+	Comment    *gatheringComment // a refused comment, kept
+}
+
+// MaxCommentLen is the most characters a comment may have.
+func (*gatheringPage) MaxCommentLen() int { return workbook.MaxCommentLen }
+
+// gatheringComment is a refused comment of the gathering view: the answer
+// it was for ("org:entry") and the text.
+type gatheringComment struct {
+	Ref string
+	refusal
 }
 
 // handleGoodPractice marks or unmarks a member's shared answer shown in the
@@ -474,7 +497,11 @@ func (s *Server) handleGatheringComment(c *gin.Context) error {
 		return app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	back := fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", o.Slug, tid, v.Statement.ID)
-	return s.postComment(c, orgID, wb, v.Statement.ID, entryID, slug, back)
+	r, err := s.postComment(c, commentTarget{OrgID: orgID, WorkbookID: wb, StatementID: v.Statement.ID, EntryID: entryID, OrgSlug: slug, Back: back})
+	if r == nil {
+		return err
+	}
+	return s.showGathering(c, o, tid, v, &gatheringComment{Ref: fmt.Sprintf("%d:%d", orgID, entryID), refusal: *r})
 }
 
 // gatheringOf answers the network, template, statement and the gathering
@@ -541,8 +568,14 @@ func (s *Server) handleGatheringView(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.showGathering(c, o, tid, v, nil)
+}
+
+// showGathering renders the gathering view; refused, when set, is a
+// refused comment to show again in the form.
+func (s *Server) showGathering(c *gin.Context, o *org.Organisation, tid int64, v *workbook.GatheringView, refused *gatheringComment) error {
 	page := &gatheringPage{Org: o, View: v, CanEdit: s.allowed(c, authz.ContentWrite), All: v.Sections, Selected: c.Query("section"),
-		TemplateID: tid, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+		TemplateID: tid, Comment: refused, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 			{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}}
 	if page.Selected != "" { // filter by section
 		var only []*workbook.Section
@@ -553,6 +586,10 @@ func (s *Server) handleGatheringView(c *gin.Context) error {
 		}
 		v.Sections = only
 	}
-	s.render(c, http.StatusOK, "workbook_gathering", page)
+	status := http.StatusOK
+	if refused != nil {
+		status = refused.Status
+	}
+	s.render(c, status, "workbook_gathering", page)
 	return nil
 }

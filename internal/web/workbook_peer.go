@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -16,14 +17,13 @@ import (
 
 type peerEntryPage struct {
 	Layout
-	Comments   []*workbook.Comment
-	CanComment bool
-	CanCopy    bool
-	Org        *org.Organisation
-	Peer       *org.Organisation
-	Template   *workbook.Template
-	Statement  *workbook.Statement
-	Entry      *workbook.Entry
+	Comments  *commentsView
+	CanCopy   bool
+	Org       *org.Organisation
+	Peer      *org.Organisation
+	Template  *workbook.Template
+	Statement *workbook.Statement
+	Entry     *workbook.Entry
 }
 
 // handlePeerEntry shows a network peer's answer to a problem statement,
@@ -35,12 +35,29 @@ func (s *Server) handlePeerEntry(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if data.Comments, err = s.commentsOf(c.Request.Context(), data.Peer.ID, data.Entry.ID); err != nil {
+	return s.showPeerEntry(c, data, nil)
+}
+
+// showPeerEntry renders a peer's answer with a page of its comments;
+// refused, when set, is a refused comment to show again in the form. The
+// peer moderates its own comments, so nobody hides them here.
+func (s *Server) showPeerEntry(c *gin.Context, data *peerEntryPage, refused *refusal) error {
+	var err error
+	if data.Comments, err = s.comments(c, data.Peer.Name, data.Peer.ID, data.Entry.ID, data.URL()); err != nil {
 		return err
 	}
-	data.CanComment, data.CanCopy = s.allowed(c, authz.CommentWrite), s.allowed(c, authz.ContentWrite)
-	s.render(c, http.StatusOK, "workbook_peer", data)
+	data.CanCopy = s.allowed(c, authz.ContentWrite)
+	status := http.StatusOK
+	if refused != nil {
+		data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
+	}
+	s.render(c, status, "workbook_peer", data)
 	return nil
+}
+
+// URL is the address of the peer's answer as the reader sees it.
+func (p *peerEntryPage) URL() string {
+	return fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", p.Org.Slug, p.Peer.Slug, p.Entry.WorkbookID, p.Statement.ID)
 }
 
 // peerEntry loads a network peer's shared answer for the request, or

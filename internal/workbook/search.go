@@ -55,28 +55,17 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 	return hits, nil
 }
 
-// snippet answers up to 160 characters around the first word of query.
+// snippet answers up to 160 characters of the first answer text around
+// the first word of query.
 func snippet(texts []string, query string) string {
-	words := strings.Fields(strings.ToLower(query))
+	words := strings.Fields(query)
 	if len(words) == 0 {
 		return ""
 	}
 	for _, t := range texts[1:] {
-		r := []rune(t)
-		i := strings.Index(strings.ToLower(t), words[0])
-		if i < 0 {
-			continue
+		if s, ok := search.Snippet(t, words[0], 160); ok {
+			return s
 		}
-		start := max(0, len([]rune(t[:i]))-60)
-		end := min(len(r), start+160)
-		s := strings.TrimSpace(string(r[start:end]))
-		if start > 0 {
-			s = "…" + s
-		}
-		if end < len(r) {
-			s += "…"
-		}
-		return s
 	}
 	return ""
 }

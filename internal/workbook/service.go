@@ -12,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // Service holds the workbook rules.
@@ -19,6 +20,8 @@ type Service struct {
 	DB     *bun.DB
 	Clock  app.Clock
 	Notify Notifier // tells people mentioned in comments
+	// Limits bounds how many comments people write (required to comment).
+	Limits *ratelimit.Limiter
 }
 
 // TemplateSpec describes a template to create.

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"sync"
@@ -84,6 +85,13 @@ func StartOP(tb testing.TB, users ...User) *OP {
 
 // Issuer is the OP's issuer URL (http on 127.0.0.1).
 func (o *OP) Issuer() string { return o.issuer }
+
+// Networks are the loopback ranges the OP listens in, for
+// sso.Config.AllowNetworks (SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS): a
+// server refuses them otherwise.
+func Networks() []netip.Prefix {
+	return []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+}
 
 // RegisterClient adds a confidential web client (client_secret_basic)
 // that may redirect to redirectURL. Its ID token carries the standard

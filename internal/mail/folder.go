@@ -9,17 +9,19 @@ import (
 	"time"
 )
 
-// DefaultFrom is the sender Outbox uses when its From is empty; it matches
+// DefaultFrom is the sender Folder uses when its From is empty; it matches
 // config.Default's MailFrom.
 const DefaultFrom = "Samvirke <no-reply@samvirke.localhost>"
 
-// Outbox is a Sender that writes each message as an RFC 5322 .eml file into
+// Folder is a Sender that writes each message as an RFC 5322 .eml file into
 // Dir instead of delivering it, so that a developer running the embedded
 // default can open invitation and reset mails. The files have the same MIME
-// shape SMTP sends. Outbox logs nothing: the bodies hold one-time tokens.
+// shape SMTP sends. Folder logs nothing: the bodies hold one-time tokens.
+// (It is not the transactional outbox of package outbox, which decides when
+// a message is sent; Folder is only where it goes.)
 //
 // The zero value with Dir set is ready to use and safe for concurrent use.
-type Outbox struct {
+type Folder struct {
 	// Dir receives the files; it is created with mode 0700 when missing.
 	Dir string
 	// From is the From header; "" means DefaultFrom.
@@ -30,7 +32,7 @@ type Outbox struct {
 // "20060102T150405.000000000Z-<random>.eml" with mode 0600, so that names sort
 // by time. The file appears complete or not at all. Errors start with
 // "mail: send: " and wrap the cause (an *app.Error for an invalid m).
-func (o Outbox) Send(ctx context.Context, m Message) error {
+func (o Folder) Send(ctx context.Context, m Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
@@ -38,7 +40,7 @@ func (o Outbox) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("mail: send: %w", err)
 	}
 	if o.Dir == "" {
-		return fmt.Errorf("mail: send: outbox directory is not set")
+		return fmt.Errorf("mail: send: mail folder is not set")
 	}
 	fromRaw := o.From
 	if fromRaw == "" {
@@ -58,7 +60,7 @@ func (o Outbox) Send(ctx context.Context, m Message) error {
 	}
 	// Write under a hidden temporary name (CreateTemp uses mode 0600) and
 	// rename, so that a reader scanning for *.eml never sees half a message.
-	tmp, err := os.CreateTemp(o.Dir, ".outbox-*.tmp")
+	tmp, err := os.CreateTemp(o.Dir, ".mail-*.tmp")
 	if err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
