@@ -203,17 +203,26 @@ func Migrate(ctx context.Context, dsn string, logger *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) error {
-	sqldb, err := db.OpenSQL(ctx, dsn)
+	bdb, err := db.Open(ctx, dsn)
 	if err != nil {
 		return fmt.Errorf("SAMVIRKE_MIGRATE_DATABASE_URL: cannot open %s (%v); check that the database runs and the URL is right", config.Redact(dsn), err)
 	}
-	defer sqldb.Close()
-	res, err := db.Migrate(ctx, sqldb, dialect)
+	defer bdb.Close()
+	res, err := db.Migrate(ctx, bdb.DB, dialect)
 	if err != nil {
 		return fmt.Errorf("migration failed, schema left at version %d: %w", res.Version, err)
 	}
 	if len(res.Applied) > 0 {
 		logger.Info("database migrated", "applied", res.Applied, "version", res.Version)
+	}
+	// Data that new columns need and only Go can make: the HTML of
+	// workbook answers saved before they were rendered on save.
+	n, err := workbook.RenderMissingHTML(ctx, bdb)
+	if err != nil {
+		return fmt.Errorf("migration: rendering saved workbook answers: %w", err)
+	}
+	if n > 0 {
+		logger.Info("workbook answers rendered", "entries", n)
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func (s *Server) handleAPIWorkbooks(c *gin.Context) error {
 // handleAPIWorkbook answers a workbook with its template (chapters,
 // statements, sections) and the municipality's entries.
 func (s *Server) handleAPIWorkbook(c *gin.Context) error {
-	ref, entries, err := s.loadWorkbook(c, true)
+	ref, entries, err := s.loadWorkbook(c, allEntries)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ type apiSave struct {
 // handleAPIEntrySave saves an answer. A stale version answers 409 with the
 // current entry in the problem's detail and nothing written.
 func (s *Server) handleAPIEntrySave(c *gin.Context) error {
-	ref, _, err := s.loadWorkbook(c, false)
+	ref, _, err := s.loadWorkbook(c, noEntries)
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,6 @@ type pages struct {
 }
 
 func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
-	md := newMarkdown()
 	p := &pages{sets: map[string]*template.Template{}, assets: map[string]string{}}
 	var err error
 	if p.static, err = fs.Sub(fsys, "static"); err != nil {
@@ -127,7 +126,6 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"pct":  i18n.FormatPercent,
 		"neg":  func(n int) int { return -n },
 		"list": func(v ...string) []string { return v },
-		"md":   md.render,
 		"inc":  func(i int) int { return i + 1 },
 		// title capitalises the first letter, for terms that start a label.
 		"title": func(s string) string {

@@ -98,9 +98,20 @@ type workbookPage struct {
 	Statuses  []string
 }
 
+// entryLoad says which entries loadWorkbook reads with the workbook: none,
+// one statement's (its id), or every statement's, without their content
+// (entryHeads: which are answered) or with it (allEntries).
+type entryLoad int64
+
+const (
+	noEntries  entryLoad = 0
+	entryHeads entryLoad = -1
+	allEntries entryLoad = -2
+)
+
 // loadWorkbook loads the workbook the path names with its template and
-// network, and withEntries also its entries by statement (else nil).
-func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, map[int64]*workbook.Entry, error) {
+// network, and the entries load says, by statement.
+func (s *Server) loadWorkbook(c *gin.Context, load entryLoad) (workbookRef, map[int64]*workbook.Entry, error) {
 	o := orgOf(c)
 	id, err := pathID(c, "workbook")
 	if err != nil {
@@ -111,7 +122,7 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 		return workbookRef{}, nil, err
 	}
 	var ref workbookRef
-	var entries map[int64]*workbook.Entry
+	entries := map[int64]*workbook.Entry{}
 	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		b, err := workbook.FindWorkbook(ctx, idb, o.ID, id)
 		if err != nil {
@@ -124,11 +135,19 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 			return err
 		}
 		ref.Workbook = b
-		if !withEntries {
-			return nil
+		var list []*workbook.Entry
+		switch {
+		case load == noEntries:
+		case load == entryHeads:
+			list, err = workbook.FindEntryHeads(ctx, idb, o.ID, b.ID)
+		case load == allEntries:
+			list, err = workbook.FindEntries(ctx, idb, o.ID, b.ID)
+		default:
+			var e *workbook.Entry
+			if e, err = workbook.FindStatementEntry(ctx, idb, o.ID, b.ID, int64(load)); e != nil {
+				list = append(list, e)
+			}
 		}
-		list, err := workbook.FindEntries(ctx, idb, o.ID, b.ID)
-		entries = make(map[int64]*workbook.Entry, len(list))
 		for _, e := range list {
 			entries[e.StatementID] = e
 		}
@@ -138,7 +157,7 @@ func (s *Server) loadWorkbook(c *gin.Context, withEntries bool) (workbookRef, ma
 }
 
 func (s *Server) handleWorkbook(c *gin.Context) error {
-	ref, entries, err := s.loadWorkbook(c, true)
+	ref, entries, err := s.loadWorkbook(c, entryHeads)
 	if err != nil {
 		return err
 	}
@@ -189,11 +208,11 @@ type entryPage struct {
 // entryData loads the page of one statement's entry, without the members
 // (see loadMembers).
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
-	ref, entries, err := s.loadWorkbook(c, true)
+	sid, err := pathID(c, "statement")
 	if err != nil {
 		return nil, err
 	}
-	sid, err := pathID(c, "statement")
+	ref, entries, err := s.loadWorkbook(c, entryLoad(sid))
 	if err != nil {
 		return nil, err
 	}
@@ -270,7 +289,8 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 
 // handleEntrySave saves the answer. When someone else saved meanwhile, the
 // page comes back with what the user typed still in the form and the
-// other person's version beside it.
+// other person's version beside it; so it does, with nothing saved, when
+// the answer breaks a rule (a field's error next to it).
 func (s *Server) handleEntrySave(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
@@ -285,15 +305,15 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 	for _, m := range data.Members {
 		members[m.ID] = true
 	}
-	grows, mrows, goals, measures, ferrs := readGoalsMeasures(c, members)
-	content.Goals, content.Measures = goals, measures
+	rows := readGoalsMeasures(c, members)
+	content.Goals, content.Measures = rows.goals, rows.measures
 	for _, sec := range data.Ref.Template.Sections {
 		if v := strings.TrimSpace(c.PostForm(sec.Key)); v != "" {
 			content.Answers[sec.Key] = v
 		}
 	}
 	vis := c.PostForm("visibility")
-	if len(ferrs) > 0 {
+	if len(rows.errs) > 0 {
 		err = app.Errorf(app.EInvalid, "workbook.error.rows")
 	} else {
 		_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
@@ -304,8 +324,9 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 		if code != app.EConflict && code != app.EInvalid {
 			return err
 		}
-		data.Goals, data.Measures = grows, mrows
-		for field, key := range ferrs {
+		rows.nameOrigins(data.Entry)
+		data.Goals, data.Measures = rows.goalRows, rows.measureRows
+		for field, key := range rows.errs {
 			data.fail(s, c, app.Errorf(app.EInvalid, key).WithField(field))
 		}
 		for _, sec := range data.Ref.Template.Sections {
@@ -318,77 +339,15 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 			data.Values["version"] = strconv.Itoa(data.Current.Version)
 		}
 		data.Visibility = vis
+		if ae := app.AsError(err); ae != nil && ae.Field != "" {
+			data.fail(s, c, ae.WithField(rows.field(ae.Field))) // next to the field, and above the form
+			err = ae.WithField("")
+		}
 		data.fail(s, c, err)
 		s.render(c, statusOf(code), "workbook_entry", data)
 		return nil
 	}
 	s.setFlash(c, "workbook.saved")
-	c.Redirect(http.StatusSeeOther, data.BaseURL)
-	return nil
-}
-
-type historyPage struct {
-	Layout
-	Org       *org.Organisation
-	Statement *workbook.Statement
-	Sections  []*workbook.Section
-	Revisions []revisionView
-	Titles    map[string]string // section key → its question
-	Current   int
-	BaseURL   string
-	CanEdit   bool
-}
-
-type revisionView struct {
-	*workbook.Revision
-	Changes []workbook.Change
-}
-
-func (s *Server) handleEntryHistory(c *gin.Context) error {
-	data, err := s.entryData(c)
-	if err != nil {
-		return err
-	}
-	if data.Entry == nil {
-		return app.Errorf(app.ENotFound, "workbook.error.not_found")
-	}
-	revs, err := s.Workbooks.History(c.Request.Context(), data.Org, data.Entry.ID)
-	if err != nil {
-		return err
-	}
-	var keys []string
-	titles := map[string]string{"notes": s.Catalog.T(s.locale(c), "workbook.notes")}
-	for _, sec := range data.Ref.Template.Sections {
-		keys = append(keys, sec.Key)
-		titles[sec.Key] = sec.Title
-	}
-	var views []revisionView
-	for i, r := range revs { // newest first: the previous version is the next one
-		var prev *workbook.Revision
-		if i+1 < len(revs) {
-			prev = revs[i+1]
-		}
-		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys)})
-	}
-	s.render(c, http.StatusOK, "workbook_history", &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
-		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit})
-	return nil
-}
-
-func (s *Server) handleEntryRestore(c *gin.Context) error {
-	data, err := s.entryData(c)
-	if err != nil {
-		return err
-	}
-	if data.Entry == nil {
-		return app.Errorf(app.ENotFound, "workbook.error.not_found")
-	}
-	v, _ := strconv.Atoi(c.PostForm("restore"))
-	base, _ := strconv.Atoi(c.PostForm("version"))
-	if _, err := s.Workbooks.RestoreEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), data.Entry.ID, v, base); err != nil {
-		return err
-	}
-	s.setFlash(c, "workbook.restored", "version", v)
 	c.Redirect(http.StatusSeeOther, data.BaseURL)
 	return nil
 }

@@ -23,7 +23,9 @@ type measureRow struct {
 }
 
 // originField writes an origin for a hidden form field; parseOrigin reads
-// it back.
+// it back. The field only says which recorded origin a row keeps: the
+// service keeps an origin only when the entry already has it, with the
+// name it recorded.
 func originField(o *workbook.Origin) (string, string) {
 	if o == nil {
 		return "", ""
@@ -31,14 +33,14 @@ func originField(o *workbook.Origin) (string, string) {
 	return strconv.FormatInt(o.OrgID, 10) + ":" + strconv.FormatInt(o.EntryID, 10), o.OrgName
 }
 
-func parseOrigin(field, name string) *workbook.Origin {
+func parseOrigin(field string) *workbook.Origin {
 	a, b, ok := strings.Cut(field, ":")
 	org, err1 := strconv.ParseInt(a, 10, 64)
 	entry, err2 := strconv.ParseInt(b, 10, 64)
 	if !ok || err1 != nil || err2 != nil {
 		return nil
 	}
-	return &workbook.Origin{OrgID: org, EntryID: entry, OrgName: name}
+	return &workbook.Origin{OrgID: org, EntryID: entry}
 }
 
 // statuses offered for goals and measures.
@@ -103,84 +105,138 @@ func parseDecimal(s string) (*float64, bool) {
 	return &f, true
 }
 
-// readGoalsMeasures reads the editor's rows; errors name the field
-// ("goal.2.target") with a translation key. Empty rows are dropped.
-func readGoalsMeasures(c *gin.Context, members map[int64]bool) ([]goalRow, []measureRow, []workbook.Goal, []workbook.Measure, map[string]string) {
-	errs := map[string]string{}
-	var grows []goalRow
-	var goals []workbook.Goal
-	for i := 0; i < 200; i++ {
+// editorRows are the goals and measures of the editor as posted: the rows
+// as typed, the goals and measures they make (empty rows are dropped), the
+// row each goal and measure came from, and errors by field
+// ("goal.2.target") with a translation key.
+type editorRows struct {
+	goalRows          []goalRow
+	measureRows       []measureRow
+	goals             []workbook.Goal
+	measures          []workbook.Measure
+	goalAt, measureAt []int // row of goals[i], measures[i]
+	errs              map[string]string
+}
+
+// field answers the editor's field of a field of the content, which
+// counts goals and measures without the empty rows: "goal.1.statement"
+// is "goal.3.statement" when rows 1 and 2 were left empty.
+func (r *editorRows) field(f string) string {
+	kind, rest, _ := strings.Cut(f, ".")
+	n, name, ok := strings.Cut(rest, ".")
+	i, err := strconv.Atoi(n)
+	if !ok || err != nil {
+		return f
+	}
+	switch {
+	case kind == "goal" && i < len(r.goalAt):
+		return "goal." + strconv.Itoa(r.goalAt[i]) + "." + name
+	case kind == "measure" && i < len(r.measureAt):
+		return "measure." + strconv.Itoa(r.measureAt[i]) + "." + name
+	}
+	return f
+}
+
+// readGoalsMeasures reads the editor's rows: at most one more than an
+// entry may have, so that too many is reported, not cut off.
+func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
+	r := &editorRows{errs: map[string]string{}}
+	for i := 0; i <= workbook.MaxGoals+1; i++ {
 		p := "goal." + strconv.Itoa(i) + "."
 		if _, ok := c.GetPostForm(p + "statement"); !ok {
 			break
 		}
-		r := goalRow{Statement: strings.TrimSpace(c.PostForm(p + "statement")), Indicator: strings.TrimSpace(c.PostForm(p + "indicator")),
+		row := goalRow{Statement: strings.TrimSpace(c.PostForm(p + "statement")), Indicator: strings.TrimSpace(c.PostForm(p + "indicator")),
 			Baseline: c.PostForm(p + "baseline"), Target: c.PostForm(p + "target"), Unit: strings.TrimSpace(c.PostForm(p + "unit")),
-			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"),
-			From: c.PostForm(p + "from"), FromName: c.PostForm(p + "from_name")}
-		grows = append(grows, r)
-		if r.Statement == "" && r.Indicator == "" && strings.TrimSpace(r.Baseline+r.Target+r.Unit+r.TargetDate) == "" {
+			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"), From: c.PostForm(p + "from")}
+		r.goalRows = append(r.goalRows, row)
+		if row.Statement == "" && row.Indicator == "" && strings.TrimSpace(row.Baseline+row.Target+row.Unit+row.TargetDate) == "" {
 			continue
 		}
-		g := workbook.Goal{Statement: r.Statement, IndicatorCode: r.Indicator, Unit: r.Unit, Status: statusOr(r.Status), From: parseOrigin(r.From, r.FromName)}
-		if r.Statement == "" {
-			errs[p+"statement"] = "error.required"
+		g := workbook.Goal{Statement: row.Statement, IndicatorCode: row.Indicator, Unit: row.Unit, Status: statusOr(row.Status), From: parseOrigin(row.From)}
+		if row.Statement == "" {
+			r.errs[p+"statement"] = "error.required"
 		}
 		var ok bool
-		if g.Baseline, ok = parseDecimal(r.Baseline); !ok {
-			errs[p+"baseline"] = "workbook.error.number"
+		if g.Baseline, ok = parseDecimal(row.Baseline); !ok {
+			r.errs[p+"baseline"] = "workbook.error.number"
 		}
-		if g.Target, ok = parseDecimal(r.Target); !ok {
-			errs[p+"target"] = "workbook.error.number"
+		if g.Target, ok = parseDecimal(row.Target); !ok {
+			r.errs[p+"target"] = "workbook.error.number"
 		}
-		if r.TargetDate != "" {
-			if d, err := time.Parse(time.DateOnly, r.TargetDate); err == nil {
+		if row.TargetDate != "" {
+			if d, err := time.Parse(time.DateOnly, row.TargetDate); err == nil {
 				g.TargetDate = &d
 			} else {
-				errs[p+"target_date"] = "workbook.error.date"
+				r.errs[p+"target_date"] = "workbook.error.date"
 			}
 		}
-		goals = append(goals, g)
+		r.goals, r.goalAt = append(r.goals, g), append(r.goalAt, i)
 	}
-	var mrows []measureRow
-	var measures []workbook.Measure
-	for i := 0; i < 200; i++ {
+	for i := 0; i <= workbook.MaxMeasures+1; i++ {
 		p := "measure." + strconv.Itoa(i) + "."
 		if _, ok := c.GetPostForm(p + "description"); !ok {
 			break
 		}
-		r := measureRow{Description: strings.TrimSpace(c.PostForm(p + "description")), Responsible: strings.TrimSpace(c.PostForm(p + "responsible")),
+		row := measureRow{Description: strings.TrimSpace(c.PostForm(p + "description")), Responsible: strings.TrimSpace(c.PostForm(p + "responsible")),
 			ResponsibleUser: c.PostForm(p + "responsible_user"), Deadline: strings.TrimSpace(c.PostForm(p + "deadline")),
-			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")),
-			From: c.PostForm(p + "from"), FromName: c.PostForm(p + "from_name")}
-		mrows = append(mrows, r)
-		if r.Description == "" && r.Responsible == "" && r.ResponsibleUser == "" && r.Deadline == "" && r.Notes == "" {
+			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")), From: c.PostForm(p + "from")}
+		r.measureRows = append(r.measureRows, row)
+		if row.Description == "" && row.Responsible == "" && row.ResponsibleUser == "" && row.Deadline == "" && row.Notes == "" {
 			continue
 		}
-		m := workbook.Measure{Description: r.Description, Responsible: r.Responsible, Status: statusOr(r.Status), Notes: r.Notes, From: parseOrigin(r.From, r.FromName)}
-		if r.Description == "" {
-			errs[p+"description"] = "error.required"
+		m := workbook.Measure{Description: row.Description, Responsible: row.Responsible, Status: statusOr(row.Status), Notes: row.Notes, From: parseOrigin(row.From)}
+		if row.Description == "" {
+			r.errs[p+"description"] = "error.required"
 		}
-		if r.ResponsibleUser != "" {
-			id, err := strconv.ParseInt(r.ResponsibleUser, 10, 64)
+		if row.ResponsibleUser != "" {
+			id, err := strconv.ParseInt(row.ResponsibleUser, 10, 64)
 			if err != nil || !members[id] {
-				errs[p+"responsible_user"] = "workbook.error.responsible"
+				r.errs[p+"responsible_user"] = "workbook.error.responsible"
 			} else {
 				m.ResponsibleUser = &id
 			}
 		}
 		// A deadline is a date when it is one, and kept as written
 		// ("Høst 2016") when it is not.
-		if d, err := time.Parse(time.DateOnly, r.Deadline); err == nil {
+		if d, err := time.Parse(time.DateOnly, row.Deadline); err == nil {
 			m.Deadline = &d
-		} else if d, err := time.Parse("2.1.2006", r.Deadline); err == nil {
+		} else if d, err := time.Parse("2.1.2006", row.Deadline); err == nil {
 			m.Deadline = &d
 		} else {
-			m.DeadlineText = r.Deadline
+			m.DeadlineText = row.Deadline
 		}
-		measures = append(measures, m)
+		r.measures, r.measureAt = append(r.measures, m), append(r.measureAt, i)
 	}
-	return grows, mrows, goals, measures, errs
+	return r
+}
+
+// nameOrigins shows the recorded name of each row's origin, and none for
+// an origin the entry does not have (the service would drop it).
+func (r *editorRows) nameOrigins(e *workbook.Entry) {
+	names := map[string]string{}
+	if e != nil {
+		for _, g := range e.Content.Goals {
+			f, n := originField(g.From)
+			names[f] = n
+		}
+		for _, m := range e.Content.Measures {
+			f, n := originField(m.From)
+			names[f] = n
+		}
+	}
+	for i := range r.goalRows {
+		r.goalRows[i].FromName = names[r.goalRows[i].From]
+		if r.goalRows[i].FromName == "" {
+			r.goalRows[i].From = ""
+		}
+	}
+	for i := range r.measureRows {
+		r.measureRows[i].FromName = names[r.measureRows[i].From]
+		if r.measureRows[i].FromName == "" {
+			r.measureRows[i].From = ""
+		}
+	}
 }
 
 func statusOr(s string) string {

@@ -12,8 +12,8 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
-// maxImport is the largest chapter text accepted.
-const maxImport = 1 << 20
+// maxImport is the largest chapter text accepted, pasted or uploaded.
+const maxImport = workbook.MaxImportBytes
 
 type importPage struct {
 	formPage
@@ -25,7 +25,7 @@ type importPage struct {
 }
 
 func (s *Server) importData(c *gin.Context) (*importPage, error) {
-	ref, _, err := s.loadWorkbook(c, false)
+	ref, _, err := s.loadWorkbook(c, noEntries)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +72,11 @@ func (s *Server) handleImport(c *gin.Context) error {
 			return nil
 		}
 		text = string(b)
+	}
+	if len(text) > maxImport { // not sent back: the user still has it
+		data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", maxImport>>20).WithField("text"))
+		s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+		return nil
 	}
 	data.Values["text"] = text
 	preview := c.PostForm("import") == ""

@@ -73,6 +73,7 @@ func (s *Service) CopyFromPeer(ctx context.Context, own *org.Organisation, a *ap
 	} else {
 		content.Measures = append(content.Measures, *measure)
 	}
-	_, err = s.SaveEntry(ctx, own, a, Save{WorkbookID: mine.ID, StatementID: peerEntry.StatementID, Content: content, BaseVersion: base})
+	_, err = s.SaveEntry(ctx, own, a, Save{WorkbookID: mine.ID, StatementID: peerEntry.StatementID, Content: content, BaseVersion: base,
+		vouched: []Origin{*origin}})
 	return mine, err
 }

@@ -26,6 +26,8 @@ import (
 //	workbook.export.status         column heading
 //	workbook.export.generated      "Generated {date}", with arg "date"
 //	workbook.export.section        column heading of the sections
+//	workbook.export.continued      row heading where a long answer goes on: "{section} (continued, {part} of {parts})"
+//	workbook.export.cut            note after a text cut to fit a spreadsheet cell
 //	workbook.export.goal           column heading: the goal as written
 //	workbook.export.indicator      column heading
 //	workbook.export.baseline       column heading

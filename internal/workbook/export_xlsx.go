@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -22,7 +23,9 @@ type xlsxStyles struct {
 // written when it is not one). Heading rows are frozen and texts wrap.
 // texts translates headings and sheet names (see ExportTexts), date
 // formats the generation date printed above the overview, and now is the
-// generation time. Excel keeps at most 32,767 characters in a cell.
+// generation time. Excel keeps at most 32,767 characters in a cell: an
+// answer longer than that continues in the rows below its section, and a
+// longer text in the goals or measures is cut with a note that says so.
 //
 // It returns an error when the view has no statement, when the workbook
 // cannot be built, or the error of writing to w.
@@ -167,21 +170,38 @@ func (v *GatheringView) xlsxOverview(f *excelize.File, sheet string, e exportEnv
 			}
 		}
 	}
-	for r, sec := range v.Sections {
-		row := head + 1 + r
-		if err := f.SetCellStr(sheet, xlsxCell(1, row), sec.Title); err != nil {
-			return err
-		}
+	row := head
+	for _, sec := range v.Sections {
+		// An answer longer than a cell holds goes on in the rows below,
+		// each labelled as the section's continuation.
+		parts := make([][]string, len(v.Columns))
+		n := 1
 		for i := range v.Columns {
-			if err := f.SetCellStr(sheet, xlsxCell(i+2, row), v.Columns[i].Answers[sec.Key]); err != nil {
+			parts[i] = xlsxChunks(v.Columns[i].Answers[sec.Key])
+			n = max(n, len(parts[i]))
+		}
+		for p := range n {
+			row++
+			label := sec.Title
+			if p > 0 {
+				label = e.t("workbook.export.continued", "section", sec.Title, "part", p+1, "parts", n)
+			}
+			if err := f.SetCellStr(sheet, xlsxCell(1, row), label); err != nil {
 				return err
 			}
-		}
-		if err := f.SetCellStyle(sheet, xlsxCell(1, row), xlsxCell(1, row), st.head); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(sheet, xlsxCell(2, row), xlsxCell(len(heads), row), st.wrap); err != nil {
-			return err
+			for i := range v.Columns {
+				if p < len(parts[i]) {
+					if err := f.SetCellStr(sheet, xlsxCell(i+2, row), parts[i][p]); err != nil {
+						return err
+					}
+				}
+			}
+			if err := f.SetCellStyle(sheet, xlsxCell(1, row), xlsxCell(1, row), st.head); err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(sheet, xlsxCell(2, row), xlsxCell(len(heads), row), st.wrap); err != nil {
+				return err
+			}
 		}
 	}
 	widths := []float64{32}
@@ -213,6 +233,9 @@ func (v *GatheringView) xlsxTable(f *excelize.File, sheet string, e exportEnv, s
 				case time.Time:
 					style = st.date
 				}
+				if t, ok := x.(string); ok {
+					x = e.fitCell(t)
+				}
 				if x != nil {
 					if err := f.SetCellValue(sheet, name, x); err != nil {
 						return err
@@ -238,4 +261,69 @@ func (v *GatheringView) xlsxGoals(f *excelize.File, sheet string, e exportEnv, s
 
 func (v *GatheringView) xlsxMeasures(f *excelize.File, sheet string, e exportEnv, st xlsxStyles) error {
 	return v.xlsxTable(f, sheet, e, st, []float64{24, 50, 24, 16, 16, 40}, e.measureHeads(), e.measureRows)
+}
+
+// xlsxMaxCell is the most characters Excel keeps in a cell, counted in
+// UTF-16 code units; excelize would cut a longer text without a word.
+const xlsxMaxCell = 32767
+
+// xlsxChunks splits s into parts of at most xlsxMaxCell, each ending after
+// a line break or a space when there is one in its second half, so that
+// together they are s. An empty s is one empty part.
+func xlsxChunks(s string) []string {
+	var out []string
+	for {
+		units, cut, brk := 0, len(s), -1
+		for i, r := range s {
+			n := utf16.RuneLen(r)
+			if n < 0 {
+				n = 1
+			}
+			if units+n > xlsxMaxCell {
+				cut = i
+				break
+			}
+			units += n
+			if (r == '\n' || r == ' ') && units > xlsxMaxCell/2 {
+				brk = i + 1
+			}
+		}
+		if cut == len(s) {
+			return append(out, s)
+		}
+		if brk > 0 {
+			cut = brk
+		}
+		out, s = append(out, s[:cut]), s[cut:]
+	}
+}
+
+// fitCell answers s when a cell holds it, else its beginning with a note
+// that the rest was cut.
+func (e exportEnv) fitCell(s string) string {
+	if len(s) <= xlsxMaxCell { // a UTF-8 byte is at most one UTF-16 unit
+		return s
+	}
+	note := " […] " + e.t("workbook.export.cut")
+	if head := xlsxPrefix(s, xlsxMaxCell); head == s {
+		return s
+	}
+	return xlsxPrefix(s, xlsxMaxCell-len(note)) + note
+}
+
+// xlsxPrefix answers the longest beginning of s of at most units UTF-16
+// code units.
+func xlsxPrefix(s string, units int) string {
+	n := 0
+	for i, r := range s {
+		w := utf16.RuneLen(r)
+		if w < 0 {
+			w = 1
+		}
+		if n+w > units {
+			return s[:i]
+		}
+		n += w
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"html/template"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -73,6 +74,12 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID, OrgSlug: m.Slug}
 			if e := byOrg[m.ID]; e != nil {
 				col.Answers, col.Goals, col.Measures = e.Content.Answers, e.Content.Goals, e.Content.Measures
+				col.AnswersHTML = make(map[string]template.HTML, len(col.Answers))
+				for k, text := range col.Answers {
+					if text != "" {
+						col.AnswersHTML[k] = e.AnswerHTML(k)
+					}
+				}
 				col.EntryID, col.WorkbookID, col.GoodPractice = e.ID, e.WorkbookID, marks[[2]int64{m.ID, e.ID}]
 			}
 			v.Columns = append(v.Columns, col)

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,20 +134,27 @@ func DueAt(gs []*Gathering, day time.Time) map[int64]*Gathering {
 	return out
 }
 
-// SetChapterStatus records a municipality's progress on a chapter.
+// SetChapterStatus records a municipality's progress on a chapter of its
+// workbook. A chapter that is not one of the workbook's template is
+// app.ENotFound; a status not in ChapterStatuses app.EInvalid.
 func (s *Service) SetChapterStatus(ctx context.Context, muni *org.Organisation, workbookID, chapterID int64, status string) error {
-	valid := false
-	for _, x := range ChapterStatuses {
-		valid = valid || x == status
-	}
-	if !valid {
+	if !slices.Contains(ChapterStatuses, status) {
 		return app.Errorf(app.EInvalid, "error.invalid").WithField("status")
 	}
 	return db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		if _, err := FindWorkbook(ctx, tx, muni.ID, workbookID); err != nil {
+		wb, err := FindWorkbook(ctx, tx, muni.ID, workbookID)
+		if err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(&chapterStatus{OrgID: muni.ID, WorkbookID: workbookID, ChapterID: chapterID, Status: status, UpdatedAt: s.Clock.Now()}).
+		ok, err := tx.NewSelect().Model((*chapterRow)(nil)).
+			Where("org_id = ? AND id = ? AND template_id = ?", wb.NetworkID, chapterID, wb.TemplateID).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		_, err = tx.NewInsert().Model(&chapterStatus{OrgID: muni.ID, WorkbookID: workbookID, ChapterID: chapterID, Status: status, UpdatedAt: s.Clock.Now()}).
 			On("CONFLICT (org_id, workbook_id, chapter_id) DO UPDATE").Set("status = EXCLUDED.status, updated_at = EXCLUDED.updated_at").Exec(ctx)
 		return err
 	})

@@ -54,11 +54,11 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := ParseChapter(text, ImportTemplateOf(t))
+	parsed, err := ParseChapter(ctx, text, ImportTemplateOf(t))
 	if err != nil || preview {
 		return parsed, err
 	}
-	now := s.Clock.Now()
+	now, outline := s.Clock.Now(), outlineOf(t)
 	err = db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
 		for _, ps := range parsed.Statements {
 			if !ps.Found || len(ps.Answers) == 0 {
@@ -74,7 +74,7 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 			for k, v := range ps.Answers {
 				content.Answers[k] = v
 			}
-			if _, err := saveEntry(ctx, tx, muni, a, Save{WorkbookID: workbookID, StatementID: ps.StatementID, Content: content, BaseVersion: base}, now); err != nil {
+			if _, err := saveEntry(ctx, tx, muni, a, Save{WorkbookID: workbookID, StatementID: ps.StatementID, Content: content, BaseVersion: base}, outline, now); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,8 @@
 package workbook
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +14,10 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 )
+
+// MaxImportBytes is the longest chapter text an import reads, pasted or
+// uploaded.
+const MaxImportBytes = 1 << 20
 
 // ImportTemplate is what ParseChapter maps a pasted chapter onto: the
 // chapter's problem statements and the template's answer sections.
@@ -85,15 +91,21 @@ const (
 // (guidance) is not an answer; an answer runs to the next question or
 // heading. A UTF-8 BOM and \r\n line endings are accepted; answers use \n.
 //
-// Errors: app.EInvalid with key "workbook.import.empty" for blank text, and
-// "workbook.import.nothing_found" when no statement is recognised.
-func ParseChapter(text string, t ImportTemplate) (*ParsedChapter, error) {
+// Errors: app.EInvalid with key "workbook.import.too_long" for text over
+// MaxImportBytes, "workbook.import.empty" for blank text, and
+// "workbook.import.nothing_found" when no statement is recognised; the
+// context's error, wrapped, when ctx ends before the parse does (the time
+// it takes grows with the length of text and of the template's titles).
+func ParseChapter(ctx context.Context, text string, t ImportTemplate) (*ParsedChapter, error) {
+	if len(text) > MaxImportBytes {
+		return nil, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", MaxImportBytes>>20)
+	}
 	text = strings.TrimPrefix(text, "\uFEFF")
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	if strings.TrimSpace(text) == "" {
 		return nil, app.Errorf(app.EInvalid, "workbook.import.empty")
 	}
-	m := &importMatcher{text: text, toks: importTokenize(text)}
+	m := newImportMatcher(ctx, text)
 	spans := make([]importSpan, len(t.Statements))
 	var taken []importSpan
 	for i, st := range t.Statements {
@@ -102,6 +114,9 @@ func ParseChapter(text string, t ImportTemplate) (*ParsedChapter, error) {
 			spans[i] = sp
 			taken = append(taken, sp)
 		}
+	}
+	if m.err != nil {
+		return nil, fmt.Errorf("workbook: import: %w", m.err)
 	}
 	if len(taken) == 0 {
 		return nil, app.Errorf(app.EInvalid, "workbook.import.nothing_found")
@@ -123,6 +138,9 @@ func ParseChapter(text string, t ImportTemplate) (*ParsedChapter, error) {
 			m.sections(&ps, spans[i], hi, t.Sections)
 		}
 		out.Statements = append(out.Statements, ps)
+	}
+	if m.err != nil {
+		return nil, fmt.Errorf("workbook: import: %w", m.err)
 	}
 	return out, nil
 }
@@ -190,8 +208,21 @@ func (s importSpan) overlaps(o importSpan) bool { return s.from < o.to && o.from
 
 // importMatcher is the text being imported and its words.
 type importMatcher struct {
-	text string
-	toks []importToken
+	ctx    context.Context
+	err    error // the context's, once it ended: every later find finds nothing
+	text   string
+	toks   []importToken
+	joined []string // joined[j]: toks[j] and toks[j+1] as one word ("hoved- ansvaret")
+	dp     []int    // importAlign's table, reused
+}
+
+func newImportMatcher(ctx context.Context, text string) *importMatcher {
+	m := &importMatcher{ctx: ctx, text: text, toks: importTokenize(text)}
+	m.joined = make([]string, len(m.toks))
+	for j := 0; j+1 < len(m.toks); j++ {
+		m.joined[j] = m.toks[j].norm + m.toks[j+1].norm
+	}
+	return m
 }
 
 func importTokenize(s string) []importToken {
@@ -247,16 +278,59 @@ func importSameWord(t, p string) bool {
 	return lost == 1 && kept >= 2 || lost == 2 && kept >= 3
 }
 
-// importAlign aligns pattern p with the tokens from index i on, t[i] matched
-// first, and returns how many pattern words matched and the index after the
-// last matched token. Words may be missing on either side, and a word may be
-// split in two ("hoved- ansvaret") on either side.
-func importAlign(t []importToken, i int, p []string) (score, end int) {
-	k, w := len(p), min(len(t)-i, 2*len(p)+2)
+// stopped reports whether the matcher's context has ended, and keeps its
+// error.
+func (m *importMatcher) stopped() bool {
+	if m.err == nil {
+		m.err = m.ctx.Err()
+	}
+	return m.err != nil
+}
+
+// importPattern is a phrase looked for: its words, and each word joined
+// with the next (pair[a] is p[a]+p[a+1]).
+type importPattern struct {
+	words, pair []string
+}
+
+func newImportPattern(p []string) importPattern {
+	ip := importPattern{words: p, pair: make([]string, len(p))}
+	for a := 0; a+1 < len(p); a++ {
+		ip.pair[a] = p[a] + p[a+1]
+	}
+	return ip
+}
+
+// starts reports whether token j can be the first matched token of an
+// alignment of p (see importAlign): the only tokens that can add to a
+// score.
+func (m *importMatcher) starts(j, hi int, p importPattern) bool {
+	tw := m.toks[j].norm
+	for a, w := range p.words {
+		if importSameWord(tw, w) || j+1 < hi && importSameWord(m.joined[j], w) || a+1 < len(p.words) && importSameWord(tw, p.pair[a]) {
+			return true
+		}
+	}
+	return false
+}
+
+// importAlign aligns pattern p with the tokens from index i on (below hi),
+// t[i] matched first, and returns how many pattern words matched and the
+// index after the last matched token. Words may be missing on either side,
+// and a word may be split in two ("hoved- ansvaret") on either side.
+func (m *importMatcher) importAlign(i, hi int, p importPattern) (score, end int) {
+	k, w := len(p.words), min(hi-i, 2*len(p.words)+2)
 	if k == 0 || w <= 0 {
 		return 0, i
 	}
-	dp := slices.Repeat([]int{-1}, (k+1)*(w+1)) // dp[a*(w+1)+b]: best score for p[:a], t[i:i+b]
+	n := (k + 1) * (w + 1)
+	if cap(m.dp) < n {
+		m.dp = make([]int, n)
+	}
+	dp := m.dp[:n] // dp[a*(w+1)+b]: best score for p[:a], t[i:i+b]
+	for x := range dp {
+		dp[x] = -1
+	}
 	dp[0] = 0
 	up := func(a, b, v int) {
 		if a <= k && b <= w && dp[a*(w+1)+b] < v {
@@ -276,14 +350,14 @@ func importAlign(t []importToken, i int, p []string) (score, end int) {
 			if a == k || b == w {
 				continue
 			}
-			tw := t[i+b].norm
-			if importSameWord(tw, p[a]) {
+			tw := m.toks[i+b].norm
+			if importSameWord(tw, p.words[a]) {
 				up(a+1, b+1, v+1)
 			}
-			if b+1 < w && importSameWord(tw+t[i+b+1].norm, p[a]) {
+			if b+1 < w && importSameWord(m.joined[i+b], p.words[a]) {
 				up(a+1, b+2, v+1)
 			}
-			if a+1 < k && importSameWord(tw, p[a]+p[a+1]) {
+			if a+1 < k && importSameWord(tw, p.pair[a]) {
 				up(a+2, b+1, v+2)
 			}
 		}
@@ -298,14 +372,43 @@ func importAlign(t []importToken, i int, p []string) (score, end int) {
 
 // find returns the best match of pattern p starting in tokens [lo, hi) and
 // not overlapping taken: the most words matched, then the earliest. A match
-// needs 60 % of p's words (at least two), or all of lbl.
-func (m *importMatcher) find(p, lbl []string, lo, hi int, taken []importSpan) (importSpan, bool) {
+// needs 60 % of p's words (at least two), or all of lbl. Only starts whose
+// window holds enough tokens that can match are aligned: each matched
+// token adds at most two words to a score. When the matcher's context has
+// ended, find finds nothing.
+func (m *importMatcher) find(words, lbl []string, lo, hi int, taken []importSpan) (importSpan, bool) {
 	best := importSpan{score: -1}
+	if m.err != nil {
+		return best, false
+	}
+	p, lp := newImportPattern(words), newImportPattern(lbl)
+	need := max(min(2, len(words)), (3*len(words)+4)/5) // 5*sc >= 3*len(words)
+	w := 2*len(words) + 2
+	// hits[j-lo]: tokens in [lo, j) that can start an alignment of p.
+	hits := make([]int, hi-lo+1)
+	for j := lo; j < hi; j++ {
+		if (j-lo)%1024 == 0 && m.stopped() {
+			return best, false
+		}
+		hits[j-lo+1] = hits[j-lo]
+		if m.starts(j, hi, p) {
+			hits[j-lo+1]++
+		}
+	}
 	for i := lo; i < hi; i++ {
-		sc, end := importAlign(m.toks[:hi], i, p)
-		ok := sc >= min(2, len(p)) && 5*sc >= 3*len(p)
-		if !ok && len(lbl) > 0 {
-			ls, _ := importAlign(m.toks[:hi], i, lbl)
+		if (i-lo)%1024 == 0 && m.stopped() {
+			return importSpan{score: -1}, false
+		}
+		// An alignment can matter only when it could beat best, and either
+		// reach need or come with the label; it scores only from a token
+		// that can start it.
+		var sc, end int
+		if ub := 2 * (hits[min(i+w, hi)-lo] - hits[i-lo]); ub > best.score && (ub >= need || len(lbl) > 0) && m.starts(i, hi, p) {
+			sc, end = m.importAlign(i, hi, p)
+		}
+		ok := sc >= min(2, len(words)) && 5*sc >= 3*len(words)
+		if !ok && len(lbl) > 0 && m.starts(i, hi, lp) {
+			ls, _ := m.importAlign(i, hi, lp)
 			ok = ls == len(lbl)
 		}
 		c := importSpan{i, end, sc}

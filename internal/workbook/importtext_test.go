@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"context"
 	"io/fs"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func importMeldalChapter(tb testing.TB) string {
 func TestParseChapterMeldal(t *testing.T) {
 	t.Parallel()
 	text := importMeldalChapter(t)
-	got, err := ParseChapter(text, importTemplate())
+	got, err := ParseChapter(context.Background(), text, importTemplate())
 	if err != nil {
 		t.Fatalf("ParseChapter: %v", err)
 	}
@@ -206,7 +207,7 @@ func TestParseChapter(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := ParseChapter(tt.text, tt.tmpl)
+			c, err := ParseChapter(context.Background(), tt.text, tt.tmpl)
 			if tt.wantErr != "" {
 				if e := app.AsError(err); e == nil || e.Code != app.EInvalid || e.Key != tt.wantErr {
 					t.Fatalf("err = %v, want %s", err, tt.wantErr)

@@ -165,20 +165,33 @@ type Save struct {
 	Content                 Content
 	Visibility              string // "" keeps the current one (network for a new entry)
 	BaseVersion             int    // the version the editor loaded; 0 for a new entry
+
+	vouched []Origin // origins the service itself looked up (a copy from a peer)
 }
 
-// SaveEntry stores a new version of a municipality's answer. When someone
-// else saved since BaseVersion, nothing is written and the error is
-// app.EConflict with key "workbook.error.conflict": the caller shows the
-// newer version beside what the user typed, so nothing is lost.
+// SaveEntry stores a new version of a municipality's answer, with its
+// answers rendered as HTML for the pages that show them. The content must
+// pass Content.Validate against the workbook's template, a measure's
+// responsible person must be a member of muni (app.EInvalid
+// "workbook.error.responsible"), and the statement must be one of the
+// template's (app.ENotFound). Where a goal or measure was copied from is
+// the service's record: an origin the entry did not have is dropped, and
+// the names of those it had are kept as recorded. When someone else saved
+// since BaseVersion, nothing is written and the error is app.EConflict
+// with key "workbook.error.conflict": the caller shows the newer version
+// beside what the user typed, so nothing is lost.
 func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, sv Save) (*Entry, error) {
 	var e *Entry
 	err := db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		if _, err := FindWorkbook(ctx, tx, muni.ID, sv.WorkbookID); err != nil {
+		wb, err := FindWorkbook(ctx, tx, muni.ID, sv.WorkbookID)
+		if err != nil {
 			return err
 		}
-		var err error
-		e, err = saveEntry(ctx, tx, muni, a, sv, s.Clock.Now())
+		t, err := findTemplateOutline(ctx, tx, wb)
+		if err != nil {
+			return err
+		}
+		e, err = saveEntry(ctx, tx, muni, a, sv, t, s.Clock.Now())
 		return err
 	})
 	if err != nil {
@@ -188,17 +201,25 @@ func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.
 }
 
 // saveEntry is SaveEntry inside the caller's transaction, on a workbook
-// of muni the caller has checked.
-func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Actor, sv Save, now time.Time) (*Entry, error) {
+// of muni the caller has checked, made from template t.
+func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Actor, sv Save, t *templateOutline, now time.Time) (*Entry, error) {
 	if sv.Visibility != "" && !slices.Contains([]string{VisibilityPrivate, VisibilityNetwork, VisibilityPublic}, sv.Visibility) {
 		return nil, app.Errorf(app.EInvalid, "workbook.error.visibility").WithField("visibility")
 	}
-	raw, err := json.Marshal(sv.Content)
-	if err != nil {
+	if !t.statements[sv.StatementID] {
+		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	c := sv.Content
+	c.Goals, c.Measures = slices.Clone(c.Goals), slices.Clone(c.Measures)
+	c.normalise()
+	if err := c.Validate(t.sections); err != nil {
+		return nil, err
+	}
+	if err := checkResponsibles(ctx, tx, muni.ID, c.Measures); err != nil {
 		return nil, err
 	}
 	e := new(Entry)
-	err = db.ForUpdate(tx.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", muni.ID, sv.WorkbookID, sv.StatementID)).Scan(ctx)
+	err := db.ForUpdate(tx.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", muni.ID, sv.WorkbookID, sv.StatementID)).Scan(ctx)
 	if app.IsNotFound(db.Err(err, "")) {
 		e = &Entry{OrgID: muni.ID, WorkbookID: sv.WorkbookID, StatementID: sv.StatementID, Visibility: VisibilityNetwork}
 	} else if err != nil {
@@ -206,6 +227,18 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	}
 	if e.Version != sv.BaseVersion {
 		return nil, app.Errorf(app.EConflict, "workbook.error.conflict", "version", e.Version)
+	}
+	if err := e.decode(); err != nil {
+		return nil, err
+	}
+	keepOrigins(&c, &e.Content, sv.vouched)
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	html, err := renderAnswers(c.Answers, e)
+	if err != nil {
+		return nil, err
 	}
 	if sv.Visibility != "" {
 		e.Visibility = sv.Visibility
@@ -215,13 +248,13 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	if a.UserID != 0 {
 		by = &a.UserID
 	}
-	e.Raw, e.UpdatedAt, e.UpdatedBy = string(raw), now, by
+	e.Raw, e.RawHTML, e.UpdatedAt, e.UpdatedBy = string(raw), &html, now, by
 	if e.ID == 0 {
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return nil, db.Err(err, "workbook.error.not_found")
 		}
 	} else {
-		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "updated_at", "updated_by").
+		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "html", "updated_at", "updated_by").
 			Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
 		if err != nil {
 			return nil, err
@@ -255,6 +288,7 @@ func (s *Service) RestoreEntry(ctx context.Context, muni *org.Organisation, a *a
 		return nil, err
 	}
 	return s.SaveEntry(ctx, muni, a, Save{WorkbookID: e.WorkbookID, StatementID: e.StatementID, Content: rev.Content,
+		vouched:    rev.origins(),
 		Visibility: rev.Visibility, BaseVersion: baseVersion})
 }
 
@@ -263,6 +297,37 @@ func authorName(a *app.Actor) string {
 		return a.Name
 	}
 	return a.Email
+}
+
+// HistoryPageSize is how many versions HistoryPage answers at a time.
+const HistoryPageSize = 20
+
+// HistoryPage lists up to HistoryPageSize of an entry's versions older
+// than version before (0: from the newest), newest first, with author and
+// time, and the version just older than the last of them, to compare it
+// with (nil when there is none).
+func (s *Service) HistoryPage(ctx context.Context, muni *org.Organisation, entryID int64, before int) ([]*Revision, *Revision, error) {
+	var out []*Revision
+	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		q := idb.NewSelect().Model(&out).Where("org_id = ? AND entry_id = ?", muni.ID, entryID)
+		if before > 0 {
+			q = q.Where("version < ?", before)
+		}
+		return q.OrderExpr("version DESC").Limit(HistoryPageSize + 1).Scan(ctx)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range out {
+		if err := r.decode(); err != nil {
+			return nil, nil, err
+		}
+	}
+	var older *Revision
+	if len(out) > HistoryPageSize {
+		out, older = out[:HistoryPageSize], out[HistoryPageSize]
+	}
+	return out, older, nil
 }
 
 // History lists an entry's versions, newest first, with author and time.

@@ -3,6 +3,7 @@ package workbook
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/markdown"
 )
 
 // Rows as stored. Domain types in workbook.go stay free of storage tags.
@@ -85,18 +87,36 @@ type Entry struct {
 	Visibility    string    `json:"visibility"`
 	Version       int       `json:"version"`
 	Raw           string    `bun:"content" json:"-"`
+	RawHTML       *string   `bun:"html" json:"-"` // NULL: saved before answers were rendered on save
 	UpdatedBy     *int64    `json:"updated_by,omitempty"`
 	UpdatedAt     time.Time `json:"updated_at"`
 
-	Content Content `bun:"-" json:"content"`
+	Content Content           `bun:"-" json:"content"`
+	HTML    map[string]string `bun:"-" json:"-"` // section key → sanitised HTML, as rendered on save; nil when RawHTML is NULL
 }
 
 func (e *Entry) decode() error {
-	e.Content = Content{}
+	e.Content, e.HTML = Content{}, nil
+	if e.RawHTML != nil && *e.RawHTML != "" {
+		if err := json.Unmarshal([]byte(*e.RawHTML), &e.HTML); err != nil {
+			return err
+		}
+	}
 	if e.Raw == "" {
 		return nil
 	}
 	return json.Unmarshal([]byte(e.Raw), &e.Content)
+}
+
+// AnswerHTML answers the answer in section key as sanitised HTML: the
+// HTML rendered when the entry was saved. Only an entry saved before
+// answers were rendered on save, and not yet rendered by the migration
+// step (see RenderMissingHTML), is rendered here.
+func (e *Entry) AnswerHTML(key string) template.HTML {
+	if e.HTML == nil {
+		return template.HTML(markdown.Render(e.Content.Answers[key]))
+	}
+	return template.HTML(e.HTML[key])
 }
 
 // Revision is one saved version of an entry.
@@ -262,4 +282,27 @@ func FindEntries(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*
 		}
 	}
 	return out, nil
+}
+
+// FindEntryHeads lists a workbook's entries without their content: which
+// statements are answered, when and how visibly.
+func FindEntryHeads(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*Entry, error) {
+	var out []*Entry
+	err := idb.NewSelect().Model(&out).ExcludeColumn("content", "html").
+		Where("org_id = ? AND workbook_id = ?", orgID, workbookID).Scan(ctx)
+	return out, err
+}
+
+// FindStatementEntry loads a workbook's entry for one statement, or nil
+// when the statement is not answered.
+func FindStatementEntry(ctx context.Context, idb bun.IDB, orgID, workbookID, statementID int64) (*Entry, error) {
+	e := new(Entry)
+	err := idb.NewSelect().Model(e).Where("org_id = ? AND workbook_id = ? AND statement_id = ?", orgID, workbookID, statementID).Scan(ctx)
+	if err != nil {
+		if err = db.Err(err, "workbook.error.not_found"); app.IsNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return e, e.decode()
 }

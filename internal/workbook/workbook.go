@@ -6,7 +6,10 @@
 // side by side.
 package workbook
 
-import "time"
+import (
+	"html/template"
+	"time"
+)
 
 // Keys of the four default answer sections, those of the seed workbook.
 const (
@@ -128,7 +131,8 @@ type GatheringView struct {
 // GatheringColumn is one municipality's answer.
 type GatheringColumn struct {
 	Municipality string
-	Answers      map[string]string // section key → text
+	Answers      map[string]string        // section key → text
+	AnswersHTML  map[string]template.HTML // section key → the answer as HTML, rendered when it was saved
 	Goals        []Goal
 	Measures     []Measure
 	GoodPractice bool // marked by the coordinator

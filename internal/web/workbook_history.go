@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+type historyPage struct {
+	Layout
+	Org       *org.Organisation
+	Statement *workbook.Statement
+	Sections  []*workbook.Section
+	Revisions []revisionView
+	Titles    map[string]string // section key → its question
+	Current   int
+	BaseURL   string
+	CanEdit   bool
+	Older     int // the page of versions older than this one; 0 when there are none
+}
+
+type revisionView struct {
+	*workbook.Revision
+	Changes []workbook.Change
+}
+
+func (s *Server) handleEntryHistory(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	if data.Entry == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	before, _ := strconv.Atoi(c.Query("before"))
+	revs, older, err := s.Workbooks.HistoryPage(c.Request.Context(), data.Org, data.Entry.ID, before)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	titles := map[string]string{"notes": s.Catalog.T(s.locale(c), "workbook.notes")}
+	for _, sec := range data.Ref.Template.Sections {
+		keys = append(keys, sec.Key)
+		titles[sec.Key] = sec.Title
+	}
+	var views []revisionView
+	for i, r := range revs { // newest first: the previous version is the next one
+		prev := older
+		if i+1 < len(revs) {
+			prev = revs[i+1]
+		}
+		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys)})
+	}
+	page := &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
+		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit}
+	if older != nil {
+		page.Older = revs[len(revs)-1].Version
+	}
+	s.render(c, http.StatusOK, "workbook_history", page)
+	return nil
+}
+
+func (s *Server) handleEntryRestore(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	if data.Entry == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	v, _ := strconv.Atoi(c.PostForm("restore"))
+	base, _ := strconv.Atoi(c.PostForm("version"))
+	if _, err := s.Workbooks.RestoreEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), data.Entry.ID, v, base); err != nil {
+		return err
+	}
+	s.setFlash(c, "workbook.restored", "version", v)
+	c.Redirect(http.StatusSeeOther, data.BaseURL)
+	return nil
+}
