@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // Access says who may call a route. Every route declares it here, next to
@@ -30,12 +31,15 @@ const (
 	// DefaultMaxBody fits every form of the product but those that carry
 	// an answer, an outline, an import or a file.
 	DefaultMaxBody int64 = 64 << 10
-	// MaxEntryBody fits a workbook answer at its largest: every section at
-	// workbook.MaxSectionBytes, its goals and measures, and form encoding.
-	MaxEntryBody int64 = 4 << 20
+	// MaxEntryBody fits a workbook answer of several sections each at
+	// workbook.MaxSectionBytes, with its goals and measures, in form
+	// encoding (up to three bytes a byte), so that an over-long section
+	// meets the workbook's own message, which names the section and keeps
+	// the text, rather than a bare 413.
+	MaxEntryBody int64 = 8 << 20
 	// MaxUploadBody fits an import (file or pasted text) or a logo with
 	// the multipart envelope around it.
-	MaxUploadBody int64 = maxImport + 64<<10
+	MaxUploadBody int64 = workbook.MaxImportBytes + 64<<10
 )
 
 // Route is one registered route with its protection.
