@@ -50,5 +50,21 @@ func (t *Tasks) HandleSessionCleanup(ctx context.Context, _ *asynq.Task) error {
 	if _, err := DeleteExpiredPendingSignIns(ctx, t.DB, t.Clock.Now()); err != nil {
 		return err
 	}
-	return nil
+	_, err = DeleteOldSignInEvents(ctx, t.DB, t.Clock.Now().Add(-SignInEventRetention))
+	return err
+}
+
+// SignInEventRetention is how long the record of each sign-in attempt
+// (auth_events) is kept: long enough to look into an incident, short
+// enough that attempts from anywhere cannot fill the disk.
+const SignInEventRetention = 90 * 24 * time.Hour
+
+// DeleteOldSignInEvents removes sign-in attempts recorded before before
+// and answers how many.
+func DeleteOldSignInEvents(ctx context.Context, idb bun.IDB, before time.Time) (int64, error) {
+	res, err := idb.NewDelete().Model((*authEvent)(nil)).Where("at < ?", before).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
