@@ -125,6 +125,12 @@ func Ping(ctx context.Context, db *bun.DB) error {
 	return nil
 }
 
+// Pinger is a database as a readiness probe sees it (see Ping).
+type Pinger struct{ DB *bun.DB }
+
+// Ping checks that the database answers within the context's deadline.
+func (p Pinger) Ping(ctx context.Context) error { return Ping(ctx, p.DB) }
+
 // ForUpdate locks the selected rows until the transaction ends on
 // PostgreSQL. SQLite needs nothing: its write transactions are IMMEDIATE,
 // so one writer runs at a time.

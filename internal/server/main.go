@@ -288,11 +288,12 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 	}
 	var err error
 	m.Web, err = web.New(web.Deps{
-		DB: m.DB, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
+		DB: db.Pinger{DB: m.DB}, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
 		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
 		Limiter: m.Limiter,
+		Orgs:    &org.Service{DB: m.DB, Clock: m.Clock, Due: m.Due, Overview: m.Overview, Search: m.Search},
 	})
 	return err
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,13 +8,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -96,15 +93,8 @@ func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) er
 		// Invite with the least powerful role unless told otherwise.
 		data.Values["role"] = data.Roles[len(data.Roles)-1]
 	}
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		if data.Members, err = account.FindMembers(ctx, idb, o.ID); err != nil {
-			return err
-		}
-		data.Invitations, err = account.FindInvitations(ctx, idb, o.ID)
-		return err
-	})
-	if err != nil {
+	var err error
+	if data.Members, data.Invitations, err = s.Accounts.MembersAndInvitations(c.Request.Context(), o); err != nil {
 		return err
 	}
 	s.render(c, status, "admin_members", data)
@@ -259,7 +249,7 @@ func (s *Server) renderSettings(c *gin.Context, status int, data *settingsPage) 
 }
 
 // maxLogo is the largest logo accepted.
-const maxLogo = 512 << 10
+const maxLogo = org.MaxLogo
 
 // handleSettingsUpdate saves name, language, time zone, the second-factor
 // rule and the logo, all or nothing, and audits what changed.
@@ -274,50 +264,15 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var logoType string
+	st := org.Settings{Name: upd.Name, Locale: upd.Locale, TimeZone: upd.TimeZone, RequireSecondFactor: upd.RequireSecondFactor}
 	if found {
-		logoType = http.DetectContentType(logo)
-		if len(logo) > maxLogo || (logoType != "image/png" && logoType != "image/jpeg" && logoType != "image/gif" && logoType != "image/webp") {
-			data.fail(s, c, app.Errorf(app.EInvalid, "admin.settings.error.logo").WithField("logo"))
-			return s.renderSettings(c, http.StatusUnprocessableEntity, data)
-		}
+		st.Logo = append([]byte{}, logo...)
 	}
-	if err := upd.Validate(); err != nil {
+	err = s.Orgs.UpdateSettings(c.Request.Context(), o, st)
+	if app.ErrorCode(err) == app.EInvalid {
 		data.fail(s, c, err)
 		return s.renderSettings(c, http.StatusUnprocessableEntity, data)
 	}
-	changed := map[string]string{}
-	if upd.Name != o.Name {
-		changed["name"] = upd.Name
-	}
-	if upd.Locale != o.Locale {
-		changed["locale"] = upd.Locale
-	}
-	if upd.TimeZone != o.TimeZone {
-		changed["time_zone"] = upd.TimeZone
-	}
-	if upd.RequireSecondFactor != o.RequireSecondFactor {
-		changed["require_second_factor"] = strconv.FormatBool(upd.RequireSecondFactor)
-	}
-	if found {
-		changed["logo"] = logoType
-	}
-	err = db.RunTx(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
-		q := tx.NewUpdate().Model((*org.Organisation)(nil)).
-			Set("name = ?", upd.Name).Set("locale = ?", upd.Locale).Set("time_zone = ?", upd.TimeZone).
-			Set("require_second_factor = ?", upd.RequireSecondFactor).Set("updated_at = ?", s.Clock.Now()).
-			Where("id = ?", o.ID)
-		if found {
-			q = q.Set("logo = ?", logo).Set("logo_type = ?", logoType)
-		}
-		if _, err := q.Exec(ctx); err != nil {
-			return err
-		}
-		if len(changed) == 0 {
-			return nil
-		}
-		return audit.Record(ctx, tx, o.ID, audit.SettingsChanged, o.Slug, changed, s.Clock.Now())
-	})
 	if err != nil {
 		return err
 	}
@@ -378,12 +333,8 @@ func (s *Server) handleAudit(c *gin.Context) error {
 	data := &auditPage{Layout: s.adminLayout(c, "audit"), Org: o, Actions: audit.Actions,
 		Filter: map[string]string{"action": f.Action, "actor": f.ActorEmail, "from": c.Query("from"), "until": c.Query("until")}}
 	var total int
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Entries, total, err = audit.Find(ctx, idb, o.ID, f)
-		return err
-	})
-	if err != nil {
+	var err error
+	if data.Entries, total, err = s.Orgs.AuditLog(c.Request.Context(), o, f); err != nil {
 		return err
 	}
 	data.Page = paginate(c, total, perPage)
@@ -405,12 +356,8 @@ func (s *Server) handleTokens(c *gin.Context) error {
 func (s *Server) renderTokens(c *gin.Context, status int, data *tokensPage) error {
 	o := orgOf(c)
 	data.Layout, data.Org = s.adminLayout(c, "tokens"), o
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Tokens, err = account.FindAPITokens(ctx, idb, o.ID)
-		return err
-	})
-	if err != nil {
+	var err error
+	if data.Tokens, err = s.Accounts.APITokens(c.Request.Context(), o); err != nil {
 		return err
 	}
 	s.render(c, status, "admin_tokens", data)

@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"io/fs"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -59,12 +56,7 @@ func (s *Server) handleAPIOrg(c *gin.Context) error {
 // handleAPIMembers lists the organisation's members and roles.
 func (s *Server) handleAPIMembers(c *gin.Context) error {
 	o := orgOf(c)
-	var members []*account.Member
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		members, err = account.FindMembers(ctx, idb, o.ID)
-		return err
-	})
+	members, err := s.Accounts.Members(c.Request.Context(), o)
 	if err != nil {
 		return err
 	}

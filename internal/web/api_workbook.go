@@ -1,28 +1,19 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
-	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // handleAPIWorkbooks lists the municipality's workbooks.
 func (s *Server) handleAPIWorkbooks(c *gin.Context) error {
 	o := orgOf(c)
-	var books []*workbook.Workbook
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		books, err = workbook.FindWorkbooks(ctx, idb, o.ID)
-		return err
-	})
+	books, err := s.Workbooks.Workbooks(c.Request.Context(), o)
 	if err != nil {
 		return err
 	}
@@ -90,26 +81,7 @@ func (s *Server) handleAPIEntrySave(c *gin.Context) error {
 // handleAPITemplates lists workbook templates: a network's own, or those
 // of the networks a municipality belongs to.
 func (s *Server) handleAPITemplates(c *gin.Context) error {
-	o := orgOf(c)
-	scope, err := s.readScope(c)
-	if err != nil {
-		return err
-	}
-	nets := scope.ReadOrgIDs
-	if o.Kind == org.KindNetwork {
-		nets = []int64{o.ID}
-	}
-	out := []*workbook.Template{}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		for _, n := range nets {
-			ts, err := workbook.FindTemplates(ctx, idb, n)
-			if err != nil {
-				return err
-			}
-			out = append(out, ts...)
-		}
-		return nil
-	})
+	out, err := s.Workbooks.Templates(c.Request.Context(), orgOf(c))
 	if err != nil {
 		return err
 	}

@@ -1,17 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -87,36 +83,16 @@ func (s *Server) startSession(c *gin.Context, userID int64, next string) error {
 func (s *Server) startSessionIn(c *gin.Context, userID, restrictTo int64, next string) error {
 	ctx := c.Request.Context()
 	next = safeNext(next) // every sign-in ends here, whichever form or cookie carried next
-	var token string
-	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		if ck, err := c.Request.Cookie(sessionCookie); err == nil {
-			if err := account.DeleteSession(ctx, tx, account.HashToken(ck.Value)); err != nil {
-				return err
-			}
-		}
-		ms, err := account.FindUserMemberships(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if restrictTo != 0 {
-			ms = slices.DeleteFunc(ms, func(m *account.Membership) bool { return m.OrgID != restrictTo })
-		}
-		var orgID *int64
-		if len(ms) == 1 {
-			orgID = &ms[0].OrgID
-			if next == "/dashboard" || next == "" {
-				next = "/o/" + ms[0].Org.Slug + "/dashboard"
-			}
-		}
-		var sess *account.Session
-		token, sess, err = account.CreateSession(ctx, tx, userID, orgID, c.ClientIP(), c.Request.UserAgent(), s.Clock.Now())
-		if err == nil && restrictTo != 0 {
-			err = account.RestrictSession(ctx, tx, sess, restrictTo)
-		}
-		return err
-	})
+	var old string
+	if ck, err := c.Request.Cookie(sessionCookie); err == nil {
+		old = ck.Value
+	}
+	token, only, err := s.Accounts.StartSession(ctx, old, userID, restrictTo, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
 		return err
+	}
+	if only != nil && (next == "/dashboard" || next == "") {
+		next = "/o/" + only.Org.Slug + "/dashboard"
 	}
 	s.setSessionCookie(c, token)
 	if next == "/dashboard" || next == "" {
@@ -197,10 +173,7 @@ func (s *Server) handleSecondFactor(c *gin.Context) error {
 func (s *Server) handleSignout(c *gin.Context) error {
 	a := app.ActorFrom(c.Request.Context())
 	if a.SessionID != "" {
-		err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-			return account.DeleteSession(ctx, idb, a.SessionID)
-		})
-		if err != nil {
+		if err := s.Accounts.SignOut(c.Request.Context(), a.SessionID); err != nil {
 			return err
 		}
 	}
@@ -357,11 +330,7 @@ func (s *Server) handleLanguage(c *gin.Context) error {
 	http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: loc, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
-		err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-			_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("locale = ?", loc).Where("id = ?", a.UserID).Exec(ctx)
-			return err
-		})
-		if err != nil {
+		if err := s.Accounts.SetLocale(c.Request.Context(), a.UserID, loc); err != nil {
 			return err
 		}
 	}

@@ -1,20 +1,16 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
-	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -52,22 +48,11 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		loc = time.UTC
 	}
 	data := &dashboardPage{Org: o, Layout: Layout{Nav: "dashboard"}, Today: s.Clock.Now().In(loc)}
-	scope, err := s.readScope(c)
+	items, panels, err := s.Orgs.Dashboard(c.Request.Context(), o, a)
 	if err != nil {
 		return err
 	}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		items, err := s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, OrgSlug: o.Slug, ResponsibleID: a.UserID, OpenOnly: true})
-		if err != nil {
-			return err
-		}
-		data.Work = due.Group(items, data.Today)
-		data.Panels, err = s.Overview.Panels(ctx, idb, overview.Org{ID: o.ID, Slug: o.Slug, Kind: o.Kind, Name: o.Name, TZ: o.TimeZone}, a)
-		return err
-	})
-	if err != nil {
-		return err
-	}
+	data.Work, data.Panels = due.Group(items, data.Today), panels
 	s.render(c, http.StatusOK, "dashboard", data)
 	return nil
 }
@@ -89,21 +74,12 @@ func (s *Server) handleSwitchOrg(c *gin.Context) error {
 // handleLogo serves the organisation's logo.
 func (s *Server) handleLogo(c *gin.Context) error {
 	o := orgOf(c)
-	var logo struct {
-		LogoType string
-		Logo     []byte
-	}
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Table("organisations").Column("logo_type", "logo").Where("id = ?", o.ID).Scan(ctx, &logo)
-	})
+	typ, logo, err := s.Orgs.Logo(c.Request.Context(), o)
 	if err != nil {
 		return err
 	}
-	if len(logo.Logo) == 0 {
-		return app.Errorf(app.ENotFound, "error.not_found.text")
-	}
 	c.Header("Cache-Control", "private, max-age=300")
-	c.Data(http.StatusOK, logo.LogoType, logo.Logo)
+	c.Data(http.StatusOK, typ, logo)
 	return nil
 }
 
@@ -131,12 +107,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) er
 	if data.User, err = s.currentUser(c); err != nil {
 		return err
 	}
-	err = db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Sessions, err = account.FindUserSessions(ctx, idb, a.UserID, s.Clock.Now())
-		return err
-	})
-	if err != nil {
+	if data.Sessions, err = s.Accounts.Sessions(c.Request.Context(), a.UserID); err != nil {
 		return err
 	}
 	if a.SessionID != "" {
@@ -153,20 +124,11 @@ func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) er
 func (s *Server) handleAccountUpdate(c *gin.Context) error {
 	a := app.ActorFrom(c.Request.Context())
 	data := &accountPage{formPage: formPage{Values: map[string]string{"name": c.PostForm("name"), "locale": c.PostForm("locale")}}}
-	loc := c.PostForm("locale")
-	if loc != "" && !i18n.Supported(loc) {
-		data.fail(s, c, app.Errorf(app.EInvalid, "org.error.locale").WithField("locale"))
-		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
-	}
-	if err := account.ValidateName(c.PostForm("name")); err != nil {
+	err := s.Accounts.UpdateProfile(c.Request.Context(), a.UserID, account.Profile{Name: c.PostForm("name"), Locale: c.PostForm("locale")})
+	if app.ErrorCode(err) == app.EInvalid {
 		data.fail(s, c, err)
 		return s.renderAccount(c, http.StatusUnprocessableEntity, data)
 	}
-	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		_, err := idb.NewUpdate().Model((*account.User)(nil)).Set("name = ?", c.PostForm("name")).Set("locale = ?", loc).
-			Set("updated_at = ?", s.Clock.Now()).Where("id = ?", a.UserID).Exec(ctx)
-		return err
-	})
 	if err != nil {
 		return err
 	}
@@ -242,11 +204,5 @@ func (s *Server) currentUser(c *gin.Context) (*account.User, error) {
 	if v, ok := c.Get(ctxUser); ok {
 		return v.(*account.User), nil
 	}
-	var u *account.User
-	err := db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		u, err = account.FindUserByID(ctx, idb, app.ActorFrom(ctx).UserID)
-		return err
-	})
-	return u, err
+	return s.Accounts.User(c.Request.Context(), app.ActorFrom(c.Request.Context()).UserID)
 }

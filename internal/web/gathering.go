@@ -1,18 +1,15 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -34,50 +31,14 @@ func (s *Server) handleGatherings(c *gin.Context) error {
 
 func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPage) error {
 	o := orgOf(c)
-	data.Org, data.Titles, data.Today, data.Members = o, map[int64]string{}, s.Clock.Now(), map[int64][]string{}
+	data.Org, data.Today = o, s.Clock.Now()
 	data.CanEdit = o.Kind == org.KindNetwork && s.allowed(c, authz.ContentWrite)
 	data.Layout.Nav = "gatherings"
-	scope, err := s.readScope(c)
+	l, err := s.Workbooks.Gatherings(c.Request.Context(), o)
 	if err != nil {
 		return err
 	}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		nets := scope.ReadOrgIDs
-		if o.Kind == org.KindNetwork {
-			nets = []int64{o.ID}
-		}
-		var err error
-		if data.Gatherings, err = workbook.FindGatherings(ctx, idb, nets...); err != nil {
-			return err
-		}
-		for _, g := range data.Gatherings {
-			members, err := org.FindNetworkMemberOrgs(ctx, idb, g.OrgID, g.StartsOn)
-			if err != nil {
-				return err
-			}
-			for _, m := range members {
-				data.Members[g.ID] = append(data.Members[g.ID], m.Name)
-			}
-		}
-		for _, n := range nets {
-			tmpls, err := workbook.FindTemplates(ctx, idb, n)
-			if err != nil {
-				return err
-			}
-			for _, t := range tmpls {
-				for _, ch := range t.Chapters {
-					data.Titles[ch.ID] = t.Name + " (" + strconv.Itoa(t.Version) + "): " + ch.Title
-					if o.Kind == org.KindNetwork {
-						data.Chapters = append(data.Chapters, ch)
-					}
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+	data.Gatherings, data.Chapters, data.Titles, data.Members = l.Gatherings, l.Chapters, l.Titles, l.Members
 	s.render(c, status, "gatherings", data)
 	return nil
 }

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/samvirke/samvirke/internal/db"
 )
 
 // handleHealthz answers 200 while the process runs.
@@ -23,7 +21,7 @@ func (s *Server) handleReadyz(c *gin.Context) {
 	defer cancel()
 	checks := gin.H{}
 	ok := true
-	if err := db.Ping(ctx, s.DB); err != nil {
+	if err := s.DB.Ping(ctx); err != nil {
 		checks["database"], ok = "unreachable", false
 		s.Logger.Warn("readyz: database", "err", err)
 	} else {

@@ -1,24 +1,20 @@
 package web
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -46,31 +42,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Next()
 		return
 	}
-	now := s.Clock.Now()
-	var (
-		sess *account.Session
-		u    *account.User
-		ms   []*account.Membership
-	)
-	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		if sess, err = account.FindSession(ctx, idb, ck.Value, now); err != nil {
-			return err
-		}
-		if u, err = account.FindUserByID(ctx, idb, sess.UserID); err != nil {
-			return err
-		}
-		if u.DisabledAt != nil {
-			return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
-		}
-		if ms, err = account.FindUserMemberships(ctx, idb, u.ID); err != nil {
-			return err
-		}
-		if sess.RestrictOrgID != nil { // a single sign-on session opens its organisation only
-			ms = slices.DeleteFunc(ms, func(m *account.Membership) bool { return m.OrgID != *sess.RestrictOrgID })
-		}
-		return account.TouchSession(ctx, idb, sess, now)
-	})
+	in, err := s.Accounts.AuthenticateSession(ctx, ck.Value)
 	if err != nil {
 		if code := app.ErrorCode(err); code == app.EUnauthenticated || code == app.ENotFound {
 			s.clearSessionCookie(c)
@@ -80,6 +52,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	u, sess, ms := in.User, in.Session, in.Memberships
 	a := &app.Actor{UserID: u.ID, Email: u.Email, Name: u.Name, SessionID: sess.ID, Locale: u.Locale}
 	if sess.OrgID != nil {
 		for _, m := range ms {
@@ -151,10 +124,7 @@ func (s *Server) inOrg(c *gin.Context) {
 		scoped.Locale = m.Org.Locale // the user's preference, else the organisation's
 	}
 	if a.SessionID != "" && a.OrgID != m.OrgID {
-		err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-			return account.SetSessionOrg(ctx, idb, &account.Session{ID: a.SessionID}, m.OrgID)
-		})
-		if err != nil {
+		if err := s.Accounts.SwitchSessionOrg(ctx, a.SessionID, m.OrgID); err != nil {
 			s.writeError(c, err)
 			return
 		}

@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/search"
 )
@@ -32,19 +29,12 @@ func (s *Server) handleSearch(c *gin.Context) error {
 	if data.Query != "" && len([]rune(data.Query)) < search.MinLen {
 		data.TooShort = true
 	}
-	scope, err := s.readScope(c)
-	if err != nil {
-		return err
-	}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Hits, err = s.Search.Search(ctx, idb, search.Query{
-			OrgID: o.ID, OrgSlug: o.Slug, OrgKind: o.Kind, Actor: a, Text: data.Query,
-			Allowed: func(obj, act string) bool {
-				return s.Authz.Allowed(a.UserID, a.Role, a.OrgID, authz.Perm{Obj: obj, Act: act})
-			},
-		})
-		return err
+	var err error
+	data.Hits, err = s.Orgs.SearchAll(c.Request.Context(), o, search.Query{
+		OrgID: o.ID, OrgSlug: o.Slug, OrgKind: o.Kind, Actor: a, Text: data.Query,
+		Allowed: func(obj, act string) bool {
+			return s.Authz.Allowed(a.UserID, a.Role, a.OrgID, authz.Perm{Obj: obj, Act: act})
+		},
 	})
 	if err != nil {
 		return err

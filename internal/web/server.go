@@ -13,13 +13,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
@@ -33,7 +33,7 @@ type Pinger interface {
 
 // Deps is what the HTTP layer needs from main.
 type Deps struct {
-	DB       *bun.DB
+	DB       Pinger // checked by /readyz
 	Queue    Pinger // checked by /readyz besides the database; nil: not checked (pages do not need it)
 	Assets   fs.FS  // web/ (templates, static, locales)
 	Catalog  *i18n.Catalog
@@ -50,6 +50,7 @@ type Deps struct {
 
 	Authz     *authz.Enforcer
 	Accounts  *account.Service
+	Orgs      *org.Service       // organisation settings, read scope, dashboard and search
 	Due       *due.Registry      // "My work" items of every capability
 	Overview  *overview.Registry // dashboard panels of every capability
 	Search    *search.Registry   // global search sources of every capability

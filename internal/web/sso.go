@@ -13,11 +13,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/sso"
 )
@@ -117,18 +115,10 @@ func (e *cachedProvider) expired(now time.Time) bool {
 // configuration, or app.ENotFound when the organisation does not exist or
 // has single sign-on turned off.
 func (s *Server) ssoOf(ctx context.Context, slug string) (*org.Organisation, *account.SSOConfig, error) {
-	var o *org.Organisation
-	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		o, err = org.FindOrganisationBySlug(ctx, idb, slug)
-		return err
-	})
+	o, err := s.Orgs.FindBySlug(ctx, slug)
 	var cfg *account.SSOConfig
 	if err == nil {
-		err = db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-			cfg, err = account.FindSSOConfig(ctx, idb, o.ID)
-			return err
-		})
+		cfg, err = s.Accounts.SSOConfig(ctx, o)
 	}
 	if app.IsNotFound(err) || (err == nil && !cfg.Enabled) {
 		return nil, nil, app.Errorf(app.ENotFound, "error.not_found.text")
@@ -273,12 +263,7 @@ func (s *Server) handleSSOSettings(c *gin.Context) error {
 // shows the stored configuration.
 func (s *Server) renderSSO(c *gin.Context, status int, data *ssoPage) error {
 	o := orgOf(c)
-	var cfg *account.SSOConfig
-	err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		cfg, err = account.FindSSOConfig(ctx, idb, o.ID)
-		return err
-	})
+	cfg, err := s.Accounts.SSOConfig(c.Request.Context(), o)
 	if err != nil && !app.IsNotFound(err) {
 		return err
 	}

@@ -72,7 +72,7 @@ func start(t *testing.T) *env {
 	accounts := &account.Service{DB: bdb, Authz: enf, Outbox: box, Sealer: sealer,
 		Clock: app.SystemClock{}, Log: log, BaseURL: base, Text: cat.T, SSOAllowNetworks: ssotest.Networks(),
 		Limits: &ratelimit.Limiter{DB: bdb, Clock: app.SystemClock{}}}
-	srv, err := web.New(web.Deps{DB: bdb, Assets: assets, Catalog: cat, Logger: log, BaseURL: base,
+	srv, err := web.New(web.Deps{DB: db.Pinger{DB: bdb}, Orgs: &org.Service{DB: bdb}, Assets: assets, Catalog: cat, Logger: log, BaseURL: base,
 		Authz: enf, Accounts: accounts, SecretKey: "test-secret-key"})
 	if err != nil {
 		t.Fatal(err)

@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -43,18 +40,12 @@ func (s *Server) handleTemplateForm(c *gin.Context) error {
 		secs = append(secs, &workbook.Section{Key: k, Title: workbook.DefaultSectionTitles[k], Position: i + 1})
 	}
 	if from, err := strconv.ParseInt(c.Query("from"), 10, 64); err == nil {
-		err := db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-			t, err := workbook.FindTemplate(ctx, idb, o.ID, from)
-			if err != nil {
-				return err
-			}
-			data.Values["name"], data.Values["outline"] = t.Name, workbook.FormatOutline(t)
-			secs = t.Sections
-			return nil
-		})
+		t, err := s.Workbooks.Template(c.Request.Context(), o, from)
 		if err != nil {
 			return err
 		}
+		data.Values["name"], data.Values["outline"] = t.Name, workbook.FormatOutline(t)
+		secs = t.Sections
 	}
 	data.Values["sections"] = workbook.FormatSections(secs)
 	data.Layout.Nav = "workbooks"

@@ -7,12 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -38,12 +35,7 @@ func (s *Server) termsOf(ctx context.Context, orgID int64) (org.TermOverrides, e
 	if ok && s.Clock.Now().Sub(e.at) < termTTL {
 		return e.terms, nil
 	}
-	var t org.TermOverrides
-	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		t, err = org.FindTerms(ctx, idb, orgID)
-		return err
-	})
+	t, err := s.Orgs.Terms(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +119,7 @@ func (s *Server) handleTermsUpdate(c *gin.Context) error {
 			data.Values[k+"."+loc] = v
 		}
 	}
-	err := db.RunTx(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
-		if err := org.ReplaceTerms(ctx, tx, o.ID, overrides); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, o.ID, audit.SettingsChanged, o.Slug, map[string]string{"terms": "changed"}, s.Clock.Now())
-	})
+	err := s.Orgs.SaveTerms(c.Request.Context(), o, overrides)
 	if app.ErrorCode(err) == app.EInvalid {
 		data.fail(s, c, err)
 		return s.renderTerms(c, http.StatusUnprocessableEntity, data)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,23 +9,17 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
-type workbookRef struct {
-	Workbook *workbook.Workbook
-	Template *workbook.Template
-	Network  *org.Organisation
-}
+type workbookRef = workbook.Ref
 
 type workbooksPage struct {
 	Layout
@@ -41,45 +34,8 @@ type workbooksPage struct {
 func (s *Server) handleWorkbooks(c *gin.Context) error {
 	o := orgOf(c)
 	data := &workbooksPage{Org: o, Layout: Layout{Nav: "workbooks"}, CanEdit: s.allowed(c, authz.ContentWrite)}
-	scope, err := s.readScope(c)
-	if err != nil {
-		return err
-	}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		if o.Kind == org.KindNetwork {
-			var err error
-			data.Templates, err = workbook.FindTemplates(ctx, idb, o.ID)
-			return err
-		}
-		books, err := workbook.FindWorkbooks(ctx, idb, o.ID)
-		if err != nil {
-			return err
-		}
-		// Workbooks share templates and networks: load each once.
-		type templateKey struct{ network, id int64 }
-		templates := map[templateKey]*workbook.Template{}
-		networks := map[int64]*org.Organisation{}
-		for _, b := range books {
-			tk := templateKey{b.NetworkID, b.TemplateID}
-			t, ok := templates[tk]
-			if !ok {
-				if t, err = workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
-					return err
-				}
-				templates[tk] = t
-			}
-			n, ok := networks[b.NetworkID]
-			if !ok {
-				if n, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
-					return err
-				}
-				networks[b.NetworkID] = n
-			}
-			data.Books = append(data.Books, workbookRef{Workbook: b, Template: t, Network: n})
-		}
-		return nil
-	})
-	if err != nil {
+	var err error
+	if data.Books, data.Templates, err = s.Workbooks.WorkbookList(c.Request.Context(), o); err != nil {
 		return err
 	}
 	s.render(c, http.StatusOK, "workbooks", data)
@@ -98,88 +54,39 @@ type workbookPage struct {
 	Statuses  []string
 }
 
-// entryLoad says which entries loadWorkbook reads with the workbook: none,
-// one statement's (its id), or every statement's, without their content
-// (entryHeads: which are answered) or with it (allEntries).
-type entryLoad int64
+// entryLoad says which entries loadWorkbook reads with the workbook (see
+// workbook.EntryLoad).
+type entryLoad = workbook.EntryLoad
 
 const (
-	noEntries  entryLoad = 0
-	entryHeads entryLoad = -1
-	allEntries entryLoad = -2
+	noEntries  = workbook.NoEntries
+	entryHeads = workbook.EntryHeads
+	allEntries = workbook.AllEntries
 )
 
 // loadWorkbook loads the workbook the path names with its template and
 // network, and the entries load says, by statement.
 func (s *Server) loadWorkbook(c *gin.Context, load entryLoad) (workbookRef, map[int64]*workbook.Entry, error) {
-	o := orgOf(c)
 	id, err := pathID(c, "workbook")
 	if err != nil {
 		return workbookRef{}, nil, err
 	}
-	scope, err := s.readScope(c)
-	if err != nil {
-		return workbookRef{}, nil, err
-	}
-	var ref workbookRef
-	entries := map[int64]*workbook.Entry{}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		b, err := workbook.FindWorkbook(ctx, idb, o.ID, id)
-		if err != nil {
-			return err
-		}
-		if ref.Template, err = workbook.FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
-			return err
-		}
-		if ref.Network, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
-			return err
-		}
-		ref.Workbook = b
-		var list []*workbook.Entry
-		switch {
-		case load == noEntries:
-		case load == entryHeads:
-			list, err = workbook.FindEntryHeads(ctx, idb, o.ID, b.ID)
-		case load == allEntries:
-			list, err = workbook.FindEntries(ctx, idb, o.ID, b.ID)
-		default:
-			var e *workbook.Entry
-			if e, err = workbook.FindStatementEntry(ctx, idb, o.ID, b.ID, int64(load)); e != nil {
-				list = append(list, e)
-			}
-		}
-		for _, e := range list {
-			entries[e.StatementID] = e
-		}
-		return err
-	})
-	return ref, entries, err
+	return s.Workbooks.OpenWorkbook(c.Request.Context(), orgOf(c), id, load)
 }
 
 func (s *Server) handleWorkbook(c *gin.Context) error {
-	ref, entries, err := s.loadWorkbook(c, entryHeads)
+	id, err := pathID(c, "workbook")
 	if err != nil {
 		return err
 	}
 	o := orgOf(c)
-	data := &workbookPage{Org: o, Ref: ref, Answered: entries, CanEdit: s.allowed(c, authz.ContentWrite),
-		CanStatus: s.allowed(c, authz.StatusWrite), Statuses: workbook.ChapterStatuses}
-	scope, err := s.readScope(c)
+	v, err := s.Workbooks.ViewWorkbook(c.Request.Context(), o, id)
 	if err != nil {
 		return err
 	}
-	err = db.Run(c.Request.Context(), s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		if data.Status, err = workbook.FindChapterStatuses(ctx, idb, o.ID, ref.Workbook.ID); err != nil {
-			return err
-		}
-		gs, err := workbook.FindGatherings(ctx, idb, ref.Network.ID)
-		data.Due = workbook.DueAt(gs, s.Clock.Now())
-		return err
-	})
-	if err != nil {
-		return err
-	}
+	ref := v.Ref
+	data := &workbookPage{Org: o, Ref: ref, Answered: v.Answered, CanEdit: s.allowed(c, authz.ContentWrite),
+		CanStatus: s.allowed(c, authz.StatusWrite), Statuses: workbook.ChapterStatuses, Status: v.Status, Due: v.Due}
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: ref.Template.Name + " – " + ref.Network.Name}}}
@@ -212,7 +119,7 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, entries, err := s.loadWorkbook(c, entryLoad(sid))
+	ref, entries, err := s.loadWorkbook(c, workbook.StatementEntry(sid))
 	if err != nil {
 		return nil, err
 	}
@@ -249,11 +156,9 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 // loadMembers fills in who may be named responsible for a measure, for
 // the pages that edit an entry.
 func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
-	return db.Run(c.Request.Context(), s.DB, db.OrgScope(data.Org.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		data.Members, err = account.FindMembers(ctx, idb, data.Org.ID)
-		return err
-	})
+	var err error
+	data.Members, err = s.Accounts.Members(c.Request.Context(), data.Org)
+	return err
 }
 
 func (s *Server) handleEntry(c *gin.Context) error {
@@ -477,10 +382,7 @@ func (s *Server) handleGatheringExport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return audit.Record(ctx, idb, o.ID, audit.Export, v.Statement.Title, map[string]string{"format": format, "what": "gathering view"}, s.Clock.Now())
-	})
-	if err != nil {
+	if err := s.Orgs.Record(c.Request.Context(), o, audit.Export, v.Statement.Title, map[string]string{"format": format, "what": "gathering view"}); err != nil {
 		return err
 	}
 	name := fmt.Sprintf("samling-%d-%d.%s", tid, sid, format)

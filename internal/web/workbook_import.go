@@ -80,10 +80,7 @@ func (s *Server) handleImport(c *gin.Context) error {
 	}
 	data.Values["text"] = text
 	preview := c.PostForm("import") == ""
-	var networks []int64
-	if scope, err := s.readScope(c); err == nil {
-		networks = scope.ReadOrgIDs
-	}
+	networks, _ := s.Orgs.MemberNetworks(c.Request.Context(), data.Org)
 	data.Parsed, err = s.Workbooks.ImportChapter(c.Request.Context(), data.Org, networks, app.ActorFrom(c.Request.Context()),
 		data.Ref.Workbook.ID, text, preview)
 	if err != nil {

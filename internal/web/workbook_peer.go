@@ -1,16 +1,12 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/uptrace/bun"
 
-	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -64,7 +60,6 @@ func (p *peerEntryPage) URL() string {
 // app.ENotFound.
 func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 	o := orgOf(c)
-	notFound := app.Errorf(app.ENotFound, "workbook.error.not_found")
 	wbID, err := pathID(c, "workbook")
 	if err != nil {
 		return nil, err
@@ -73,57 +68,11 @@ func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	scope, err := s.readScope(c)
+	pe, err := s.Workbooks.ReadPeerEntry(c.Request.Context(), o, c.Param("peer"), wbID, sid)
 	if err != nil {
 		return nil, err
 	}
-	data := &peerEntryPage{Org: o}
-	var peerNetworks []int64
-	err = db.Run(c.Request.Context(), s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		if data.Peer, err = org.FindOrganisationBySlug(ctx, idb, c.Param("peer")); err != nil {
-			return notFound
-		}
-		nets, err := org.FindMemberNetworks(ctx, idb, data.Peer.ID, s.Clock.Now())
-		for _, n := range nets {
-			peerNetworks = append(peerNetworks, n.ID)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	shared := false
-	for _, n := range scope.ReadOrgIDs { // the reader's current networks
-		for _, pn := range peerNetworks {
-			shared = shared || n == pn
-		}
-	}
-	if data.Peer.ID == o.ID || !shared {
-		return nil, notFound
-	}
-	var id int64 // the peer's entry for the statement
-	err = db.Run(c.Request.Context(), s.DB, db.OrgScope(o.ID, append(scope.ReadOrgIDs, data.Peer.ID)...), func(ctx context.Context, idb bun.IDB) error {
-		wb, err := workbook.FindWorkbook(ctx, idb, data.Peer.ID, wbID)
-		if err != nil {
-			return notFound.Wrap(err)
-		}
-		if data.Template, err = workbook.FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
-			return notFound.Wrap(err)
-		}
-		if _, data.Statement = data.Template.Statement(sid); data.Statement == nil {
-			return notFound
-		}
-		err = idb.NewSelect().Model((*workbook.Entry)(nil)).Column("id").
-			Where("org_id = ? AND workbook_id = ? AND statement_id = ?", data.Peer.ID, wb.ID, sid).Scan(ctx, &id)
-		return db.Err(err, "workbook.error.not_found")
-	})
-	if err != nil {
-		return nil, err
-	}
-	if data.Entry, err = s.Workbooks.ReadEntry(c.Request.Context(), o.ID, data.Peer.ID, id, true); err != nil {
-		return nil, err
-	}
+	data := &peerEntryPage{Org: o, Peer: pe.Peer, Template: pe.Template, Statement: pe.Statement, Entry: pe.Entry}
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: data.Peer.Name}, {Label: data.Statement.Title}}}
