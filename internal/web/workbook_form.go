@@ -91,20 +91,6 @@ func formatDecimal(f float64, loc string) string {
 	return s
 }
 
-// parseDecimal accepts a decimal comma or point and spaces between digit
-// groups ("1 234,5").
-func parseDecimal(s string) (*float64, bool) {
-	s = strings.NewReplacer(" ", "", "\u00a0", "", ",", ".").Replace(strings.TrimSpace(s))
-	if s == "" {
-		return nil, true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return nil, false
-	}
-	return &f, true
-}
-
 // editorRows are the goals and measures of the editor as posted: the rows
 // as typed, the goals and measures they make (empty rows are dropped), the
 // row each goal and measure came from, and errors by field
@@ -150,26 +136,14 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 			Baseline: c.PostForm(p + "baseline"), Target: c.PostForm(p + "target"), Unit: strings.TrimSpace(c.PostForm(p + "unit")),
 			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"), From: c.PostForm(p + "from")}
 		r.goalRows = append(r.goalRows, row)
-		if row.Statement == "" && row.Indicator == "" && strings.TrimSpace(row.Baseline+row.Target+row.Unit+row.TargetDate) == "" {
+		in := workbook.GoalInput{Statement: row.Statement, Indicator: row.Indicator, Baseline: row.Baseline, Target: row.Target,
+			Unit: row.Unit, TargetDate: row.TargetDate, Status: row.Status, From: parseOrigin(row.From)}
+		if in.Empty() {
 			continue
 		}
-		g := workbook.Goal{Statement: row.Statement, IndicatorCode: row.Indicator, Unit: row.Unit, Status: statusOr(row.Status), From: parseOrigin(row.From)}
-		if row.Statement == "" {
-			r.errs[p+"statement"] = "error.required"
-		}
-		var ok bool
-		if g.Baseline, ok = parseDecimal(row.Baseline); !ok {
-			r.errs[p+"baseline"] = "workbook.error.number"
-		}
-		if g.Target, ok = parseDecimal(row.Target); !ok {
-			r.errs[p+"target"] = "workbook.error.number"
-		}
-		if row.TargetDate != "" {
-			if d, err := time.Parse(time.DateOnly, row.TargetDate); err == nil {
-				g.TargetDate = &d
-			} else {
-				r.errs[p+"target_date"] = "workbook.error.date"
-			}
+		g, errs := in.Validate()
+		for f, key := range errs {
+			r.errs[p+f] = key
 		}
 		r.goals, r.goalAt = append(r.goals, g), append(r.goalAt, i)
 	}
@@ -182,29 +156,14 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 			ResponsibleUser: c.PostForm(p + "responsible_user"), Deadline: strings.TrimSpace(c.PostForm(p + "deadline")),
 			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")), From: c.PostForm(p + "from")}
 		r.measureRows = append(r.measureRows, row)
-		if row.Description == "" && row.Responsible == "" && row.ResponsibleUser == "" && row.Deadline == "" && row.Notes == "" {
+		in := workbook.MeasureInput{Description: row.Description, Responsible: row.Responsible, ResponsibleUser: row.ResponsibleUser,
+			Deadline: row.Deadline, Status: row.Status, Notes: row.Notes, From: parseOrigin(row.From)}
+		if in.Empty() {
 			continue
 		}
-		m := workbook.Measure{Description: row.Description, Responsible: row.Responsible, Status: statusOr(row.Status), Notes: row.Notes, From: parseOrigin(row.From)}
-		if row.Description == "" {
-			r.errs[p+"description"] = "error.required"
-		}
-		if row.ResponsibleUser != "" {
-			id, err := strconv.ParseInt(row.ResponsibleUser, 10, 64)
-			if err != nil || !members[id] {
-				r.errs[p+"responsible_user"] = "workbook.error.responsible"
-			} else {
-				m.ResponsibleUser = &id
-			}
-		}
-		// A deadline is a date when it is one, and kept as written
-		// ("Høst 2016") when it is not.
-		if d, err := time.Parse(time.DateOnly, row.Deadline); err == nil {
-			m.Deadline = &d
-		} else if d, err := time.Parse("2.1.2006", row.Deadline); err == nil {
-			m.Deadline = &d
-		} else {
-			m.DeadlineText = row.Deadline
+		m, errs := in.Validate(members)
+		for f, key := range errs {
+			r.errs[p+f] = key
 		}
 		r.measures, r.measureAt = append(r.measures, m), append(r.measureAt, i)
 	}
@@ -237,13 +196,4 @@ func (r *editorRows) nameOrigins(e *workbook.Entry) {
 			r.measureRows[i].From = ""
 		}
 	}
-}
-
-func statusOr(s string) string {
-	for _, x := range statuses {
-		if s == x {
-			return s
-		}
-	}
-	return workbook.StatusPlanned
 }

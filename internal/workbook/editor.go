@@ -1,0 +1,114 @@
+package workbook
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// GoalInput is a measurable goal as typed in the editor: numbers with a
+// decimal comma or point, a date as YYYY-MM-DD.
+type GoalInput struct {
+	Statement, Indicator, Baseline, Target, Unit, TargetDate, Status string
+	From                                                             *Origin
+}
+
+// Empty reports whether the row was left empty: it is then no goal.
+func (in GoalInput) Empty() bool {
+	return strings.TrimSpace(in.Statement+in.Indicator+in.Baseline+in.Target+in.Unit+in.TargetDate) == ""
+}
+
+// Validate turns the row into a goal. Errors are by field of the row
+// ("statement", "baseline", "target", "target_date") with a translation
+// key: a statement is required, baseline and target are numbers, the
+// target date a date. An unknown status is planned.
+func (in GoalInput) Validate() (Goal, map[string]string) {
+	errs := map[string]string{}
+	g := Goal{Statement: strings.TrimSpace(in.Statement), IndicatorCode: strings.TrimSpace(in.Indicator),
+		Unit: strings.TrimSpace(in.Unit), Status: statusOr(in.Status), From: in.From}
+	if g.Statement == "" {
+		errs["statement"] = "error.required"
+	}
+	var ok bool
+	if g.Baseline, ok = ParseDecimal(in.Baseline); !ok {
+		errs["baseline"] = "workbook.error.number"
+	}
+	if g.Target, ok = ParseDecimal(in.Target); !ok {
+		errs["target"] = "workbook.error.number"
+	}
+	if in.TargetDate != "" {
+		if d, err := time.Parse(time.DateOnly, in.TargetDate); err == nil {
+			g.TargetDate = &d
+		} else {
+			errs["target_date"] = "workbook.error.date"
+		}
+	}
+	return g, errs
+}
+
+// MeasureInput is a measure as typed in the editor: the responsible user
+// by id, the deadline as a date (YYYY-MM-DD or D.M.YYYY) or as words.
+type MeasureInput struct {
+	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
+	From                                                               *Origin
+}
+
+// Empty reports whether the row was left empty: it is then no measure.
+func (in MeasureInput) Empty() bool {
+	return strings.TrimSpace(in.Description+in.Responsible+in.Deadline+in.Notes) == "" && in.ResponsibleUser == ""
+}
+
+// Validate turns the row into a measure. Errors are by field of the row
+// ("description", "responsible_user") with a translation key: a
+// description is required, and the responsible user must be one of
+// members. A deadline is a date when it is one, and kept as written
+// ("Høst 2016") when it is not. An unknown status is planned.
+func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]string) {
+	errs := map[string]string{}
+	m := Measure{Description: strings.TrimSpace(in.Description), Responsible: strings.TrimSpace(in.Responsible),
+		Status: statusOr(in.Status), Notes: strings.TrimSpace(in.Notes), From: in.From}
+	if m.Description == "" {
+		errs["description"] = "error.required"
+	}
+	if in.ResponsibleUser != "" {
+		id, err := strconv.ParseInt(in.ResponsibleUser, 10, 64)
+		if err != nil || !members[id] {
+			errs["responsible_user"] = "workbook.error.responsible"
+		} else {
+			m.ResponsibleUser = &id
+		}
+	}
+	deadline := strings.TrimSpace(in.Deadline)
+	if d, err := time.Parse(time.DateOnly, deadline); err == nil {
+		m.Deadline = &d
+	} else if d, err := time.Parse("2.1.2006", deadline); err == nil {
+		m.Deadline = &d
+	} else {
+		m.DeadlineText = deadline
+	}
+	return m, errs
+}
+
+// ParseDecimal accepts a decimal comma or point and spaces between digit
+// groups ("1 234,5"); "" is no number, and ok.
+func ParseDecimal(s string) (*float64, bool) {
+	s = strings.NewReplacer(" ", "", "\u00a0", "", ",", ".").Replace(strings.TrimSpace(s))
+	if s == "" {
+		return nil, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, false
+	}
+	return &f, true
+}
+
+// statusOr answers s when it is a status of goals and measures, else
+// planned.
+func statusOr(s string) string {
+	if slices.Contains(statusValid, s) {
+		return s
+	}
+	return StatusPlanned
+}

@@ -1,0 +1,75 @@
+package workbook
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestGoalInputValidate(t *testing.T) {
+	t.Parallel()
+	f := func(v float64) *float64 { return &v }
+	day := time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		in       GoalInput
+		want     Goal
+		wantErrs map[string]string
+	}{
+		{"OK", GoalInput{Statement: " Flere i arbeid ", Baseline: "1 234,5", Target: "2000.25", TargetDate: "2027-06-30", Status: "nonsense"},
+			Goal{Statement: "Flere i arbeid", Baseline: f(1234.5), Target: f(2000.25), TargetDate: &day, Status: StatusPlanned}, map[string]string{}},
+		{"ErrRequired", GoalInput{Baseline: "3"}, Goal{Baseline: f(3), Status: StatusPlanned}, map[string]string{"statement": "error.required"}},
+		{"ErrNumberAndDate", GoalInput{Statement: "x", Baseline: "mange", Target: "1,2,3", TargetDate: "30.06.2027", Status: StatusDone},
+			Goal{Statement: "x", Status: StatusDone},
+			map[string]string{"baseline": "workbook.error.number", "target": "workbook.error.number", "target_date": "workbook.error.date"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, errs := tt.in.Validate()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("goal (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantErrs, errs); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if !(GoalInput{Statement: " ", Status: StatusDone}).Empty() {
+		t.Error("a row of spaces is not empty")
+	}
+}
+
+func TestMeasureInputValidate(t *testing.T) {
+	t.Parallel()
+	id := int64(7)
+	day := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	members := map[int64]bool{7: true}
+	tests := []struct {
+		name     string
+		in       MeasureInput
+		want     Measure
+		wantErrs map[string]string
+	}{
+		{"OK", MeasureInput{Description: "Kurs", ResponsibleUser: "7", Deadline: "1.3.2027", Status: StatusInProgress},
+			Measure{Description: "Kurs", ResponsibleUser: &id, Deadline: &day, Status: StatusInProgress}, map[string]string{}},
+		{"OKDeadlineAsWritten", MeasureInput{Description: "Kurs", Deadline: " Høst 2016 "},
+			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Status: StatusPlanned}, map[string]string{}},
+		{"ErrRequired", MeasureInput{Notes: "n"}, Measure{Notes: "n", Status: StatusPlanned}, map[string]string{"description": "error.required"}},
+		{"ErrNotMember", MeasureInput{Description: "Kurs", ResponsibleUser: "8"}, Measure{Description: "Kurs", Status: StatusPlanned},
+			map[string]string{"responsible_user": "workbook.error.responsible"}},
+		{"ErrNotAnID", MeasureInput{Description: "Kurs", ResponsibleUser: "x"}, Measure{Description: "Kurs", Status: StatusPlanned},
+			map[string]string{"responsible_user": "workbook.error.responsible"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, errs := tt.in.Validate(members)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("measure (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantErrs, errs); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
