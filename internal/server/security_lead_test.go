@@ -267,15 +267,17 @@ func TestSecurity04BodyLimits(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
 	c := sessionClient(t, r.DB, base, admin)
-	buf.Reset()
-	mw = multipart.NewWriter(&buf)
+	// A new buffer: the refused requests' transports may still be reading
+	// the old one.
+	var logoBody bytes.Buffer
+	mw = multipart.NewWriter(&logoBody)
 	mw.WriteField("name", o.Name)
 	mw.WriteField("locale", "nb")
 	mw.WriteField("time_zone", "Europe/Oslo")
 	fw, _ = mw.CreateFormFile("logo", "logo.png")
 	fw.Write(append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 300<<10)...))
 	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/o/"+o.Slug+"/admin/settings", &buf)
+	req, _ := http.NewRequest("POST", base+"/o/"+o.Slug+"/admin/settings", &logoBody)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := c.Do(req)
