@@ -6,11 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -103,6 +105,33 @@ func TestMigrationFilesMatch(t *testing.T) {
 		t.Errorf("migration files differ (-postgres +sqlite):\n%s", diff)
 	}
 }
+
+// TestMigrationNames: the sequential versions end at 14; every later
+// migration is named with its UTC creation time, YYYYMMDDHHMMSS_name.sql,
+// so that parallel branches never pick the same version.
+func TestMigrationNames(t *testing.T) {
+	t.Parallel()
+	name := regexp.MustCompile(`^(\d{5}|\d{14})_[a-z0-9_]+\.sql$`)
+	for _, dialect := range []string{db.Postgres, db.SQLite} {
+		for file := range embedded(t, dialect) {
+			m := name.FindStringSubmatch(file)
+			switch {
+			case m == nil:
+				t.Errorf("%s/%s: want YYYYMMDDHHMMSS_name.sql", dialect, file)
+			case len(m[1]) == 5 && version(t, file) > lastSequential:
+				t.Errorf("%s/%s: sequential versions end at %d; name it with its UTC creation time, YYYYMMDDHHMMSS_name.sql", dialect, file, lastSequential)
+			case len(m[1]) == 14:
+				if ts, err := time.Parse("20060102150405", m[1]); err != nil || ts.Year() < 2026 || ts.After(time.Now().Add(48*time.Hour)) {
+					t.Errorf("%s/%s: %s is not a UTC creation time (%v)", dialect, file, m[1], err)
+				}
+			}
+		}
+	}
+}
+
+// lastSequential is the highest of the sequential versions that deployed
+// databases record.
+const lastSequential = 14
 
 func TestMigrate(t *testing.T) {
 	t.Parallel()
