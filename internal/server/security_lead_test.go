@@ -437,3 +437,35 @@ func TestSecurity04APIBodyOverLimit(t *testing.T) {
 		t.Errorf("after the refused save: %d, saved text present %v", code, strings.Contains(body, "ææææ"))
 	}
 }
+
+// TestDashboardAddress: /dashboard, the page a sign-in goes to when it
+// names none, leads a member to the dashboard of the organisation they
+// work in, and a visitor to sign in; it is never a dead end.
+func TestDashboardAddress(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
+	r.Authz.Reload()
+	c := client(t)
+	resp := signIn(t, c, r.URL(), u.Email, dbtest.Password)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", r.URL()+"/dashboard", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := "/o/" + o.Slug + "/dashboard"; resp.StatusCode != 303 || resp.Header.Get("Location") != want {
+		t.Errorf("GET /dashboard signed in: %d → %q; want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+	req, _ = http.NewRequest("GET", r.URL()+"/dashboard", nil)
+	resp, err = client(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+		t.Errorf("GET /dashboard as a visitor: %d → %q; want 303 to sign-in", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
