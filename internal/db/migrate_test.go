@@ -6,10 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -103,17 +106,39 @@ func TestMigrationFilesMatch(t *testing.T) {
 	}
 }
 
+// TestMigrationNames: the sequential versions end at 14; every later
+// migration is named with its UTC creation time, YYYYMMDDHHMMSS_name.sql,
+// so that parallel branches never pick the same version.
+func TestMigrationNames(t *testing.T) {
+	t.Parallel()
+	name := regexp.MustCompile(`^(\d{5}|\d{14})_[a-z0-9_]+\.sql$`)
+	for _, dialect := range []string{db.Postgres, db.SQLite} {
+		for file := range embedded(t, dialect) {
+			m := name.FindStringSubmatch(file)
+			switch {
+			case m == nil:
+				t.Errorf("%s/%s: want YYYYMMDDHHMMSS_name.sql", dialect, file)
+			case len(m[1]) == 5 && version(t, file) > lastSequential:
+				t.Errorf("%s/%s: sequential versions end at %d; name it with its UTC creation time, YYYYMMDDHHMMSS_name.sql", dialect, file, lastSequential)
+			case len(m[1]) == 14:
+				if ts, err := time.Parse("20060102150405", m[1]); err != nil || ts.Year() < 2026 || ts.After(time.Now().Add(48*time.Hour)) {
+					t.Errorf("%s/%s: %s is not a UTC creation time (%v)", dialect, file, m[1], err)
+				}
+			}
+		}
+	}
+}
+
+// lastSequential is the highest of the sequential versions that deployed
+// databases record.
+const lastSequential = 14
+
 func TestMigrate(t *testing.T) {
 	t.Parallel()
 	for _, dialect := range []string{db.Postgres, db.SQLite} {
 		t.Run(dialect, func(t *testing.T) {
 			t.Parallel()
-			fresh := func() *sql.DB {
-				if dialect == db.Postgres {
-					return open(t, dbtest.EmptyPostgres(t))
-				}
-				return open(t, filepath.Join(t.TempDir(), "m.db"))
-			}
+			fresh := func() *sql.DB { return emptyDB(t, dialect) }
 			ctx := context.Background()
 			t.Run("RerunIsNoop", func(t *testing.T) {
 				sqldb := fresh()
@@ -135,15 +160,7 @@ func TestMigrate(t *testing.T) {
 			})
 			t.Run("ErrFailedMigrationLeavesSchema", func(t *testing.T) {
 				sqldb := fresh()
-				base, _ := migrations.FS(dialect)
-				fsys := fstest.MapFS{}
-				fs.WalkDir(base, ".", func(p string, d fs.DirEntry, err error) error {
-					if err == nil && !d.IsDir() {
-						b, _ := fs.ReadFile(base, p)
-						fsys[p] = &fstest.MapFile{Data: b}
-					}
-					return err
-				})
+				fsys := embedded(t, dialect)
 				fsys["99999_broken.sql"] = &fstest.MapFile{Data: []byte(
 					"-- +goose Up\nCREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n")}
 				good, err := db.Migrate(ctx, sqldb, dialect)
@@ -175,12 +192,115 @@ func TestMigrate(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !st.Stale() || st.Target == 0 {
-					t.Errorf("status of an empty database = %+v; want stale", st)
+				if n := len(embedded(t, dialect)); !st.Stale() || len(st.Pending) != n || len(st.Unknown) != 0 {
+					t.Errorf("status of an empty database = %+v; want all %d migrations pending", st, n)
 				}
 			})
 		})
 	}
+}
+
+// TestMigrationsOutOfOrder: two branches each add a migration with a
+// timestamp version. Whichever lands first, the database ends with the same
+// schema and both versions recorded: the later-landing older version is
+// applied out of order, and until then the database is reported stale.
+func TestMigrationsOutOfOrder(t *testing.T) {
+	t.Parallel()
+	const (
+		a = "20260105090000_branch_a.sql" // older timestamp
+		b = "20260106140000_branch_b.sql"
+	)
+	files := map[string]string{
+		a: "-- +goose Up\nCREATE TABLE branch_a (id INTEGER PRIMARY KEY, note TEXT NOT NULL);\n" +
+			"-- +goose Down\nDROP TABLE branch_a;\n",
+		b: "-- +goose Up\nALTER TABLE organisations ADD COLUMN branch_b TEXT;\n" +
+			"-- +goose Down\nALTER TABLE organisations DROP COLUMN branch_b;\n",
+	}
+	for _, dialect := range []string{db.Postgres, db.SQLite} {
+		t.Run(dialect, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			with := func(names ...string) fs.FS {
+				fsys := embedded(t, dialect)
+				for _, n := range names {
+					fsys[n] = &fstest.MapFile{Data: []byte(files[n])}
+				}
+				return fsys
+			}
+			both := with(a, b)
+			var schemas []map[string][]string
+			for _, order := range [][2]string{{a, b}, {b, a}} {
+				sqldb := emptyDB(t, dialect)
+				if _, err := db.MigrateFS(ctx, sqldb, dialect, with(order[0])); err != nil {
+					t.Fatalf("%s first: %v", order[0], err)
+				}
+				second := version(t, order[1])
+				st, err := db.StatusFS(ctx, sqldb, dialect, both)
+				if err != nil || !cmp.Equal(st.Pending, []int64{second}) || st.Newer() {
+					t.Errorf("%s landed first: status %+v, %v; want only %d pending", order[0], st, err, second)
+				}
+				res, err := db.MigrateFS(ctx, sqldb, dialect, both)
+				if err != nil {
+					t.Fatalf("%s after %s: %v", order[1], order[0], err)
+				}
+				if !cmp.Equal(res.Applied, []int64{second}) {
+					t.Errorf("%s after %s applied %v; want [%d]", order[1], order[0], res.Applied, second)
+				}
+				if st, err := db.StatusFS(ctx, sqldb, dialect, both); err != nil || st.Stale() || st.Newer() {
+					t.Errorf("after both: status %+v, %v; want up to date", st, err)
+				}
+				var n int
+				if err := sqldb.QueryRow("SELECT count(*) FROM goose_db_version WHERE version_id IN ($1, $2)",
+					version(t, a), version(t, b)).Scan(&n); err != nil || n != 2 {
+					t.Errorf("recorded versions of the two branches: %d, %v; want 2", n, err)
+				}
+				schemas = append(schemas, columns(t, sqldb, dialect))
+			}
+			if diff := cmp.Diff(schemas[0], schemas[1]); diff != "" {
+				t.Errorf("schema differs with the order the branches landed in (-a first +b first):\n%s", diff)
+			}
+		})
+	}
+}
+
+// version answers the version of a migration file name.
+func version(t *testing.T, name string) int64 {
+	t.Helper()
+	v, err := strconv.ParseInt(strings.SplitN(name, "_", 2)[0], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// embedded copies the embedded migrations of dialect, for tests to add to.
+func embedded(t *testing.T, dialect string) fstest.MapFS {
+	t.Helper()
+	base, err := migrations.FS(dialect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	err = fs.WalkDir(base, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(base, p)
+			fsys[p] = &fstest.MapFile{Data: b}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fsys
+}
+
+// emptyDB answers a new, empty database of dialect, opened as its owner.
+func emptyDB(t *testing.T, dialect string) *sql.DB {
+	t.Helper()
+	if dialect == db.Postgres {
+		return open(t, dbtest.EmptyPostgres(t))
+	}
+	return open(t, filepath.Join(t.TempDir(), "m.db"))
 }
 
 func open(t *testing.T, dsn string) *sql.DB {

@@ -2,9 +2,11 @@ package db_test
 
 import (
 	"context"
-	"sort"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uptrace/bun"
@@ -82,52 +84,44 @@ func TestRowLevelSecurity(t *testing.T) {
 	})
 }
 
-// TestTenantCatalogue: every table with an organisation column is listed
-// as a tenant table, and on PostgreSQL has row-level security enabled and
-// forced; the application role owns nothing and cannot bypass it.
-func TestTenantCatalogue(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	want := append([]string(nil), db.TenantTables...)
-	sort.Strings(want)
+// probeMigration adds a table with an organisation column and nothing
+// else: what a new capability's first migration might forget.
+const probeMigration = "-- +goose Up\nCREATE TABLE probe_things (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL, name TEXT NOT NULL);\n" +
+	"-- +goose Down\nDROP TABLE probe_things;\n"
 
-	pg := dbtest.OpenPostgres(t)
-	var pgTables []struct {
-		Name  string
-		RLS   bool
-		Force bool
-		Owner string
+// migratedWithProbe answers a database of dialect migrated with the
+// embedded migrations and probeMigration, opened as its owner.
+func migratedWithProbe(t *testing.T, dialect string) *bun.DB {
+	t.Helper()
+	ctx := context.Background()
+	dsn := t.TempDir() + "/probe.db"
+	if dialect == db.Postgres {
+		dsn = dbtest.EmptyPostgres(t)
 	}
-	err := pg.NewRaw(`SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
-			pg_get_userbyid(c.relowner) AS owner
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'public' AND c.relkind = 'r'
-		  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped)
-		ORDER BY 1`).Scan(ctx, &pgTables)
+	bdb, err := db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, tb := range pgTables {
-		names = append(names, tb.Name)
-		if !tb.RLS || !tb.Force {
-			t.Errorf("table %s: row-level security enabled=%v forced=%v; want both", tb.Name, tb.RLS, tb.Force)
-		}
-		if tb.Owner == dbtest.AppRole {
-			t.Errorf("table %s is owned by the application role", tb.Name)
-		}
-	}
-	if diff := cmp.Diff(want, names); diff != "" {
-		t.Errorf("PostgreSQL tables with org_id differ from db.TenantTables (-want +got):\n%s", diff)
-	}
-	var role struct{ Super, Bypass bool }
-	if err := pg.NewRaw("SELECT rolsuper AS super, rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user").Scan(ctx, &role); err != nil {
+	t.Cleanup(func() { bdb.Close() })
+	fsys := embedded(t, dialect)
+	fsys["29991231235959_probe.sql"] = &fstest.MapFile{Data: []byte(probeMigration)}
+	if _, err := db.MigrateFS(ctx, bdb.DB, dialect, fsys); err != nil {
 		t.Fatal(err)
 	}
-	if role.Super || role.Bypass {
-		t.Errorf("application role: superuser=%v bypassrls=%v; want neither", role.Super, role.Bypass)
-	}
+	return bdb
+}
 
+// TestTenantTables: the tenant tables are read from the schema, the same
+// on both dialects, and a table a new migration adds with org_id is one
+// without any list being edited.
+func TestTenantTables(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pg := dbtest.OpenPostgres(t)
+	pgNames, err := db.TenantTables(ctx, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	lite, err := db.Open(ctx, t.TempDir()+"/catalogue.db")
 	if err != nil {
 		t.Fatal(err)
@@ -136,31 +130,112 @@ func TestTenantCatalogue(t *testing.T) {
 	if _, err := db.Migrate(ctx, lite.DB, db.SQLite); err != nil {
 		t.Fatal(err)
 	}
-	var liteNames []string
-	if err := lite.NewRaw(`SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND p.name = 'org_id' ORDER BY 1`).Scan(ctx, &liteNames); err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(want, liteNames); diff != "" {
-		t.Errorf("SQLite tables with org_id differ from db.TenantTables (-want +got):\n%s", diff)
-	}
-}
-
-// TestTenantGuard: the SQLite wall reports tenant queries outside a scope
-// or without org_id, and lets system work and scoped queries through.
-func TestTenantGuard(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	lite, err := db.Open(ctx, t.TempDir()+"/guard.db")
+	liteNames, err := db.TenantTables(ctx, lite)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer lite.Close()
-	if _, err := db.Migrate(ctx, lite.DB, db.SQLite); err != nil {
+	if diff := cmp.Diff(pgNames, liteNames); diff != "" {
+		t.Errorf("tenant tables differ (-postgres +sqlite):\n%s", diff)
+	}
+	for _, name := range []string{"memberships", "workbooks", "workbook_comments"} {
+		if !slices.Contains(pgNames, name) {
+			t.Errorf("tenant tables %v lack %s", pgNames, name)
+		}
+	}
+	for _, name := range []string{"organisations", "users", "pending_signins", "goose_db_version"} {
+		if slices.Contains(pgNames, name) {
+			t.Errorf("tenant tables %v include %s, which has no org_id", pgNames, name)
+		}
+	}
+	for _, dialect := range []string{db.Postgres, db.SQLite} {
+		names, err := db.TenantTables(ctx, migratedWithProbe(t, dialect))
+		if err != nil || !slices.Contains(names, "probe_things") {
+			t.Errorf("%s: a new table with org_id is not a tenant table: %v, %v", dialect, names, err)
+		}
+	}
+}
+
+// rlsProblems answers what is wrong with the row-level security of the
+// PostgreSQL database bdb: a tenant table without it enabled and forced,
+// or owned by the application role.
+func rlsProblems(t *testing.T, bdb *bun.DB) []string {
+	t.Helper()
+	ctx := context.Background()
+	names, err := db.TenantTables(ctx, bdb)
+	if err != nil {
 		t.Fatal(err)
 	}
+	if len(names) == 0 {
+		t.Fatal("no tenant tables")
+	}
+	var tables []struct {
+		Name  string
+		RLS   bool
+		Force bool
+		Owner string
+	}
+	err = bdb.NewRaw(`SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
+			pg_get_userbyid(c.relowner) AS owner
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relname IN (?)
+		ORDER BY 1`, bun.In(names)).Scan(ctx, &tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) != len(names) {
+		t.Fatalf("found %d of the %d tenant tables %v", len(tables), len(names), names)
+	}
+	var problems []string
+	for _, tb := range tables {
+		if !tb.RLS || !tb.Force {
+			problems = append(problems, fmt.Sprintf("table %s: row-level security enabled=%v forced=%v; want both", tb.Name, tb.RLS, tb.Force))
+		}
+		if tb.Owner == dbtest.AppRole {
+			problems = append(problems, fmt.Sprintf("table %s is owned by the application role", tb.Name))
+		}
+	}
+	return problems
+}
+
+// TestTenantRowLevelSecurity: on PostgreSQL every table with an
+// organisation column has row-level security enabled and forced; the
+// application role owns nothing and cannot bypass it.
+func TestTenantRowLevelSecurity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pg := dbtest.OpenPostgres(t)
+	for _, p := range rlsProblems(t, pg) {
+		t.Error(p)
+	}
+	var role struct{ Super, Bypass bool }
+	if err := pg.NewRaw("SELECT rolsuper AS super, rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user").Scan(ctx, &role); err != nil {
+		t.Fatal(err)
+	}
+	if role.Super || role.Bypass {
+		t.Errorf("application role: superuser=%v bypassrls=%v; want neither", role.Super, role.Bypass)
+	}
+	t.Run("ErrNewTableWithoutRLS", func(t *testing.T) {
+		t.Parallel()
+		got := rlsProblems(t, migratedWithProbe(t, db.Postgres))
+		if len(got) != 1 || !strings.Contains(got[0], "probe_things") {
+			t.Errorf("a new tenant table without row-level security gave %q; want it named", got)
+		}
+	})
+}
+
+// TestTenantGuard: the SQLite wall reports tenant queries outside a scope
+// or without org_id, and lets system work and scoped queries through; a
+// table a new migration adds with org_id is watched too.
+func TestTenantGuard(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lite := migratedWithProbe(t, db.SQLite)
 	var reports []string
-	lite.AddQueryHook(db.TenantGuard{Report: func(q string) { reports = append(reports, q) }})
+	guard, err := db.NewTenantGuard(ctx, lite, func(q string) { reports = append(reports, q) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	lite.AddQueryHook(guard)
 	var ms []account.Membership
 	lite.NewSelect().Model(&ms).Scan(ctx)
 	db.Run(ctx, lite, db.OrgScope(7), func(ctx context.Context, idb bun.IDB) error {
@@ -172,7 +247,16 @@ func TestTenantGuard(t *testing.T) {
 		idb.NewSelect().Model(&ms).Where("user_id = ?", 1).Scan(ctx) // system work, fine
 		return nil
 	})
-	if len(reports) != 2 || !strings.HasPrefix(reports[0], "outside db.Run") || !strings.HasPrefix(reports[1], "without org_id") {
-		t.Errorf("guard reported %q; want the unscoped and the unfiltered query", reports)
+	lite.ExecContext(ctx, "SELECT name FROM probe_things")                            // new table, no scope
+	lite.ExecContext(ctx, "SELECT name FROM organisations WHERE slug = 'x'")          // not a tenant table
+	lite.ExecContext(ctx, "SELECT id FROM pending_signins WHERE restrict_org_id = 1") // not a tenant table
+	want := []string{"outside db.Run", "without org_id", "outside db.Run: SELECT name FROM probe_things"}
+	if len(reports) != len(want) {
+		t.Fatalf("guard reported %q; want the unscoped, the unfiltered and the new table's query", reports)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(reports[i], w) {
+			t.Errorf("report %d = %q; want it to start %q", i, reports[i], w)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,14 +12,31 @@ import (
 	"github.com/uptrace/bun/dialect"
 )
 
-// TenantTables are the tables owned by one organisation: each has org_id
-// first in its keys, row-level security on PostgreSQL, and is guarded by
-// TenantGuard on SQLite. A catalogue test keeps this list equal to the
-// tables that have an org_id column.
-var TenantTables = []string{
-	"network_members", "memberships", "audit_log", "invitations", "api_tokens", "org_sso", "org_terms",
-	"workbook_templates", "workbook_chapters", "workbook_statements", "workbook_sections",
-	"workbooks", "workbook_entries", "workbook_revisions", "gatherings", "gathering_chapters", "workbook_chapter_status", "workbook_good_practice", "workbook_comments",
+// TenantColumn is the column that makes a table a tenant table: every
+// table with it is owned by one organisation, has the column first in its
+// keys, row-level security on PostgreSQL (a test fails without it), and is
+// watched by TenantGuard. There is no list to keep: a migration that
+// creates such a table makes it a tenant table. A table that only refers
+// to an organisation it does not belong to names the column otherwise
+// (restrict_org_id, member_org_id).
+const TenantColumn = "org_id"
+
+// TenantTables answers the tenant tables of the schema idb is connected to,
+// sorted: the tables with a TenantColumn.
+func TenantTables(ctx context.Context, idb bun.IDB) ([]string, error) {
+	q := `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND p.name = ? ORDER BY 1`
+	if idb.Dialect().Name() == dialect.PG {
+		q = `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+			  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = ? AND NOT a.attisdropped)
+			ORDER BY 1`
+	}
+	var names []string
+	if err := idb.NewRaw(q, TenantColumn).Scan(ctx, &names); err != nil {
+		return nil, fmt.Errorf("db: tenant tables: %w", err)
+	}
+	return names, nil
 }
 
 // Scope says which organisations a unit of work may touch.
@@ -96,20 +114,42 @@ func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Contex
 	})
 }
 
-var tenantTableRE = regexp.MustCompile(`(?i)\b(?:FROM|JOIN|INTO|UPDATE)\s+"?(` + strings.Join(TenantTables, "|") + `)"?\b`)
-
 // TenantGuard is a bun query hook that reports every query of a tenant
 // table that runs outside Run, or in an organisation's scope without naming
 // org_id: on SQLite, which has no row-level security, it is the second
 // wall (on PostgreSQL such a query would see nothing). Tests install it with
-// a Report that fails the test.
+// a Report that fails the test. Make it with NewTenantGuard; a guard made
+// otherwise reports every query.
 type TenantGuard struct {
 	Report func(query string)
+	tables *regexp.Regexp // nil: the schema has no tenant table
+	ready  bool
+}
+
+// NewTenantGuard answers a guard over the tenant tables of bdb's schema as
+// it is now: make it once the database is migrated.
+func NewTenantGuard(ctx context.Context, bdb *bun.DB, report func(query string)) (TenantGuard, error) {
+	names, err := TenantTables(ctx, bdb)
+	if err != nil {
+		return TenantGuard{}, err
+	}
+	g := TenantGuard{Report: report, ready: true}
+	if len(names) > 0 {
+		for i, n := range names {
+			names[i] = regexp.QuoteMeta(n)
+		}
+		g.tables = regexp.MustCompile(`(?i)\b(?:FROM|JOIN|INTO|UPDATE)\s+"?(` + strings.Join(names, "|") + `)"?\b`)
+	}
+	return g, nil
 }
 
 // BeforeQuery checks the query.
 func (g TenantGuard) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
-	if !tenantTableRE.MatchString(e.Query) {
+	if !g.ready {
+		g.Report("TenantGuard not made by NewTenantGuard: " + e.Query)
+		return ctx
+	}
+	if g.tables == nil || !g.tables.MatchString(e.Query) {
 		return ctx
 	}
 	s, ok := ScopeFrom(ctx)

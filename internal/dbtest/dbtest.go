@@ -58,9 +58,14 @@ func Open(tb testing.TB) *bun.DB {
 	if err != nil {
 		tb.Fatalf("dbtest: open %s: %v", dsn, err)
 	}
-	bdb.AddQueryHook(db.TenantGuard{Report: func(q string) {
+	guard, err := db.NewTenantGuard(context.Background(), bdb, func(q string) {
 		tb.Errorf("dbtest: tenant table queried %s", q)
-	}})
+	})
+	if err != nil {
+		bdb.Close()
+		tb.Fatalf("dbtest: %v", err)
+	}
+	bdb.AddQueryHook(guard)
 	dsns.Store(bdb, dsn)
 	tb.Cleanup(func() { bdb.Close(); dsns.Delete(bdb) })
 	return bdb

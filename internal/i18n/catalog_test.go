@@ -16,20 +16,27 @@ import (
 	"github.com/samvirke/samvirke/web"
 )
 
-// readCatalogues decodes <dir>/<locale>.json of every locale.
+// readCatalogues decodes and merges <dir>/<locale>/*.json of every locale.
 func readCatalogues(t *testing.T, fsys fs.FS, dir string) map[string]map[string]string {
 	t.Helper()
 	out := map[string]map[string]string{}
 	for _, loc := range i18n.Locales {
-		b, err := fs.ReadFile(fsys, path.Join(dir, loc+".json"))
-		if err != nil {
-			t.Fatal(err)
+		files, err := fs.Glob(fsys, path.Join(dir, loc, "*.json"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no catalogue files (%v)", loc, err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s.json: %v", loc, err)
+		out[loc] = map[string]string{}
+		for _, f := range files {
+			b, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			maps.Copy(out[loc], m)
 		}
-		out[loc] = m
 	}
 	return out
 }
@@ -69,16 +76,35 @@ func contentProblems(msgs map[string]map[string]string) []string {
 	return problems
 }
 
+// catalogueKeys is the number of keys every locale had when the four flat
+// catalogues were split into one file per capability (issue 10); the split
+// must neither lose nor add a key. Raise it when keys are added.
+const catalogueKeys = 578
+
 func TestCataloguesHaveEveryKey(t *testing.T) {
 	t.Parallel()
 	cat, err := i18n.Load(web.FS(""), "locales")
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
+	files := cat.Files()
 	for _, loc := range i18n.Locales {
-		if keys := cat.Missing()[loc]; len(keys) > 0 {
-			t.Errorf("%s.json lacks %d keys: %s", loc, len(keys), strings.Join(keys, ", "))
+		if !slices.Equal(files[loc], files[i18n.Fallback]) {
+			t.Errorf("locales/%s has files %v, locales/%s has %v", loc, files[loc], i18n.Fallback, files[i18n.Fallback])
 		}
+		for _, key := range cat.Missing()[loc] {
+			where := ""
+			for _, other := range i18n.Locales {
+				if f := cat.File(other, key); f != "" {
+					where = f
+					break
+				}
+			}
+			t.Errorf("locales/%s lacks %s (defined in %s)", loc, key, where)
+		}
+	}
+	if got := cat.Len(); got < catalogueKeys {
+		t.Errorf("the catalogue has %d keys, it had %d when split per capability", got, catalogueKeys)
 	}
 }
 
@@ -107,7 +133,7 @@ func testFS(base map[string]string, changes map[string]map[string]*string) fstes
 			}
 		}
 		b, _ := json.Marshal(m)
-		fsys["locales/"+loc+".json"] = &fstest.MapFile{Data: b}
+		fsys["locales/"+loc+"/common.json"] = &fstest.MapFile{Data: b}
 	}
 	return fsys
 }
@@ -170,30 +196,105 @@ func TestContentProblemsFindsBadMessages(t *testing.T) {
 	}
 }
 
+// catalogueFS builds a catalogue from files: file name → its JSON, the
+// same in every locale.
+func catalogueFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for _, loc := range i18n.Locales {
+		for name, text := range files {
+			fsys["locales/"+loc+"/"+name] = &fstest.MapFile{Data: []byte(text)}
+		}
+	}
+	return fsys
+}
+
+func TestLoadMergesCapabilityFiles(t *testing.T) {
+	t.Parallel()
+	cat, err := i18n.Load(catalogueFS(map[string]string{
+		"common.json":   `{"form.save": "Save"}`,
+		"workbook.json": `{"workbook.title": "Workbook", "workbook.new": "New workbook"}`,
+	}), "locales")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if got, want := cat.T("sv", "workbook.new"), "New workbook"; got != want {
+		t.Errorf("T(workbook.new) = %q, want %q", got, want)
+	}
+	if got, want := cat.T("sv", "form.save"), "Save"; got != want {
+		t.Errorf("T(form.save) = %q, want %q", got, want)
+	}
+	if got, want := cat.File("da", "workbook.title"), "locales/da/workbook.json"; got != want {
+		t.Errorf("File(da, workbook.title) = %q, want %q", got, want)
+	}
+	if got, want := cat.Len(), 3; got != want {
+		t.Errorf("Len() = %d, want %d", got, want)
+	}
+	want := []string{"common.json", "workbook.json"}
+	for _, loc := range i18n.Locales {
+		if got := cat.Files()[loc]; !slices.Equal(got, want) {
+			t.Errorf("Files()[%s] = %v, want %v", loc, got, want)
+		}
+	}
+}
+
 func TestLoadRejectsBrokenCatalogues(t *testing.T) {
 	t.Parallel()
+	good := map[string]string{"common.json": `{"a": "A"}`, "workbook.json": `{"workbook.b": "B"}`}
 	tests := []struct {
 		name string
 		fsys fstest.MapFS
-		want string
+		want []string // every one must be in the error
 	}{
 		{"missing file", func() fstest.MapFS {
-			f := testFS(map[string]string{"a": "A"}, nil)
-			delete(f, "locales/da.json")
+			f := catalogueFS(good)
+			delete(f, "locales/da/workbook.json")
 			return f
-		}(), "da.json"},
+		}(), []string{"locales/da/workbook.json is missing", "locales/nb/workbook.json"}},
+		{"file only in one locale", func() fstest.MapFS {
+			f := catalogueFS(good)
+			f["locales/sv/org.json"] = &fstest.MapFile{Data: []byte(`{"org.c": "C"}`)}
+			return f
+		}(), []string{"locales/nb/org.json is missing", "locales/sv/org.json"}},
+		{"locale without files", func() fstest.MapFS {
+			f := catalogueFS(good)
+			delete(f, "locales/en/common.json")
+			delete(f, "locales/en/workbook.json")
+			return f
+		}(), []string{"locales/en has no catalogue files"}},
 		{"invalid JSON", func() fstest.MapFS {
-			f := testFS(map[string]string{"a": "A"}, nil)
-			f["locales/sv.json"] = &fstest.MapFile{Data: []byte(`{"a": "A",}`)}
+			f := catalogueFS(good)
+			f["locales/sv/common.json"] = &fstest.MapFile{Data: []byte(`{"a": "A",}`)}
 			return f
-		}(), "sv.json"},
+		}(), []string{"locales/sv/common.json"}},
+		{"value not a string", func() fstest.MapFS {
+			f := catalogueFS(good)
+			f["locales/nb/common.json"] = &fstest.MapFile{Data: []byte(`{"a": {"b": "B"}}`)}
+			return f
+		}(), []string{"locales/nb/common.json"}},
+		{"key in two files", func() fstest.MapFS {
+			f := catalogueFS(good)
+			f["locales/sv/workbook.json"] = &fstest.MapFile{Data: []byte(`{"workbook.b": "B", "a": "A again"}`)}
+			return f
+		}(), []string{`"a" is defined twice`, "locales/sv/common.json", "locales/sv/workbook.json"}},
+		{"key twice in one file", catalogueFS(map[string]string{"common.json": `{"a": "A", "a": "B"}`}),
+			[]string{`"a" is defined twice`, "locales/nb/common.json and in locales/nb/common.json"}},
+		{"flat catalogue left over", func() fstest.MapFS {
+			f := catalogueFS(good)
+			f["locales/en.json"] = &fstest.MapFile{Data: []byte(`{"c": "C"}`)}
+			return f
+		}(), []string{"locales/en.json", "locales/<locale>/<capability>.json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := i18n.Load(tt.fsys, "locales")
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Load() error = %v, want one naming %s", err, tt.want)
+			if err == nil {
+				t.Fatalf("Load() succeeded, want an error naming %q", tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Load() error = %v, want one containing %q", err, w)
+				}
 			}
 		})
 	}

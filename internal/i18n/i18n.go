@@ -1,13 +1,18 @@
 // Package i18n translates the product's text and formats numbers and dates
 // for the four locales Samvirke speaks: Norwegian bokmål (nb), Swedish (sv),
-// Danish (da) and English (en). Catalogues are flat-key JSON files
-// (web/locales/{nb,sv,da,en}.json); every locale must have every key.
+// Danish (da) and English (en). Catalogues are flat-key JSON files, one per
+// capability and locale (web/locales/<locale>/<capability>.json), merged at
+// load; every locale must have the same files and every key.
 package i18n
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -23,25 +28,109 @@ const Fallback = "en"
 
 // Catalog holds every locale's messages.
 type Catalog struct {
-	msgs map[string]map[string]string
+	msgs  map[string]map[string]string
+	file  map[string]map[string]string // locale → key → the file that defines it
+	files map[string][]string          // locale → its file names, sorted
 }
 
-// Load reads <dir>/<locale>.json for every locale from fsys.
+// Load reads every <dir>/<locale>/*.json from fsys and merges each
+// locale's files into one catalogue. It fails, naming the files, when a
+// locale has no files, when the locales do not have the same file names,
+// when a file is not a flat JSON object of strings, and when a key is
+// defined twice (in one file or in two files of the same locale). A flat
+// catalogue left directly in dir (<dir>/en.json, the layout before one file
+// per capability) is refused too, so its keys cannot be silently ignored.
 func Load(fsys fs.FS, dir string) (*Catalog, error) {
-	c := &Catalog{msgs: map[string]map[string]string{}}
+	if stray, _ := fs.Glob(fsys, path.Join(dir, "*.json")); len(stray) > 0 {
+		return nil, fmt.Errorf("i18n: %s: catalogues belong in %s/<locale>/<capability>.json", stray[0], dir)
+	}
+	c := &Catalog{msgs: map[string]map[string]string{}, file: map[string]map[string]string{}, files: map[string][]string{}}
 	for _, loc := range Locales {
-		b, err := fs.ReadFile(fsys, path.Join(dir, loc+".json"))
+		files, err := fs.Glob(fsys, path.Join(dir, loc, "*.json"))
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s.json: %w", loc, err)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("i18n: %s has no catalogue files", path.Join(dir, loc))
 		}
-		c.msgs[loc] = m
+		names := make([]string, len(files))
+		for i, f := range files {
+			names[i] = path.Base(f)
+		}
+		if ref := Locales[0]; loc != ref {
+			if err := sameFiles(path.Join(dir, loc), names, path.Join(dir, ref), c.files[ref]); err != nil {
+				return nil, err
+			}
+		}
+		c.msgs[loc], c.file[loc], c.files[loc] = map[string]string{}, map[string]string{}, names
+		for _, f := range files {
+			if err := c.readFile(fsys, loc, f); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return c, nil
 }
+
+// sameFiles fails naming the first file one locale has and the other lacks.
+func sameFiles(dir string, names []string, refDir string, ref []string) error {
+	for _, n := range ref {
+		if !slices.Contains(names, n) {
+			return fmt.Errorf("i18n: %s is missing (%s has it)", path.Join(dir, n), path.Join(refDir, n))
+		}
+	}
+	for _, n := range names {
+		if !slices.Contains(ref, n) {
+			return fmt.Errorf("i18n: %s is missing (%s has it)", path.Join(refDir, n), path.Join(dir, n))
+		}
+	}
+	return nil
+}
+
+// readFile adds one catalogue file's messages to locale loc.
+func (c *Catalog) readFile(fsys fs.FS, loc, name string) error {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("i18n: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return fmt.Errorf("i18n: %s: not a JSON object", name)
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("i18n: %s: %w", name, err)
+		}
+		key := tok.(string) // object keys are always strings
+		var msg string
+		if err := dec.Decode(&msg); err != nil {
+			return fmt.Errorf("i18n: %s: %s: %w", name, key, err)
+		}
+		if prev, ok := c.file[loc][key]; ok {
+			return fmt.Errorf("i18n: key %q is defined twice: in %s and in %s", key, prev, name)
+		}
+		c.msgs[loc][key], c.file[loc][key] = msg, name
+	}
+	if _, err := dec.Token(); err != nil {
+		return fmt.Errorf("i18n: %s: %w", name, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("i18n: %s: text after the JSON object", name)
+	}
+	return nil
+}
+
+// Len answers the number of keys of the fallback locale.
+func (c *Catalog) Len() int { return len(c.msgs[Fallback]) }
+
+// File answers the catalogue file that defines key in locale, "" when none
+// does.
+func (c *Catalog) File(locale, key string) string { return c.file[locale][key] }
+
+// Files answers, per locale, the sorted names of its catalogue files
+// (workbook.json, …).
+func (c *Catalog) Files() map[string][]string { return maps.Clone(c.files) }
 
 // Missing answers, per locale, the keys that another locale has and it
 // lacks, sorted. Empty when the catalogues agree.

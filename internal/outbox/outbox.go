@@ -7,8 +7,11 @@
 // enqueues one task per message with a deterministic task id, and the task's
 // handler sends it with a mail.Sender and marks the row sent; a sent row is
 // never sent again. A rolled-back transaction leaves no row and sends
-// nothing. A periodic sweep re-enqueues rows left unsent (Redis was down, or
-// the process died between commit and enqueue). Permanent failures (an
+// nothing. While Redis is down the dispatcher keeps the committed messages
+// it could not enqueue and tries again with backoff, so they leave within
+// seconds of Redis coming back; a periodic sweep re-enqueues rows left
+// unsent by anyone (the process died between commit and enqueue, or held
+// too many). Permanent failures (an
 // invalid message, a sealed message that no longer opens, MaxAttempts used
 // up) end archived: the row is marked failed and the failure is logged.
 //
@@ -60,6 +63,12 @@ const (
 	// to become visible (its transaction to commit); after that the sweep
 	// takes over.
 	commitWait = 30 * time.Second
+	// maxHeld bounds how many committed messages the dispatcher keeps in
+	// memory while the queue refuses them; beyond it the sweep sends them.
+	maxHeld = 10000
+	// retryMost is the longest the dispatcher waits between attempts to
+	// reach a queue that refused a message.
+	retryMost = 5 * time.Second
 )
 
 // Row is one message in the outbox table.
@@ -91,6 +100,8 @@ type Outbox struct {
 
 	mu      sync.Mutex
 	pending map[int64]time.Time // written by this process, waiting for their commit: deadline
+	held    map[int64]bool      // committed, but the queue refused them: tried again
+	down    bool                // the last attempt to enqueue failed
 	kick    chan struct{}
 }
 
@@ -138,7 +149,9 @@ func (o *Outbox) kickChan() chan struct{} {
 
 // Run is the dispatcher: until ctx ends, it enqueues the messages this
 // process added as soon as their transactions have committed. Messages
-// whose transaction rolled back are never seen and so never enqueued.
+// whose transaction rolled back are never seen and so never enqueued. When
+// the queue refuses a committed message (Redis is down), Run tries again
+// with backoff up to a few seconds apart until the queue takes it.
 func (o *Outbox) Run(ctx context.Context) {
 	o.mu.Lock()
 	kick := o.kickChan()
@@ -161,39 +174,48 @@ func (o *Outbox) Run(ctx context.Context) {
 			continue
 		case <-timer.C:
 		}
-		if left := o.Flush(ctx); left == 0 {
+		left := o.Flush(ctx)
+		switch {
+		case left == 0:
 			wait = 0
-		} else {
+		case o.queueDown():
+			wait = min(max(2*wait, first), retryMost)
+		default:
 			wait = min(2*wait, most)
 		}
 	}
 }
 
 // Flush enqueues every message this process added whose transaction has
-// committed, forgets those that waited longer than the dispatcher watches,
-// and answers how many still wait. Run calls it; tests may too.
+// committed, and those the queue refused before; forgets those that waited
+// longer than the dispatcher watches; and answers how many still wait (for
+// their commit or for the queue). Run calls it; tests may too.
 func (o *Outbox) Flush(ctx context.Context) int {
 	o.mu.Lock()
 	ids := make([]int64, 0, len(o.pending))
 	for id := range o.pending {
 		ids = append(ids, id)
 	}
+	todo := make([]int64, 0, len(o.held))
+	for id := range o.held {
+		todo = append(todo, id)
+	}
 	o.mu.Unlock()
-	if len(ids) == 0 {
-		return 0
-	}
 	var visible []int64
-	err := db.Run(ctx, o.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model((*Row)(nil)).Column("id").
-			Where("id IN (?) AND sent_at IS NULL AND failed_at IS NULL", bun.In(ids)).Scan(ctx, &visible)
-	})
-	if err != nil {
-		o.Log.Warn("outbox: dispatch", "err", err)
-		visible = nil
+	if len(ids) > 0 {
+		err := db.Run(ctx, o.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			return idb.NewSelect().Model((*Row)(nil)).Column("id").
+				Where("id IN (?) AND sent_at IS NULL AND failed_at IS NULL", bun.In(ids)).Scan(ctx, &visible)
+		})
+		if err != nil {
+			o.Log.Warn("outbox: dispatch", "err", err)
+			visible = nil
+		}
 	}
-	for _, id := range visible {
-		o.enqueue(ctx, id)
-	}
+	if o.Queue != nil {
+		todo = append(todo, visible...)
+	} // else a one-shot command: a worker's sweep sends them
+	queued, err := o.enqueueAll(ctx, todo)
 	now := time.Now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -205,22 +227,72 @@ func (o *Outbox) Flush(ctx context.Context) int {
 			delete(o.pending, id) // rolled back, or left to the sweep
 		}
 	}
-	return len(o.pending)
+	if o.held == nil {
+		o.held = map[int64]bool{}
+	}
+	for i, id := range todo {
+		if i < queued {
+			delete(o.held, id)
+		} else if len(o.held) < maxHeld || o.held[id] {
+			o.held[id] = true
+		} // else: left to the sweep
+	}
+	o.noteQueue(err, queued)
+	return len(o.pending) + len(o.held)
 }
 
-// enqueue asks for message id to be sent. A task already queued for it
-// (same task id) is fine; any other failure is logged and left to the
-// sweep.
+// enqueueAll enqueues ids in order and answers how many it enqueued; it
+// stops at the first failure, which it answers: the queue is down, and the
+// rest would wait for it one by one.
+func (o *Outbox) enqueueAll(ctx context.Context, ids []int64) (int, error) {
+	for i, id := range ids {
+		if err := o.enqueueOne(ctx, id); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
+
+// noteQueue logs when the queue starts refusing messages and when it takes
+// them again, once each rather than once a retry; o.mu must be held.
+func (o *Outbox) noteQueue(err error, queued int) {
+	switch {
+	case err != nil && !o.down:
+		o.Log.Warn("outbox: the queue refuses messages; they wait and are tried again", "waiting", len(o.held), "err", err)
+	case err == nil && o.down:
+		o.Log.Info("outbox: the queue takes messages again", "queued", queued)
+	}
+	o.down = err != nil
+}
+
+func (o *Outbox) queueDown() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.down
+}
+
+// enqueue asks for message id to be sent, for the sweep. A task already
+// queued for it (same task id) is fine; any other failure is logged and
+// left to the next sweep.
 func (o *Outbox) enqueue(ctx context.Context, id int64) bool {
 	if o.Queue == nil {
 		return false
 	}
-	_, err := o.Queue.EnqueueContext(ctx, NewSendTask(id))
-	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+	if err := o.enqueueOne(ctx, id); err != nil {
 		o.Log.Warn("outbox: enqueue; the sweep will retry", "id", id, "err", err)
 		return false
 	}
 	return true
+}
+
+// enqueueOne enqueues the send task of message id; a task already queued
+// for it (same task id) counts as enqueued.
+func (o *Outbox) enqueueOne(ctx context.Context, id int64) error {
+	_, err := o.Queue.EnqueueContext(ctx, NewSendTask(id))
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
+		return err
+	}
+	return nil
 }
 
 // NewSendTask is the task that sends message id. Its task id is derived

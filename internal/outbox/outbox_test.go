@@ -50,12 +50,18 @@ type tasks struct {
 	mu    sync.Mutex
 	queue []*asynq.Task
 	ids   map[string]bool
+	down  error // refuse every task with this error, as Redis away does
+	tries int   // calls to EnqueueContext
 }
 
 func (q *tasks) EnqueueContext(_ context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	id := ""
+	q.tries++
+	if q.down != nil {
+		return nil, q.down
+	}
+	id := "outbox:" + string(t.Payload()) // NewSendTask's own task id, which the task does not expose
 	for _, o := range opts {
 		if o.Type() == asynq.TaskIDOpt {
 			id = o.Value().(string)
@@ -84,6 +90,18 @@ func (q *tasks) run(t *testing.T, o *outbox.Outbox) {
 			t.Logf("handle %s: %v", task.Payload(), err)
 		}
 	}
+}
+
+func (q *tasks) setDown(err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.down = err
+}
+
+func (q *tasks) attempts() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.tries
 }
 
 func (q *tasks) len() int {
@@ -194,6 +212,61 @@ func TestOutboxSendsAfterCommit(t *testing.T) {
 			t.Errorf("an invalid message: %v; want the transaction to fail as invalid", err)
 		}
 	})
+}
+
+// TestOutboxQueueDown: committed messages the queue refuses are kept by
+// the dispatcher and enqueued once the queue takes them again, each once;
+// the outage is logged once, not once a retry, and one refusal per flush
+// is enough to wait (the rest are not tried one by one).
+func TestOutboxQueueDown(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.queue.setDown(errors.New("dial tcp 127.0.0.1:6379: connect: connection refused"))
+	for _, to := range []string{"kari@example.no", "ola@example.no"} {
+		if err := f.write(t, message(to), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		before := f.queue.attempts()
+		if left := f.box.Flush(t.Context()); left != 2 {
+			t.Fatalf("flush with the queue down: %d waiting; want both messages kept", left)
+		}
+		if n := f.queue.attempts() - before; n != 1 {
+			t.Errorf("flush with the queue down tried %d tasks; want 1", n)
+		}
+	}
+	if n := bytes.Count(f.log.Bytes(), []byte("the queue refuses messages")); n != 1 {
+		t.Errorf("the outage is logged %d times; want once:\n%s", n, f.log)
+	}
+	f.queue.setDown(nil)
+	if left := f.box.Flush(t.Context()); left != 0 || f.queue.len() != 2 {
+		t.Fatalf("flush with the queue back: %d waiting, %d queued; want 0 and 2", left, f.queue.len())
+	}
+	if left := f.box.Flush(t.Context()); left != 0 || f.queue.len() != 2 {
+		t.Errorf("a further flush: %d waiting, %d queued; want nothing more", left, f.queue.len())
+	}
+	f.queue.run(t, f.box)
+	if got := f.mail.messages(); len(got) != 2 {
+		t.Errorf("sent %d messages; want both, once each", len(got))
+	}
+}
+
+// TestOutboxWithoutQueue: a one-shot command (no queue) writes its
+// messages and leaves them to a worker's sweep; its dispatcher holds none.
+func TestOutboxWithoutQueue(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.box.Queue = nil
+	if err := f.write(t, message("kari@example.no"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if left := f.box.Flush(t.Context()); left != 0 {
+		t.Errorf("flush without a queue: %d waiting; want none held", left)
+	}
+	if rows := f.rows(t); len(rows) != 1 || rows[0].SentAt != nil {
+		t.Errorf("rows: %+v; want the message left unsent for the sweep", rows)
+	}
 }
 
 // TestOutboxSendsOnce: a message is sent once however often its task runs,

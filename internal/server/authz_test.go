@@ -70,6 +70,7 @@ func routeTable() map[string]expectation {
 		"GET /readyz":                         {anon: 200},
 		"GET /static/*path":                   {anon: 404},
 		"GET /":                               {anon: 303, signedIn: 303},
+		"GET /dashboard":                      {anon: 303, signedIn: 303},
 		"GET /signin":                         {anon: 200, signedIn: 303},
 		"POST /signin":                        {anon: 422},
 		"GET /signin/second-factor":           {anon: 303},

@@ -188,12 +188,24 @@ func (m *Main) openDB(ctx context.Context) error {
 		return fmt.Errorf("SAMVIRKE_DATABASE_URL: cannot read the schema version: %v; run `samvirke migrate`", err)
 	}
 	if st.Stale() {
-		return fmt.Errorf("database schema is at version %d but this binary needs %d: run `samvirke migrate` (as the schema owner, SAMVIRKE_MIGRATE_DATABASE_URL) and start again", st.Current, st.Target)
+		return fmt.Errorf("database schema lacks %s that this binary needs: run `samvirke migrate` (as the schema owner, SAMVIRKE_MIGRATE_DATABASE_URL) and start again", versions(st.Pending))
 	}
-	if st.Current > st.Target {
-		return fmt.Errorf("database schema is at version %d, newer than this binary knows (%d): deploy the newer binary", st.Current, st.Target)
+	if st.Newer() {
+		return fmt.Errorf("database schema has %s that this binary does not know: deploy the newer binary", versions(st.Unknown))
 	}
 	return nil
+}
+
+// versions names migration versions for a message, the first few of many.
+func versions(vs []int64) string {
+	s := fmt.Sprint(vs)
+	if len(vs) > 3 {
+		s = fmt.Sprintf("%v … (%d in all)", vs[:3], len(vs))
+	}
+	if len(vs) == 1 {
+		return "migration " + s
+	}
+	return "migrations " + s
 }
 
 // Migrate applies pending migrations to the database at dsn (a postgres://
@@ -210,7 +222,7 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 	defer bdb.Close()
 	res, err := db.Migrate(ctx, bdb.DB, dialect)
 	if err != nil {
-		return fmt.Errorf("migration failed, schema left at version %d: %w", res.Version, err)
+		return fmt.Errorf("migration failed after applying %v (each migration is all or nothing): %w", res.Applied, err)
 	}
 	if len(res.Applied) > 0 {
 		logger.Info("database migrated", "applied", res.Applied, "version", res.Version)

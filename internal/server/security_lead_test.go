@@ -267,15 +267,17 @@ func TestSecurity04BodyLimits(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
 	c := sessionClient(t, r.DB, base, admin)
-	buf.Reset()
-	mw = multipart.NewWriter(&buf)
+	// A new buffer: the refused requests' transports may still be reading
+	// the old one.
+	var logoBody bytes.Buffer
+	mw = multipart.NewWriter(&logoBody)
 	mw.WriteField("name", o.Name)
 	mw.WriteField("locale", "nb")
 	mw.WriteField("time_zone", "Europe/Oslo")
 	fw, _ = mw.CreateFormFile("logo", "logo.png")
 	fw.Write(append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 300<<10)...))
 	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/o/"+o.Slug+"/admin/settings", &buf)
+	req, _ := http.NewRequest("POST", base+"/o/"+o.Slug+"/admin/settings", &logoBody)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := c.Do(req)
@@ -433,5 +435,37 @@ func TestSecurity04APIBodyOverLimit(t *testing.T) {
 	}
 	if code, body := send(t, tokenClient(write), "GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID), nil); code != 200 || strings.Contains(body, "ææææ") {
 		t.Errorf("after the refused save: %d, saved text present %v", code, strings.Contains(body, "ææææ"))
+	}
+}
+
+// TestDashboardAddress: /dashboard, the page a sign-in goes to when it
+// names none, leads a member to the dashboard of the organisation they
+// work in, and a visitor to sign in; it is never a dead end.
+func TestDashboardAddress(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb).Run(t)
+	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
+	r.Authz.Reload()
+	c := client(t)
+	resp := signIn(t, c, r.URL(), u.Email, dbtest.Password)
+	resp.Body.Close()
+	req, _ := http.NewRequest("GET", r.URL()+"/dashboard", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := "/o/" + o.Slug + "/dashboard"; resp.StatusCode != 303 || resp.Header.Get("Location") != want {
+		t.Errorf("GET /dashboard signed in: %d → %q; want 303 to %s", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+	req, _ = http.NewRequest("GET", r.URL()+"/dashboard", nil)
+	resp, err = client(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
+		t.Errorf("GET /dashboard as a visitor: %d → %q; want 303 to sign-in", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

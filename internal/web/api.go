@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -68,12 +67,9 @@ func (s *Server) handleAPIMembers(c *gin.Context) error {
 	return nil
 }
 
-// handleOpenAPI serves the API's OpenAPI document.
+// handleOpenAPI serves the API's OpenAPI document, merged at start from
+// the capabilities' fragments.
 func (s *Server) handleOpenAPI(c *gin.Context) error {
-	b, err := fs.ReadFile(s.Assets, "api/openapi.json")
-	if err != nil {
-		return err
-	}
-	c.Data(http.StatusOK, "application/json", b)
+	c.Data(http.StatusOK, "application/json", s.apiDoc.JSON())
 	return nil
 }

@@ -106,6 +106,7 @@ func (s *Server) routes() {
 
 	// Signing in and out, second factor, password reset, invitations.
 	s.public("GET", "/", s.handleHome)
+	s.public("GET", "/dashboard", s.handleHome) // where a sign-in goes when it names no page
 	s.public("GET", "/signin", s.handleSigninForm)
 	s.public("POST", "/signin", s.handleSignin)
 	s.public("GET", "/signin/second-factor", s.handleSecondFactorForm)

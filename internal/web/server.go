@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/apidoc"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/due"
@@ -35,7 +36,7 @@ type Pinger interface {
 type Deps struct {
 	DB       Pinger // checked by /readyz
 	Queue    Pinger // checked by /readyz besides the database; nil: not checked (pages do not need it)
-	Assets   fs.FS  // web/ (templates, static, locales)
+	Assets   fs.FS  // web/ (templates, static, locales, api)
 	Catalog  *i18n.Catalog
 	Logger   *slog.Logger
 	Clock    app.Clock
@@ -65,6 +66,7 @@ type Server struct {
 	Deps
 	engine       *gin.Engine
 	pages        *pages
+	apiDoc       *apidoc.Document // merged from web/api/<capability>.json
 	metrics      *httpMetrics
 	secure       bool // cookies marked Secure (BaseURL is https)
 	terms        termCache
@@ -72,8 +74,8 @@ type Server struct {
 	routeList    []Route
 }
 
-// New builds the server and parses every template, refusing to start on a
-// broken page.
+// New builds the server, parses every template and merges the OpenAPI
+// fragments, refusing to start on a broken page or document.
 func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
@@ -105,6 +107,9 @@ func New(d Deps) (*Server, error) {
 	s.metrics = m
 	if !d.OpsOnly {
 		if s.pages, err = loadPages(d.Assets, d.Catalog); err != nil {
+			return nil, err
+		}
+		if s.apiDoc, err = apidoc.Load(d.Assets, "api"); err != nil {
 			return nil, err
 		}
 	}
