@@ -57,97 +57,33 @@ type expectation struct {
 	kind string
 }
 
-func routeTable() map[string]expectation {
-	form := func(kv ...string) url.Values {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Set(kv[i], kv[i+1])
+// routeTable is the one table the walk checks, merged from each
+// capability's rows (routeRows… in authz_routes_<capability>_test.go). A
+// route defined in two capabilities' rows fails the test.
+func routeTable(t *testing.T) map[string]expectation {
+	t.Helper()
+	table := map[string]expectation{}
+	for _, rows := range []map[string]expectation{
+		routeRowsCore(),
+		routeRowsWorkbook(),
+	} {
+		for key, exp := range rows {
+			if _, dup := table[key]; dup {
+				t.Fatalf("route %s has rows in two capabilities' route tables", key)
+			}
+			table[key] = exp
 		}
-		return v
 	}
-	return map[string]expectation{
-		"GET /healthz":                        {anon: 200},
-		"GET /readyz":                         {anon: 200},
-		"GET /static/*path":                   {anon: 404},
-		"GET /":                               {anon: 303, signedIn: 303},
-		"GET /dashboard":                      {anon: 303, signedIn: 303},
-		"GET /signin":                         {anon: 200, signedIn: 303},
-		"POST /signin":                        {anon: 422},
-		"GET /signin/second-factor":           {anon: 303},
-		"POST /signin/second-factor":          {anon: 303},
-		"GET /password/forgot":                {anon: 200},
-		"POST /password/forgot":               {anon: 200, form: form("email", "nobody@example.org")},
-		"GET /password/reset/:token":          {anon: 404},
-		"POST /password/reset/:token":         {anon: 404, form: form("password", "lang nok passord", "password_confirm", "lang nok passord")},
-		"GET /invitations/:token":             {anon: 404},
-		"POST /invitations/:token":            {anon: 404},
-		"POST /language":                      {anon: 303, signedIn: 303, form: form("locale", "sv", "next", "/")},
-		"POST /signout":                       {anon: 401, signedIn: 303},
-		"POST /signout/everywhere":            {anon: 401, signedIn: 303},
-		"GET /orgs":                           {anon: 303, signedIn: 200},
-		"POST /orgs/switch":                   {anon: 401, signedIn: 303, form: form("org", "x")},
-		"GET /account":                        {anon: 303, signedIn: 200},
-		"POST /account":                       {anon: 401, signedIn: 303, form: form("name", "Ørjan Ås", "locale", "nb")},
-		"GET /account/second-factor":          {anon: 303, signedIn: 200},
-		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
-		"POST /account/second-factor/disable": {anon: 401, signedIn: 422}, // no code or password given
-		"GET /api/v1/openapi.json":            {anon: 200},
-		"GET /sso/start":                      {anon: 422},
-		"GET /sso/:org/start":                 {anon: 404}, // no single sign-on configured there
-		"GET /sso/callback":                   {anon: 403}, // no sign-in under way
-		"GET /accessibility":                  {anon: 200},
-		"GET /api/v1/me":                      {anon: 401, signedIn: 200},
+	return table
+}
 
-		"GET /o/:org/dashboard":                                                          {anon: 303, roles: everyone},
-		"GET /o/:org/logo":                                                               {anon: 303, roles: everyone},
-		"GET /o/:org/search":                                                             {anon: 303, roles: everyone},
-		"GET /o/:org/terms":                                                              {anon: 303, roles: everyone},
-		"POST /o/:org/terms":                                                             {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
-		"GET /o/:org/admin/members":                                                      {anon: 303, roles: membersRdr},
-		"POST /o/:org/admin/members/:user/role":                                          {anon: 401, roles: admins, form: form("role", "viewer")},
-		"POST /o/:org/admin/members/:user/remove":                                        {anon: 401, roles: admins},
-		"GET /o/:org/admin/members/:user/sessions":                                       {anon: 303, roles: admins},
-		"POST /o/:org/admin/members/:user/sessions/:session/revoke":                      {anon: 401, roles: admins},
-		"POST /o/:org/admin/invitations":                                                 {anon: 401, roles: admins, form: form("email", "ny@example.org", "role", "viewer")},
-		"POST /o/:org/admin/invitations/:id/revoke":                                      {anon: 401, roles: admins},
-		"GET /o/:org/admin/settings":                                                     {anon: 303, roles: admins},
-		"POST /o/:org/admin/settings":                                                    {anon: 401, roles: admins, form: form("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
-		"GET /o/:org/admin/sso":                                                          {anon: 303, roles: admins},
-		"POST /o/:org/admin/sso":                                                         {anon: 401, roles: admins},
-		"GET /o/:org/admin/audit":                                                        {anon: 303, roles: admins},
-		"GET /o/:org/admin/tokens":                                                       {anon: 303, roles: admins},
-		"POST /o/:org/admin/tokens":                                                      {anon: 401, roles: admins, form: form("name", "Import", "scope", "read")},
-		"POST /o/:org/admin/tokens/:id/revoke":                                           {anon: 401, roles: admins},
-		"GET /o/:org/workbooks":                                                          {anon: 303, roles: everyone},
-		"GET /o/:org/workbooks/:workbook":                                                {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"GET /o/:org/workbooks/:workbook/import":                                         {anon: 303, roles: editors, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/import":                                        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("text", "Problemstilling: «Innvandrerreisen» Analyse hvordan ser vår situasjon ut nå? Kartlagt.")},
-		"GET /o/:org/workbooks/:workbook/statements/:statement":                          {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/statements/:statement":                         {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("analysis", "Vår situasjon nå: «innvandrerreisen» kartlagt", "version", "1")},
-		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
-		"GET /o/:org/peers/:peer/workbooks/:workbook/statements/:statement":              {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/chapters/:chapter/status":                      {anon: 401, roles: statusWriters, kind: org.KindMunicipality, form: form("status", "in_progress")},
-		"GET /o/:org/gatherings":                                                         {anon: 303, roles: everyone},
-		"POST /o/:org/gatherings":                                                        {anon: 401, roles: editors, kind: org.KindNetwork, form: form("title", "Tredje samling", "starts_on", "2026-12-01", "place", "Scandic Lerkendal, Trondheim")},
-		"GET /o/:org/templates/new":                                                      {anon: 303, roles: editors, kind: org.KindNetwork},
-		"POST /o/:org/templates":                                                         {anon: 401, roles: editors, kind: org.KindNetwork, form: form("name", "Arbeidsboka", "outline", "# Kapittel 3\n## Bolig", "sections", "analysis: Analyse")},
-		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: form("cycle", "2027")},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
-		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Hvordan fikk dere med NAV?")},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide":  {anon: 401, roles: moderators, kind: org.KindMunicipality, form: form("hide", "on", "confirm", "yes")},
-		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy":        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("kind", "measure", "index", "0")},
-		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
-		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
-		"GET /api/v1/orgs/:org/templates":                                                {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
-		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
-		"POST /o/:org/templates/:template/statements/:statement/gathering/good-practice": {anon: 401, roles: editors, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "mark", "on")},
-		"POST /o/:org/templates/:template/statements/:statement/gathering/comments":      {anon: 401, roles: commenters, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "body", "Fin kartlegging!")},
-		"GET /api/v1/orgs/:org":                                                          {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/members":                                                  {anon: 401, roles: membersRdr},
+// formOf is a form body from key, value pairs.
+func formOf(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
 	}
+	return v
 }
 
 // tenant is one organisation of the test world with the resources its
@@ -185,7 +121,7 @@ func TestAuthorizationTable(t *testing.T) {
 	e := servertest.NewEnv(t)
 	r := servertest.Open(t, e.Config(), server.ModeWeb).Run(t)
 	w := buildWorld(t, r)
-	table := routeTable()
+	table := routeTable(t)
 	seen := map[string]bool{}
 	for _, rt := range r.Web.Routes() {
 		key := rt.Method + " " + rt.Path
