@@ -78,6 +78,12 @@ func WithMeta(ctx context.Context, m Meta) context.Context {
 	return context.WithValue(ctx, metaKey{}, m)
 }
 
+// MetaFrom answers the request facts WithMeta attached to ctx, if any.
+func MetaFrom(ctx context.Context) (Meta, bool) {
+	m, ok := ctx.Value(metaKey{}).(Meta)
+	return m, ok
+}
+
 // Record appends an entry for orgID, taking the actor from ctx (if any)
 // and the request facts from WithMeta. detail may be nil.
 func Record(ctx context.Context, idb bun.IDB, orgID int64, action, target string, detail map[string]string, now time.Time) error {
@@ -86,7 +92,7 @@ func Record(ctx context.Context, idb bun.IDB, orgID int64, action, target string
 		id := a.UserID
 		e.ActorUserID, e.ActorEmail = &id, a.Email
 	}
-	if m, ok := ctx.Value(metaKey{}).(Meta); ok {
+	if m, ok := MetaFrom(ctx); ok {
 		e.IP, e.RequestID = m.IP, m.RequestID
 	}
 	if len(detail) > 0 {

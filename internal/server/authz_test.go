@@ -3,11 +3,15 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +19,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
@@ -55,99 +60,43 @@ type expectation struct {
 	// kind, when set, is the only kind of organisation the route serves;
 	// elsewhere even a permitted role gets 404.
 	kind string
+	// endsSession marks a route that ends the session it is called in
+	// (signing out): each of its requests gets a fresh session of its own,
+	// where every other route shares one session per role.
+	endsSession bool
+	// alone marks a route that changes what other routes' requests rely
+	// on (the member they act on): it runs before the others, which run
+	// in parallel.
+	alone bool
 }
 
-func routeTable() map[string]expectation {
-	form := func(kv ...string) url.Values {
-		v := url.Values{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			v.Set(kv[i], kv[i+1])
+// routeTable is the one table the walk checks, merged from each
+// capability's rows (routeRows… in authz_routes_<capability>_test.go). A
+// route defined in two capabilities' rows fails the test.
+func routeTable(t *testing.T) map[string]expectation {
+	t.Helper()
+	table := map[string]expectation{}
+	for _, rows := range []map[string]expectation{
+		routeRowsCore(),
+		routeRowsWorkbook(),
+	} {
+		for key, exp := range rows {
+			if _, dup := table[key]; dup {
+				t.Fatalf("route %s has rows in two capabilities' route tables", key)
+			}
+			table[key] = exp
 		}
-		return v
 	}
-	return map[string]expectation{
-		"GET /healthz":                        {anon: 200},
-		"GET /readyz":                         {anon: 200},
-		"GET /static/*path":                   {anon: 404},
-		"GET /":                               {anon: 303, signedIn: 303},
-		"GET /dashboard":                      {anon: 303, signedIn: 303},
-		"GET /signin":                         {anon: 200, signedIn: 303},
-		"POST /signin":                        {anon: 422},
-		"GET /signin/second-factor":           {anon: 303},
-		"POST /signin/second-factor":          {anon: 303},
-		"GET /password/forgot":                {anon: 200},
-		"POST /password/forgot":               {anon: 200, form: form("email", "nobody@example.org")},
-		"GET /password/reset/:token":          {anon: 404},
-		"POST /password/reset/:token":         {anon: 404, form: form("password", "lang nok passord", "password_confirm", "lang nok passord")},
-		"GET /invitations/:token":             {anon: 404},
-		"POST /invitations/:token":            {anon: 404},
-		"POST /language":                      {anon: 303, signedIn: 303, form: form("locale", "sv", "next", "/")},
-		"POST /signout":                       {anon: 401, signedIn: 303},
-		"POST /signout/everywhere":            {anon: 401, signedIn: 303},
-		"GET /orgs":                           {anon: 303, signedIn: 200},
-		"POST /orgs/switch":                   {anon: 401, signedIn: 303, form: form("org", "x")},
-		"GET /account":                        {anon: 303, signedIn: 200},
-		"POST /account":                       {anon: 401, signedIn: 303, form: form("name", "Ørjan Ås", "locale", "nb")},
-		"GET /account/second-factor":          {anon: 303, signedIn: 200},
-		"POST /account/second-factor":         {anon: 401, signedIn: 422, form: form("code", "000000")},
-		"POST /account/second-factor/disable": {anon: 401, signedIn: 422}, // no code or password given
-		"GET /api/v1/openapi.json":            {anon: 200},
-		"GET /sso/start":                      {anon: 422},
-		"GET /sso/:org/start":                 {anon: 404}, // no single sign-on configured there
-		"GET /sso/callback":                   {anon: 403}, // no sign-in under way
-		"GET /accessibility":                  {anon: 200},
-		"GET /api/v1/me":                      {anon: 401, signedIn: 200},
+	return table
+}
 
-		"GET /o/:org/dashboard":                                                          {anon: 303, roles: everyone},
-		"GET /o/:org/logo":                                                               {anon: 303, roles: everyone},
-		"GET /o/:org/search":                                                             {anon: 303, roles: everyone},
-		"GET /o/:org/terms":                                                              {anon: 303, roles: everyone},
-		"POST /o/:org/terms":                                                             {anon: 401, roles: admins, form: form("workbook.nb", "kartleggingsbok")},
-		"GET /o/:org/admin/members":                                                      {anon: 303, roles: membersRdr},
-		"POST /o/:org/admin/members/:user/role":                                          {anon: 401, roles: admins, form: form("role", "viewer")},
-		"POST /o/:org/admin/members/:user/remove":                                        {anon: 401, roles: admins},
-		"GET /o/:org/admin/members/:user/sessions":                                       {anon: 303, roles: admins},
-		"POST /o/:org/admin/members/:user/sessions/:session/revoke":                      {anon: 401, roles: admins},
-		"POST /o/:org/admin/invitations":                                                 {anon: 401, roles: admins, form: form("email", "ny@example.org", "role", "viewer")},
-		"POST /o/:org/admin/invitations/:id/revoke":                                      {anon: 401, roles: admins},
-		"GET /o/:org/admin/settings":                                                     {anon: 303, roles: admins},
-		"POST /o/:org/admin/settings":                                                    {anon: 401, roles: admins, form: form("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
-		"GET /o/:org/admin/sso":                                                          {anon: 303, roles: admins},
-		"POST /o/:org/admin/sso":                                                         {anon: 401, roles: admins},
-		"GET /o/:org/admin/audit":                                                        {anon: 303, roles: admins},
-		"GET /o/:org/admin/tokens":                                                       {anon: 303, roles: admins},
-		"POST /o/:org/admin/tokens":                                                      {anon: 401, roles: admins, form: form("name", "Import", "scope", "read")},
-		"POST /o/:org/admin/tokens/:id/revoke":                                           {anon: 401, roles: admins},
-		"GET /o/:org/workbooks":                                                          {anon: 303, roles: everyone},
-		"GET /o/:org/workbooks/:workbook":                                                {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"GET /o/:org/workbooks/:workbook/import":                                         {anon: 303, roles: editors, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/import":                                        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("text", "Problemstilling: «Innvandrerreisen» Analyse hvordan ser vår situasjon ut nå? Kartlagt.")},
-		"GET /o/:org/workbooks/:workbook/statements/:statement":                          {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/statements/:statement":                         {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("analysis", "Vår situasjon nå: «innvandrerreisen» kartlagt", "version", "1")},
-		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("restore", "1", "version", "1")},
-		"GET /o/:org/peers/:peer/workbooks/:workbook/statements/:statement":              {anon: 303, roles: everyone, kind: org.KindMunicipality},
-		"POST /o/:org/workbooks/:workbook/chapters/:chapter/status":                      {anon: 401, roles: statusWriters, kind: org.KindMunicipality, form: form("status", "in_progress")},
-		"GET /o/:org/gatherings":                                                         {anon: 303, roles: everyone},
-		"POST /o/:org/gatherings":                                                        {anon: 401, roles: editors, kind: org.KindNetwork, form: form("title", "Tredje samling", "starts_on", "2026-12-01", "place", "Scandic Lerkendal, Trondheim")},
-		"GET /o/:org/templates/new":                                                      {anon: 303, roles: editors, kind: org.KindNetwork},
-		"POST /o/:org/templates":                                                         {anon: 401, roles: editors, kind: org.KindNetwork, form: form("name", "Arbeidsboka", "outline", "# Kapittel 3\n## Bolig", "sections", "analysis: Analyse")},
-		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: form("cycle", "2027")},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
-		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: form("body", "Hvordan fikk dere med NAV?")},
-		"POST /o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide":  {anon: 401, roles: moderators, kind: org.KindMunicipality, form: form("hide", "on", "confirm", "yes")},
-		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/copy":        {anon: 401, roles: editors, kind: org.KindMunicipality, form: form("kind", "measure", "index", "0")},
-		"GET /o/:org/templates/:template/statements/:statement/gathering":                {anon: 303, roles: everyone, kind: org.KindNetwork},
-		"GET /o/:org/templates/:template/statements/:statement/gathering/export/:format": {anon: 303, roles: everyone, kind: org.KindNetwork},
-		"GET /api/v1/orgs/:org/templates":                                                {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/workbooks":                                                {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/workbooks/:workbook":                                      {anon: 401, roles: everyone, kind: org.KindMunicipality},
-		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
-		"POST /o/:org/templates/:template/statements/:statement/gathering/good-practice": {anon: 401, roles: editors, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "mark", "on")},
-		"POST /o/:org/templates/:template/statements/:statement/gathering/comments":      {anon: 401, roles: commenters, kind: org.KindNetwork, form: form("org", ":ownorg", "entry", ":ownentry", "body", "Fin kartlegging!")},
-		"GET /api/v1/orgs/:org":                                                          {anon: 401, roles: everyone},
-		"GET /api/v1/orgs/:org/members":                                                  {anon: 401, roles: membersRdr},
+// formOf is a form body from key, value pairs.
+func formOf(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
 	}
+	return v
 }
 
 // tenant is one organisation of the test world with the resources its
@@ -166,26 +115,40 @@ type tenant struct {
 }
 
 type world struct {
-	base     string
-	db       *bun.DB
-	own      *tenant // a municipality
-	other    *tenant // an unrelated municipality
-	peer     *tenant // a municipality in the same network as own
-	network  *tenant
-	users    map[string]*http.Client // role → client, member of own (coordinator: of network)
-	outsider *http.Client            // signed in, member of nothing
+	base    string
+	db      *bun.DB
+	own     *tenant // a municipality
+	other   *tenant // an unrelated municipality
+	peer    *tenant // a municipality in the same network as own
+	network *tenant
+	// users are role → client with one session, member of own
+	// (coordinator: of network); fresh are the same roles' clients that
+	// sign in afresh for every request, for routes that end the session.
+	users, fresh map[string]*http.Client
+	// outsider is signed in and a member of nothing, likewise.
+	outsider, freshOutsider *http.Client
+	writes                  *writeLog
 }
 
 // TestAuthorizationTable walks every registered route for every role
 // against its own organisation, another municipality, a network peer, and
 // as a signed-in non-member: own-organisation access follows the role
 // table, everything across tenants answers 404.
+//
+// It also checks that a route that reads (Route.Writes false: every GET
+// but those that declare otherwise) sends no write to the database.
+//
+// The subtests run in parallel, each role with one session, except the
+// routes marked alone, which run first, one at a time.
 func TestAuthorizationTable(t *testing.T) {
 	t.Parallel()
 	e := servertest.NewEnv(t)
-	r := servertest.Open(t, e.Config(), server.ModeWeb).Run(t)
+	p := servertest.Open(t, e.Config(), server.ModeWeb)
+	writes := watchWrites(p.DB)
+	r := p.Run(t)
 	w := buildWorld(t, r)
-	table := routeTable()
+	w.writes = writes
+	table := routeTable(t)
 	seen := map[string]bool{}
 	for _, rt := range r.Web.Routes() {
 		key := rt.Method + " " + rt.Path
@@ -196,6 +159,9 @@ func TestAuthorizationTable(t *testing.T) {
 			continue
 		}
 		t.Run(strings.ReplaceAll(key, "/", "_"), func(t *testing.T) {
+			if !exp.alone {
+				t.Parallel()
+			}
 			if exp.anon != 0 {
 				if got := w.do(t, client(t), rt, w.own, exp); got != exp.anon {
 					t.Errorf("anonymous: %d; want %d", got, exp.anon)
@@ -203,7 +169,7 @@ func TestAuthorizationTable(t *testing.T) {
 			}
 			switch rt.Access {
 			case web.User, web.Account:
-				for role, c := range w.users {
+				for role, c := range w.clients(exp) {
 					if got := w.do(t, c, rt, w.own, exp); got != exp.signedIn {
 						t.Errorf("%s: %d; want %d", role, got, exp.signedIn)
 					}
@@ -220,9 +186,17 @@ func TestAuthorizationTable(t *testing.T) {
 	}
 }
 
+// clients answers the role → client map for exp's route.
+func (w *world) clients(exp expectation) map[string]*http.Client {
+	if exp.endsSession {
+		return w.fresh
+	}
+	return w.users
+}
+
 func (w *world) checkOrgRoute(t *testing.T, rt web.Route, exp expectation) {
 	t.Helper()
-	for role, c := range w.users {
+	for role, c := range w.clients(exp) {
 		home := w.own
 		if role == "coordinator" {
 			home = w.network
@@ -251,13 +225,27 @@ func (w *world) checkOrgRoute(t *testing.T, rt web.Route, exp expectation) {
 			}
 		}
 	}
-	if got := w.do(t, w.outsider, rt, w.own, exp); got != 404 {
+	outsider := w.outsider
+	if exp.endsSession {
+		outsider = w.freshOutsider
+	}
+	if got := w.do(t, outsider, rt, w.own, exp); got != 404 {
 		t.Errorf("signed-in non-member: %d; want 404", got)
 	}
 }
 
 // do makes the request for rt against tenant tn and answers the status.
+// A route that reads fails the test if the request sent a write to the
+// database.
 func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp expectation) int {
+	t.Helper()
+	resp, _ := w.send(t, c, rt, tn, exp)
+	return resp.StatusCode
+}
+
+// send makes the request for rt against tenant tn and answers the
+// response and its body.
+func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp expectation) (*http.Response, string) {
 	t.Helper()
 	// Member routes act on tn's victim; restore it each time, since a
 	// permitted removal takes it away.
@@ -321,12 +309,78 @@ func (w *world) do(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp e
 	} else {
 		req, _ = http.NewRequest(rt.Method, w.base+path, nil)
 	}
+	rid := w.writes.newID()
+	req.Header.Set("X-Request-ID", rid)
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stmts := w.writes.take(rid); !rt.Writes && len(stmts) > 0 {
+		t.Errorf("%s %s reads (Route.Writes is false) but sent %d writes to the database (answer %d), first: %s",
+			rt.Method, path, len(stmts), resp.StatusCode, stmts[0])
+	}
+	return resp, string(body)
+}
+
+// writeLog records, by request id, the writes (INSERT, UPDATE, DELETE)
+// the program sends to the database while it serves a request of the
+// walk, but for those notRouteWrite matches.
+type writeLog struct {
+	seq    atomic.Int64
+	prefix string
+	mu     sync.Mutex
+	stmts  map[string][]string
+}
+
+// watchWrites adds a writeLog to bdb; call it before the program runs.
+func watchWrites(bdb *bun.DB) *writeLog {
+	l := &writeLog{prefix: fmt.Sprintf("walk%d-", time.Now().UnixNano()), stmts: map[string][]string{}}
+	bdb.AddQueryHook(l)
+	return l
+}
+
+// notRouteWrite matches the writes that are not the route's own: the
+// updates of a session that any request may make (its last activity, at
+// most once a minute, and the organisation it works in) and the audit
+// log's record of a read (an export).
+var notRouteWrite = regexp.MustCompile(`^(UPDATE "sessions" AS "session" SET "(last_seen_at|current_org_id)" = [^,]* WHERE \("session"\."id" = [^)]*\)|INSERT INTO "audit_log" .*)$`)
+
+func (l *writeLog) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context {
+	m, ok := audit.MetaFrom(ctx)
+	if !ok || !strings.HasPrefix(m.RequestID, l.prefix) {
+		return ctx
+	}
+	switch strings.ToUpper(e.Operation()) {
+	case "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE":
+	default:
+		return ctx
+	}
+	if notRouteWrite.MatchString(e.Query) {
+		return ctx
+	}
+	l.mu.Lock()
+	l.stmts[m.RequestID] = append(l.stmts[m.RequestID], e.Query)
+	l.mu.Unlock()
+	return ctx
+}
+
+func (*writeLog) AfterQuery(context.Context, *bun.QueryEvent) {}
+
+// newID answers a request id the log recognises.
+func (l *writeLog) newID() string { return l.prefix + strconv.FormatInt(l.seq.Add(1), 10) }
+
+// take answers and forgets the writes of request id.
+func (l *writeLog) take(id string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.stmts[id]
+	delete(l.stmts, id)
+	return s
 }
 
 // victimRole is the role of the member that member routes act on.
@@ -337,47 +391,74 @@ func victimRole(o *org.Organisation) string {
 	return "viewer"
 }
 
-// sessionClient signs u in by creating a session directly (the password
-// path is tested elsewhere) and answers a client carrying its cookie.
-func sessionClient(t *testing.T, bdb *bun.DB, base string, u *account.User) *http.Client {
+// newSession signs u in by creating a session directly (the password
+// path is tested elsewhere), working in home if that is set, and answers
+// its token.
+func newSession(t *testing.T, bdb *bun.DB, u *account.User, home *org.Organisation) string {
 	t.Helper()
+	var orgID *int64
+	if home != nil {
+		orgID = &home.ID
+	}
 	var token string
 	err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		token, _, err = account.CreateSession(ctx, idb, u.ID, nil, "127.0.0.1", "authz-test", time.Now().UTC())
+		token, _, err = account.CreateSession(ctx, idb, u.ID, orgID, "127.0.0.1", "authz-test", time.Now().UTC())
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return token
+}
+
+// sessionClient signs u in by creating a session directly (the password
+// path is tested elsewhere) and answers a client carrying its cookie.
+func sessionClient(t *testing.T, bdb *bun.DB, base string, u *account.User) *http.Client {
+	t.Helper()
 	c := client(t)
 	bu, _ := url.Parse(base)
-	c.Jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_session", Value: token, Path: "/"}})
+	c.Jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_session", Value: newSession(t, bdb, u, nil), Path: "/"}})
 	return c
 }
 
-// renewing is a client that signs in afresh for every request, so routes
-// that end the session (sign out) do not disturb later requests.
+// sessionTransport is a transport that sends one session's cookie with every
+// request and keeps no cookie it is sent, so requests made in parallel
+// share the session and none disturbs the others.
+type sessionTransport struct{ token string }
+
+func (s sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.AddCookie(&http.Cookie{Name: "samvirke_session", Value: s.token})
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// renewing is a transport that signs in afresh for every request, for
+// routes that end the session (sign out, sign out everywhere): its user
+// is one of its own, so ending its sessions disturbs no other request.
 type renewing struct {
 	t    *testing.T
 	db   *bun.DB
-	base string
 	user *account.User
+	home *org.Organisation
 }
 
 func (r renewing) RoundTrip(req *http.Request) (*http.Response, error) {
-	c := sessionClient(r.t, r.db, r.base, r.user)
-	for _, ck := range c.Jar.Cookies(req.URL) {
-		req.AddCookie(ck)
-	}
-	return http.DefaultTransport.RoundTrip(req)
+	return sessionTransport{newSession(r.t, r.db, r.user, r.home)}.RoundTrip(req)
+}
+
+// walkClient answers a client over transport rt that follows no
+// redirect.
+func walkClient(rt http.RoundTripper) *http.Client {
+	return &http.Client{Transport: rt, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func buildWorld(t *testing.T, r *servertest.Process) *world {
 	t.Helper()
 	ctx := context.Background()
 	bdb := r.DB
-	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}}
+	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}, fresh: map[string]*http.Client{}}
 	mk := func(kind string) *tenant {
 		o := dbtest.MustCreateOrg(t, bdb, kind)
 		victim, _ := dbtest.MustCreateUser(t, bdb, o, victimRole(o))
@@ -442,14 +523,16 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 			home = w.network.org
 		}
 		u, _ := dbtest.MustCreateUser(t, bdb, home, role)
-		w.users[role] = &http.Client{Transport: renewing{t, bdb, w.base, u}, Timeout: 30 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		w.users[role] = walkClient(sessionTransport{newSession(t, bdb, u, home)})
+		spare, _ := dbtest.MustCreateUser(t, bdb, home, role)
+		w.fresh[role] = walkClient(renewing{t, bdb, spare, home})
 	}
 	if err := r.Authz.Reload(); err != nil { // memberships made behind the service's back
 		t.Fatal(err)
 	}
 	outsider, _ := dbtest.MustCreateUser(t, bdb, nil, "")
-	w.outsider = &http.Client{Transport: renewing{t, bdb, w.base, outsider}, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	w.outsider = walkClient(sessionTransport{newSession(t, bdb, outsider, nil)})
+	spare, _ := dbtest.MustCreateUser(t, bdb, nil, "")
+	w.freshOutsider = walkClient(renewing{t, bdb, spare, nil})
 	return w
 }

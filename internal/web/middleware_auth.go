@@ -171,6 +171,24 @@ func (s *Server) require(p authz.Perm) gin.HandlerFunc {
 	}
 }
 
+// ErrReadOnly is the answer of a WriteGate that refuses a write because
+// the organisation is read-only: 403 with a message that says so in the
+// user's language.
+func ErrReadOnly() error { return app.Errorf(app.EForbidden, "org.error.read_only") }
+
+// gateWrites asks Deps.WriteGate whether the organisation inOrg resolved
+// may be changed now; it stands in the chain of every write route of an
+// organisation.
+func (s *Server) gateWrites(c *gin.Context) {
+	if s.WriteGate != nil {
+		if err := s.WriteGate(c.Request.Context(), orgOf(c)); err != nil {
+			s.writeError(c, err)
+			return
+		}
+	}
+	c.Next()
+}
+
 // orgOf answers the organisation inOrg resolved.
 func orgOf(c *gin.Context) *org.Organisation {
 	return c.MustGet(ctxOrg).(*org.Organisation)

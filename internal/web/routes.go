@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/authz"
@@ -48,6 +50,18 @@ type Route struct {
 	Access       Access
 	Perm         authz.Perm // for Org routes
 	MaxBody      int64      // the largest request body accepted, in bytes
+	// Writes says whether the route may change stored data. It follows the
+	// method: GET and HEAD read, every other method writes. A GET that must
+	// write (a sign-in that an identity provider completes by redirect)
+	// declares it with the writes option. Session bookkeeping (the last
+	// activity, the organisation a session works in) and the audit log's
+	// record of a read (an export) are not writes of the route.
+	//
+	// Every write route of an organisation passes Deps.WriteGate, the one
+	// place where a lapsed subscription or a locked period makes an
+	// organisation read-only; the route walk fails when a route that
+	// reads sends a write to the database.
+	Writes bool
 }
 
 // routeOption changes a route from its defaults.
@@ -57,11 +71,15 @@ type routeOption func(*Route)
 // DefaultMaxBody.
 func maxBody(n int64) routeOption { return func(r *Route) { r.MaxBody = n } }
 
+// writes marks a GET route as one that changes stored data.
+func writes() routeOption { return func(r *Route) { r.Writes = true } }
+
 // Routes lists every registered route.
 func (s *Server) Routes() []Route { return s.routeList }
 
 func (s *Server) handle(method, path string, access Access, perm authz.Perm, h gin.HandlerFunc, opts ...routeOption) {
-	rt := Route{Method: method, Path: path, Access: access, Perm: perm, MaxBody: DefaultMaxBody}
+	rt := Route{Method: method, Path: path, Access: access, Perm: perm, MaxBody: DefaultMaxBody,
+		Writes: method != http.MethodGet && method != http.MethodHead}
 	for _, o := range opts {
 		o(&rt)
 	}
@@ -73,6 +91,9 @@ func (s *Server) handle(method, path string, access Access, perm authz.Perm, h g
 		chain = append(chain, s.requireUser, s.requireInteractive)
 	case Org:
 		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
+		if rt.Writes {
+			chain = append(chain, s.gateWrites)
+		}
 	}
 	s.engine.Handle(method, path, append(chain, h)...)
 	s.routeList = append(s.routeList, rt)
@@ -120,7 +141,7 @@ func (s *Server) routes() {
 	s.public("POST", "/language", s.handleLanguage)
 	s.public("GET", "/sso/start", s.handleSSOFind)
 	s.public("GET", "/sso/:org/start", s.handleSSOStart)
-	s.public("GET", "/sso/callback", s.handleSSOCallback)
+	s.public("GET", "/sso/callback", s.handleSSOCallback, writes()) // signs in: the provider redirects here
 	s.public("GET", "/accessibility", s.handleAccessibility)
 	s.user("POST", "/signout", s.handleSignout)
 	s.account("POST", "/signout/everywhere", s.handleSignoutEverywhere)
@@ -130,7 +151,7 @@ func (s *Server) routes() {
 	s.user("POST", "/orgs/switch", s.handleSwitchOrg)
 	s.account("GET", "/account", s.handleAccount)
 	s.account("POST", "/account", s.handleAccountUpdate)
-	s.account("GET", "/account/second-factor", s.handleSecondFactorSetup)
+	s.account("GET", "/account/second-factor", s.handleSecondFactorSetup, writes()) // stores the secret it offers
 	s.account("POST", "/account/second-factor", s.handleSecondFactorConfirm)
 	s.account("POST", "/account/second-factor/disable", s.handleSecondFactorDisable)
 

@@ -59,6 +59,13 @@ type Deps struct {
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter
+	// WriteGate, when set, is asked before every write route of an
+	// organisation runs (Route.Writes), after its permission: an error
+	// refuses the request with that error (an app.Error as it is, such as
+	// ErrReadOnly, anything else as internal), nil lets it through. It is
+	// the one place where a lapsed subscription or a locked period turns
+	// an organisation read-only. Nil: every write is allowed.
+	WriteGate func(ctx context.Context, o *org.Organisation) error
 }
 
 // Server is the HTTP handler of Samvirke.
