@@ -78,6 +78,12 @@ func WithMeta(ctx context.Context, m Meta) context.Context {
 	return context.WithValue(ctx, metaKey{}, m)
 }
 
+// MetaFrom answers the request facts WithMeta attached to ctx, if any.
+func MetaFrom(ctx context.Context) (Meta, bool) {
+	m, ok := ctx.Value(metaKey{}).(Meta)
+	return m, ok
+}
+
 // Record appends an entry for orgID, taking the actor from ctx (if any)
 // and the request facts from WithMeta. detail may be nil.
 func Record(ctx context.Context, idb bun.IDB, orgID int64, action, target string, detail map[string]string, now time.Time) error {

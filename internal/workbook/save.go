@@ -18,7 +18,7 @@ import (
 // of the workbook's template and the ids of its statements.
 type templateOutline struct {
 	sections   []*Section
-	statements map[int64]bool
+	statements map[int64]string // id → title
 }
 
 // findTemplateOutline loads the outline of the template wb was made from.
@@ -30,29 +30,29 @@ func findTemplateOutline(ctx context.Context, idb bun.IDB, wb *Workbook) (*templ
 		OrderExpr("position").Scan(ctx); err != nil {
 		return nil, err
 	}
-	var ids []int64
-	if err := idb.NewSelect().Model((*statementRow)(nil)).Column("id").Where("org_id = ? AND chapter_id IN (?)", wb.NetworkID,
+	var sts []statementRow
+	if err := idb.NewSelect().Model(&sts).Column("id", "title").Where("org_id = ? AND chapter_id IN (?)", wb.NetworkID,
 		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id = ?", wb.NetworkID, wb.TemplateID)).
-		Scan(ctx, &ids); err != nil {
+		Scan(ctx); err != nil {
 		return nil, err
 	}
-	t := &templateOutline{statements: make(map[int64]bool, len(ids))}
+	t := &templateOutline{statements: make(map[int64]string, len(sts))}
 	for _, r := range rows {
 		t.sections = append(t.sections, &Section{OrgID: r.OrgID, ID: r.ID, TemplateID: r.TemplateID, Position: r.Position,
 			Key: r.Key, Title: r.Title, RetiredAt: r.RetiredAt})
 	}
-	for _, id := range ids {
-		t.statements[id] = true
+	for _, st := range sts {
+		t.statements[st.ID] = st.Title
 	}
 	return t, nil
 }
 
 // outlineOf is the outline of a loaded template.
 func outlineOf(t *Template) *templateOutline {
-	o := &templateOutline{sections: t.Sections, statements: map[int64]bool{}}
+	o := &templateOutline{sections: t.Sections, statements: map[int64]string{}}
 	for _, c := range t.Chapters {
 		for _, st := range c.Statements {
-			o.statements[st.ID] = true
+			o.statements[st.ID] = st.Title
 		}
 	}
 	return o

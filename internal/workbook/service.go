@@ -206,7 +206,8 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	if sv.Visibility != "" && !slices.Contains([]string{VisibilityPrivate, VisibilityNetwork, VisibilityPublic}, sv.Visibility) {
 		return nil, app.Errorf(app.EInvalid, "workbook.error.visibility").WithField("visibility")
 	}
-	if !t.statements[sv.StatementID] {
+	title, ok := t.statements[sv.StatementID]
+	if !ok {
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	c := sv.Content
@@ -248,13 +249,14 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	if a.UserID != 0 {
 		by = &a.UserID
 	}
-	e.Raw, e.RawHTML, e.UpdatedAt, e.UpdatedBy = string(raw), &html, now, by
+	text := searchText(title, &c)
+	e.Raw, e.RawHTML, e.SearchText, e.UpdatedAt, e.UpdatedBy = string(raw), &html, &text, now, by
 	if e.ID == 0 {
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return nil, db.Err(err, "workbook.error.not_found")
 		}
 	} else {
-		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "html", "updated_at", "updated_by").
+		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "html", "search_text", "updated_at", "updated_by").
 			Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
 		if err != nil {
 			return nil, err
