@@ -37,6 +37,8 @@ type Session struct {
 	ExpiresAt     time.Time `bun:",notnull"`
 	IP            string    `bun:"ip,notnull"`
 	UserAgent     string    `bun:",notnull"`
+
+	User *User `bun:"rel:belongs-to,join:user_id=id" json:"-"` // loaded by findSignedIn only
 }
 
 // HashToken returns the stored form of a session, reset or API token.
@@ -77,6 +79,23 @@ func FindSession(ctx context.Context, idb bun.IDB, token string, now time.Time) 
 		return nil, err
 	}
 	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) >= IdleTimeout {
+		return nil, app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
+	}
+	return s, nil
+}
+
+// findSignedIn answers the live session token names with its user, in
+// one query; app.EUnauthenticated when there is none (or no user).
+func findSignedIn(ctx context.Context, idb bun.IDB, token string, now time.Time) (*Session, error) {
+	s := new(Session)
+	err := idb.NewSelect().Model(s).Relation("User").Where("?TableAlias.id = ?", HashToken(token)).Scan(ctx)
+	if err != nil {
+		if app.IsNotFound(db.Err(err, "")) {
+			return nil, app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
+		}
+		return nil, err
+	}
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) >= IdleTimeout || s.User == nil || s.User.ID == 0 {
 		return nil, app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
 	}
 	return s, nil

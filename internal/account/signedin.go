@@ -31,15 +31,10 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*Signe
 	var out SignedIn
 	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if out.Session, err = FindSession(ctx, idb, token, now); err != nil {
+		if out.Session, err = findSignedIn(ctx, idb, token, now); err != nil {
 			return err
 		}
-		if out.User, err = FindUserByID(ctx, idb, out.Session.UserID); err != nil {
-			if app.IsNotFound(err) {
-				return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
-			}
-			return err
-		}
+		out.User, out.Session.User = out.Session.User, nil
 		if out.User.DisabledAt != nil {
 			return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
 		}

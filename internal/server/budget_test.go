@@ -26,8 +26,9 @@ import (
 // work plus at most one write transaction, and a page reads a bounded number
 // of rows however much the organisation holds.
 const (
-	saveBudget = 8   // statements for saving one workbook answer
-	rowBound   = 150 // rows a page reads, however much the organisation holds
+	saveBudget   = 8   // statements for saving one workbook answer
+	savePostgres = 12  // the same on PostgreSQL: two units of work, each with BEGIN, settings and COMMIT
+	rowBound     = 150 // rows a page reads, however much the organisation holds
 )
 
 // counted sends one request with a fresh X-Request-ID and answers its
@@ -119,13 +120,23 @@ func (w *budgetWorld) fill(t *testing.T, n int) {
 	}
 }
 
-// TestBudgetSaveEntry: saving a workbook answer through the form sends at
-// most saveBudget statements, one write transaction included.
+// TestBudgetSaveEntry: saving a workbook answer through the form, as an
+// editor does after opening it, sends at most saveBudget statements: on
+// PostgreSQL, where each unit of work adds BEGIN, the row-level-security
+// settings and COMMIT, at most savePostgres (the session's read and the
+// one write transaction).
 func TestBudgetSaveEntry(t *testing.T) {
 	t.Parallel()
 	w := newBudgetWorld(t, 2)
 	st := w.tmpl.Chapters[0].Statements[0]
 	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book.ID, st.ID)
+	if code, _ := get(t, w.ec, page); code != 200 {
+		t.Fatalf("the form: %d", code)
+	}
+	budget := saveBudget
+	if dbtest.Dialect() == db.Postgres {
+		budget = savePostgres
+	}
 	for version := range 2 { // the first save inserts the answer, the second updates it
 		form := url.Values{"version": {fmt.Sprint(version)}, "analysis": {fmt.Sprintf("Versjon %d av svaret.", version+1)},
 			"measure.0.description": {"Utrede skoleskyss"}, "measure.0.deadline": {"Høst 2016"}, "measure.0.status": {"planned"}}
@@ -133,9 +144,34 @@ func TestBudgetSaveEntry(t *testing.T) {
 		if code != 303 {
 			t.Fatalf("save %d: %d", version+1, code)
 		}
-		t.Logf("save %d: %s", version+1, n)
-		if len(n.Statements) > saveBudget {
-			t.Errorf("saving an answer (version %d) sent %s; the budget is %d", version, n, saveBudget)
+		t.Logf("save %d: %d statements, %d rows read", version+1, len(n.Statements), n.Rows)
+		if len(n.Statements) > budget || len(n.Writes()) != 2 {
+			t.Errorf("saving an answer (version %d) sent %s; the budget is %d with 2 writes", version, n, budget)
+		}
+	}
+	if _, body := get(t, w.ec, page); !strings.Contains(body, "Versjon 2 av svaret.") || !strings.Contains(body, "Utrede skoleskyss") {
+		t.Error("the saved answer is not on the page")
+	}
+}
+
+// TestBudgetPageViewsWriteNothing: viewing pages writes nothing to the
+// database, once the session works in the organisation.
+func TestBudgetPageViewsWriteNothing(t *testing.T) {
+	t.Parallel()
+	w := newBudgetWorld(t, 3)
+	w.fill(t, 2)
+	o := w.r.URL() + "/o/" + w.muni.Slug
+	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 { // opening the organisation makes it the session's
+		t.Fatalf("dashboard: %d", code)
+	}
+	for _, p := range []string{"/dashboard", "/search?q=skoleskyss", "/workbooks", fmt.Sprintf("/workbooks/%d", w.book.ID),
+		fmt.Sprintf("/workbooks/%d/statements/%d", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID), "/terms", "/gatherings", fmt.Sprintf("/workbooks/%d/statements/%d/history", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID)} {
+		code, _, n := counted(t, w.ec, w.count, "GET", o+p, nil)
+		if code != 200 {
+			t.Errorf("%s: %d", p, code)
+		}
+		if len(n.Statements) == 0 || len(n.Writes()) > 0 {
+			t.Errorf("viewing %s wrote %q (of %s)", p, n.Writes(), n)
 		}
 	}
 }
