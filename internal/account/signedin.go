@@ -31,7 +31,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*Signe
 	var out SignedIn
 	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if out.Session, err = findSignedIn(ctx, idb, token, now); err != nil {
+		if out.Session, err = FindSession(ctx, idb, token, now); err != nil {
 			return err
 		}
 		out.User, out.Session.User = out.Session.User, nil

@@ -23,32 +23,6 @@ type templateOutline struct {
 	statements map[int64]string // id → title
 }
 
-// findTemplateOutline loads the outline of the template wb was made from.
-// The template belongs to the network; the municipality reads it as the
-// template of its own workbook, also after leaving the network.
-func findTemplateOutline(ctx context.Context, idb bun.IDB, wb *Workbook) (*templateOutline, error) {
-	var rows []sectionRow
-	if err := idb.NewSelect().Model(&rows).Where("org_id = ? AND template_id = ?", wb.NetworkID, wb.TemplateID).
-		OrderExpr("position").Scan(ctx); err != nil {
-		return nil, err
-	}
-	var sts []statementRow
-	if err := idb.NewSelect().Model(&sts).Column("id", "title").Where("org_id = ? AND chapter_id IN (?)", wb.NetworkID,
-		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id = ?", wb.NetworkID, wb.TemplateID)).
-		Scan(ctx); err != nil {
-		return nil, err
-	}
-	t := &templateOutline{statements: make(map[int64]string, len(sts))}
-	for _, r := range rows {
-		t.sections = append(t.sections, &Section{OrgID: r.OrgID, ID: r.ID, TemplateID: r.TemplateID, Position: r.Position,
-			Key: r.Key, Title: r.Title, RetiredAt: r.RetiredAt})
-	}
-	for _, st := range sts {
-		t.statements[st.ID] = st.Title
-	}
-	return t, nil
-}
-
 // findStatementOutline loads, in one query, what saving an answer to
 // statement statementID of muni's workbook workbookID checks against: the
 // template's sections, and the statement (its title), which must be one of
