@@ -37,6 +37,8 @@ type Session struct {
 	ExpiresAt     time.Time `bun:",notnull"`
 	IP            string    `bun:"ip,notnull"`
 	UserAgent     string    `bun:",notnull"`
+
+	User *User `bun:"rel:belongs-to,join:user_id=id" json:"-"` // loaded by FindSession only
 }
 
 // HashToken returns the stored form of a session, reset or API token.
@@ -65,18 +67,19 @@ func CreateSession(ctx context.Context, idb bun.IDB, userID int64, orgID *int64,
 	return token, s, err
 }
 
-// FindSession returns the live session for token, or app.EUnauthenticated
-// when it does not exist, has expired, or has been idle too long.
+// FindSession returns the live session for token with its User, in one
+// query, or app.EUnauthenticated when it does not exist, has expired, has
+// been idle too long, or its user is gone.
 func FindSession(ctx context.Context, idb bun.IDB, token string, now time.Time) (*Session, error) {
 	s := new(Session)
-	err := idb.NewSelect().Model(s).Where("id = ?", HashToken(token)).Scan(ctx)
+	err := idb.NewSelect().Model(s).Relation("User").Where("?TableAlias.id = ?", HashToken(token)).Scan(ctx)
 	if err != nil {
 		if app.IsNotFound(db.Err(err, "")) {
 			return nil, app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
 		}
 		return nil, err
 	}
-	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) >= IdleTimeout {
+	if !now.Before(s.ExpiresAt) || now.Sub(s.LastSeenAt) >= IdleTimeout || s.User == nil || s.User.ID == 0 {
 		return nil, app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
 	}
 	return s, nil

@@ -34,12 +34,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*Signe
 		if out.Session, err = FindSession(ctx, idb, token, now); err != nil {
 			return err
 		}
-		if out.User, err = FindUserByID(ctx, idb, out.Session.UserID); err != nil {
-			if app.IsNotFound(err) {
-				return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
-			}
-			return err
-		}
+		out.User, out.Session.User = out.Session.User, nil
 		if out.User.DisabledAt != nil {
 			return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
 		}

@@ -38,6 +38,7 @@ type Query struct {
 	ResponsibleID int64     // 0: everyone's (the reminder engine)
 	Until         time.Time // zero: no upper bound
 	OpenOnly      bool
+	Limit         int // at most this many items per source, soonest first; 0: all
 }
 
 // Source is implemented by each capability that has due items. It is

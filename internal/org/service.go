@@ -101,6 +101,10 @@ func SharedPeer(ctx context.Context, bdb *bun.DB, reader *Organisation, slug str
 	return peer, db.OrgScope(reader.ID, append(scope.ReadOrgIDs, peer.ID)...), nil
 }
 
+// MyWorkLimit is how many open items "My work" shows from each capability,
+// soonest first: the dashboard reads no more however much is recorded.
+const MyWorkLimit = 100
+
 // Dashboard answers the actor's open items in o (what they are
 // responsible for, every capability's) and the overview panels, in one
 // read of o's read scope.
@@ -114,7 +118,7 @@ func (s *Service) Dashboard(ctx context.Context, o *Organisation, a *app.Actor) 
 	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		if s.Due != nil {
-			if items, err = s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, OrgSlug: o.Slug, ResponsibleID: a.UserID, OpenOnly: true}); err != nil {
+			if items, err = s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, OrgSlug: o.Slug, ResponsibleID: a.UserID, OpenOnly: true, Limit: MyWorkLimit}); err != nil {
 				return err
 			}
 		}

@@ -236,6 +236,12 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 	if n > 0 {
 		logger.Info("workbook answers rendered", "entries", n)
 	}
+	if n, err = workbook.FillSearchText(ctx, bdb); err != nil {
+		return fmt.Errorf("migration: making saved workbook answers searchable: %w", err)
+	}
+	if n > 0 {
+		logger.Info("workbook answers made searchable", "entries", n)
+	}
 	return nil
 }
 

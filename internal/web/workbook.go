@@ -197,63 +197,68 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 // other person's version beside it; so it does, with nothing saved, when
 // the answer breaks a rule (a field's error next to it).
 func (s *Server) handleEntrySave(c *gin.Context) error {
-	data, err := s.entryData(c)
+	wid, err := pathID(c, "workbook")
 	if err != nil {
 		return err
 	}
-	if err := s.loadMembers(c, data); err != nil {
+	sid, err := pathID(c, "statement")
+	if err != nil {
 		return err
 	}
 	base, _ := strconv.Atoi(c.PostForm("version"))
 	content := workbook.Content{Answers: map[string]string{}, Notes: c.PostForm("notes")}
-	members := map[int64]bool{}
-	for _, m := range data.Members {
-		members[m.ID] = true
-	}
-	rows := readGoalsMeasures(c, members)
+	rows := readGoalsMeasures(c, nil) // the service checks that a responsible person is a member
 	content.Goals, content.Measures = rows.goals, rows.measures
-	for _, sec := range data.Ref.Template.Sections {
-		if v := strings.TrimSpace(c.PostForm(sec.Key)); v != "" {
-			content.Answers[sec.Key] = v
+	for k, v := range c.Request.PostForm {
+		if len(v) > 0 {
+			content.Answers[k] = v[0] // the service keeps the template's sections
 		}
 	}
 	vis := c.PostForm("visibility")
 	if len(rows.errs) > 0 {
 		err = app.Errorf(app.EInvalid, "workbook.error.rows")
 	} else {
-		_, err = s.Workbooks.SaveEntry(c.Request.Context(), data.Org, app.ActorFrom(c.Request.Context()), workbook.Save{
-			WorkbookID: data.Ref.Workbook.ID, StatementID: data.Statement.ID, Content: content, Visibility: vis, BaseVersion: base})
+		_, err = s.Workbooks.SaveEntry(c.Request.Context(), orgOf(c), app.ActorFrom(c.Request.Context()), workbook.Save{
+			WorkbookID: wid, StatementID: sid, Content: content, Visibility: vis, BaseVersion: base, FromForm: true})
 	}
-	if err != nil {
-		code := app.ErrorCode(err)
-		if code != app.EConflict && code != app.EInvalid {
-			return err
-		}
-		rows.nameOrigins(data.Entry)
-		data.Goals, data.Measures = rows.goalRows, rows.measureRows
-		for field, key := range rows.errs {
-			data.fail(s, c, app.Errorf(app.EInvalid, key).WithField(field))
-		}
-		for _, sec := range data.Ref.Template.Sections {
-			data.Values[sec.Key] = c.PostForm(sec.Key)
-		}
-		data.Values["notes"], data.Values["version"] = c.PostForm("notes"), c.PostForm("version")
-		if code == app.EConflict && data.Entry != nil {
-			// Saving again from here overwrites the newer version knowingly.
-			data.Current = data.Entry
-			data.Values["version"] = strconv.Itoa(data.Current.Version)
-		}
-		data.Visibility = vis
-		if ae := app.AsError(err); ae != nil && ae.Field != "" {
-			data.fail(s, c, ae.WithField(rows.field(ae.Field))) // next to the field, and above the form
-			err = ae.WithField("")
-		}
-		data.fail(s, c, err)
-		s.render(c, statusOf(code), "workbook_entry", data)
+	if err == nil {
+		s.setFlash(c, "workbook.saved")
+		c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/workbooks/"+strconv.FormatInt(wid, 10)+"/statements/"+strconv.FormatInt(sid, 10))
 		return nil
 	}
-	s.setFlash(c, "workbook.saved")
-	c.Redirect(http.StatusSeeOther, data.BaseURL)
+	code := app.ErrorCode(err)
+	if code != app.EConflict && code != app.EInvalid {
+		return err
+	}
+	// Refused: the page again, as it is now, with what the user typed.
+	data, lerr := s.entryData(c)
+	if lerr != nil {
+		return lerr
+	}
+	if lerr := s.loadMembers(c, data); lerr != nil {
+		return lerr
+	}
+	rows.nameOrigins(data.Entry)
+	data.Goals, data.Measures = rows.goalRows, rows.measureRows
+	for field, key := range rows.errs {
+		data.fail(s, c, app.Errorf(app.EInvalid, key).WithField(field))
+	}
+	for _, sec := range data.Ref.Template.Sections {
+		data.Values[sec.Key] = c.PostForm(sec.Key)
+	}
+	data.Values["notes"], data.Values["version"] = c.PostForm("notes"), c.PostForm("version")
+	if code == app.EConflict && data.Entry != nil {
+		// Saving again from here overwrites the newer version knowingly.
+		data.Current = data.Entry
+		data.Values["version"] = strconv.Itoa(data.Current.Version)
+	}
+	data.Visibility = vis
+	if ae := app.AsError(err); ae != nil && ae.Field != "" {
+		data.fail(s, c, ae.WithField(rows.field(ae.Field))) // next to the field, and above the form
+		err = ae.WithField("")
+	}
+	data.fail(s, c, err)
+	s.render(c, statusOf(code), "workbook_entry", data)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
@@ -15,49 +16,63 @@ import (
 // a responsible person and a dated deadline, for "My work" and reminders.
 type DueMeasures struct{}
 
-// DueItems answers the measures, open or not; the registry filters. It
-// reads only the measures of each entry, not the answers' texts.
+// DueItems answers the measures, open or not unless q.OpenOnly, soonest
+// first and at most q.Limit of them. The database picks the measures (the
+// responsible person, a deadline, open): only they are read, never the
+// answers' texts or other people's measures, however many answers the
+// organisation holds.
 func (DueMeasures) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, error) {
-	measures := "json_extract(content, '$.measures')"
+	// field(m, "X") is the text of a measure's field X, or NULL.
+	from := "workbook_entries AS e, json_each(e.content, '$.measures') AS m"
+	field := func(name string) string { return "json_extract(m.value, '$." + name + "')" }
+	where := []string{"e.org_id = ?", "json_type(e.content, '$.measures') = 'array'"}
 	if idb.Dialect().Name() == dialect.PG {
-		measures = "(content::jsonb -> 'measures')::text"
+		from = "workbook_entries AS e CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'measures') = 'array' THEN e.content::jsonb -> 'measures' ELSE '[]'::jsonb END) AS m(value)"
+		field = func(name string) string { return "(m.value ->> '" + name + "')" }
+		where = where[:1]
+	}
+	args := []any{q.OrgID}
+	where = append(where, field("ResponsibleUser")+" IS NOT NULL", field("Deadline")+" IS NOT NULL")
+	if q.ResponsibleID != 0 {
+		where = append(where, "CAST("+field("ResponsibleUser")+" AS BIGINT) = ?")
+		args = append(args, q.ResponsibleID)
+	}
+	if q.OpenOnly {
+		where = append(where, "COALESCE("+field("Status")+", '') NOT IN (?, ?)")
+		args = append(args, StatusDone, StatusCancelled)
+	}
+	query := "SELECT e.workbook_id, e.statement_id, CAST(m.value AS TEXT) AS measure FROM " + from +
+		" WHERE " + strings.Join(where, " AND ") + " ORDER BY " + field("Deadline") + ", e.id"
+	if q.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
 	var rows []struct {
-		WorkbookID  int64   `bun:"workbook_id"`
-		StatementID int64   `bun:"statement_id"`
-		Measures    *string `bun:"measures"`
+		WorkbookID  int64  `bun:"workbook_id"`
+		StatementID int64  `bun:"statement_id"`
+		Measure     string `bun:"measure"`
 	}
-	if err := idb.NewSelect().Model((*Entry)(nil)).Column("workbook_id", "statement_id").ColumnExpr(measures+" AS measures").
-		Where("org_id = ?", q.OrgID).Scan(ctx, &rows); err != nil {
+	if err := idb.NewRaw(query, args...).Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	var out []due.Item
 	for _, r := range rows {
-		if r.Measures == nil {
-			continue
-		}
-		var ms []Measure
-		if err := json.Unmarshal([]byte(*r.Measures), &ms); err != nil {
+		var m Measure
+		if err := json.Unmarshal([]byte(r.Measure), &m); err != nil {
 			return nil, err
 		}
-		for _, m := range ms {
-			if m.ResponsibleUser == nil || m.Deadline == nil {
-				continue
-			}
-			if q.ResponsibleID != 0 && *m.ResponsibleUser != q.ResponsibleID {
-				continue
-			}
-			if !q.Until.IsZero() && m.Deadline.After(q.Until) {
-				continue
-			}
-			state := due.StateOpen
-			if m.Status == StatusDone || m.Status == StatusCancelled {
-				state = due.StateDone
-			}
-			out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *m.ResponsibleUser, Due: *m.Deadline, Title: m.Description,
-				State: state, Source: "workbook.measure",
-				URL: fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", q.OrgSlug, r.WorkbookID, r.StatementID)})
+		if m.ResponsibleUser == nil || m.Deadline == nil {
+			continue
 		}
+		if !q.Until.IsZero() && m.Deadline.After(q.Until) {
+			continue
+		}
+		state := due.StateOpen
+		if m.Status == StatusDone || m.Status == StatusCancelled {
+			state = due.StateDone
+		}
+		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *m.ResponsibleUser, Due: *m.Deadline, Title: m.Description,
+			State: state, Source: "workbook.measure",
+			URL: fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", q.OrgSlug, r.WorkbookID, r.StatementID)})
 	}
 	return out, nil
 }

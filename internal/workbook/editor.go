@@ -62,7 +62,7 @@ func (in MeasureInput) Empty() bool {
 // Validate turns the row into a measure. Errors are by field of the row
 // ("description", "responsible_user") with a translation key: a
 // description is required, and the responsible user must be one of
-// members. A deadline is a date when it is one, and kept as written
+// members (with members nil, any: the service checks on save). A deadline is a date when it is one, and kept as written
 // ("Høst 2016") when it is not. An unknown status is planned.
 func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]string) {
 	errs := map[string]string{}
@@ -73,7 +73,7 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 	}
 	if in.ResponsibleUser != "" {
 		id, err := strconv.ParseInt(in.ResponsibleUser, 10, 64)
-		if err != nil || !members[id] {
+		if err != nil || (members != nil && !members[id]) {
 			errs["responsible_user"] = "workbook.error.responsible"
 		} else {
 			m.ResponsibleUser = &id

@@ -165,6 +165,10 @@ type Save struct {
 	Content                 Content
 	Visibility              string // "" keeps the current one (network for a new entry)
 	BaseVersion             int    // the version the editor loaded; 0 for a new entry
+	// FromForm drops the answers whose key is not one of the template's
+	// sections instead of refusing them: a form posts its other fields
+	// too, and the handler need not load the template to pick the answers.
+	FromForm bool
 
 	vouched []Origin // origins the service itself looked up (a copy from a peer)
 }
@@ -183,11 +187,7 @@ type Save struct {
 func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, sv Save) (*Entry, error) {
 	var e *Entry
 	err := db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		wb, err := FindWorkbook(ctx, tx, muni.ID, sv.WorkbookID)
-		if err != nil {
-			return err
-		}
-		t, err := findTemplateOutline(ctx, tx, wb)
+		t, err := findStatementOutline(ctx, tx, muni.ID, sv.WorkbookID, sv.StatementID)
 		if err != nil {
 			return err
 		}
@@ -206,11 +206,15 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	if sv.Visibility != "" && !slices.Contains([]string{VisibilityPrivate, VisibilityNetwork, VisibilityPublic}, sv.Visibility) {
 		return nil, app.Errorf(app.EInvalid, "workbook.error.visibility").WithField("visibility")
 	}
-	if !t.statements[sv.StatementID] {
+	title, ok := t.statements[sv.StatementID]
+	if !ok {
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	c := sv.Content
 	c.Goals, c.Measures = slices.Clone(c.Goals), slices.Clone(c.Measures)
+	if sv.FromForm {
+		c.Answers = t.answers(c.Answers)
+	}
 	c.normalise()
 	if err := c.Validate(t.sections); err != nil {
 		return nil, err
@@ -248,13 +252,14 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	if a.UserID != 0 {
 		by = &a.UserID
 	}
-	e.Raw, e.RawHTML, e.UpdatedAt, e.UpdatedBy = string(raw), &html, now, by
+	text := searchText(title, &c)
+	e.Raw, e.RawHTML, e.SearchText, e.UpdatedAt, e.UpdatedBy = string(raw), &html, &text, now, by
 	if e.ID == 0 {
 		if _, err := tx.NewInsert().Model(e).Exec(ctx); err != nil {
 			return nil, db.Err(err, "workbook.error.not_found")
 		}
 	} else {
-		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "html", "updated_at", "updated_by").
+		res, err := tx.NewUpdate().Model(e).Column("visibility", "version", "content", "html", "search_text", "updated_at", "updated_by").
 			Where("org_id = ? AND id = ? AND version = ?", muni.ID, e.ID, e.Version-1).Exec(ctx)
 		if err != nil {
 			return nil, err

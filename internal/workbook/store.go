@@ -87,7 +87,8 @@ type Entry struct {
 	Visibility    string    `json:"visibility"`
 	Version       int       `json:"version"`
 	Raw           string    `bun:"content" json:"-"`
-	RawHTML       *string   `bun:"html" json:"-"` // NULL: saved before answers were rendered on save
+	RawHTML       *string   `bun:"html" json:"-"`        // NULL: saved before answers were rendered on save
+	SearchText    *string   `bun:"search_text" json:"-"` // see searchText; NULL: saved before it was stored
 	UpdatedBy     *int64    `json:"updated_by,omitempty"`
 	UpdatedAt     time.Time `json:"updated_at"`
 

@@ -1,0 +1,204 @@
+package server_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// The query budget (STYLE.md): a page or a form post sends one read unit of
+// work plus at most one write transaction, and a page reads a bounded number
+// of rows however much the organisation holds.
+const (
+	saveBudget   = 8   // statements for saving one workbook answer
+	savePostgres = 12  // the same on PostgreSQL: two units of work, each with BEGIN, settings and COMMIT
+	rowBound     = 150 // rows a page reads, however much the organisation holds
+)
+
+// counted sends one request with a fresh X-Request-ID and answers its
+// status, body and what it sent to the database.
+func counted(t *testing.T, c *http.Client, n *dbtest.Counter, method, u string, form url.Values) (int, string, dbtest.Count) {
+	t.Helper()
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := "budget-" + hex.EncodeToString(b)
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, u, body)
+	req.Header.Set("X-Request-ID", id)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), n.Request(id)
+}
+
+// budgetWorld is a municipality in a network with one published workbook of
+// n problem statements, and an editor signed in.
+type budgetWorld struct {
+	r     *servertest.Process
+	muni  *org.Organisation
+	book  *workbook.Workbook
+	tmpl  *workbook.Template
+	ec    *http.Client
+	user  int64 // the editor's id
+	count *dbtest.Counter
+}
+
+func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
+	t.Helper()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
+	r.Authz.Reload()
+	titles := make([]string, statements)
+	for i := range titles {
+		titles[i] = fmt.Sprintf("Problemstilling %d", i+1)
+	}
+	tmpl, books := publishTemplate(t, r, network, "2016–2017", titles...)
+	w := &budgetWorld{r: r, muni: muni, tmpl: tmpl, count: dbtest.CountStatements(t, r.DB)}
+	for _, b := range books {
+		if b.OrgID == muni.ID {
+			w.book = b
+		}
+	}
+	r.Run(t)
+	w.ec, w.user = sessionClient(t, r.DB, r.URL(), editor), editor.ID
+	return w
+}
+
+// fill inserts n answers straight into the store, in one transaction, each
+// with the word "skoleskyss" in it and a measure with a deadline, every
+// other one the editor's.
+func (w *budgetWorld) fill(t *testing.T, n int) {
+	t.Helper()
+	now := time.Now().UTC()
+	err := db.RunTx(context.Background(), w.r.DB, db.OrgScope(w.muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		entries := make([]*workbook.Entry, 0, n)
+		for i, st := range w.tmpl.Chapters[0].Statements[:n] {
+			entries = append(entries, &workbook.Entry{OrgID: w.muni.ID, WorkbookID: w.book.ID, StatementID: st.ID, Visibility: workbook.VisibilityNetwork,
+				Version: 1, UpdatedAt: now,
+				Raw: fmt.Sprintf(`{"answers":{"analysis":"Svar %d om skoleskyss"},"measures":[{"Description":"Tiltak %d","ResponsibleUser":%d,"Deadline":"%s","Status":"planned"}]}`,
+					i, i, []int64{w.user, 999999}[i%2], now.AddDate(0, 0, 5).Format(time.RFC3339))})
+		}
+		_, err := tx.NewInsert().Model(&entries).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Inserted behind the service's back, they are made searchable as
+	// the migration step makes answers saved before search text was stored.
+	if k, err := workbook.FillSearchText(context.Background(), w.r.DB); err != nil || k != n {
+		t.Fatalf("search text filled for %d answers of %d: %v", k, n, err)
+	}
+}
+
+// TestBudgetSaveEntry: saving a workbook answer through the form, as an
+// editor does after opening it, sends at most saveBudget statements: on
+// PostgreSQL, where each unit of work adds BEGIN, the row-level-security
+// settings and COMMIT, at most savePostgres (the session's read and the
+// one write transaction).
+func TestBudgetSaveEntry(t *testing.T) {
+	t.Parallel()
+	w := newBudgetWorld(t, 2)
+	st := w.tmpl.Chapters[0].Statements[0]
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book.ID, st.ID)
+	if code, _ := get(t, w.ec, page); code != 200 {
+		t.Fatalf("the form: %d", code)
+	}
+	budget := saveBudget
+	if dbtest.Dialect() == db.Postgres {
+		budget = savePostgres
+	}
+	for version := range 2 { // the first save inserts the answer, the second updates it
+		form := url.Values{"version": {fmt.Sprint(version)}, "analysis": {fmt.Sprintf("Versjon %d av svaret.", version+1)},
+			"measure.0.description": {"Utrede skoleskyss"}, "measure.0.deadline": {"Høst 2016"}, "measure.0.status": {"planned"}}
+		code, _, n := counted(t, w.ec, w.count, "POST", page, form)
+		if code != 303 {
+			t.Fatalf("save %d: %d", version+1, code)
+		}
+		t.Logf("save %d: %d statements, %d rows read", version+1, len(n.Statements), n.Rows)
+		if len(n.Statements) > budget || len(n.Writes()) != 2 {
+			t.Errorf("saving an answer (version %d) sent %s; the budget is %d with 2 writes", version, n, budget)
+		}
+	}
+	if _, body := get(t, w.ec, page); !strings.Contains(body, "Versjon 2 av svaret.") || !strings.Contains(body, "Utrede skoleskyss") {
+		t.Error("the saved answer is not on the page")
+	}
+}
+
+// TestBudgetPageViewsWriteNothing: viewing pages writes nothing to the
+// database, once the session works in the organisation.
+func TestBudgetPageViewsWriteNothing(t *testing.T) {
+	t.Parallel()
+	w := newBudgetWorld(t, 3)
+	w.fill(t, 2)
+	o := w.r.URL() + "/o/" + w.muni.Slug
+	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 { // opening the organisation makes it the session's
+		t.Fatalf("dashboard: %d", code)
+	}
+	for _, p := range []string{"/dashboard", "/search?q=skoleskyss", "/workbooks", fmt.Sprintf("/workbooks/%d", w.book.ID),
+		fmt.Sprintf("/workbooks/%d/statements/%d", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID), "/terms", "/gatherings", fmt.Sprintf("/workbooks/%d/statements/%d/history", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID)} {
+		code, _, n := counted(t, w.ec, w.count, "GET", o+p, nil)
+		if code != 200 {
+			t.Errorf("%s: %d", p, code)
+		}
+		if len(n.Statements) == 0 || len(n.Writes()) > 0 {
+			t.Errorf("viewing %s wrote %q (of %s)", p, n.Writes(), n)
+		}
+	}
+}
+
+// TestBudgetPagesDoNotGrow: the dashboard and the search page send the same
+// statements with 1 000 answers as with 10, and read at most rowBound rows.
+func TestBudgetPagesDoNotGrow(t *testing.T) {
+	t.Parallel()
+	small, large := newBudgetWorld(t, 10), newBudgetWorld(t, 1000)
+	small.fill(t, 10)
+	large.fill(t, 1000)
+	pages := map[string]string{"/dashboard": "Tiltak 0", "/search?q=SKOLESKYSS+svar": "Problemstilling "}
+	for p, want := range pages {
+		var counts []dbtest.Count
+		for _, w := range []*budgetWorld{small, large} {
+			code, body, n := counted(t, w.ec, w.count, "GET", w.r.URL()+"/o/"+w.muni.Slug+p, nil)
+			if code != 200 || !strings.Contains(body, want) {
+				t.Fatalf("%s: %d; want 200 showing %q", p, code, want)
+			}
+			t.Logf("%s: %s", p, n)
+			counts = append(counts, n)
+		}
+		if len(counts[0].Statements) != len(counts[1].Statements) {
+			t.Errorf("%s sends %d statements with 10 answers and %d with 1 000", p, len(counts[0].Statements), len(counts[1].Statements))
+		}
+		if counts[1].Rows > rowBound {
+			t.Errorf("%s reads %d rows with 10 answers and %d with 1 000", p, counts[0].Rows, counts[1].Rows)
+		}
+	}
+}
