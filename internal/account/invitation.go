@@ -77,16 +77,14 @@ func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role s
 	now := s.Clock.Now()
 	token := NewToken()
 	inv := &Invitation{OrgID: o.ID, Email: email, Role: role, TokenHash: HashToken(token), CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
-	limits := []keyedLimit{{InvitePerOrg, strconv.FormatInt(o.ID, 10)}, {InvitePerAddress, email}}
+	limits := []ratelimit.Keyed{{Limit: InvitePerOrg, Key: strconv.FormatInt(o.ID, 10)}, {Limit: InvitePerAddress, Key: email}}
 	if a := app.ActorFrom(ctx); a != nil {
 		inv.InvitedBy = &a.UserID
-		limits = append(limits, keyedLimit{InvitePerUser, strconv.FormatInt(a.UserID, 10)})
+		limits = append(limits, ratelimit.Keyed{Limit: InvitePerUser, Key: strconv.FormatInt(a.UserID, 10)})
 	}
-	for i, l := range limits {
-		if err := s.Limits.Take(ctx, l.Limit, l.key); err != nil {
-			s.giveBack(ctx, limits[:i+1])
-			return nil, err
-		}
+	if taken, err := s.Limits.TakeAll(ctx, limits...); err != nil {
+		s.giveBack(ctx, taken) // a refused invitation does not count
+		return nil, err
 	}
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		if role == RoleOwner {
@@ -130,18 +128,10 @@ func (s *Service) Invite(ctx context.Context, o *org.Organisation, email, role s
 	return inv, nil
 }
 
-// keyedLimit is a limit and the key it counts.
-type keyedLimit struct {
-	ratelimit.Limit
-	key string
-}
-
 // giveBack returns the events counted for an attempt that sent nothing.
-func (s *Service) giveBack(ctx context.Context, limits []keyedLimit) {
-	for _, l := range limits {
-		if err := s.Limits.Give(ctx, l.Limit, l.key); err != nil {
-			s.Log.Warn("account: give back a rate-limit event", "limit", l.Name, "err", err)
-		}
+func (s *Service) giveBack(ctx context.Context, limits []ratelimit.Keyed) {
+	if err := s.Limits.GiveAll(ctx, limits); err != nil {
+		s.Log.Warn("account: give back rate-limit events", "err", err)
 	}
 }
 

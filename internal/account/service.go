@@ -106,9 +106,10 @@ var (
 // are ever checked.
 func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User, error) {
 	email = NormalizeEmail(email)
-	taken, err := s.takeSignIn(ctx, email, ip)
+	// The account's limit first, then the address's.
+	taken, err := s.Limits.TakeAll(ctx, ratelimit.Keyed{Limit: signInAccount, Key: email}, ratelimit.Keyed{Limit: signInAddress, Key: ip})
 	if err != nil {
-		if gerr := s.giveSignIn(ctx, email, ip, taken); gerr != nil {
+		if gerr := s.giveSignIn(ctx, taken); gerr != nil {
 			return nil, gerr
 		}
 		if app.ErrorCode(err) != app.ETooMany {
@@ -124,7 +125,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 	u, lookupErr := s.findSignInUser(ctx, email)
 	user, result := s.authenticate(ctx, u, lookupErr, password)
 	if code := app.ErrorCode(result); code == app.ETooMany || code == app.EInternal {
-		if err := s.giveSignIn(ctx, email, ip, taken); err != nil { // not checked: not a failure
+		if err := s.giveSignIn(ctx, taken); err != nil { // not checked: not a failure
 			return nil, err
 		}
 		return nil, result
@@ -137,44 +138,17 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		return nil, err
 	}
 	if result == nil {
-		if err := s.giveSignIn(ctx, email, ip, taken); err != nil {
+		if err := s.giveSignIn(ctx, taken); err != nil {
 			return nil, err
 		}
 	}
 	return user, result
 }
 
-// takeSignIn counts an attempt against the account's and then the
-// address's limit and answers how many of the two it counted (an attempt
-// over a limit is counted too); each is to be given back unless the
-// attempt fails.
-func (s *Service) takeSignIn(ctx context.Context, email, ip string) (int, error) {
-	for i, l := range []ratelimit.Limit{signInAccount, signInAddress} {
-		key := email
-		if l == signInAddress {
-			key = ip
-		}
-		if err := s.Limits.Take(ctx, l, key); err != nil {
-			if app.ErrorCode(err) == app.ETooMany {
-				i++
-			}
-			return i, err
-		}
-	}
-	return 2, nil
-}
-
-// giveSignIn gives back the first n counts takeSignIn took.
-func (s *Service) giveSignIn(ctx context.Context, email, ip string, n int) error {
-	if n >= 1 {
-		if err := s.Limits.Give(ctx, signInAccount, email); err != nil {
-			return fmt.Errorf("account: sign in: %w", err)
-		}
-	}
-	if n >= 2 {
-		if err := s.Limits.Give(ctx, signInAddress, ip); err != nil {
-			return fmt.Errorf("account: sign in: %w", err)
-		}
+// giveSignIn gives back the counts of an attempt that did not fail.
+func (s *Service) giveSignIn(ctx context.Context, taken []ratelimit.Keyed) error {
+	if err := s.Limits.GiveAll(ctx, taken); err != nil {
+		return fmt.Errorf("account: sign in: %w", err)
 	}
 	return nil
 }

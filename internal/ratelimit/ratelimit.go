@@ -77,6 +77,38 @@ func (r *Limiter) Give(ctx context.Context, l Limit, key string) error {
 	return err
 }
 
+// Keyed is a limit and the key it counts an event under.
+type Keyed struct {
+	Limit
+	Key string
+}
+
+// TakeAll takes one event under each of ks in order, stopping at the
+// first refusal or failure, and answers the events it counted (a refused
+// event is counted too, as Take does) with that error: the caller gives
+// them back with GiveAll when the attempt turns out not to count.
+func (r *Limiter) TakeAll(ctx context.Context, ks ...Keyed) ([]Keyed, error) {
+	for i, k := range ks {
+		if err := r.Take(ctx, k.Limit, k.Key); err != nil {
+			if app.ErrorCode(err) == app.ETooMany {
+				i++ // refused, but counted
+			}
+			return ks[:i], err
+		}
+	}
+	return ks, nil
+}
+
+// GiveAll gives back one event under each of ks (see Give).
+func (r *Limiter) GiveAll(ctx context.Context, ks []Keyed) error {
+	for _, k := range ks {
+		if err := r.Give(ctx, k.Limit, k.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Reset forgets every event of key under l.
 func (r *Limiter) Reset(ctx context.Context, l Limit, key string) error {
 	return db.Run(ctx, r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {

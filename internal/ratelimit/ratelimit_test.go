@@ -120,3 +120,29 @@ func TestCleanup(t *testing.T) {
 		t.Errorf("Cleanup = %d, %v; want 1 removed", n, err)
 	}
 }
+
+// TestTakeAll: events are taken in order up to the first refusal, which
+// is counted and answered with the events to give back; GiveAll gives
+// them back.
+func TestTakeAll(t *testing.T) {
+	t.Parallel()
+	r, _ := newLimiter(t)
+	ctx := context.Background()
+	wide := ratelimit.Keyed{Limit: ratelimit.Limit{Name: "test.all.wide", Max: 100, Window: time.Hour}, Key: "k"}
+	narrow := ratelimit.Keyed{Limit: ratelimit.Limit{Name: "test.all.narrow", Max: 1, Window: time.Hour}, Key: "k"}
+	never := ratelimit.Keyed{Limit: ratelimit.Limit{Name: "test.all.never", Max: 1, Window: time.Hour}, Key: "k"}
+	if taken, err := r.TakeAll(ctx, wide, narrow, never); err != nil || len(taken) != 3 {
+		t.Fatalf("first: %d taken, %v", len(taken), err)
+	}
+	taken, err := r.TakeAll(ctx, wide, narrow, never)
+	if app.ErrorCode(err) != app.ETooMany || len(taken) != 2 || taken[1].Name != narrow.Name {
+		t.Fatalf("second: %v taken, %v; want wide and the refused narrow", taken, err)
+	}
+	if err := r.GiveAll(ctx, taken); err != nil {
+		t.Fatal(err)
+	}
+	// never was not touched by the refused attempt: still one event.
+	if err := r.Check(ctx, never.Limit, "k"); err != nil {
+		t.Errorf("a limit after the refusal was counted: %v", err)
+	}
+}

@@ -165,25 +165,28 @@ func (s *Service) takeCommentLimits(ctx context.Context, a *app.Actor, authorOrg
 	if s.Limits == nil {
 		return fmt.Errorf("workbook: no limiter for comments")
 	}
-	type take struct {
-		limit    ratelimit.Limit
-		key, msg string // msg: the translation key of a refusal
-	}
-	var takes []take
+	var takes []ratelimit.Keyed
 	if a.UserID != 0 {
 		user := fmt.Sprint("user:", a.UserID)
-		takes = append(takes, take{CommentsPerMinute, user, "workbook.error.too_many_comments"},
-			take{CommentsPerDay, user, "workbook.error.too_many_comments_today"})
+		takes = append(takes, ratelimit.Keyed{Limit: CommentsPerMinute, Key: user}, ratelimit.Keyed{Limit: CommentsPerDay, Key: user})
 	}
 	if authorOrgID != 0 && authorOrgID != entryOrgID {
-		takes = append(takes, take{CommentsOrgPairHour, fmt.Sprintf("org:%d>%d", authorOrgID, entryOrgID), "workbook.error.too_many_comments_org"})
+		takes = append(takes, ratelimit.Keyed{Limit: CommentsOrgPairHour, Key: fmt.Sprintf("org:%d>%d", authorOrgID, entryOrgID)})
 	}
-	for _, t := range takes {
-		if err := s.Limits.Take(ctx, t.limit, t.key); err != nil {
-			return commentLimitError(err, t.msg)
-		}
+	taken, err := s.Limits.TakeAll(ctx, takes...)
+	if err != nil && len(taken) > 0 {
+		// The last event counted is the refused one: say which limit.
+		return commentLimitError(err, commentLimitKeys[taken[len(taken)-1].Name])
 	}
-	return nil
+	return err
+}
+
+// commentLimitKeys are the translation keys of the comment limits'
+// refusals, by limit name.
+var commentLimitKeys = map[string]string{
+	CommentsPerMinute.Name:   "workbook.error.too_many_comments",
+	CommentsPerDay.Name:      "workbook.error.too_many_comments_today",
+	CommentsOrgPairHour.Name: "workbook.error.too_many_comments_org",
 }
 
 // commentLimitError says a limiter's refusal in the comment form's words
