@@ -20,33 +20,10 @@ import (
 // printed once and works; a non-member or unknown organisation is refused
 // with a line naming the flag.
 func TestTokenCreate(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("SAMVIRKE_DATA_DIR", dir)
-	t.Setenv("SAMVIRKE_DEMO", "false")
-	var out, errb bytes.Buffer
-	if code := run([]string{"tenants", "apply", "../../tenants"}, &out, &errb); code != 0 {
-		t.Fatalf("tenants apply: %d %s", code, errb.String())
-	}
+	bdb := tierpWithMember(t, "../../tenants")
 	ctx := context.Background()
-	bdb, err := db.Open(ctx, filepath.Join(dir, "samvirke.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bdb.Close()
-	err = db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		o, err := org.FindOrganisationBySlug(ctx, tx, "tierp")
-		if err != nil {
-			return err
-		}
-		u := &account.User{Email: "integration@tierp.example", Name: "Integrationskonto"}
-		if err := account.CreateUser(ctx, tx, u, time.Now()); err != nil {
-			return err
-		}
-		return account.SetMembership(ctx, tx, o.ID, u.ID, "editor", time.Now())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var out, errb bytes.Buffer
+	var err error
 
 	out.Reset()
 	errb.Reset()
@@ -75,4 +52,39 @@ func TestTokenCreate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tierpWithMember applies the definitions at tenants to a fresh data
+// directory and adds integration@tierp.example as an editor of Tierp; it
+// answers the open database.
+func tierpWithMember(t *testing.T, tenants string) *bun.DB {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("SAMVIRKE_DATA_DIR", dir)
+	t.Setenv("SAMVIRKE_DEMO", "false")
+	var out, errb bytes.Buffer
+	if code := run([]string{"tenants", "apply", tenants}, &out, &errb); code != 0 {
+		t.Fatalf("tenants apply: %d %s", code, errb.String())
+	}
+	ctx := context.Background()
+	bdb, err := db.Open(ctx, filepath.Join(dir, "samvirke.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bdb.Close() })
+	err = db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		o, err := org.FindOrganisationBySlug(ctx, tx, "tierp")
+		if err != nil {
+			return err
+		}
+		u := &account.User{Email: "integration@tierp.example", Name: "Integrationskonto"}
+		if err := account.CreateUser(ctx, tx, u, time.Now()); err != nil {
+			return err
+		}
+		return account.SetMembership(ctx, tx, o.ID, u.ID, "editor", time.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bdb
 }
