@@ -83,11 +83,7 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 	}
 	tmpl, books := publishTemplate(t, r, network, "2016–2017", titles...)
 	w := &budgetWorld{r: r, muni: muni, tmpl: tmpl, count: dbtest.CountStatements(t, r.DB)}
-	for _, b := range books {
-		if b.OrgID == muni.ID {
-			w.book = b
-		}
-	}
+	w.book = bookOf(t, books, muni.ID)
 	r.Run(t)
 	w.ec, w.user = sessionClient(t, r.DB, r.URL(), editor), editor.ID
 	return w

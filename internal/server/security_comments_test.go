@@ -71,11 +71,7 @@ func newCommentWorld(t *testing.T, cfg config.Config) *commentWorld {
 	dbtest.MustJoinNetwork(t, r.DB, w.network, w.own, joined, time.Time{})
 	dbtest.MustJoinNetwork(t, r.DB, w.network, w.peer, joined, time.Time{})
 	tmpl, books := publishTemplate(t, r, w.network, "2026", "«Innvandrerreisen»")
-	for _, b := range books {
-		if b.OrgID == w.own.ID {
-			w.book = b.ID
-		}
-	}
+	w.book = bookOf(t, books, w.own.ID).ID
 	w.tmpl, w.stmt = tmpl.ID, tmpl.Chapters[0].Statements[0].ID
 	e, err := r.Workbooks.SaveEntry(context.Background(), w.own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}})

@@ -77,12 +77,7 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 	r.Authz.Reload()
 	ctx := context.Background()
 	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
-	var book int64
-	for _, b := range books {
-		if b.OrgID == muni.ID {
-			book = b.ID
-		}
-	}
+	book := bookOf(t, books, muni.ID).ID
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: book, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Vårt eget svar om «innvandrerreisen»"}}}); err != nil {

@@ -309,12 +309,7 @@ func TestPeerAnswers(t *testing.T) {
 	otmpl, _ := r.Workbooks.CreateTemplate(ctx, outsideNet, spec)
 	obooks, _ := r.Workbooks.PublishTemplate(ctx, outsideNet, otmpl.ID, "2026")
 	shared, private := tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].Statements[1].ID
-	var peerBook int64
-	for _, b := range books {
-		if b.OrgID == peer.ID {
-			peerBook = b.ID
-		}
-	}
+	peerBook := bookOf(t, books, peer.ID).ID
 	save := func(o *org.Organisation, book, stmt int64, text, vis string) {
 		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: book, StatementID: stmt,
 			Content: workbook.Content{Answers: map[string]string{"analysis": text}}, Visibility: vis}); err != nil {
@@ -485,12 +480,7 @@ func TestComments(t *testing.T) {
 	r.Authz.Reload()
 	ctx := context.Background()
 	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
-	var ownBook int64
-	for _, b := range books {
-		if b.OrgID == own.ID {
-			ownBook = b.ID
-		}
-	}
+	ownBook := bookOf(t, books, own.ID).ID
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: ownBook, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}}); err != nil {
@@ -638,4 +628,16 @@ func publishTemplate(t *testing.T, r *servertest.Process, network *org.Organisat
 		t.Fatal(err)
 	}
 	return tmpl, books
+}
+
+// bookOf answers the workbook of organisation orgID among books.
+func bookOf(t *testing.T, books []*workbook.Workbook, orgID int64) *workbook.Workbook {
+	t.Helper()
+	for _, b := range books {
+		if b.OrgID == orgID {
+			return b
+		}
+	}
+	t.Fatalf("no workbook of organisation %d among %d", orgID, len(books))
+	return nil
 }
