@@ -1,0 +1,15 @@
+package server
+
+import (
+	"github.com/samvirke/samvirke/internal/scale"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// ScaleSlices are the capabilities' parts of the scale data set (`samvirke
+// dev gen-scale`), made in this order after its core of organisations,
+// networks and users: one line per capability.
+func ScaleSlices() []scale.Slice {
+	return []scale.Slice{
+		workbook.Scale{},
+	}
+}
