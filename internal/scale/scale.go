@@ -217,7 +217,7 @@ func orgs(ctx context.Context, bdb *bun.DB, w *World, opts Options) (int, error)
 		c := countries[i%len(countries)]
 		o := &org.Organisation{
 			Slug: fmt.Sprintf("%snetwork-%02d", SlugPrefix, i+1), Kind: org.KindNetwork,
-			Name: fmt.Sprintf("Læringsnettverk %02d – bosetting og kvalifisering", i+1),
+			Name:   fmt.Sprintf("Læringsnettverk %02d – bosetting og kvalifisering", i+1),
 			Locale: c.locale, TimeZone: c.zone, CreatedAt: w.Now, UpdatedAt: w.Now,
 		}
 		w.Networks = append(w.Networks, o)

@@ -168,4 +168,3 @@ func scaleContent(w *scale.World, members []scale.Member, sections []*Section) C
 type fixedClock time.Time
 
 func (c fixedClock) Now() time.Time { return time.Time(c) }
-
