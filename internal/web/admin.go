@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -282,12 +283,67 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 }
 
 type auditPage struct {
-	Layout
+	formPage
 	Org     *org.Organisation
-	Entries []*audit.Entry
+	Entries []auditRow
 	Actions []string
 	Filter  map[string]string
 	Page    Pagination
+}
+
+// auditRow is one event of the audit log as the page shows it: its
+// details in the reader's language rather than as stored codes.
+type auditRow struct {
+	*audit.Entry
+	Details []auditDetail
+}
+
+type auditDetail struct{ Label, Value string }
+
+// auditValueKeys says how a detail's stored value is shown: a role code
+// by the role's name, a yes/no flag, a language, a token scope; other
+// values appear as stored (names, e-mail addresses, numbers) unless
+// audit.value.<value> names them.
+var auditValueKeys = map[string]func(v string) string{
+	"role": prefixKey("role."), "from": prefixKey("role."), "to": prefixKey("role."),
+	"require_second_factor": func(v string) string {
+		if v == "true" {
+			return "common.yes"
+		}
+		return "common.no"
+	},
+	"locale": prefixKey("language."),
+	"scope":  prefixKey("admin.tokens.scope_"),
+	"reason": prefixKey("audit."),
+}
+
+func prefixKey(prefix string) func(string) string {
+	return func(v string) string { return prefix + v }
+}
+
+// auditDetails lists e's details sorted by their label's key, localised.
+func (s *Server) auditDetails(loc string, e *audit.Entry) []auditDetail {
+	details := e.Details()
+	keys := make([]string, 0, len(details))
+	for k := range details {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]auditDetail, 0, len(keys))
+	for _, k := range keys {
+		v := details[k]
+		d := auditDetail{Label: k, Value: v}
+		if key := "audit.detail." + k; s.Catalog.Has(key) {
+			d.Label = s.Catalog.T(loc, key)
+		}
+		if f := auditValueKeys[k]; f != nil && s.Catalog.Has(f(v)) {
+			d.Value = s.Catalog.T(loc, f(v))
+		} else if key := "audit.value." + strings.ReplaceAll(v, " ", "_"); s.Catalog.Has(key) {
+			d.Value = s.Catalog.T(loc, key)
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Pagination is the state of a paged list.
@@ -319,26 +375,59 @@ func paginate(c *gin.Context, total, perPage int) Pagination {
 func (s *Server) handleAudit(c *gin.Context) error {
 	o := orgOf(c)
 	const perPage = 50
+	loc := s.locale(c)
 	f := audit.Filter{Action: c.Query("action"), ActorEmail: strings.TrimSpace(c.Query("actor")), Limit: perPage}
-	if t, err := time.Parse(time.DateOnly, c.Query("from")); err == nil {
+	data := &auditPage{formPage: formPage{Layout: s.adminLayout(c, "audit")}, Org: o, Actions: audit.Actions,
+		Filter: map[string]string{"action": f.Action, "actor": f.ActorEmail, "from": c.Query("from"), "until": c.Query("until")}}
+	// Dates are days in the organisation's time zone; one that is not a
+	// date is named on the form rather than silently filtering nothing.
+	tz, err := loadLocation(o.TimeZone)
+	if err != nil {
+		tz = time.UTC
+	}
+	day := func(field string) (time.Time, bool) {
+		v := strings.TrimSpace(c.Query(field))
+		if v == "" {
+			return time.Time{}, false
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, tz)
+		if err != nil || len(v) > 10 {
+			if data.Errors == nil {
+				data.Errors = map[string]string{}
+			}
+			data.Errors[field] = s.Catalog.T(loc, "admin.audit.error.date", "field", s.Catalog.T(loc, "admin.audit."+field), "value", v)
+			return time.Time{}, false
+		}
+		return t, true
+	}
+	if t, ok := day("from"); ok {
 		f.From = t
 	}
-	if t, err := time.Parse(time.DateOnly, c.Query("until")); err == nil {
+	if t, ok := day("until"); ok {
 		f.Until = t.AddDate(0, 0, 1)
+	}
+	if !f.From.IsZero() && !f.Until.IsZero() && !f.Until.After(f.From) {
+		data.Errors = map[string]string{"until": s.Catalog.T(loc, "admin.audit.error.range")}
+	}
+	status := http.StatusOK
+	if len(data.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+		s.render(c, status, "admin_audit", data)
+		return nil
 	}
 	page, _ := strconv.Atoi(c.Query("page"))
 	if page > 1 {
 		f.Offset = (page - 1) * perPage
 	}
-	data := &auditPage{Layout: s.adminLayout(c, "audit"), Org: o, Actions: audit.Actions,
-		Filter: map[string]string{"action": f.Action, "actor": f.ActorEmail, "from": c.Query("from"), "until": c.Query("until")}}
-	var total int
-	var err error
-	if data.Entries, total, err = s.Orgs.AuditLog(c.Request.Context(), o, f); err != nil {
+	entries, total, err := s.Orgs.AuditLog(c.Request.Context(), o, f)
+	if err != nil {
 		return err
 	}
+	for _, e := range entries {
+		data.Entries = append(data.Entries, auditRow{Entry: e, Details: s.auditDetails(loc, e)})
+	}
 	data.Page = paginate(c, total, perPage)
-	s.render(c, http.StatusOK, "admin_audit", data)
+	s.render(c, status, "admin_audit", data)
 	return nil
 }
 
