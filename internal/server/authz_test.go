@@ -234,6 +234,9 @@ func (w *world) checkOrgRoute(t *testing.T, rt web.Route, exp expectation) {
 	}
 }
 
+// rawPlaceholder is a catalogue placeholder left in a page.
+var rawPlaceholder = regexp.MustCompile(`\{[a-z][a-z_]*\}`)
+
 // do makes the request for rt against tenant tn and answers the status.
 // A route that reads fails the test if the request sent a write to the
 // database.
@@ -319,6 +322,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	resp.Body.Close()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m := rawPlaceholder.FindString(string(body)); m != "" && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("%s %s shows the untranslated placeholder %s: a catalogue text is used where its arguments are not given", rt.Method, path, m)
 	}
 	if stmts := w.writes.take(rid); !rt.Writes && len(stmts) > 0 {
 		t.Errorf("%s %s reads (Route.Writes is false) but sent %d writes to the database (answer %d), first: %s",
