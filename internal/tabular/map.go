@@ -30,6 +30,8 @@ type Column struct {
 type Record struct {
 	Row    int
 	Values map[string]any
+	Sheet  string // as Problem's
+	Table  int
 }
 
 // Problem is one thing wrong with a file: where (the row as the
@@ -41,6 +43,11 @@ type Problem struct {
 	Column string
 	Letter string
 	Err    *app.Error
+	// Sheet and Table say which table of a book of several: the sheet's
+	// name, or (a Word document) the table's place from 1. Zero values
+	// for a book of one table.
+	Sheet string
+	Table int
 }
 
 // Message is the problem as a user reads it, in the words of t (a
@@ -49,9 +56,15 @@ func (p Problem) Message(t func(key string, args ...any) string) string {
 	msg := t(p.Err.Key, p.Err.Args)
 	switch {
 	case p.Row > 0 && p.Letter != "":
-		return t("import.problem.cell", "row", p.Row, "column", p.Letter, "header", p.Column, "message", msg)
+		msg = t("import.problem.cell", "row", p.Row, "column", p.Letter, "header", p.Column, "message", msg)
 	case p.Row > 0:
-		return t("import.problem.row", "row", p.Row, "message", msg)
+		msg = t("import.problem.row", "row", p.Row, "message", msg)
+	}
+	switch {
+	case p.Sheet != "":
+		return t("import.problem.sheet", "sheet", p.Sheet, "message", msg)
+	case p.Table > 0:
+		return t("import.problem.table", "table", p.Table, "message", msg)
 	}
 	return msg
 }
@@ -148,6 +161,59 @@ func (t *Table) Map(cols []Column) ([]Record, Problems) {
 		return nil, ps
 	}
 	return recs, nil
+}
+
+// MapAll maps every table of the book whose header names the columns,
+// in book order: an action plan in Word often has one table per area, a
+// workbook one sheet per year. Records and problems of a book of several
+// tables say which table they come from. A book where no table has the
+// header answers the first table's problem.
+func (b *Book) MapAll(cols []Column) ([]Record, Problems) {
+	var (
+		recs  []Record
+		ps    Problems
+		first Problems
+		found bool
+	)
+	for _, tb := range b.Tables {
+		rs, tps := tb.Map(cols)
+		if len(tps) == 1 && tps[0].Row == 0 && tps[0].Err.Key == "import.error.no_header" {
+			if first == nil {
+				first = tps
+			}
+			continue
+		}
+		found = true
+		for i := range rs {
+			rs[i].Sheet, rs[i].Table = b.where(tb)
+		}
+		for i := range tps {
+			tps[i].Sheet, tps[i].Table = b.where(tb)
+		}
+		recs, ps = append(recs, rs...), append(ps, tps...)
+		if len(ps) >= MaxProblems {
+			ps = ps[:MaxProblems]
+			break
+		}
+	}
+	if !found {
+		return nil, first
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return recs, nil
+}
+
+// where names tb within b, for a book of several tables.
+func (b *Book) where(tb *Table) (string, int) {
+	if len(b.Tables) < 2 {
+		return "", 0
+	}
+	if tb.Name != "" {
+		return tb.Name, 0
+	}
+	return "", tb.Number
 }
 
 // header answers the index of the header row and, per column, the index

@@ -50,8 +50,9 @@ var DefaultLimits = Limits{
 // of a CSV file. Rows[0] is row 1 as the file shows it: usually the
 // header. Every row has as many cells as the widest row.
 type Table struct {
-	Name string // the sheet's name; "" for CSV, "Table n" for .docx
-	Rows [][]string
+	Name   string // the sheet's name; "" for CSV and .docx
+	Number int    // its place in the book, from 1
+	Rows   [][]string
 }
 
 // Book is what a file holds: its format and its tables in file order.
@@ -79,13 +80,23 @@ func Read(data []byte, lim Limits) (*Book, error) {
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, app.Errorf(app.ETooLarge, "import.error.too_large", "max", formatSize(lim.MaxBytes))
 	}
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		return readZip(data, lim)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	var book *Book
+	var err error
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		book, err = readZip(data, lim)
+	case len(bytes.TrimSpace(data)) == 0:
 		return nil, app.Errorf(app.EInvalid, "import.error.empty")
+	default:
+		book, err = readCSV(data, lim)
 	}
-	return readCSV(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range book.Tables {
+		t.Number = i + 1
+	}
+	return book, nil
 }
 
 // formatSize writes a byte count as a user reads it: "8 MB", "512 KB".

@@ -306,3 +306,39 @@ func TestDate(t *testing.T) {
 		}
 	}
 }
+
+// TestMapAllTables: a Word plan with one table per area is read table
+// after table, a table without the header (a signature block) is passed
+// over, and a bad cell in the second table is named with its table.
+func TestMapAllTables(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := &tabular.Book{Format: tabular.DOCX, Tables: []*tabular.Table{
+		{Number: 1, Rows: [][]string{{"Tiltak", "Frist"}, {"Språkkafé", "01.02.2027"}}},
+		{Number: 2, Rows: [][]string{{"Underskrift", "Dato"}, {"Ola", "i dag"}}},
+		{Number: 3, Rows: [][]string{{"Tiltak", "Frist"}, {"Arbeidspraksis", "15.03.2027"}, {"Mentor", "31.02.2027"}}},
+	}}
+	cols := []tabular.Column{{Key: "measure", Headers: []string{"Tiltak"}, Required: true}, {Key: "deadline", Headers: []string{"Frist"}, Parse: tabular.Date}}
+	recs, ps := book.MapAll(cols)
+	if len(ps) != 1 || recs != nil {
+		t.Fatalf("records %v, problems %v; want none and one problem", recs, ps)
+	}
+	tr := func(key string, args ...any) string { return cat.T("nb", key, args...) }
+	if got, want := ps[0].Message(tr), "Tabell 3 – Rad 3, kolonne B (Frist): «31.02.2027» er ikke en dato"; !strings.HasPrefix(got, want) {
+		t.Errorf("problem %q; want it to start %q", got, want)
+	}
+	book.Tables[2].Rows[2][1] = "28.02.2027"
+	recs, ps = book.MapAll(cols)
+	if len(ps) != 0 || len(recs) != 3 {
+		t.Fatalf("records %v, problems %v; want 3 records", recs, ps)
+	}
+	if recs[0].Table != 1 || recs[2].Table != 3 || recs[2].Row != 3 || recs[2].Values["measure"] != "Mentor" {
+		t.Errorf("records %+v; want rows of tables 1 and 3 with their places", recs)
+	}
+	one := &tabular.Book{Tables: book.Tables[:1]}
+	if recs, _ := one.MapAll(cols); recs[0].Table != 0 {
+		t.Errorf("a book of one table names its table: %+v", recs[0])
+	}
+}

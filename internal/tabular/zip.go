@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -239,7 +238,7 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 			case "tbl":
 				depth--
 				if depth == 0 {
-					tb, err := table(fmt.Sprintf("Table %d", len(book.Tables)+1), rows, lim)
+					tb, err := table("", rows, lim)
 					if err != nil {
 						return nil, err
 					}

@@ -1,0 +1,125 @@
+package workbook_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/workbook"
+	webassets "github.com/samvirke/samvirke/web"
+)
+
+// The action plans in ../tabular/testdata were written by LibreOffice
+// (make-fixtures.sh there): Tierp's plan with Swedish headers, a cell
+// over two lines, merged area cells in the XLSX, and one file with an
+// impossible day on row 7.
+
+func readPlan(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../tabular/testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestReadMeasuresFromPlans: the CSV and the XLSX read into the same
+// measures, text with «» and § intact, days as days and the cost and
+// area columns passed over; the Word plan (a shorter table with a cell
+// spanning two columns) into its three.
+func TestReadMeasuresFromPlans(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("plan.docx", func(t *testing.T) {
+		rows, probs := workbook.ReadMeasures(readPlan(t, "plan.docx"), cat.T)
+		if len(probs) > 0 || len(rows) != 3 {
+			t.Fatalf("measures %+v, problems %v; want 3", rows, probs)
+		}
+		if r := rows[2]; r.Description != "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering § 4" || r.Row != 4 {
+			t.Errorf("third measure %+v", r)
+		}
+	})
+	for _, file := range []string{"plan.csv", "plan.xlsx"} {
+		t.Run(file, func(t *testing.T) {
+			rows, probs := workbook.ReadMeasures(readPlan(t, file), cat.T)
+			if len(probs) > 0 {
+				t.Fatalf("problems: %v", probs)
+			}
+			if len(rows) != 7 {
+				t.Fatalf("%d measures, want 7: %+v", len(rows), rows)
+			}
+			first, second, fifth := rows[0], rows[1], rows[4]
+			if first.Description != "Praktikplatser i kommunens verksamheter" || first.Responsible != "Arbetsmarknadsenheten" || first.Deadline != "2018-06-30" || first.Row != 2 {
+				t.Errorf("first measure %+v", first)
+			}
+			if !strings.Contains(second.Description, "SFI\nminst två") || second.Row != 3 {
+				t.Errorf("the cell over two lines: %+v", second)
+			}
+			if fifth.Description != "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering" || fifth.Deadline != "2018-10-15" {
+				t.Errorf("fifth measure %+v", fifth)
+			}
+			for _, r := range rows {
+				m, errs := r.Validate(nil)
+				if len(errs) > 0 || m.Deadline == nil {
+					t.Errorf("row %d does not make a measure with a day: %v %+v", r.Row, errs, m)
+				}
+			}
+		})
+	}
+}
+
+// TestReadMeasuresBadRow7: a day that does not exist on row 7 refuses
+// the whole file, naming row 7, column D and its header in the reader's
+// language; no measure is answered.
+func TestReadMeasuresBadRow7(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"plan-bad-row7.csv", "plan-bad-row7.xlsx"} {
+		t.Run(file, func(t *testing.T) {
+			rows, probs := workbook.ReadMeasures(readPlan(t, file), cat.T)
+			if rows != nil || len(probs) != 1 {
+				t.Fatalf("measures %v, problems %v; want none and one problem", rows, probs)
+			}
+			msg := probs[0].Message(func(key string, args ...any) string { return cat.T("sv", key, args...) })
+			if want := "Rad 7, kolumn D (Klart senast): «32.13.2018»"; !strings.HasPrefix(msg, want) {
+				t.Errorf("problem %q; want it to start %q", msg, want)
+			}
+		})
+	}
+}
+
+// TestReadMeasuresColumns: free-text deadlines are kept as written,
+// statuses are read in any language, a status that is none is named,
+// and a file without a measure column says which column it needs.
+func TestReadMeasuresColumns(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "Tiltak;Ansvarlig;Frist;Status;Merknad\r\n" +
+		"Språkkafé;Biblioteket;Høst 2027;Pågår;§ 4 i planen\r\n" +
+		"Arbeidspraksis;NAV;2027-03-15;done;\r\n"
+	rows, probs := workbook.ReadMeasures([]byte(csv), cat.T)
+	if len(probs) > 0 || len(rows) != 2 {
+		t.Fatalf("rows %+v, problems %v", rows, probs)
+	}
+	if rows[0].Deadline != "Høst 2027" || rows[0].Status != workbook.StatusInProgress || rows[0].Notes != "§ 4 i planen" {
+		t.Errorf("first row %+v", rows[0])
+	}
+	if rows[1].Status != workbook.StatusDone || rows[1].Deadline != "2027-03-15" {
+		t.Errorf("second row %+v", rows[1])
+	}
+	_, probs = workbook.ReadMeasures([]byte("Tiltak;Status\nSpråkkafé;Snart\n"), cat.T)
+	if len(probs) != 1 || probs[0].Row != 2 || probs[0].Letter != "B" || probs[0].Err.Key != "import.error.choice" {
+		t.Errorf("an unknown status: %+v", probs)
+	}
+	_, probs = workbook.ReadMeasures([]byte("Navn;Dato\nOla;i dag\n"), cat.T)
+	if len(probs) != 1 || probs[0].Err.Key != "import.error.no_header" {
+		t.Errorf("no measure column: %+v", probs)
+	}
+}
