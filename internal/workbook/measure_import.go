@@ -26,11 +26,7 @@ var datelike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 // writing one, or free text.
 func deadlineCell(s string) (any, *app.Error) {
 	if !datelike.MatchString(s) {
-		if v, err := tabular.Text(MaxShortText)(s); err != nil {
-			return nil, err
-		} else {
-			return v, nil
-		}
+		return tabular.Text(MaxShortText)(s)
 	}
 	d, err := tabular.Date(s)
 	if err != nil {
