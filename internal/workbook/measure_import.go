@@ -1,12 +1,14 @@
 package workbook
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/tabular"
 )
 
@@ -100,4 +102,42 @@ func ReadMeasures(data []byte, t func(locale, key string, args ...any) string) (
 		}})
 	}
 	return out, nil
+}
+
+// ImportMeasures adds measures read from a file (ReadMeasures) to muni's
+// answer to a statement of its workbook, after the ones it has, in one
+// new version of the answer: all of them or, when one is invalid, none.
+// baseVersion is the answer's version the user saw the preview beside (0:
+// no answer yet); when someone saved since, nothing is written and the
+// error is app.EConflict "workbook.error.conflict". Errors: app.ENotFound
+// for a workbook or statement that is not muni's; app.EInvalid with the
+// key and field of the first invalid row (a preview's rows come back
+// from the browser, and are checked again).
+func (s *Service) ImportMeasures(ctx context.Context, muni *org.Organisation, a *app.Actor, workbookID, statementID int64, baseVersion int, rows []MeasureRow) (*Entry, error) {
+	if len(rows) == 0 {
+		return nil, app.Errorf(app.EInvalid, "import.error.empty")
+	}
+	measures := make([]Measure, 0, len(rows))
+	for _, r := range rows {
+		r.ResponsibleUser = "" // a file names people as written, never as members
+		m, errs := r.Validate(nil)
+		for field, key := range errs {
+			return nil, app.Errorf(app.EInvalid, key).WithField(field)
+		}
+		m.From = nil
+		measures = append(measures, m)
+	}
+	_, entries, err := s.OpenWorkbook(ctx, muni, workbookID, StatementEntry(statementID))
+	if err != nil {
+		return nil, err
+	}
+	content, current := Content{Answers: map[string]string{}}, 0
+	if e := entries[statementID]; e != nil {
+		content, current = e.Content, e.Version
+	}
+	if current != baseVersion {
+		return nil, app.Errorf(app.EConflict, "workbook.error.conflict")
+	}
+	content.Measures = append(content.Measures, measures...)
+	return s.SaveEntry(ctx, muni, a, Save{WorkbookID: workbookID, StatementID: statementID, Content: content, BaseVersion: current})
 }

@@ -1,10 +1,13 @@
 package workbook_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/workbook"
 	webassets "github.com/samvirke/samvirke/web"
@@ -121,5 +124,52 @@ func TestReadMeasuresColumns(t *testing.T) {
 	_, probs = workbook.ReadMeasures([]byte("Navn;Dato\nOla;i dag\n"), cat.T)
 	if len(probs) != 1 || probs[0].Err.Key != "import.error.no_header" {
 		t.Errorf("no measure column: %+v", probs)
+	}
+}
+
+// TestImportMeasures: a plan's measures are added after the answer's own
+// in one new version; a bad file, a stale preview or another
+// municipality's workbook writes nothing.
+func TestImportMeasures(t *testing.T) {
+	t.Parallel()
+	w := wbSetUp(t)
+	ctx := context.Background()
+	m, other := w.members[0], w.members[1]
+	book := w.books[m.ID].ID
+	e, err := w.svc.SaveEntry(ctx, m, actor("Gro"), workbook.Save{WorkbookID: book, StatementID: w.stmtA,
+		Content: workbook.Content{Answers: map[string]string{workbook.SectionAnalysis: "Utgangspunkt"},
+			Measures: []workbook.Measure{{Description: "Eget tiltak", Status: workbook.StatusPlanned}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, probs := workbook.ReadMeasures(readPlan(t, "plan.xlsx"), nil)
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if _, err := w.svc.ImportMeasures(ctx, other, actor("Ola"), book, w.stmtA, e.Version, rows); !app.IsNotFound(err) {
+		t.Errorf("into another municipality's workbook: %v; want not found", err)
+	}
+	if _, err := w.svc.ImportMeasures(ctx, m, actor("Gro"), book, w.stmtA, e.Version-1, rows); app.ErrorCode(err) != app.EConflict {
+		t.Errorf("from a preview of an older version: %v; want a conflict", err)
+	}
+	bad := append([]workbook.MeasureRow{}, rows...)
+	bad[3].Description = " "
+	if _, err := w.svc.ImportMeasures(ctx, m, actor("Gro"), book, w.stmtA, e.Version, bad); app.ErrorCode(err) != app.EInvalid {
+		t.Errorf("a row without a description: %v; want invalid", err)
+	}
+	cur, err := w.svc.ReadEntry(ctx, m.ID, m.ID, e.ID, false)
+	if err != nil || cur.Version != e.Version || len(cur.Content.Measures) != 1 {
+		t.Fatalf("after refused imports: version %d, %d measures, %v; want nothing written", cur.Version, len(cur.Content.Measures), err)
+	}
+	got, err := w.svc.ImportMeasures(ctx, m, actor("Gro"), book, w.stmtA, e.Version, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := got.Content.Measures
+	if got.Version != e.Version+1 || len(ms) != 8 || ms[0].Description != "Eget tiltak" || got.Content.Answers[workbook.SectionAnalysis] != "Utgangspunkt" {
+		t.Fatalf("after the import: version %d, measures %+v", got.Version, ms)
+	}
+	if ms[5].Description != "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering" || ms[5].Deadline == nil || ms[5].Deadline.Format(time.DateOnly) != "2018-10-15" || ms[5].Status != workbook.StatusPlanned {
+		t.Errorf("an imported measure: %+v", ms[5])
 	}
 }
