@@ -33,8 +33,11 @@ func ImportTemplateOf(t *Template) ImportTemplate {
 // workbook's template and, unless preview, saves every statement found as
 // a new version of its answer: the sections found replace those answers,
 // the rest of the answer is kept. It answers what was found, with
-// warnings, all or nothing.
+// warnings, all or nothing. Each call counts against ImportsPerHour.
 func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, networkIDs []int64, a *app.Actor, workbookID int64, text string, preview bool) (*ParsedChapter, error) {
+	if err := s.takeImportLimit(ctx, a); err != nil {
+		return nil, err
+	}
 	var t *Template
 	current := map[int64]*Entry{}
 	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID, networkIDs...), func(ctx context.Context, idb bun.IDB) error {

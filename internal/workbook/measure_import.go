@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/tabular"
 )
 
@@ -61,6 +63,32 @@ func measureColumns(t func(locale, key string, args ...any) string) []tabular.Co
 		{Key: "notes", Parse: tabular.Text(MaxSectionBytes / 4),
 			Headers: []string{"Merknad", "Merknader", "Kommentar", "Kommentarer", "Anmärkning", "Bemærkning", "Bemærkninger", "Notes", "Comment"}},
 	}
+}
+
+// ImportsPerHour bounds how many files (or pasted chapters) one person
+// has read per hour: reading a spreadsheet costs far more than a page.
+var ImportsPerHour = ratelimit.Limit{Name: "import.user.hour", Max: 60, Window: time.Hour}
+
+// takeImportLimit counts one import read against a's limit. It runs
+// before, never inside, a transaction.
+func (s *Service) takeImportLimit(ctx context.Context, a *app.Actor) error {
+	if s.Limits == nil {
+		return fmt.Errorf("workbook: no limiter for imports")
+	}
+	if a == nil || a.UserID == 0 {
+		return nil // API tokens and tasks: bounded by their own limits
+	}
+	return s.Limits.Take(ctx, ImportsPerHour, fmt.Sprint("user:", a.UserID))
+}
+
+// ReadMeasureFile is ReadMeasures for a person's upload, counted against
+// ImportsPerHour (app.ETooMany when over it, as the error).
+func (s *Service) ReadMeasureFile(ctx context.Context, a *app.Actor, data []byte, t func(locale, key string, args ...any) string) ([]MeasureRow, tabular.Problems, error) {
+	if err := s.takeImportLimit(ctx, a); err != nil {
+		return nil, nil, err
+	}
+	rows, probs := ReadMeasures(data, t)
+	return rows, probs, nil
 }
 
 // MeasureRow is one measure read from a file, with where the

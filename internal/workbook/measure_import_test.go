@@ -173,3 +173,25 @@ func TestImportMeasures(t *testing.T) {
 		t.Errorf("an imported measure: %+v", ms[5])
 	}
 }
+
+// TestImportReadsLimited: one person reads at most ImportsPerHour files an
+// hour; the next is refused before the file is read, and another person
+// is not held up.
+func TestImportReadsLimited(t *testing.T) {
+	t.Parallel()
+	w := wbSetUp(t)
+	ctx := context.Background()
+	plan := []byte("Tiltak;Frist\nSpråkkafé;Høst 2027\n")
+	gro, ola := &app.Actor{UserID: 101, Name: "Gro"}, &app.Actor{UserID: 102, Name: "Ola"}
+	for i := 0; i < workbook.ImportsPerHour.Max; i++ {
+		if _, _, err := w.svc.ReadMeasureFile(ctx, gro, plan, nil); err != nil {
+			t.Fatalf("read %d: %v", i+1, err)
+		}
+	}
+	if _, _, err := w.svc.ReadMeasureFile(ctx, gro, plan, nil); app.ErrorCode(err) != app.ETooMany {
+		t.Errorf("read %d within the hour: %v; want too many", workbook.ImportsPerHour.Max+1, err)
+	}
+	if rows, _, err := w.svc.ReadMeasureFile(ctx, ola, plan, nil); err != nil || len(rows) != 1 {
+		t.Errorf("another person's read: %v %v", rows, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/workbook"
 	"github.com/samvirke/samvirke/tenants"
 )
@@ -28,7 +29,8 @@ type wbNetwork struct {
 func wbSetUp(t *testing.T) *wbNetwork {
 	t.Helper()
 	bdb := dbtest.Open(t)
-	w := &wbNetwork{svc: &workbook.Service{DB: bdb, Clock: &app.FixedClock{T: time.Date(2017, 3, 1, 9, 0, 0, 0, time.UTC)}},
+	clock := &app.FixedClock{T: time.Date(2017, 3, 1, 9, 0, 0, 0, time.UTC)}
+	w := &wbNetwork{svc: &workbook.Service{DB: bdb, Clock: clock, Limits: &ratelimit.Limiter{DB: bdb, Clock: clock}},
 		books: map[int64]*workbook.Workbook{}, gathered: time.Date(2017, 11, 30, 0, 0, 0, 0, time.UTC)}
 	w.network = dbtest.MustCreateOrg(t, bdb, org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Sør-Trøndelag" })
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
