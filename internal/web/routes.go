@@ -169,6 +169,8 @@ func (s *Server) routes() {
 	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleImport, maxBody(MaxUploadBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handleEntry)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleEntrySave, maxBody(MaxEntryBody))
+	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/measures/import", authz.ContentWrite, s.handleWorkbookMeasureImportForm)
+	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/measures/import", authz.ContentWrite, s.handleWorkbookMeasureImport, maxBody(MaxMeasureImportBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
 	s.org("GET", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handlePeerEntry)
