@@ -81,7 +81,7 @@ func (u Use) Check(size int64, typ string) error {
 // typeNames writes media types as users know them: "PNG, JPEG, WebP".
 func typeNames(types []string) string {
 	known := map[string]string{"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP",
-		"application/pdf": "PDF", "text/plain": "text", "application/zip": "ZIP"}
+		"application/pdf": "PDF", "application/zip": "ZIP"}
 	names := make([]string, 0, len(types))
 	for _, t := range types {
 		if n, ok := known[t]; ok {
