@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/samvirke/samvirke/internal/files"
 )
@@ -19,6 +20,15 @@ func (m *Main) openFiles(ctx context.Context) (*files.Service, error) {
 	spool := filepath.Join(m.Config.DataDir, "files", ".upload")
 	if err := os.MkdirAll(spool, 0o750); err != nil {
 		return nil, fmt.Errorf("SAMVIRKE_DATA_DIR: cannot create %s: %v", spool, err)
+	}
+	// Uploads a crash interrupted; a day old, so that another process's
+	// upload in progress is never taken.
+	if old, err := os.ReadDir(spool); err == nil {
+		for _, e := range old {
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+				os.Remove(filepath.Join(spool, e.Name()))
+			}
+		}
 	}
 	var blobs files.Blobs = files.Local{Dir: filepath.Join(m.Config.DataDir, "files")}
 	if c.Endpoint != "" {
