@@ -309,7 +309,7 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 		st.Logo = append([]byte{}, logo...)
 	}
 	err = s.Orgs.UpdateSettings(c.Request.Context(), o, st)
-	if app.ErrorCode(err) == app.EInvalid {
+	if code := app.ErrorCode(err); code == app.EInvalid || code == app.ETooLarge {
 		data.fail(s, c, err)
 		return s.renderSettings(c, http.StatusUnprocessableEntity, data)
 	}
