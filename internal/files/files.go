@@ -11,7 +11,6 @@ package files
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"mime"
 	"net/http"
 	"path"
@@ -70,7 +69,7 @@ func Sniff(head []byte) string {
 // not one of u.Types; both tied to u.Field.
 func (u Use) Check(size int64, typ string) error {
 	if size > u.MaxSize {
-		return app.Errorf(app.ETooLarge, "files.error.too_large", "max", FormatSize(u.MaxSize)).WithField(u.Field)
+		return app.Errorf(app.ETooLarge, "files.error.too_large", "max", app.ByteSize(u.MaxSize)).WithField(u.Field)
 	}
 	if !slices.Contains(u.Types, typ) {
 		return app.Errorf(app.EInvalid, "files.error.type", "types", typeNames(u.Types)).WithField(u.Field)
@@ -91,14 +90,6 @@ func typeNames(types []string) string {
 		}
 	}
 	return strings.Join(names, ", ")
-}
-
-// FormatSize writes a byte count as a user reads it: "20 MB", "512 kB".
-func FormatSize(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MB", n>>20)
-	}
-	return fmt.Sprintf("%d kB", (n+1023)>>10)
 }
 
 // maxNameBytes bounds a stored name: long enough for any real file name,

@@ -182,7 +182,7 @@ func TestUploadRefuses(t *testing.T) {
 	}{
 		{"HTMLNamedPNG", "logo.png", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), app.EInvalid, "files.error.type", map[string]any{"types": "PNG, JPEG"}},
 		{"SVG", "logo.svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), app.EInvalid, "files.error.type", map[string]any{"types": "PNG, JPEG"}},
-		{"TooLarge", "big.png", pngBytes(strings.Repeat("x", 1<<10)), app.ETooLarge, "files.error.too_large", map[string]any{"max": "1 kB"}},
+		{"TooLarge", "big.png", pngBytes(strings.Repeat("x", 1<<10)), app.ETooLarge, "files.error.too_large", map[string]any{"max": "1 KB"}},
 		{"Empty", "empty.png", nil, app.EInvalid, "files.error.empty", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -99,8 +99,8 @@ func TestLogo(t *testing.T) {
 	})
 	t.Run("ErrTooLarge", func(t *testing.T) {
 		err := s.UpdateSettings(ctx, a, settingsOf(a, logoPNG(string(make([]byte, org.MaxLogo)))))
-		if ae := app.AsError(err); ae == nil || ae.Code != app.ETooLarge || ae.Args["max"] != "512 kB" || ae.Field != "logo" {
-			t.Errorf("a logo over 512 kB: %v; want too_large naming 512 kB on logo", err)
+		if ae := app.AsError(err); ae == nil || ae.Code != app.ETooLarge || ae.Args["max"] != "512 KB" || ae.Field != "logo" {
+			t.Errorf("a logo over 512 KB: %v; want too_large naming 512 KB on logo", err)
 		}
 	})
 }

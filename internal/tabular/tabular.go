@@ -13,7 +13,6 @@ package tabular
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"github.com/samvirke/samvirke/internal/app"
@@ -78,7 +77,7 @@ func (b *Book) First() *Table {
 // refused with an error a user can act on.
 func Read(data []byte, lim Limits) (*Book, error) {
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, app.Errorf(app.ETooLarge, "import.error.too_large", "max", formatSize(lim.MaxBytes))
+		return nil, app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(lim.MaxBytes))
 	}
 	var book *Book
 	var err error
@@ -97,14 +96,6 @@ func Read(data []byte, lim Limits) (*Book, error) {
 		t.Number = i + 1
 	}
 	return book, nil
-}
-
-// formatSize writes a byte count as a user reads it: "8 MB", "512 KB".
-func formatSize(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MB", n>>20)
-	}
-	return fmt.Sprintf("%d KB", (n+1023)>>10)
 }
 
 // ColumnLetter is a column's name as spreadsheets show it: 1 → A, 27 → AA.
@@ -142,7 +133,7 @@ func table(name string, rows [][]string, lim Limits) (*Table, error) {
 		for j, c := range r {
 			if len(c) > lim.MaxCell {
 				return nil, app.Errorf(app.ETooLarge, "import.error.cell_too_long",
-					"row", i+1, "column", ColumnLetter(j+1), "max", formatSize(int64(lim.MaxCell)))
+					"row", i+1, "column", ColumnLetter(j+1), "max", app.ByteSize(int64(lim.MaxCell)))
 			}
 		}
 		if len(r) < width {

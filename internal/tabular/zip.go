@@ -24,7 +24,7 @@ func readZip(data []byte, lim Limits) (*Book, error) {
 		return nil, app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
 	}
 	if len(zr.File) > lim.MaxEntries {
-		return nil, app.Errorf(app.ETooLarge, "import.error.unpacked", "max", formatSize(lim.MaxUnpacked))
+		return nil, app.Errorf(app.ETooLarge, "import.error.unpacked", "max", app.ByteSize(lim.MaxUnpacked))
 	}
 	var total uint64
 	names := map[string]*zip.File{}
@@ -33,7 +33,7 @@ func readZip(data []byte, lim Limits) (*Book, error) {
 		names[f.Name] = f
 	}
 	if total > uint64(lim.MaxUnpacked) {
-		return nil, app.Errorf(app.ETooLarge, "import.error.unpacked", "max", formatSize(lim.MaxUnpacked))
+		return nil, app.Errorf(app.ETooLarge, "import.error.unpacked", "max", app.ByteSize(lim.MaxUnpacked))
 	}
 	switch {
 	case names["xl/workbook.xml"] != nil:

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"mime"
 	"net/http"
 
@@ -69,7 +68,7 @@ func parseForm(r *http.Request, n int64) error {
 
 // tooLarge is the error of a body over n bytes.
 func tooLarge(n int64) error {
-	return app.Errorf(app.ETooLarge, "error.too_large.text", "size", byteSize(n))
+	return app.Errorf(app.ETooLarge, "error.too_large.text", "size", app.ByteSize(n))
 }
 
 // bindJSON decodes the JSON body into v: a body over the route's limit is
@@ -83,13 +82,4 @@ func bindJSON(c *gin.Context, v any) error {
 		return app.Errorf(app.EInvalid, "error.invalid.text").Wrap(err)
 	}
 	return nil
-}
-
-// byteSize writes n for people in whole units, which read the same in
-// every language: 64 KB, 4 MB, 1088 KB.
-func byteSize(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MB", n>>20)
-	}
-	return fmt.Sprintf("%d KB", (n+1023)>>10)
 }
