@@ -166,7 +166,7 @@ func (c *Chart) axis(f Format, d *Drawing, s scale) {
 		d.add(text(plotLeft-6, y+4, c.number(f, v), smallSize, End))
 	}
 	if c.Unit != "" {
-		d.add(text(plotLeft-6, plotTop-4, c.Unit, smallSize, End))
+		d.add(text(4, 12, c.Unit, smallSize, Start))
 	}
 }
 
@@ -284,12 +284,12 @@ func (c *Chart) drawRadar(f Format, d *Drawing) {
 			ring = append(ring, at(i, v))
 		}
 		d.add(Shape{Op: OpPath, Points: ring, Closed: true, Stroke: gridColor, StrokeWidth: 1})
-		d.add(text(cx+3, at(0, v).Y-2, c.number(f, v), smallSize-1, Start))
+		d.add(text(cx+4, at(0, v).Y+12, c.number(f, v), smallSize-1, Start))
 	}
 	for i, l := range c.Labels {
 		p := at(i, s.hi)
 		d.add(line(cx, cy, p.X, p.Y, gridColor, 1))
-		a, lp := Middle, at(i, s.hi+s.step*0.35)
+		a, lp := Middle, at(i, s.hi+(s.hi-s.lo)*14/r)
 		if lp.X > cx+1 {
 			a = Start
 		} else if lp.X < cx-1 {
