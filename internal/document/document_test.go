@@ -10,6 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+
 	"github.com/samvirke/samvirke/internal/chart"
 	"github.com/samvirke/samvirke/internal/document/doctest"
 )
@@ -169,6 +174,21 @@ func TestValidate(t *testing.T) {
 		d := (&Document{}).Add(b)
 		if d.WritePDF(&bytes.Buffer{}) == nil || d.WriteDOCX(&bytes.Buffer{}) == nil {
 			t.Errorf("%s: an invalid document was written", name)
+		}
+	}
+}
+
+func TestFontCoversNordicLetters(t *testing.T) {
+	for name, ttf := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF, "italic": goitalic.TTF} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf sfnt.Buffer
+		for _, r := range "æøåÆØÅäöÄÖéü«»§–·•\u00a0\u2212" {
+			if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
+				t.Errorf("%s font lacks %q", name, r)
+			}
 		}
 	}
 }
