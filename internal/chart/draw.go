@@ -65,7 +65,7 @@ type Drawing struct {
 const (
 	width, height                   = 640.0, 360.0
 	plotLeft, plotRight             = 64.0, 16.0
-	plotTop, plotBottom             = 16.0, 56.0
+	plotTop, plotBottom             = 28.0, 52.0
 	fontSize, smallSize             = 12.0, 11.0
 	inkColor, mutedColor, gridColor = "#1b1f24", "#4a5561", "#c9d1d9"
 	legendRow                       = 18.0
