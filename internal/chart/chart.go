@@ -43,7 +43,10 @@ type Series struct {
 // name the categories, LabelHeading heads their column in the data
 // table, and Unit is appended to the value axis. Decimals fixes the
 // number of decimals printed; 0 prints as few as needed, at most two.
+// ID, when set, prefixes the ids of the SVG's title and description (it
+// must be unique on the page); by default they derive from the data.
 type Chart struct {
+	ID           string
 	Kind         Kind
 	Title        string
 	Description  string

@@ -4,22 +4,23 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"math"
 	"strconv"
 	"strings"
-	"sync/atomic"
 )
-
-// ids numbers the charts of a process so that a page with several charts
-// has distinct ids for their titles and descriptions.
-var ids atomic.Uint64
 
 // SVG writes c as an accessible SVG image in f's format: role="img", a
 // <title> and <desc> that aria-labelledby names, and the drawing. The
 // text is escaped; the result is well-formed XML.
 func (c *Chart) SVG(f Format) string {
-	id := "chart-" + strconv.FormatUint(ids.Add(1), 10)
+	id := c.ID
+	if id == "" { // distinct for charts with distinct titles and data
+		h := fnv.New64a()
+		fmt.Fprint(h, c.Kind, c.Title, c.Labels, c.Series)
+		id = "chart-" + strconv.FormatUint(h.Sum64(), 36)
+	}
 	d := c.Draw(f)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-t %s-d" class="chart-svg" font-family="system-ui, sans-serif">`,
