@@ -361,11 +361,12 @@ func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workboo
 	return o, tid, v, err
 }
 
-// handleGatheringExport sends the gathering view as PDF or XLSX, in the
-// user's language, and records the export in the audit log.
+// handleGatheringExport sends the gathering view as PDF, Word (.docx) or
+// XLSX, in the user's language, and records the export in the audit log.
 func (s *Server) handleGatheringExport(c *gin.Context) error {
 	format := c.Param("format")
-	if format != "pdf" && format != "xlsx" {
+	ctype, ok := gatheringExportTypes[format]
+	if !ok {
 		return app.Errorf(app.ENotFound, "error.not_found.text")
 	}
 	o, tid, v, err := s.gatheringOf(c)
@@ -375,17 +376,24 @@ func (s *Server) handleGatheringExport(c *gin.Context) error {
 	sid := v.Statement.ID
 	loc := s.locale(c)
 	texts := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
-	date := func(t time.Time) string { return i18n.FormatDate(loc, t) }
 	var buf bytes.Buffer
-	ctype := "application/pdf"
-	if format == "pdf" {
-		err = v.WritePDF(&buf, texts, date, s.Clock.Now())
+	if format == "xlsx" {
+		date := func(t time.Time) string { return i18n.FormatDate(loc, t) }
+		if err := v.WriteXLSX(&buf, texts, date, s.Clock.Now()); err != nil {
+			return err
+		}
 	} else {
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = v.WriteXLSX(&buf, texts, date, s.Clock.Now())
-	}
-	if err != nil {
-		return err
+		doc, err := v.Document(loc, texts, s.Clock.Now())
+		if err != nil {
+			return err
+		}
+		write := doc.WritePDF
+		if format == "docx" {
+			write = doc.WriteDOCX
+		}
+		if err := write(&buf); err != nil {
+			return err
+		}
 	}
 	if err := s.Orgs.Record(c.Request.Context(), o, audit.Export, v.Statement.Title, map[string]string{"format": format, "what": "gathering view"}); err != nil {
 		return err
@@ -394,6 +402,14 @@ func (s *Server) handleGatheringExport(c *gin.Context) error {
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, ctype, buf.Bytes())
 	return nil
+}
+
+// gatheringExportTypes are the gathering view's export formats and their
+// content types.
+var gatheringExportTypes = map[string]string{
+	"pdf":  "application/pdf",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 // handleGatheringView shows a network's members' shared answers to one

@@ -50,9 +50,10 @@ var errNoStatement = errors.New("workbook: export: gathering view has no stateme
 // exportEnv carries the caller's translations and formats with defaults for
 // nil ones, so an export never panics on a missing function.
 type exportEnv struct {
-	texts ExportTexts
-	date  FormatDate
-	now   time.Time
+	texts  ExportTexts
+	date   FormatDate
+	number func(float64) string // nil: the shortest decimal with a point
+	now    time.Time
 }
 
 func newExportEnv(texts ExportTexts, date FormatDate, now time.Time) exportEnv {
@@ -169,8 +170,9 @@ func (e exportEnv) measureCells(m *Measure) []any {
 	return []any{m.Description, m.Responsible, deadline, e.status(m.Status), m.Notes}
 }
 
-// text prints a table cell: a date in the reader's format, a number as
-// the shortest decimal that reads back the same, nothing for nil.
+// text prints a table cell: a date in the reader's format, a number in
+// theirs (by default the shortest decimal that reads back the same),
+// nothing for nil.
 func (e exportEnv) text(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -178,6 +180,9 @@ func (e exportEnv) text(v any) string {
 	case time.Time:
 		return e.date(v)
 	case float64:
+		if e.number != nil {
+			return e.number(v)
+		}
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)

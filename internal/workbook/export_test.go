@@ -9,14 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
-	xfont "golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 
 	"github.com/samvirke/samvirke/tenants"
 )
@@ -188,166 +181,6 @@ func mustContain(t *testing.T, got string, spaceless bool, want ...string) {
 	}
 }
 
-func TestExportFontCoversNordicLetters(t *testing.T) {
-	for name, ttf := range map[string][]byte{"regular": goregular.TTF, "bold": gobold.TTF, "italic": goitalic.TTF} {
-		f, err := sfnt.Parse(ttf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf sfnt.Buffer
-		for _, r := range "æøåÆØÅäöÄÖéü«»§–·•" {
-			if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
-				t.Errorf("%s font lacks %q", name, r)
-			}
-		}
-	}
-}
-
-// pdfPages is the text extracted from a PDF.
-type pdfPages struct {
-	text  string // without the page numbers, so text continued across pages reads as one
-	pages int
-}
-
-// textWidth measures s in points in the embedded Go font named font.
-func textWidth(t *testing.T, font string, size float64, s []rune) float64 {
-	t.Helper()
-	ttf := goregular.TTF
-	if strings.HasSuffix(font, "goB") {
-		ttf = gobold.TTF
-	} else if strings.HasSuffix(font, "goI") {
-		ttf = goitalic.TTF
-	}
-	f, err := sfnt.Parse(ttf) // cheap: it reads the tables lazily
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf sfnt.Buffer
-	em := fixed.I(int(f.UnitsPerEm()))
-	w := fixed.Int26_6(0)
-	for _, r := range s {
-		i, _ := f.GlyphIndex(&buf, r)
-		a, _ := f.GlyphAdvance(&buf, i, em, xfont.HintingNone)
-		w += a
-	}
-	return float64(w) / float64(em) * size
-}
-
-// extractPDF extracts a PDF's text, and checks that every page ends in
-// its number and that no text runs past the right margin.
-func extractPDF(t *testing.T, b []byte) pdfPages {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		p := r.Page(i)
-		s, err := p.GetPlainText(nil)
-		if err != nil {
-			t.Fatalf("page %d: %v", i, err)
-		}
-		num := fmt.Sprintf("%d / %d", i, r.NumPage())
-		if !strings.HasSuffix(s, num) {
-			t.Errorf("page %d does not end in its number %q", i, num)
-		}
-		text.WriteString(strings.TrimSuffix(s, num) + "\n")
-		// The extractor gives each glyph the start of its text run, and no
-		// width: measure each run with the font's advances. A4 landscape is
-		// 842 pt wide; the right margin is 12 mm (34 pt).
-		var run []rune
-		var start pdf.Text
-		for j, c := range append(p.Content().Text, pdf.Text{}) {
-			if j > 0 && (c.X != start.X || c.Y != start.Y || c.Font != start.Font) {
-				if end := start.X + textWidth(t, start.Font, start.FontSize, run); end > 842-34+0.5 {
-					t.Errorf("page %d: %q ends at %.1f pt, past the margin", i, string(run), end)
-				}
-				run = run[:0]
-			}
-			start, run = c, append(run, []rune(c.S)...)
-		}
-	}
-	return pdfPages{text.String(), r.NumPage()}
-}
-
-func TestWritePDF(t *testing.T) {
-	v := exportView(t)
-	var buf bytes.Buffer
-	if err := v.WritePDF(&buf, exportTexts, exportDate, exportNow); err != nil {
-		t.Fatal(err)
-	}
-	doc := extractPDF(t, buf.Bytes())
-	got := doc.text
-
-	t.Run("NorwegianTextSurvives", func(t *testing.T) {
-		mustContain(t, got, false, "«Innvandrerreisen»", "Åfjord kommune", "Flyktningkoordinator", "Høst 2016",
-			"§ 37", "«Språk først»", "ÆØÅ-kurset", "Västerås-mål för skolan", "Kjøkkensjef Åse Øyen", "Meldal kommune",
-			"Læringsnettverk Bosetting, Kvalifisering og Inkludering", "Tredje samling, november 2017")
-	})
-	t.Run("SeedAnswersComplete", func(t *testing.T) {
-		for _, key := range DefaultSections {
-			mustContain(t, got, true, v.Columns[0].Answers[key])
-		}
-		mustContain(t, got, true, v.Statement.Guidance)
-		mustContain(t, got, true, v.Statement.Questions...)
-	})
-	t.Run("GoodPracticeMarkedInText", func(t *testing.T) {
-		mustContain(t, got, false, "Åfjord kommune (God praksis)")
-		if strings.Contains(got, "Meldal kommune (God praksis)") {
-			t.Error("Meldal is not marked as good practice")
-		}
-	})
-	t.Run("LongAnswerNotTruncated", func(t *testing.T) {
-		mustContain(t, got, false, "«Øverste Ærlighet» på Åfjordbrygga")
-		mustContain(t, got, true, longAnswer())
-	})
-	t.Run("GoalsAndMeasures", func(t *testing.T) {
-		mustContain(t, got, false, "IMDI-INTRO-1", "42.5", "31.12.2026", "15.06.2026", "Pågår", "Planlagt", "Frivillige fra Røde Kors", "Utgangsverdi", "Ikke besvart")
-	})
-	t.Run("SeveralPagesAndDate", func(t *testing.T) {
-		if doc.pages < 2 {
-			t.Fatalf("pages = %d, want the long answer to need at least 2", doc.pages)
-		}
-		mustContain(t, got, false, "Laget 24.11.2026")
-	})
-}
-
-func TestWritePDFLongTexts(t *testing.T) {
-	link := "https://www.imdi.no/" + strings.Repeat("kvalifisering-og-inkludering/", 12) + "sluttlenke"
-	huge := strings.Repeat(longAnswer()+"\n", 6)
-	measure := strings.ReplaceAll(longAnswer(), "Setning", "Punkt") + " og slutten på tiltaket"
-	v := &GatheringView{
-		Network:   "Nettverk Nord",
-		Statement: &Statement{Title: "Problemstilling", Guidance: link},
-		Sections:  []*Section{{Key: SectionAnalysis, Title: "Analyse"}},
-		Columns: []GatheringColumn{{
-			Municipality: "Åfjord kommune",
-			Answers:      map[string]string{SectionAnalysis: huge},
-			// One cell each: a table's lines are extracted row by row, across its cells.
-			Measures: []Measure{{Description: measure}, {Responsible: link}},
-		}},
-	}
-	var buf bytes.Buffer
-	if err := v.WritePDF(&buf, exportTexts, exportDate, exportNow); err != nil {
-		t.Fatal(err)
-	}
-	doc := extractPDF(t, buf.Bytes())
-	t.Run("VeryLongAnswerAcrossPages", func(t *testing.T) {
-		if doc.pages < 4 {
-			t.Errorf("pages = %d, want at least 4", doc.pages)
-		}
-		mustContain(t, doc.text, true, huge)
-	})
-	t.Run("LongWordWraps", func(t *testing.T) {
-		mustContain(t, doc.text, true, link)
-	})
-	t.Run("LongTableCellContinues", func(t *testing.T) {
-		mustContain(t, doc.text, true, measure)
-		mustContain(t, doc.text, false, "slutten på tiltaket")
-	})
-}
-
 func TestWriteXLSX(t *testing.T) {
 	v := exportView(t)
 	var buf bytes.Buffer
@@ -460,8 +293,8 @@ func TestWriteXLSX(t *testing.T) {
 
 func TestExportErrNoStatement(t *testing.T) {
 	v := &GatheringView{Network: "Nettverk"}
-	if err := v.WritePDF(&bytes.Buffer{}, exportTexts, exportDate, exportNow); err == nil {
-		t.Error("WritePDF without a statement succeeded")
+	if _, err := v.Document("nb", exportTexts, exportNow); err == nil {
+		t.Error("Document without a statement succeeded")
 	}
 	if err := v.WriteXLSX(&bytes.Buffer{}, exportTexts, exportDate, exportNow); err == nil {
 		t.Error("WriteXLSX without a statement succeeded")

@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/document/doctest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/server"
+	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// TestGatheringExportDocuments: the coordinator downloads the gathering
+// view as PDF and as Word; both name the file for the statement, carry
+// their content type, and read back every municipality's shared answer
+// with æøå «» § intact (issue 11, acceptance 5).
+func TestGatheringExportDocuments(t *testing.T) {
+	t.Parallel()
+	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
+	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
+	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	answers := map[string]string{
+		"Åfjord kommune": "Flytskjema for «innvandrerreisen» etter § 37: æøå ÆØÅ",
+		"Meldal kommune": "Språkkafé «Prat på lørdag» på biblioteket, jf. § 4",
+		"Västerås stad":  "Vi kartlägger «språkvägen» för nyanlända, äö ÄÖ",
+		"Ærø Kommune":    "Ønsker «sprogcafé» i Ærøskøbing; § 5 i integrationsloven",
+	}
+	members := map[int64]*org.Organisation{}
+	for name := range answers {
+		m := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
+		dbtest.MustJoinNetwork(t, r.DB, network, m, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+		members[m.ID] = m
+	}
+	r.Authz.Reload()
+	ctx := context.Background()
+	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
+	stmt := tmpl.Chapters[0].Statements[0].ID
+	for _, b := range books {
+		o := members[b.OrgID]
+		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Koordinator"}, workbook.Save{WorkbookID: b.ID, StatementID: stmt,
+			Content: workbook.Content{Answers: map[string]string{"analysis": answers[o.Name]}}, Visibility: workbook.VisibilityNetwork}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Run(t)
+	c := sessionClient(t, r.DB, r.URL(), coord)
+	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/", r.URL(), network.Slug, tmpl.ID, stmt)
+	for _, tc := range []struct {
+		format, ctype string
+		text          func(*testing.T, []byte) string
+	}{
+		{"pdf", "application/pdf", func(t *testing.T, b []byte) string { return doctest.PDFText(t, b).Text }},
+		{"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", func(t *testing.T, b []byte) string { return doctest.DOCXText(t, b).Text }},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			resp, err := c.Get(base + tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype {
+				t.Fatalf("status %d, type %q; want 200, %q", resp.StatusCode, resp.Header.Get("Content-Type"), tc.ctype)
+			}
+			if want := fmt.Sprintf(`attachment; filename="samling-%d-%d.%s"`, tmpl.ID, stmt, tc.format); resp.Header.Get("Content-Disposition") != want {
+				t.Errorf("Content-Disposition = %q, want %q", resp.Header.Get("Content-Disposition"), want)
+			}
+			text := tc.text(t, body)
+			for name, answer := range answers {
+				if !strings.Contains(text, name) || !strings.Contains(text, answer) {
+					t.Errorf("%s lacks %s's answer %q", tc.format, name, answer)
+				}
+			}
+		})
+	}
+}
