@@ -118,9 +118,14 @@ func TestInvite(t *testing.T) {
 		if _, err := f.svc.AcceptInvitation(context.Background(), token, member.ID, "", ""); app.ErrorCode(err) != app.EForbidden {
 			t.Errorf("AcceptInvitation by a user with another address: %v; want forbidden", err)
 		}
-		u, err := f.svc.AcceptInvitation(context.Background(), token, 0, "Ny Kollega", "et passord for den nye")
+		_, err := f.svc.AcceptInvitation(context.Background(), token, 0, "  ", "et passord for den nye")
+		wantErr(t, "AcceptInvitation without a name", err, app.EInvalid, "name")
+		u, err := f.svc.AcceptInvitation(context.Background(), token, 0, " Ny Kollega ", "et passord for den nye")
 		if err != nil {
 			t.Fatal(err)
+		}
+		if u.Name != "Ny Kollega" {
+			t.Errorf("the new account's name %q; want %q", u.Name, "Ny Kollega")
 		}
 		ms, err := f.svc.Members(ownerCtx, o)
 		if i := slices.IndexFunc(ms, func(m *account.Member) bool { return m.ID == u.ID }); err != nil || i < 0 || ms[i].Role != account.RoleEditor {
