@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -153,14 +154,19 @@ func (s *Service) FindInvitationByToken(ctx context.Context, token string) (*Inv
 
 // AcceptInvitation uses the invitation once: an existing account (userID
 // not 0, signed in with the invited address) joins; otherwise a new
-// account is made with name and password. It answers the user.
+// account is made with name (required, without surrounding blanks) and
+// password. It answers the user.
 func (s *Service) AcceptInvitation(ctx context.Context, token string, userID int64, name, password string) (*User, error) {
 	var hash string
+	name = strings.TrimSpace(name)
 	if userID == 0 {
 		// Hashed before, never inside, the transaction; a cheap look
 		// first, so that made-up tokens cost no hashing.
 		if _, err := s.FindInvitationByToken(ctx, token); err != nil {
 			return nil, err
+		}
+		if name == "" {
+			return nil, app.Errorf(app.EInvalid, "error.required").WithField("name")
 		}
 		if err := ValidatePassword(password); err != nil {
 			return nil, err

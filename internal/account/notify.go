@@ -8,6 +8,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/org"
 )
 
 // Changes to an account that its user is told about by e-mail, so that a
@@ -24,19 +25,26 @@ const (
 // notifyChange writes to the outbox, within tx, an e-mail telling u what
 // changed on their account (change, with args for its sentence), when, and
 // what to do if it was not them; it is sent once tx commits. It is in u's
-// language and time zone: their own language, else that of their first
-// organisation.
-func (s *Service) notifyChange(ctx context.Context, tx bun.IDB, u *User, change string, args ...any) error {
+// own language, else that of the organisation: in, when the change was
+// made in one organisation (its time zone too, and no other organisation
+// of u is read: tx is then in that organisation's scope), or else u's
+// first organisation (tx in the system scope).
+func (s *Service) notifyChange(ctx context.Context, tx bun.IDB, u *User, in *org.Organisation, change string, args ...any) error {
 	loc, tz := u.Locale, time.UTC
-	ms, err := FindUserMemberships(ctx, tx, u.ID)
-	if err != nil {
-		return err
-	}
-	if len(ms) > 0 && ms[0].Org != nil {
-		if loc == "" {
-			loc = ms[0].Org.Locale
+	if in == nil {
+		ms, err := FindUserMemberships(ctx, tx, u.ID)
+		if err != nil {
+			return err
 		}
-		if z, err := time.LoadLocation(ms[0].Org.TimeZone); err == nil {
+		if len(ms) > 0 {
+			in = ms[0].Org
+		}
+	}
+	if in != nil {
+		if loc == "" {
+			loc = in.Locale
+		}
+		if z, err := time.LoadLocation(in.TimeZone); err == nil {
 			tz = z
 		}
 	}

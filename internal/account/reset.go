@@ -140,7 +140,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*U
 		if err := revokeUserTokens(ctx, tx, u, audit.PasswordReset, now); err != nil {
 			return err
 		}
-		if err := s.notifyChange(ctx, tx, u, ChangePassword); err != nil {
+		if err := s.notifyChange(ctx, tx, u, nil, ChangePassword); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.PasswordReset, now)

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -130,18 +131,22 @@ type Profile struct {
 	Locale string // "" for the organisation's language
 }
 
-// Validate checks the name and that the language is one the product
-// speaks (or empty).
+// Validate checks that there is a name (blanks are no name) and that the
+// language is one the product speaks (or empty).
 func (p Profile) Validate() error {
 	if p.Locale != "" && !i18n.Supported(p.Locale) {
 		return app.Errorf(app.EInvalid, "org.error.locale").WithField("locale")
 	}
+	if strings.TrimSpace(p.Name) == "" {
+		return app.Errorf(app.EInvalid, "error.required").WithField("name")
+	}
 	return ValidateName(p.Name)
 }
 
-// UpdateProfile validates and saves the user's name and language.
-// Errors: app.EInvalid from Profile.Validate.
+// UpdateProfile validates and saves the user's name, without surrounding
+// blanks, and language. Errors: app.EInvalid from Profile.Validate.
 func (s *Service) UpdateProfile(ctx context.Context, userID int64, p Profile) error {
+	p.Name = strings.TrimSpace(p.Name)
 	if err := p.Validate(); err != nil {
 		return err
 	}

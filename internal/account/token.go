@@ -86,7 +86,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, o *org.Organisation, userI
 		if err != nil {
 			return err
 		}
-		if err := s.notifyChange(ctx, tx, u, ChangeAPIToken, "token", name, "org", o.Name); err != nil {
+		if err := s.notifyChange(ctx, tx, u, m.Org, ChangeAPIToken, "token", name, "org", o.Name); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, o.ID, audit.TokenCreated, name, map[string]string{"scope": scope}, s.Clock.Now())

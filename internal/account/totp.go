@@ -103,7 +103,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, userID int64, code, password 
 		if _, err := tx.NewUpdate().Model(u).Set("totp_enabled_at = ?", now).Where("id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
-		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOn); err != nil {
+		if err := s.notifyChange(ctx, tx, u, nil, ChangeSecondFactorOn); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOn, s.Clock.Now())
@@ -144,7 +144,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, proof string) e
 		if _, err := tx.NewUpdate().Model(u).Set("totp_secret = ''").Set("totp_enabled_at = NULL").Where("id = ?", u.ID).Exec(ctx); err != nil {
 			return err
 		}
-		if err := s.notifyChange(ctx, tx, u, ChangeSecondFactorOff); err != nil {
+		if err := s.notifyChange(ctx, tx, u, nil, ChangeSecondFactorOff); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, u, audit.SecondFactorOff, s.Clock.Now())

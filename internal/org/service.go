@@ -132,11 +132,13 @@ func (s *Service) Dashboard(ctx context.Context, o *Organisation, a *app.Actor) 
 	return items, panels, err
 }
 
-// SearchAll asks every capability's search source, in o's read scope.
+// SearchAll asks every capability's search source, in o's read scope and
+// for o: q's organisation is o, whatever the caller set.
 func (s *Service) SearchAll(ctx context.Context, o *Organisation, q search.Query) ([]search.Hit, error) {
 	if s.Search == nil {
 		return nil, nil
 	}
+	q.OrgID, q.OrgSlug, q.OrgKind = o.ID, o.Slug, o.Kind
 	scope, err := s.ReadScope(ctx, o)
 	if err != nil {
 		return nil, err

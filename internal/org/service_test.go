@@ -59,3 +59,52 @@ func TestSharedPeer(t *testing.T) {
 		}
 	})
 }
+
+// TestReadScope: a municipality reads in its own scope and that of the
+// networks it belongs to today; a county, a network and a municipality
+// in no network read in their own alone. FindBySlug answers not found for
+// an organisation that does not exist.
+func TestReadScope(t *testing.T) {
+	t.Parallel()
+	bdb := dbtest.Open(t)
+	today := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	s := &org.Service{DB: bdb, Clock: &app.FixedClock{T: today}}
+	net := dbtest.MustCreateOrg(t, bdb, org.KindNetwork)
+	net2 := dbtest.MustCreateOrg(t, bdb, org.KindNetwork)
+	county := dbtest.MustCreateOrg(t, bdb, org.KindCounty)
+	inTwo := dbtest.MustCreateOrg(t, bdb, org.KindMunicipality)
+	future := dbtest.MustCreateOrg(t, bdb, org.KindMunicipality)
+	alone := dbtest.MustCreateOrg(t, bdb, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, bdb, net, inTwo, today.AddDate(-1, 0, 0), time.Time{})
+	dbtest.MustJoinNetwork(t, bdb, net2, inTwo, today, time.Time{})
+	dbtest.MustJoinNetwork(t, bdb, net, future, today.AddDate(0, 0, 1), time.Time{})
+	for _, tc := range []struct {
+		o    *org.Organisation
+		read []int64
+	}{
+		{inTwo, []int64{net.ID, net2.ID}},
+		{future, nil},
+		{alone, nil},
+		{county, nil},
+		{net, nil},
+	} {
+		t.Run(tc.o.Slug, func(t *testing.T) {
+			scope, err := s.ReadScope(t.Context(), tc.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := slices.Sorted(slices.Values(scope.ReadOrgIDs))
+			if scope.OrgID != tc.o.ID || scope.System || !slices.Equal(got, tc.read) {
+				t.Errorf("ReadScope: %+v; want acting for %d, reading also %v", scope, tc.o.ID, tc.read)
+			}
+		})
+	}
+	t.Run("FindBySlug", func(t *testing.T) {
+		if o, err := s.FindBySlug(t.Context(), county.Slug); err != nil || o.ID != county.ID {
+			t.Errorf("FindBySlug: %v, %v; want %d", o, err, county.ID)
+		}
+		if _, err := s.FindBySlug(t.Context(), "finnes-ikke"); !app.IsNotFound(err) {
+			t.Errorf("FindBySlug of no organisation: %v; want not found", err)
+		}
+	})
+}

@@ -79,8 +79,16 @@ func UpsertOrganisation(ctx context.Context, idb bun.IDB, o *Organisation, now t
 }
 
 // ReplaceNetworkMembers makes members the exact membership history of the
-// network.
+// network. Only the (UTC) day of JoinedOn and LeftOn is kept, on every
+// backend: a membership that ends today at noon has ended today.
 func ReplaceNetworkMembers(ctx context.Context, idb bun.IDB, networkID int64, members []NetworkMember) error {
+	for i, m := range members {
+		members[i].JoinedOn = m.JoinedOn.UTC().Truncate(24 * time.Hour)
+		if m.LeftOn != nil {
+			left := m.LeftOn.UTC().Truncate(24 * time.Hour)
+			members[i].LeftOn = &left
+		}
+	}
 	if _, err := idb.NewDelete().Model((*NetworkMember)(nil)).Where("org_id = ?", networkID).Exec(ctx); err != nil {
 		return err
 	}
