@@ -444,18 +444,20 @@ func (s sessionTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
-// renewing is a transport that signs in afresh for every request, for
-// routes that end the session (sign out, sign out everywhere): its user
-// is one of its own, so ending its sessions disturbs no other request.
+// renewing is a transport that signs a new user in for every request, for
+// routes that end the session (sign out, sign out everywhere): ending
+// that user's sessions, even all of them, disturbs no other request, also
+// not one of these routes running at the same time.
 type renewing struct {
 	t    *testing.T
 	db   *bun.DB
-	user *account.User
+	role string
 	home *org.Organisation
 }
 
 func (r renewing) RoundTrip(req *http.Request) (*http.Response, error) {
-	return sessionTransport{newSession(r.t, r.db, r.user, r.home)}.RoundTrip(req)
+	u, _ := dbtest.MustCreateUser(r.t, r.db, r.home, r.role)
+	return sessionTransport{newSession(r.t, r.db, u, r.home)}.RoundTrip(req)
 }
 
 // walkClient answers a client over transport rt that follows no
@@ -541,15 +543,13 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 		}
 		u, _ := dbtest.MustCreateUser(t, bdb, home, role)
 		w.users[role] = walkClient(sessionTransport{newSession(t, bdb, u, home)})
-		spare, _ := dbtest.MustCreateUser(t, bdb, home, role)
-		w.fresh[role] = walkClient(renewing{t, bdb, spare, home})
+		w.fresh[role] = walkClient(renewing{t, bdb, role, home})
 	}
 	if err := r.Authz.Reload(); err != nil { // memberships made behind the service's back
 		t.Fatal(err)
 	}
 	outsider, _ := dbtest.MustCreateUser(t, bdb, nil, "")
 	w.outsider = walkClient(sessionTransport{newSession(t, bdb, outsider, nil)})
-	spare, _ := dbtest.MustCreateUser(t, bdb, nil, "")
-	w.freshOutsider = walkClient(renewing{t, bdb, spare, nil})
+	w.freshOutsider = walkClient(renewing{t, bdb, "", nil})
 	return w
 }
