@@ -9,6 +9,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -38,7 +39,8 @@ func auditActions(t *testing.T, s *org.Service, o *org.Organisation) []*audit.En
 func TestUpdateSettings(t *testing.T) {
 	t.Parallel()
 	bdb := dbtest.Open(t)
-	s := &org.Service{DB: bdb, Clock: &app.FixedClock{T: dbtest.Now}}
+	s := &org.Service{DB: bdb, Clock: &app.FixedClock{T: dbtest.Now},
+		Files: &files.Service{DB: bdb, Blobs: files.Local{Dir: t.TempDir()}, TempDir: t.TempDir()}}
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name    string
@@ -80,9 +82,13 @@ func TestUpdateSettings(t *testing.T) {
 			if ferr != nil {
 				t.Fatal(ferr)
 			}
-			logoType, logo, lerr := s.Logo(ctx, o)
+			lf, logo, lerr := readLogo(t, s, o)
 			if tc.field != "" {
-				wantErr(t, "UpdateSettings", err, app.EInvalid, tc.field)
+				code := app.EInvalid
+				if tc.name == "ErrLogoTooLarge" {
+					code = app.ETooLarge // the file store's refusal, with its limit
+				}
+				wantErr(t, "UpdateSettings", err, code, tc.field)
 				if got.Name != o.Name || got.Locale != o.Locale || got.TimeZone != o.TimeZone || !app.IsNotFound(lerr) {
 					t.Errorf("after refused settings: %q %s %s, logo %v; want all unchanged", got.Name, got.Locale, got.TimeZone, lerr)
 				}
@@ -97,8 +103,8 @@ func TestUpdateSettings(t *testing.T) {
 			if got.Name != st.Name || got.Locale != st.Locale || got.TimeZone != st.TimeZone || got.RequireSecondFactor != st.RequireSecondFactor {
 				t.Errorf("saved %q %s %s %v; want %+v", got.Name, got.Locale, got.TimeZone, got.RequireSecondFactor, st)
 			}
-			if st.Logo != nil && (lerr != nil || logoType != "image/png" || !bytes.Equal(logo, png)) {
-				t.Errorf("Logo: %s, %d bytes, %v; want the PNG", logoType, len(logo), lerr)
+			if st.Logo != nil && (lerr != nil || lf.ContentType != "image/png" || !bytes.Equal(logo, png)) {
+				t.Errorf("Logo: %+v, %d bytes, %v; want the PNG", lf, len(logo), lerr)
 			}
 			es := auditActions(t, s, o)
 			if len(tc.changed) == 0 {

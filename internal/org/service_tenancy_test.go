@@ -10,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/search"
@@ -56,7 +57,8 @@ func TestOrgBCannotReadA(t *testing.T) {
 	srch.Add(org.NetworkSearch{Clock: clock})
 	panels := &overview.Registry{}
 	panels.Add(org.NetworkPanel{Clock: clock})
-	s := &org.Service{DB: bdb, Clock: clock, Search: srch, Overview: panels}
+	s := &org.Service{DB: bdb, Clock: clock, Search: srch, Overview: panels,
+		Files: &files.Service{DB: bdb, Blobs: files.Local{Dir: t.TempDir()}, TempDir: t.TempDir()}}
 	ctx := context.Background()
 
 	net := dbtest.MustCreateOrg(t, bdb, org.KindNetwork, withName("Felles nettverk"))
@@ -94,8 +96,8 @@ func TestOrgBCannotReadA(t *testing.T) {
 			if terms, err := s.Terms(ctx, reader.ID); err != nil || len(terms) != 0 {
 				t.Errorf("Terms: %v, %v; want none (A's are not the reader's)", terms, err)
 			}
-			if typ, logo, err := s.Logo(ctx, reader); !app.IsNotFound(err) || logo != nil || typ != "" {
-				t.Errorf("Logo: %s, %d bytes, %v; want not found", typ, len(logo), err)
+			if f, logo, err := s.Logo(ctx, reader); !app.IsNotFound(err) || logo != nil || f != nil {
+				t.Errorf("Logo: %+v, %v, %v; want not found", f, logo, err)
 			}
 			if es, n, err := s.AuditLog(ctx, reader, audit.Filter{}); err != nil || n != 0 || len(es) != 0 {
 				t.Errorf("AuditLog: %d entries, %v; want none", n, err)
