@@ -153,7 +153,7 @@ func (s *Server) handleCommentHide(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		s.render(c, http.StatusOK, "workbook_comment_hide", &commentHidePage{Layout: data.Layout, Org: data.Org, Comment: cm,
+		s.render(c, http.StatusOK, "workbook/comment_hide.html", &commentHidePage{Layout: data.Layout, Org: data.Org, Comment: cm,
 			Action: c.Request.URL.Path, Back: data.BaseURL})
 		return nil
 	}

@@ -39,7 +39,7 @@ func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPa
 		return err
 	}
 	data.Gatherings, data.Chapters, data.Titles, data.Members = l.Gatherings, l.Chapters, l.Titles, l.Members
-	s.render(c, status, "gatherings", data)
+	s.render(c, status, "workbook/gatherings.html", data)
 	return nil
 }
 

@@ -49,7 +49,7 @@ func (s *Server) handleTemplateForm(c *gin.Context) error {
 	}
 	data.Values["sections"] = workbook.FormatSections(secs)
 	data.Layout.Nav = "workbooks"
-	s.render(c, http.StatusOK, "template_edit", data)
+	s.render(c, http.StatusOK, "workbook/template_edit.html", data)
 	return nil
 }
 
@@ -75,7 +75,7 @@ func (s *Server) handleTemplateCreate(c *gin.Context) error {
 		if !data.fail(s, c, err) {
 			return err
 		}
-		s.render(c, http.StatusUnprocessableEntity, "template_edit", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/template_edit.html", data)
 		return nil
 	}
 	s.setFlash(c, "workbook.template.saved", "name", t.Name, "version", t.Version)

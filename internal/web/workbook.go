@@ -38,7 +38,7 @@ func (s *Server) handleWorkbooks(c *gin.Context) error {
 	if data.Books, data.Templates, err = s.Workbooks.WorkbookList(c.Request.Context(), o); err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbooks", data)
+	s.render(c, http.StatusOK, "workbook/index.html", data)
 	return nil
 }
 
@@ -90,7 +90,7 @@ func (s *Server) handleWorkbook(c *gin.Context) error {
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: ref.Template.Name + " – " + ref.Network.Name}}}
-	s.render(c, http.StatusOK, "workbook", data)
+	s.render(c, http.StatusOK, "workbook/show.html", data)
 	return nil
 }
 
@@ -188,7 +188,7 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 			data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
 		}
 	}
-	s.render(c, status, "workbook_entry", data)
+	s.render(c, status, "workbook/entry.html", data)
 	return nil
 }
 
@@ -258,7 +258,7 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 		err = ae.WithField("")
 	}
 	data.fail(s, c, err)
-	s.render(c, statusOf(code), "workbook_entry", data)
+	s.render(c, statusOf(code), "workbook/entry.html", data)
 	return nil
 }
 
@@ -441,6 +441,6 @@ func (s *Server) showGathering(c *gin.Context, o *org.Organisation, tid int64, v
 	if refused != nil {
 		status = refused.Status
 	}
-	s.render(c, status, "workbook_gathering", page)
+	s.render(c, status, "workbook/gathering.html", page)
 	return nil
 }

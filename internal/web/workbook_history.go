@@ -61,7 +61,7 @@ func (s *Server) handleEntryHistory(c *gin.Context) error {
 	if older != nil {
 		page.Older = revs[len(revs)-1].Version
 	}
-	s.render(c, http.StatusOK, "workbook_history", page)
+	s.render(c, http.StatusOK, "workbook/history.html", page)
 	return nil
 }
 

@@ -47,7 +47,7 @@ func (s *Server) showPeerEntry(c *gin.Context, data *peerEntryPage, refused *ref
 	if refused != nil {
 		data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
 	}
-	s.render(c, status, "workbook_peer", data)
+	s.render(c, status, "workbook/peer.html", data)
 	return nil
 }
 
