@@ -14,6 +14,9 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
+// NavWorkbookGatherings leads to the gatherings where workbook chapters fall due.
+var NavWorkbookGatherings = NavEntry{Key: "gatherings", Label: "gathering.title.plural", Path: orgPath("/gatherings"), Order: 30}
+
 type gatheringsPage struct {
 	formPage
 	Org        *org.Organisation

@@ -21,7 +21,6 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -35,8 +34,8 @@ type Layout struct {
 	AdminTabs   []adminTab
 	Breadcrumbs []Crumb
 	Flash       *Flash
-	ShowAdmin   bool   // the main navigation offers Admin
-	Path        string // this page, for forms that come back here
+	MainNav     []navLink // the main navigation the actor sees (Deps.Nav)
+	Path        string    // this page, for forms that come back here
 
 	termOverrides map[string]string
 	translate     func(key string) string
@@ -284,7 +283,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	l.translate = func(key string) string { return s.Catalog.T(loc, key) }
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
-		l.ShowAdmin = a.Role != "" && (s.allowed(c, authz.MembersRead) || s.allowed(c, authz.OrgManage))
+		l.MainNav = s.mainNav(c, a, loc, l.Nav)
 		if a.OrgID != 0 && a.Role != "" {
 			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
 				l.termOverrides = t[loc]

@@ -19,6 +19,9 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
+// NavWorkbooks leads to the organisation's workbooks (a network's templates).
+var NavWorkbooks = NavEntry{Key: "workbooks", Label: "workbook.title.plural", Path: orgPath("/workbooks"), Order: 20}
+
 type workbookRef = workbook.Ref
 
 type workbooksPage struct {
