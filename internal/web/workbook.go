@@ -164,7 +164,7 @@ func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
 	return err
 }
 
-func (s *Server) handleEntry(c *gin.Context) error {
+func (s *Server) handleWorkbookEntry(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -195,11 +195,11 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 	return nil
 }
 
-// handleEntrySave saves the answer. When someone else saved meanwhile, the
+// handleWorkbookEntrySave saves the answer. When someone else saved meanwhile, the
 // page comes back with what the user typed still in the form and the
 // other person's version beside it; so it does, with nothing saved, when
 // the answer breaks a rule (a field's error next to it).
-func (s *Server) handleEntrySave(c *gin.Context) error {
+func (s *Server) handleWorkbookEntrySave(c *gin.Context) error {
 	wid, err := pathID(c, "workbook")
 	if err != nil {
 		return err
@@ -287,9 +287,9 @@ type gatheringComment struct {
 	refusal
 }
 
-// handleGoodPractice marks or unmarks a member's shared answer shown in the
+// handleWorkbookGoodPractice marks or unmarks a member's shared answer shown in the
 // gathering view as good practice (the network's coordinators).
-func (s *Server) handleGoodPractice(c *gin.Context) error {
+func (s *Server) handleWorkbookGoodPractice(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
@@ -312,10 +312,10 @@ func (s *Server) handleGoodPractice(c *gin.Context) error {
 	return nil
 }
 
-// handleGatheringComment lets a network's coordinator comment on a
+// handleWorkbookGatheringComment lets a network's coordinator comment on a
 // member's shared answer shown in the gathering view; the comment belongs
 // to the answer and shows on the municipality's page.
-func (s *Server) handleGatheringComment(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringComment(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
@@ -364,9 +364,9 @@ func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workboo
 	return o, tid, v, err
 }
 
-// handleGatheringExport sends the gathering view as PDF, Word (.docx) or
+// handleWorkbookGatheringExport sends the gathering view as PDF, Word (.docx) or
 // XLSX, in the user's language, and records the export in the audit log.
-func (s *Server) handleGatheringExport(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
 	format := c.Param("format")
 	ctype, ok := gatheringExportTypes[format]
 	if !ok {
@@ -415,9 +415,9 @@ var gatheringExportTypes = map[string]string{
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-// handleGatheringView shows a network's members' shared answers to one
+// handleWorkbookGatheringView shows a network's members' shared answers to one
 // problem statement side by side (the network's coordinators).
-func (s *Server) handleGatheringView(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringView(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err

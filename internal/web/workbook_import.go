@@ -43,7 +43,7 @@ func (s *Server) importData(c *gin.Context) (*importPage, error) {
 	return data, nil
 }
 
-func (s *Server) handleImportForm(c *gin.Context) error {
+func (s *Server) handleWorkbookImportForm(c *gin.Context) error {
 	data, err := s.importData(c)
 	if err != nil {
 		return err
@@ -52,10 +52,10 @@ func (s *Server) handleImportForm(c *gin.Context) error {
 	return nil
 }
 
-// handleImport previews or imports a filled-in chapter, pasted or uploaded
+// handleWorkbookImport previews or imports a filled-in chapter, pasted or uploaded
 // as UTF-8 text. Nothing is saved until the user has seen the preview and
 // chosen to import; the text stays in the form throughout.
-func (s *Server) handleImport(c *gin.Context) error {
+func (s *Server) handleWorkbookImport(c *gin.Context) error {
 	data, err := s.importData(c)
 	if err != nil {
 		return err

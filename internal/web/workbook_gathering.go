@@ -28,7 +28,7 @@ type gatheringsPage struct {
 	Today      time.Time
 }
 
-func (s *Server) handleGatherings(c *gin.Context) error {
+func (s *Server) handleWorkbookGatherings(c *gin.Context) error {
 	return s.renderGatherings(c, http.StatusOK, &gatheringsPage{formPage: formPage{Values: map[string]string{}}})
 }
 
@@ -46,8 +46,8 @@ func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPa
 	return nil
 }
 
-// handleGatheringCreate adds a gathering (a network's coordinators).
-func (s *Server) handleGatheringCreate(c *gin.Context) error {
+// handleWorkbookGatheringCreate adds a gathering (a network's coordinators).
+func (s *Server) handleWorkbookGatheringCreate(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -74,8 +74,8 @@ func (s *Server) handleGatheringCreate(c *gin.Context) error {
 	return nil
 }
 
-// handleChapterStatus records a municipality's progress on a chapter.
-func (s *Server) handleChapterStatus(c *gin.Context) error {
+// handleWorkbookChapterStatus records a municipality's progress on a chapter.
+func (s *Server) handleWorkbookChapterStatus(c *gin.Context) error {
 	o := orgOf(c)
 	wb, err := pathID(c, "workbook")
 	if err != nil {

@@ -27,9 +27,9 @@ func (s *Server) networkOnly(c *gin.Context) (*org.Organisation, error) {
 	return o, nil
 }
 
-// handleTemplateForm offers a new template, or a new version of an
+// handleWorkbookTemplateForm offers a new template, or a new version of an
 // existing one (?from=ID) to edit: its outline and its sections.
-func (s *Server) handleTemplateForm(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplateForm(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -53,10 +53,10 @@ func (s *Server) handleTemplateForm(c *gin.Context) error {
 	return nil
 }
 
-// handleTemplateCreate saves the outline as a new version of the named
+// handleWorkbookTemplateCreate saves the outline as a new version of the named
 // template; existing versions and what municipalities wrote stay as they
 // are.
-func (s *Server) handleTemplateCreate(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplateCreate(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -83,9 +83,9 @@ func (s *Server) handleTemplateCreate(c *gin.Context) error {
 	return nil
 }
 
-// handleTemplatePublish publishes a version for a cycle: every current
+// handleWorkbookTemplatePublish publishes a version for a cycle: every current
 // member gets its workbook made from it.
-func (s *Server) handleTemplatePublish(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplatePublish(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
