@@ -11,13 +11,28 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/workbook"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/tenants"
 )
+
+// DemoLoader loads one capability's demo data on the first start with the
+// demo (an empty database), after the demo organisations and before their
+// demo users exist. It writes with db itself (no request, no actor) and
+// wraps its errors with what it was loading.
+type DemoLoader interface {
+	LoadDemo(ctx context.Context, db *bun.DB, clock app.Clock) error
+}
+
+// demoLoaders are the capabilities' demo data, loaded in this order: one
+// line per capability.
+func demoLoaders() []DemoLoader {
+	return []DemoLoader{
+		workbook.DemoLoader{Definitions: tenants.Workbooks},
+	}
+}
 
 // loadDemo loads the demo organisations on first start (an empty
 // database), makes their demo users, and prints where to sign in.
@@ -36,8 +51,10 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		if _, err := org.Apply(ctx, m.DB, defs, m.Clock.Now()); err != nil {
 			return fmt.Errorf("SAMVIRKE_TENANTS_DIR: %w", err)
 		}
-		if err := m.loadDemoWorkbooks(ctx); err != nil {
-			return fmt.Errorf("demo workbooks: %w", err)
+		for _, l := range demoLoaders() {
+			if err := l.LoadDemo(ctx, m.DB, m.Clock); err != nil {
+				return err
+			}
 		}
 		if password == "" {
 			password, generated = newDemoPassword(), true
@@ -106,59 +123,4 @@ func newDemoPassword() string {
 		b.WriteByte(alphabet[n.Int64()])
 	}
 	return b.String()
-}
-
-// loadDemoWorkbooks creates and publishes the demo networks' workbook
-// templates and imports the filled-in chapters of demo municipalities, with
-// the same import a municipality uses for its own Word or PDF chapter.
-func (m *Main) loadDemoWorkbooks(ctx context.Context) error {
-	defs, err := workbook.LoadDefinitions(tenants.Workbooks, "workbooks")
-	if err != nil {
-		return err
-	}
-	svc := &workbook.Service{DB: m.DB, Clock: m.Clock}
-	for _, d := range defs {
-		var network *org.Organisation
-		err := db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-			network, err = org.FindOrganisationBySlug(ctx, idb, d.Network)
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("network %s: %w", d.Network, err)
-		}
-		t, err := svc.CreateTemplate(ctx, network, d.Spec())
-		if err != nil {
-			return err
-		}
-		books, err := svc.PublishTemplate(ctx, network, t.ID, d.Cycle)
-		if err != nil {
-			return err
-		}
-		for _, a := range d.Answers {
-			text, err := d.AnswerText(tenants.Workbooks, a)
-			if err != nil {
-				return err
-			}
-			var muni *org.Organisation
-			err = db.Run(ctx, m.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-				muni, err = org.FindOrganisationBySlug(ctx, idb, a.Municipality)
-				return err
-			})
-			if app.IsNotFound(err) {
-				continue // as before: an answer for no published workbook is left out
-			} else if err != nil {
-				return fmt.Errorf("%s: municipality %s: %w", a.File, a.Municipality, err)
-			}
-			for _, b := range books {
-				if b.OrgID != muni.ID {
-					continue
-				}
-				actor := &app.Actor{Name: "Import"}
-				if _, err := svc.ImportChapter(ctx, muni, []int64{network.ID}, actor, b.ID, text, false); err != nil {
-					return fmt.Errorf("%s: %w", a.File, err)
-				}
-			}
-		}
-	}
-	return nil
 }

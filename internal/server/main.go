@@ -309,6 +309,12 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 	if m.Mode == ModeWorker {
 		ready = m.Queue
 	}
+	// The main navigation: one line per section, placed by its Order.
+	nav := &web.Nav{}
+	nav.Add(web.NavDashboard)
+	nav.Add(web.NavWorkbooks)
+	nav.Add(web.NavWorkbookGatherings)
+	nav.Add(web.NavAdmin)
 	var err error
 	m.Web, err = web.New(web.Deps{
 		DB: db.Pinger{DB: m.DB}, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
@@ -316,6 +322,7 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
 		Limiter: m.Limiter,
+		Nav:     nav,
 		Orgs:    &org.Service{DB: m.DB, Clock: m.Clock, Due: m.Due, Overview: m.Overview, Search: m.Search, Files: m.Files},
 	})
 	return err

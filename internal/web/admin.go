@@ -98,7 +98,7 @@ func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) er
 	if data.Members, data.Invitations, err = s.Accounts.MembersAndInvitations(c.Request.Context(), o); err != nil {
 		return err
 	}
-	s.render(c, status, "admin_members", data)
+	s.render(c, status, "admin/members.html", data)
 	return nil
 }
 
@@ -253,7 +253,7 @@ func (s *Server) handleMemberSessions(c *gin.Context) error {
 	if data.Member, data.Sessions, err = s.Accounts.MemberSessions(c.Request.Context(), o, id); err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "admin_member_sessions", data)
+	s.render(c, http.StatusOK, "admin/member_sessions.html", data)
 	return nil
 }
 
@@ -284,7 +284,7 @@ func (s *Server) handleSettings(c *gin.Context) error {
 
 func (s *Server) renderSettings(c *gin.Context, status int, data *settingsPage) error {
 	data.Layout, data.Org, data.Locales = s.adminLayout(c, "settings"), orgOf(c), org.Locales
-	s.render(c, status, "admin_settings", data)
+	s.render(c, status, "admin/settings.html", data)
 	return nil
 }
 
@@ -451,7 +451,7 @@ func (s *Server) handleAudit(c *gin.Context) error {
 	status := http.StatusOK
 	if len(data.Errors) > 0 {
 		status = http.StatusUnprocessableEntity
-		s.render(c, status, "admin_audit", data)
+		s.render(c, status, "admin/audit.html", data)
 		return nil
 	}
 	page, _ := strconv.Atoi(c.Query("page"))
@@ -466,7 +466,7 @@ func (s *Server) handleAudit(c *gin.Context) error {
 		data.Entries = append(data.Entries, auditRow{Entry: e, Details: s.auditDetails(loc, e)})
 	}
 	data.Page = paginate(c, total, perPage)
-	s.render(c, status, "admin_audit", data)
+	s.render(c, status, "admin/audit.html", data)
 	return nil
 }
 
@@ -488,7 +488,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data *tokensPage) erro
 	if data.Tokens, err = s.Accounts.APITokens(c.Request.Context(), o); err != nil {
 		return err
 	}
-	s.render(c, status, "admin_tokens", data)
+	s.render(c, status, "admin/tokens.html", data)
 	return nil
 }
 

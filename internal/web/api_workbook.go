@@ -46,9 +46,9 @@ type apiSave struct {
 	Version    int              `json:"version"` // the version the change is based on; 0 for a new entry
 }
 
-// handleAPIEntrySave saves an answer. A stale version answers 409 with the
+// handleAPIWorkbookEntrySave saves an answer. A stale version answers 409 with the
 // current entry in the problem's detail and nothing written.
-func (s *Server) handleAPIEntrySave(c *gin.Context) error {
+func (s *Server) handleAPIWorkbookEntrySave(c *gin.Context) error {
 	ref, _, err := s.loadWorkbook(c, noEntries)
 	if err != nil {
 		return err
@@ -78,9 +78,9 @@ func (s *Server) handleAPIEntrySave(c *gin.Context) error {
 	return nil
 }
 
-// handleAPITemplates lists workbook templates: a network's own, or those
+// handleAPIWorkbookTemplates lists workbook templates: a network's own, or those
 // of the networks a municipality belongs to.
-func (s *Server) handleAPITemplates(c *gin.Context) error {
+func (s *Server) handleAPIWorkbookTemplates(c *gin.Context) error {
 	out, err := s.Workbooks.Templates(c.Request.Context(), orgOf(c))
 	if err != nil {
 		return err

@@ -43,7 +43,7 @@ func (s *Server) handleSigninForm(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/orgs")
 		return nil
 	}
-	s.render(c, http.StatusOK, "signin", &signinPage{Next: safeNext(c.Query("next")), Demo: s.Demo})
+	s.render(c, http.StatusOK, "account/signin.html", &signinPage{Next: safeNext(c.Query("next")), Demo: s.Demo})
 	return nil
 }
 
@@ -55,7 +55,7 @@ func (s *Server) handleSignin(c *gin.Context) error {
 	data := &signinPage{formPage: formPage{Values: map[string]string{"email": email}}, Next: safeNext(c.PostForm("next")), Demo: s.Demo}
 	if email == "" || c.PostForm("password") == "" {
 		data.fail(s, c, app.Errorf(app.EInvalid, "auth.error.required"))
-		s.render(c, http.StatusUnprocessableEntity, "signin", data)
+		s.render(c, http.StatusUnprocessableEntity, "account/signin.html", data)
 		return nil
 	}
 	u, err := s.Accounts.SignIn(c.Request.Context(), email, c.PostForm("password"), c.ClientIP())
@@ -63,7 +63,7 @@ func (s *Server) handleSignin(c *gin.Context) error {
 		if !data.fail(s, c, err) {
 			return err
 		}
-		s.render(c, statusOf(app.ErrorCode(err)), "signin", data)
+		s.render(c, statusOf(app.ErrorCode(err)), "account/signin.html", data)
 		return nil
 	}
 	if u.TOTPEnabledAt != nil {
@@ -144,7 +144,7 @@ func (s *Server) handleSecondFactorForm(c *gin.Context) error {
 		s.backToPassword(c, nil)
 		return nil
 	}
-	s.render(c, http.StatusOK, "signin_second_factor", &secondFactorPage{})
+	s.render(c, http.StatusOK, "account/signin_second_factor.html", &secondFactorPage{})
 	return nil
 }
 
@@ -166,7 +166,7 @@ func (s *Server) handleSecondFactor(c *gin.Context) error {
 	if !data.fail(s, c, err) {
 		return err
 	}
-	s.render(c, statusOf(app.ErrorCode(err)), "signin_second_factor", data)
+	s.render(c, statusOf(app.ErrorCode(err)), "account/signin_second_factor.html", data)
 	return nil
 }
 
@@ -199,7 +199,7 @@ type forgotPage struct {
 }
 
 func (s *Server) handleForgotForm(c *gin.Context) error {
-	s.render(c, http.StatusOK, "password_forgot", &forgotPage{})
+	s.render(c, http.StatusOK, "account/password_forgot.html", &forgotPage{})
 	return nil
 }
 
@@ -210,18 +210,18 @@ func (s *Server) handleForgot(c *gin.Context) error {
 	data := &forgotPage{formPage: formPage{Values: map[string]string{"email": email}}}
 	if err := (&account.User{Email: account.NormalizeEmail(email)}).Validate(); err != nil {
 		data.fail(s, c, err)
-		s.render(c, http.StatusUnprocessableEntity, "password_forgot", data)
+		s.render(c, http.StatusUnprocessableEntity, "account/password_forgot.html", data)
 		return nil
 	}
 	if err := s.Accounts.RequestPasswordReset(c.Request.Context(), email, s.locale(c), c.ClientIP()); err != nil {
 		if !data.fail(s, c, err) {
 			return err
 		}
-		s.render(c, statusOf(app.ErrorCode(err)), "password_forgot", data)
+		s.render(c, statusOf(app.ErrorCode(err)), "account/password_forgot.html", data)
 		return nil
 	}
 	data.Sent = true
-	s.render(c, http.StatusOK, "password_forgot", data)
+	s.render(c, http.StatusOK, "account/password_forgot.html", data)
 	return nil
 }
 
@@ -235,7 +235,7 @@ func (s *Server) handleResetForm(c *gin.Context) error {
 	if err := s.Accounts.CheckResetToken(c.Request.Context(), token); err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "password_reset", &resetPage{Token: token})
+	s.render(c, http.StatusOK, "account/password_reset.html", &resetPage{Token: token})
 	return nil
 }
 
@@ -245,12 +245,12 @@ func (s *Server) handleReset(c *gin.Context) error {
 	pw := c.PostForm("password")
 	if pw != c.PostForm("password_confirm") {
 		data.fail(s, c, app.Errorf(app.EInvalid, "account.error.password_mismatch").WithField("password_confirm"))
-		s.render(c, http.StatusUnprocessableEntity, "password_reset", data)
+		s.render(c, http.StatusUnprocessableEntity, "account/password_reset.html", data)
 		return nil
 	}
 	if _, err := s.Accounts.ResetPassword(c.Request.Context(), token, pw); err != nil {
 		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.ETooMany) && data.fail(s, c, err) {
-			s.render(c, statusOf(code), "password_reset", data)
+			s.render(c, statusOf(code), "account/password_reset.html", data)
 			return nil
 		}
 		return err
@@ -273,7 +273,7 @@ func (s *Server) handleInvitationForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "invitation", &invitationPage{Token: c.Param("token"), Invitation: inv, SignedIn: app.ActorFrom(c.Request.Context()) != nil})
+	s.render(c, http.StatusOK, "account/invitation.html", &invitationPage{Token: c.Param("token"), Invitation: inv, SignedIn: app.ActorFrom(c.Request.Context()) != nil})
 	return nil
 }
 
@@ -300,14 +300,14 @@ func (s *Server) handleInvitationAccept(c *gin.Context) error {
 			data.fail(s, c, app.Errorf(app.EInvalid, "account.error.password_mismatch").WithField("password_confirm"))
 		}
 		if len(data.Errors) > 0 {
-			s.render(c, http.StatusUnprocessableEntity, "invitation", data)
+			s.render(c, http.StatusUnprocessableEntity, "account/invitation.html", data)
 			return nil
 		}
 	}
 	u, err := s.Accounts.AcceptInvitation(ctx, token, userID, name, c.PostForm("password"))
 	if err != nil {
 		if code := app.ErrorCode(err); (code == app.EInvalid || code == app.EConflict || code == app.EForbidden || code == app.ETooMany) && data.fail(s, c, err) {
-			s.render(c, statusOf(code), "invitation", data)
+			s.render(c, statusOf(code), "account/invitation.html", data)
 			return nil
 		}
 		return err

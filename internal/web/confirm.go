@@ -26,5 +26,5 @@ type confirmPage struct {
 type confirmDetail struct{ Label, Value string }
 
 func (s *Server) renderConfirm(c *gin.Context, p *confirmPage) {
-	s.render(c, http.StatusOK, "confirm", p)
+	s.render(c, http.StatusOK, "core/confirm.html", p)
 }

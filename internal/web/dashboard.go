@@ -54,14 +54,14 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		return err
 	}
 	data.Work, data.Panels = due.Group(items, data.Today), panels
-	s.render(c, http.StatusOK, "dashboard", data)
+	s.render(c, http.StatusOK, "org/dashboard.html", data)
 	return nil
 }
 
 type chooseOrgPage struct{ Layout }
 
 func (s *Server) handleChooseOrg(c *gin.Context) error {
-	s.render(c, http.StatusOK, "choose_org", &chooseOrgPage{})
+	s.render(c, http.StatusOK, "account/choose_org.html", &chooseOrgPage{})
 	return nil
 }
 
@@ -116,7 +116,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) er
 	if data.Values == nil {
 		data.Values = map[string]string{"name": data.User.Name, "locale": data.User.Locale}
 	}
-	s.render(c, status, "account", data)
+	s.render(c, status, "account/index.html", data)
 	return nil
 }
 
@@ -155,7 +155,7 @@ func (s *Server) handleSecondFactorSetup(c *gin.Context) error {
 			return err
 		}
 	}
-	s.render(c, http.StatusOK, "account_second_factor", data)
+	s.render(c, http.StatusOK, "account/second_factor.html", data)
 	return nil
 }
 
@@ -174,7 +174,7 @@ func (s *Server) handleSecondFactorConfirm(c *gin.Context) error {
 		if data.Setup, uerr = s.Accounts.BeginTOTP(c.Request.Context(), u); uerr != nil {
 			return uerr
 		}
-		s.render(c, http.StatusUnprocessableEntity, "account_second_factor", data)
+		s.render(c, http.StatusUnprocessableEntity, "account/second_factor.html", data)
 		return nil
 	}
 	s.setFlash(c, "account.second_factor_on")

@@ -94,7 +94,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	if code == app.EInternal || code == app.EUnavailable {
 		data.RequestID = rid
 	}
-	s.render(c, status, "error", data)
+	s.render(c, status, "core/error.html", data)
 	c.Abort()
 }
 

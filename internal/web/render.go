@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +21,6 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -34,8 +34,8 @@ type Layout struct {
 	AdminTabs   []adminTab
 	Breadcrumbs []Crumb
 	Flash       *Flash
-	ShowAdmin   bool   // the main navigation offers Admin
-	Path        string // this page, for forms that come back here
+	MainNav     []navLink // the main navigation the actor sees (Deps.Nav)
+	Path        string    // this page, for forms that come back here
 
 	termOverrides map[string]string
 	translate     func(key string) string
@@ -165,28 +165,114 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		}
 		return m, nil
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: templates: %w", err)
-	}
-	names, err := fs.Glob(fsys, "templates/*.html")
-	if err != nil {
+	if err := p.parseTemplates(fsys, funcs); err != nil {
 		return nil, err
-	}
-	for _, n := range names {
-		if path.Base(n) == "layout.html" {
-			continue
-		}
-		set, err := template.Must(base.Clone()).ParseFS(fsys, n)
-		if err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", n, err)
-		}
-		p.sets[strings.TrimSuffix(path.Base(n), ".html")] = set
 	}
 	return p, nil
 }
 
-// render writes page name with data, filling in the shared layout from the
+// parseTemplates parses the pages under templates/: the layout and every
+// partials folder (templates/partials/ and templates/<capability>/partials/)
+// form the shared set; every other file, one folder per capability
+// (templates/<capability>/<page>.html), is a page parsed into its own copy of
+// the shared set and known by its path under templates/ ("workbook/entry.html").
+//
+// A template name is defined once: two shared files defining the same name,
+// or a page defining a shared name other than the layout's blocks (title,
+// content), would silently replace one another and so stop the start,
+// naming both files.
+func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
+	tfs, err := fs.Sub(fsys, "templates")
+	if err != nil {
+		return err
+	}
+	var shared, pageFiles []string
+	err = fs.WalkDir(tfs, ".", func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() || path.Ext(name) != ".html":
+			return nil
+		case name == "layout.html" || path.Base(path.Dir(name)) == "partials":
+			shared = append(shared, name)
+		case !strings.Contains(name, "/"):
+			return fmt.Errorf("web: template %s: a page belongs in its capability's folder, templates/<capability>/", name)
+		default:
+			pageFiles = append(pageFiles, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("web: templates: %w", err)
+	}
+	// definedBy: template name → the shared file that defines it.
+	definedBy := map[string]string{}
+	blocks := map[string]bool{}
+	for _, name := range shared {
+		defs, err := definedNames(tfs, name, funcs)
+		if err != nil {
+			return err
+		}
+		for _, d := range defs {
+			if other, ok := definedBy[d]; ok {
+				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
+			}
+			definedBy[d] = name
+			if name == "layout.html" && d != "layout" {
+				blocks[d] = true
+			}
+		}
+	}
+	if _, ok := definedBy["layout"]; !ok {
+		return fmt.Errorf("web: templates: layout.html defines no \"layout\"")
+	}
+	base := template.New("").Funcs(funcs)
+	for _, name := range shared {
+		if base, err = base.ParseFS(tfs, name); err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+	}
+	for _, name := range pageFiles {
+		defs, err := definedNames(tfs, name, funcs)
+		if err != nil {
+			return err
+		}
+		for _, d := range defs {
+			if other, ok := definedBy[d]; ok && !blocks[d] {
+				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
+			}
+		}
+		set, err := template.Must(base.Clone()).ParseFS(tfs, name)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+		p.sets[name] = set
+	}
+	return nil
+}
+
+// definedNames answers the names a template file defines ({{define}} and
+// {{block}}), in the order html/template lists them.
+func definedNames(fsys fs.FS, name string, funcs template.FuncMap) ([]string, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	t, err := template.New(name).Funcs(funcs).Parse(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("web: template %s: %w", name, err)
+	}
+	var out []string
+	for _, d := range t.Templates() {
+		if d.Name() != name {
+			out = append(out, d.Name())
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// render writes page name (its path under templates/, "workbook/entry.html") with data, filling in the shared layout from the
 // request. Rendering into a buffer first means a template error becomes a
 // clean error page, never half a page.
 func (s *Server) render(c *gin.Context, status int, name string, data page) {
@@ -197,7 +283,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	l.translate = func(key string) string { return s.Catalog.T(loc, key) }
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
-		l.ShowAdmin = a.Role != "" && (s.allowed(c, authz.MembersRead) || s.allowed(c, authz.OrgManage))
+		l.MainNav = s.mainNav(c, a, loc, l.Nav)
 		if a.OrgID != 0 && a.Role != "" {
 			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
 				l.termOverrides = t[loc]

@@ -39,6 +39,6 @@ func (s *Server) handleSearch(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "search", data)
+	s.render(c, http.StatusOK, "org/search.html", data)
 	return nil
 }

@@ -55,6 +55,7 @@ type Deps struct {
 	Due       *due.Registry      // "My work" items of every capability
 	Overview  *overview.Registry // dashboard panels of every capability
 	Search    *search.Registry   // global search sources of every capability
+	Nav       *Nav               // the main navigation's entries of every capability
 	Workbooks *workbook.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.

@@ -149,7 +149,7 @@ func (s *Server) handleSSOFind(c *gin.Context) error {
 	}
 	data := &signinPage{formPage: formPage{Values: map[string]string{"org": slug}}, Next: safeNext(next), Demo: s.Demo}
 	data.fail(s, c, app.Errorf(app.EInvalid, key).WithField("org"))
-	s.render(c, http.StatusUnprocessableEntity, "signin", data)
+	s.render(c, http.StatusUnprocessableEntity, "account/signin.html", data)
 	return nil
 }
 
@@ -277,7 +277,7 @@ func (s *Server) renderSSO(c *gin.Context, status int, data *ssoPage) error {
 	data.Layout, data.Org = s.adminLayout(c, "sso"), o
 	data.RedirectURL = s.Accounts.SSORedirectURL()
 	data.StartURL = strings.TrimSuffix(data.RedirectURL, account.SSOCallbackPath) + "/sso/" + o.Slug + "/start"
-	s.render(c, status, "admin_sso", data)
+	s.render(c, status, "admin/sso.html", data)
 	return nil
 }
 

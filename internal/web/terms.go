@@ -102,7 +102,7 @@ func (s *Server) renderTerms(c *gin.Context, status int, data *termsPage) error 
 		}
 		data.Rows = append(data.Rows, row)
 	}
-	s.render(c, status, "terms", data)
+	s.render(c, status, "org/terms.html", data)
 	return nil
 }
 
@@ -138,6 +138,6 @@ type accessibilityPage struct{ Layout }
 // handleAccessibility is the accessibility statement public bodies must
 // publish (in Norway under the regulation on universal design of ICT).
 func (s *Server) handleAccessibility(c *gin.Context) error {
-	s.render(c, http.StatusOK, "accessibility", &accessibilityPage{})
+	s.render(c, http.StatusOK, "core/accessibility.html", &accessibilityPage{})
 	return nil
 }

@@ -19,6 +19,9 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
+// NavWorkbooks leads to the organisation's workbooks (a network's templates).
+var NavWorkbooks = NavEntry{Key: "workbooks", Label: "workbook.title.plural", Path: orgPath("/workbooks"), Order: 20}
+
 type workbookRef = workbook.Ref
 
 type workbooksPage struct {
@@ -38,7 +41,7 @@ func (s *Server) handleWorkbooks(c *gin.Context) error {
 	if data.Books, data.Templates, err = s.Workbooks.WorkbookList(c.Request.Context(), o); err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbooks", data)
+	s.render(c, http.StatusOK, "workbook/index.html", data)
 	return nil
 }
 
@@ -90,7 +93,7 @@ func (s *Server) handleWorkbook(c *gin.Context) error {
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"},
 		{Label: ref.Template.Name + " – " + ref.Network.Name}}}
-	s.render(c, http.StatusOK, "workbook", data)
+	s.render(c, http.StatusOK, "workbook/show.html", data)
 	return nil
 }
 
@@ -161,7 +164,7 @@ func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
 	return err
 }
 
-func (s *Server) handleEntry(c *gin.Context) error {
+func (s *Server) handleWorkbookEntry(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -188,15 +191,15 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 			data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
 		}
 	}
-	s.render(c, status, "workbook_entry", data)
+	s.render(c, status, "workbook/entry.html", data)
 	return nil
 }
 
-// handleEntrySave saves the answer. When someone else saved meanwhile, the
+// handleWorkbookEntrySave saves the answer. When someone else saved meanwhile, the
 // page comes back with what the user typed still in the form and the
 // other person's version beside it; so it does, with nothing saved, when
 // the answer breaks a rule (a field's error next to it).
-func (s *Server) handleEntrySave(c *gin.Context) error {
+func (s *Server) handleWorkbookEntrySave(c *gin.Context) error {
 	wid, err := pathID(c, "workbook")
 	if err != nil {
 		return err
@@ -258,7 +261,7 @@ func (s *Server) handleEntrySave(c *gin.Context) error {
 		err = ae.WithField("")
 	}
 	data.fail(s, c, err)
-	s.render(c, statusOf(code), "workbook_entry", data)
+	s.render(c, statusOf(code), "workbook/entry.html", data)
 	return nil
 }
 
@@ -284,9 +287,9 @@ type gatheringComment struct {
 	refusal
 }
 
-// handleGoodPractice marks or unmarks a member's shared answer shown in the
+// handleWorkbookGoodPractice marks or unmarks a member's shared answer shown in the
 // gathering view as good practice (the network's coordinators).
-func (s *Server) handleGoodPractice(c *gin.Context) error {
+func (s *Server) handleWorkbookGoodPractice(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
@@ -309,10 +312,10 @@ func (s *Server) handleGoodPractice(c *gin.Context) error {
 	return nil
 }
 
-// handleGatheringComment lets a network's coordinator comment on a
+// handleWorkbookGatheringComment lets a network's coordinator comment on a
 // member's shared answer shown in the gathering view; the comment belongs
 // to the answer and shows on the municipality's page.
-func (s *Server) handleGatheringComment(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringComment(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
@@ -361,9 +364,9 @@ func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workboo
 	return o, tid, v, err
 }
 
-// handleGatheringExport sends the gathering view as PDF, Word (.docx) or
+// handleWorkbookGatheringExport sends the gathering view as PDF, Word (.docx) or
 // XLSX, in the user's language, and records the export in the audit log.
-func (s *Server) handleGatheringExport(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
 	format := c.Param("format")
 	ctype, ok := gatheringExportTypes[format]
 	if !ok {
@@ -412,9 +415,9 @@ var gatheringExportTypes = map[string]string{
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-// handleGatheringView shows a network's members' shared answers to one
+// handleWorkbookGatheringView shows a network's members' shared answers to one
 // problem statement side by side (the network's coordinators).
-func (s *Server) handleGatheringView(c *gin.Context) error {
+func (s *Server) handleWorkbookGatheringView(c *gin.Context) error {
 	o, tid, v, err := s.gatheringOf(c)
 	if err != nil {
 		return err
@@ -441,6 +444,6 @@ func (s *Server) showGathering(c *gin.Context, o *org.Organisation, tid int64, v
 	if refused != nil {
 		status = refused.Status
 	}
-	s.render(c, status, "workbook_gathering", page)
+	s.render(c, status, "workbook/gathering.html", page)
 	return nil
 }

@@ -29,7 +29,7 @@ type revisionView struct {
 	Changes []workbook.Change
 }
 
-func (s *Server) handleEntryHistory(c *gin.Context) error {
+func (s *Server) handleWorkbookEntryHistory(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -61,14 +61,14 @@ func (s *Server) handleEntryHistory(c *gin.Context) error {
 	if older != nil {
 		page.Older = revs[len(revs)-1].Version
 	}
-	s.render(c, http.StatusOK, "workbook_history", page)
+	s.render(c, http.StatusOK, "workbook/history.html", page)
 	return nil
 }
 
-// handleEntryRestoreConfirm asks before an old version (?version=N)
+// handleWorkbookEntryRestoreConfirm asks before an old version (?version=N)
 // replaces the current one, saying who saved it when, and that the
 // current version stays in the history.
-func (s *Server) handleEntryRestoreConfirm(c *gin.Context) error {
+func (s *Server) handleWorkbookEntryRestoreConfirm(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ func (s *Server) handleEntryRestoreConfirm(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) handleEntryRestore(c *gin.Context) error {
+func (s *Server) handleWorkbookEntryRestore(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err

@@ -43,19 +43,19 @@ func (s *Server) importData(c *gin.Context) (*importPage, error) {
 	return data, nil
 }
 
-func (s *Server) handleImportForm(c *gin.Context) error {
+func (s *Server) handleWorkbookImportForm(c *gin.Context) error {
 	data, err := s.importData(c)
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbook_import", data)
+	s.render(c, http.StatusOK, "workbook/import.html", data)
 	return nil
 }
 
-// handleImport previews or imports a filled-in chapter, pasted or uploaded
+// handleWorkbookImport previews or imports a filled-in chapter, pasted or uploaded
 // as UTF-8 text. Nothing is saved until the user has seen the preview and
 // chosen to import; the text stays in the form throughout.
-func (s *Server) handleImport(c *gin.Context) error {
+func (s *Server) handleWorkbookImport(c *gin.Context) error {
 	data, err := s.importData(c)
 	if err != nil {
 		return err
@@ -68,14 +68,14 @@ func (s *Server) handleImport(c *gin.Context) error {
 	if found {
 		if len(b) > maxImport || !utf8.Valid(b) {
 			data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.file").WithField("file"))
-			s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+			s.render(c, http.StatusUnprocessableEntity, "workbook/import.html", data)
 			return nil
 		}
 		text = string(b)
 	}
 	if len(text) > maxImport { // not sent back: the user still has it
 		data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", maxImport>>20).WithField("text"))
-		s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/import.html", data)
 		return nil
 	}
 	data.Values["text"] = text
@@ -88,11 +88,11 @@ func (s *Server) handleImport(c *gin.Context) error {
 		if ae == nil || !data.fail(s, c, ae.WithField("text")) {
 			return err
 		}
-		s.render(c, http.StatusUnprocessableEntity, "workbook_import", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/import.html", data)
 		return nil
 	}
 	if preview {
-		s.render(c, http.StatusOK, "workbook_import", data)
+		s.render(c, http.StatusOK, "workbook/import.html", data)
 		return nil
 	}
 	n := 0

@@ -49,7 +49,7 @@ func (s *Server) handleWorkbookMeasureImportForm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.render(c, http.StatusOK, "workbook_measure_import", data)
+	s.render(c, http.StatusOK, "workbook/measure_import.html", data)
 	return nil
 }
 
@@ -76,7 +76,7 @@ func (s *Server) handleWorkbookMeasureImport(c *gin.Context) error {
 				data.Errors = map[string]string{"file": s.Catalog.T(loc, "workbook.measures_import.error.changed")}
 				data.Rows = nil
 			}
-			s.render(c, http.StatusUnprocessableEntity, "workbook_measure_import", data)
+			s.render(c, http.StatusUnprocessableEntity, "workbook/measure_import.html", data)
 			return nil
 		}
 		s.setFlashN(c, "workbook.measures_import.done", n)
@@ -89,7 +89,7 @@ func (s *Server) handleWorkbookMeasureImport(c *gin.Context) error {
 	}
 	if !found || len(b) == 0 {
 		data.fail(s, c, app.Errorf(app.EInvalid, "workbook.measures_import.error.no_file").WithField("file"))
-		s.render(c, http.StatusUnprocessableEntity, "workbook_measure_import", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/measure_import.html", data)
 		return nil
 	}
 	rows, probs, err := s.Workbooks.ReadMeasureFile(ctx, actor, b, s.Catalog.T)
@@ -97,7 +97,7 @@ func (s *Server) handleWorkbookMeasureImport(c *gin.Context) error {
 		if ae == nil || !data.fail(s, c, ae.WithField("file")) {
 			return err
 		}
-		s.render(c, http.StatusTooManyRequests, "workbook_measure_import", data)
+		s.render(c, http.StatusTooManyRequests, "workbook/measure_import.html", data)
 		return nil
 	}
 	if len(probs) > 0 {
@@ -106,11 +106,11 @@ func (s *Server) handleWorkbookMeasureImport(c *gin.Context) error {
 			data.Problems = append(data.Problems, p.Message(t))
 		}
 		data.Errors = map[string]string{"file": s.Catalog.N(loc, "workbook.measures_import.error.problems", len(probs))}
-		s.render(c, http.StatusUnprocessableEntity, "workbook_measure_import", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/measure_import.html", data)
 		return nil
 	}
 	data.Rows = rows
-	s.render(c, http.StatusOK, "workbook_measure_import", data)
+	s.render(c, http.StatusOK, "workbook/measure_import.html", data)
 	return nil
 }
 

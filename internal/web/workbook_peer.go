@@ -22,11 +22,11 @@ type peerEntryPage struct {
 	Entry     *workbook.Entry
 }
 
-// handlePeerEntry shows a network peer's answer to a problem statement,
+// handleWorkbookPeerEntry shows a network peer's answer to a problem statement,
 // read-only: only when the peer shares it (network or public) and the two
 // municipalities are members of the same network today. Anything else is
 // 404, as is every request across tenants.
-func (s *Server) handlePeerEntry(c *gin.Context) error {
+func (s *Server) handleWorkbookPeerEntry(c *gin.Context) error {
 	data, err := s.peerEntry(c)
 	if err != nil {
 		return err
@@ -47,7 +47,7 @@ func (s *Server) showPeerEntry(c *gin.Context, data *peerEntryPage, refused *ref
 	if refused != nil {
 		data.Comments.Body, data.Comments.Error, status = refused.Body, refused.Error, refused.Status
 	}
-	s.render(c, status, "workbook_peer", data)
+	s.render(c, status, "workbook/peer.html", data)
 	return nil
 }
 

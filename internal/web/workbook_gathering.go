@@ -14,6 +14,9 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
+// NavWorkbookGatherings leads to the gatherings where workbook chapters fall due.
+var NavWorkbookGatherings = NavEntry{Key: "gatherings", Label: "gathering.title.plural", Path: orgPath("/gatherings"), Order: 30}
+
 type gatheringsPage struct {
 	formPage
 	Org        *org.Organisation
@@ -25,7 +28,7 @@ type gatheringsPage struct {
 	Today      time.Time
 }
 
-func (s *Server) handleGatherings(c *gin.Context) error {
+func (s *Server) handleWorkbookGatherings(c *gin.Context) error {
 	return s.renderGatherings(c, http.StatusOK, &gatheringsPage{formPage: formPage{Values: map[string]string{}}})
 }
 
@@ -39,12 +42,12 @@ func (s *Server) renderGatherings(c *gin.Context, status int, data *gatheringsPa
 		return err
 	}
 	data.Gatherings, data.Chapters, data.Titles, data.Members = l.Gatherings, l.Chapters, l.Titles, l.Members
-	s.render(c, status, "gatherings", data)
+	s.render(c, status, "workbook/gatherings.html", data)
 	return nil
 }
 
-// handleGatheringCreate adds a gathering (a network's coordinators).
-func (s *Server) handleGatheringCreate(c *gin.Context) error {
+// handleWorkbookGatheringCreate adds a gathering (a network's coordinators).
+func (s *Server) handleWorkbookGatheringCreate(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -71,8 +74,8 @@ func (s *Server) handleGatheringCreate(c *gin.Context) error {
 	return nil
 }
 
-// handleChapterStatus records a municipality's progress on a chapter.
-func (s *Server) handleChapterStatus(c *gin.Context) error {
+// handleWorkbookChapterStatus records a municipality's progress on a chapter.
+func (s *Server) handleWorkbookChapterStatus(c *gin.Context) error {
 	o := orgOf(c)
 	wb, err := pathID(c, "workbook")
 	if err != nil {

@@ -27,9 +27,9 @@ func (s *Server) networkOnly(c *gin.Context) (*org.Organisation, error) {
 	return o, nil
 }
 
-// handleTemplateForm offers a new template, or a new version of an
+// handleWorkbookTemplateForm offers a new template, or a new version of an
 // existing one (?from=ID) to edit: its outline and its sections.
-func (s *Server) handleTemplateForm(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplateForm(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -49,14 +49,14 @@ func (s *Server) handleTemplateForm(c *gin.Context) error {
 	}
 	data.Values["sections"] = workbook.FormatSections(secs)
 	data.Layout.Nav = "workbooks"
-	s.render(c, http.StatusOK, "template_edit", data)
+	s.render(c, http.StatusOK, "workbook/template_edit.html", data)
 	return nil
 }
 
-// handleTemplateCreate saves the outline as a new version of the named
+// handleWorkbookTemplateCreate saves the outline as a new version of the named
 // template; existing versions and what municipalities wrote stay as they
 // are.
-func (s *Server) handleTemplateCreate(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplateCreate(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func (s *Server) handleTemplateCreate(c *gin.Context) error {
 		if !data.fail(s, c, err) {
 			return err
 		}
-		s.render(c, http.StatusUnprocessableEntity, "template_edit", data)
+		s.render(c, http.StatusUnprocessableEntity, "workbook/template_edit.html", data)
 		return nil
 	}
 	s.setFlash(c, "workbook.template.saved", "name", t.Name, "version", t.Version)
@@ -83,9 +83,9 @@ func (s *Server) handleTemplateCreate(c *gin.Context) error {
 	return nil
 }
 
-// handleTemplatePublish publishes a version for a cycle: every current
+// handleWorkbookTemplatePublish publishes a version for a cycle: every current
 // member gets its workbook made from it.
-func (s *Server) handleTemplatePublish(c *gin.Context) error {
+func (s *Server) handleWorkbookTemplatePublish(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
 		return err

@@ -93,8 +93,8 @@ func (s *Server) postComment(c *gin.Context, t commentTarget) (*refusal, error) 
 	return nil, nil
 }
 
-// handleEntryComment comments on the organisation's own answer.
-func (s *Server) handleEntryComment(c *gin.Context) error {
+// handleWorkbookEntryComment comments on the organisation's own answer.
+func (s *Server) handleWorkbookEntryComment(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -110,8 +110,8 @@ func (s *Server) handleEntryComment(c *gin.Context) error {
 	return s.showEntry(c, data, r)
 }
 
-// handlePeerComment comments on a network peer's shared answer.
-func (s *Server) handlePeerComment(c *gin.Context) error {
+// handleWorkbookPeerComment comments on a network peer's shared answer.
+func (s *Server) handleWorkbookPeerComment(c *gin.Context) error {
 	data, err := s.peerEntry(c)
 	if err != nil {
 		return err
@@ -132,9 +132,9 @@ type commentHidePage struct {
 	Back    string
 }
 
-// handleCommentHide hides a comment on the organisation's own answer
+// handleWorkbookCommentHide hides a comment on the organisation's own answer
 // after a confirmation page, or shows a hidden one again (hide=off).
-func (s *Server) handleCommentHide(c *gin.Context) error {
+func (s *Server) handleWorkbookCommentHide(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *Server) handleCommentHide(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		s.render(c, http.StatusOK, "workbook_comment_hide", &commentHidePage{Layout: data.Layout, Org: data.Org, Comment: cm,
+		s.render(c, http.StatusOK, "workbook/comment_hide.html", &commentHidePage{Layout: data.Layout, Org: data.Org, Comment: cm,
 			Action: c.Request.URL.Path, Back: data.BaseURL})
 		return nil
 	}
@@ -169,9 +169,9 @@ func (s *Server) handleCommentHide(c *gin.Context) error {
 	return nil
 }
 
-// handlePeerCopy copies a goal or measure of a peer's shared answer into
+// handleWorkbookPeerCopy copies a goal or measure of a peer's shared answer into
 // the organisation's own answer, keeping its origin.
-func (s *Server) handlePeerCopy(c *gin.Context) error {
+func (s *Server) handleWorkbookPeerCopy(c *gin.Context) error {
 	data, err := s.peerEntry(c)
 	if err != nil {
 		return err
