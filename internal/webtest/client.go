@@ -1,0 +1,137 @@
+package webtest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Client is a browser of one person: it keeps cookies, follows no
+// redirect, and sends its form posts as a page of the same site does
+// (Sec-Fetch-Site: same-origin), which is what the CSRF check asks.
+type Client struct {
+	HTTP *http.Client
+	h    *Harness
+	tb   testing.TB
+}
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "samvirke_session"
+
+// Client answers a client signed in as u (a session made directly; the
+// sign-in form has its own tests), working in no organisation until a page
+// of one is opened.
+func (h *Harness) Client(u *account.User) *Client {
+	h.tb.Helper()
+	return h.ClientIn(u, nil)
+}
+
+// ClientIn is Client with the session working in home.
+func (h *Harness) ClientIn(u *account.User, home *org.Organisation) *Client {
+	h.tb.Helper()
+	c := h.Anonymous()
+	bu, _ := url.Parse(h.URL)
+	c.HTTP.Jar.SetCookies(bu, []*http.Cookie{{Name: SessionCookie, Value: h.Session(u, home), Path: "/"}})
+	return c
+}
+
+// Anonymous answers a client that is not signed in.
+func (h *Harness) Anonymous() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{h: h, tb: h.tb, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Session signs u in by creating a session directly, working in home when
+// it is not nil, and answers its token.
+func (h *Harness) Session(u *account.User, home *org.Organisation) string {
+	h.tb.Helper()
+	var orgID *int64
+	if home != nil {
+		orgID = &home.ID
+	}
+	var token string
+	err := db.Run(context.Background(), h.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		token, _, err = account.CreateSession(ctx, idb, u.ID, orgID, "127.0.0.1", "webtest", time.Now().UTC())
+		return err
+	})
+	if err != nil {
+		h.tb.Fatalf("webtest: session: %v", err)
+	}
+	return token
+}
+
+// URLOf answers path on the harness (a full URL is kept as it is).
+func (h *Harness) URLOf(path string) string {
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path
+	}
+	return h.URL + path
+}
+
+// Get fetches path (relative to the harness or a full URL) and answers
+// the status and body.
+func (c *Client) Get(path string) (int, string) {
+	c.tb.Helper()
+	req, err := http.NewRequest("GET", c.h.URLOf(path), nil)
+	if err != nil {
+		c.tb.Fatalf("webtest: %v", err)
+	}
+	return c.read(c.Do(req))
+}
+
+// Post sends form to path as a form of the site's own page does and
+// answers the status and body.
+func (c *Client) Post(path string, form url.Values) (int, string) {
+	c.tb.Helper()
+	resp, body := c.PostResponse(path, form)
+	return resp.StatusCode, body
+}
+
+// PostResponse is Post answering the response (body read and kept in
+// Body, closed) and the body, for tests that look at headers.
+func (c *Client) PostResponse(path string, form url.Values) (*http.Response, string) {
+	c.tb.Helper()
+	req, err := http.NewRequest("POST", c.h.URLOf(path), strings.NewReader(form.Encode()))
+	if err != nil {
+		c.tb.Fatalf("webtest: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp := c.Do(req)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
+// Do sends req as it is, with this client's cookies; a request that
+// gets no answer fails the test. The caller closes the body.
+func (c *Client) Do(req *http.Request) *http.Response {
+	c.tb.Helper()
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.tb.Fatalf("webtest: %s %s: %v", req.Method, req.URL, err)
+	}
+	return resp
+}
+
+func (c *Client) read(resp *http.Response) (int, string) {
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.tb.Fatalf("webtest: reading the answer: %v", err)
+	}
+	return resp.StatusCode, string(b)
+}
