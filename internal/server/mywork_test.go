@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // fixedSource stands in for a capability until the real ones exist: it
@@ -178,7 +179,7 @@ func TestSearchWorkbooks(t *testing.T) {
 	u, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "Problemstilling 4: Voksenopplæring")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "Problemstilling 4: Voksenopplæring")
 	if len(books) != 1 {
 		t.Fatalf("publish made %d workbooks; want 1", len(books))
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // Finding 11 of the penetration test: comments across organisations.
@@ -70,8 +71,8 @@ func newCommentWorld(t *testing.T, cfg config.Config) *commentWorld {
 	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
 	dbtest.MustJoinNetwork(t, r.DB, w.network, w.own, joined, time.Time{})
 	dbtest.MustJoinNetwork(t, r.DB, w.network, w.peer, joined, time.Time{})
-	tmpl, books := publishTemplate(t, r, w.network, "2026", "«Innvandrerreisen»")
-	w.book = bookOf(t, books, w.own.ID).ID
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, w.network, "2026", "«Innvandrerreisen»")
+	w.book = workbooktest.BookOf(t, books, w.own.ID).ID
 	w.tmpl, w.stmt = tmpl.ID, tmpl.Chapters[0].Statements[0].ID
 	e, err := r.Workbooks.SaveEntry(context.Background(), w.own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}})

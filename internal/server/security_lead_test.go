@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/web"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // bearer sends every request with an API token.
@@ -414,7 +415,7 @@ func TestSecurity04APIBodyOverLimit(t *testing.T) {
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
 	write, _, err := r.Accounts.CreateAPIToken(context.Background(), muni, editor.ID, "Fagsystem", "write")
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // wbAPI sends a request with an API token and answers status and body.
@@ -76,8 +77,8 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 	peerMember, _ := dbtest.MustCreateUser(t, r.DB, peer, "member")
 	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
-	book := bookOf(t, books, muni.ID).ID
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "«Innvandrerreisen»")
+	book := workbooktest.BookOf(t, books, muni.ID).ID
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: book, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Vårt eget svar om «innvandrerreisen»"}}}); err != nil {

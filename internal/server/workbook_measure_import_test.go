@@ -17,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // uploadFile posts file (from internal/tabular/testdata) as the form's
@@ -58,7 +59,7 @@ func TestMeasureImportPage(t *testing.T) {
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
-	tmpl, books := publishTemplate(t, r, network, "2018", "Problemställning 1: Arbete och sysselsättning")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2018", "Problemställning 1: Arbete och sysselsättning")
 	r.Run(t)
 	c := sessionClient(t, r.DB, r.URL(), editor)
 	entry := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
