@@ -23,6 +23,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -213,12 +214,54 @@ func (h *Harness) reload() {
 // Mail answers the messages sent so far.
 func (h *Harness) Mail() []mailtest.Received { return h.smtp.Messages() }
 
-// MailTo waits up to ten seconds for a message to addr that arrived after
+// MailTo waits up to fifteen seconds for a message to addr that arrived after
 // the previous MailTo for addr returned, and answers the newest; none
 // fails the test.
 func (h *Harness) MailTo(addr string) mailtest.Received {
 	h.tb.Helper()
-	return h.smtp.WaitFor(h.tb, addr, 10*time.Second)
+	return h.smtp.WaitFor(h.tb, addr, 15*time.Second)
+}
+
+// MailCountTo counts the messages sent so far with addr among their
+// recipients.
+func (h *Harness) MailCountTo(addr string) int {
+	n := 0
+	for _, m := range h.smtp.Messages() {
+		for _, to := range m.To {
+			if strings.Contains(strings.ToLower(to), strings.ToLower(addr)) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Unsent counts the outbox's messages neither sent nor failed yet.
+func (h *Harness) Unsent() int {
+	h.tb.Helper()
+	var n int
+	err := db.Run(context.Background(), h.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		c, err := idb.NewSelect().Table("mail_outbox").Where("sent_at IS NULL AND failed_at IS NULL").Count(ctx)
+		n = int(c)
+		return err
+	})
+	if err != nil {
+		h.tb.Fatalf("webtest: outbox: %v", err)
+	}
+	return n
+}
+
+// WaitFor polls cond every 20 ms until it holds; after d it fails the
+// test.
+func (h *Harness) WaitFor(d time.Duration, cond func() bool) {
+	h.tb.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.tb.Fatalf("webtest: condition not met within %s", d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // SMTP is the server the mail arrives at, for tests that wait longer or
