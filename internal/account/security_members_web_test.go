@@ -18,8 +18,72 @@ import (
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/webtest"
 )
+
+// TestSecurity08ResetBurstSendsAtMostTheLimit: 30 reset requests in a
+// burst for one address send at most ResetPerAddress.Max mails, and the
+// rest are told to wait (429 with Retry-After), for an address with an
+// account and one without alike; one client asking for many addresses is
+// bounded too.
+func TestSecurity08ResetBurstSendsAtMostTheLimit(t *testing.T) {
+	t.Parallel()
+	r := webtest.New(t, webtest.Options{Deps: func(d *web.Deps) { d.TrustedProxies = []string{"127.0.0.1"} }})
+	o := r.Org(org.KindMunicipality)
+	known := r.User(o, "editor")
+	base := r.URL
+	burst := func(client, email string) (statuses []int) {
+		for range 30 {
+			req, _ := http.NewRequest("POST", base+"/password/forgot", strings.NewReader(url.Values{"email": {email}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("X-Forwarded-For", client)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After")
+			}
+			statuses = append(statuses, resp.StatusCode)
+		}
+		return statuses
+	}
+	want := func(ok int) []int {
+		s := make([]int, 30)
+		for i := range s {
+			s[i] = http.StatusTooManyRequests
+			if i < ok {
+				s[i] = http.StatusOK
+			}
+		}
+		return s
+	}
+	max := account.ResetPerAddress.Max
+	if got := burst("192.0.2.1", known.Email); fmt.Sprint(got) != fmt.Sprint(want(max)) {
+		t.Errorf("burst for an address with an account: %v; want %d answered, then 429", got, max)
+	}
+	if got := burst("192.0.2.2", "ingen-"+o.Slug+"@example.org"); fmt.Sprint(got) != fmt.Sprint(want(max)) {
+		t.Errorf("burst for an address without an account: %v; want the same", got)
+	}
+	r.WaitFor(15*time.Second, func() bool { return r.MailCountTo(known.Email) >= max })
+	r.WaitFor(15*time.Second, func() bool { return r.Unsent() == 0 })
+	if n := r.MailCountTo(known.Email); n != max {
+		t.Errorf("%d reset mails after a burst of 30; want %d", n, max)
+	}
+	ok := 0
+	for i := range 30 {
+		code, _ := r.Anonymous().Post(base+"/password/forgot", url.Values{"email": {fmt.Sprintf("many-%d-%s@example.org", i, o.Slug)}})
+		if code == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != account.ResetPerClient.Max {
+		t.Errorf("one client asking for 30 addresses was answered %d times; want %d", ok, account.ResetPerClient.Max)
+	}
+}
 
 // TestSecurity17ReinviteDoesNotResend: inviting an address that has an
 // open invitation is refused with a clear message and sends nothing;
