@@ -14,6 +14,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -28,6 +29,32 @@ type Client struct {
 
 // SessionCookie is the name of the session cookie.
 const SessionCookie = "samvirke_session"
+
+// SignIn posts the sign-in form with u's password (dbtest.Password) as a
+// page of the site does, and answers the response.
+func (c *Client) SignIn(u *account.User) *http.Response {
+	c.tb.Helper()
+	resp, _ := c.PostResponse("/signin", url.Values{"email": {u.Email}, "password": {dbtest.Password}, "next": {"/dashboard"}})
+	return resp
+}
+
+// Cookie answers the value of this client's cookie name for path, "" when
+// it has none.
+func (c *Client) Cookie(path, name string) string {
+	u, _ := url.Parse(c.h.URLOf(path))
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+// SetCookie gives this client a cookie for path.
+func (c *Client) SetCookie(path string, ck *http.Cookie) {
+	u, _ := url.Parse(c.h.URLOf(path))
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{ck})
+}
 
 // Client answers a client signed in as u (a session made directly; the
 // sign-in form has its own tests), working in no organisation until a page
@@ -87,7 +114,8 @@ func (c *Client) Get(path string) (int, string) {
 	c.tb.Helper()
 	req, err := http.NewRequest("GET", c.h.URLOf(path), nil)
 	if err != nil {
-		c.tb.Fatalf("webtest: %v", err)
+		c.tb.Errorf("webtest: %v", err)
+		return 0, ""
 	}
 	return c.read(c.Do(req))
 }
@@ -106,7 +134,8 @@ func (c *Client) PostResponse(path string, form url.Values) (*http.Response, str
 	c.tb.Helper()
 	req, err := http.NewRequest("POST", c.h.URLOf(path), strings.NewReader(form.Encode()))
 	if err != nil {
-		c.tb.Fatalf("webtest: %v", err)
+		c.tb.Errorf("webtest: %v", err)
+		return &http.Response{Header: http.Header{}}, ""
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
@@ -116,13 +145,16 @@ func (c *Client) PostResponse(path string, form url.Values) (*http.Response, str
 	return resp, string(b)
 }
 
-// Do sends req as it is, with this client's cookies; a request that
-// gets no answer fails the test. The caller closes the body.
+// Do sends req as it is, with this client's cookies. A request that gets
+// no answer is an error of the test and answers status 0 with an empty
+// body, so that Do, Get and Post may be called from goroutines the test
+// starts. The caller closes the body.
 func (c *Client) Do(req *http.Request) *http.Response {
 	c.tb.Helper()
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		c.tb.Fatalf("webtest: %s %s: %v", req.Method, req.URL, err)
+		c.tb.Errorf("webtest: %s %s: %v", req.Method, req.URL, err)
+		return &http.Response{Header: http.Header{}, Body: http.NoBody}
 	}
 	return resp
 }
@@ -131,7 +163,7 @@ func (c *Client) read(resp *http.Response) (int, string) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		c.tb.Fatalf("webtest: reading the answer: %v", err)
+		c.tb.Errorf("webtest: reading the answer: %v", err)
 	}
 	return resp.StatusCode, string(b)
 }
