@@ -80,6 +80,42 @@ func (h *Harness) Anonymous() *Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// SSOClient answers a client in a single sign-on session of u limited to
+// o, as a sign-in through o's identity provider makes.
+func (h *Harness) SSOClient(u *account.User, o *org.Organisation) *Client {
+	h.tb.Helper()
+	var token string
+	err := db.Run(context.Background(), h.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		tok, sess, err := account.CreateSession(ctx, idb, u.ID, &o.ID, "127.0.0.1", "webtest-sso", time.Now().UTC())
+		if err != nil {
+			return err
+		}
+		token = tok
+		return account.RestrictSession(ctx, idb, sess, o.ID)
+	})
+	if err != nil {
+		h.tb.Fatalf("webtest: SSO session: %v", err)
+	}
+	c := h.Anonymous()
+	c.SetCookie("/", &http.Cookie{Name: SessionCookie, Value: token, Path: "/"})
+	return c
+}
+
+// TokenClient answers a client that sends the API token with every
+// request and keeps no cookie.
+func (h *Harness) TokenClient(token string) *Client {
+	return &Client{h: h, tb: h.tb, HTTP: &http.Client{Transport: bearer(token), Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type bearer string
+
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(req)
+}
+
 // Session signs u in by creating a session directly, working in home when
 // it is not nil, and answers its token.
 func (h *Harness) Session(u *account.User, home *org.Organisation) string {
@@ -143,6 +179,26 @@ func (c *Client) PostResponse(path string, form url.Values) (*http.Response, str
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	return resp, string(b)
+}
+
+// Send makes one request of method to path, with form as its body unless
+// the method is GET, and answers the status and body.
+func (c *Client) Send(method, path string, form url.Values) (int, string) {
+	c.tb.Helper()
+	var body io.Reader
+	if method != "GET" {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.h.URLOf(path), body)
+	if err != nil {
+		c.tb.Errorf("webtest: %v", err)
+		return 0, ""
+	}
+	if method != "GET" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	return c.read(c.Do(req))
 }
 
 // Do sends req as it is, with this client's cookies. A request that gets
