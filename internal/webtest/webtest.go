@@ -55,9 +55,10 @@ type Options struct {
 	// built (trusted proxies, a write gate …).
 	Deps func(*web.Deps)
 	// Unguarded opens the database without dbtest's tenant guard, as
-	// servertest does. Only for a test that reaches a query the guard
-	// rejects and whose fix is under way elsewhere (account.CreateAPIToken
-	// reads memberships without an org_id filter); remove it then.
+	// servertest does. Only for the tests that make API tokens:
+	// account.CreateAPIToken reads memberships without an org_id filter,
+	// which the guard rejects; the fix is under way elsewhere, and this
+	// option goes with it.
 	Unguarded bool
 }
 
