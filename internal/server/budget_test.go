@@ -20,6 +20,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // The query budget (STYLE.md): a page or a form post sends one read unit of
@@ -81,9 +82,9 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 	for i := range titles {
 		titles[i] = fmt.Sprintf("Problemstilling %d", i+1)
 	}
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", titles...)
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", titles...)
 	w := &budgetWorld{r: r, muni: muni, tmpl: tmpl, count: dbtest.CountStatements(t, r.DB)}
-	w.book = bookOf(t, books, muni.ID)
+	w.book = workbooktest.BookOf(t, books, muni.ID)
 	r.Run(t)
 	w.ec, w.user = sessionClient(t, r.DB, r.URL(), editor), editor.ID
 	return w

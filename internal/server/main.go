@@ -26,19 +26,13 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
-	"github.com/samvirke/samvirke/internal/due"
-	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/outbox"
-	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
-	"github.com/samvirke/samvirke/internal/ratelimit"
-	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
 	webassets "github.com/samvirke/samvirke/web"
@@ -68,16 +62,8 @@ type Main struct {
 	Worker    *queue.Worker
 	Scheduler *queue.Scheduler
 	Registry  *prometheus.Registry
-	Authz     *authz.Enforcer
-	Accounts  *account.Service
-	Mail      mail.Sender
-	Due       *due.Registry
-	Overview  *overview.Registry
-	Search    *search.Registry
-	Workbooks *workbook.Service
-	Limiter   *ratelimit.Limiter
-	Outbox    *outbox.Outbox
-	Files     *files.Service
+	Mail      mail.Sender // set before Open to send through it; else from the configuration
+	*Services
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -146,7 +132,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.openServices(ctx, secret, cat); err != nil {
 		return err
 	}
-	if err := m.openWeb(secret, assets, cat); err != nil {
+	if err := m.openWeb(assets); err != nil {
 		return err
 	}
 	if m.Mode != ModeWeb {
@@ -249,39 +235,19 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 
 // openServices builds the capability services shared by web and workers.
 func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalog) error {
-	var err error
-	if m.Authz, err = authz.New(ctx, m.DB, m.Logger); err != nil {
-		return err
-	}
 	if m.Mail == nil {
+		var err error
 		if m.Mail, err = m.mailer(); err != nil {
 			return err
 		}
 	}
-	sealer, err := app.NewSealer(secret)
+	fs, err := m.openFiles(ctx)
 	if err != nil {
 		return err
 	}
-	if m.Files, err = m.openFiles(ctx); err != nil {
-		return err
-	}
-	m.Limiter = &ratelimit.Limiter{DB: m.DB, Clock: m.Clock}
-	m.Outbox = &outbox.Outbox{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
-	m.Due = &due.Registry{}
-	m.Due.Add(workbook.DueMeasures{})
-	m.Overview = &overview.Registry{}
-	m.Overview.Add(org.NetworkPanel{Clock: m.Clock})
-	m.Overview.Add(workbook.NextGatheringPanel{Clock: m.Clock})
-	m.Workbooks = &workbook.Service{DB: m.DB, Clock: m.Clock, Notify: workbook.Notifier{Outbox: m.Outbox, Text: cat.T}}
-	m.Workbooks.Limits = m.Limiter
-	m.Search = &search.Registry{}
-	m.Search.Add(account.MemberSearch{})
-	m.Search.Add(org.NetworkSearch{Clock: m.Clock})
-	m.Search.Add(workbook.Search{})
-	m.Accounts = &account.Service{DB: m.DB, Authz: m.Authz, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger, Text: cat.T} // BaseURL once listening (Open)
-	m.Accounts.Limits = m.Limiter
-	m.Accounts.SSOAllowNetworks = m.Config.SSOAllowedNetworks()
-	return nil
+	m.Services, err = Compose(ctx, Parts{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Clock: m.Clock, Logger: m.Logger,
+		Catalog: cat, Secret: secret, SSOAllowNetworks: m.Config.SSOAllowedNetworks(), Files: fs})
+	return err
 }
 
 // mailer sends through SMTP when a host is configured; otherwise it keeps
@@ -301,7 +267,7 @@ func (m *Main) mailer() (mail.Sender, error) {
 	return s, nil
 }
 
-func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
+func (m *Main) openWeb(assets fs.FS) error {
 	// Readiness: pages need only the database (with Redis away, background
 	// work waits but every page still answers), so web and serve processes
 	// stay in service; a worker can do nothing without Redis.
@@ -309,22 +275,11 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 	if m.Mode == ModeWorker {
 		ready = m.Queue
 	}
-	// The main navigation: one line per section, placed by its Order.
-	nav := &web.Nav{}
-	nav.Add(web.NavDashboard)
-	nav.Add(web.NavWorkbooks)
-	nav.Add(web.NavWorkbookGatherings)
-	nav.Add(web.NavAdmin)
+	d := m.Services.WebDeps()
+	d.Queue, d.Assets, d.Registry, d.BaseURL, d.Demo = ready, assets, m.Registry, m.Config.BaseURL, m.Config.Demo
+	d.TrustedProxies, d.OpsOnly = m.Config.TrustedProxies, m.Mode == ModeWorker
 	var err error
-	m.Web, err = web.New(web.Deps{
-		DB: db.Pinger{DB: m.DB}, Queue: ready, Assets: assets, Catalog: cat, Logger: m.Logger, Clock: m.Clock,
-		Registry: m.Registry, BaseURL: m.Config.BaseURL, Demo: m.Config.Demo,
-		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
-		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
-		Limiter: m.Limiter,
-		Nav:     nav,
-		Orgs:    &org.Service{DB: m.DB, Clock: m.Clock, Due: m.Due, Overview: m.Overview, Search: m.Search, Files: m.Files},
-	})
+	m.Web, err = web.New(d)
 	return err
 }
 
@@ -551,8 +506,9 @@ func (m *Main) OpenAccounts(ctx context.Context) (*account.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Outbox = &outbox.Outbox{DB: m.DB, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
-	m.Accounts = &account.Service{DB: m.DB, Outbox: m.Outbox, Sealer: sealer, Clock: m.Clock, Log: m.Logger,
+	ob := &outbox.Outbox{DB: m.DB, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
+	m.Services = &Services{DB: m.DB, Clock: m.Clock, Logger: m.Logger, Catalog: cat, Outbox: ob, secret: secret}
+	m.Accounts = &account.Service{DB: m.DB, Outbox: ob, Sealer: sealer, Clock: m.Clock, Log: m.Logger,
 		Text: cat.T, BaseURL: strings.TrimRight(m.Config.BaseURL, "/")}
 	return m.Accounts, nil
 }

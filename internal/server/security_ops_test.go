@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // hostileNext are redirect targets an attacker puts in a sign-in link.
@@ -212,7 +213,7 @@ func TestSecurity14SearchNonASCIILowercase(t *testing.T) {
 	if err := r.Authz.Reload(); err != nil {
 		t.Fatal(err)
 	}
-	tmpl, books := publishTemplate(t, r, network, "2026", "Problemstilling 1: Språk")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "Problemstilling 1: Språk")
 	answers := map[string]string{
 		workbook.SectionAnalysis: strings.Repeat("Ⱥ", 300) + " Vi starter et Språkkafé på biblioteket.",
 		workbook.SectionGoals:    strings.Repeat("ẞ", 300) + " Kurs for STRAẞENBAU-folk i Großstadt.",

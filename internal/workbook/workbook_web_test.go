@@ -1,4 +1,4 @@
-package server_test
+package workbook_test
 
 import (
 	"context"
@@ -17,12 +17,10 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
-	"github.com/samvirke/samvirke/internal/dbtest"
-	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 	"github.com/samvirke/samvirke/tenants"
 )
 
@@ -33,18 +31,16 @@ import (
 // the second with a conflict page that keeps their text.
 func TestWorkbookEditor(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	colleague, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	coordinator, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
-	r.Authz.Reload()
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", "Problemstilling 4: Voksenopplæring i egen kommune")
-	r.Run(t)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
-	ec := sessionClient(t, r.DB, r.URL(), editor)
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	muni := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	r.Join(network, muni, webtest.Since2016)
+	editor := r.User(muni, "editor")
+	colleague := r.User(muni, "editor")
+	coordinator := r.User(muni, "contributor")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "Problemstilling 4: Voksenopplæring i egen kommune")
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	ec := r.Client(editor)
 	deadline := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
 	form := url.Values{
 		"version": {"0"}, "analysis": {"Avtalen med Orkdal kommune er sagt opp fra 01.01.2017."},
@@ -54,34 +50,34 @@ func TestWorkbookEditor(t *testing.T) {
 		"measure.0.responsible_user": {fmt.Sprint(coordinator.ID)}, "measure.0.deadline": {deadline}, "measure.0.status": {"in_progress"},
 		"measure.1.description": {"Utrede skoleskyss"}, "measure.1.deadline": {"Høst 2016"}, "measure.1.status": {"planned"},
 	}
-	code, body := post(t, ec, page, form)
+	code, body := ec.Post(page, form)
 	if code != 422 || !strings.Contains(body, "12,5x") || !strings.Contains(body, "Finne egnede lokaler for undervisning") ||
 		!strings.Contains(body, "Avtalen med Orkdal kommune") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Fatalf("a bad number: %d; want 422 with everything typed kept and the field marked", code)
 	}
 	form.Set("goal.0.target", "12,5")
-	if code, _ := post(t, ec, page, form); code != 303 {
+	if code, _ := ec.Post(page, form); code != 303 {
 		t.Fatalf("save: %d", code)
 	}
-	_, body = get(t, ec, page)
+	_, body = ec.Get(page)
 	for _, want := range []string{"12,5", "Høst 2016", "Flyktningkoordinator", deadline} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the saved answer lacks %q", want)
 		}
 	}
-	_, dash := get(t, sessionClient(t, r.DB, r.URL(), coordinator), r.URL()+"/o/"+muni.Slug+"/dashboard")
+	_, dash := r.Client(coordinator).Get(r.URL + "/o/" + muni.Slug + "/dashboard")
 	if !strings.Contains(dash, "Finne egnede lokaler for undervisning") || !strings.Contains(dash, "Tiltak i arbeidsbok") {
 		t.Error("the responsible person's My work lacks the measure")
 	}
 
 	// Two people start from version 1.
-	cc := sessionClient(t, r.DB, r.URL(), colleague)
+	cc := r.Client(colleague)
 	mine := url.Values{"version": {"1"}, "analysis": {"Min versjon: lærerstillinger lyst ut."}}
 	theirs := url.Values{"version": {"1"}, "analysis": {"Kollegaens versjon: skoleskyss utredet."}}
-	if code, _ := post(t, cc, page, theirs); code != 303 {
+	if code, _ := cc.Post(page, theirs); code != 303 {
 		t.Fatalf("colleague's save: %d", code)
 	}
-	code, body = post(t, ec, page, mine)
+	code, body = ec.Post(page, mine)
 	if code != 409 || !strings.Contains(body, "Min versjon: lærerstillinger lyst ut.") || !strings.Contains(body, "Kollegaens versjon: skoleskyss utredet.") {
 		t.Errorf("the second save from the same version: %d; want 409 showing both texts", code)
 	}
@@ -92,18 +88,17 @@ func TestWorkbookEditor(t *testing.T) {
 // with Norwegian letters intact, and the export is in the audit log.
 func TestGatheringExport(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	coord := r.User(network, "coordinator")
 	var members []*org.Organisation
 	for _, name := range []string{"Åfjord kommune", "Skaun kommune"} {
-		m := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
-		dbtest.MustJoinNetwork(t, r.DB, network, m, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+		m := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
+		r.Join(network, m, webtest.Since2016)
 		members = append(members, m)
 	}
-	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	entries := map[int64]int64{}
 	answers := map[int64]string{members[0].ID: "Flytskjema for «innvandrerreisen» – §§ og æøå ÆØÅ", members[1].ID: "Skaun deler ikke ennå"}
@@ -123,22 +118,21 @@ func TestGatheringExport(t *testing.T) {
 		}
 		entries[o.ID] = e.ID
 	}
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), coord)
-	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL(), network.Slug, tmpl.ID, stmt)
+	c := r.Client(coord)
+	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL, network.Slug, tmpl.ID, stmt)
 	// The coordinator marks Åfjord's answer as good practice; Skaun's
 	// private answer is not in the view and cannot be marked.
-	if code, _ := post(t, c, base+"/good-practice", url.Values{"org": {fmt.Sprint(members[0].ID)}, "entry": {fmt.Sprint(entries[members[0].ID])}, "mark": {"on"}}); code != 303 {
+	if code, _ := c.Post(base+"/good-practice", url.Values{"org": {fmt.Sprint(members[0].ID)}, "entry": {fmt.Sprint(entries[members[0].ID])}, "mark": {"on"}}); code != 303 {
 		t.Fatalf("mark good practice: %d", code)
 	}
-	if code, _ := post(t, c, base+"/good-practice", url.Values{"org": {fmt.Sprint(members[1].ID)}, "entry": {fmt.Sprint(entries[members[1].ID])}, "mark": {"on"}}); code != 404 {
+	if code, _ := c.Post(base+"/good-practice", url.Values{"org": {fmt.Sprint(members[1].ID)}, "entry": {fmt.Sprint(entries[members[1].ID])}, "mark": {"on"}}); code != 404 {
 		t.Errorf("marking a private answer: %d; want 404", code)
 	}
-	if _, view := get(t, c, base); !strings.Contains(view, "Åfjord kommune – god praksis") {
+	if _, view := c.Get(base); !strings.Contains(view, "Åfjord kommune – god praksis") {
 		t.Error("the gathering view does not say Åfjord's answer is good practice")
 	}
 	// The coordinator comments on Åfjord's answer from the gathering view.
-	if code, _ := post(t, c, base+"/comments", url.Values{"entry_ref": {fmt.Sprintf("%d:%d", members[0].ID, entries[members[0].ID])}, "body": {"Kan dere dele flytskjemaet på samlingen?"}}); code != 303 {
+	if code, _ := c.Post(base+"/comments", url.Values{"entry_ref": {fmt.Sprintf("%d:%d", members[0].ID, entries[members[0].ID])}, "body": {"Kan dere dele flytskjemaet på samlingen?"}}); code != 303 {
 		t.Fatalf("coordinator comment: %d", code)
 	}
 	var comments []*workbook.Comment
@@ -148,7 +142,7 @@ func TestGatheringExport(t *testing.T) {
 	if len(comments) != 1 || comments[0].Body != "Kan dere dele flytskjemaet på samlingen?" || comments[0].AuthorOrgID == nil || *comments[0].AuthorOrgID != network.ID {
 		t.Errorf("comments on Åfjord's answer = %+v; want the coordinator's", comments)
 	}
-	resp, err := c.Get(base + "/export/xlsx")
+	resp, err := c.HTTP.Get(base + "/export/xlsx")
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("xlsx: %v %v", resp, err)
 	}
@@ -168,7 +162,7 @@ func TestGatheringExport(t *testing.T) {
 	if !strings.Contains(all, answers[members[0].ID]) || strings.Contains(all, answers[members[1].ID]) || !strings.Contains(all, "God praksis") {
 		t.Errorf("spreadsheet: want Åfjord's shared answer exactly and not Skaun's private one; got\n%s", all)
 	}
-	resp, err = c.Get(base + "/export/pdf")
+	resp, err = c.HTTP.Get(base + "/export/pdf")
 	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf: %v %v", resp, err)
 	}
@@ -189,21 +183,19 @@ func TestGatheringExport(t *testing.T) {
 // nothing; a read-only token may read but not write.
 func TestWorkbookAPI(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{}) // account.CreateAPIToken: see Options.Unguarded
+	network := r.Org(org.KindNetwork)
+	muni := r.Org(org.KindMunicipality)
+	r.Join(network, muni, webtest.Since2016)
+	editor := r.User(muni, "editor")
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
 	write, _, err := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Fagsystem", "write")
 	if err != nil {
 		t.Fatal(err)
 	}
 	read, _, _ := r.Accounts.CreateAPIToken(ctx, muni, editor.ID, "Rapport", "read")
-	r.Run(t)
-	url := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	url := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
 	put := func(token, body string) (int, string) {
 		req, _ := http.NewRequest("PUT", url, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -226,7 +218,7 @@ func TestWorkbookAPI(t *testing.T) {
 	if code, _ := put(read, `{"version":1,"content":{"answers":{"analysis":"Lesetoken"}}}`); code != 403 {
 		t.Errorf("read-only token writing: %d; want 403", code)
 	}
-	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID), nil)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", r.URL, muni.Slug, books[0].ID), nil)
 	req.Header.Set("Authorization", "Bearer "+read)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -244,12 +236,11 @@ func TestWorkbookAPI(t *testing.T) {
 // form with a clear error.
 func TestImportPage(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	muni := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	r.Join(network, muni, webtest.Since2016)
+	editor := r.User(muni, "editor")
 	ctx := context.Background()
 	defs, err := workbook.LoadDefinitions(tenants.Workbooks, "workbooks")
 	if err != nil {
@@ -261,25 +252,24 @@ func TestImportPage(t *testing.T) {
 	}
 	books, _ := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
 	text, _ := defs[0].AnswerText(tenants.Workbooks, defs[0].Answers[0])
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), editor)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", r.URL(), muni.Slug, books[0].ID)
-	if code, body := post(t, c, page, url.Values{"text": {"   "}}); code != 422 || !strings.Contains(body, "Lim inn eller last opp teksten") {
+	c := r.Client(editor)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", r.URL, muni.Slug, books[0].ID)
+	if code, body := c.Post(page, url.Values{"text": {"   "}}); code != 422 || !strings.Contains(body, "Lim inn eller last opp teksten") {
 		t.Errorf("empty text: %d; want 422 with the error", code)
 	}
-	code, body := post(t, c, page, url.Values{"text": {text}, "preview": {"1"}})
+	code, body := c.Post(page, url.Values{"text": {text}, "preview": {"1"}})
 	if code != 200 || !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Funnet på linje") {
 		t.Fatalf("preview: %d; want the mapped answers with their position", code)
 	}
 	stmt := tmpl.Chapters[0].Statements[0].ID
-	entryPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, stmt)
-	if _, body := get(t, c, entryPage); strings.Contains(body, "Intervju er gjennomført vår 2016") {
+	entryPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, stmt)
+	if _, body := c.Get(entryPage); strings.Contains(body, "Intervju er gjennomført vår 2016") {
 		t.Fatal("the preview saved the answers")
 	}
-	if code, _ := post(t, c, page, url.Values{"text": {text}, "import": {"1"}}); code != 303 {
+	if code, _ := c.Post(page, url.Values{"text": {text}, "import": {"1"}}); code != 303 {
 		t.Fatalf("import: %d", code)
 	}
-	if _, body := get(t, c, entryPage); !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Flyktningkoordinator") {
+	if _, body := c.Get(entryPage); !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Flyktningkoordinator") {
 		t.Error("after importing, the answer to «Innvandrerreisen» lacks Meldal's text")
 	}
 }
@@ -289,18 +279,17 @@ func TestImportPage(t *testing.T) {
 // networks, and can edit neither.
 func TestPeerAnswers(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
-	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
-	outsideNet := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	outsider := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, outsideNet, outsider, joined, time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	joined := webtest.Since2016
+	own := r.Org(org.KindMunicipality)
+	peer := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	r.Join(network, own, joined)
+	r.Join(network, peer, joined)
+	outsideNet := r.Org(org.KindNetwork)
+	outsider := r.Org(org.KindMunicipality)
+	r.Join(outsideNet, outsider, joined)
+	editor := r.User(own, "editor")
 	ctx := context.Background()
 	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2",
 		Statements: []workbook.StatementSpec{{Title: "Delt problemstilling"}, {Title: "Privat problemstilling"}}}}}
@@ -309,7 +298,7 @@ func TestPeerAnswers(t *testing.T) {
 	otmpl, _ := r.Workbooks.CreateTemplate(ctx, outsideNet, spec)
 	obooks, _ := r.Workbooks.PublishTemplate(ctx, outsideNet, otmpl.ID, "2026")
 	shared, private := tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].Statements[1].ID
-	peerBook := bookOf(t, books, peer.ID).ID
+	peerBook := workbooktest.BookOf(t, books, peer.ID).ID
 	save := func(o *org.Organisation, book, stmt int64, text, vis string) {
 		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: book, StatementID: stmt,
 			Content: workbook.Content{Answers: map[string]string{"analysis": text}}, Visibility: vis}); err != nil {
@@ -319,32 +308,31 @@ func TestPeerAnswers(t *testing.T) {
 	save(peer, peerBook, shared, "Oppdal deler: språkpraksis i kommunale virksomheter", workbook.VisibilityNetwork)
 	save(peer, peerBook, private, "Oppdals interne utkast", workbook.VisibilityPrivate)
 	save(outsider, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID, "Utenfor nettverket", workbook.VisibilityNetwork)
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), editor)
+	c := r.Client(editor)
 	peerURL := func(slug string, book, stmt int64) string {
-		return fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, slug, book, stmt)
+		return fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL, own.Slug, slug, book, stmt)
 	}
-	if code, body := get(t, c, peerURL(peer.Slug, peerBook, shared)); code != 200 || !strings.Contains(body, "språkpraksis i kommunale virksomheter") {
+	if code, body := c.Get(peerURL(peer.Slug, peerBook, shared)); code != 200 || !strings.Contains(body, "språkpraksis i kommunale virksomheter") {
 		t.Errorf("a peer's shared answer: %d; want it shown", code)
 	}
-	if code, body := get(t, c, peerURL(peer.Slug, peerBook, private)); code != 404 || strings.Contains(body, "interne utkast") {
+	if code, body := c.Get(peerURL(peer.Slug, peerBook, private)); code != 404 || strings.Contains(body, "interne utkast") {
 		t.Errorf("a peer's private answer: %d; want 404", code)
 	}
-	if code, _ := get(t, c, peerURL(outsider.Slug, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID)); code != 404 {
+	if code, _ := c.Get(peerURL(outsider.Slug, obooks[0].ID, otmpl.Chapters[0].Statements[0].ID)); code != 404 {
 		t.Errorf("an answer of a municipality outside the network: %d; want 404", code)
 	}
 	// Editing the peer's answer: through the own organisation's editor with
 	// the peer's workbook (not ours: 404), or in the peer's pages (not a
 	// member: 404).
 	for _, u := range []string{
-		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, peerBook, shared),
-		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, peerBook, shared),
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, own.Slug, peerBook, shared),
+		fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, peer.Slug, peerBook, shared),
 	} {
-		if code, _ := post(t, c, u, url.Values{"version": {"1"}, "analysis": {"Overskrevet"}}); code != 404 {
+		if code, _ := c.Post(u, url.Values{"version": {"1"}, "analysis": {"Overskrevet"}}); code != 404 {
 			t.Errorf("editing a peer's answer at %s: %d; want 404", u, code)
 		}
 	}
-	if code, body := get(t, c, peerURL(peer.Slug, peerBook, shared)); code != 200 || strings.Contains(body, "Overskrevet") {
+	if code, body := c.Get(peerURL(peer.Slug, peerBook, shared)); code != 200 || strings.Contains(body, "Overskrevet") {
 		t.Error("the peer's answer changed")
 	}
 }
@@ -354,40 +342,38 @@ func TestPeerAnswers(t *testing.T) {
 // gathering on its dashboard, and a contributor marks the chapter ready.
 func TestGatherings(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	contributor, _ := dbtest.MustCreateUser(t, r.DB, muni, "contributor")
-	r.Authz.Reload()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
-	r.Run(t)
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	coord := r.User(network, "coordinator")
+	muni := r.Org(org.KindMunicipality)
+	r.Join(network, muni, webtest.Since2016)
+	contributor := r.User(muni, "contributor")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
 	day := time.Now().UTC().AddDate(0, 1, 0)
-	cc := sessionClient(t, r.DB, r.URL(), coord)
-	if code, body := post(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {"ikke en dato"}}); code != 422 || !strings.Contains(body, "Tredje samling") {
+	cc := r.Client(coord)
+	if code, body := cc.Post(r.URL+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {"ikke en dato"}}); code != 422 || !strings.Contains(body, "Tredje samling") {
 		t.Errorf("a gathering without a date: %d; want 422 with the title kept", code)
 	}
-	if code, _ := post(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
+	if code, _ := cc.Post(r.URL+"/o/"+network.Slug+"/gatherings", url.Values{"title": {"Tredje samling"}, "starts_on": {day.Format(time.DateOnly)},
 		"place": {"Scandic Lerkendal, Trondheim"}, "chapter": {fmt.Sprint(tmpl.Chapters[0].ID)}}); code != 303 {
 		t.Fatalf("create gathering: %d", code)
 	}
-	if _, list := get(t, cc, r.URL()+"/o/"+network.Slug+"/gatherings"); !strings.Contains(list, muni.Name) {
+	if _, list := cc.Get(r.URL + "/o/" + network.Slug + "/gatherings"); !strings.Contains(list, muni.Name) {
 		t.Error("the gathering does not list the participating municipality")
 	}
-	mc := sessionClient(t, r.DB, r.URL(), contributor)
-	_, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID))
+	mc := r.Client(contributor)
+	_, body := mc.Get(fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL, muni.Slug, books[0].ID))
 	if !strings.Contains(body, "Frist: Tredje samling, "+day.Format("02.01.2006")) {
 		t.Error("the workbook does not show the chapter's due date at the gathering")
 	}
-	if _, dash := get(t, mc, r.URL()+"/o/"+muni.Slug+"/dashboard"); !strings.Contains(dash, "Neste samling") || !strings.Contains(dash, "Tredje samling") {
+	if _, dash := mc.Get(r.URL + "/o/" + muni.Slug + "/dashboard"); !strings.Contains(dash, "Neste samling") || !strings.Contains(dash, "Tredje samling") {
 		t.Error("the municipality's dashboard lacks the next gathering")
 	}
-	status := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].ID)
-	if code, _ := post(t, mc, status, url.Values{"status": {"ready"}}); code != 303 {
+	status := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", r.URL, muni.Slug, books[0].ID, tmpl.Chapters[0].ID)
+	if code, _ := mc.Post(status, url.Values{"status": {"ready"}}); code != 303 {
 		t.Fatalf("chapter status: %d", code)
 	}
-	if _, body := get(t, mc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, books[0].ID)); !strings.Contains(body, `value="ready" selected`) {
+	if _, body := mc.Get(fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL, muni.Slug, books[0].ID)); !strings.Contains(body, `value="ready" selected`) {
 		t.Error("the chapter's status did not stay ready")
 	}
 }
@@ -398,24 +384,22 @@ func TestGatherings(t *testing.T) {
 // made untouched.
 func TestTemplateEditor(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
-	r.Authz.Reload()
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), coord)
-	base := r.URL() + "/o/" + network.Slug
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	coord := r.User(network, "coordinator")
+	muni := r.Org(org.KindMunicipality)
+	r.Join(network, muni, webtest.Since2016)
+	viewer := r.User(muni, "viewer")
+	c := r.Client(coord)
+	base := r.URL + "/o/" + network.Slug
 	sections := "analysis: Analyse – hvordan ser vår situasjon ut nå?\ngoals: Hvilke målbare mål vil vi definere?"
 	bad := "## Løs problemstilling først\n# Kapittel 1"
-	if code, body := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {bad}, "sections": {sections}}); code != 422 ||
+	if code, body := c.Post(base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {bad}, "sections": {sections}}); code != 422 ||
 		!strings.Contains(body, "Linje 1") || !strings.Contains(body, "Løs problemstilling først") {
 		t.Errorf("outline error: %d; want 422 naming line 1 with the text kept", code)
 	}
 	outline := "# Kapittel 1\n## Bosetting av flyktninger\n? Hvor mange skal vi bosette?\n## Språkopplæring\n# Kapittel 2\n## «Innvandrerreisen»\n"
-	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {outline}, "sections": {sections}}); code != 303 {
+	if code, _ := c.Post(base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {outline}, "sections": {sections}}); code != 303 {
 		t.Fatalf("save template: %d", code)
 	}
 	var tmpl *workbook.Template
@@ -429,19 +413,19 @@ func TestTemplateEditor(t *testing.T) {
 	if tmpl == nil || len(tmpl.Chapters) != 2 || len(tmpl.Sections) != 2 || tmpl.Chapters[0].Statements[0].Questions[0] != "Hvor mange skal vi bosette?" {
 		t.Fatalf("saved template = %+v", tmpl)
 	}
-	if code, _ := post(t, c, fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}}); code != 303 {
+	if code, _ := c.Post(fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}}); code != 303 {
 		t.Fatalf("publish: %d", code)
 	}
-	if _, body := get(t, c, base+"/workbooks"); !strings.Contains(body, "Publisert for 2026–2027: 1 kommune fikk arbeidsbok.") {
+	if _, body := c.Get(base + "/workbooks"); !strings.Contains(body, "Publisert for 2026–2027: 1 kommune fikk arbeidsbok.") {
 		t.Error("no message after publishing")
 	}
 	// Version 2 retires "Språkopplæring".
 	v2 := strings.Replace(outline, "## Språkopplæring\n", "", 1)
-	if code, _ := post(t, c, base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {v2}, "sections": {sections}}); code != 303 {
+	if code, _ := c.Post(base+"/templates", url.Values{"name": {"Arbeidsboka"}, "outline": {v2}, "sections": {sections}}); code != 303 {
 		t.Fatalf("save version 2: %d", code)
 	}
-	vc := sessionClient(t, r.DB, r.URL(), viewer)
-	_, list := get(t, vc, r.URL()+"/o/"+muni.Slug+"/workbooks")
+	vc := r.Client(viewer)
+	_, list := vc.Get(r.URL + "/o/" + muni.Slug + "/workbooks")
 	if !strings.Contains(list, "2026–2027") {
 		t.Fatal("the member has no workbook after publishing")
 	}
@@ -453,7 +437,7 @@ func TestTemplateEditor(t *testing.T) {
 		}
 		return err
 	})
-	if _, body := get(t, vc, fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL(), muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
+	if _, body := vc.Get(fmt.Sprintf("%s/o/%s/workbooks/%d", r.URL, muni.Slug, wb)); !strings.Contains(body, "Språkopplæring") {
 		t.Error("a new template version changed the workbook already made")
 	}
 }
@@ -463,48 +447,43 @@ func TestTemplateEditor(t *testing.T) {
 // peer's comment shows on the owner's page; a viewer may not comment.
 func TestComments(t *testing.T) {
 	t.Parallel()
-	smtp := mailtest.Start(t)
-	cfg := servertest.NewEnv(t).Config()
-	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	r := servertest.Open(t, cfg, server.ModeServe) // mention mail leaves through the worker
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
-	colleague, _ := dbtest.MustCreateUser(t, r.DB, own, "contributor")
-	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
-	peerMember, _ := dbtest.MustCreateUser(t, r.DB, peer, "member")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{}) // mention mail leaves through the outbox
+	network := r.Org(org.KindNetwork)
+	joined := webtest.Since2016
+	own := r.Org(org.KindMunicipality)
+	peer := r.Org(org.KindMunicipality)
+	r.Join(network, own, joined)
+	r.Join(network, peer, joined)
+	editor := r.User(own, "editor")
+	colleague := r.User(own, "contributor")
+	viewer := r.User(own, "viewer")
+	peerMember := r.User(peer, "member")
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
-	ownBook := bookOf(t, books, own.ID).ID
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
+	ownBook := workbooktest.BookOf(t, books, own.ID).ID
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: ownBook, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.Run(t)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, ownBook, stmt)
-	ec := sessionClient(t, r.DB, r.URL(), editor)
-	if code, _ := post(t, ec, page+"/comments", url.Values{"body": {"@" + colleague.Email + " kan du se på målene før samlingen? «Takk»"}}); code != 303 {
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, own.Slug, ownBook, stmt)
+	ec := r.Client(editor)
+	if code, _ := ec.Post(page+"/comments", url.Values{"body": {"@" + colleague.Email + " kan du se på målene før samlingen? «Takk»"}}); code != 303 {
 		t.Fatalf("comment: %d", code)
 	}
-	m := smtp.WaitFor(t, colleague.Email, 10*time.Second)
+	m := r.MailTo(colleague.Email)
 	if !strings.Contains(m.Text, "kan du se på målene før samlingen? «Takk»") || len(m.Links()) == 0 || !strings.HasSuffix(m.Links()[0], fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", own.Slug, ownBook, stmt)) {
 		t.Errorf("mention mail: %q with links %v", m.Text, m.Links())
 	}
-	pc := sessionClient(t, r.DB, r.URL(), peerMember)
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, own.Slug, ownBook, stmt)
-	if code, _ := post(t, pc, peerPage+"/comments", url.Values{"body": {"Hvordan fikk dere med NAV i kartleggingen?"}}); code != 303 {
+	pc := r.Client(peerMember)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL, peer.Slug, own.Slug, ownBook, stmt)
+	if code, _ := pc.Post(peerPage+"/comments", url.Values{"body": {"Hvordan fikk dere med NAV i kartleggingen?"}}); code != 303 {
 		t.Fatalf("peer comment: %d", code)
 	}
-	if _, body := get(t, ec, page); !strings.Contains(body, "Hvordan fikk dere med NAV i kartleggingen?") || !strings.Contains(body, "kan du se på målene") {
+	if _, body := ec.Get(page); !strings.Contains(body, "Hvordan fikk dere med NAV i kartleggingen?") || !strings.Contains(body, "kan du se på målene") {
 		t.Error("the owner's page lacks the comments")
 	}
-	if code, _ := post(t, sessionClient(t, r.DB, r.URL(), viewer), page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
+	if code, _ := r.Client(viewer).Post(page+"/comments", url.Values{"body": {"Leser"}}); code != 403 {
 		t.Errorf("a viewer commenting: %d; want 403", code)
 	}
 }
@@ -514,18 +493,17 @@ func TestComments(t *testing.T) {
 // responsible person is not carried over.
 func TestCopyFromPeer(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
-	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, own, "editor")
-	peerUser, _ := dbtest.MustCreateUser(t, r.DB, peer, "editor")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	joined := webtest.Since2016
+	own := r.Org(org.KindMunicipality)
+	peer := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	r.Join(network, own, joined)
+	r.Join(network, peer, joined)
+	editor := r.User(own, "editor")
+	peerUser := r.User(peer, "editor")
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	byOrg := map[int64]int64{}
 	for _, b := range books {
@@ -536,14 +514,13 @@ func TestCopyFromPeer(t *testing.T) {
 			ResponsibleUser: &peerUser.ID, Status: workbook.StatusDone}}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), editor)
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, peer.Slug, byOrg[peer.ID], stmt)
-	if code, _ := post(t, c, peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
+	c := r.Client(editor)
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL, own.Slug, peer.Slug, byOrg[peer.ID], stmt)
+	if code, _ := c.Post(peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
 		t.Fatalf("copy: %d", code)
 	}
-	ownPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), own.Slug, byOrg[own.ID], stmt)
-	_, body := get(t, c, ownPage)
+	ownPage := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, own.Slug, byOrg[own.ID], stmt)
+	_, body := c.Get(ownPage)
 	if !strings.Contains(body, "Språkpraksis i kommunale virksomheter") || !strings.Contains(body, "Kopiert fra Oppdal kommune") {
 		t.Fatal("the copy is not in our answer with its origin")
 	}
@@ -555,7 +532,7 @@ func TestCopyFromPeer(t *testing.T) {
 	} else {
 		t.Fatal("the editor does not carry the origin")
 	}
-	if code, _ := post(t, c, ownPage, form); code != 303 {
+	if code, _ := c.Post(ownPage, form); code != 303 {
 		t.Fatalf("save: %d", code)
 	}
 	var e *workbook.Entry
@@ -578,15 +555,14 @@ func TestCopyFromPeer(t *testing.T) {
 // template.
 func TestAnswersRenderSafely(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	viewer, _ := dbtest.MustCreateUser(t, r.DB, muni, "viewer")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	coord := r.User(network, "coordinator")
+	muni := r.Org(org.KindMunicipality)
+	r.Join(network, muni, webtest.Since2016)
+	viewer := r.User(muni, "viewer")
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{
@@ -594,50 +570,16 @@ func TestAnswersRenderSafely(t *testing.T) {
 			"goals":    "Bedre informasjonsrutiner dokumenteres"}}}); err != nil {
 		t.Fatal(err)
 	}
-	r.Run(t)
-	_, body := get(t, sessionClient(t, r.DB, r.URL(), viewer), fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, stmt))
+	_, body := r.Client(viewer).Get(fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, stmt))
 	if !strings.Contains(body, "<strong>viktig</strong>") || strings.Contains(body, "<script>alert") || strings.Contains(body, "onerror") {
 		t.Error("the answer is not rendered as safe Markdown")
 	}
-	cc := sessionClient(t, r.DB, r.URL(), coord)
-	view := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL(), network.Slug, tmpl.ID, stmt)
-	if _, body := get(t, cc, view+"?section=goals"); !strings.Contains(body, "Bedre informasjonsrutiner dokumenteres") || strings.Contains(body, "<strong>viktig</strong>") {
+	cc := r.Client(coord)
+	view := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", r.URL, network.Slug, tmpl.ID, stmt)
+	if _, body := cc.Get(view + "?section=goals"); !strings.Contains(body, "Bedre informasjonsrutiner dokumenteres") || strings.Contains(body, "<strong>viktig</strong>") {
 		t.Error("filtering the gathering view by the goals section does not show goals alone")
 	}
-	if code, body := get(t, cc, r.URL()+"/api/v1/orgs/"+network.Slug+"/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
+	if code, body := cc.Get(r.URL + "/api/v1/orgs/" + network.Slug + "/templates"); code != 200 || !strings.Contains(body, "«Innvandrerreisen»") {
 		t.Errorf("templates API: %d", code)
 	}
-}
-
-// publishTemplate creates the network's template "Arbeidsboka" with one
-// chapter of the given problem statements and publishes it for cycle; it
-// answers the template and the workbooks made for the current members.
-func publishTemplate(t *testing.T, r *servertest.Process, network *org.Organisation, cycle string, statements ...string) (*workbook.Template, []*workbook.Workbook) {
-	t.Helper()
-	ctx := context.Background()
-	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2"}}}
-	for _, s := range statements {
-		spec.Chapters[0].Statements = append(spec.Chapters[0].Statements, workbook.StatementSpec{Title: s})
-	}
-	tmpl, err := r.Workbooks.CreateTemplate(ctx, network, spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	books, err := r.Workbooks.PublishTemplate(ctx, network, tmpl.ID, cycle)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tmpl, books
-}
-
-// bookOf answers the workbook of organisation orgID among books.
-func bookOf(t *testing.T, books []*workbook.Workbook, orgID int64) *workbook.Workbook {
-	t.Helper()
-	for _, b := range books {
-		if b.OrgID == orgID {
-			return b
-		}
-	}
-	t.Fatalf("no workbook of organisation %d among %d", orgID, len(books))
-	return nil
 }

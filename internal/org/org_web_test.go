@@ -1,8 +1,7 @@
-package server_test
+package org_test
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,13 +10,10 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
-	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/webtest"
 )
 
 // fixedSource stands in for a capability until the real ones exist: it
@@ -39,10 +35,10 @@ func fixedSource(items ...due.Item) due.Source {
 // grouped, with "overdue" said in words; other people's items do not.
 func TestMyWork(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	u, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
-	someoneElse, _ := dbtest.MustCreateUser(t, r.DB, o, "contributor")
+	r := webtest.New(t, webtest.Options{})
+	o := r.Org(org.KindMunicipality)
+	u := r.User(o, "contributor")
+	someoneElse := r.User(o, "contributor")
 	today := time.Now().UTC()
 	day := func(d int) time.Time { return today.AddDate(0, 0, d) }
 	r.Due.Add(fixedSource(
@@ -54,9 +50,7 @@ func TestMyWork(t *testing.T) {
 		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(5), Title: "Følge opp vedtak i integreringsrådet", Source: "council.decision", State: due.StateOpen},
 		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(2), Title: "Allerede gjort", Source: "council.decision", State: due.StateDone},
 	))
-	r.Authz.Reload() // fixtures made memberships behind the service's back
-	r.Run(t)
-	code, body := get(t, sessionClient(t, r.DB, r.URL(), u), r.URL()+"/o/"+o.Slug+"/dashboard")
+	code, body := r.Client(u).Get(r.URL + "/o/" + o.Slug + "/dashboard")
 	if code != 200 {
 		t.Fatalf("dashboard: %d", code)
 	}
@@ -93,25 +87,23 @@ func TestMyWork(t *testing.T) {
 // language; a too-long word is refused with what was typed kept.
 func TestTerminology(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	o := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
-	viewer, _ := dbtest.MustCreateUser(t, r.DB, o, "viewer")
-	r.Authz.Reload()
-	r.Run(t)
-	ac := sessionClient(t, r.DB, r.URL(), admin)
-	page := r.URL() + "/o/" + o.Slug + "/terms"
-	if code, _ := post(t, ac, page, url.Values{"introduction_programme.nb": {"Kvalifiseringsløpet «Ny start»"}, "workbook.sv": {"Arbetsboken"}}); code != 303 {
+	r := webtest.New(t, webtest.Options{})
+	o := r.Org(org.KindMunicipality)
+	admin := r.User(o, "admin")
+	viewer := r.User(o, "viewer")
+	ac := r.Client(admin)
+	page := r.URL + "/o/" + o.Slug + "/terms"
+	if code, _ := ac.Post(page, url.Values{"introduction_programme.nb": {"Kvalifiseringsløpet «Ny start»"}, "workbook.sv": {"Arbetsboken"}}); code != 303 {
 		t.Fatalf("save terms: %d", code)
 	}
-	_, body := get(t, sessionClient(t, r.DB, r.URL(), viewer), page)
+	_, body := r.Client(viewer).Get(page)
 	for _, want := range []string{"Kvalifiseringsløpet «Ny start»", "Arbetsboken", "etableringsprogrammet"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("terms page lacks %q", want)
 		}
 	}
 	long := strings.Repeat("ø", 81)
-	code, body := post(t, ac, page, url.Values{"workbook.da": {long}, "gathering.nb": {"Nettverkssamling"}})
+	code, body := ac.Post(page, url.Values{"workbook.da": {long}, "gathering.nb": {"Nettverkssamling"}})
 	if code != 422 || !strings.Contains(body, long) || !strings.Contains(body, "Nettverkssamling") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Errorf("too long a word: %d; want 422 with both typed values kept and the field marked", code)
 	}
@@ -123,32 +115,30 @@ func TestTerminology(t *testing.T) {
 // PostgreSQL through row-level security as on SQLite.
 func TestSearchAndNetworks(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Innlandet" })
-	own := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Åsnes kommune" })
-	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østre Toten kommune" })
-	left := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østfold-gammel kommune" })
-	dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østersund kommun" }) // in no network
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Innlandet" })
+	own := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Åsnes kommune" })
+	peer := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østre Toten kommune" })
+	left := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østfold-gammel kommune" })
+	r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Østersund kommun" }) // in no network
 	joined := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	dbtest.MustJoinNetwork(t, r.DB, network, own, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
+	r.Join(network, own, joined)
+	r.Join(network, peer, joined)
 	dbtest.MustJoinNetwork(t, r.DB, network, left, joined, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	admin, _ := dbtest.MustCreateUser(t, r.DB, own, "admin")
-	viewer, _ := dbtest.MustCreateUser(t, r.DB, own, "viewer")
-	coordinator, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
-	r.Authz.Reload()
-	r.Run(t)
+	admin := r.User(own, "admin")
+	viewer := r.User(own, "viewer")
+	coordinator := r.User(network, "coordinator")
 	// The network itself finds its current members.
-	_, found := get(t, sessionClient(t, r.DB, r.URL(), coordinator), r.URL()+"/o/"+network.Slug+"/search?q="+url.QueryEscape("østre"))
+	_, found := r.Client(coordinator).Get(r.URL + "/o/" + network.Slug + "/search?q=" + url.QueryEscape("østre"))
 	if !strings.Contains(found, "Østre Toten kommune") || strings.Contains(found, "Østfold-gammel") {
 		t.Error("the network's search should find its member Østre Toten and not the member that left")
 	}
-	base := r.URL() + "/o/" + own.Slug
-	_, dash := get(t, sessionClient(t, r.DB, r.URL(), viewer), base+"/dashboard")
+	base := r.URL + "/o/" + own.Slug
+	_, dash := r.Client(viewer).Get(base + "/dashboard")
 	if !strings.Contains(dash, "Læringsnettverk Innlandet") {
 		t.Error("the dashboard does not name the municipality's network")
 	}
-	_, body := get(t, sessionClient(t, r.DB, r.URL(), admin), base+"/search?q="+url.QueryEscape("ØSTRE"))
+	_, body := r.Client(admin).Get(base + "/search?q=" + url.QueryEscape("ØSTRE"))
 	if !strings.Contains(body, "Østre Toten kommune") {
 		t.Error("search for ØSTRE misses the network peer Østre Toten")
 	}
@@ -157,40 +147,12 @@ func TestSearchAndNetworks(t *testing.T) {
 			t.Errorf("search shows %s, which is not in the municipality's networks now", absent)
 		}
 	}
-	_, body = get(t, sessionClient(t, r.DB, r.URL(), admin), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	_, body = r.Client(admin).Get(base + "/search?q=" + url.QueryEscape("åse ØREN"))
 	if !strings.Contains(body, admin.Email) {
 		t.Error("an administrator's search misses a member by name")
 	}
-	_, body = get(t, sessionClient(t, r.DB, r.URL(), viewer), base+"/search?q="+url.QueryEscape("åse ØREN"))
+	_, body = r.Client(viewer).Get(base + "/search?q=" + url.QueryEscape("åse ØREN"))
 	if strings.Contains(body, admin.Email) {
 		t.Error("a viewer, who may not read the member list, finds members")
-	}
-}
-
-// TestSearchWorkbooks: the municipality's workbook answers are found by
-// their words, in any case, and link to the answer.
-func TestSearchWorkbooks(t *testing.T) {
-	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	u, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	r.Authz.Reload()
-	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2026", "Problemstilling 4: Voksenopplæring")
-	if len(books) != 1 {
-		t.Fatalf("publish made %d workbooks; want 1", len(books))
-	}
-	stmt := tmpl.Chapters[0].Statements[0].ID
-	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
-		Content: workbook.Content{Answers: map[string]string{"analysis": "Vi starter et Språkkafé på biblioteket hver tirsdag."}}}); err != nil {
-		t.Fatal(err)
-	}
-	r.Run(t)
-	_, body := get(t, sessionClient(t, r.DB, r.URL(), u), r.URL()+"/o/"+muni.Slug+"/search?q="+url.QueryEscape("SPRÅKKAFÉ"))
-	link := fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", muni.Slug, books[0].ID, stmt)
-	if !strings.Contains(body, link) || !strings.Contains(body, "Problemstilling 4: Voksenopplæring") || !strings.Contains(body, "Språkkafé på biblioteket") {
-		t.Errorf("search misses the workbook answer (want a link to %s with its statement and the matching text)", link)
 	}
 }

@@ -1,4 +1,4 @@
-package server_test
+package workbook_test
 
 import (
 	"bytes"
@@ -11,17 +11,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/webtest"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // uploadFile posts file (from internal/tabular/testdata) as the form's
 // "file" field and answers the status and body.
-func uploadFile(t *testing.T, c *http.Client, u, file string) (int, string) {
+func uploadFile(t *testing.T, c *webtest.Client, u, file string) (int, string) {
 	t.Helper()
 	data, err := os.ReadFile("../tabular/testdata/" + file)
 	if err != nil {
@@ -35,7 +33,7 @@ func uploadFile(t *testing.T, c *http.Client, u, file string) (int, string) {
 	req, _ := http.NewRequest("POST", u, &b)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := c.Do(req)
+	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +50,19 @@ func uploadFile(t *testing.T, c *http.Client, u, file string) (int, string) {
 // them after the answer's own in one new version.
 func TestMeasureImportPage(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Tierps kommun"; o.Locale = "sv" })
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	r.Authz.Reload()
-	tmpl, books := publishTemplate(t, r, network, "2018", "Problemställning 1: Arbete och sysselsättning")
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), editor)
-	entry := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL(), muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
-	if code, _ := post(t, c, entry, url.Values{"version": {"0"}, "measure.0.description": {"Eget tiltak: språkvän"}, "measure.0.status": {"planned"}}); code != 303 {
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	muni := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Tierps kommun"; o.Locale = "sv" })
+	r.Join(network, muni, webtest.Since2016)
+	editor := r.User(muni, "editor")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2018", "Problemställning 1: Arbete och sysselsättning")
+	c := r.Client(editor)
+	entry := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
+	if code, _ := c.Post(entry, url.Values{"version": {"0"}, "measure.0.description": {"Eget tiltak: språkvän"}, "measure.0.status": {"planned"}}); code != 303 {
 		t.Fatalf("first save: %d", code)
 	}
 	page := entry + "/measures/import"
-	if code, body := get(t, c, entry); code != 200 || !strings.Contains(body, `href="`+strings.TrimPrefix(page, r.URL())+`"`) {
+	if code, body := c.Get(entry); code != 200 || !strings.Contains(body, `href="`+strings.TrimPrefix(page, r.URL)+`"`) {
 		t.Fatalf("the answer's page does not link to the import (%d)", code)
 	}
 
@@ -74,7 +70,7 @@ func TestMeasureImportPage(t *testing.T) {
 	if code != 422 || !strings.Contains(body, "Rad 7, kolumn D (Klart senast): «32.13.2018»") || !strings.Contains(body, `href="#f-file"`) {
 		t.Fatalf("the file with a bad day on row 7: %d; want 422 naming row 7 and column D, with an error summary:\n%s", code, body)
 	}
-	if _, body := get(t, c, entry); strings.Contains(body, "Praktikplatser") {
+	if _, body := c.Get(entry); strings.Contains(body, "Praktikplatser") {
 		t.Fatal("the refused file wrote measures")
 	}
 
@@ -82,24 +78,24 @@ func TestMeasureImportPage(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "7 åtgärder lästa") || !strings.Contains(body, "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering") {
 		t.Fatalf("preview: %d; want the 7 measures read:\n%s", code, body)
 	}
-	if _, body := get(t, c, entry); strings.Contains(body, "Praktikplatser") {
+	if _, body := c.Get(entry); strings.Contains(body, "Praktikplatser") {
 		t.Fatal("the preview wrote measures")
 	}
 	form := url.Values{"import": {"1"}, "version": {"1"}}
 	for _, m := range hiddenRows.FindAllStringSubmatch(body, -1) {
 		form.Add(m[1], htmlUnescape(m[2]))
 	}
-	if code, _ := post(t, c, page, form); code != 303 {
+	if code, _ := c.Post(page, form); code != 303 {
 		t.Fatalf("import: %d", code)
 	}
-	_, body = get(t, c, entry)
+	_, body = c.Get(entry)
 	for _, want := range []string{"Eget tiltak: språkvän", "Praktikplatser i kommunens verksamheter", "Boendeskola: «Att bo i Sverige»", "2018-10-15", "7 åtgärder lades till"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after the import the answer lacks %q", want)
 		}
 	}
 	// The same preview again: the answer changed since, nothing is added.
-	if code, body := post(t, c, page, form); code != 422 || !strings.Contains(body, "Någon sparade svaret") {
+	if code, body := c.Post(page, form); code != 422 || !strings.Contains(body, "Någon sparade svaret") {
 		t.Errorf("a stale preview: %d; want 422 saying the answer changed", code)
 	}
 }

@@ -1,4 +1,4 @@
-package server_test
+package workbook_test
 
 import (
 	"context"
@@ -17,14 +17,11 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
-	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
-	"github.com/samvirke/samvirke/internal/dbtest"
-	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // Finding 11 of the penetration test: comments across organisations.
@@ -51,7 +48,7 @@ func (c *stepClock) add(d time.Duration) {
 // and Osen, a peer in the same network, running with its rate limiter on
 // a clock the test moves.
 type commentWorld struct {
-	r                  *servertest.Process
+	r                  *webtest.Harness
 	clock              *stepClock
 	network, own, peer *org.Organisation
 	tmpl, book, stmt   int64
@@ -59,19 +56,19 @@ type commentWorld struct {
 	ownPage, peerPage  string // Meldal's answer, as Meldal and as Osen see it (no host)
 }
 
-func newCommentWorld(t *testing.T, cfg config.Config) *commentWorld {
+func newCommentWorld(t *testing.T) *commentWorld {
 	t.Helper()
-	w := &commentWorld{r: servertest.Open(t, cfg, server.ModeServe), clock: &stepClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}}
+	w := &commentWorld{r: webtest.New(t, webtest.Options{}), clock: &stepClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}}
 	r := w.r
 	r.Limiter.Clock = w.clock
-	w.network = dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	w.own = dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
-	w.peer = dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Osen kommune" })
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	dbtest.MustJoinNetwork(t, r.DB, w.network, w.own, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, w.network, w.peer, joined, time.Time{})
-	tmpl, books := publishTemplate(t, r, w.network, "2026", "«Innvandrerreisen»")
-	w.book = bookOf(t, books, w.own.ID).ID
+	w.network = r.Org(org.KindNetwork)
+	w.own = r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	w.peer = r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Osen kommune" })
+	joined := webtest.Since2016
+	r.Join(w.network, w.own, joined)
+	r.Join(w.network, w.peer, joined)
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, w.network, "2026", "«Innvandrerreisen»")
+	w.book = workbooktest.BookOf(t, books, w.own.ID).ID
 	w.tmpl, w.stmt = tmpl.ID, tmpl.Chapters[0].Statements[0].ID
 	e, err := r.Workbooks.SaveEntry(context.Background(), w.own, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Intervju er gjennomført"}}})
@@ -81,18 +78,14 @@ func newCommentWorld(t *testing.T, cfg config.Config) *commentWorld {
 	w.entry = e.ID
 	w.ownPage = fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", w.own.Slug, w.book, w.stmt)
 	w.peerPage = fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", w.peer.Slug, w.own.Slug, w.book, w.stmt)
-	r.Run(t)
 	return w
 }
 
 // user makes a member of o with role and a signed-in client for them.
-func (w *commentWorld) user(t *testing.T, o *org.Organisation, role string) (*account.User, *http.Client) {
+func (w *commentWorld) user(t *testing.T, o *org.Organisation, role string) (*account.User, *webtest.Client) {
 	t.Helper()
-	u, _ := dbtest.MustCreateUser(t, w.r.DB, o, role)
-	if err := w.r.Authz.Reload(); err != nil {
-		t.Fatal(err)
-	}
-	return u, sessionClient(t, w.r.DB, w.r.URL(), u)
+	u := w.r.User(o, role)
+	return u, w.r.Client(u)
 }
 
 // comments answers the stored comments on Meldal's answer, newest page.
@@ -112,18 +105,18 @@ func (w *commentWorld) comments(t *testing.T) []*workbook.Comment {
 // limit comes back with its text too.
 func TestSecurity11RateLimit(t *testing.T) {
 	t.Parallel()
-	w := newCommentWorld(t, servertest.NewEnv(t).Config())
+	w := newCommentWorld(t)
 	_, flooder := w.user(t, w.peer, "member")
 	_, colleague := w.user(t, w.peer, "member")
 	_, editor := w.user(t, w.own, "editor")
-	base := w.r.URL()
+	base := w.r.URL
 	for i := 1; i <= 10; i++ {
-		if code, _ := post(t, flooder, base+w.peerPage+"/comments", url.Values{"body": {fmt.Sprintf("Kommentar %d", i)}}); code != 303 {
+		if code, _ := flooder.Post(base+w.peerPage+"/comments", url.Values{"body": {fmt.Sprintf("Kommentar %d", i)}}); code != 303 {
 			t.Fatalf("comment %d: %d; want 303", i, code)
 		}
 	}
 	typed := "Ellevte kommentar – «behold meg» med æøå"
-	resp, body := postResp(t, flooder, base+w.peerPage+"/comments", url.Values{"body": {typed}})
+	resp, body := flooder.PostResponse(base+w.peerPage+"/comments", url.Values{"body": {typed}})
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("eleventh comment in a minute: %d, Retry-After %q; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
@@ -133,23 +126,23 @@ func TestSecurity11RateLimit(t *testing.T) {
 	if n := len(w.comments(t)); n != 10 {
 		t.Errorf("%d comments stored; want 10", n)
 	}
-	if code, _ := post(t, colleague, base+w.peerPage+"/comments", url.Values{"body": {"Fra en kollega"}}); code != 303 {
+	if code, _ := colleague.Post(base+w.peerPage+"/comments", url.Values{"body": {"Fra en kollega"}}); code != 303 {
 		t.Errorf("another person of the same organisation: %d; want 303", code)
 	}
 	// The owner's own page keeps the text the same way.
 	for i := 1; i <= 10; i++ {
-		post(t, editor, base+w.ownPage+"/comments", url.Values{"body": {fmt.Sprintf("Svar %d", i)}})
+		editor.Post(base+w.ownPage+"/comments", url.Values{"body": {fmt.Sprintf("Svar %d", i)}})
 	}
-	resp, body = postResp(t, editor, base+w.ownPage+"/comments", url.Values{"body": {typed}})
+	resp, body = editor.PostResponse(base+w.ownPage+"/comments", url.Values{"body": {typed}})
 	if resp.StatusCode != 429 || !strings.Contains(body, ">"+typed+"</textarea>") {
 		t.Errorf("eleventh comment on the own page: %d; want 429 with the text kept", resp.StatusCode)
 	}
 	w.clock.add(2 * time.Minute)
-	if code, _ := post(t, flooder, base+w.peerPage+"/comments", url.Values{"body": {"Etter et par minutter"}}); code != 303 {
+	if code, _ := flooder.Post(base+w.peerPage+"/comments", url.Values{"body": {"Etter et par minutter"}}); code != 303 {
 		t.Errorf("two minutes later: %d; want 303", code)
 	}
 	long := strings.Repeat("Langt ", workbook.MaxCommentLen/6+1) + "slutt"
-	resp, body = postResp(t, colleague, base+w.peerPage+"/comments", url.Values{"body": {long}})
+	resp, body = colleague.PostResponse(base+w.peerPage+"/comments", url.Values{"body": {long}})
 	if resp.StatusCode != 422 || !strings.Contains(body, long+"</textarea>") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Errorf("a too long comment: %d; want 422 with the text kept and the field marked", resp.StatusCode)
 	}
@@ -157,7 +150,7 @@ func TestSecurity11RateLimit(t *testing.T) {
 	_, coordinator := w.user(t, w.network, "coordinator")
 	ref := fmt.Sprintf("%d:%d", w.own.ID, w.entry)
 	gathering := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", base, w.network.Slug, w.tmpl, w.stmt)
-	resp, body = postResp(t, coordinator, gathering+"/comments", url.Values{"entry_ref": {ref}, "body": {long}})
+	resp, body = coordinator.PostResponse(gathering+"/comments", url.Values{"entry_ref": {ref}, "body": {long}})
 	if resp.StatusCode != 422 || !strings.Contains(body, long+"</textarea>") || !strings.Contains(body, `value="`+ref+`" selected`) {
 		t.Errorf("a too long comment in the gathering view: %d; want 422 with the text and the answer kept", resp.StatusCode)
 	}
@@ -168,7 +161,7 @@ func TestSecurity11RateLimit(t *testing.T) {
 // links through older pages to the oldest; no page grows with the count.
 func TestSecurity11Paging(t *testing.T) {
 	t.Parallel()
-	w := newCommentWorld(t, servertest.NewEnv(t).Config())
+	w := newCommentWorld(t)
 	_, editor := w.user(t, w.own, "editor")
 	_, peerMember := w.user(t, w.peer, "member")
 	filler := strings.Repeat("x", 3900)
@@ -188,14 +181,14 @@ func TestSecurity11Paging(t *testing.T) {
 	limit := workbook.CommentPageSize*(len(filler)+2000) + 60_000
 	olderRE := regexp.MustCompile(`href="([^"]*comments_before=\d+)#comments"`)
 	for name, c := range map[string]struct {
-		client *http.Client
+		client *webtest.Client
 		page   string
 	}{"owner": {editor, w.ownPage}, "peer": {peerMember, w.peerPage}} {
 		t.Run(name, func(t *testing.T) {
-			u := w.r.URL() + c.page
+			u := w.r.URL + c.page
 			seen := map[string]bool{}
 			for pageNo := 1; ; pageNo++ {
-				code, body := get(t, c.client, u)
+				code, body := c.client.Get(u)
 				if code != 200 {
 					t.Fatalf("page %d: %d", pageNo, code)
 				}
@@ -222,7 +215,7 @@ func TestSecurity11Paging(t *testing.T) {
 				if pageNo > 6 {
 					t.Fatal("more pages than comments")
 				}
-				u = w.r.URL() + strings.ReplaceAll(m[1], "&amp;", "&")
+				u = w.r.URL + strings.ReplaceAll(m[1], "&amp;", "&")
 			}
 			if len(seen) != 300 {
 				t.Errorf("following the older links shows %d of 300 comments", len(seen))
@@ -239,14 +232,14 @@ func TestSecurity11Paging(t *testing.T) {
 // cannot hide it; the editor can show it again.
 func TestSecurity11OwnerHides(t *testing.T) {
 	t.Parallel()
-	w := newCommentWorld(t, servertest.NewEnv(t).Config())
+	w := newCommentWorld(t)
 	ed, editor := w.user(t, w.own, "editor")
 	_, member := w.user(t, w.own, "member")
 	_, peerEditor := w.user(t, w.peer, "editor")
 	_, peerMember := w.user(t, w.peer, "member")
-	base := w.r.URL()
+	base := w.r.URL
 	nasty := "Dette er en stygg kommentar fra Osen om Meldals ansatte"
-	if code, _ := post(t, peerMember, base+w.peerPage+"/comments", url.Values{"body": {nasty}}); code != 303 {
+	if code, _ := peerMember.Post(base+w.peerPage+"/comments", url.Values{"body": {nasty}}); code != 303 {
 		t.Fatalf("peer comment: %d", code)
 	}
 	cs := w.comments(t)
@@ -255,40 +248,40 @@ func TestSecurity11OwnerHides(t *testing.T) {
 	}
 	hide := fmt.Sprintf("%s%s/comments/%d/hide", base, w.ownPage, cs[0].ID)
 	confirm := url.Values{"hide": {"on"}, "confirm": {"yes"}}
-	if code, _ := post(t, member, hide, confirm); code != 403 {
+	if code, _ := member.Post(hide, confirm); code != 403 {
 		t.Errorf("a member of the owner without the right: %d; want 403", code)
 	}
-	if code, _ := post(t, peerEditor, hide, confirm); code != 404 {
+	if code, _ := peerEditor.Post(hide, confirm); code != 404 {
 		t.Errorf("the peer's editor on the owner's route: %d; want 404", code)
 	}
 	peerRoute := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d/comments/%d/hide", base, w.peer.Slug, w.book, w.stmt, cs[0].ID)
-	if code, _ := post(t, peerEditor, peerRoute, confirm); code != 404 {
+	if code, _ := peerEditor.Post(peerRoute, confirm); code != 404 {
 		t.Errorf("the peer's editor through its own organisation: %d; want 404", code)
 	}
 	if w.comments(t)[0].Hidden() {
 		t.Fatal("hidden by someone without the right")
 	}
-	code, body := post(t, editor, hide, url.Values{"hide": {"on"}})
+	code, body := editor.Post(hide, url.Values{"hide": {"on"}})
 	if code != 200 || !strings.Contains(body, nasty) || !strings.Contains(body, `name="confirm" value="yes"`) {
 		t.Fatalf("hiding without confirmation: %d; want the confirmation page", code)
 	}
 	if w.comments(t)[0].Hidden() {
 		t.Fatal("hidden before the confirmation")
 	}
-	if code, _ := post(t, editor, hide, confirm); code != 303 {
+	if code, _ := editor.Post(hide, confirm); code != 303 {
 		t.Fatalf("the owner's editor hiding: %d; want 303", code)
 	}
 	for who, page := range map[string]struct {
-		c *http.Client
+		c *webtest.Client
 		u string
 	}{"owner": {editor, base + w.ownPage}, "peer": {peerMember, base + w.peerPage}} {
-		_, body := get(t, page.c, page.u)
+		_, body := page.c.Get(page.u)
 		if strings.Contains(body, nasty) || !strings.Contains(body, "skjult av Meldal kommune") {
 			t.Errorf("%s's page after hiding: the text is served, or who hid it is not shown", who)
 		}
 	}
 	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d", base, w.own.Slug, w.book), nil)
-	resp, err := editor.Do(req)
+	resp, err := editor.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,10 +301,10 @@ func TestSecurity11OwnerHides(t *testing.T) {
 	if len(entries) != 1 || entries[0].ActorEmail != ed.Email {
 		t.Errorf("audit log of the owner: %+v; want one comment.hidden by the editor", entries)
 	}
-	if code, _ := post(t, editor, hide, url.Values{"hide": {"off"}}); code != 303 {
+	if code, _ := editor.Post(hide, url.Values{"hide": {"off"}}); code != 303 {
 		t.Fatalf("showing again: %d", code)
 	}
-	if _, body := get(t, peerMember, base+w.peerPage); !strings.Contains(body, nasty) {
+	if _, body := peerMember.Get(base + w.peerPage); !strings.Contains(body, nasty) {
 		t.Error("a comment shown again is not on the peer's page")
 	}
 }
@@ -321,7 +314,7 @@ func TestSecurity11OwnerHides(t *testing.T) {
 // stored, next to the name the author chose.
 func TestSecurity11AuthorOrgShown(t *testing.T) {
 	t.Parallel()
-	w := newCommentWorld(t, servertest.NewEnv(t).Config())
+	w := newCommentWorld(t)
 	impostor, ic := w.user(t, w.peer, "member")
 	_, editor := w.user(t, w.own, "editor")
 	err := db.Run(context.Background(), w.r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
@@ -331,18 +324,18 @@ func TestSecurity11AuthorOrgShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := w.r.URL()
-	if code, _ := post(t, ic, base+w.peerPage+"/comments", url.Values{"body": {"Slett kapittel 2, hilsen rådmannen"}}); code != 303 {
+	base := w.r.URL
+	if code, _ := ic.Post(base+w.peerPage+"/comments", url.Values{"body": {"Slett kapittel 2, hilsen rådmannen"}}); code != 303 {
 		t.Fatalf("comment: %d", code)
 	}
-	if code, _ := post(t, editor, base+w.ownPage+"/comments", url.Values{"body": {"Hvem er dette?"}}); code != 303 {
+	if code, _ := editor.Post(base+w.ownPage+"/comments", url.Values{"body": {"Hvem er dette?"}}); code != 303 {
 		t.Fatalf("own comment: %d", code)
 	}
 	for who, page := range map[string]struct {
-		c *http.Client
+		c *webtest.Client
 		u string
 	}{"owner": {editor, base + w.ownPage}, "peer": {ic, base + w.peerPage}} {
-		_, body := get(t, page.c, page.u)
+		_, body := page.c.Get(page.u)
 		if !regexp.MustCompile(`Rådmann, Meldal kommune</span> · <strong class="comment-org">fra Osen kommune</strong>`).MatchString(body) {
 			t.Errorf("%s's page does not show the impostor's organisation next to the name", who)
 		}
@@ -358,20 +351,17 @@ func TestSecurity11AuthorOrgShown(t *testing.T) {
 // gets the mail. A member of the municipality itself is still told.
 func TestSecurity11MentionsNoEcho(t *testing.T) {
 	t.Parallel()
-	smtp := mailtest.Start(t)
-	cfg := servertest.NewEnv(t).Config()
-	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPTLS, cfg.MailFrom = smtp.Host(), smtp.Port(), "none", "Samvirke <samvirke@example.org>"
-	w := newCommentWorld(t, cfg)
+	w := newCommentWorld(t)
 	colleague, _ := w.user(t, w.own, "contributor")
 	_, editor := w.user(t, w.own, "editor")
 	_, prober := w.user(t, w.peer, "member")
-	base := w.r.URL()
-	flash := func(c *http.Client, page, body string) string {
+	base := w.r.URL
+	flash := func(c *webtest.Client, page, body string) string {
 		t.Helper()
-		if code, _ := post(t, c, base+page+"/comments", url.Values{"body": {body}}); code != 303 {
+		if code, _ := c.Post(base+page+"/comments", url.Values{"body": {body}}); code != 303 {
 			t.Fatalf("comment: %d", code)
 		}
-		_, html := get(t, c, base+page)
+		_, html := c.Get(base + page)
 		m := regexp.MustCompile(`<div class="flash" role="status">([^<]*)</div>`).FindStringSubmatch(html)
 		if m == nil {
 			t.Fatal("no message after commenting")
@@ -383,7 +373,7 @@ func TestSecurity11MentionsNoEcho(t *testing.T) {
 	if member != stranger || strings.Contains(member, "@") {
 		t.Errorf("a peer mentioning a member is told %q, mentioning a stranger %q; want the same, naming nobody", member, stranger)
 	}
-	if m := smtp.WaitFor(t, colleague.Email, 10*time.Second); !strings.Contains(m.Text, "hva med NAV?") {
+	if m := w.r.MailTo(colleague.Email); !strings.Contains(m.Text, "hva med NAV?") {
 		t.Errorf("mention mail: %q", m.Text)
 	}
 	if own := flash(editor, w.ownPage, "@"+colleague.Email+" se her"); !strings.Contains(own, colleague.Email) {

@@ -1,11 +1,11 @@
-package server_test
+package workbook_test
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,8 +20,9 @@ import (
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // wbAPI sends a request with an API token and answers status and body.
@@ -65,19 +66,18 @@ func wbEntry(t *testing.T, bdb *bun.DB, orgID, workbookID, statementID int64) *w
 // API, and still saves; only the sharing with the network's members stops.
 func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	dbtest.MustJoinNetwork(t, r.DB, network, muni, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, r.DB, network, peer, joined, time.Time{})
-	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
-	peerMember, _ := dbtest.MustCreateUser(t, r.DB, peer, "member")
-	r.Authz.Reload()
+	r := webtest.New(t, webtest.Options{}) // an API token: see webtest.Options.Unguarded
+	network := r.Org(org.KindNetwork)
+	muni := r.Org(org.KindMunicipality)
+	peer := r.Org(org.KindMunicipality)
+	joined := webtest.Since2016
+	r.Join(network, muni, joined)
+	r.Join(network, peer, joined)
+	editor := r.User(muni, "editor")
+	peerMember := r.User(peer, "member")
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
-	book := bookOf(t, books, muni.ID).ID
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "«Innvandrerreisen»")
+	book := workbooktest.BookOf(t, books, muni.ID).ID
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	if _, err := r.Workbooks.SaveEntry(ctx, muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: book, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Vårt eget svar om «innvandrerreisen»"}}}); err != nil {
@@ -95,9 +95,8 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), editor)
-	base := fmt.Sprintf("%s/o/%s/workbooks", r.URL(), muni.Slug)
+	c := r.Client(editor)
+	base := fmt.Sprintf("%s/o/%s/workbooks", r.URL, muni.Slug)
 	entry := fmt.Sprintf("%s/%d/statements/%d", base, book, stmt)
 	for _, p := range []struct{ url, want string }{
 		{base, "2016–2017"},
@@ -106,14 +105,14 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 		{entry + "/history", "Gro"},
 		{fmt.Sprintf("%s/%d/import", base, book), "Arbeidsboka"},
 	} {
-		if code, body := get(t, c, p.url); code != 200 || !strings.Contains(body, p.want) {
+		if code, body := c.Get(p.url); code != 200 || !strings.Contains(body, p.want) {
 			t.Errorf("GET %s after leaving: %d; want 200 with %q", p.url, code, p.want)
 		}
 	}
-	if code, _ := post(t, c, entry, url.Values{"version": {"1"}, "analysis": {"Skrevet etter utmeldingen"}}); code != 303 {
+	if code, _ := c.Post(entry, url.Values{"version": {"1"}, "analysis": {"Skrevet etter utmeldingen"}}); code != 303 {
 		t.Errorf("saving the own answer after leaving: %d; want 303", code)
 	}
-	api := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks", r.URL(), muni.Slug)
+	api := fmt.Sprintf("%s/api/v1/orgs/%s/workbooks", r.URL, muni.Slug)
 	if code, body := wbAPI(t, "GET", fmt.Sprintf("%s/%d", api, book), token, ""); code != 200 || !strings.Contains(body, "Skrevet etter utmeldingen") {
 		t.Errorf("API workbook after leaving: %d %.300s", code, body)
 	}
@@ -122,8 +121,8 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 		t.Errorf("API save after leaving: %d %.300s", code, body)
 	}
 	// Sharing stops: the former peer no longer reads the answer.
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL(), peer.Slug, muni.Slug, book, stmt)
-	if code, body := get(t, sessionClient(t, r.DB, r.URL(), peerMember), peerPage); code != 404 || strings.Contains(body, "Fra fagsystemet") {
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", r.URL, peer.Slug, muni.Slug, book, stmt)
+	if code, body := r.Client(peerMember).Get(peerPage); code != 404 || strings.Contains(body, "Fra fagsystemet") {
 		t.Errorf("a former peer reading the answer: %d; want 404", code)
 	}
 }
@@ -131,8 +130,7 @@ func TestSecurity10LeftNetworkKeepsOwnWorkbooks(t *testing.T) {
 // wbWorld is a network with two member municipalities (muni and peer),
 // each with a published workbook, and people in each.
 type wbWorld struct {
-	r                   *servertest.Process
-	env                 servertest.Env
+	r                   *webtest.Harness
 	network, muni, peer *org.Organisation
 	tmpl                *workbook.Template
 	book, peerBook      int64 // the municipalities' workbooks
@@ -141,22 +139,21 @@ type wbWorld struct {
 	peerMember, coord   *account.User
 }
 
-func newWBWorld(t testing.TB) *wbWorld {
+// newWBWorld builds the world on a harness with opts (Unguarded for the
+// tests that make an API token: see webtest.Options.Unguarded).
+func newWBWorld(t testing.TB, opts webtest.Options) *wbWorld {
 	t.Helper()
-	w := &wbWorld{env: servertest.NewEnv(t)}
-	w.r = servertest.Open(t, w.env.Config(), server.ModeWeb)
-	bdb := w.r.DB
-	w.network = dbtest.MustCreateOrg(t, bdb, org.KindNetwork)
-	w.muni = dbtest.MustCreateOrg(t, bdb, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
-	w.peer = dbtest.MustCreateOrg(t, bdb, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
-	joined := time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC)
-	dbtest.MustJoinNetwork(t, bdb, w.network, w.muni, joined, time.Time{})
-	dbtest.MustJoinNetwork(t, bdb, w.network, w.peer, joined, time.Time{})
-	w.editor, _ = dbtest.MustCreateUser(t, bdb, w.muni, "editor")
-	w.viewer, _ = dbtest.MustCreateUser(t, bdb, w.muni, "viewer")
-	w.peerMember, _ = dbtest.MustCreateUser(t, bdb, w.peer, "editor")
-	w.coord, _ = dbtest.MustCreateUser(t, bdb, w.network, "coordinator")
-	w.r.Authz.Reload()
+	w := &wbWorld{r: webtest.New(t, opts)}
+	w.network = w.r.Org(org.KindNetwork)
+	w.muni = w.r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	w.peer = w.r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Oppdal kommune" })
+	joined := webtest.Since2016
+	w.r.Join(w.network, w.muni, joined)
+	w.r.Join(w.network, w.peer, joined)
+	w.editor = w.r.User(w.muni, "editor")
+	w.viewer = w.r.User(w.muni, "viewer")
+	w.peerMember = w.r.User(w.peer, "editor")
+	w.coord = w.r.User(w.network, "coordinator")
 	var books []*workbook.Workbook
 	spec := workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{{Title: "Kapittel 2", Statements: []workbook.StatementSpec{
 		{Title: "«Innvandrerreisen»"}, {Title: "Problemstilling 4: Voksenopplæring"}}}}}
@@ -180,30 +177,12 @@ func newWBWorld(t testing.TB) *wbWorld {
 
 // entryURL is the municipality's page of its answer to the first statement.
 func (w *wbWorld) entryURL() string {
-	return fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book, w.stmt)
+	return fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", w.r.URL, w.muni.Slug, w.book, w.stmt)
 }
 
 // apiURL is the API address of the municipality's answer to the first statement.
 func (w *wbWorld) apiURL() string {
-	return fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.book, w.stmt)
-}
-
-// wbSession is sessionClient for tests and benchmarks.
-func wbSession(tb testing.TB, bdb *bun.DB, base string, u *account.User) *http.Client {
-	tb.Helper()
-	var token string
-	if err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		token, _, err = account.CreateSession(ctx, idb, u.ID, nil, "127.0.0.1", "security-test", time.Now().UTC())
-		return err
-	}); err != nil {
-		tb.Fatal(err)
-	}
-	jar, _ := cookiejar.New(nil)
-	bu, _ := url.Parse(base)
-	jar.SetCookies(bu, []*http.Cookie{{Name: "samvirke_session", Value: token, Path: "/"}})
-	return &http.Client{Jar: jar, Timeout: 60 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return fmt.Sprintf("%s/api/v1/orgs/%s/workbooks/%d/statements/%d", w.r.URL, w.muni.Slug, w.book, w.stmt)
 }
 
 func (w *wbWorld) token(t *testing.T) string {
@@ -233,7 +212,7 @@ func setStoredHTML(t *testing.T, bdb *bun.DB, e *workbook.Entry, html *string) {
 // migration step.
 func TestSecurity05RenderedOnceOnSave(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	ctx := context.Background()
 	answer := "Dette er **viktig** for «alle» – se www.imdi.no og [IMDi](https://www.imdi.no), ~~gammelt~~, §§ æøå.\n\n| Tiltak | Frist |\n|---|---|\n| Språkkafé | Høst 2016 |\n"
 	e, err := w.r.Workbooks.SaveEntry(ctx, w.muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: w.book, StatementID: w.stmt,
@@ -251,17 +230,16 @@ func TestSecurity05RenderedOnceOnSave(t *testing.T) {
 	// What the pages serve is what was stored, not a new rendering.
 	marker := `{"analysis":"<p>STORED-HTML-7f3a</p>"}`
 	setStoredHTML(t, w.r.DB, e, &marker)
-	w.r.Run(t)
 	pages := map[string]struct {
 		url  string
 		user *account.User
 	}{
 		"entry":     {w.entryURL(), w.viewer},
-		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
-		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL, w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
+		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL, w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
 	}
 	for name, p := range pages {
-		code, body := get(t, sessionClient(t, w.r.DB, w.r.URL(), p.user), p.url)
+		code, body := w.r.Client(p.user).Get(p.url)
 		if code != 200 || !strings.Contains(body, "<p>STORED-HTML-7f3a</p>") || strings.Contains(body, "<strong>viktig</strong>") {
 			t.Errorf("%s page: %d; want the stored HTML, not the answer rendered again", name, code)
 		}
@@ -269,7 +247,7 @@ func TestSecurity05RenderedOnceOnSave(t *testing.T) {
 	// An answer saved before answers were rendered on save (html NULL)
 	// gets its HTML in the migration step.
 	setStoredHTML(t, w.r.DB, e, nil)
-	if err := server.Migrate(ctx, w.env.DatabaseURL, server.NewLogger(w.r.Config, io.Discard)); err != nil {
+	if err := server.Migrate(ctx, dbtest.DSNOf(t, w.r.DB), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
 	if got := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); got.HTML == nil || got.HTML["analysis"] != stored.HTML["analysis"] {
@@ -284,14 +262,13 @@ func TestSecurity05RenderedOnceOnSave(t *testing.T) {
 // over-long goal. An answer of exactly the limit is saved.
 func TestSecurity06AnswerSizeLimit(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	token := w.token(t)
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	c := w.r.Client(w.editor)
 	long := "Begynnelsen på svaret. " + strings.Repeat("a", workbook.MaxSectionBytes)
 	form := url.Values{"version": {"0"}, "analysis": {long}, "goals": {"Bedre informasjonsrutiner"},
 		"goal.0.statement": {"Egen voksenopplæring i Meldal"}, "goal.0.status": {"planned"}}
-	code, body := post(t, c, w.entryURL(), form)
+	code, body := c.Post(w.entryURL(), form)
 	if code != 422 || !strings.Contains(body, "Svaret på «Analyse – hvordan ser vår situasjon ut nå?»") || !strings.Contains(body, "høyst 256 KB") ||
 		!strings.Contains(body, "Begynnelsen på svaret. aaaa") || !strings.Contains(body, "Egen voksenopplæring i Meldal") ||
 		!strings.Contains(body, `id="s-analysis" name="analysis" rows="6" aria-invalid="true"`) {
@@ -313,7 +290,7 @@ func TestSecurity06AnswerSizeLimit(t *testing.T) {
 		t.Fatalf("a refused API save was written: version %d", e.Version)
 	}
 	form.Set("analysis", strings.Repeat("å", workbook.MaxSectionBytes/2))
-	if code, _ := post(t, c, w.entryURL(), form); code != 303 {
+	if code, _ := c.Post(w.entryURL(), form); code != 303 {
 		t.Errorf("an answer of exactly the limit: %d; want 303", code)
 	}
 }
@@ -322,14 +299,13 @@ func TestSecurity06AnswerSizeLimit(t *testing.T) {
 // that is not one of the workbook's answers 404 and stores nothing.
 func TestSecurity19ChapterStatusUnknownChapter(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	other, _ := w.r.Workbooks.CreateTemplate(context.Background(), w.network, workbook.TemplateSpec{Name: "Annen mal",
 		Chapters: []workbook.ChapterSpec{{Title: "Kapittel 9"}}})
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	c := w.r.Client(w.editor)
 	for _, ch := range []int64{other.Chapters[0].ID, 999999} {
-		u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL(), w.muni.Slug, w.book, ch)
-		if code, _ := post(t, c, u, url.Values{"status": {"ready"}}); code != 404 {
+		u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL, w.muni.Slug, w.book, ch)
+		if code, _ := c.Post(u, url.Values{"status": {"ready"}}); code != 404 {
 			t.Errorf("status of chapter %d, not in the workbook: %d; want 404", ch, code)
 		}
 	}
@@ -342,8 +318,8 @@ func TestSecurity19ChapterStatusUnknownChapter(t *testing.T) {
 	if len(statuses) != 0 {
 		t.Errorf("statuses stored for foreign chapters: %v", statuses)
 	}
-	u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL(), w.muni.Slug, w.book, w.tmpl.Chapters[0].ID)
-	if code, _ := post(t, c, u, url.Values{"status": {"ready"}}); code != 303 {
+	u := fmt.Sprintf("%s/o/%s/workbooks/%d/chapters/%d/status", w.r.URL, w.muni.Slug, w.book, w.tmpl.Chapters[0].ID)
+	if code, _ := c.Post(u, url.Values{"status": {"ready"}}); code != 303 {
 		t.Errorf("status of the workbook's own chapter: %d; want 303", code)
 	}
 }
@@ -353,7 +329,7 @@ func TestSecurity19ChapterStatusUnknownChapter(t *testing.T) {
 // dropped, and a real one keeps the name the server recorded.
 func TestSecurity19CopyOriginFromServer(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	ctx := context.Background()
 	peerEntry, err := w.r.Workbooks.SaveEntry(ctx, w.peer, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: w.peerBook, StatementID: w.stmt,
 		Content: workbook.Content{Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter"}}}})
@@ -361,10 +337,9 @@ func TestSecurity19CopyOriginFromServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := w.token(t)
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
+	c := w.r.Client(w.editor)
 	forged := fmt.Sprintf("%d:%d", w.peer.ID, peerEntry.ID)
-	if code, _ := post(t, c, w.entryURL(), url.Values{"version": {"0"}, "goal.0.statement": {"Vårt eget mål"}, "goal.0.status": {"planned"},
+	if code, _ := c.Post(w.entryURL(), url.Values{"version": {"0"}, "goal.0.statement": {"Vårt eget mål"}, "goal.0.status": {"planned"},
 		"goal.0.from": {forged}, "goal.0.from_name": {"Falsk kommune"}}); code != 303 {
 		t.Fatalf("save: %d", code)
 	}
@@ -376,11 +351,11 @@ func TestSecurity19CopyOriginFromServer(t *testing.T) {
 		t.Errorf("an origin claimed through the API: %d %.300s; want it dropped", code, body)
 	}
 	// A real copy keeps the origin, under the name the server recorded.
-	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.muni.Slug, w.peer.Slug, w.peerBook, w.stmt)
-	if code, _ := post(t, c, peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
+	peerPage := fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL, w.muni.Slug, w.peer.Slug, w.peerBook, w.stmt)
+	if code, _ := c.Post(peerPage+"/copy", url.Values{"kind": {"measure"}, "index": {"0"}}); code != 303 {
 		t.Fatalf("copy: %d", code)
 	}
-	if code, _ := post(t, c, w.entryURL(), url.Values{"version": {"3"}, "measure.0.description": {"Språkpraksis – tilpasset"}, "measure.0.status": {"planned"},
+	if code, _ := c.Post(w.entryURL(), url.Values{"version": {"3"}, "measure.0.description": {"Språkpraksis – tilpasset"}, "measure.0.status": {"planned"},
 		"measure.0.from": {forged}, "measure.0.from_name": {"Falsk kommune"}}); code != 303 {
 		t.Fatalf("save after copying: %d", code)
 	}
@@ -394,9 +369,8 @@ func TestSecurity19CopyOriginFromServer(t *testing.T) {
 // responsible person is not a member of the municipality.
 func TestSecurity19APIResponsibleOtherOrg(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	token := w.token(t)
-	w.r.Run(t)
 	measure := `{"version":0,"content":{"answers":{},"measures":[{"Description":"Finne lokaler","ResponsibleUser":%d,"Deadline":"2030-01-01T00:00:00Z"}]}}`
 	code, body := wbAPI(t, "PUT", w.apiURL(), token, fmt.Sprintf(measure, w.peerMember.ID))
 	if code != 422 || !strings.Contains(body, `"field":"measure.0.responsible_user"`) {
@@ -414,9 +388,8 @@ func TestSecurity19APIResponsibleOtherOrg(t *testing.T) {
 // section the template does not have.
 func TestSecurity19APIUnknownAnswerKey(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	token := w.token(t)
-	w.r.Run(t)
 	code, body := wbAPI(t, "PUT", w.apiURL(), token, `{"version":0,"content":{"answers":{"analysis":"Ok","hemmelig":"Ukjent nøkkel"}}}`)
 	if code != 422 || !strings.Contains(body, `"field":"hemmelig"`) {
 		t.Errorf("an unknown answer key: %d %.300s; want 422 on the key", code, body)
@@ -430,9 +403,8 @@ func TestSecurity19APIUnknownAnswerKey(t *testing.T) {
 // is not one of the four; a status left out is planned.
 func TestSecurity19APIStatus(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	token := w.token(t)
-	w.r.Run(t)
 	for _, body := range []string{
 		`{"version":0,"content":{"answers":{},"goals":[{"Statement":"Mål","Status":"<b>hacked</b>"}]}}`,
 		`{"version":0,"content":{"answers":{},"measures":[{"Description":"Tiltak","Status":"whatever"}]}}`,
@@ -454,7 +426,7 @@ func TestSecurity19APIStatus(t *testing.T) {
 // its continuation, not cut.
 func TestSecurity19XLSXLongAnswer(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	var sb strings.Builder
 	for i := 0; sb.Len() < 80000; i++ {
 		fmt.Fprintf(&sb, "Linje %d: kartlegging av «språk» og arbeid – æøå.\n", i)
@@ -464,9 +436,8 @@ func TestSecurity19XLSXLongAnswer(t *testing.T) {
 		Content: workbook.Content{Answers: map[string]string{"analysis": answer}}}); err != nil {
 		t.Fatal(err)
 	}
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.coord)
-	resp, err := c.Get(fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt))
+	c := w.r.Client(w.coord)
+	resp, err := c.HTTP.Get(fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL, w.network.Slug, w.tmpl.ID, w.stmt))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("xlsx: %v %v", resp, err)
 	}
@@ -506,13 +477,12 @@ func TestSecurity19XLSXLongAnswer(t *testing.T) {
 // it is parsed, and nothing is saved.
 func TestSecurity09ImportPastedTextLimit(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.editor)
-	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", w.r.URL(), w.muni.Slug, w.book)
+	w := newWBWorld(t, webtest.Options{})
+	c := w.r.Client(w.editor)
+	page := fmt.Sprintf("%s/o/%s/workbooks/%d/import", w.r.URL, w.muni.Slug, w.book)
 	text := "«Innvandrerreisen»\nAnalyse – hvordan ser vår situasjon ut nå?\n" + strings.Repeat("Kartlegging ", workbook.MaxImportBytes/12+1)
 	text = text[:workbook.MaxImportBytes+1] // one byte over: within the route's body limit, which leaves room for the form
-	code, body := post(t, c, page, url.Values{"text": {text}, "import": {"1"}})
+	code, body := c.Post(page, url.Values{"text": {text}, "import": {"1"}})
 	if code != 422 || !strings.Contains(body, "Teksten er for lang til å importeres. Den kan være på høyst 1 MB") {
 		t.Errorf("pasted text over the limit: %d; want 422 with the limit", code)
 	}
@@ -527,7 +497,7 @@ func TestSecurity09ImportPastedTextLimit(t *testing.T) {
 // history.
 func TestSecurity05HistoryBounded(t *testing.T) {
 	t.Parallel()
-	w := newWBWorld(t)
+	w := newWBWorld(t, webtest.Options{})
 	ctx := context.Background()
 	lines := make([]string, 0, 6000)
 	for i := 0; len(strings.Join(lines, "\n")) < workbook.MaxSectionBytes-100; i++ {
@@ -547,16 +517,15 @@ func TestSecurity05HistoryBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.r.Run(t)
-	c := sessionClient(t, w.r.DB, w.r.URL(), w.viewer)
-	code, body := get(t, c, w.entryURL()+"/history")
+	c := w.r.Client(w.viewer)
+	code, body := c.Get(w.entryURL() + "/history")
 	if code != 200 || strings.Count(body, `id="rev-`) != workbook.HistoryPageSize || !strings.Contains(body, "Eldre versjoner") {
 		t.Fatalf("history: %d with %d versions; want %d and a link to older ones", code, strings.Count(body, `id="rev-`), workbook.HistoryPageSize)
 	}
 	if len(body) > 256<<10 || !strings.Contains(body, "uendrede linjer") {
 		t.Errorf("the history page of %d small edits to a %d KB answer is %d KB; want the unchanged lines left out", versions, workbook.MaxSectionBytes>>10, len(body)>>10)
 	}
-	code, body = get(t, c, fmt.Sprintf("%s/history?before=%d", w.entryURL(), versions-workbook.HistoryPageSize+1))
+	code, body = c.Get(fmt.Sprintf("%s/history?before=%d", w.entryURL(), versions-workbook.HistoryPageSize+1))
 	if code != 200 || strings.Count(body, `id="rev-`) != versions-workbook.HistoryPageSize || strings.Contains(body, "Eldre versjoner") {
 		t.Errorf("older history: %d with %d versions; want the %d oldest", code, strings.Count(body, `id="rev-`), versions-workbook.HistoryPageSize)
 	}
@@ -571,7 +540,7 @@ func TestSecurity05HistoryBounded(t *testing.T) {
 // goldmark is slowest on, for two municipalities: the entry (read-only),
 // a peer's answer, the gathering view and its exports, and the history.
 func BenchmarkSecurity05LargestAnswerViews(b *testing.B) {
-	w := newWBWorld(b)
+	w := newWBWorld(b, webtest.Options{})
 	ctx := context.Background()
 	table := strings.Repeat("a|b\n-|-\n", workbook.MaxSectionBytes/8)
 	answers := map[string]string{}
@@ -587,19 +556,18 @@ func BenchmarkSecurity05LargestAnswerViews(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	w.r.Run(b)
 	for name, p := range map[string]struct {
 		url  string
 		user *account.User
 	}{
 		"entry":     {w.entryURL(), w.viewer},
-		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL(), w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
-		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"peer":      {fmt.Sprintf("%s/o/%s/peers/%s/workbooks/%d/statements/%d", w.r.URL, w.peer.Slug, w.muni.Slug, w.book, w.stmt), w.peerMember},
+		"gathering": {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering", w.r.URL, w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
 		"history":   {w.entryURL() + "/history", w.viewer},
-		"xlsx":      {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
-		"pdf":       {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/pdf", w.r.URL(), w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"xlsx":      {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/xlsx", w.r.URL, w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
+		"pdf":       {fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/pdf", w.r.URL, w.network.Slug, w.tmpl.ID, w.stmt), w.coord},
 	} {
-		c := wbSession(b, w.r.DB, w.r.URL(), p.user)
+		c := w.r.Client(p.user).HTTP
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				resp, err := c.Get(p.url)

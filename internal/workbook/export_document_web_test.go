@@ -1,20 +1,19 @@
-package server_test
+package workbook_test
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/document/doctest"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/internal/server"
-	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
 // TestGatheringExportDocuments: the coordinator downloads the gathering
@@ -23,9 +22,9 @@ import (
 // with æøå «» § intact (issue 11, acceptance 5).
 func TestGatheringExportDocuments(t *testing.T) {
 	t.Parallel()
-	r := servertest.Open(t, servertest.NewEnv(t).Config(), server.ModeWeb)
-	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
-	coord, _ := dbtest.MustCreateUser(t, r.DB, network, "coordinator")
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	coord := r.User(network, "coordinator")
 	answers := map[string]string{
 		"Åfjord kommune": "Flytskjema for «innvandrerreisen» etter § 37: æøå ÆØÅ",
 		"Meldal kommune": "Språkkafé «Prat på lørdag» på biblioteket, jf. § 4",
@@ -34,13 +33,12 @@ func TestGatheringExportDocuments(t *testing.T) {
 	}
 	members := map[int64]*org.Organisation{}
 	for name := range answers {
-		m := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
-		dbtest.MustJoinNetwork(t, r.DB, network, m, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+		m := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = name })
+		r.Join(network, m, webtest.Since2016)
 		members[m.ID] = m
 	}
-	r.Authz.Reload()
 	ctx := context.Background()
-	tmpl, books := publishTemplate(t, r, network, "2016–2017", "«Innvandrerreisen»")
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "«Innvandrerreisen»")
 	stmt := tmpl.Chapters[0].Statements[0].ID
 	for _, b := range books {
 		o := members[b.OrgID]
@@ -49,9 +47,8 @@ func TestGatheringExportDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r.Run(t)
-	c := sessionClient(t, r.DB, r.URL(), coord)
-	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/", r.URL(), network.Slug, tmpl.ID, stmt)
+	c := r.Client(coord)
+	base := fmt.Sprintf("%s/o/%s/templates/%d/statements/%d/gathering/export/", r.URL, network.Slug, tmpl.ID, stmt)
 	for _, tc := range []struct {
 		format, ctype string
 		text          func(*testing.T, []byte) string
@@ -60,10 +57,8 @@ func TestGatheringExportDocuments(t *testing.T) {
 		{"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", func(t *testing.T, b []byte) string { return doctest.DOCXText(t, b).Text }},
 	} {
 		t.Run(tc.format, func(t *testing.T) {
-			resp, err := c.Get(base + tc.format)
-			if err != nil {
-				t.Fatal(err)
-			}
+			req, _ := http.NewRequest("GET", base+tc.format, nil)
+			resp := c.Do(req)
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype {

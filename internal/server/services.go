@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/files"
+	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/outbox"
+	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/internal/search"
+	"github.com/samvirke/samvirke/internal/web"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
+
+// Parts are what the capability services are built from: the platform
+// pieces a process opened and the settings the services read.
+type Parts struct {
+	DB *bun.DB
+	// Queue is where the outbox sends its tasks; nil: a worker's sweep
+	// sends the mail (one-shot commands).
+	Queue   queue.Enqueuer
+	Mail    mail.Sender
+	Clock   app.Clock
+	Logger  *slog.Logger
+	Catalog *i18n.Catalog
+	// Secret is the program's secret key: it seals stored mail and second
+	// factors and signs short-lived cookies.
+	Secret string
+	// SSOAllowNetworks are the private networks an SSO issuer may be on.
+	SSOAllowNetworks []netip.Prefix
+	// Files keeps uploaded files (logos, attachments): a local directory
+	// or an S3-compatible bucket, chosen by the process's configuration.
+	Files *files.Service
+}
+
+// Services are the capability services shared by web and workers, wired
+// to one another. The whole program (Main) and the web test harness
+// (internal/webtest) build them the same way, with Compose.
+type Services struct {
+	DB        *bun.DB
+	Clock     app.Clock
+	Logger    *slog.Logger
+	Catalog   *i18n.Catalog
+	Authz     *authz.Enforcer
+	Accounts  *account.Service
+	Orgs      *org.Service
+	Due       *due.Registry
+	Overview  *overview.Registry
+	Search    *search.Registry
+	Workbooks *workbook.Service
+	Limiter   *ratelimit.Limiter
+	Outbox    *outbox.Outbox
+	Files     *files.Service
+	Nav       *web.Nav
+
+	secret string
+}
+
+// Compose builds every capability service from p, one line per capability
+// per extension point.
+func Compose(ctx context.Context, p Parts) (*Services, error) {
+	enf, err := authz.New(ctx, p.DB, p.Logger)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := app.NewSealer(p.Secret)
+	if err != nil {
+		return nil, err
+	}
+	s := &Services{DB: p.DB, Clock: p.Clock, Logger: p.Logger, Catalog: p.Catalog, Authz: enf, Files: p.Files, secret: p.Secret}
+	s.Limiter = &ratelimit.Limiter{DB: p.DB, Clock: p.Clock}
+	s.Outbox = &outbox.Outbox{DB: p.DB, Queue: p.Queue, Mail: p.Mail, Sealer: sealer, Clock: p.Clock, Log: p.Logger}
+	s.Due = &due.Registry{}
+	s.Due.Add(workbook.DueMeasures{})
+	s.Overview = &overview.Registry{}
+	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
+	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
+	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
+	s.Workbooks.Limits = s.Limiter
+	s.Search = &search.Registry{}
+	s.Search.Add(account.MemberSearch{})
+	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
+	s.Search.Add(workbook.Search{})
+	s.Accounts = &account.Service{DB: p.DB, Authz: enf, Outbox: s.Outbox, Sealer: sealer, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
+	s.Accounts.Limits = s.Limiter
+	s.Accounts.SSOAllowNetworks = p.SSOAllowNetworks
+	s.Orgs = &org.Service{DB: p.DB, Clock: p.Clock, Due: s.Due, Overview: s.Overview, Search: s.Search, Files: p.Files}
+	// The main navigation: one line per section, placed by its Order.
+	s.Nav = &web.Nav{}
+	s.Nav.Add(web.NavDashboard)
+	s.Nav.Add(web.NavWorkbooks)
+	s.Nav.Add(web.NavWorkbookGatherings)
+	s.Nav.Add(web.NavAdmin)
+	return s, nil
+}
+
+// WebDeps answers the web server's dependencies that the services
+// provide; the caller adds what belongs to its process (assets, metrics
+// registry, base URL, proxies, readiness of the queue).
+func (s *Services) WebDeps() web.Deps {
+	return web.Deps{
+		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
+		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
+		Workbooks: s.Workbooks, Limiter: s.Limiter, Nav: s.Nav,
+	}
+}
