@@ -118,3 +118,36 @@ func FormatDateTime(loc string, t time.Time, tz *time.Location) string {
 	}
 	return FormatDate(loc, t) + sep + t.Format("15:04")
 }
+
+// FormatDateInput writes a day as a date field of the locale shows and
+// takes it: 03.12.2026 in Norwegian and Danish, 2026-12-03 in Swedish and
+// English (where the day-month order is ambiguous, ISO is not). Date
+// fields are text fields in this form rather than the browser's date
+// picker, which follows the browser's language instead of the page's.
+func FormatDateInput(loc string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if loc == "nb" || loc == "da" {
+		return t.Format("02.01.2006")
+	}
+	return t.Format(time.DateOnly)
+}
+
+// dateInputLayouts are the ways of writing a day ParseDate accepts, in
+// every locale: ISO, and day.month.year as Norwegians and Danes write it
+// (also with slashes or hyphens, and two-digit years).
+var dateInputLayouts = []string{time.DateOnly, "2.1.2006", "2/1/2006", "2-1-2006", "2.1.06", "2/1/06"}
+
+// ParseDate reads a day typed into a date field (FormatDateInput's form
+// or another common one) as midnight UTC; ok is false when s is not a
+// real day. Surrounding spaces are ignored.
+func ParseDate(s string) (t time.Time, ok bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateInputLayouts {
+		if d, err := time.Parse(l, s); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/org"
@@ -429,15 +430,15 @@ func (s *Server) handleAudit(c *gin.Context) error {
 		if v == "" {
 			return time.Time{}, false
 		}
-		t, err := time.ParseInLocation(time.DateOnly, v, tz)
-		if err != nil || len(v) > 10 {
+		d, ok := i18n.ParseDate(v)
+		if !ok || len(v) > 10 {
 			if data.Errors == nil {
 				data.Errors = map[string]string{}
 			}
 			data.Errors[field] = s.Catalog.T(loc, "admin.audit.error.date", "field", s.Catalog.T(loc, "admin.audit."+field), "value", v)
 			return time.Time{}, false
 		}
-		return t, true
+		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, tz), true
 	}
 	if t, ok := day("from"); ok {
 		f.From = t

@@ -140,7 +140,7 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	if data.Entry != nil {
 		content = data.Entry.Content
 	}
-	data.Goals, data.Measures = goalRows(content.Goals, s.locale(c)), measureRows(content.Measures)
+	data.Goals, data.Measures = goalRows(content.Goals, s.locale(c)), measureRows(content.Measures, s.locale(c))
 	if data.Entry != nil {
 		for k, v := range data.Entry.Content.Answers {
 			data.Values[k] = v

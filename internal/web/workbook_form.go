@@ -3,10 +3,10 @@ package web
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -58,14 +58,14 @@ func goalRows(goals []workbook.Goal, loc string) []goalRow {
 			r.Target = formatDecimal(*g.Target, loc)
 		}
 		if g.TargetDate != nil {
-			r.TargetDate = g.TargetDate.Format(time.DateOnly)
+			r.TargetDate = i18n.FormatDateInput(loc, *g.TargetDate)
 		}
 		out = append(out, r)
 	}
 	return append(out, goalRow{Status: workbook.StatusPlanned}) // one empty row to add to
 }
 
-func measureRows(ms []workbook.Measure) []measureRow {
+func measureRows(ms []workbook.Measure, loc string) []measureRow {
 	var out []measureRow
 	for _, m := range ms {
 		r := measureRow{Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
@@ -74,7 +74,7 @@ func measureRows(ms []workbook.Measure) []measureRow {
 			r.ResponsibleUser = strconv.FormatInt(*m.ResponsibleUser, 10)
 		}
 		if m.Deadline != nil {
-			r.Deadline = m.Deadline.Format(time.DateOnly)
+			r.Deadline = i18n.FormatDateInput(loc, *m.Deadline)
 		} else {
 			r.Deadline = m.DeadlineText
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -54,7 +55,7 @@ func (s *Server) handleWorkbookGatheringCreate(c *gin.Context) error {
 	}
 	g := &workbook.Gathering{Title: c.PostForm("title"), Place: strings.TrimSpace(c.PostForm("place")), Agenda: strings.TrimSpace(c.PostForm("agenda"))}
 	data := &gatheringsPage{formPage: formPage{Values: map[string]string{"title": g.Title, "place": g.Place, "agenda": g.Agenda, "starts_on": c.PostForm("starts_on")}}}
-	if d, err := time.Parse(time.DateOnly, c.PostForm("starts_on")); err == nil {
+	if d, ok := i18n.ParseDate(c.PostForm("starts_on")); ok {
 		g.StartsOn = d
 	}
 	for _, v := range c.PostFormArray("chapter") {

@@ -1,10 +1,11 @@
 package workbook
 
 import (
+	"github.com/samvirke/samvirke/internal/i18n"
+
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // GoalInput is a measurable goal as typed in the editor: numbers with a
@@ -38,7 +39,7 @@ func (in GoalInput) Validate() (Goal, map[string]string) {
 		errs["target"] = "workbook.error.number"
 	}
 	if in.TargetDate != "" {
-		if d, err := time.Parse(time.DateOnly, in.TargetDate); err == nil {
+		if d, ok := i18n.ParseDate(in.TargetDate); ok {
 			g.TargetDate = &d
 		} else {
 			errs["target_date"] = "workbook.error.date"
@@ -80,9 +81,7 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 		}
 	}
 	deadline := strings.TrimSpace(in.Deadline)
-	if d, err := time.Parse(time.DateOnly, deadline); err == nil {
-		m.Deadline = &d
-	} else if d, err := time.Parse("2.1.2006", deadline); err == nil {
+	if d, ok := i18n.ParseDate(deadline); ok {
 		m.Deadline = &d
 	} else {
 		m.DeadlineText = deadline

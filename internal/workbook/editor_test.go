@@ -19,8 +19,10 @@ func TestGoalInputValidate(t *testing.T) {
 	}{
 		{"OK", GoalInput{Statement: " Flere i arbeid ", Baseline: "1 234,5", Target: "2000.25", TargetDate: "2027-06-30", Status: "nonsense"},
 			Goal{Statement: "Flere i arbeid", Baseline: f(1234.5), Target: f(2000.25), TargetDate: &day, Status: StatusPlanned}, map[string]string{}},
+		{"OKNorwegianDate", GoalInput{Statement: "Flere i arbeid", TargetDate: "30.06.2027"},
+			Goal{Statement: "Flere i arbeid", TargetDate: &day, Status: StatusPlanned}, map[string]string{}},
 		{"ErrRequired", GoalInput{Baseline: "3"}, Goal{Baseline: f(3), Status: StatusPlanned}, map[string]string{"statement": "error.required"}},
-		{"ErrNumberAndDate", GoalInput{Statement: "x", Baseline: "mange", Target: "1,2,3", TargetDate: "30.06.2027", Status: StatusDone},
+		{"ErrNumberAndDate", GoalInput{Statement: "x", Baseline: "mange", Target: "1,2,3", TargetDate: "31.06.2027", Status: StatusDone},
 			Goal{Statement: "x", Status: StatusDone},
 			map[string]string{"baseline": "workbook.error.number", "target": "workbook.error.number", "target_date": "workbook.error.date"}},
 	}

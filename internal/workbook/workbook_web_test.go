@@ -17,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -41,7 +42,8 @@ func TestWorkbookEditor(t *testing.T) {
 	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", "Problemstilling 4: Voksenopplæring i egen kommune")
 	page := fmt.Sprintf("%s/o/%s/workbooks/%d/statements/%d", r.URL, muni.Slug, books[0].ID, tmpl.Chapters[0].Statements[0].ID)
 	ec := r.Client(editor)
-	deadline := time.Now().UTC().AddDate(0, 0, 10).Format(time.DateOnly)
+	due := time.Now().UTC().AddDate(0, 0, 10)
+	deadline := due.Format(time.DateOnly)
 	form := url.Values{
 		"version": {"0"}, "analysis": {"Avtalen med Orkdal kommune er sagt opp fra 01.01.2017."},
 		"goal.0.statement": {"Egen voksenopplæring i Meldal"}, "goal.0.baseline": {"0"}, "goal.0.target": {"12,5x"}, "goal.0.unit": {"elever"},
@@ -60,7 +62,8 @@ func TestWorkbookEditor(t *testing.T) {
 		t.Fatalf("save: %d", code)
 	}
 	_, body = ec.Get(page)
-	for _, want := range []string{"12,5", "Høst 2016", "Flyktningkoordinator", deadline} {
+	// Days are shown the page's language's way (Norwegian: 03.12.2026).
+	for _, want := range []string{"12,5", "Høst 2016", "Flyktningkoordinator", i18n.FormatDateInput("nb", due)} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the saved answer lacks %q", want)
 		}
