@@ -12,9 +12,9 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
