@@ -86,7 +86,8 @@ func linkTo(t *testing.T, m mailtest.Received, prefix string) string {
 
 func signOut(t *testing.T, srv *browsertest.Server, b *browsertest.Browser) {
 	t.Helper()
-	b.ClickAndWait(t, `form[action="/signout"] button[type="submit"]`)
+	menu := openUserMenu(t, b)
+	b.ClickAndWait(t, menu+` form[action="/signout"] button[type="submit"]`)
 	if p := path(t, srv, b); p != "/signin" {
 		t.Fatalf("after signing out at %s; want /signin", p)
 	}

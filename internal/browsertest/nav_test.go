@@ -20,7 +20,7 @@ import (
 func navLinks(t *testing.T, b *browsertest.Browser) []string {
 	t.Helper()
 	hrefs := browsertest.Eval[[]string](t, b, `Array.from(document.querySelectorAll(
-		".site-nav a, .tabs a, .header-tools a, .site-footer a")).map(a => a.href)`)
+		".site-nav a, .tabs a, #user-menu a, .site-footer a")).map(a => a.href)`)
 	var out []string
 	for _, h := range hrefs {
 		u, err := url.Parse(h)
@@ -32,11 +32,26 @@ func navLinks(t *testing.T, b *browsertest.Browser) []string {
 	return out
 }
 
-// chooseLanguage uses the language switcher of the page header.
+// chooseLanguage uses the language choice of the page header's user menu
+// (or, on a phone, of its "Menu").
 func chooseLanguage(t *testing.T, b *browsertest.Browser, loc string) {
 	t.Helper()
-	browsertest.Eval[bool](t, b, `(document.querySelector("#lang-switch").value = "`+loc+`") !== ""`)
-	b.ClickAndWait(t, `form[action="/language"] button`)
+	menu := openUserMenu(t, b)
+	b.ClickAndWait(t, menu+` form[action="/language"] button[value="`+loc+`"]`)
+}
+
+// openUserMenu opens the menu holding the user's items: the user menu on
+// a wide screen, the "Menu" on a phone; it answers its selector.
+func openUserMenu(t *testing.T, b *browsertest.Browser) string {
+	t.Helper()
+	menu := "#user-menu"
+	if !browsertest.Eval[bool](t, b, `!!document.querySelector("#user-menu") && document.querySelector("#user-menu").offsetParent !== null`) {
+		menu = "#site-menu"
+	}
+	if !browsertest.Eval[bool](t, b, `document.querySelector("`+menu+`").open`) {
+		b.Click(t, menu+" > summary")
+	}
+	return menu
 }
 
 // TestNavigationInEveryLanguage signs in as a user of two organisations,
@@ -121,8 +136,11 @@ func TestNavigationInEveryLanguage(t *testing.T) {
 	b.Screenshot(t, browsertest.ArtifactsDir(t)+"/navigation-audit-360.png")
 	b.SetViewport(t, 1280, 900)
 	// The organisation switcher leads to the other organisation.
-	browsertest.Eval[bool](t, b, `(document.querySelector("#org-switch").value = "sor-trondelag") !== ""`)
-	b.ClickAndWait(t, `form[action="/orgs/switch"] button`)
+	b.Click(t, "#org-menu > summary")
+	if got := b.Text(t, `#org-menu button[aria-current="true"]`); !strings.Contains(got, "Nittedal") {
+		t.Errorf("the organisation switcher marks %q as the open organisation; want Nittedal", got)
+	}
+	b.ClickAndWait(t, `#org-menu button[value="sor-trondelag"]`)
 	if !strings.HasSuffix(b.Location(t), "/o/sor-trondelag/dashboard") || !strings.Contains(b.Text(t, "h1"), "Sør-Trøndelag") {
 		t.Errorf("after switching: %s, heading %q", b.Location(t), b.Text(t, "h1"))
 	}

@@ -8,6 +8,7 @@ func routeRowsCore() map[string]expectation {
 		"GET /healthz":                             {anon: 200},
 		"GET /readyz":                              {anon: 200},
 		"GET /static/*path":                        {anon: 404},
+		"GET /favicon.ico":                         {anon: 302},
 		"GET /":                                    {anon: 303, signedIn: 303},
 		"GET /dashboard":                           {anon: 303, signedIn: 303},
 		"GET /signin":                              {anon: 200, signedIn: 303},

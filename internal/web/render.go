@@ -394,3 +394,12 @@ func (s *Server) serveStatic(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(c.Writer, c.Request, name, time.Time{}, bytes.NewReader(b))
 }
+
+// serveFavicon answers /favicon.ico, which browsers and feed readers ask for
+// on their own even though every page links the SVG icon: a temporary
+// redirect to the SVG's content-hashed URL (temporary, because the hash
+// changes with the drawing) rather than a 404 in every log.
+func (s *Server) serveFavicon(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Redirect(http.StatusFound, s.pages.assets["favicon.svg"])
+}

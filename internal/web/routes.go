@@ -124,6 +124,7 @@ func (s *Server) routes() {
 		return
 	}
 	s.bare("/static/*path", s.serveStatic)
+	s.bare("/favicon.ico", s.serveFavicon)
 
 	// Signing in and out, second factor, password reset, invitations.
 	s.public("GET", "/", s.handleHome)
