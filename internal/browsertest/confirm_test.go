@@ -81,8 +81,8 @@ func TestConfirmBeforeDestroying(t *testing.T) {
 			b.SignIn(t, srv.URL, "editor@meldal.example", browsertest.DemoPassword)
 			entry := fmt.Sprintf("%s/o/meldal/workbooks/%d/statements/%d", srv.URL, book, stmt)
 			b.Visit(t, entry)
-			first := browsertest.Eval[string](t, b, `document.querySelector("#s-analysis").value`)
-			b.Fill(t, "#s-analysis", "Ny tekst: «"+mode.name+"» – æøå")
+			first := browsertest.Eval[string](t, b, `document.querySelector("#f-analysis").value`)
+			b.Fill(t, "#f-analysis", "Ny tekst: «"+mode.name+"» – æøå")
 			b.ClickAndWait(t, `form[action$="/statements/`+fmt.Sprint(stmt)+`"] button[type="submit"]`)
 			current := browsertest.Eval[string](t, b, `document.querySelector('input[name="version"]').value`)
 			b.Visit(t, entry+"/history")
@@ -98,14 +98,14 @@ func TestConfirmBeforeDestroying(t *testing.T) {
 			}
 			b.ClickAndWait(t, `main form a`) // cancel
 			b.Visit(t, entry)
-			if got := browsertest.Eval[string](t, b, `document.querySelector("#s-analysis").value`); !strings.Contains(got, mode.name) {
+			if got := browsertest.Eval[string](t, b, `document.querySelector("#f-analysis").value`); !strings.Contains(got, mode.name) {
 				t.Fatalf("cancelling restored the old version: %q", got)
 			}
 			b.Visit(t, entry+"/history")
 			b.ClickAndWait(t, restore)
 			b.ClickAndWait(t, `main form button[type="submit"]`)
 			b.Visit(t, entry)
-			if got := browsertest.Eval[string](t, b, `document.querySelector("#s-analysis").value`); got != first {
+			if got := browsertest.Eval[string](t, b, `document.querySelector("#f-analysis").value`); got != first {
 				t.Errorf("after confirming, the answer is %q; want version 1's text", got)
 			}
 		})

@@ -136,3 +136,38 @@ func TestReflowAt360(t *testing.T) {
 	checkReflow(t, e, "the answer editor")
 	e.Screenshot(t, "workbook-editor-360.png")
 }
+
+// TestErrorSummaryMovesFocus sends the invitation form with the e-mail
+// left empty, in Norwegian and in English: the form comes back with the
+// chosen role kept and an error summary in the page's language whose link
+// moves the focus to the e-mail field.
+func TestErrorSummaryMovesFocus(t *testing.T) {
+	srv := browsertest.StartServer(t)
+	b := browsertest.NewBrowser(t)
+	b.SignIn(t, srv.URL, "admin@nittedal.example", browsertest.DemoPassword)
+	for _, c := range []struct{ loc, required string }{{"nb", "e-postadresse"}, {"en", "email address"}} {
+		b.Visit(t, srv.URL+"/o/nittedal/admin/members")
+		chooseLanguage(t, b, c.loc)
+		b.Visit(t, srv.URL+"/o/nittedal/admin/members")
+		browsertest.Eval[bool](t, b, `(document.querySelector("#f-role").value = "editor") !== ""`)
+		b.ClickAndWait(t, `form[action="/o/nittedal/admin/invitations"] button[type="submit"]`)
+		if got := browsertest.Eval[string](t, b, `document.documentElement.lang`); got != c.loc {
+			t.Errorf("%s: the form came back in %q", c.loc, got)
+		}
+		if got := browsertest.Eval[string](t, b, `document.querySelector("#f-role").value`); got != "editor" {
+			t.Errorf("%s: the chosen role came back as %q; want editor kept", c.loc, got)
+		}
+		link := `.error-summary a[href="#f-email"]`
+		if !browsertest.Eval[bool](t, b, `!!document.querySelector('`+link+`')`) {
+			t.Fatalf("%s: no error summary linking to the e-mail field; page says %q", c.loc, b.Text(t, "main"))
+		}
+		if got := b.Text(t, link); !strings.Contains(strings.ToLower(got), strings.ToLower(c.required)) {
+			t.Errorf("%s: the summary says %q; want it to contain %q", c.loc, got, c.required)
+		}
+		b.Click(t, link)
+		if got := browsertest.Eval[string](t, b, `document.activeElement.id`); got != "f-email" {
+			t.Errorf("%s: following the summary's link focuses %q; want f-email", c.loc, got)
+		}
+		b.CheckA11y(t)
+	}
+}

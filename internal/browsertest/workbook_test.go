@@ -38,7 +38,7 @@ func TestWorkbookPages(t *testing.T) {
 		b.CheckA11y(t)
 	}
 	b.Visit(t, entry)
-	if !strings.Contains(browsertest.Eval[string](t, b, `document.querySelector("#s-analysis").value`), "Intervju er gjennomført vår 2016") {
+	if !strings.Contains(browsertest.Eval[string](t, b, `document.querySelector("#f-analysis").value`), "Intervju er gjennomført vår 2016") {
 		t.Error("the editor does not hold Meldal's imported analysis")
 	}
 
