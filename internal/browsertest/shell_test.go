@@ -135,6 +135,11 @@ func TestReflowAt360(t *testing.T) {
 	}
 	checkReflow(t, e, "the answer editor")
 	e.Screenshot(t, "workbook-editor-360.png")
+	e.Visit(t, fmt.Sprintf("%s/o/meldal/workbooks/%d", srv.URL, book))
+	checkReflow(t, e, "the workbook")
+	if !browsertest.Eval[bool](t, e, `!!document.querySelector(".progress-bar progress")`) {
+		t.Error("the workbook shows no progress bar for its chapters")
+	}
 }
 
 // TestErrorSummaryMovesFocus sends the invitation form with the e-mail
