@@ -34,14 +34,14 @@ const offendersJS = `(() => {
 })()`
 
 // checkReflow fails the test for every element of the current page that
-// extends past a 360 px viewport, naming the page.
+// extends past the viewport, naming the page.
 func checkReflow(t *testing.T, b *browsertest.Browser, what string) {
 	t.Helper()
 	if off := browsertest.Eval[[]string](t, b, offendersJS); len(off) > 0 {
 		if len(off) > 15 {
 			off = append(off[:15], fmt.Sprintf("… and %d more", len(off)-15))
 		}
-		t.Errorf("%s at 360 px: %d elements extend past the viewport:\n  %s", what, len(off), strings.Join(off, "\n  "))
+		t.Errorf("%s at %d px: %d elements extend past the viewport:\n  %s", what, browsertest.Eval[int](t, b, `window.innerWidth`), len(off), strings.Join(off, "\n  "))
 	}
 }
 
@@ -88,6 +88,16 @@ func TestReflowAt360(t *testing.T) {
 	}
 	checkReflow(t, b, "the open phone menu")
 	b.Screenshot(t, "shell-menu-360.png")
+	// From 64rem the header is one row, which must fit from its narrowest.
+	b.SetViewport(t, 1024, 800)
+	for _, loc := range []string{"sv", "en"} {
+		chooseLanguage(t, b, loc)
+		checkReflow(t, b, "the dashboard ("+loc+")")
+		if h := browsertest.Eval[int](t, b, `Math.round(document.querySelector(".site-header").getBoundingClientRect().height)`); h > 80 {
+			t.Errorf("at 1024 px in %s the header is %d px high: not one row", loc, h)
+		}
+	}
+	b.SetViewport(t, 360, 800)
 
 	// The answer editor with three goals and three measures, saved through
 	// the form.
