@@ -271,7 +271,7 @@ func TestSecurity06AnswerSizeLimit(t *testing.T) {
 	code, body := c.Post(w.entryURL(), form)
 	if code != 422 || !strings.Contains(body, "Svaret på «Analyse – hvordan ser vår situasjon ut nå?»") || !strings.Contains(body, "høyst 256 KB") ||
 		!strings.Contains(body, "Begynnelsen på svaret. aaaa") || !strings.Contains(body, "Egen voksenopplæring i Meldal") ||
-		!strings.Contains(body, `id="s-analysis" name="analysis" rows="6" aria-invalid="true"`) {
+		!strings.Contains(body, `id="f-analysis" name="analysis" rows="6" aria-invalid="true"`) {
 		t.Errorf("an over-long answer through the page: %d; want 422 naming the section and the limit, with the text kept", code)
 	}
 	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e != nil {
