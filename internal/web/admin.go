@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,10 +46,14 @@ func (s *Server) adminLayout(c *gin.Context, current string) Layout {
 	}}
 }
 
+// membersPerPage is how many members the members page lists at a time.
+const membersPerPage = 50
+
 type membersPage struct {
 	formPage
 	Org         *org.Organisation
-	Members     []*account.Member
+	Members     []*account.Member // this page of them, in the table's order
+	Table       *dataTable
 	Invitations []*account.Invitation
 	Roles       []string // the roles the actor may give
 	CanManage   bool
@@ -95,10 +101,23 @@ func (s *Server) renderMembers(c *gin.Context, status int, data *membersPage) er
 		// Invite with the least powerful role unless told otherwise.
 		data.Values["role"] = data.Roles[len(data.Roles)-1]
 	}
-	var err error
-	if data.Members, data.Invitations, err = s.Accounts.MembersAndInvitations(c.Request.Context(), o); err != nil {
+	members, invitations, err := s.Accounts.MembersAndInvitations(c.Request.Context(), o)
+	if err != nil {
 		return err
 	}
+	// Sorted by name, address or role; roles by rank (owner first), not
+	// by their names.
+	roles := account.RolesFor(o.Kind)
+	data.Table, data.Invitations = newDataTable(c, "name", "email", "role"), invitations
+	data.Members = sortPage(c, data.Table, s.locale(c), members, membersPerPage, func(m *account.Member, key string) string {
+		switch key {
+		case "email":
+			return m.Email
+		case "role":
+			return fmt.Sprintf("%02d %s", slices.Index(roles, m.Role)+1, m.Name)
+		}
+		return m.Name + " " + m.Email
+	})
 	s.render(c, status, "admin/members.html", data)
 	return nil
 }
