@@ -88,6 +88,18 @@ func Run(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context,
 	return RunTx(ctx, bdb, s, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
 }
 
+// RunBare runs fn as system work on the database directly, outside any
+// transaction, on both dialects. On PostgreSQL it makes no row-level-security
+// settings, so tenant tables read as empty (and refuse writes) except
+// through a function that carries its own narrower right, such as
+// samvirke_session_memberships; tables without TenantColumn (sessions,
+// users, organisations) read as usual. It spares BEGIN, the settings and
+// COMMIT around a single statement: authenticating the session of every
+// request. Use Run or RunTx for anything else.
+func RunBare(ctx context.Context, bdb *bun.DB, fn func(ctx context.Context, idb bun.IDB) error) error {
+	return fn(context.WithValue(ctx, scopeKey{}, SystemScope), bdb)
+}
+
 // RunTx runs fn in one transaction in scope s: everything or nothing.
 func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context, tx bun.Tx) error) error {
 	if s.OrgID == 0 && !s.System {
