@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -226,6 +227,17 @@ func (b *Browser) Text(tb testing.TB, selector string) string {
 func (b *Browser) Location(tb testing.TB) string {
 	tb.Helper()
 	return run(tb, b, "location", chromedp.Location())
+}
+
+// SetJavaScript turns the page's JavaScript on or off from the next page
+// on, as a user who blocks scripts has it. The helpers (Text, Eval, axe)
+// still work: they run from the browser's side.
+func (b *Browser) SetJavaScript(tb testing.TB, on bool) {
+	tb.Helper()
+	b.do(tb, "set JavaScript", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	}))
 }
 
 // SetViewport changes the viewport to width×height CSS pixels from now on

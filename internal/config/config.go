@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -49,6 +50,19 @@ type Config struct {
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
 	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
+	FilesS3           FilesS3       // SAMVIRKE_FILES_S3_*; no endpoint = files kept in DataDir/files
+}
+
+// FilesS3 is the S3-compatible bucket (MinIO, Ceph, AWS …) uploaded files
+// are kept in when Endpoint is set, so that several web processes share
+// them; without it they are kept in the data directory.
+type FilesS3 struct {
+	Endpoint  string // SAMVIRKE_FILES_S3_ENDPOINT: host[:port]
+	Bucket    string // SAMVIRKE_FILES_S3_BUCKET
+	AccessKey string // SAMVIRKE_FILES_S3_ACCESS_KEY(_FILE)
+	SecretKey string // SAMVIRKE_FILES_S3_SECRET_KEY(_FILE)
+	Region    string // SAMVIRKE_FILES_S3_REGION; "" = asked of the server
+	UseTLS    bool   // SAMVIRKE_FILES_S3_USE_TLS, default true
 }
 
 // Default returns the settings of the embedded default: SQLite and an
@@ -65,6 +79,7 @@ func Default() Config {
 		LogFormat:         "text",
 		WorkerConcurrency: 10,
 		ShutdownTimeout:   15 * time.Second,
+		FilesS3:           FilesS3{UseTLS: true},
 	}
 }
 
@@ -137,6 +152,12 @@ func FromEnv(env Env) (Config, error) {
 	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
 	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
 	boolean("SAMVIRKE_DEV_ASSETS", &c.DevAssets)
+	str("SAMVIRKE_FILES_S3_ENDPOINT", &c.FilesS3.Endpoint)
+	str("SAMVIRKE_FILES_S3_BUCKET", &c.FilesS3.Bucket)
+	secret("SAMVIRKE_FILES_S3_ACCESS_KEY", &c.FilesS3.AccessKey)
+	secret("SAMVIRKE_FILES_S3_SECRET_KEY", &c.FilesS3.SecretKey)
+	str("SAMVIRKE_FILES_S3_REGION", &c.FilesS3.Region)
+	boolean("SAMVIRKE_FILES_S3_USE_TLS", &c.FilesS3.UseTLS)
 	list := func(key string, dst *[]string) {
 		if v, ok := env(key); ok && v != "" {
 			for _, p := range strings.Split(v, ",") {
@@ -299,6 +320,7 @@ func (c Config) Validate() error {
 			bad("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: %q is not an IP address or CIDR range; use for example 10.20.0.0/16, or 127.0.0.0/8,::1/128 for a provider on this machine", p)
 		}
 	}
+	errs = append(errs, c.FilesS3.validate()...)
 	if c.WorkerConcurrency < 1 {
 		bad("SAMVIRKE_WORKER_CONCURRENCY: must be at least 1")
 	}
@@ -306,6 +328,37 @@ func (c Config) Validate() error {
 		bad("SAMVIRKE_SHUTDOWN_TIMEOUT: must be positive")
 	}
 	return errors.Join(errs...)
+}
+
+// bucketName is an S3 bucket name as every S3-compatible store accepts it.
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+func (s FilesS3) validate() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if s.Endpoint == "" {
+		if s.Bucket != "" || s.AccessKey != "" || s.SecretKey != "" || s.Region != "" {
+			bad("SAMVIRKE_FILES_S3_ENDPOINT: not set, but other SAMVIRKE_FILES_S3_* settings are; set it (host:port of the object store) or unset them to keep files in the data directory")
+		}
+		return errs
+	}
+	if strings.Contains(s.Endpoint, "/") {
+		bad("SAMVIRKE_FILES_S3_ENDPOINT: %q is not host[:port]; write it without scheme or path, e.g. minio:9000, and choose TLS with SAMVIRKE_FILES_S3_USE_TLS", s.Endpoint)
+	} else if _, port, err := net.SplitHostPort(s.Endpoint); err == nil {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			bad("SAMVIRKE_FILES_S3_ENDPOINT: port %q is not a number between 1 and 65535", port)
+		}
+	}
+	if !bucketName.MatchString(s.Bucket) {
+		bad("SAMVIRKE_FILES_S3_BUCKET: %q is not a bucket name; use 3 to 63 lower-case letters, digits, dots and hyphens, e.g. samvirke-files", s.Bucket)
+	}
+	if s.AccessKey == "" {
+		bad("SAMVIRKE_FILES_S3_ACCESS_KEY: needed with SAMVIRKE_FILES_S3_ENDPOINT (or _FILE naming a file that holds it)")
+	}
+	if s.SecretKey == "" {
+		bad("SAMVIRKE_FILES_S3_SECRET_KEY: needed with SAMVIRKE_FILES_S3_ENDPOINT (or _FILE naming a file that holds it)")
+	}
+	return errs
 }
 
 // SSOAllowedNetworks answers SSOAllowNetworks as ranges (an address is a

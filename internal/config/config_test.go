@@ -141,6 +141,10 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		{"SMTP port out of range", map[string]string{"SAMVIRKE_SMTP_PORT": "70000"}, "SAMVIRKE_SMTP_PORT"},
 		{"base URL without scheme", map[string]string{"SAMVIRKE_BASE_URL": "samvirke.example.org"}, "SAMVIRKE_BASE_URL"},
 		{"no workers", map[string]string{"SAMVIRKE_WORKER_CONCURRENCY": "0"}, "SAMVIRKE_WORKER_CONCURRENCY"},
+		{"S3 bucket without endpoint", map[string]string{"SAMVIRKE_FILES_S3_BUCKET": "files"}, "SAMVIRKE_FILES_S3_ENDPOINT"},
+		{"S3 endpoint as URL", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "https://minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "files", "SAMVIRKE_FILES_S3_ACCESS_KEY": "a", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_ENDPOINT"},
+		{"S3 bad bucket name", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "Samvirke_Files", "SAMVIRKE_FILES_S3_ACCESS_KEY": "a", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_BUCKET"},
+		{"S3 without access key", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "files", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_ACCESS_KEY"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package org
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/search"
 )
@@ -30,6 +30,8 @@ type Service struct {
 	Due      *due.Registry
 	Overview *overview.Registry
 	Search   *search.Registry
+	// Files keeps the logo; without it a new logo cannot be saved.
+	Files *files.Service
 }
 
 func (s *Service) now() time.Time {
@@ -148,25 +150,6 @@ func (s *Service) SearchAll(ctx context.Context, o *Organisation, q search.Query
 	return hits, err
 }
 
-// Logo answers o's logo and its content type, or app.ENotFound when it has
-// none.
-func (s *Service) Logo(ctx context.Context, o *Organisation) (string, []byte, error) {
-	var logo struct {
-		LogoType string
-		Logo     []byte
-	}
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Table("organisations").Column("logo_type", "logo").Where("id = ?", o.ID).Scan(ctx, &logo)
-	})
-	if err != nil {
-		return "", nil, db.Err(err, "error.not_found.text")
-	}
-	if len(logo.Logo) == 0 {
-		return "", nil, app.Errorf(app.ENotFound, "error.not_found.text")
-	}
-	return logo.LogoType, logo.Logo, nil
-}
-
 // Terms answers the organisation's own words for the key terms.
 func (s *Service) Terms(ctx context.Context, orgID int64) (TermOverrides, error) {
 	var t TermOverrides
@@ -189,9 +172,6 @@ func (s *Service) SaveTerms(ctx context.Context, o *Organisation, overrides Term
 	})
 }
 
-// MaxLogo is the largest logo accepted, in bytes.
-const MaxLogo = 512 << 10
-
 // Settings are what an organisation's administrators change about it.
 // Logo, when not nil, replaces the logo.
 type Settings struct {
@@ -202,14 +182,12 @@ type Settings struct {
 	Logo                []byte
 }
 
-// Validate checks the settings as o's new ones: the logo must be a PNG,
-// JPEG, GIF or WebP image of at most MaxLogo bytes (field "logo"), the
-// rest as Organisation.Validate.
+// Validate checks the settings as o's new ones: the logo as LogoUse says
+// (field "logo"), the rest as Organisation.Validate.
 func (st Settings) Validate(o *Organisation) error {
 	if st.Logo != nil {
-		t := http.DetectContentType(st.Logo)
-		if len(st.Logo) > MaxLogo || (t != "image/png" && t != "image/jpeg" && t != "image/gif" && t != "image/webp") {
-			return app.Errorf(app.EInvalid, "admin.settings.error.logo").WithField("logo")
+		if err := LogoUse.Check(int64(len(st.Logo)), files.Sniff(st.Logo)); err != nil {
+			return err
 		}
 	}
 	upd := *o
@@ -218,9 +196,14 @@ func (st Settings) Validate(o *Organisation) error {
 }
 
 // UpdateSettings validates and saves st as o's settings, all or nothing,
-// and audits what changed. Errors: app.EInvalid from Validate.
+// and audits what changed; a new logo goes to the file store. Errors:
+// app.EInvalid and app.ETooLarge from Validate.
 func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settings) error {
 	if err := st.Validate(o); err != nil {
+		return err
+	}
+	logo, err := s.uploadLogo(ctx, st.Logo)
+	if err != nil {
 		return err
 	}
 	changed := map[string]string{}
@@ -236,10 +219,8 @@ func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settin
 	if st.RequireSecondFactor != o.RequireSecondFactor {
 		changed["require_second_factor"] = strconv.FormatBool(st.RequireSecondFactor)
 	}
-	var logoType string
-	if st.Logo != nil {
-		logoType = http.DetectContentType(st.Logo)
-		changed["logo"] = logoType
+	if logo != nil {
+		changed["logo"] = logo.ContentType
 	}
 	now := s.now()
 	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
@@ -247,8 +228,12 @@ func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settin
 			Set("name = ?", st.Name).Set("locale = ?", st.Locale).Set("time_zone = ?", st.TimeZone).
 			Set("require_second_factor = ?", st.RequireSecondFactor).Set("updated_at = ?", now).
 			Where("id = ?", o.ID)
-		if st.Logo != nil {
-			q = q.Set("logo = ?", st.Logo).Set("logo_type = ?", logoType)
+		if logo != nil {
+			logo.OrgID = o.ID
+			if err := files.Insert(ctx, tx, logo); err != nil {
+				return err
+			}
+			q = q.Set("logo_file_id = ?", logo.ID).Set("logo_type = ?", logo.ContentType).Set("logo = NULL")
 		}
 		if _, err := q.Exec(ctx); err != nil {
 			return err

@@ -43,6 +43,7 @@ func routeRowsCore() map[string]expectation {
 		"POST /o/:org/terms":                       {anon: 401, roles: admins, form: formOf("workbook.nb", "kartleggingsbok")},
 		"GET /o/:org/admin/members":                {anon: 303, roles: membersRdr},
 		"POST /o/:org/admin/members/:user/role":    {anon: 401, roles: admins, form: formOf("role", "viewer"), alone: true},
+		"GET /o/:org/admin/members/:user/remove":   {anon: 303, roles: admins},
 		"POST /o/:org/admin/members/:user/remove":  {anon: 401, roles: admins, alone: true},
 		"GET /o/:org/admin/members/:user/sessions": {anon: 303, roles: admins},
 		"POST /o/:org/admin/members/:user/sessions/:session/revoke": {anon: 401, roles: admins},

@@ -16,6 +16,7 @@ func routeRowsWorkbook() map[string]expectation {
 		"GET /o/:org/workbooks/:workbook/statements/:statement/history":                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"GET /o/:org/workbooks/:workbook/statements/:statement/measures/import":          {anon: 303, roles: editors, kind: org.KindMunicipality},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/measures/import":         {anon: 401, roles: editors, kind: org.KindMunicipality, form: formOf("import", "1", "version", "1", "row.0.description", "Språkkafé på biblioteket", "row.0.line", "2")},
+		"GET /o/:org/workbooks/:workbook/statements/:statement/restore":                  {anon: 303, roles: editors, kind: org.KindMunicipality, query: "version=1"},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/restore":                 {anon: 401, roles: editors, kind: org.KindMunicipality, form: formOf("restore", "1", "version", "1")},
 		"GET /o/:org/peers/:peer/workbooks/:workbook/statements/:statement":              {anon: 303, roles: everyone, kind: org.KindMunicipality},
 		"POST /o/:org/workbooks/:workbook/chapters/:chapter/status":                      {anon: 401, roles: statusWriters, kind: org.KindMunicipality, form: formOf("status", "in_progress")},

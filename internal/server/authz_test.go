@@ -64,6 +64,8 @@ type expectation struct {
 	// (signing out): each of its requests gets a fresh session of its own,
 	// where every other route shares one session per role.
 	endsSession bool
+	// query is the query string of a GET.
+	query string
 	// alone marks a route that changes what other routes' requests rely
 	// on (the member they act on): it runs before the others, which run
 	// in parallel.
@@ -310,6 +312,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	} else {
+		if exp.query != "" {
+			path += "?" + exp.query
+		}
 		req, _ = http.NewRequest(rt.Method, w.base+path, nil)
 	}
 	rid := w.writes.newID()
@@ -512,6 +517,12 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"},
 						Measures: []workbook.Measure{{Description: "Språkkafé på biblioteket", Status: workbook.StatusPlanned}}}})
 				if err != nil {
+					t.Fatal(err)
+				}
+				// A second version, so that the first can be restored.
+				sv := workbook.Save{WorkbookID: b.ID, StatementID: tn.statement, BaseVersion: e.Version, Content: e.Content}
+				sv.Content.Answers = map[string]string{"analysis": "Andre versjon"}
+				if e, err = r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, sv); err != nil {
 					t.Fatal(err)
 				}
 				tn.entry = e.ID

@@ -30,6 +30,7 @@ import (
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/org"
@@ -76,6 +77,7 @@ type Main struct {
 	Workbooks *workbook.Service
 	Limiter   *ratelimit.Limiter
 	Outbox    *outbox.Outbox
+	Files     *files.Service
 
 	listener   net.Listener
 	httpServer *http.Server
@@ -260,6 +262,9 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	if err != nil {
 		return err
 	}
+	if m.Files, err = m.openFiles(ctx); err != nil {
+		return err
+	}
 	m.Limiter = &ratelimit.Limiter{DB: m.DB, Clock: m.Clock}
 	m.Outbox = &outbox.Outbox{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Sealer: sealer, Clock: m.Clock, Log: m.Logger}
 	m.Due = &due.Registry{}
@@ -311,7 +316,7 @@ func (m *Main) openWeb(secret string, assets fs.FS, cat *i18n.Catalog) error {
 		TrustedProxies: m.Config.TrustedProxies, OpsOnly: m.Mode == ModeWorker,
 		Authz: m.Authz, Accounts: m.Accounts, SecretKey: secret, Due: m.Due, Overview: m.Overview, Search: m.Search, Workbooks: m.Workbooks,
 		Limiter: m.Limiter,
-		Orgs:    &org.Service{DB: m.DB, Clock: m.Clock, Due: m.Due, Overview: m.Overview, Search: m.Search},
+		Orgs:    &org.Service{DB: m.DB, Clock: m.Clock, Due: m.Due, Overview: m.Overview, Search: m.Search, Files: m.Files},
 	})
 	return err
 }

@@ -178,6 +178,45 @@ func (s *Server) handleMemberRole(c *gin.Context) error {
 	return nil
 }
 
+// handleMemberRemoveConfirm asks before a member is removed, naming who
+// and with which role; owners only for an owner.
+func (s *Server) handleMemberRemoveConfirm(c *gin.Context) error {
+	id, err := pathID(c, "user")
+	if err != nil {
+		return err
+	}
+	o, loc := orgOf(c), s.locale(c)
+	members, err := s.Accounts.Members(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	var m *account.Member
+	for _, x := range members {
+		if x.ID == id {
+			m = x
+		}
+	}
+	if m == nil {
+		return app.Errorf(app.ENotFound, "error.not_found")
+	}
+	if m.Role == account.RoleOwner && app.ActorFrom(c.Request.Context()).Role != account.RoleOwner {
+		return app.Errorf(app.EForbidden, "account.error.owner_only")
+	}
+	name := m.Name
+	if name == "" {
+		name = m.Email
+	}
+	back := "/o/" + o.Slug + "/admin/members"
+	s.renderConfirm(c, &confirmPage{Layout: s.adminLayout(c, "members"),
+		Title:    s.Catalog.T(loc, "admin.members.remove_title"),
+		Question: s.Catalog.T(loc, "admin.members.remove_confirm", "name", name, "org", o.Name),
+		Details: []confirmDetail{{s.Catalog.T(loc, "auth.email"), m.Email},
+			{s.Catalog.T(loc, "admin.members.role"), s.Catalog.T(loc, "role."+m.Role)}},
+		Note:   s.Catalog.T(loc, "admin.members.remove_note"),
+		Action: back + "/" + strconv.FormatInt(id, 10) + "/remove", Submit: s.Catalog.T(loc, "admin.members.remove"), Danger: true, Back: back})
+	return nil
+}
+
 func (s *Server) handleMemberRemove(c *gin.Context) error {
 	id, err := pathID(c, "user")
 	if err != nil {
@@ -270,7 +309,7 @@ func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 		st.Logo = append([]byte{}, logo...)
 	}
 	err = s.Orgs.UpdateSettings(c.Request.Context(), o, st)
-	if app.ErrorCode(err) == app.EInvalid {
+	if code := app.ErrorCode(err); code == app.EInvalid || code == app.ETooLarge {
 		data.fail(s, c, err)
 		return s.renderSettings(c, http.StatusUnprocessableEntity, data)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -71,15 +72,14 @@ func (s *Server) handleSwitchOrg(c *gin.Context) error {
 	return nil
 }
 
-// handleLogo serves the organisation's logo.
+// handleLogo serves the organisation's logo from the file store.
 func (s *Server) handleLogo(c *gin.Context) error {
-	o := orgOf(c)
-	typ, logo, err := s.Orgs.Logo(c.Request.Context(), o)
+	f, body, err := s.Orgs.Logo(c.Request.Context(), orgOf(c))
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "private, max-age=300")
-	c.Data(http.StatusOK, typ, logo)
+	defer body.Close()
+	files.Serve(c.Writer, c.Request, f, body)
 	return nil
 }
 

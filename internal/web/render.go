@@ -68,6 +68,13 @@ func timeOf(v any) time.Time {
 // time.LoadLocation reads the zone database on every call.
 var locations sync.Map
 
+// formatDateTime writes t as a day and time in the time zone tz, the
+// locale's way.
+func formatDateTime(loc string, t time.Time, tz string) string {
+	l, _ := loadLocation(tz)
+	return i18n.FormatDateTime(loc, t, l)
+}
+
 // loadLocation is time.LoadLocation, cached.
 func loadLocation(name string) (*time.Location, error) {
 	if l, ok := locations.Load(name); ok {
@@ -137,10 +144,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"date": func(loc string, t any) string {
 			return i18n.FormatDate(loc, timeOf(t))
 		},
-		"datetime": func(loc string, t any, tz string) string {
-			l, _ := loadLocation(tz)
-			return i18n.FormatDateTime(loc, timeOf(t), l)
-		},
+		"datetime": func(loc string, t any, tz string) string { return formatDateTime(loc, timeOf(t), tz) },
 		// safeURL marks a URL the server made itself (a data: URL of a
 		// QR code) as safe; never use it on user input.
 		"safeURL": func(s string) template.URL { return template.URL(s) },

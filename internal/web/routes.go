@@ -172,6 +172,7 @@ func (s *Server) routes() {
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/measures/import", authz.ContentWrite, s.handleWorkbookMeasureImportForm)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/measures/import", authz.ContentWrite, s.handleWorkbookMeasureImport, maxBody(MaxMeasureImportBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/history", authz.ContentRead, s.handleEntryHistory)
+	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestoreConfirm)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement/restore", authz.ContentWrite, s.handleEntryRestore)
 	s.org("GET", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handlePeerEntry)
 	s.org("POST", "/o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments", authz.CommentWrite, s.handlePeerComment)
@@ -192,6 +193,7 @@ func (s *Server) routes() {
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
 	s.org("POST", "/o/:org/admin/members/:user/role", authz.MembersManage, s.handleMemberRole)
+	s.org("GET", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemoveConfirm)
 	s.org("POST", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemove)
 	s.org("GET", "/o/:org/admin/members/:user/sessions", authz.SessionsManage, s.handleMemberSessions)
 	s.org("POST", "/o/:org/admin/members/:user/sessions/:session/revoke", authz.SessionsManage, s.handleMemberSessionRevoke)

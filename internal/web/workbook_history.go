@@ -65,6 +65,41 @@ func (s *Server) handleEntryHistory(c *gin.Context) error {
 	return nil
 }
 
+// handleEntryRestoreConfirm asks before an old version (?version=N)
+// replaces the current one, saying who saved it when, and that the
+// current version stays in the history.
+func (s *Server) handleEntryRestoreConfirm(c *gin.Context) error {
+	data, err := s.entryData(c)
+	if err != nil {
+		return err
+	}
+	if data.Entry == nil {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	v, err := strconv.Atoi(c.Query("version"))
+	if err != nil || v < 1 || v >= data.Entry.Version {
+		return app.Errorf(app.ENotFound, "workbook.error.not_found")
+	}
+	rev, err := s.Workbooks.Revision(c.Request.Context(), data.Org, data.Entry.ID, v)
+	if err != nil {
+		return err
+	}
+	loc := s.locale(c)
+	page := &confirmPage{Layout: data.Layout,
+		Title:    s.Catalog.T(loc, "workbook.restore.title", "version", v),
+		Question: s.Catalog.T(loc, "workbook.restore.confirm", "version", v, "current", data.Entry.Version),
+		Details: []confirmDetail{{s.Catalog.T(loc, "workbook.restore.saved"),
+			s.Catalog.T(loc, "workbook.saved_by", "name", rev.AuthorName, "date", formatDateTime(loc, rev.CreatedAt, data.Org.TimeZone))}},
+		Note:   s.Catalog.T(loc, "workbook.restore.note", "current", data.Entry.Version),
+		Action: data.BaseURL + "/restore", Fields: map[string]string{"restore": strconv.Itoa(v), "version": strconv.Itoa(data.Entry.Version)},
+		Submit: s.Catalog.T(loc, "workbook.restore", "version", v), Back: data.BaseURL + "/history"}
+	page.Breadcrumbs = append(append([]Crumb{}, data.Breadcrumbs[:len(data.Breadcrumbs)-1]...),
+		Crumb{Label: data.Statement.Title, URL: data.BaseURL}, Crumb{Label: s.Catalog.T(loc, "workbook.history"), URL: data.BaseURL + "/history"},
+		Crumb{Label: page.Title})
+	s.renderConfirm(c, page)
+	return nil
+}
+
 func (s *Server) handleEntryRestore(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {

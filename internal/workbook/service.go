@@ -345,3 +345,17 @@ func (s *Service) History(ctx context.Context, muni *org.Organisation, entryID i
 	})
 	return out, err
 }
+
+// Revision answers one version of muni's entry, with author and time.
+// Errors: app.ENotFound when there is no such version.
+func (s *Service) Revision(ctx context.Context, muni *org.Organisation, entryID int64, version int) (*Revision, error) {
+	r := new(Revision)
+	err := db.Run(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		err := idb.NewSelect().Model(r).Where("org_id = ? AND entry_id = ? AND version = ?", muni.ID, entryID, version).Scan(ctx)
+		return db.Err(err, "workbook.error.not_found")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, r.decode()
+}
