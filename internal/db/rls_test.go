@@ -74,6 +74,24 @@ func TestRowLevelSecurity(t *testing.T) {
 			return nil
 		})
 	})
+	t.Run("ReadAlsoInsideTheUnitOfWork", func(t *testing.T) {
+		db.Run(ctx, bdb, db.OrgScope(b.ID), func(ctx context.Context, idb bun.IDB) error {
+			ctx, err := db.ReadAlso(ctx, idb, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := membershipOrgs(t, ctx, idb); !cmp.Equal(got, map[int64]int{a.ID: 2, b.ID: 1}) {
+				t.Errorf("B widened to read A saw %v; want both", got)
+			}
+			if err := account.SetMembership(ctx, idb, a.ID, ub.ID, "owner", dbtest.Now); err == nil || !strings.Contains(err.Error(), "row-level security") {
+				t.Errorf("B widened to read A wrote into A: %v", err)
+			}
+			return nil
+		})
+		if got := membershipOrgs(t, ctx, bdb); len(got) != 0 {
+			t.Errorf("outside any scope, after a widened unit of work, the query saw %v; want nothing", got)
+		}
+	})
 	t.Run("SessionMembershipsOfItsSessionOnly", func(t *testing.T) {
 		var token string
 		err := db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {

@@ -126,6 +126,37 @@ func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Contex
 	})
 }
 
+// ReadAlso widens the unit of work ctx and idb belong to (Run or RunTx in
+// an organisation's scope) so that it may read orgIDs too, and answers the
+// context that carries the wider scope: a unit of work that must first
+// read which organisations it may read (a municipality's networks) needs
+// no second one. On PostgreSQL it is one statement changing the
+// transaction-local setting, which dies with the transaction like the
+// others. Errors: ErrNoScope outside an organisation's scope.
+func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Context, error) {
+	s, ok := ScopeFrom(ctx)
+	if !ok || s.System || s.OrgID == 0 {
+		return ctx, ErrNoScope
+	}
+	if len(orgIDs) == 0 {
+		return ctx, nil
+	}
+	s.ReadOrgIDs = append(append([]int64(nil), s.ReadOrgIDs...), orgIDs...)
+	if idb.Dialect().Name() == dialect.PG {
+		if _, ok := idb.(bun.Tx); !ok {
+			return ctx, errors.New("db: ReadAlso outside a transaction")
+		}
+		read := make([]string, 0, len(s.ReadOrgIDs))
+		for _, id := range s.ReadOrgIDs {
+			read = append(read, strconv.FormatInt(id, 10))
+		}
+		if _, err := idb.ExecContext(ctx, "SELECT set_config('app.read_org_ids', ?, true)", strings.Join(read, ",")); err != nil {
+			return ctx, err
+		}
+	}
+	return context.WithValue(ctx, scopeKey{}, s), nil
+}
+
 // TenantGuard is a bun query hook that reports every query of a tenant
 // table that runs outside Run, or in an organisation's scope without naming
 // org_id: on SQLite, which has no row-level security, it is the second

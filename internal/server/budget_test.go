@@ -161,6 +161,7 @@ func TestBudgetPageViewsWriteNothing(t *testing.T) {
 		if code != 200 {
 			t.Errorf("%s: %d", p, code)
 		}
+		t.Logf("%s: %d statements", p, len(n.Statements))
 		if len(n.Statements) == 0 || len(n.Writes()) > 0 {
 			t.Errorf("viewing %s wrote %q (of %s)", p, n.Writes(), n)
 		}
@@ -182,7 +183,7 @@ func TestBudgetPagesDoNotGrow(t *testing.T) {
 			if code != 200 || !strings.Contains(body, want) {
 				t.Fatalf("%s: %d; want 200 showing %q", p, code, want)
 			}
-			t.Logf("%s: %s", p, n)
+			t.Logf("%s: %d statements", p, len(n.Statements))
 			counts = append(counts, n)
 		}
 		if len(counts[0].Statements) != len(counts[1].Statements) {
