@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -155,6 +156,14 @@ func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Contex
 		}
 	}
 	return context.WithValue(ctx, scopeKey{}, s), nil
+}
+
+// MayRead reports whether the unit of work ctx belongs to may read the
+// rows of organisation orgID, as the row-level-security policies decide:
+// for answers kept outside the database (a cache), which no policy sees.
+func MayRead(ctx context.Context, orgID int64) bool {
+	s, ok := ScopeFrom(ctx)
+	return ok && (s.System || (s.OrgID != 0 && s.OrgID == orgID) || slices.Contains(s.ReadOrgIDs, orgID))
 }
 
 // TenantGuard is a bun query hook that reports every query of a tenant

@@ -56,7 +56,7 @@ func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) ([]Ref,
 			tk := templateKey{b.NetworkID, b.TemplateID}
 			t, ok := tmpls[tk]
 			if !ok {
-				if t, err = FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+				if t, err = s.findTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
 					return err
 				}
 				tmpls[tk] = t
@@ -109,20 +109,20 @@ func (s *Service) OpenWorkbook(ctx context.Context, o *org.Organisation, id int6
 	var entries map[int64]*Entry
 	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		ref, entries, err = openWorkbook(ctx, idb, o, id, load)
+		ref, entries, err = s.openWorkbook(ctx, idb, o, id, load)
 		return err
 	})
 	return ref, entries, err
 }
 
-func openWorkbook(ctx context.Context, idb bun.IDB, o *org.Organisation, id int64, load EntryLoad) (Ref, map[int64]*Entry, error) {
+func (s *Service) openWorkbook(ctx context.Context, idb bun.IDB, o *org.Organisation, id int64, load EntryLoad) (Ref, map[int64]*Entry, error) {
 	var ref Ref
 	entries := map[int64]*Entry{}
 	b, err := FindWorkbook(ctx, idb, o.ID, id)
 	if err != nil {
 		return ref, nil, err
 	}
-	if ref.Template, err = FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+	if ref.Template, err = s.findTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
 		return ref, nil, err
 	}
 	if ref.Network, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
@@ -164,7 +164,7 @@ func (s *Service) ViewWorkbook(ctx context.Context, o *org.Organisation, id int6
 	v := &WorkbookView{}
 	err := org.RunRead(ctx, s.DB, o, now, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if v.Ref, v.Answered, err = openWorkbook(ctx, idb, o, id, EntryHeads); err != nil {
+		if v.Ref, v.Answered, err = s.openWorkbook(ctx, idb, o, id, EntryHeads); err != nil {
 			return err
 		}
 		if v.Status, err = FindChapterStatuses(ctx, idb, o.ID, v.Ref.Workbook.ID); err != nil {
@@ -203,7 +203,7 @@ func (s *Service) Template(ctx context.Context, network *org.Organisation, id in
 	var t *Template
 	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		t, err = FindTemplate(ctx, idb, network.ID, id)
+		t, err = s.findTemplate(ctx, idb, network.ID, id)
 		return err
 	})
 	return t, err
@@ -284,7 +284,7 @@ func (s *Service) ReadPeerEntry(ctx context.Context, reader *org.Organisation, p
 		if err != nil {
 			return notFound.Wrap(err)
 		}
-		if out.Template, err = FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
+		if out.Template, err = s.findTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
 			return notFound.Wrap(err)
 		}
 		if _, out.Statement = out.Template.Statement(statementID); out.Statement == nil {
