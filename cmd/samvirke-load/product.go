@@ -16,6 +16,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/scale"
 	"github.com/samvirke/samvirke/internal/server"
 )
 
@@ -51,6 +52,12 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 	if err := grantAppRole(ctx, owner); err != nil {
 		owner.Close()
 		return nil, err
+	}
+	if o.Data == "scale" {
+		if err := ensureScale(ctx, owner); err != nil {
+			owner.Close()
+			return nil, err
+		}
 	}
 	dir, err := os.MkdirTemp("", "samvirke-load-")
 	if err != nil {
@@ -116,7 +123,7 @@ func ensureDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("--postgres %s: %w", redactURL(dsn), err)
 	}
 	defer adb.Close()
-	var n int
+	var n int64
 	if err := adb.NewRaw("SELECT count(*) FROM pg_database WHERE datname = ?", name).Scan(ctx, &n); err != nil {
 		return err
 	}
@@ -200,4 +207,22 @@ func redactURL(dsn string) string {
 		return "(unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// ensureScale builds the scale data set with its defaults (seed 1, the
+// password scale-1) when the database holds none, as `samvirke dev
+// gen-scale` does.
+func ensureScale(ctx context.Context, owner *bun.DB) error {
+	var n int64
+	err := db.Run(ctx, owner, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		n, err = idb.NewSelect().Table("organisations").Where("slug LIKE ?", scale.SlugPrefix+"%").Count(ctx)
+		return err
+	})
+	if err != nil || n > 0 {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "building the scale data set (about a minute) …")
+	_, err = scale.Generate(ctx, owner, scale.Default, server.ScaleSlices(), nil)
+	return err
 }
