@@ -29,28 +29,19 @@ type SignedIn struct {
 // disabled user.
 func (s *Service) AuthenticateSession(ctx context.Context, token string) (*SignedIn, error) {
 	now := s.Clock.Now()
-	var out SignedIn
-	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+	var out *SignedIn
+	// One statement, no transaction (db.RunBare): it runs on every request.
+	err := db.RunBare(ctx, s.DB, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if out.Session, err = FindSession(ctx, idb, token, now); err != nil {
+		if out, err = FindSignedIn(ctx, idb, token, now); err != nil {
 			return err
-		}
-		out.User, out.Session.User = out.Session.User, nil
-		if out.User.DisabledAt != nil {
-			return app.Errorf(app.EUnauthenticated, "auth.error.session_expired")
-		}
-		if out.Memberships, err = FindUserMemberships(ctx, idb, out.User.ID); err != nil {
-			return err
-		}
-		if r := out.Session.RestrictOrgID; r != nil {
-			out.Memberships = slices.DeleteFunc(out.Memberships, func(m *Membership) bool { return m.OrgID != *r })
 		}
 		return TouchSession(ctx, idb, out.Session, now)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out, nil
 }
 
 // StartSession ends the session oldToken names, if any (so a session id
@@ -98,7 +89,8 @@ func (s *Service) SignOut(ctx context.Context, sessionID string) error {
 
 // SwitchSessionOrg records orgID as the organisation the session works in.
 func (s *Service) SwitchSessionOrg(ctx context.Context, sessionID string, orgID int64) error {
-	return db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+	// One statement on a table without row-level security: no unit of work.
+	return db.RunBare(ctx, s.DB, func(ctx context.Context, idb bun.IDB) error {
 		return SetSessionOrg(ctx, idb, &Session{ID: sessionID}, orgID)
 	})
 }

@@ -33,7 +33,7 @@ func columns(t *testing.T, sqldb *sql.DB, dialect string) map[string][]string {
 			FROM information_schema.columns WHERE table_schema = 'public'`)
 	} else {
 		rows, err = sqldb.Query(`SELECT m.name, p.name, p."notnull" = 0 AND p.pk = 0
-			FROM sqlite_master m JOIN pragma_table_info(m.name) p
+			FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
 			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`)
 	}
 	if err != nil {

@@ -74,6 +74,61 @@ func TestRowLevelSecurity(t *testing.T) {
 			return nil
 		})
 	})
+	t.Run("ReadAlsoInsideTheUnitOfWork", func(t *testing.T) {
+		db.Run(ctx, bdb, db.OrgScope(b.ID), func(ctx context.Context, idb bun.IDB) error {
+			ctx, err := db.ReadAlso(ctx, idb, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := membershipOrgs(t, ctx, idb); !cmp.Equal(got, map[int64]int{a.ID: 2, b.ID: 1}) {
+				t.Errorf("B widened to read A saw %v; want both", got)
+			}
+			if err := account.SetMembership(ctx, idb, a.ID, ub.ID, "owner", dbtest.Now); err == nil || !strings.Contains(err.Error(), "row-level security") {
+				t.Errorf("B widened to read A wrote into A: %v", err)
+			}
+			return nil
+		})
+		if got := membershipOrgs(t, ctx, bdb); len(got) != 0 {
+			t.Errorf("outside any scope, after a widened unit of work, the query saw %v; want nothing", got)
+		}
+	})
+	t.Run("SessionMembershipsOfItsSessionOnly", func(t *testing.T) {
+		var token string
+		err := db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+			var err error
+			token, _, err = account.CreateSession(ctx, tx, ub.ID, nil, "192.0.2.1", "test", dbtest.Now)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		of := func(ctx context.Context, idb bun.IDB, id string) []int64 {
+			var orgs []int64
+			if err := idb.NewRaw("SELECT org_id FROM samvirke_session_memberships(?)", id).Scan(ctx, &orgs); err != nil {
+				t.Fatal(err)
+			}
+			return orgs
+		}
+		db.RunBare(ctx, bdb, func(ctx context.Context, idb bun.IDB) error {
+			if got := of(ctx, idb, account.HashToken(token)); !cmp.Equal(got, []int64{b.ID}) {
+				t.Errorf("the session's memberships: %v; want B's one", got)
+			}
+			if got := of(ctx, idb, account.HashToken("not-a-session")); len(got) != 0 {
+				t.Errorf("an unknown session's memberships: %v; want none", got)
+			}
+			if got := membershipOrgs(t, ctx, idb); len(got) != 0 {
+				t.Errorf("outside a scope, after the session's read, on the same connection, the query saw %v; want nothing", got)
+			}
+			return nil
+		})
+		db.Run(ctx, bdb, db.OrgScope(a.ID), func(ctx context.Context, idb bun.IDB) error {
+			of(ctx, idb, account.HashToken(token))
+			if got := membershipOrgs(t, ctx, idb); !cmp.Equal(got, map[int64]int{a.ID: 2}) {
+				t.Errorf("in A's scope, after reading a session's memberships, the query saw %v; want only A's 2 rows", got)
+			}
+			return nil
+		})
+	})
 	t.Run("ErrWriteIntoOtherOrg", func(t *testing.T) {
 		err := db.RunTx(ctx, bdb, db.OrgScope(b.ID, a.ID), func(ctx context.Context, tx bun.Tx) error {
 			return account.SetMembership(ctx, tx, a.ID, ub.ID, "owner", dbtest.Now)

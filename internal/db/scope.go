@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -88,6 +89,18 @@ func Run(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context,
 	return RunTx(ctx, bdb, s, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
 }
 
+// RunBare runs fn as system work on the database directly, outside any
+// transaction, on both dialects. On PostgreSQL it makes no row-level-security
+// settings, so tenant tables read as empty (and refuse writes) except
+// through a function that carries its own narrower right, such as
+// samvirke_session_memberships; tables without TenantColumn (sessions,
+// users, organisations) read as usual. It spares BEGIN, the settings and
+// COMMIT around a single statement: authenticating the session of every
+// request. Use Run or RunTx for anything else.
+func RunBare(ctx context.Context, bdb *bun.DB, fn func(ctx context.Context, idb bun.IDB) error) error {
+	return fn(context.WithValue(ctx, scopeKey{}, SystemScope), bdb)
+}
+
 // RunTx runs fn in one transaction in scope s: everything or nothing.
 func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context, tx bun.Tx) error) error {
 	if s.OrgID == 0 && !s.System {
@@ -112,6 +125,45 @@ func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Contex
 		}
 		return fn(ctx, tx)
 	})
+}
+
+// ReadAlso widens the unit of work ctx and idb belong to (Run or RunTx in
+// an organisation's scope) so that it may read orgIDs too, and answers the
+// context that carries the wider scope: a unit of work that must first
+// read which organisations it may read (a municipality's networks) needs
+// no second one. On PostgreSQL it is one statement changing the
+// transaction-local setting, which dies with the transaction like the
+// others. Errors: ErrNoScope outside an organisation's scope.
+func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Context, error) {
+	s, ok := ScopeFrom(ctx)
+	if !ok || s.System || s.OrgID == 0 {
+		return ctx, ErrNoScope
+	}
+	if len(orgIDs) == 0 {
+		return ctx, nil
+	}
+	s.ReadOrgIDs = append(append([]int64(nil), s.ReadOrgIDs...), orgIDs...)
+	if idb.Dialect().Name() == dialect.PG {
+		if _, ok := idb.(bun.Tx); !ok {
+			return ctx, errors.New("db: ReadAlso outside a transaction")
+		}
+		read := make([]string, 0, len(s.ReadOrgIDs))
+		for _, id := range s.ReadOrgIDs {
+			read = append(read, strconv.FormatInt(id, 10))
+		}
+		if _, err := idb.ExecContext(ctx, "SELECT set_config('app.read_org_ids', ?, true)", strings.Join(read, ",")); err != nil {
+			return ctx, err
+		}
+	}
+	return context.WithValue(ctx, scopeKey{}, s), nil
+}
+
+// MayRead reports whether the unit of work ctx belongs to may read the
+// rows of organisation orgID, as the row-level-security policies decide:
+// for answers kept outside the database (a cache), which no policy sees.
+func MayRead(ctx context.Context, orgID int64) bool {
+	s, ok := ScopeFrom(ctx)
+	return ok && (s.System || (s.OrgID != 0 && s.OrgID == orgID) || slices.Contains(s.ReadOrgIDs, orgID))
 }
 
 // TenantGuard is a bun query hook that reports every query of a tenant

@@ -59,6 +59,28 @@ func ReadScope(ctx context.Context, bdb *bun.DB, o *Organisation, day time.Time)
 	return scope, err
 }
 
+// RunRead runs fn in o's read scope on day (see ReadScope) in one unit of
+// work: it starts in o's own scope, reads the networks, and widens the
+// scope to them (db.ReadAlso) before fn runs.
+func RunRead(ctx context.Context, bdb *bun.DB, o *Organisation, day time.Time, fn func(ctx context.Context, idb bun.IDB) error) error {
+	return db.Run(ctx, bdb, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		if o.Kind == KindMunicipality {
+			nets, err := FindMemberNetworks(ctx, idb, o.ID, day)
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(nets))
+			for i, n := range nets {
+				ids[i] = n.ID
+			}
+			if ctx, err = db.ReadAlso(ctx, idb, ids...); err != nil {
+				return err
+			}
+		}
+		return fn(ctx, idb)
+	})
+}
+
 // ReadScope answers o's read scope today (see the function ReadScope).
 func (s *Service) ReadScope(ctx context.Context, o *Organisation) (db.Scope, error) {
 	return ReadScope(ctx, s.DB, o, s.now())
@@ -111,13 +133,9 @@ const MyWorkLimit = 100
 // responsible for, every capability's) and the overview panels, in one
 // read of o's read scope.
 func (s *Service) Dashboard(ctx context.Context, o *Organisation, a *app.Actor) ([]due.Item, []*overview.Panel, error) {
-	scope, err := s.ReadScope(ctx, o)
-	if err != nil {
-		return nil, nil, err
-	}
 	var items []due.Item
 	var panels []*overview.Panel
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := RunRead(ctx, s.DB, o, s.now(), func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		if s.Due != nil {
 			if items, err = s.Due.Items(ctx, idb, due.Query{OrgID: o.ID, OrgSlug: o.Slug, ResponsibleID: a.UserID, OpenOnly: true, Limit: MyWorkLimit}); err != nil {
@@ -139,12 +157,8 @@ func (s *Service) SearchAll(ctx context.Context, o *Organisation, q search.Query
 		return nil, nil
 	}
 	q.OrgID, q.OrgSlug, q.OrgKind = o.ID, o.Slug, o.Kind
-	scope, err := s.ReadScope(ctx, o)
-	if err != nil {
-		return nil, err
-	}
 	var hits []search.Hit
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := RunRead(ctx, s.DB, o, s.now(), func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		hits, err = s.Search.Search(ctx, idb, q)
 		return err

@@ -23,13 +23,14 @@ type DueMeasures struct{}
 // organisation holds.
 func (DueMeasures) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, error) {
 	// field(m, "X") is the text of a measure's field X, or NULL.
-	from := "workbook_entries AS e, json_each(e.content, '$.measures') AS m"
+	// e.measures is the content's measures, kept by the database (NULL
+	// when there are none), so no answer's text is parsed here.
+	from := "workbook_entries AS e, json_each(e.measures) AS m"
 	field := func(name string) string { return "json_extract(m.value, '$." + name + "')" }
-	where := []string{"e.org_id = ?", "json_type(e.content, '$.measures') = 'array'"}
+	where := []string{"e.org_id = ?", "e.measures IS NOT NULL"}
 	if idb.Dialect().Name() == dialect.PG {
-		from = "workbook_entries AS e CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'measures') = 'array' THEN e.content::jsonb -> 'measures' ELSE '[]'::jsonb END) AS m(value)"
+		from = "workbook_entries AS e CROSS JOIN LATERAL jsonb_array_elements(e.measures) AS m(value)"
 		field = func(name string) string { return "(m.value ->> '" + name + "')" }
-		where = where[:1]
 	}
 	args := []any{q.OrgID}
 	where = append(where, field("ResponsibleUser")+" IS NOT NULL", field("Deadline")+" IS NOT NULL")

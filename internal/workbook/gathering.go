@@ -19,22 +19,21 @@ import (
 // private. The caller has established that the reader may see the
 // network's shared content (its coordinator, or a member municipality).
 func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
-	var members []*org.Organisation
-	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		members, err = org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	ids := []int64{}
-	for _, m := range members {
-		ids = append(ids, m.ID)
-	}
 	v := &GatheringView{Network: network.Name}
-	err = db.Run(ctx, s.DB, db.OrgScope(network.ID, ids...), func(ctx context.Context, idb bun.IDB) error {
-		t, err := FindTemplate(ctx, idb, network.ID, templateID)
+	// One unit of work: the network's members first, then it reads them.
+	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		members, err := org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
+		if err != nil {
+			return err
+		}
+		ids := []int64{}
+		for _, m := range members {
+			ids = append(ids, m.ID)
+		}
+		if ctx, err = db.ReadAlso(ctx, idb, ids...); err != nil {
+			return err
+		}
+		t, err := s.findTemplate(ctx, idb, network.ID, templateID)
 		if err != nil {
 			return err
 		}

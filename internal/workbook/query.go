@@ -12,8 +12,19 @@ import (
 )
 
 // The read methods of this file answer the pages: each opens one unit of
-// work in the organisation's read scope (see org.ReadScope) after working
-// the scope out, and applies the sharing rules itself.
+// work in the organisation's read scope (org.RunRead, which works the scope
+// out inside it), and applies the sharing rules itself.
+
+// readNetworks answers the networks whose templates and gatherings o works
+// with, inside org.RunRead: a network's own, or the networks a
+// municipality belongs to.
+func readNetworks(ctx context.Context, o *org.Organisation) []int64 {
+	if o.Kind == org.KindNetwork {
+		return []int64{o.ID}
+	}
+	s, _ := db.ScopeFrom(ctx)
+	return s.ReadOrgIDs
+}
 
 // Ref is a municipality's workbook with its template and network.
 type Ref struct {
@@ -25,13 +36,9 @@ type Ref struct {
 // WorkbookList answers a municipality's workbooks with their templates and
 // networks, or for a network its own templates (and no workbooks).
 func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) ([]Ref, []*Template, error) {
-	scope, err := org.ReadScope(ctx, s.DB, o, s.Clock.Now())
-	if err != nil {
-		return nil, nil, err
-	}
 	var refs []Ref
 	var templates []*Template
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		if o.Kind == org.KindNetwork {
 			var err error
 			templates, err = FindTemplates(ctx, idb, o.ID)
@@ -49,7 +56,7 @@ func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) ([]Ref,
 			tk := templateKey{b.NetworkID, b.TemplateID}
 			t, ok := tmpls[tk]
 			if !ok {
-				if t, err = FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+				if t, err = s.findTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
 					return err
 				}
 				tmpls[tk] = t
@@ -98,28 +105,24 @@ func StatementEntry(statementID int64) EntryLoad { return EntryLoad(statementID)
 // network, and the entries load says, by statement. Errors: app.ENotFound
 // for a workbook that is not o's.
 func (s *Service) OpenWorkbook(ctx context.Context, o *org.Organisation, id int64, load EntryLoad) (Ref, map[int64]*Entry, error) {
-	scope, err := org.ReadScope(ctx, s.DB, o, s.Clock.Now())
-	if err != nil {
-		return Ref{}, nil, err
-	}
 	var ref Ref
 	var entries map[int64]*Entry
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		ref, entries, err = openWorkbook(ctx, idb, o, id, load)
+		ref, entries, err = s.openWorkbook(ctx, idb, o, id, load)
 		return err
 	})
 	return ref, entries, err
 }
 
-func openWorkbook(ctx context.Context, idb bun.IDB, o *org.Organisation, id int64, load EntryLoad) (Ref, map[int64]*Entry, error) {
+func (s *Service) openWorkbook(ctx context.Context, idb bun.IDB, o *org.Organisation, id int64, load EntryLoad) (Ref, map[int64]*Entry, error) {
 	var ref Ref
 	entries := map[int64]*Entry{}
 	b, err := FindWorkbook(ctx, idb, o.ID, id)
 	if err != nil {
 		return ref, nil, err
 	}
-	if ref.Template, err = FindTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
+	if ref.Template, err = s.findTemplate(ctx, idb, b.NetworkID, b.TemplateID); err != nil {
 		return ref, nil, err
 	}
 	if ref.Network, err = org.FindOrganisationByID(ctx, idb, b.NetworkID); err != nil {
@@ -158,14 +161,10 @@ type WorkbookView struct {
 // Errors: app.ENotFound for a workbook that is not o's.
 func (s *Service) ViewWorkbook(ctx context.Context, o *org.Organisation, id int64) (*WorkbookView, error) {
 	now := s.Clock.Now()
-	scope, err := org.ReadScope(ctx, s.DB, o, now)
-	if err != nil {
-		return nil, err
-	}
 	v := &WorkbookView{}
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := org.RunRead(ctx, s.DB, o, now, func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if v.Ref, v.Answered, err = openWorkbook(ctx, idb, o, id, EntryHeads); err != nil {
+		if v.Ref, v.Answered, err = s.openWorkbook(ctx, idb, o, id, EntryHeads); err != nil {
 			return err
 		}
 		if v.Status, err = FindChapterStatuses(ctx, idb, o.ID, v.Ref.Workbook.ID); err != nil {
@@ -184,16 +183,9 @@ func (s *Service) ViewWorkbook(ctx context.Context, o *org.Organisation, id int6
 // Templates lists the templates o works with: a network's own, or those
 // of the networks a municipality belongs to today.
 func (s *Service) Templates(ctx context.Context, o *org.Organisation) ([]*Template, error) {
-	scope, err := org.ReadScope(ctx, s.DB, o, s.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
-	nets := scope.ReadOrgIDs
-	if o.Kind == org.KindNetwork {
-		nets = []int64{o.ID}
-	}
 	out := []*Template{}
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
+	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
+		nets := readNetworks(ctx, o)
 		for _, n := range nets {
 			ts, err := FindTemplates(ctx, idb, n)
 			if err != nil {
@@ -211,7 +203,7 @@ func (s *Service) Template(ctx context.Context, network *org.Organisation, id in
 	var t *Template
 	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		t, err = FindTemplate(ctx, idb, network.ID, id)
+		t, err = s.findTemplate(ctx, idb, network.ID, id)
 		return err
 	})
 	return t, err
@@ -229,16 +221,9 @@ type GatheringList struct {
 
 // Gatherings answers o's gatherings page in one read.
 func (s *Service) Gatherings(ctx context.Context, o *org.Organisation) (*GatheringList, error) {
-	scope, err := org.ReadScope(ctx, s.DB, o, s.Clock.Now())
-	if err != nil {
-		return nil, err
-	}
 	out := &GatheringList{Titles: map[int64]string{}, Members: map[int64][]string{}}
-	err = db.Run(ctx, s.DB, scope, func(ctx context.Context, idb bun.IDB) error {
-		nets := scope.ReadOrgIDs
-		if o.Kind == org.KindNetwork {
-			nets = []int64{o.ID}
-		}
+	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
+		nets := readNetworks(ctx, o)
 		var err error
 		if out.Gatherings, err = FindGatherings(ctx, idb, nets...); err != nil {
 			return err
@@ -299,7 +284,7 @@ func (s *Service) ReadPeerEntry(ctx context.Context, reader *org.Organisation, p
 		if err != nil {
 			return notFound.Wrap(err)
 		}
-		if out.Template, err = FindTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
+		if out.Template, err = s.findTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
 			return notFound.Wrap(err)
 		}
 		if _, out.Statement = out.Template.Statement(statementID); out.Statement == nil {

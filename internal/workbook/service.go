@@ -22,6 +22,8 @@ type Service struct {
 	Notify Notifier // tells people mentioned in comments
 	// Limits bounds how many comments people write (required to comment).
 	Limits *ratelimit.Limiter
+
+	templates templateCache // published templates, see findTemplate
 }
 
 // TemplateSpec describes a template to create.

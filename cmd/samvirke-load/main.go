@@ -1,0 +1,178 @@
+// Command samvirke-load is the load run: it starts the product on
+// PostgreSQL and Redis (or drives one already running), signs in distinct
+// users, and has them browse the dashboard, a workbook, an answer and the
+// gathering view concurrently with vegeta, reporting per page the 50th,
+// 95th and 99th percentile latency, throughput and errors, with the
+// machine's load average next to them. `make load` runs it on the demo
+// data; with --data scale it browses the data set of `samvirke dev
+// gen-scale` (`make bench`).
+//
+//	samvirke-load --postgres URL --redis URL [--data demo|scale] [--users 20]
+//	              [--duration 30s] [--out FILE] [--cpuprofile FILE]
+//	samvirke-load --url http://host:port --password P [--data demo|scale] …
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the flags of one load run.
+type options struct {
+	URL        string        // a running server; "" starts one
+	Postgres   string        // the load database, as its owner (a superuser may create it)
+	Redis      string        // the queue's Redis
+	Data       string        // demo or scale
+	Password   string        // the users' password
+	Users      int           // distinct signed-in users, each one concurrent worker
+	Duration   time.Duration // measured run
+	Warmup     time.Duration // run before, not measured
+	Target     time.Duration // p95 a page should stay under
+	Out        string        // results file
+	CPUProfile string        // CPU profile of the measured run (server included when started here)
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("samvirke-load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.URL, "url", "", "drive the server at this URL instead of starting one")
+	fs.StringVar(&o.Postgres, "postgres", "postgres://postgres@127.0.0.1:5432/samvirke_load?sslmode=disable", "the load database as its owner; created and migrated when missing")
+	fs.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/9", "Redis for the queue and rate limits")
+	fs.StringVar(&o.Data, "data", "demo", "demo: the demo organisations; scale: the data set of `samvirke dev gen-scale`")
+	fs.StringVar(&o.Password, "password", "", "the users' password (default: load-demo-passord for demo, scale-1 for scale)")
+	fs.IntVar(&o.Users, "users", 20, "distinct signed-in users, browsing at the same time")
+	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "length of the measured run")
+	fs.DurationVar(&o.Warmup, "warmup", 5*time.Second, "length of the unmeasured run before it")
+	fs.DurationVar(&o.Target, "target", 100*time.Millisecond, "the 95th percentile each page should stay under")
+	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured run to this file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if o.Data != "demo" && o.Data != "scale" {
+		fmt.Fprintf(stderr, "samvirke-load: --data is demo or scale, not %q\n", o.Data)
+		return 2
+	}
+	if o.Password == "" {
+		o.Password = map[string]string{"demo": "load-demo-passord", "scale": "scale-1"}[o.Data]
+	}
+	if o.Out == "" {
+		o.Out = filepath.Join(".ci", "artifacts", fmt.Sprintf("load-%s-%s.txt", o.Data, time.Now().Format("20060102-150405")))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := loadRun(ctx, o, stdout); err != nil {
+		fmt.Fprintf(stderr, "samvirke-load: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func loadRun(ctx context.Context, o options, stdout io.Writer) error {
+	base, emails := o.URL, []string(nil)
+	backend := "the server at " + o.URL
+	if base == "" {
+		p, err := startProduct(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer p.stop()
+		base, backend = p.url, "PostgreSQL "+redactURL(o.Postgres)+" + Redis "+o.Redis+", started in this process"
+		if emails, err = p.users(ctx, o.Data, o.Users); err != nil {
+			return err
+		}
+	} else {
+		emails = knownUsers(o.Data, o.Users)
+	}
+	fmt.Fprintf(stdout, "signing in %d users at %s …\n", len(emails), base)
+	users, err := signIn(ctx, base, emails, o.Password)
+	if err != nil {
+		return err
+	}
+	plan, err := discover(ctx, base, users)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\nwarming up for %s …\n", plan.describe(), o.Warmup)
+	attack(plan, len(users), o.Warmup)
+
+	var stopProfile func()
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+	}
+	before := loadAverage()
+	fmt.Fprintf(stdout, "%d users browsing for %s …\n", len(users), o.Duration)
+	res := attack(plan, len(users), o.Duration)
+	after := loadAverage()
+	if stopProfile != nil {
+		stopProfile()
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "Samvirke load run, %s\n", time.Now().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(&b, "backend: %s\n", backend)
+	fmt.Fprintf(&b, "data: %s; %d distinct signed-in users, each one concurrent worker without pause (closed loop), %s measured after %s warm-up\n",
+		o.Data, len(users), o.Duration, o.Warmup)
+	fmt.Fprintf(&b, "machine: %d cores; load average before %s, after %s (1, 5, 15 min)\n\n", runtime.NumCPU(), before, after)
+	res.report(&b, o.Target)
+	fmt.Fprint(stdout, "\n"+b.String())
+	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(o.Out, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nwritten to %s\n", o.Out)
+	return nil
+}
+
+// loadAverage answers /proc/loadavg's three figures, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
+}
+
+// knownUsers answers the addresses of n users of data set data, for a
+// server started elsewhere: the demo's content readers of Sør-Trøndelag
+// and its coordinator, or the scale data set's first users.
+func knownUsers(data string, n int) []string {
+	var out []string
+	if data == "scale" {
+		for i := 0; len(out) < n; i++ {
+			out = append(out, fmt.Sprintf("u%02d@scale-no-%04d.scale.example", i%5+1, 101+i/5))
+		}
+		return out
+	}
+	orgs := []string{"trondheim", "meldal", "oppdal", "osen", "rissa", "skaun", "afjord"}
+	roles := []string{"editor", "viewer", "member", "contributor", "secretary", "owner", "admin"}
+	out = append(out, "coordinator@sor-trondelag.example")
+	for i := 0; len(out) < n; i++ {
+		out = append(out, roles[i/len(orgs)%len(roles)]+"@"+orgs[i%len(orgs)]+".example")
+	}
+	return out
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/config"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/scale"
+	"github.com/samvirke/samvirke/internal/server"
+)
+
+// appRole is the role the product runs as, as in production
+// (deploy/postgres/init-app-role.sh): it cannot bypass row-level security.
+const appRole = "samvirke_app"
+
+// product is the product started in this process.
+type product struct {
+	url   string
+	main  *server.Main
+	owner *bun.DB
+	stop  func()
+}
+
+// startProduct makes sure the load database exists, is migrated and lets
+// the application role in, then starts the product on it (web and workers)
+// on a free port, with the demo organisations when o.Data is demo.
+func startProduct(ctx context.Context, o options) (*product, error) {
+	if db.DialectOf(o.Postgres) != db.Postgres {
+		return nil, fmt.Errorf("--postgres %q is not a postgres:// URL", o.Postgres)
+	}
+	if err := ensureDatabase(ctx, o.Postgres); err != nil {
+		return nil, err
+	}
+	if err := server.Migrate(ctx, o.Postgres, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		return nil, err
+	}
+	owner, err := db.Open(ctx, o.Postgres)
+	if err != nil {
+		return nil, err
+	}
+	if err := grantAppRole(ctx, owner); err != nil {
+		owner.Close()
+		return nil, err
+	}
+	if o.Data == "scale" {
+		if err := ensureScale(ctx, owner); err != nil {
+			owner.Close()
+			return nil, err
+		}
+	}
+	dir, err := os.MkdirTemp("", "samvirke-load-")
+	if err != nil {
+		owner.Close()
+		return nil, err
+	}
+	cfg := config.Default()
+	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", dir
+	cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = withUser(o.Postgres, appRole), o.Postgres, o.Redis
+	cfg.AutoMigrate, cfg.LogLevel = false, "error"
+	cfg.Demo = o.Data == "demo"
+	cfg.DemoPassword = o.Password
+	var out bytes.Buffer
+	m := server.New(cfg, server.ModeServe, &out)
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		owner.Close()
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting the product: %w\n%s", err, out.String())
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- m.Run(runCtx) }()
+	p := &product{url: "http://" + m.Addr(), main: m, owner: owner}
+	p.stop = func() {
+		cancel()
+		<-done
+		m.Close()
+		owner.Close()
+		os.RemoveAll(dir)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(p.url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return p, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			p.stop()
+			return nil, fmt.Errorf("the product at %s is not healthy after a minute: %v\n%s", p.url, err, out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// ensureDatabase creates the database dsn names when it does not exist,
+// connected to the server's maintenance database.
+func ensureDatabase(ctx context.Context, dsn string) error {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" || strings.ContainsAny(name, `"'; `) {
+		return fmt.Errorf("--postgres: database name %q", name)
+	}
+	u.Path = "/postgres"
+	adb, err := db.Open(ctx, u.String())
+	if err != nil {
+		return fmt.Errorf("--postgres %s: %w", redactURL(dsn), err)
+	}
+	defer adb.Close()
+	var n int64
+	if err := adb.NewRaw("SELECT count(*) FROM pg_database WHERE datname = ?", name).Scan(ctx, &n); err != nil {
+		return err
+	}
+	if n == 0 {
+		if _, err := adb.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+			return fmt.Errorf("create database %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// grantAppRole creates the application role when missing and lets it
+// read and write the rows of every table, as production's set-up does.
+func grantAppRole(ctx context.Context, owner *bun.DB) error {
+	_, err := owner.ExecContext(ctx, `DO $$ BEGIN
+		IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '`+appRole+`') THEN
+			CREATE ROLE `+appRole+` LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+		END IF; END $$`)
+	if err != nil && !strings.Contains(err.Error(), "already exists") {
+		return err
+	}
+	_, err = owner.ExecContext(ctx, `GRANT USAGE ON SCHEMA public TO `+appRole+`;
+		GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO `+appRole+`;
+		GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO `+appRole)
+	return err
+}
+
+// users answers up to n addresses of users of data set data that read
+// content: a network's coordinators first (a fifth of them at most, for
+// the gathering view), then one user per municipality of a network in
+// turn, so that the users spread over organisations.
+func (p *product) users(ctx context.Context, data string, n int) ([]string, error) {
+	which := "u.demo"
+	if data == "scale" {
+		which = "u.email LIKE '%.scale.example'"
+	}
+	var rows []struct {
+		Email string
+		Role  string
+	}
+	err := db.Run(ctx, p.owner, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewRaw(`SELECT email, role FROM (
+			SELECT u.email, m.role, row_number() OVER (PARTITION BY m.org_id ORDER BY u.id) AS turn, o.id AS org
+			FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.org_id
+			WHERE `+which+` AND u.disabled_at IS NULL AND (
+				(o.kind = 'network' AND m.role = 'coordinator') OR
+				(o.kind = 'municipality' AND m.role <> 'member' AND EXISTS (SELECT 1 FROM network_members nm WHERE nm.member_org_id = o.id)))
+			) x ORDER BY turn, org`).Scan(ctx, &rows)
+	})
+	if err != nil {
+		return nil, err
+	}
+	var coord, muni []string
+	for _, r := range rows {
+		if r.Role == "coordinator" {
+			coord = append(coord, r.Email)
+		} else {
+			muni = append(muni, r.Email)
+		}
+	}
+	coord = coord[:min(len(coord), max(1, n/5))]
+	out := append(coord, muni...)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no %s users in the database; for scale run `samvirke dev gen-scale` first", data)
+	}
+	return out[:min(n, len(out))], nil
+}
+
+func withUser(dsn, user string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.User = url.User(user)
+	return u.String()
+}
+
+func redactURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// ensureScale builds the scale data set with its defaults (seed 1, the
+// password scale-1) when the database holds none, as `samvirke dev
+// gen-scale` does.
+func ensureScale(ctx context.Context, owner *bun.DB) error {
+	var n int64
+	err := db.Run(ctx, owner, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		n, err = idb.NewSelect().Table("organisations").Where("slug LIKE ?", scale.SlugPrefix+"%").Count(ctx)
+		return err
+	})
+	if err != nil || n > 0 {
+		return err
+	}
+	fmt.Fprintln(os.Stderr, "building the scale data set (about a minute) …")
+	_, err = scale.Generate(ctx, owner, scale.Default, server.ScaleSlices(), nil)
+	return err
+}

@@ -1,0 +1,72 @@
+package workbook
+
+import (
+	"context"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/db"
+)
+
+// templateCacheSize bounds the published templates a process keeps.
+const templateCacheSize = 256
+
+// templateCache keeps published templates: once published a template
+// never changes (its chapters, statements and sections are only ever
+// inserted with it), so the workbook, answer and gathering pages need not
+// read its four tables on every request. It answers a template only to a
+// unit of work whose scope may read the network's rows, as row-level
+// security would, and a copy, so no caller can change another's. The zero
+// value is ready.
+type templateCache struct {
+	mu sync.Mutex
+	m  map[[2]int64]*Template // (network, template) → template
+}
+
+// findTemplate is FindTemplate through s's cache of published templates.
+func (s *Service) findTemplate(ctx context.Context, idb bun.IDB, networkID, id int64) (*Template, error) {
+	c := &s.templates
+	key := [2]int64{networkID, id}
+	if db.MayRead(ctx, networkID) {
+		c.mu.Lock()
+		t := c.m[key]
+		c.mu.Unlock()
+		if t != nil {
+			return t.clone(), nil
+		}
+	}
+	t, err := FindTemplate(ctx, idb, networkID, id)
+	if err != nil || t.PublishedAt == nil {
+		return t, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= templateCacheSize {
+		c.m = map[[2]int64]*Template{}
+	}
+	c.m[key] = t.clone()
+	c.mu.Unlock()
+	return t, nil
+}
+
+// clone copies t with its chapters, statements and sections.
+func (t *Template) clone() *Template {
+	out := *t
+	out.Chapters = make([]*Chapter, len(t.Chapters))
+	for i, c := range t.Chapters {
+		cc := *c
+		cc.Statements = make([]*Statement, len(c.Statements))
+		for j, st := range c.Statements {
+			sc := *st
+			sc.Questions = append([]string(nil), st.Questions...)
+			cc.Statements[j] = &sc
+		}
+		out.Chapters[i] = &cc
+	}
+	out.Sections = make([]*Section, len(t.Sections))
+	for i, sec := range t.Sections {
+		sc := *sec
+		out.Sections[i] = &sc
+	}
+	return &out
+}
