@@ -159,10 +159,12 @@ func loadAverage() string {
 
 // knownUsers answers the addresses of n users of data set data, for a
 // server started elsewhere: the demo's content readers of Sør-Trøndelag
-// and its coordinator, or the scale data set's first users.
+// and its coordinator, or the scale data set's first network's coordinator
+// and first users.
 func knownUsers(data string, n int) []string {
 	var out []string
 	if data == "scale" {
+		out = append(out, "coordinator@scale-network-01.scale.example")
 		for i := 0; len(out) < n; i++ {
 			out = append(out, fmt.Sprintf("u%02d@scale-no-%04d.scale.example", i%5+1, 101+i/5))
 		}

@@ -263,6 +263,13 @@ func users(ctx context.Context, bdb *bun.DB, w *World, opts Options) (int, error
 			us = append(us, u)
 		}
 	}
+	// Each network has its coordinator, who reads the gathering view.
+	for _, nw := range w.Networks {
+		us = append(us, &account.User{
+			Email: "coordinator@" + nw.Slug + ".scale.example", Name: firstNames[w.Rand.IntN(len(firstNames))] + " " + lastNames[w.Rand.IntN(len(lastNames))],
+			PasswordHash: hash, CreatedAt: w.Now, UpdatedAt: w.Now,
+		})
+	}
 	n, err := Insert(ctx, bdb, us)
 	if err != nil {
 		return n, err
@@ -279,6 +286,11 @@ func users(ctx context.Context, bdb *bun.DB, w *World, opts Options) (int, error
 			ms = append(ms, &account.Membership{OrgID: m.ID, UserID: u.ID, Role: role, CreatedAt: w.Now})
 			w.Members[m.ID] = append(w.Members[m.ID], Member{UserID: u.ID, Role: role})
 		}
+	}
+	for i, nw := range w.Networks {
+		u := us[len(w.Municipalities)*opts.UsersPer+i]
+		ms = append(ms, &account.Membership{OrgID: nw.ID, UserID: u.ID, Role: account.RoleCoordinator, CreatedAt: w.Now})
+		w.Members[nw.ID] = append(w.Members[nw.ID], Member{UserID: u.ID, Role: account.RoleCoordinator})
 	}
 	k, err := Insert(ctx, bdb, ms)
 	if err != nil {

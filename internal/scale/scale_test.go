@@ -2,6 +2,7 @@ package scale_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,8 +72,11 @@ func TestGenerate(t *testing.T) {
 	if countries["NO"] == 0 || countries["SE"] == 0 || countries["DK"] == 0 {
 		t.Errorf("municipalities by country %v: want all three", countries)
 	}
-	if len(s.users) != 48 || len(s.members) != 48 {
-		t.Errorf("%d users, %d memberships, want 48", len(s.users), len(s.members))
+	if len(s.users) != 48+3 || len(s.members) != 48+3 {
+		t.Errorf("%d users, %d memberships, want 4 in each of 12 municipalities and a coordinator of each of 3 networks", len(s.users), len(s.members))
+	}
+	if !slices.ContainsFunc(s.users, func(u string) bool { return strings.HasPrefix(u, "coordinator@scale-network-01.scale.example ") }) {
+		t.Errorf("the first network has no coordinator: %v", s.users)
 	}
 	if got := strings.Join(s.members[:4], ","); got != "owner,admin,editor,editor" {
 		t.Errorf("first municipality's roles %s", got)
