@@ -454,7 +454,8 @@ func (s *Server) handleAudit(c *gin.Context) error {
 			if data.Errors == nil {
 				data.Errors = map[string]string{}
 			}
-			data.Errors[field] = s.Catalog.T(loc, "admin.audit.error.date", "field", s.Catalog.T(loc, "admin.audit."+field), "value", v)
+			data.Errors[field] = s.Catalog.T(loc, "admin.audit.error.date", "field", s.Catalog.T(loc, "admin.audit."+field), "value", v,
+				"format", s.Catalog.T(loc, "form.date_format"), "example", i18n.FormatDateInput(loc, s.Clock.Now().In(tz)))
 			return time.Time{}, false
 		}
 		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, tz), true

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -108,6 +109,12 @@ func (s *Server) handleWorkbookMeasureImport(c *gin.Context) error {
 		data.Errors = map[string]string{"file": s.Catalog.N(loc, "workbook.measures_import.error.problems", len(probs))}
 		s.render(c, http.StatusUnprocessableEntity, "workbook/measure_import.html", data)
 		return nil
+	}
+	// Days the page's language's way; the import reads them back.
+	for i := range rows {
+		if d, ok := i18n.ParseDate(rows[i].Deadline); ok {
+			rows[i].Deadline = i18n.FormatDateInput(loc, d)
+		}
 	}
 	data.Rows = rows
 	s.render(c, http.StatusOK, "workbook/measure_import.html", data)
