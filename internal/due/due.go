@@ -25,6 +25,7 @@ type Item struct {
 	OrgID         int64
 	ResponsibleID int64     // the user responsible
 	Due           time.Time // the calendar day it is due (time of day ignored)
+	DueText       string    // the deadline as written when it is not a day («Høst 2026», due at its end); shown beside Due
 	Title         string
 	URL           string // where to act on it
 	State         string // StateOpen or StateDone

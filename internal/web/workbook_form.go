@@ -73,10 +73,10 @@ func measureRows(ms []workbook.Measure, loc string) []measureRow {
 		if m.ResponsibleUser != nil {
 			r.ResponsibleUser = strconv.FormatInt(*m.ResponsibleUser, 10)
 		}
-		if m.Deadline != nil {
+		if m.Deadline != nil && m.DeadlineText == "" {
 			r.Deadline = i18n.FormatDateInput(loc, *m.Deadline)
 		} else {
-			r.Deadline = m.DeadlineText
+			r.Deadline = m.DeadlineText // as written: «Høst 2016»
 		}
 		out = append(out, r)
 	}

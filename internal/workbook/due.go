@@ -71,7 +71,7 @@ func (DueMeasures) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]du
 		if m.Status == StatusDone || m.Status == StatusCancelled {
 			state = due.StateDone
 		}
-		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *m.ResponsibleUser, Due: *m.Deadline, Title: m.Description,
+		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *m.ResponsibleUser, Due: *m.Deadline, DueText: m.DeadlineText, Title: m.Description,
 			State: state, Source: "workbook.measure",
 			URL: fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", q.OrgSlug, r.WorkbookID, r.StatementID)})
 	}

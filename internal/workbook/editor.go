@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 
 	"slices"
 	"strconv"
@@ -63,8 +64,10 @@ func (in MeasureInput) Empty() bool {
 // Validate turns the row into a measure. Errors are by field of the row
 // ("description", "responsible_user") with a translation key: a
 // description is required, and the responsible user must be one of
-// members (with members nil, any: the service checks on save). A deadline is a date when it is one, and kept as written
-// ("Høst 2016") when it is not. An unknown status is planned.
+// members (with members nil, any: the service checks on save). A deadline
+// is read by measure.ParseDeadline: a day, a period due at its end
+// (kept as written, «Høst 2016»), or text; one that looks like a day but
+// is none is an error ("deadline"). An unknown status is planned.
 func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]string) {
 	errs := map[string]string{}
 	m := Measure{Description: strings.TrimSpace(in.Description), Responsible: strings.TrimSpace(in.Responsible),
@@ -80,11 +83,20 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 			m.ResponsibleUser = &id
 		}
 	}
-	deadline := strings.TrimSpace(in.Deadline)
-	if d, ok := i18n.ParseDate(deadline); ok {
-		m.Deadline = &d
-	} else {
-		m.DeadlineText = deadline
+	// A day is stored as a day; a period or phases («Høst 2016») as
+	// written, with the day it falls due, so that it reaches My work;
+	// ongoing, yearly and other text as written. Text that looks like a
+	// day but is none («32.13.2016») is refused, never kept silently.
+	switch d := measure.ParseDeadline(in.Deadline, measure.Seasons{}); {
+	case d.Invalid:
+		m.DeadlineText = d.Text
+		errs["deadline"] = "workbook.error.deadline"
+	case d.Kind == measure.DeadlineDate:
+		m.Deadline = &d.Due
+	case d.Kind == measure.DeadlinePeriod || d.Kind == measure.DeadlinePhases:
+		m.Deadline, m.DeadlineText = &d.Due, d.Text
+	default:
+		m.DeadlineText = d.Text
 	}
 	return m, errs
 }

@@ -47,6 +47,7 @@ func TestMeasureInputValidate(t *testing.T) {
 	id := int64(7)
 	day := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
 	members := map[int64]bool{7: true}
+	autumn := time.Date(2016, 12, 31, 0, 0, 0, 0, time.UTC) // «Høst 2016» falls due at the end of the year
 	tests := []struct {
 		name     string
 		in       MeasureInput
@@ -56,7 +57,11 @@ func TestMeasureInputValidate(t *testing.T) {
 		{"OK", MeasureInput{Description: "Kurs", ResponsibleUser: "7", Deadline: "1.3.2027", Status: StatusInProgress},
 			Measure{Description: "Kurs", ResponsibleUser: &id, Deadline: &day, Status: StatusInProgress}, map[string]string{}},
 		{"OKDeadlineAsWritten", MeasureInput{Description: "Kurs", Deadline: " Høst 2016 "},
-			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Status: StatusPlanned}, map[string]string{}},
+			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Deadline: &autumn, Status: StatusPlanned}, map[string]string{}},
+		{"OKOngoing", MeasureInput{Description: "Kurs", Deadline: "Løpende"},
+			Measure{Description: "Kurs", DeadlineText: "Løpende", Status: StatusPlanned}, map[string]string{}},
+		{"ErrDeadlineNoDay", MeasureInput{Description: "Kurs", Deadline: "32.13.2016"},
+			Measure{Description: "Kurs", DeadlineText: "32.13.2016", Status: StatusPlanned}, map[string]string{"deadline": "workbook.error.deadline"}},
 		{"ErrRequired", MeasureInput{Notes: "n"}, Measure{Notes: "n", Status: StatusPlanned}, map[string]string{"description": "error.required"}},
 		{"ErrNotMember", MeasureInput{Description: "Kurs", ResponsibleUser: "8"}, Measure{Description: "Kurs", Status: StatusPlanned},
 			map[string]string{"responsible_user": "workbook.error.responsible"}},

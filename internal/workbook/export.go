@@ -160,11 +160,11 @@ func (e exportEnv) measureHeads() []string {
 		e.t("workbook.export.deadline"), e.t("workbook.export.status"), e.t("workbook.export.notes")}
 }
 
-// measureCells are a measure's cells, the deadline a time.Time when it is
-// a date and the text as written otherwise.
+// measureCells are a measure's cells, the deadline a time.Time when it was
+// written as a day and the text as written otherwise («Høst 2016»).
 func (e exportEnv) measureCells(m *Measure) []any {
 	var deadline any = m.DeadlineText
-	if m.Deadline != nil {
+	if m.Deadline != nil && m.DeadlineText == "" {
 		deadline = calendarDay(*m.Deadline)
 	}
 	return []any{m.Description, m.Responsible, deadline, e.status(m.Status), m.Notes}
