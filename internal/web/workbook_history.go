@@ -43,18 +43,21 @@ func (s *Server) handleWorkbookEntryHistory(c *gin.Context) error {
 		return err
 	}
 	var keys []string
-	titles := map[string]string{"notes": s.Catalog.T(s.locale(c), "workbook.notes")}
+	loc := s.locale(c)
+	titles := map[string]string{"notes": s.Catalog.T(loc, "workbook.notes"),
+		"goals": s.Catalog.T(loc, "workbook.goals"), "measures": s.Catalog.T(loc, "workbook.measures")}
 	for _, sec := range data.Ref.Template.Sections {
 		keys = append(keys, sec.Key)
 		titles[sec.Key] = sec.Title
 	}
+	status := func(code string) string { return s.Catalog.T(loc, "workbook.status."+code) }
 	var views []revisionView
 	for i, r := range revs { // newest first: the previous version is the next one
 		prev := older
 		if i+1 < len(revs) {
 			prev = revs[i+1]
 		}
-		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys)})
+		views = append(views, revisionView{Revision: r, Changes: r.Changes(prev, keys, status)})
 	}
 	page := &historyPage{Layout: data.Layout, Org: data.Org, Statement: data.Statement,
 		Sections: data.Ref.Template.Sections, Revisions: views, Titles: titles, Current: data.Entry.Version, BaseURL: data.BaseURL, CanEdit: data.CanEdit}

@@ -1,6 +1,10 @@
 package workbook
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // DiffLine is one line of a readable difference between two texts.
 type DiffLine struct {
@@ -98,19 +102,26 @@ type Change struct {
 }
 
 // Changes answers what r changed compared with prev (nil: the first
-// version), section by section in the order of keys.
-func (r *Revision) Changes(prev *Revision, keys []string) []Change {
+// version), section by section in the order of keys, then the goals
+// ("goals") and measures ("measures"), one line per row with its status
+// as statusName says it, and the notes.
+func (r *Revision) Changes(prev *Revision, keys []string, statusName func(code string) string) []Change {
 	var out []Change
 	get := func(rv *Revision, k string) string {
 		if rv == nil {
 			return ""
 		}
-		if k == "notes" {
+		switch k {
+		case "notes":
 			return rv.Content.Notes
+		case "goals":
+			return goalLines(rv.Content.Goals, statusName)
+		case "measures":
+			return measureLines(rv.Content.Measures, statusName)
 		}
 		return rv.Content.Answers[k]
 	}
-	for _, k := range append(append([]string(nil), keys...), "notes") {
+	for _, k := range append(append([]string(nil), keys...), "goals", "measures", "notes") {
 		before, after := get(prev, k), get(r, k)
 		if before != after {
 			lines := collapse(Diff(before, after))
@@ -162,4 +173,54 @@ func collapse(lines []DiffLine) []DiffLine {
 		i = j
 	}
 	return out
+}
+
+// goalLines writes goals one per line, as the history compares them: the
+// statement, the figures, the target date and the status.
+func goalLines(gs []Goal, statusName func(string) string) string {
+	var b strings.Builder
+	for _, g := range gs {
+		b.WriteString(g.Statement)
+		if g.IndicatorCode != "" {
+			b.WriteString(" [" + g.IndicatorCode + "]")
+		}
+		if g.Baseline != nil || g.Target != nil {
+			b.WriteString(" · " + number(g.Baseline) + " → " + number(g.Target))
+			if g.Unit != "" {
+				b.WriteString(" " + g.Unit)
+			}
+		}
+		if g.TargetDate != nil {
+			b.WriteString(" · " + g.TargetDate.Format(time.DateOnly))
+		}
+		b.WriteString(" · " + statusName(g.Status) + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// measureLines writes measures one per line: description, responsible,
+// deadline as written (or the day) and status.
+func measureLines(ms []Measure, statusName func(string) string) string {
+	var b strings.Builder
+	for _, m := range ms {
+		b.WriteString(m.Description)
+		if m.Responsible != "" {
+			b.WriteString(" · " + m.Responsible)
+		}
+		switch {
+		case m.DeadlineText != "":
+			b.WriteString(" · " + m.DeadlineText)
+		case m.Deadline != nil:
+			b.WriteString(" · " + m.Deadline.Format(time.DateOnly))
+		}
+		b.WriteString(" · " + statusName(m.Status) + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func number(f *float64) string {
+	if f == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
 }

@@ -195,3 +195,33 @@ func TestImportReadsLimited(t *testing.T) {
 		t.Errorf("another person's read: %v %v", rows, err)
 	}
 }
+
+// TestChangesOfGoalsAndMeasures: a version that changes only a measure's
+// status shows that change under measures, in the reader's words, not
+// "no changes in the text".
+func TestChangesOfGoalsAndMeasures(t *testing.T) {
+	names := map[string]string{workbook.StatusPlanned: "Planlagt", workbook.StatusDone: "Fullført"}
+	status := func(code string) string { return names[code] }
+	target := 40.0
+	v1 := &workbook.Revision{Version: 1, Content: workbook.Content{Answers: map[string]string{"analysis": "Uendret"},
+		Goals:    []workbook.Goal{{Statement: "Flere i arbeid", Target: &target, Unit: "%", Status: workbook.StatusPlanned}},
+		Measures: []workbook.Measure{{Description: "Språkkafé", Responsible: "Biblioteket", DeadlineText: "Høst 2026", Status: workbook.StatusPlanned}}}}
+	v2 := &workbook.Revision{Version: 2, Content: v1.Content}
+	v2.Content.Measures = []workbook.Measure{v1.Content.Measures[0]}
+	v2.Content.Measures[0].Status = workbook.StatusDone
+	ch := v2.Changes(v1, []string{"analysis"}, status)
+	if len(ch) != 1 || ch[0].Section != "measures" {
+		t.Fatalf("changes %+v; want one, of the measures", ch)
+	}
+	var got []string
+	for _, l := range ch[0].Lines {
+		got = append(got, l.Op+l.Text)
+	}
+	if want := "-Språkkafé · Biblioteket · Høst 2026 · Planlagt|+Språkkafé · Biblioteket · Høst 2026 · Fullført"; strings.Join(got, "|") != want {
+		t.Errorf("lines %q; want %q", strings.Join(got, "|"), want)
+	}
+	first := v1.Changes(nil, []string{"analysis"}, status)
+	if len(first) != 3 || first[1].Section != "goals" || !strings.Contains(first[1].Lines[0].Text, "Flere i arbeid · – → 40 %") {
+		t.Errorf("the first version's changes %+v; want analysis, goals and measures", first)
+	}
+}
