@@ -127,6 +127,11 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 				return i18n.FormatInt(loc, v)
 			case float64:
 				return i18n.FormatNumber(loc, v, -1)
+			case *float64: // an optional figure: nothing when absent
+				if v == nil {
+					return ""
+				}
+				return i18n.FormatNumber(loc, *v, -1)
 			}
 			return fmt.Sprint(v)
 		},
