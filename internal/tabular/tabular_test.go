@@ -342,3 +342,26 @@ func TestMapAllTables(t *testing.T) {
 		t.Errorf("a book of one table names its table: %+v", recs[0])
 	}
 }
+
+// TestDocumentText: the Word plan written by LibreOffice reads as plain
+// text, a line per paragraph and table cell, «» § and æøå intact; a
+// spreadsheet is not a document.
+func TestDocumentText(t *testing.T) {
+	b, err := os.ReadFile("testdata/plan.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := tabular.DocumentText(b, tabular.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nÅtgärd\n", "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering § 4\n"} {
+		if !strings.Contains("\n"+text, want) {
+			t.Errorf("the document's text lacks %q:\n%s", want, text)
+		}
+	}
+	x, _ := os.ReadFile("testdata/plan.xlsx")
+	if _, err := tabular.DocumentText(x, tabular.DefaultLimits); app.ErrorCode(err) != app.EInvalid {
+		t.Errorf("a spreadsheet as a document: %v; want invalid", err)
+	}
+}

@@ -19,6 +19,22 @@ import (
 // sizes in the zip's directory are checked against what is unpacked by
 // archive/zip itself, so a file cannot claim less than it holds).
 func readZip(data []byte, lim Limits) (*Book, error) {
+	names, err := openZip(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case names["xl/workbook.xml"] != nil:
+		return readXLSX(data, lim)
+	case names["word/document.xml"] != nil:
+		return readDOCX(names["word/document.xml"], lim)
+	}
+	return nil, app.Errorf(app.EInvalid, "import.error.format")
+}
+
+// openZip opens a zip-based file within the limits: no more entries and
+// no more unpacked bytes than they allow. It answers the files by name.
+func openZip(data []byte, lim Limits) (map[string]*zip.File, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
@@ -35,13 +51,72 @@ func readZip(data []byte, lim Limits) (*Book, error) {
 	if total > uint64(lim.MaxUnpacked) {
 		return nil, app.Errorf(app.ETooLarge, "import.error.unpacked", "max", app.ByteSize(lim.MaxUnpacked))
 	}
-	switch {
-	case names["xl/workbook.xml"] != nil:
-		return readXLSX(data, lim)
-	case names["word/document.xml"] != nil:
-		return readDOCX(names["word/document.xml"], lim)
+	return names, nil
+}
+
+// DocumentText answers the text of a Word document (.docx) as a word
+// processor's "save as plain text" would: a line per paragraph, a table's
+// cells one after another, each a paragraph. Headings, lists and tables
+// lose their form; the words and their order stay. Other files are
+// app.EInvalid "import.error.format".
+func DocumentText(data []byte, lim Limits) (string, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return "", app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(lim.MaxBytes))
 	}
-	return nil, app.Errorf(app.EInvalid, "import.error.format")
+	names, err := openZip(data, lim)
+	if err != nil {
+		return "", err
+	}
+	f := names["word/document.xml"]
+	if f == nil {
+		return "", app.Errorf(app.EInvalid, "import.error.format")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return "", app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(io.LimitReader(rc, lim.MaxUnpacked))
+	var b strings.Builder
+	inText := false
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space != wordNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "tab":
+				b.WriteByte('\t')
+			case "br", "cr":
+				b.WriteByte('\n')
+			}
+		case xml.EndElement:
+			if t.Name.Space != wordNS {
+				continue
+			}
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				b.WriteByte('\n')
+			}
+		case xml.CharData:
+			if inText {
+				b.Write(t)
+			}
+		}
+	}
+	return b.String(), nil
 }
 
 // readXLSX reads every sheet. A merged cell's value fills every cell of

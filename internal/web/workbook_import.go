@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -61,17 +60,18 @@ func (s *Server) handleWorkbookImport(c *gin.Context) error {
 		return err
 	}
 	text := c.PostForm("text")
-	b, found, err := readUpload(c, "file", maxImport)
+	b, found, err := readUpload(c, "file", workbook.MaxImportFileBytes)
 	if err != nil {
 		return err
 	}
-	if found {
-		if len(b) > maxImport || !utf8.Valid(b) {
-			data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.file").WithField("file"))
+	if found && len(b) > 0 {
+		if text, err = workbook.ChapterText(b); err != nil {
+			if ae := app.AsError(err); ae == nil || !data.fail(s, c, ae.WithField("file")) {
+				return err
+			}
 			s.render(c, http.StatusUnprocessableEntity, "workbook/import.html", data)
 			return nil
 		}
-		text = string(b)
 	}
 	if len(text) > maxImport { // not sent back: the user still has it
 		data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", maxImport>>20).WithField("text"))

@@ -1,6 +1,9 @@
 package web
 
-import "github.com/samvirke/samvirke/internal/authz"
+import (
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/workbook"
+)
 
 // workbookRoutes registers the workbook capability's pages (workbooks,
 // answers, imports, history, peers, gatherings, templates) and its
@@ -9,7 +12,7 @@ func (s *Server) workbookRoutes() {
 	s.org("GET", "/o/:org/workbooks", authz.ContentRead, s.handleWorkbooks)
 	s.org("GET", "/o/:org/workbooks/:workbook", authz.ContentRead, s.handleWorkbook)
 	s.org("GET", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleWorkbookImportForm)
-	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleWorkbookImport, maxBody(MaxUploadBody))
+	s.org("POST", "/o/:org/workbooks/:workbook/import", authz.ContentWrite, s.handleWorkbookImport, maxBody(workbook.MaxImportFileBytes+64<<10))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentRead, s.handleWorkbookEntry)
 	s.org("POST", "/o/:org/workbooks/:workbook/statements/:statement", authz.ContentWrite, s.handleWorkbookEntrySave, maxBody(MaxEntryBody))
 	s.org("GET", "/o/:org/workbooks/:workbook/statements/:statement/measures/import", authz.ContentWrite, s.handleWorkbookMeasureImportForm)

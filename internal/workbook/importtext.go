@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/tabular"
 )
 
 // MaxImportBytes is the longest chapter text an import reads, pasted or
@@ -447,4 +449,37 @@ func importFirstDate(s string) *time.Time {
 		}
 	}
 	return nil
+}
+
+// MaxImportFileBytes bounds an uploaded chapter: a Word document with its
+// pictures may be several megabytes; its text is then held to
+// MaxImportBytes.
+const MaxImportFileBytes = 8 << 20
+
+// ChapterText answers the text of an uploaded chapter: a Word document's
+// (.docx) paragraphs and table cells, a line each, or a text file as it
+// is (UTF-8). Errors: app.EInvalid "workbook.import.error.file" for
+// anything else, app.ETooLarge when the file or its text is too large.
+func ChapterText(data []byte) (string, error) {
+	if len(data) > MaxImportFileBytes {
+		return "", app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(MaxImportFileBytes))
+	}
+	text := string(data)
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		var err error
+		lim := tabular.DefaultLimits
+		lim.MaxBytes = MaxImportFileBytes
+		if text, err = tabular.DocumentText(data, lim); err != nil {
+			if ae := app.AsError(err); ae != nil && ae.Code == app.ETooLarge {
+				return "", err
+			}
+			return "", app.Errorf(app.EInvalid, "workbook.import.error.file").Wrap(err)
+		}
+	} else if !utf8.ValidString(text) {
+		return "", app.Errorf(app.EInvalid, "workbook.import.error.file")
+	}
+	if len(text) > MaxImportBytes {
+		return "", app.Errorf(app.ETooLarge, "workbook.import.error.too_long", "max", MaxImportBytes>>20)
+	}
+	return text, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,18 +18,22 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook/workbooktest"
 )
 
-// uploadFile posts file (from internal/tabular/testdata) as the form's
-// "file" field and answers the status and body.
-func uploadFile(t *testing.T, c *webtest.Client, u, file string) (int, string) {
+// uploadFile posts the file at path (relative to this package) as the
+// form's "file" field, with the other form values, and answers the status
+// and body.
+func uploadFile(t *testing.T, c *webtest.Client, u, path string, form ...string) (int, string) {
 	t.Helper()
-	data, err := os.ReadFile("../tabular/testdata/" + file)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
-	fw, _ := w.CreateFormFile("file", file)
+	fw, _ := w.CreateFormFile("file", filepath.Base(path))
 	fw.Write(data)
+	for i := 0; i+1 < len(form); i += 2 {
+		w.WriteField(form[i], form[i+1])
+	}
 	w.Close()
 	req, _ := http.NewRequest("POST", u, &b)
 	req.Header.Set("Content-Type", w.FormDataContentType())
@@ -66,7 +71,7 @@ func TestMeasureImportPage(t *testing.T) {
 		t.Fatalf("the answer's page does not link to the import (%d)", code)
 	}
 
-	code, body := uploadFile(t, c, page, "plan-bad-row7.xlsx")
+	code, body := uploadFile(t, c, page, "../tabular/testdata/plan-bad-row7.xlsx")
 	if code != 422 || !strings.Contains(body, "Rad 7, kolumn D (Klart senast): «32.13.2018»") || !strings.Contains(body, `href="#f-file"`) {
 		t.Fatalf("the file with a bad day on row 7: %d; want 422 naming row 7 and column D, with an error summary:\n%s", code, body)
 	}
@@ -74,7 +79,7 @@ func TestMeasureImportPage(t *testing.T) {
 		t.Fatal("the refused file wrote measures")
 	}
 
-	code, body = uploadFile(t, c, page, "plan.csv")
+	code, body = uploadFile(t, c, page, "../tabular/testdata/plan.csv")
 	if code != 200 || !strings.Contains(body, "7 åtgärder lästa") || !strings.Contains(body, "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering") {
 		t.Fatalf("preview: %d; want the 7 measures read:\n%s", code, body)
 	}

@@ -260,6 +260,14 @@ func TestImportPage(t *testing.T) {
 	if code, body := c.Post(page, url.Values{"text": {"   "}}); code != 422 || !strings.Contains(body, "Lim inn eller last opp teksten") {
 		t.Errorf("empty text: %d; want 422 with the error", code)
 	}
+	// The same chapter as a Word document (made by LibreOffice, testdata/).
+	if code, body := uploadFile(t, c, page, "testdata/meldal-kapittel-2.docx", "preview", "1"); code != 200 ||
+		!strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Funnet på linje") {
+		t.Errorf("preview of the .docx: %d; want the mapped answers", code)
+	}
+	if code, body := uploadFile(t, c, page, "../tabular/testdata/plan.xlsx", "preview", "1"); code != 422 || !strings.Contains(body, "Word-dokument (.docx) eller ren tekst") {
+		t.Errorf("a spreadsheet as the chapter: %d; want 422 saying which files are read", code)
+	}
 	code, body := c.Post(page, url.Values{"text": {text}, "preview": {"1"}})
 	if code != 200 || !strings.Contains(body, "Intervju er gjennomført vår 2016") || !strings.Contains(body, "Funnet på linje") {
 		t.Fatalf("preview: %d; want the mapped answers with their position", code)
