@@ -454,7 +454,7 @@ func importFirstDate(s string) *time.Time {
 // MaxImportFileBytes bounds an uploaded chapter: a Word document with its
 // pictures may be several megabytes; its text is then held to
 // MaxImportBytes.
-const MaxImportFileBytes = 8 << 20
+const MaxImportFileBytes = 6 << 20
 
 // ChapterText answers the text of an uploaded chapter: a Word document's
 // (.docx) paragraphs and table cells, a line each, or a text file as it
