@@ -3,20 +3,18 @@ package workbook
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/samvirke/samvirke/tenants"
 )
 
 // seedPath is the seed workbook text with Meldal kommune's real answers,
-// in shared/ beside the repository.
-const seedPath = "workbooks/meldal-kapittel-2.txt" // in tenants.Workbooks
+// as extracted from the seed's PDF (importSeedPath).
+const seedPath = importSeedPath
 
 // between answers the text of s between the markers from and to (to ""
 // means the end), failing the test when a marker is missing.
@@ -40,7 +38,7 @@ func between(tb testing.TB, s, from, to string) string {
 // meldalSeed reads the statement and Meldal's answers to it from the seed.
 func meldalSeed(tb testing.TB) (*Statement, GatheringColumn) {
 	tb.Helper()
-	b, err := fs.ReadFile(tenants.Workbooks, seedPath)
+	b, err := os.ReadFile(seedPath)
 	if err != nil {
 		tb.Fatalf("Meldal's answers: %v", err)
 	}
