@@ -5,11 +5,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 )
 
 // Column is one field an import fills, found by its header.
@@ -328,18 +328,13 @@ func Integer(s string) (any, *app.Error) {
 	return int64(f), nil
 }
 
-// dateLayouts are the day formats spreadsheets in the three countries
-// show: ISO (Sweden), day.month.year (Norway, Denmark), day/month/year and
-// day-month-year.
-var dateLayouts = []string{"2006-01-02", "2.1.2006", "02.01.2006", "2/1/2006", "02/01/2006", "2-1-2006", "02-01-2006", "2.1.06", "02.01.06"}
-
-// Date is a Parse for calendar days; it answers a time.Time at midnight
-// UTC. An impossible day («32.13.2016») is refused, never kept as text.
+// Date is a Parse for calendar days as spreadsheets in the three
+// countries show them (i18n.ParseDate: ISO, day.month.year, with slashes
+// or hyphens); it answers a time.Time at midnight UTC. An impossible day
+// («32.13.2016») is refused, never kept as text.
 func Date(s string) (any, *app.Error) {
-	for _, l := range dateLayouts {
-		if d, err := time.Parse(l, s); err == nil {
-			return d, nil
-		}
+	if d, ok := i18n.ParseDate(s); ok {
+		return d, nil
 	}
 	return nil, app.Errorf(app.EInvalid, "import.error.date", "value", s)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 
@@ -26,10 +27,7 @@ type dataTable struct {
 // SortURL answers the link that sorts by key: ascending, or descending
 // when the table is already sorted ascending by it; back to page 1.
 func (t *dataTable) SortURL(key string) string {
-	q := url.Values{}
-	for k, v := range t.query {
-		q[k] = v
-	}
+	q := maps.Clone(t.query)
 	q.Set("sort", key)
 	q.Del("page")
 	if t.Sort == key && !t.Desc {

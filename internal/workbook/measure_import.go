@@ -3,12 +3,12 @@ package workbook
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/tabular"
@@ -21,22 +21,18 @@ var ImportLimits = tabular.Limits{
 	MaxEntries: 200, MaxUnpacked: 20 << 20,
 }
 
-// datelike is a cell written as a day (digits and separators): it must be
-// a real day. Anything else in a deadline column («Høst 2026», «Løpende»)
-// is kept as written, as the editor does.
-var datelike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
-
-// deadlineCell reads a deadline: a day in any of the Nordic ways of
-// writing one, or free text.
+// deadlineCell reads a deadline as the editor does (measure.ParseDeadline):
+// a day, written the ISO way for the form, or text kept as written
+// («Høst 2026», «Løpende»); a cell that looks like a day but is none is
+// refused, never kept as text.
 func deadlineCell(s string) (any, *app.Error) {
-	if !datelike.MatchString(s) {
-		return tabular.Text(MaxShortText)(s)
+	switch d := measure.ParseDeadline(s, measure.Seasons{}); {
+	case d.Invalid:
+		return nil, app.Errorf(app.EInvalid, "import.error.date", "value", s)
+	case d.Kind == measure.DeadlineDate:
+		return d.Due.Format(time.DateOnly), nil
 	}
-	d, err := tabular.Date(s)
-	if err != nil {
-		return nil, err
-	}
-	return d.(time.Time).Format(time.DateOnly), nil
+	return tabular.Text(MaxShortText)(s)
 }
 
 // measureColumns are the columns of an action plan, by the headers
