@@ -85,7 +85,6 @@ var (
 	// prefixes in front of a day that say "by": «Gjennomført innen 1.11.2016».
 	byWords = regexp.MustCompile(`^(gjennomført|gjennomføres|ferdig|klar|klart|færdig|færdigt|genomfört|genomförs|avsluttet|afsluttet|completed|done)?\s*(innen|innan|senest|senast|inden|før|för|by|before|til|till)\s+`)
 
-	reDay       = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})$|^(\d{4})-(\d{1,2})-(\d{1,2})$`)
 	reDayLike   = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 	reYear      = regexp.MustCompile(`^(\d{4})(?:\s*[,;:–-]\s*(.+))?$`)
 	reQuarter   = regexp.MustCompile(`^(?:q([1-4])|([1-4])\.?\s*kvart[ae]l(?:et)?|kvartal\s*([1-4]))\s+(\d{4})$`)
@@ -145,14 +144,12 @@ func ParseDeadline(text string, seasons Seasons) Deadline {
 		}
 	}
 	s = strings.TrimSuffix(strings.TrimSpace(byWords.ReplaceAllString(s, "")), ".")
-	if reDay.MatchString(s) {
+	if reDayLike.MatchString(s) {
 		if day, ok := i18n.ParseDate(s); ok {
 			d.Kind, d.Due = DeadlineDate, day
-			return d
+		} else {
+			d.Kind, d.Invalid = DeadlineUnknown, true
 		}
-	}
-	if reDayLike.MatchString(s) {
-		d.Kind, d.Invalid = DeadlineUnknown, true
 		return d
 	}
 	if due, note, ok := period(s, seasons); ok {

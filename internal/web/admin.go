@@ -450,7 +450,7 @@ func (s *Server) handleAudit(c *gin.Context) error {
 			return time.Time{}, false
 		}
 		d, ok := i18n.ParseDate(v)
-		if !ok || len(v) > 10 {
+		if !ok {
 			if data.Errors == nil {
 				data.Errors = map[string]string{}
 			}
