@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -18,9 +19,13 @@ const channel = "samvirke_authz"
 
 // Enforcer answers authorization questions. Safe for concurrent use.
 type Enforcer struct {
-	e   *casbin.SyncedEnforcer
-	db  *bun.DB
-	log *slog.Logger
+	// reload serialises Reload: a reload reads the database and then
+	// swaps the policy in, so two at once could let the one that read
+	// first swap in last, undoing a change the other had read.
+	reload sync.Mutex
+	e      *casbin.SyncedEnforcer
+	db     *bun.DB
+	log    *slog.Logger
 }
 
 // New writes DefaultPolicy to the database and loads the enforcer.
@@ -69,6 +74,8 @@ func (e *Enforcer) enforce(userID int64, role string, dom int64, p Perm, reach s
 // Reload reads policy and memberships again. Call it after changing
 // memberships; other processes hear of it through Notify.
 func (e *Enforcer) Reload() error {
+	e.reload.Lock()
+	defer e.reload.Unlock()
 	return e.e.LoadPolicy()
 }
 
