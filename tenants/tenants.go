@@ -14,3 +14,9 @@ var FS embed.FS
 //
 //go:embed workbooks
 var Workbooks embed.FS
+
+// Roles holds the demo organisations' roles and units with the demo users
+// who fill them (roles/<slug>.yaml).
+//
+//go:embed roles
+var Roles embed.FS

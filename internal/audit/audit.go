@@ -37,13 +37,17 @@ const (
 	Deletion           = "deletion"
 	CommentHidden      = "comment.hidden"
 	CommentShown       = "comment.shown"
+	// An organisation's roles and units (org.Role) and who fills them.
+	RoleCreated, RoleRenamed, RoleDeleted = "role.created", "role.renamed", "role.deleted"
+	RoleMemberAdded, RoleMemberRemoved    = "role.member_added", "role.member_removed"
 )
 
 // Actions lists every action, for the filter on the audit page.
 var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, MemberRoleChanged, MemberRemoved,
 	InvitationCreated, InvitationAccepted, InvitationRevoked, SessionRevoked, SettingsChanged, TokenCreated,
 	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, SecondFactorFailed, Export, Deletion,
-	CommentHidden, CommentShown}
+	CommentHidden, CommentShown,
+	RoleCreated, RoleRenamed, RoleDeleted, RoleMemberAdded, RoleMemberRemoved}
 
 // Entry is one audit record.
 type Entry struct {

@@ -34,6 +34,15 @@ func demoLoaders() []DemoLoader {
 	}
 }
 
+// demoStaffing are the demo data that name demo users (roles and who
+// fills them), loaded in this order once those users exist: one line per
+// capability.
+func demoStaffing() []DemoLoader {
+	return []DemoLoader{
+		org.DemoRoles{Definitions: tenants.Roles},
+	}
+}
+
 // loadDemo loads the demo organisations on first start (an empty
 // database), makes their demo users, and prints where to sign in.
 func (m *Main) loadDemo(ctx context.Context) error {
@@ -68,6 +77,13 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	logins, err := account.EnsureDemoUsers(ctx, m.DB, pw, m.Config.DemoPassword != "", m.Clock.Now())
 	if err != nil {
 		return err
+	}
+	if n == 0 {
+		for _, l := range demoStaffing() {
+			if err := l.LoadDemo(ctx, m.DB, m.Clock); err != nil {
+				return err
+			}
+		}
 	}
 	m.banner = func() { m.printBanner(logins, password, generated) }
 	return nil
