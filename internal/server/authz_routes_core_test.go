@@ -1,5 +1,17 @@
 package server_test
 
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
 // routeRowsCore are the route walk's rows for the core of the program:
 // probes, signing in and out, the own account, the organisation's pages,
 // administration and the core of the API.
@@ -50,6 +62,14 @@ func routeRowsCore() map[string]expectation {
 		"POST /o/:org/admin/members/:user/sessions/:session/revoke": {anon: 401, roles: admins},
 		"POST /o/:org/admin/invitations":                            {anon: 401, roles: admins, form: formOf("email", "ny@example.org", "role", "viewer")},
 		"POST /o/:org/admin/invitations/:id/revoke":                 {anon: 401, roles: admins},
+		"GET /o/:org/admin/roles":                                   {anon: 303, roles: membersRdr},
+		"POST /o/:org/admin/roles":                                  {anon: 401, roles: admins, form: formOf("name", "Flyktningkoordinator", "kind", "role")},
+		"GET /o/:org/admin/roles/:role":                             {anon: 303, roles: membersRdr},
+		"POST /o/:org/admin/roles/:role":                            {anon: 401, roles: admins, form: formOf("name", "Rådmann", "kind", "role")},
+		"GET /o/:org/admin/roles/:role/delete":                      {anon: 303, roles: admins},
+		"POST /o/:org/admin/roles/:role/delete":                     {anon: 401, roles: admins},
+		"POST /o/:org/admin/roles/:role/members":                    {anon: 401, roles: admins, form: formOf("user", ":victim")},
+		"POST /o/:org/admin/roles/:role/members/:user/remove":       {anon: 401, roles: admins},
 		"GET /o/:org/admin/settings":                                {anon: 303, roles: admins},
 		"POST /o/:org/admin/settings":                               {anon: 401, roles: admins, form: formOf("name", "Ny Åsnes kommune", "locale", "nb", "time_zone", "Europe/Oslo")},
 		"GET /o/:org/admin/sso":                                     {anon: 303, roles: admins},
@@ -61,4 +81,18 @@ func routeRowsCore() map[string]expectation {
 		"GET /api/v1/orgs/:org":                                     {anon: 401, roles: everyone},
 		"GET /api/v1/orgs/:org/members":                             {anon: 401, roles: membersRdr},
 	}
+}
+
+// mustCreateRole makes a role of o, with a name of its own, for one
+// request of the walk: renaming or deleting it disturbs no other.
+func mustCreateRole(t *testing.T, bdb *bun.DB, o *org.Organisation) int64 {
+	t.Helper()
+	r := &org.Role{OrgID: o.ID, Name: fmt.Sprintf("Rolle %d", time.Now().UnixNano()), Kind: org.RoleKindRole}
+	err := db.RunTx(context.Background(), bdb, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		return org.InsertRole(ctx, tx, r, time.Now().UTC())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
 }

@@ -266,6 +266,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
 		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
 	}
+	if strings.Contains(path, ":role") { // a role of tn's own, for this request alone
+		repl[":role"] = strconv.FormatInt(mustCreateRole(t, w.db, tn.org), 10)
+	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)
 	}
@@ -301,6 +304,8 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 					v = strconv.FormatInt(w.own.org.ID, 10)
 				case ":ownentry":
 					v = strconv.FormatInt(w.own.entry, 10)
+				case ":victim":
+					v = strconv.FormatInt(tn.victim.ID, 10)
 				}
 				body.Add(k, v)
 			}
