@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 )
@@ -17,20 +16,15 @@ import (
 // member is app.ENotFound (or, for a person, not a member: app.EInvalid)
 // exactly like one that does not exist.
 
-// Roles answers o's roles and units with their members, and o's members
-// (whom a role can be given to), in one read.
-func (s *Service) Roles(ctx context.Context, o *Organisation) ([]*Role, []RoleMember, error) {
+// Roles answers o's roles and units, by name, with their members.
+func (s *Service) Roles(ctx context.Context, o *Organisation) ([]*Role, error) {
 	var roles []*Role
-	var people []RoleMember
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
-		if roles, err = FindRoles(ctx, idb, o.ID); err != nil {
-			return err
-		}
-		people, err = FindOrgPeople(ctx, idb, o.ID)
+		roles, err = FindRoles(ctx, idb, o.ID)
 		return err
 	})
-	return roles, people, err
+	return roles, err
 }
 
 // Role answers o's role id with its members and o's members, in one read;
@@ -157,20 +151,4 @@ func (s *Service) RemoveRoleMember(ctx context.Context, o *Organisation, roleID,
 		}
 		return audit.Record(ctx, tx, o.ID, audit.RoleMemberRemoved, r.Name, map[string]string{"member": email}, s.now())
 	})
-}
-
-// RolesFilledBy answers the roles and units of o that the actor in ctx
-// fills (none without an actor), by name.
-func (s *Service) RolesFilledBy(ctx context.Context, o *Organisation) ([]Role, error) {
-	a := app.ActorFrom(ctx)
-	if a == nil {
-		return nil, nil
-	}
-	var out []Role
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		out, err = RolesFilledBy(ctx, idb, o.ID, a.UserID)
-		return err
-	})
-	return out, err
 }

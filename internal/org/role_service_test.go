@@ -109,7 +109,11 @@ func TestRoles(t *testing.T) {
 	}
 
 	t.Run("List", func(t *testing.T) {
-		roles, people, err := s.Roles(ctx, o)
+		roles, err := s.Roles(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, people, err := s.Role(ctx, o, koord.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,7 +282,11 @@ func TestRolesOtherOrg(t *testing.T) {
 		}
 	})
 	t.Run("OwnOnly", func(t *testing.T) {
-		roles, people, err := s.Roles(ctxB, b)
+		roles, err := s.Roles(ctxB, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, people, err := s.Role(ctxB, b, roleB.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

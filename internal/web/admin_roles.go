@@ -52,7 +52,7 @@ func (s *Server) renderRoles(c *gin.Context, status int, data *rolesPage) error 
 		data.Values = map[string]string{"kind": org.RoleKindRole}
 	}
 	var err error
-	if data.Roles, _, err = s.Orgs.Roles(c.Request.Context(), o); err != nil {
+	if data.Roles, err = s.Orgs.Roles(c.Request.Context(), o); err != nil {
 		return err
 	}
 	s.render(c, status, "admin/roles.html", data)
