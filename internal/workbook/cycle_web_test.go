@@ -130,4 +130,3 @@ func entryOf(t *testing.T, r *webtest.Harness, o *org.Organisation, workbookID, 
 	}
 	return entries[statement].ID
 }
-
