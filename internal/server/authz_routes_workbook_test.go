@@ -24,7 +24,7 @@ func routeRowsWorkbook() map[string]expectation {
 		"POST /o/:org/gatherings":                                                        {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("title", "Tredje samling", "starts_on", "2026-12-01", "place", "Scandic Lerkendal, Trondheim")},
 		"GET /o/:org/templates/new":                                                      {anon: 303, roles: editors, kind: org.KindNetwork},
 		"POST /o/:org/templates":                                                         {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("name", "Arbeidsboka", "outline", "# Kapittel 3\n## Bolig", "sections", "analysis: Analyse")},
-		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("cycle", "2027")},
+		"POST /o/:org/templates/:template/publish":                                       {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("cycle", "2026")}, // the world's running cycle: repeatable
 		"POST /o/:org/workbooks/:workbook/statements/:statement/comments":                {anon: 401, roles: commenters, kind: org.KindMunicipality, form: formOf("body", "Bra kartlegging – «innvandrerreisen» er nyttig")},
 		"POST /o/:org/peers/:peer/workbooks/:workbook/statements/:statement/comments":    {anon: 401, roles: commenters, kind: org.KindMunicipality, form: formOf("body", "Hvordan fikk dere med NAV?")},
 		"POST /o/:org/workbooks/:workbook/statements/:statement/comments/:comment/hide":  {anon: 401, roles: moderators, kind: org.KindMunicipality, form: formOf("hide", "on", "confirm", "yes")},

@@ -30,6 +30,9 @@ type workbooksPage struct {
 	Org       *org.Organisation
 	Books     []workbookRef
 	Templates []*workbook.Template // a network's own templates
+	// Cycles are a network's running cycles a version can be added to,
+	// by template id: those running an older or the same version of it.
+	Cycles map[int64][]*workbook.Cycle
 }
 
 // handleWorkbooks lists a municipality's workbooks, or a network's
@@ -37,9 +40,22 @@ type workbooksPage struct {
 func (s *Server) handleWorkbooks(c *gin.Context) error {
 	o := orgOf(c)
 	data := &workbooksPage{Org: o, Layout: Layout{Nav: "workbooks"}, CanEdit: s.allowed(c, authz.ContentWrite)}
-	var err error
-	if data.Books, data.Templates, err = s.Workbooks.WorkbookList(c.Request.Context(), o); err != nil {
+	l, err := s.Workbooks.WorkbookList(c.Request.Context(), o)
+	if err != nil {
 		return err
+	}
+	data.Books, data.Templates, data.Cycles = l.Books, l.Templates, map[int64][]*workbook.Cycle{}
+	byID := map[int64]*workbook.Template{}
+	for _, t := range l.Templates {
+		byID[t.ID] = t
+	}
+	for _, cy := range l.Cycles {
+		cur := byID[cy.TemplateID]
+		for _, t := range l.Templates {
+			if cur != nil && t.Name == cur.Name && t.Version >= cur.Version {
+				data.Cycles[t.ID] = append(data.Cycles[t.ID], cy)
+			}
+		}
 	}
 	s.render(c, http.StatusOK, "workbook/index.html", data)
 	return nil

@@ -83,8 +83,11 @@ func (s *Server) handleWorkbookTemplateCreate(c *gin.Context) error {
 	return nil
 }
 
-// handleWorkbookTemplatePublish publishes a version for a cycle: every current
-// member gets its workbook made from it.
+// handleWorkbookTemplatePublish publishes a version into a cycle. The
+// page offers two separate forms: "start" set starts a new cycle (every
+// member gets a new, empty workbook); without it the version is added to a
+// running cycle, whose workbooks move onto it with every answer as it is
+// (see workbook.Publish).
 func (s *Server) handleWorkbookTemplatePublish(c *gin.Context) error {
 	o, err := s.networkOnly(c)
 	if err != nil {
@@ -94,15 +97,16 @@ func (s *Server) handleWorkbookTemplatePublish(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cycle := strings.TrimSpace(c.PostForm("cycle"))
-	if cycle == "" {
-		return app.Errorf(app.EInvalid, "workbook.template.cycle_required").WithField("cycle")
-	}
-	made, err := s.Workbooks.PublishTemplate(c.Request.Context(), o, id, cycle)
+	p := workbook.Publication{Cycle: strings.TrimSpace(c.PostForm("cycle")), Start: c.PostForm("start") == "1"}
+	out, err := s.Workbooks.Publish(c.Request.Context(), o, id, p)
 	if err != nil {
 		return err
 	}
-	s.setFlashN(c, "workbook.template.published", len(made), "cycle", cycle)
+	if p.Start {
+		s.setFlashN(c, "workbook.template.published", len(out.Made), "cycle", p.Cycle)
+	} else {
+		s.setFlashN(c, "workbook.template.grown", out.Moved, "cycle", p.Cycle, "made", len(out.Made))
+	}
 	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks")
 	return nil
 }

@@ -146,8 +146,9 @@ func (s *Service) SetChapterStatus(ctx context.Context, muni *org.Organisation, 
 		if err != nil {
 			return err
 		}
-		ok, err := tx.NewSelect().Model((*chapterRow)(nil)).
-			Where("org_id = ? AND id = ? AND template_id = ?", wb.NetworkID, chapterID, wb.TemplateID).Exists(ctx)
+		// The chapter is one the workbook's version lists (cycle.go).
+		ok, err := tx.NewSelect().Model((*templateChapterRow)(nil)).
+			Where("org_id = ? AND chapter_id = ? AND template_id = ?", wb.NetworkID, chapterID, wb.TemplateID).Exists(ctx)
 		if err != nil {
 			return err
 		}

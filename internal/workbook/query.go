@@ -33,15 +33,27 @@ type Ref struct {
 	Network  *org.Organisation
 }
 
+// Listing is the workbooks page: a municipality's workbooks, or a
+// network's templates and cycles.
+type Listing struct {
+	Books     []Ref
+	Templates []*Template
+	Cycles    []*Cycle
+}
+
 // WorkbookList answers a municipality's workbooks with their templates and
-// networks, or for a network its own templates (and no workbooks).
-func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) ([]Ref, []*Template, error) {
+// networks, or for a network its own templates and its cycles (and no
+// workbooks).
+func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) (*Listing, error) {
 	var refs []Ref
-	var templates []*Template
+	out := &Listing{}
 	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		if o.Kind == org.KindNetwork {
 			var err error
-			templates, err = FindTemplates(ctx, idb, o.ID)
+			if out.Templates, err = FindTemplates(ctx, idb, o.ID); err != nil {
+				return err
+			}
+			out.Cycles, err = FindCycles(ctx, idb, o.ID)
 			return err
 		}
 		books, err := FindWorkbooks(ctx, idb, o.ID)
@@ -72,7 +84,8 @@ func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) ([]Ref,
 		}
 		return nil
 	})
-	return refs, templates, err
+	out.Books = refs
+	return out, err
 }
 
 // Workbooks lists a municipality's workbooks, without templates.
@@ -244,6 +257,11 @@ func (s *Service) Gatherings(ctx context.Context, o *org.Organisation) (*Gatheri
 			}
 			for _, t := range tmpls {
 				for _, ch := range t.Chapters {
+					// Versions list unchanged chapters again (cycle.go):
+					// each chapter once, named by its newest version.
+					if _, seen := out.Titles[ch.ID]; seen {
+						continue
+					}
 					out.Titles[ch.ID] = t.Name + " (" + strconv.Itoa(t.Version) + "): " + ch.Title
 					if o.Kind == org.KindNetwork {
 						out.Chapters = append(out.Chapters, ch)

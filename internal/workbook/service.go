@@ -58,7 +58,9 @@ var DefaultSectionTitles = map[string]string{
 
 // CreateTemplate stores a new version of the network's template named
 // spec.Name (version 1, or one above the newest with that name), not yet
-// published.
+// published. Chapters and statements unchanged since an earlier version of
+// the name keep their rows and ids (see cycle.go), so that the version can
+// grow a running cycle.
 func (s *Service) CreateTemplate(ctx context.Context, network *org.Organisation, spec TemplateSpec) (*Template, error) {
 	if network.Kind != org.KindNetwork {
 		return nil, app.Errorf(app.EInvalid, "workbook.error.not_network")
@@ -88,20 +90,7 @@ func (s *Service) CreateTemplate(ctx context.Context, network *org.Organisation,
 				return db.Err(err, "workbook.error.not_found")
 			}
 		}
-		for i, ch := range spec.Chapters {
-			c := &chapterRow{OrgID: network.ID, TemplateID: t.ID, Position: i + 1, Title: ch.Title}
-			if _, err := tx.NewInsert().Model(c).Exec(ctx); err != nil {
-				return err
-			}
-			for j, st := range ch.Statements {
-				row := &statementRow{OrgID: network.ID, ChapterID: c.ID, Position: j + 1, Title: st.Title,
-					Guidance: st.Guidance, Questions: strings.Join(st.Questions, "\n")}
-				if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return insertOutline(ctx, tx, network.ID, t.ID, spec.Name, spec.Chapters)
 	})
 	if err != nil {
 		return nil, err
@@ -112,52 +101,6 @@ func (s *Service) CreateTemplate(ctx context.Context, network *org.Organisation,
 		return err
 	})
 	return t, err
-}
-
-// PublishTemplate publishes a template version and gives every current
-// member municipality of the network a workbook for cycle, made from it.
-// Municipalities that already have a workbook for the cycle keep theirs:
-// what they wrote never changes. It answers the workbooks made.
-func (s *Service) PublishTemplate(ctx context.Context, network *org.Organisation, templateID int64, cycle string) ([]*Workbook, error) {
-	now := s.Clock.Now()
-	var made []*Workbook
-	var members []*org.Organisation
-	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		members, err = org.FindNetworkMemberOrgs(ctx, idb, network.ID, now)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(members))
-	for _, m := range members {
-		ids = append(ids, m.ID)
-	}
-	// The network writes into its members' books: creating workbooks is
-	// the one write a network does in its members' space, as system work.
-	err = db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*templateRow)(nil)).Set("published_at = coalesce(published_at, ?)", now).
-			Where("org_id = ? AND id = ?", network.ID, templateID).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return app.Errorf(app.ENotFound, "workbook.error.not_found")
-		}
-		for _, id := range ids {
-			wb := &Workbook{OrgID: id, NetworkID: network.ID, TemplateID: templateID, Cycle: cycle, CreatedAt: now}
-			res, err := tx.NewInsert().Model(wb).On("CONFLICT (org_id, network_id, cycle) DO NOTHING").Exec(ctx)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				made = append(made, wb)
-			}
-		}
-		return nil
-	})
-	return made, err
 }
 
 // Save is a change to an entry: the content as the editor left it and
@@ -189,7 +132,7 @@ type Save struct {
 func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.Actor, sv Save) (*Entry, error) {
 	var e *Entry
 	err := db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		t, err := findStatementOutline(ctx, tx, muni.ID, sv.WorkbookID, sv.StatementID)
+		t, err := findListedStatementOutline(ctx, tx, muni.ID, sv.WorkbookID, sv.StatementID)
 		if err != nil {
 			return err
 		}

@@ -159,7 +159,8 @@ func FindTemplate(ctx context.Context, idb bun.IDB, networkID, id int64) (*Templ
 }
 
 // loadTemplates completes a network's template rows with their chapters,
-// statements and sections, in order: three queries for all of them.
+// statements and sections, in order: three queries for all of them. A
+// version's chapters and statements are those it lists (see cycle.go).
 func loadTemplates(ctx context.Context, idb bun.IDB, networkID int64, rows []templateRow) ([]*Template, error) {
 	if len(rows) == 0 {
 		return nil, nil
@@ -168,23 +169,46 @@ func loadTemplates(ctx context.Context, idb bun.IDB, networkID int64, rows []tem
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var chapters []chapterRow
-	if err := idb.NewSelect().Model(&chapters).Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids)).OrderExpr("position").Scan(ctx); err != nil {
+	// A version lists its chapters and statements (cycle.go): the rows
+	// come through the lists, with the list's chapter and position.
+	var chapters []struct {
+		TemplateID int64 `bun:"template_id"`
+		Position   int   `bun:"position"`
+		OrgID      int64 `bun:"org_id"`
+		ID         int64 `bun:"id"`
+		Title      string
+	}
+	if err := idb.NewSelect().TableExpr("workbook_template_chapters AS l").ColumnExpr("l.template_id, l.position, c.org_id, c.id, c.title").
+		Join("JOIN workbook_chapters AS c ON c.org_id = l.org_id AND c.id = l.chapter_id").
+		Where("l.org_id = ? AND l.template_id IN (?)", networkID, bun.In(ids)).OrderExpr("l.position, c.id").Scan(ctx, &chapters); err != nil {
 		return nil, err
 	}
-	var statements []statementRow
-	if err := idb.NewSelect().Model(&statements).Where("org_id = ? AND chapter_id IN (?)", networkID,
-		idb.NewSelect().Model((*chapterRow)(nil)).Column("id").Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids))).
-		OrderExpr("position").Scan(ctx); err != nil {
+	var statements []struct {
+		TemplateID int64 `bun:"template_id"`
+		ChapterID  int64 `bun:"chapter_id"`
+		Position   int   `bun:"position"`
+		OrgID      int64 `bun:"org_id"`
+		ID         int64 `bun:"id"`
+		Title      string
+		Guidance   string
+		Questions  string
+		RetiredAt  *time.Time `bun:"retired_at"`
+	}
+	if err := idb.NewSelect().TableExpr("workbook_template_statements AS l").
+		ColumnExpr("l.template_id, l.chapter_id, l.position, s.org_id, s.id, s.title, s.guidance, s.questions, s.retired_at").
+		Join("JOIN workbook_statements AS s ON s.org_id = l.org_id AND s.id = l.statement_id").
+		Where("l.org_id = ? AND l.template_id IN (?)", networkID, bun.In(ids)).OrderExpr("l.position, s.id").Scan(ctx, &statements); err != nil {
 		return nil, err
 	}
 	var sections []sectionRow
 	if err := idb.NewSelect().Model(&sections).Where("org_id = ? AND template_id IN (?)", networkID, bun.In(ids)).OrderExpr("position").Scan(ctx); err != nil {
 		return nil, err
 	}
-	byChapter := map[int64][]*Statement{}
+	byChapter := map[[2]int64][]*Statement{} // (template, chapter) → statements
 	for _, s := range statements {
-		byChapter[s.ChapterID] = append(byChapter[s.ChapterID], toStatement(s))
+		k := [2]int64{s.TemplateID, s.ChapterID}
+		byChapter[k] = append(byChapter[k], toStatement(statementRow{OrgID: s.OrgID, ID: s.ID, ChapterID: s.ChapterID, Position: s.Position,
+			Title: s.Title, Guidance: s.Guidance, Questions: s.Questions, RetiredAt: s.RetiredAt}))
 	}
 	out := make([]*Template, len(rows))
 	byID := map[int64]*Template{}
@@ -194,7 +218,7 @@ func loadTemplates(ctx context.Context, idb bun.IDB, networkID int64, rows []tem
 	}
 	for _, c := range chapters {
 		t := byID[c.TemplateID]
-		t.Chapters = append(t.Chapters, &Chapter{OrgID: c.OrgID, ID: c.ID, TemplateID: c.TemplateID, Position: c.Position, Title: c.Title, Statements: byChapter[c.ID]})
+		t.Chapters = append(t.Chapters, &Chapter{OrgID: c.OrgID, ID: c.ID, TemplateID: c.TemplateID, Position: c.Position, Title: c.Title, Statements: byChapter[[2]int64{c.TemplateID, c.ID}]})
 	}
 	for _, s := range sections {
 		t := byID[s.TemplateID]

@@ -14,8 +14,11 @@ const templateCacheSize = 256
 
 // templateCache keeps published templates: once published a template
 // never changes (its chapters, statements and sections are only ever
-// inserted with it), so the workbook, answer and gathering pages need not
-// read its four tables on every request. It answers a template only to a
+// inserted with it, and its lists of chapters and statements too: a later
+// version that lists the same rows has lists of its own, see cycle.go; a
+// running cycle grows by moving workbooks, never by changing a version),
+// so the workbook, answer and gathering pages need not
+// read its tables on every request. It answers a template only to a
 // unit of work whose scope may read the network's rows, as row-level
 // security would, and a copy, so no caller can change another's. The zero
 // value is ready.

@@ -424,7 +424,7 @@ func TestTemplateEditor(t *testing.T) {
 	if tmpl == nil || len(tmpl.Chapters) != 2 || len(tmpl.Sections) != 2 || tmpl.Chapters[0].Statements[0].Questions[0] != "Hvor mange skal vi bosette?" {
 		t.Fatalf("saved template = %+v", tmpl)
 	}
-	if code, _ := c.Post(fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}}); code != 303 {
+	if code, _ := c.Post(fmt.Sprintf("%s/templates/%d/publish", base, tmpl.ID), url.Values{"cycle": {"2026–2027"}, "start": {"1"}}); code != 303 {
 		t.Fatalf("publish: %d", code)
 	}
 	if _, body := c.Get(base + "/workbooks"); !strings.Contains(body, "Publisert for 2026–2027: 1 kommune fikk arbeidsbok.") {
