@@ -19,9 +19,51 @@ import (
 // private. The caller has established that the reader may see the
 // network's shared content (its coordinator, or a member municipality).
 func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
-	v := &GatheringView{Network: network.Name}
+	var v *GatheringView
 	// One unit of work: the network's members first, then it reads them.
 	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		v, err = s.gatheringView(ctx, idb, network, templateID, statementID, day)
+		return err
+	})
+	return v, err
+}
+
+// MemberGatheringView answers the gathering view of a problem statement to
+// a member municipality of the template's network, today, with the
+// network: the same side-by-side view the coordinator sees (shared answers
+// only), read in the municipality's read scope. A template of a network
+// the municipality is no member of today is app.ENotFound, like every
+// other organisation's.
+func (s *Service) MemberGatheringView(ctx context.Context, reader *org.Organisation, templateID, statementID int64) (*org.Organisation, *GatheringView, error) {
+	var network *org.Organisation
+	var v *GatheringView
+	now := s.Clock.Now()
+	err := org.RunRead(ctx, s.DB, reader, now, func(ctx context.Context, idb bun.IDB) error {
+		nets := readNetworks(ctx, reader)
+		if reader.Kind != org.KindMunicipality || len(nets) == 0 {
+			return app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		var nid int64
+		err := idb.NewSelect().Model((*templateRow)(nil)).Column("org_id").
+			Where("org_id IN (?) AND id = ?", bun.In(nets), templateID).Scan(ctx, &nid)
+		if err != nil {
+			return db.Err(err, "workbook.error.not_found")
+		}
+		if network, err = org.FindOrganisationByID(ctx, idb, nid); err != nil {
+			return err
+		}
+		v, err = s.gatheringView(ctx, idb, network, templateID, statementID, now)
+		return err
+	})
+	return network, v, err
+}
+
+// gatheringView reads the view inside a unit of work that may read the
+// network; it widens it to the network's members on day.
+func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
+	v := &GatheringView{Network: network.Name}
+	err := func() error {
 		members, err := org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
 		if err != nil {
 			return err
@@ -84,7 +126,7 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 			v.Columns = append(v.Columns, col)
 		}
 		return nil
-	})
+	}()
 	return v, err
 }
 
