@@ -88,6 +88,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
+	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock})
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Workbooks.Limits = s.Limiter
 	s.Search = &search.Registry{}
