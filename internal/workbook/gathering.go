@@ -111,6 +111,10 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 			}
 			byOrg[e.OrgID] = e
 		}
+		comments, err := gatheringComments(ctx, idb, entries)
+		if err != nil {
+			return err
+		}
 		for _, m := range members {
 			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID, OrgSlug: m.Slug}
 			if e := byOrg[m.ID]; e != nil {
@@ -122,6 +126,7 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 					}
 				}
 				col.EntryID, col.WorkbookID, col.GoodPractice = e.ID, e.WorkbookID, marks[[2]int64{m.ID, e.ID}]
+				col.Comments = comments[e.ID]
 			}
 			v.Columns = append(v.Columns, col)
 		}
@@ -157,4 +162,31 @@ func (s *Service) ReadEntry(ctx context.Context, readerOrgID, ownerOrgID, entryI
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	return e, nil
+}
+
+// GatheringCommentLimit bounds the comments the gathering view reads, the
+// newest, over all its answers: the page stays bounded however much is
+// written.
+const GatheringCommentLimit = 200
+
+// gatheringComments answers the comments on the shared entries, by entry,
+// oldest first, without hidden ones, each with its author's organisation.
+func gatheringComments(ctx context.Context, idb bun.IDB, entries []*Entry) (map[int64][]*Comment, error) {
+	out := map[int64][]*Comment{}
+	if len(entries) == 0 {
+		return out, nil
+	}
+	orgs, ids := make([]int64, 0, len(entries)), make([]int64, 0, len(entries))
+	for _, e := range entries {
+		orgs, ids = append(orgs, e.OrgID), append(ids, e.ID)
+	}
+	var cs []*Comment
+	if err := selectComments(idb, &cs).Where("c.org_id IN (?) AND c.entry_id IN (?) AND c.hidden_at IS NULL", bun.In(orgs), bun.In(ids)).
+		OrderExpr("c.id DESC").Limit(GatheringCommentLimit).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		out[cs[i].EntryID] = append(out[cs[i].EntryID], cs[i])
+	}
+	return out, nil
 }
