@@ -285,6 +285,16 @@ type gatheringPage struct {
 // MaxCommentLen is the most characters a comment may have.
 func (*gatheringPage) MaxCommentLen() int { return workbook.MaxCommentLen }
 
+// PeerURL is, for a member municipality reading the view, the address of
+// a peer's shared answer shown in col (where it can be copied from); ""
+// for the coordinator, the own column or a column without an answer.
+func (p *gatheringPage) PeerURL(col workbook.GatheringColumn) string {
+	if p.Org.Kind != org.KindMunicipality || col.EntryID == 0 || col.OrgID == p.Org.ID {
+		return ""
+	}
+	return fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", p.Org.Slug, col.OrgSlug, col.WorkbookID, p.View.Statement.ID)
+}
+
 // gatheringComment is a refused comment of the gathering view: the answer
 // it was for ("org:entry") and the text.
 type gatheringComment struct {

@@ -97,7 +97,10 @@ func TestPeersLearningNetwork(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "Bremanger har kartlagt reisen.") {
 			t.Fatalf("the gathering view for a member: %d; want B's shared answer", code)
 		}
-		if strings.Contains(body, "Cappelen holder") || strings.Contains(body, "Vårt eget svar.") {
+		if !strings.Contains(body, `href="`+peerOf(b, bBook)+`"`) {
+			t.Errorf("the side-by-side view does not link to B's answer %s (to copy from)", peerOf(b, bBook))
+		}
+		if strings.Contains(body, "Cappelen holder") || strings.Contains(body, "Vårt eget svar.") || strings.Contains(body, peerOf(c, cBook)) {
 			t.Error("the gathering view shows a private answer")
 		}
 		if strings.Contains(body, "good-practice") || strings.Contains(body, "gathering/comments") {
