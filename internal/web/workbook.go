@@ -246,6 +246,9 @@ func (s *Server) handleWorkbookEntrySave(c *gin.Context) error {
 	if lerr := s.loadMembers(c, data); lerr != nil {
 		return lerr
 	}
+	if lerr := s.loadPeers(c, data); lerr != nil {
+		return lerr
+	}
 	rows.nameOrigins(data.Entry)
 	data.Goals, data.Measures = rows.goalRows, rows.measureRows
 	for field, key := range rows.errs {

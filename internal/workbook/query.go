@@ -287,7 +287,7 @@ func (s *Service) ReadPeerEntry(ctx context.Context, reader *org.Organisation, p
 		}
 		// Shared in a network the reader belongs to today, not in another
 		// network of the peer's.
-		if wb.NetworkID == peer.ID || !slices.Contains(scope.ReadOrgIDs, wb.NetworkID) {
+		if !slices.Contains(scope.ReadOrgIDs, wb.NetworkID) {
 			return notFound
 		}
 		if out.Template, err = s.findTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
