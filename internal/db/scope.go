@@ -158,6 +158,26 @@ func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Contex
 	return context.WithValue(ctx, scopeKey{}, s), nil
 }
 
+// ResetRead narrows the unit of work back to the read scope ctx carries,
+// after ReadAlso widened it under a derived context: a step that read
+// further (a search source reading network peers) leaves the steps after
+// it the scope they started with. On PostgreSQL it is one statement.
+func ResetRead(ctx context.Context, idb bun.IDB) error {
+	s, ok := ScopeFrom(ctx)
+	if !ok || s.System || s.OrgID == 0 {
+		return ErrNoScope
+	}
+	if idb.Dialect().Name() != dialect.PG {
+		return nil
+	}
+	read := make([]string, 0, len(s.ReadOrgIDs))
+	for _, id := range s.ReadOrgIDs {
+		read = append(read, strconv.FormatInt(id, 10))
+	}
+	_, err := idb.ExecContext(ctx, "SELECT set_config('app.read_org_ids', ?, true)", strings.Join(read, ","))
+	return err
+}
+
 // MayRead reports whether the unit of work ctx belongs to may read the
 // rows of organisation orgID, as the row-level-security policies decide:
 // for answers kept outside the database (a cache), which no policy sees.

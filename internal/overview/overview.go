@@ -27,6 +27,34 @@ type Panel struct {
 	Lines   []Line
 	Empty   string // shown when Lines is empty: what to do next
 	MoreURL string
+	Grids   []*Grid // tables shown below the lines, across the page
+}
+
+// Grid is a table of a panel: a caption, column heads, and rows each
+// headed by a label (a municipality × what it has done, for instance).
+// Caption and labels are data; Corner and cells' Key are translation keys.
+type Grid struct {
+	Caption string
+	Corner  string // heads the column of row labels
+	Columns []GridColumn
+	Rows    []GridRow
+}
+
+// GridColumn heads a column: Key, a translation key, or else Label, data.
+type GridColumn struct{ Key, Label string }
+
+// GridRow is one row of a grid; Cells follow Columns.
+type GridRow struct {
+	Label, URL string
+	Cells      []GridCell
+}
+
+// GridCell is one cell: Key says what it is (translated), Class marks it
+// for styling (a state such as "shared", "private", "missing"), URL links
+// it, and When, if set, is shown as a date in the reader's locale.
+type GridCell struct {
+	Key, Class, URL string
+	When            time.Time
 }
 
 // Line is one row of a panel. When, if set, is shown as a date in the

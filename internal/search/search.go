@@ -19,6 +19,9 @@ type Hit struct {
 	Kind          string
 	Title, Detail string
 	URL           string
+	// Org names the organisation the content belongs to when it is not
+	// the searcher's own (a network peer's shared answer); else empty.
+	Org string
 }
 
 // Query is a search in one organisation by one actor.

@@ -114,6 +114,7 @@ type tenant struct {
 	chapter    int64 // a chapter of the template
 	entry      int64 // the municipality's answer
 	comment    int64 // a comment on it
+	gathering  int64 // a gathering of the network
 }
 
 type world struct {
@@ -261,7 +262,10 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		":id": strconv.FormatInt(tn.invitation, 10), ":token": "not-a-real-token", "*path": "nope.css",
 		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
-		":comment": strconv.FormatInt(tn.comment, 10),
+		":comment": strconv.FormatInt(tn.comment, 10), ":gathering": strconv.FormatInt(tn.gathering, 10),
+	}
+	if strings.Contains(path, ":member") { // a member's workbook, read by its network tn
+		repl[":member"], repl[":workbook"] = w.own.org.Slug, strconv.FormatInt(w.own.workbook, 10)
 	}
 	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
 		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
@@ -516,10 +520,15 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 		t.Fatal(err)
 	}
 	w.network.template, w.network.statement, w.network.chapter = tmpl.ID, tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].ID
+	g := &workbook.Gathering{Title: "Tredje samling", StartsOn: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), ChapterIDs: []int64{tmpl.Chapters[0].ID}}
+	if err := r.Workbooks.CreateGathering(ctx, w.network.org, g); err != nil {
+		t.Fatal(err)
+	}
+	w.network.gathering = g.ID
 	for _, b := range books {
 		for _, tn := range []*tenant{w.own, w.peer} {
 			if tn.org.ID == b.OrgID {
-				tn.workbook, tn.statement, tn.chapter = b.ID, w.network.statement, w.network.chapter
+				tn.workbook, tn.statement, tn.chapter, tn.template = b.ID, w.network.statement, w.network.chapter, w.network.template
 				e, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
 					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"},
 						Measures: []workbook.Measure{{Description: "Språkkafé på biblioteket", Status: workbook.StatusPlanned}}}})

@@ -63,6 +63,7 @@ type budgetWorld struct {
 	r     *servertest.Process
 	muni  *org.Organisation
 	book  *workbook.Workbook
+	peer  *workbook.Workbook // a network peer's, whose answers are shared with muni
 	tmpl  *workbook.Template
 	ec    *http.Client
 	user  int64 // the editor's id
@@ -75,6 +76,8 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 	network := dbtest.MustCreateOrg(t, r.DB, org.KindNetwork)
 	muni := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
 	dbtest.MustJoinNetwork(t, r.DB, network, muni, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	peer := dbtest.MustCreateOrg(t, r.DB, org.KindMunicipality)
+	dbtest.MustJoinNetwork(t, r.DB, network, peer, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
 	editor, _ := dbtest.MustCreateUser(t, r.DB, muni, "editor")
 	r.Authz.Reload()
 	titles := make([]string, statements)
@@ -83,7 +86,7 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 	}
 	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2016–2017", titles...)
 	w := &budgetWorld{r: r, muni: muni, tmpl: tmpl, count: dbtest.CountStatements(t, r.DB)}
-	w.book = workbooktest.BookOf(t, books, muni.ID)
+	w.book, w.peer = workbooktest.BookOf(t, books, muni.ID), workbooktest.BookOf(t, books, peer.ID)
 	r.Run(t)
 	w.ec, w.user = sessionClient(t, r.DB, r.URL(), editor), editor.ID
 	return w
@@ -91,28 +94,31 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 
 // fill inserts n answers straight into the store, in one transaction, each
 // with the word "skoleskyss" in it and a measure with a deadline, every
-// other one the editor's.
+// other one the editor's; and as many of the peer's, shared with the
+// network, whose measures search finds too.
 func (w *budgetWorld) fill(t *testing.T, n int) {
 	t.Helper()
 	now := time.Now().UTC()
-	err := db.RunTx(context.Background(), w.r.DB, db.OrgScope(w.muni.ID), func(ctx context.Context, tx bun.Tx) error {
-		entries := make([]*workbook.Entry, 0, n)
-		for i, st := range w.tmpl.Chapters[0].Statements[:n] {
-			entries = append(entries, &workbook.Entry{OrgID: w.muni.ID, WorkbookID: w.book.ID, StatementID: st.ID, Visibility: workbook.VisibilityNetwork,
-				Version: 1, UpdatedAt: now,
-				Raw: fmt.Sprintf(`{"answers":{"analysis":"Svar %d om skoleskyss"},"measures":[{"Description":"Tiltak %d","ResponsibleUser":%d,"Deadline":"%s","Status":"planned"}]}`,
-					i, i, []int64{w.user, 999999}[i%2], now.AddDate(0, 0, 5).Format(time.RFC3339))})
+	for _, b := range []*workbook.Workbook{w.book, w.peer} {
+		err := db.RunTx(context.Background(), w.r.DB, db.OrgScope(b.OrgID), func(ctx context.Context, tx bun.Tx) error {
+			entries := make([]*workbook.Entry, 0, n)
+			for i, st := range w.tmpl.Chapters[0].Statements[:n] {
+				entries = append(entries, &workbook.Entry{OrgID: b.OrgID, WorkbookID: b.ID, StatementID: st.ID, Visibility: workbook.VisibilityNetwork,
+					Version: 1, UpdatedAt: now,
+					Raw: fmt.Sprintf(`{"answers":{"analysis":"Svar %d om skoleskyss"},"measures":[{"Description":"Tiltak %d om svar","ResponsibleUser":%d,"Deadline":"%s","Status":"planned"}]}`,
+						i, i, []int64{w.user, 999999}[i%2], now.AddDate(0, 0, 5).Format(time.RFC3339))})
+			}
+			_, err := tx.NewInsert().Model(&entries).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		_, err := tx.NewInsert().Model(&entries).Exec(ctx)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	// Inserted behind the service's back, they are made searchable as
 	// the migration step makes answers saved before search text was stored.
-	if k, err := workbook.FillSearchText(context.Background(), w.r.DB); err != nil || k != n {
-		t.Fatalf("search text filled for %d answers of %d: %v", k, n, err)
+	if k, err := workbook.FillSearchText(context.Background(), w.r.DB); err != nil || k != 2*n {
+		t.Fatalf("search text filled for %d answers of %d: %v", k, 2*n, err)
 	}
 }
 
@@ -176,7 +182,7 @@ func TestBudgetPagesDoNotGrow(t *testing.T) {
 	small, large := newBudgetWorld(t, 10), newBudgetWorld(t, 1000)
 	small.fill(t, 10)
 	large.fill(t, 1000)
-	pages := map[string]string{"/dashboard": "Tiltak 0", "/search?q=SKOLESKYSS+svar": "Problemstilling "}
+	pages := map[string]string{"/dashboard": "Tiltak 0", "/search?q=SKOLESKYSS+svar": "/peers/", "/search?q=tiltak+svar": "/peers/"}
 	for p, want := range pages {
 		var counts []dbtest.Count
 		for _, w := range []*budgetWorld{small, large} {

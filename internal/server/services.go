@@ -88,12 +88,14 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
+	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock})
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Workbooks.Limits = s.Limiter
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
 	s.Search.Add(workbook.Search{})
+	s.Search.Add(workbook.PeerSearch{Clock: p.Clock})
 	s.Accounts = &account.Service{DB: p.DB, Authz: enf, Outbox: s.Outbox, Sealer: sealer, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
 	s.Accounts.Limits = s.Limiter
 	s.Accounts.SSOAllowNetworks = p.SSOAllowNetworks

@@ -115,20 +115,22 @@ func (s *Server) handleWorkbook(c *gin.Context) error {
 
 type entryPage struct {
 	formPage
-	Org        *org.Organisation
-	Ref        workbookRef
-	Chapter    *workbook.Chapter
-	Statement  *workbook.Statement
-	Entry      *workbook.Entry
-	Current    *workbook.Entry // on a conflict: what someone else saved
-	CanEdit    bool
-	BaseURL    string
-	Visibility string
-	Goals      []goalRow
-	Measures   []measureRow
-	Members    []*account.Member // who may be named responsible
-	Statuses   []string
-	Comments   *commentsView // nil before the first save
+	Org          *org.Organisation
+	Ref          workbookRef
+	Chapter      *workbook.Chapter
+	Statement    *workbook.Statement
+	Entry        *workbook.Entry
+	Current      *workbook.Entry // on a conflict: what someone else saved
+	CanEdit      bool
+	BaseURL      string
+	Visibility   string
+	Goals        []goalRow
+	Measures     []measureRow
+	Members      []*account.Member // who may be named responsible
+	Statuses     []string
+	Comments     *commentsView         // nil before the first save
+	Peers        []workbook.PeerAnswer // the network peers' shared answers to the statement
+	GatheringURL string                // the statement side by side, for a member of the network
 }
 
 // entryData loads the page of one statement's entry, without the members
@@ -194,6 +196,9 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 	if err := s.loadMembers(c, data); err != nil {
 		return err
 	}
+	if err := s.loadPeers(c, data); err != nil {
+		return err
+	}
 	status := http.StatusOK
 	if data.Entry != nil {
 		var err error
@@ -257,6 +262,9 @@ func (s *Server) handleWorkbookEntrySave(c *gin.Context) error {
 	if lerr := s.loadMembers(c, data); lerr != nil {
 		return lerr
 	}
+	if lerr := s.loadPeers(c, data); lerr != nil {
+		return lerr
+	}
 	rows.nameOrigins(data.Entry)
 	data.Goals, data.Measures = rows.goalRows, rows.measureRows
 	for field, key := range rows.errs {
@@ -295,6 +303,16 @@ type gatheringPage struct {
 
 // MaxCommentLen is the most characters a comment may have.
 func (*gatheringPage) MaxCommentLen() int { return workbook.MaxCommentLen }
+
+// PeerURL is, for a member municipality reading the view, the address of
+// a peer's shared answer shown in col (where it can be copied from); ""
+// for the coordinator, the own column or a column without an answer.
+func (p *gatheringPage) PeerURL(col workbook.GatheringColumn) string {
+	if p.Org.Kind != org.KindMunicipality || col.EntryID == 0 || col.OrgID == p.Org.ID {
+		return ""
+	}
+	return fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", p.Org.Slug, col.OrgSlug, col.WorkbookID, p.View.Statement.ID)
+}
 
 // gatheringComment is a refused comment of the gathering view: the answer
 // it was for ("org:entry") and the text.
@@ -380,6 +398,26 @@ func (s *Server) gatheringOf(c *gin.Context) (*org.Organisation, int64, *workboo
 	return o, tid, v, err
 }
 
+// gatheringRead answers the gathering view named by the path to a reader:
+// a network's own, or to a member municipality the view of a network it
+// belongs to today (the service decides; elsewhere 404).
+func (s *Server) gatheringRead(c *gin.Context) (*org.Organisation, int64, *workbook.GatheringView, error) {
+	o := orgOf(c)
+	if o.Kind == org.KindNetwork {
+		return s.gatheringOf(c)
+	}
+	tid, err := pathID(c, "template")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	_, v, err := s.Workbooks.MemberGatheringView(c.Request.Context(), o, tid, sid)
+	return o, tid, v, err
+}
+
 // handleWorkbookGatheringExport sends the gathering view as PDF, Word (.docx) or
 // XLSX, in the user's language, and records the export in the audit log.
 func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
@@ -388,7 +426,7 @@ func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
 	if !ok {
 		return app.Errorf(app.ENotFound, "error.not_found.text")
 	}
-	o, tid, v, err := s.gatheringOf(c)
+	o, tid, v, err := s.gatheringRead(c)
 	if err != nil {
 		return err
 	}
@@ -432,9 +470,10 @@ var gatheringExportTypes = map[string]string{
 }
 
 // handleWorkbookGatheringView shows a network's members' shared answers to one
-// problem statement side by side (the network's coordinators).
+// problem statement side by side (the network's coordinators, and its
+// member municipalities).
 func (s *Server) handleWorkbookGatheringView(c *gin.Context) error {
-	o, tid, v, err := s.gatheringOf(c)
+	o, tid, v, err := s.gatheringRead(c)
 	if err != nil {
 		return err
 	}
@@ -444,7 +483,7 @@ func (s *Server) handleWorkbookGatheringView(c *gin.Context) error {
 // showGathering renders the gathering view; refused, when set, is a
 // refused comment to show again in the form.
 func (s *Server) showGathering(c *gin.Context, o *org.Organisation, tid int64, v *workbook.GatheringView, refused *gatheringComment) error {
-	page := &gatheringPage{Org: o, View: v, CanEdit: s.allowed(c, authz.ContentWrite), All: v.Sections, Selected: c.Query("section"),
+	page := &gatheringPage{Org: o, View: v, CanEdit: o.Kind == org.KindNetwork && s.allowed(c, authz.ContentWrite), All: v.Sections, Selected: c.Query("section"),
 		TemplateID: tid, Comment: refused, Layout: Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 			{Label: s.Catalog.T(s.locale(c), "workbook.title.plural"), URL: "/o/" + o.Slug + "/workbooks"}, {Label: v.Statement.Title}}}}
 	if page.Selected != "" { // filter by section

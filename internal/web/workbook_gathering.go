@@ -12,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -91,5 +92,66 @@ func (s *Server) handleWorkbookChapterStatus(c *gin.Context) error {
 	}
 	s.setFlash(c, "workbook.chapter_status_saved")
 	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/workbooks/"+strconv.FormatInt(wb, 10))
+	return nil
+}
+
+type gatheringProgressPage struct {
+	Layout
+	Org       *org.Organisation
+	Gathering *workbook.Gathering
+	Grids     []*overview.Grid
+}
+
+// handleWorkbookGatheringProgress shows a network's coordinators the
+// progress grid of the chapters due at one of its gatherings: each member
+// municipality's chapter status and, per problem statement, answered and
+// shared, answered but kept private, or missing (elsewhere 404).
+func (s *Server) handleWorkbookGatheringProgress(c *gin.Context) error {
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "gathering")
+	if err != nil {
+		return err
+	}
+	g, ps, err := s.Workbooks.GatheringProgress(c.Request.Context(), o, id)
+	if err != nil {
+		return err
+	}
+	data := &gatheringProgressPage{Org: o, Gathering: g, Layout: Layout{Nav: "gatherings", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "gathering.title.plural"), URL: "/o/" + o.Slug + "/gatherings"}, {Label: g.Title}}}}
+	for _, p := range ps {
+		data.Grids = append(data.Grids, p.Grids(o.Slug)...)
+	}
+	s.render(c, http.StatusOK, "workbook/gathering_progress.html", data)
+	return nil
+}
+
+type memberWorkbookPage struct {
+	Layout
+	Org  *org.Organisation
+	View *workbook.MemberWorkbookView
+}
+
+// handleWorkbookMemberWorkbook shows a network's coordinators a member
+// municipality's workbook: its shared answers, which it keeps private
+// (without their content) and its chapters' statuses (elsewhere 404).
+func (s *Server) handleWorkbookMemberWorkbook(c *gin.Context) error {
+	o, err := s.networkOnly(c)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(c, "workbook")
+	if err != nil {
+		return err
+	}
+	v, err := s.Workbooks.MemberWorkbook(c.Request.Context(), o, c.Param("member"), id)
+	if err != nil {
+		return err
+	}
+	data := &memberWorkbookPage{Org: o, View: v, Layout: Layout{Nav: "dashboard", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "dashboard.title"), URL: "/o/" + o.Slug + "/dashboard"}, {Label: v.Member.Name}}}}
+	s.render(c, http.StatusOK, "workbook/member_workbook.html", data)
 	return nil
 }

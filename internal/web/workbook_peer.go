@@ -78,3 +78,23 @@ func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 		{Label: data.Peer.Name}, {Label: data.Statement.Title}}}
 	return data, nil
 }
+
+// loadPeers fills in the network peers' shared answers to the entry's
+// statement, each a link to the peer's answer, and the side-by-side view
+// of the statement when the municipality is a member of the network today.
+func (s *Server) loadPeers(c *gin.Context, data *entryPage) error {
+	var err error
+	if data.Peers, err = s.Workbooks.PeerAnswers(c.Request.Context(), data.Org, data.Ref.Workbook.ID, data.Statement.ID); err != nil {
+		return err
+	}
+	if data.Org.Kind == org.KindMunicipality {
+		data.GatheringURL = fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", data.Org.Slug, data.Ref.Template.ID, data.Statement.ID)
+	}
+	return nil
+}
+
+// PeerURL is the address of a peer's shared answer as the page's
+// organisation reads it.
+func (p *entryPage) PeerURL(a workbook.PeerAnswer) string {
+	return fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", p.Org.Slug, a.Peer.Slug, a.WorkbookID, a.StatementID)
+}

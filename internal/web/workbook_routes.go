@@ -28,6 +28,8 @@ func (s *Server) workbookRoutes() {
 	s.org("POST", "/o/:org/workbooks/:workbook/chapters/:chapter/status", authz.StatusWrite, s.handleWorkbookChapterStatus)
 	s.org("GET", "/o/:org/gatherings", authz.ContentRead, s.handleWorkbookGatherings)
 	s.org("POST", "/o/:org/gatherings", authz.ContentWrite, s.handleWorkbookGatheringCreate)
+	s.org("GET", "/o/:org/gatherings/:gathering", authz.ContentRead, s.handleWorkbookGatheringProgress)
+	s.org("GET", "/o/:org/members/:member/workbooks/:workbook", authz.ContentRead, s.handleWorkbookMemberWorkbook)
 	s.org("GET", "/o/:org/templates/new", authz.ContentWrite, s.handleWorkbookTemplateForm)
 	s.org("POST", "/o/:org/templates", authz.ContentWrite, s.handleWorkbookTemplateCreate, maxBody(MaxUploadBody))
 	s.org("POST", "/o/:org/templates/:template/publish", authz.ContentWrite, s.handleWorkbookTemplatePublish)

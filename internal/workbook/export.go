@@ -37,6 +37,11 @@ import (
 //	workbook.export.description    column heading of a measure
 //	workbook.export.notes          column heading
 //	workbook.export.no_answer      shown for a municipality without a shared answer
+//	workbook.export.comments       heading, and the comments sheet's name
+//	workbook.export.comment_author column heading: who wrote a comment
+//	workbook.export.comment_org    column heading: the author's organisation
+//	workbook.export.comment_date   column heading
+//	workbook.export.comment        column heading: the comment's text
 //	workbook.export.status.planned, .in_progress, .done, .cancelled   status names
 type ExportTexts func(key string, args ...any) string
 
@@ -152,6 +157,21 @@ func (e exportEnv) goalCells(g *Goal) []any {
 		c[5] = calendarDay(*g.TargetDate)
 	}
 	return c
+}
+
+// commentHeads are the headings of the comments table's cells.
+func (e exportEnv) commentHeads() []string {
+	return []string{e.t("workbook.export.comment_author"), e.t("workbook.export.comment_org"),
+		e.t("workbook.export.comment_date"), e.t("workbook.export.comment")}
+}
+
+// commentRows are the comments on a municipality's answer as export
+// rows: author, the author's organisation, the day, the text.
+func (e exportEnv) commentRows(c *GatheringColumn) (rows [][]any) {
+	for _, cm := range c.Comments {
+		rows = append(rows, []any{cm.AuthorName, cm.AuthorOrgName, calendarDay(cm.CreatedAt), cm.Body})
+	}
+	return rows
 }
 
 // measureHeads are the headings of the measures table's cells.

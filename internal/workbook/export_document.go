@@ -14,7 +14,8 @@ import (
 // WriteDOCX): a title with the network, chapter, gathering and statement;
 // the statement's guidance and guiding questions; per section, each
 // municipality's answer under its name (marked in words when it is good
-// practice); then each municipality's goals and measures as tables.
+// practice); then each municipality's goals, measures and the comments
+// on its answer (with their authors' organisations) as tables.
 // texts translates the fixed texts (see ExportTexts); dates and numbers
 // follow loc (42,5 in nb); now is the generation time printed on the
 // first page.
@@ -50,6 +51,7 @@ func (v *GatheringView) Document(loc string, texts ExportTexts, now time.Time) (
 	}
 	v.documentTables(d, e, e.t("workbook.export.goals"), []float64{4, 2, 1, 1, 1, 1, 2}, e.goalHeads(), e.goalRows)
 	v.documentTables(d, e, e.t("workbook.export.measures"), []float64{5, 2, 2, 1, 2}, e.measureHeads(), e.measureRows)
+	v.documentTables(d, e, e.t("workbook.export.comments"), []float64{2, 2, 1, 5}, e.commentHeads(), e.commentRows)
 	return d, nil
 }
 

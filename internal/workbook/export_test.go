@@ -136,7 +136,7 @@ func exportView(tb testing.TB) *GatheringView {
 
 var exportNB = map[string]string{
 	"workbook.export.title": "Samlingsoversikt", "workbook.export.municipality": "Kommune",
-	"workbook.export.good_practice": "God praksis", "workbook.export.goals": "Mål", "workbook.export.measures": "Tiltak",
+	"workbook.export.good_practice": "God praksis", "workbook.export.goals": "Mål", "workbook.export.measures": "Tiltak", "workbook.export.comments": "Kommentarer",
 	"workbook.export.responsible": "Ansvarlig", "workbook.export.deadline": "Frist", "workbook.export.status": "Status",
 	"workbook.export.generated": "Laget {date}", "workbook.export.section": "Del", "workbook.export.goal": "Mål",
 	"workbook.export.indicator": "Indikator", "workbook.export.baseline": "Utgangsverdi", "workbook.export.target": "Målverdi",
@@ -224,7 +224,7 @@ func TestWriteXLSX(t *testing.T) {
 	}
 
 	t.Run("SheetNames", func(t *testing.T) {
-		want := []string{"Samlingsoversikt", "Mål", "Tiltak"}
+		want := []string{"Samlingsoversikt", "Mål", "Tiltak", "Kommentarer"}
 		if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("sheets = %q, want %q", got, want)
 		}

@@ -43,6 +43,7 @@ func (v *GatheringView) WriteXLSX(w io.Writer, texts ExportTexts, date FormatDat
 	overview := sheetName(e.t("workbook.export.title"), "Oversikt", nil)
 	goals := sheetName(e.t("workbook.export.goals"), "Mål", []string{overview})
 	measures := sheetName(e.t("workbook.export.measures"), "Tiltak", []string{overview, goals})
+	comments := sheetName(e.t("workbook.export.comments"), "Kommentarer", []string{overview, goals, measures})
 	if err := f.SetSheetName("Sheet1", overview); err != nil {
 		return fmt.Errorf("workbook: xlsx: %w", err)
 	}
@@ -50,6 +51,9 @@ func (v *GatheringView) WriteXLSX(w io.Writer, texts ExportTexts, date FormatDat
 		func() error { return v.xlsxOverview(f, overview, e, st) },
 		func() error { return v.xlsxGoals(f, goals, e, st) },
 		func() error { return v.xlsxMeasures(f, measures, e, st) },
+		func() error {
+			return v.xlsxTable(f, comments, e, st, []float64{24, 24, 24, 14, 60}, e.commentHeads(), e.commentRows)
+		},
 		func() error {
 			return f.SetDocProps(&excelize.DocProperties{
 				Title: v.Statement.Title, Subject: subtitle(v),

@@ -19,9 +19,51 @@ import (
 // private. The caller has established that the reader may see the
 // network's shared content (its coordinator, or a member municipality).
 func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
-	v := &GatheringView{Network: network.Name}
+	var v *GatheringView
 	// One unit of work: the network's members first, then it reads them.
 	err := db.Run(ctx, s.DB, db.OrgScope(network.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		v, err = s.gatheringView(ctx, idb, network, templateID, statementID, day)
+		return err
+	})
+	return v, err
+}
+
+// MemberGatheringView answers the gathering view of a problem statement to
+// a member municipality of the template's network, today, with the
+// network: the same side-by-side view the coordinator sees (shared answers
+// only), read in the municipality's read scope. A template of a network
+// the municipality is no member of today is app.ENotFound, like every
+// other organisation's.
+func (s *Service) MemberGatheringView(ctx context.Context, reader *org.Organisation, templateID, statementID int64) (*org.Organisation, *GatheringView, error) {
+	var network *org.Organisation
+	var v *GatheringView
+	now := s.Clock.Now()
+	err := org.RunRead(ctx, s.DB, reader, now, func(ctx context.Context, idb bun.IDB) error {
+		nets := readNetworks(ctx, reader)
+		if reader.Kind != org.KindMunicipality || len(nets) == 0 {
+			return app.Errorf(app.ENotFound, "workbook.error.not_found")
+		}
+		var nid int64
+		err := idb.NewSelect().Model((*templateRow)(nil)).Column("org_id").
+			Where("org_id IN (?) AND id = ?", bun.In(nets), templateID).Scan(ctx, &nid)
+		if err != nil {
+			return db.Err(err, "workbook.error.not_found")
+		}
+		if network, err = org.FindOrganisationByID(ctx, idb, nid); err != nil {
+			return err
+		}
+		v, err = s.gatheringView(ctx, idb, network, templateID, statementID, now)
+		return err
+	})
+	return network, v, err
+}
+
+// gatheringView reads the view inside a unit of work that may read the
+// network; it widens it to the network's members on day.
+func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.Organisation, templateID, statementID int64, day time.Time) (*GatheringView, error) {
+	v := &GatheringView{Network: network.Name}
+	err := func() error {
 		members, err := org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
 		if err != nil {
 			return err
@@ -69,6 +111,10 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 			}
 			byOrg[e.OrgID] = e
 		}
+		comments, err := gatheringComments(ctx, idb, entries)
+		if err != nil {
+			return err
+		}
 		for _, m := range members {
 			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID, OrgSlug: m.Slug}
 			if e := byOrg[m.ID]; e != nil {
@@ -80,11 +126,12 @@ func (s *Service) GatheringView(ctx context.Context, network *org.Organisation, 
 					}
 				}
 				col.EntryID, col.WorkbookID, col.GoodPractice = e.ID, e.WorkbookID, marks[[2]int64{m.ID, e.ID}]
+				col.Comments = comments[e.ID]
 			}
 			v.Columns = append(v.Columns, col)
 		}
 		return nil
-	})
+	}()
 	return v, err
 }
 
@@ -115,4 +162,31 @@ func (s *Service) ReadEntry(ctx context.Context, readerOrgID, ownerOrgID, entryI
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	return e, nil
+}
+
+// GatheringCommentLimit bounds the comments the gathering view reads, the
+// newest, over all its answers: the page stays bounded however much is
+// written.
+const GatheringCommentLimit = 200
+
+// gatheringComments answers the comments on the shared entries, by entry,
+// oldest first, without hidden ones, each with its author's organisation.
+func gatheringComments(ctx context.Context, idb bun.IDB, entries []*Entry) (map[int64][]*Comment, error) {
+	out := map[int64][]*Comment{}
+	if len(entries) == 0 {
+		return out, nil
+	}
+	orgs, ids := make([]int64, 0, len(entries)), make([]int64, 0, len(entries))
+	for _, e := range entries {
+		orgs, ids = append(orgs, e.OrgID), append(ids, e.ID)
+	}
+	var cs []*Comment
+	if err := selectComments(idb, &cs).Where("c.org_id IN (?) AND c.entry_id IN (?) AND c.hidden_at IS NULL", bun.In(orgs), bun.In(ids)).
+		OrderExpr("c.id DESC").Limit(GatheringCommentLimit).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		out[cs[i].EntryID] = append(out[cs[i].EntryID], cs[i])
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/uptrace/bun"
@@ -301,6 +302,11 @@ func (s *Service) ReadPeerEntry(ctx context.Context, reader *org.Organisation, p
 		wb, err := FindWorkbook(ctx, idb, peer.ID, workbookID)
 		if err != nil {
 			return notFound.Wrap(err)
+		}
+		// Shared in a network the reader belongs to today, not in another
+		// network of the peer's.
+		if !slices.Contains(scope.ReadOrgIDs, wb.NetworkID) {
+			return notFound
 		}
 		if out.Template, err = s.findTemplate(ctx, idb, wb.NetworkID, wb.TemplateID); err != nil {
 			return notFound.Wrap(err)

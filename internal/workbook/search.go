@@ -69,11 +69,18 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 
 // entryTexts are the texts search matches in an entry: its problem
-// statement's title first, then its notes and answers.
+// statement's title first, then its notes and answers, then its goals'
+// and measures' texts.
 func entryTexts(title string, c *Content) []string {
 	texts := []string{title, c.Notes}
 	for _, a := range c.Answers {
 		texts = append(texts, a)
+	}
+	for _, g := range c.Goals {
+		texts = append(texts, g.Statement, g.IndicatorCode, g.Unit)
+	}
+	for _, m := range c.Measures {
+		texts = append(texts, m.Description, m.Responsible, m.DeadlineText, m.Notes)
 	}
 	return texts
 }

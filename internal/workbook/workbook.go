@@ -136,6 +136,10 @@ type GatheringColumn struct {
 	Goals        []Goal
 	Measures     []Measure
 	GoodPractice bool // marked by the coordinator
+	// Comments on the shared answer, oldest first, without hidden ones:
+	// the coordinator's from this view and everyone else's, each with its
+	// author's organisation.
+	Comments []*Comment
 
 	OrgID, EntryID int64 // the answer shown (EntryID 0: none shared)
 	OrgSlug        string

@@ -1,0 +1,199 @@
+package workbook
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/search"
+)
+
+// The learning network: a member municipality reads its network peers'
+// shared answers. Shared means visibility network or public, in a
+// workbook of a network both belong to today; a private answer is never
+// read by anyone but its municipality (a coordinator learns only that it
+// exists, see Progress). Row-level security lets a unit of work read only
+// the organisations it names (db.ReadAlso); the visibility rule is applied
+// here, in every query that reads a peer's entries.
+
+// sharedVisibilities are the visibilities a network peer may read.
+var sharedVisibilities = []string{VisibilityNetwork, VisibilityPublic}
+
+// networkPeers answers, for each of nets, its member municipalities on day
+// other than self, in name order, and every one of them by id.
+func networkPeers(ctx context.Context, idb bun.IDB, nets []int64, self int64, day time.Time) (map[int64][]int64, map[int64]*org.Organisation, error) {
+	members, byID := map[int64][]int64{}, map[int64]*org.Organisation{}
+	for _, n := range nets {
+		ms, err := org.FindNetworkMemberOrgs(ctx, idb, n, day)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range ms {
+			if m.ID != self {
+				members[n] = append(members[n], m.ID)
+				byID[m.ID] = m
+			}
+		}
+	}
+	return members, byID, nil
+}
+
+// PeerAnswer is a network peer's shared answer to a problem statement, as
+// listed beside the own answer: who, where, and when it last changed.
+type PeerAnswer struct {
+	Peer        *org.Organisation
+	WorkbookID  int64
+	StatementID int64
+	Visibility  string
+	UpdatedAt   time.Time
+}
+
+// PeerAnswers answers the shared answers of o's network peers to the
+// statement of o's workbook, in the peers' name order: answers in their
+// workbooks of the same network, by municipalities that are members of it
+// today, as o is. Nothing when o is no member of the workbook's network
+// today. Errors: app.ENotFound for a workbook that is not o's.
+func (s *Service) PeerAnswers(ctx context.Context, o *org.Organisation, workbookID, statementID int64) ([]PeerAnswer, error) {
+	var out []PeerAnswer
+	now := s.Clock.Now()
+	err := org.RunRead(ctx, s.DB, o, now, func(ctx context.Context, idb bun.IDB) error {
+		wb, err := FindWorkbook(ctx, idb, o.ID, workbookID)
+		if err != nil {
+			return err
+		}
+		if o.Kind != org.KindMunicipality || !slices.Contains(readNetworks(ctx, o), wb.NetworkID) {
+			return nil
+		}
+		members, byID, err := networkPeers(ctx, idb, []int64{wb.NetworkID}, o.ID, now)
+		ids := members[wb.NetworkID]
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if ctx, err = db.ReadAlso(ctx, idb, ids...); err != nil {
+			return err
+		}
+		var heads []*Entry
+		err = idb.NewSelect().Model(&heads).Column("org_id", "id", "workbook_id", "statement_id", "visibility", "updated_at").
+			Where("org_id IN (?) AND statement_id = ? AND visibility IN (?)", bun.In(ids), statementID, bun.In(sharedVisibilities)).
+			Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
+				Where("org_id IN (?) AND network_id = ?", bun.In(ids), wb.NetworkID)).
+			Scan(ctx)
+		if err != nil {
+			return err
+		}
+		byOrg := map[int64]*Entry{}
+		for _, e := range heads {
+			if cur := byOrg[e.OrgID]; cur == nil || e.UpdatedAt.After(cur.UpdatedAt) {
+				byOrg[e.OrgID] = e
+			}
+		}
+		for _, id := range ids { // the members' name order
+			if e := byOrg[id]; e != nil {
+				out = append(out, PeerAnswer{Peer: byID[id], WorkbookID: e.WorkbookID, StatementID: e.StatementID, Visibility: e.Visibility, UpdatedAt: e.UpdatedAt})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PeerSearch finds the shared answers of a municipality's network peers
+// (their text, goals and measures, as stored in the entries' search text),
+// never a private one. Each hit names the peer and links to the peer's
+// answer as the searcher reads it.
+type PeerSearch struct{ Clock app.Clock }
+
+// Search answers matching shared answers of the peers, newest first, at
+// most q.Limit of them. It runs in the searcher's read scope, widens it to
+// the peers for its own query and narrows it back afterwards.
+func (p PeerSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search.Hit, error) {
+	if q.OrgKind != org.KindMunicipality || q.Allowed == nil || !q.Allowed("content", "read") {
+		return nil, nil
+	}
+	words := strings.Fields(search.Fold(q.Text))
+	if len(words) == 0 {
+		return nil, nil
+	}
+	now := p.Clock.Now()
+	nets, err := org.FindMemberNetworks(ctx, idb, q.OrgID, now)
+	if err != nil || len(nets) == 0 {
+		return nil, err
+	}
+	netIDs := make([]int64, len(nets))
+	for i, n := range nets {
+		netIDs[i] = n.ID
+	}
+	members, byID, err := networkPeers(ctx, idb, netIDs, q.OrgID, now)
+	if err != nil || len(byID) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	wide, err := db.ReadAlso(ctx, idb, ids...)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		OrgID       int64  `bun:"org_id"`
+		WorkbookID  int64  `bun:"workbook_id"`
+		StatementID int64  `bun:"statement_id"`
+		Raw         string `bun:"content"`
+		Title       *string
+	}
+	sel := idb.NewSelect().TableExpr("workbook_entries AS e").ColumnExpr("e.org_id, e.workbook_id, e.statement_id, e.content, s.title").
+		Join("JOIN workbooks AS w ON w.org_id = e.org_id AND w.id = e.workbook_id").
+		Join("LEFT JOIN workbook_statements AS s ON s.org_id = w.network_id AND s.id = e.statement_id").
+		Where("e.org_id IN (?) AND e.visibility IN (?)", bun.In(ids), bun.In(sharedVisibilities)).
+		WhereGroup(" AND ", func(sq *bun.SelectQuery) *bun.SelectQuery {
+			// A peer's answer in a network's workbook, when the peer is a
+			// member of that network (one the searcher belongs to) today.
+			for _, n := range netIDs {
+				if len(members[n]) > 0 {
+					sq = sq.WhereOr("w.network_id = ? AND e.org_id IN (?)", n, bun.In(members[n]))
+				}
+			}
+			return sq
+		}).
+		OrderExpr("e.updated_at DESC, e.id DESC")
+	for _, w := range words {
+		sel.Where("e.search_text LIKE ? ESCAPE '!'", "%"+likeEscaper.Replace(w)+"%")
+	}
+	if q.Limit > 0 {
+		sel.Limit(int64(q.Limit))
+	}
+	err = sel.Scan(wide, &rows)
+	if rerr := db.ResetRead(ctx, idb); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	var hits []search.Hit
+	for _, r := range rows {
+		e := &Entry{Raw: r.Raw}
+		if err := e.decode(); err != nil {
+			return nil, err
+		}
+		title := ""
+		if r.Title != nil {
+			title = *r.Title
+		}
+		texts := entryTexts(title, &e.Content)
+		if search.Matches(q.Text, texts...) {
+			peer := byID[r.OrgID]
+			hits = append(hits, search.Hit{Kind: "workbook_peer", Title: title, Detail: snippet(texts, q.Text), Org: peer.Name,
+				URL: fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", q.OrgSlug, peer.Slug, r.WorkbookID, r.StatementID)})
+		}
+	}
+	return hits, nil
+}

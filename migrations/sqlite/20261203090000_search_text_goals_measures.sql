@@ -1,0 +1,8 @@
+-- +goose Up
+-- Search now matches an answer's goals and measures too: the stored search
+-- text is made again for every answer by the migration step
+-- (workbook.FillSearchText fills what is NULL).
+UPDATE workbook_entries SET search_text = NULL;
+
+-- +goose Down
+SELECT 1;
