@@ -3,11 +3,20 @@ package workbook
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/tenants"
 )
 
 // importWordPath is Meldal's chapter 2, repaired, with its goals, measures
@@ -204,5 +213,135 @@ func TestMarkdownTable(t *testing.T) {
 	want := "| Arena | Hyppighet |\n| --- | --- |\n| Råd \\| utvalg | To ganger per termin |"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestImportChapterWord imports the Word chapter through the service: the
+// measures and goals become the answers' rows, statement B's arenas a
+// table in its analysis (rendered as an HTML table when saved); a new
+// answer has the workbook's default visibility and an existing one keeps
+// its own; the chapter is in progress, and importing again adds nothing
+// and leaves a chapter marked ready as it is. A preview saves nothing.
+func TestImportChapterWord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	bdb := dbtest.Open(t)
+	clock := &app.FixedClock{T: time.Date(2016, 9, 1, 9, 0, 0, 0, time.UTC)}
+	svc := &Service{DB: bdb, Clock: clock, Limits: &ratelimit.Limiter{DB: bdb, Clock: clock}}
+	network := dbtest.MustCreateOrg(t, bdb, org.KindNetwork, func(o *org.Organisation) { o.Name = "Læringsnettverk Sør-Trøndelag" })
+	meldal := dbtest.MustCreateOrg(t, bdb, org.KindMunicipality, func(o *org.Organisation) { o.Name = "Meldal kommune" })
+	dbtest.MustJoinNetwork(t, bdb, network, meldal, time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	defs, err := LoadDefinitions(tenants.Workbooks, "workbooks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := svc.CreateTemplate(ctx, network, defs[0].Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	books, err := svc.PublishTemplate(ctx, network, tmpl.ID, "2016–2017")
+	if err != nil || len(books) != 1 {
+		t.Fatalf("publish: %v, %d workbooks", err, len(books))
+	}
+	book, chapter := books[0].ID, tmpl.Chapters[0]
+	stmts := chapter.Statements
+	a := &app.Actor{Name: "Flyktningkoordinator"}
+	// Statement 4 has a private answer with a measure of its own and one
+	// the document lists too.
+	own := Measure{Description: "Eget tiltak: skoleskyss", Responsible: "Gro", Status: StatusInProgress}
+	listed := Measure{Description: "Utlysning av lederstilling og lærerstillinger", Responsible: "Ann-Lisbeth", Status: StatusDone}
+	if _, err := svc.SaveEntry(ctx, meldal, a, Save{WorkbookID: book, StatementID: stmts[2].ID, Visibility: VisibilityPrivate,
+		Content: Content{Answers: map[string]string{SectionAnalysis: "Utkast"}, Measures: []Measure{own, listed}}}); err != nil {
+		t.Fatal(err)
+	}
+	status := func() string {
+		t.Helper()
+		var st map[int64]string
+		err := db.Run(ctx, bdb, db.OrgScope(meldal.ID), func(ctx context.Context, idb bun.IDB) error {
+			var err error
+			st, err = FindChapterStatuses(ctx, idb, meldal.ID, book)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st[chapter.ID]
+	}
+	entries := func() map[int64]*Entry {
+		t.Helper()
+		_, es, err := svc.OpenWorkbook(ctx, meldal, book, AllEntries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+
+	src := readMeldalWord(t)
+	if _, err := svc.ImportChapter(ctx, meldal, []int64{network.ID}, a, book, src, true); err != nil {
+		t.Fatal(err)
+	}
+	if es := entries(); len(es) != 1 || status() != "" {
+		t.Fatalf("a preview saved: %d entries, chapter status %q", len(es), status())
+	}
+	if _, err := svc.ImportChapter(ctx, meldal, []int64{network.ID}, a, book, src, false); err != nil {
+		t.Fatal(err)
+	}
+	es := entries()
+	for i, st := range stmts {
+		e := es[st.ID]
+		if e == nil {
+			t.Fatalf("statement %d not imported", i)
+		}
+		want := meldalWordMeasures[i]
+		if i == 2 { // its own measures first, the listed one not twice
+			want = append([]wordMeasure{{Description: own.Description, Responsible: "Gro"}, {Description: listed.Description, Responsible: "Ann-Lisbeth"}},
+				slices.DeleteFunc(slices.Clone(want), func(m wordMeasure) bool { return m.Description == listed.Description })...)
+		}
+		if diff := cmp.Diff(want, gotWordMeasures(e.Content.Measures)); diff != "" {
+			t.Errorf("statement %d measures (-want +got):\n%s", i, diff)
+		}
+	}
+	if got := es[stmts[2].ID].Content.Measures; got[0].Status != StatusInProgress || got[1].Status != StatusDone {
+		t.Errorf("the answer's own measures changed: %+v", got[:2])
+	}
+	if v := es[stmts[0].ID].Visibility; v != VisibilityNetwork {
+		t.Errorf("new answer's visibility %q; want the default, network", v)
+	}
+	if v := es[stmts[2].ID].Visibility; v != VisibilityPrivate {
+		t.Errorf("existing answer's visibility %q; want it kept, private", v)
+	}
+	if g := es[stmts[0].ID].Content.Goals; len(g) != 3 || g[2].Unit != "%" {
+		t.Errorf("statement A goals: %+v", g)
+	}
+	b := es[stmts[1].ID]
+	if !strings.HasSuffix(b.Content.Answers[SectionAnalysis], meldalArenas) {
+		t.Errorf("statement B analysis lacks the arena table:\n%s", b.Content.Answers[SectionAnalysis])
+	}
+	for _, want := range []string{"<table>", "<th>Arena</th>", "<th>Hyppighet</th>", "<td>Kommunestyret</td>", "<td>Minimum halvårlig</td>"} {
+		if !strings.Contains(string(b.AnswerHTML(SectionAnalysis)), want) {
+			t.Errorf("statement B analysis HTML lacks %q:\n%s", want, b.AnswerHTML(SectionAnalysis))
+		}
+	}
+	if n := es[stmts[0].ID].Content.Measures[2].Notes; n != "Jf. introduksjonsloven § 6 om individuell plan" {
+		t.Errorf("a note came back as %q", n)
+	}
+	if s := status(); s != ChapterInProgress {
+		t.Errorf("chapter status %q; want in progress", s)
+	}
+
+	// Ready for the gathering, then imported again: nothing added, still ready.
+	if err := svc.SetChapterStatus(ctx, meldal, book, chapter.ID, ChapterReady); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportChapter(ctx, meldal, []int64{network.ID}, a, book, src, false); err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range stmts {
+		if n, was := len(entries()[st.ID].Content.Measures), len(es[st.ID].Content.Measures); n != was {
+			t.Errorf("statement %d: %d measures after importing again, %d before", i, n, was)
+		}
+	}
+	if s := status(); s != ChapterReady {
+		t.Errorf("chapter status %q after importing again; want it kept ready", s)
 	}
 }
