@@ -33,10 +33,10 @@ type wordMeasure struct {
 // meldalWordMeasures are the measure tables' rows, by statement.
 var meldalWordMeasures = [][]wordMeasure{
 	{
-		{"Gjennomgående informasjon til nye bosatte/alle bosatte", "Flyktningkoordinator", "Høst 2016", "2016-12-31", "Intervju er oppsummert"},
+		{"Gjennomgående informasjon til nye bosatte/alle bosatte", "Flyktningkoordinator", "Høst 2016", "2016-12-31", "Intervju er oppsummert. Ærlige tilbakemeldinger fra deltakerne"},
 		{"Bruk av interne og evt eksterne fagpersoner til undervisning/info", "Flyktningkoordinator", "Høst 2016", "2016-12-31", "Viser til vedlegg program sommerskole 2016"},
 		{"Evaluering/revidering av introtrapp/sjekklister/prosedyrer", "Flyktningkoordinator", "Gjennomført innen 1.11.2016", "2016-11-01", "Jf. introduksjonsloven § 6 om individuell plan"},
-		{"Illustrasjon av innvandrerreisen", "Flyktningekoordinator", "Okt. 2016", "2016-10-31", "Flytskjema er utarbeidet – viser til vedlegg"},
+		{"Illustrasjon av «innvandrerreisen»", "Flyktningekoordinator", "Okt. 2016", "2016-10-31", "Flytskjema er utarbeidet – viser til vedlegg"},
 	},
 	{
 		{"Ny frivilligplattform utarbeides til politisk behandling", "Seksjonsleder kultur", "nov. 2016", "2016-11-30", ""},
