@@ -109,6 +109,13 @@ func ChapterWithTables(text, token string) ChapterSource {
 	}
 	src := ChapterSource{Text: lf, Word: true}
 	for _, t := range ct.Tables {
+		width := 0
+		for _, r := range t.Rows {
+			width = max(width, len(r))
+		}
+		for i, r := range t.Rows { // every row as wide as the widest, as tabular answers them
+			t.Rows[i] = append(r, make([]string, width-len(r))...)
+		}
 		src.Tables = append(src.Tables, tabular.DocumentTable{Table: &tabular.Table{Number: t.Number, Rows: t.Rows}, Start: t.Start, End: t.End})
 	}
 	return src

@@ -16,6 +16,7 @@ import (
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/internal/tabular"
 	"github.com/samvirke/samvirke/tenants"
 )
 
@@ -343,5 +344,74 @@ func TestImportChapterWord(t *testing.T) {
 	}
 	if s := status(); s != ChapterReady {
 		t.Errorf("chapter status %q after importing again; want it kept ready", s)
+	}
+}
+
+// TestParseChapterTableProblems: a deadline that looks like a day but is
+// none is kept as written and warned about; a goal table with a cell that
+// cannot be read stays a table in its answer, with a warning: nothing is
+// lost.
+func TestParseChapterTableProblems(t *testing.T) {
+	t.Parallel()
+	var text strings.Builder
+	var tables []tabular.DocumentTable
+	para := func(s string) { text.WriteString(s + "\n") }
+	table := func(rows ...[]string) {
+		start := text.Len()
+		for _, r := range rows {
+			for _, c := range r {
+				para(c)
+			}
+		}
+		tables = append(tables, tabular.DocumentTable{Table: &tabular.Table{Number: len(tables) + 1, Rows: rows}, Start: start, End: text.Len()})
+	}
+	para("Gjennomgående problemstilling A: «Innvandrerreisen», et flytskjema for en innbygger med innvandrerbakgrunn")
+	para(DefaultSectionTitles[SectionGoals])
+	table([]string{"Mål", "Målverdi"}, []string{"Flere i arbeid", "mange"})
+	para(DefaultSectionTitles[SectionTiming])
+	para("Høst 2016")
+	table([]string{"Tiltak", "Ansvarlig", "Frist"}, []string{"Språkkafé", "Frivilligsentralen", "32.13.2016"})
+	got, err := ParseChapterSource(context.Background(), ChapterSource{Text: text.String(), Tables: tables, Word: true}, importTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := got.Statements[0]
+	if len(ps.Goals) != 0 || ps.Answers[SectionGoals] != "| Mål | Målverdi |\n| --- | --- |\n| Flere i arbeid | mange |" {
+		t.Errorf("the unreadable goal table: goals %+v, answer %q", ps.Goals, ps.Answers[SectionGoals])
+	}
+	if len(ps.Measures) != 1 || ps.Measures[0].DeadlineText != "32.13.2016" || ps.Measures[0].Deadline != nil {
+		t.Errorf("measures %+v; want the deadline kept as written, no day", ps.Measures)
+	}
+	var keys []string
+	for _, w := range ps.Warnings {
+		if w.Key == ImportWarnSectionMissing { // the test's chapter answers two questions only
+			continue
+		}
+		keys = append(keys, w.Key)
+		if w.Line == 0 || w.Args["table"] == nil || w.Args["row"] != 2 {
+			t.Errorf("warning %+v does not say where", w)
+		}
+	}
+	if diff := cmp.Diff([]string{ImportWarnTableKept, ImportWarnDeadline}, keys); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// TestChapterWithTablesUneven: rows sent back uneven (by hand) are read
+// as a table of the widest row's width, never out of range.
+func TestChapterWithTablesUneven(t *testing.T) {
+	t.Parallel()
+	text := "Gjennomgående problemstilling A: «Innvandrerreisen», et flytskjema for en innbygger med innvandrerbakgrunn\n" +
+		DefaultSectionTitles[SectionTiming] + "\nTiltak\nAnsvarlig\nFrist\nSpråkkafé\n"
+	start := strings.Index(text, "Tiltak\n")
+	src := ChapterSource{Text: text, Word: true, Tables: []tabular.DocumentTable{{Table: &tabular.Table{Number: 1,
+		Rows: [][]string{{"Tiltak", "Ansvarlig", "Frist"}, {"Språkkafé"}}}, Start: start, End: len(text)}}}
+	back := ChapterWithTables(text, src.TablesToken())
+	got, err := ParseChapterSource(context.Background(), back, importTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms := got.Statements[0].Measures; len(ms) != 1 || ms[0].Description != "Språkkafé" {
+		t.Errorf("measures %+v", ms)
 	}
 }
