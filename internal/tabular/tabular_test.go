@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -363,5 +364,43 @@ func TestDocumentText(t *testing.T) {
 	x, _ := os.ReadFile("testdata/plan.xlsx")
 	if _, err := tabular.DocumentText(x, tabular.DefaultLimits); app.ErrorCode(err) != app.EInvalid {
 		t.Errorf("a spreadsheet as a document: %v; want invalid", err)
+	}
+}
+
+// TestReadDocumentTables: a Word document's tables come with the stretch
+// of its text their cells fill, in document order.
+func TestReadDocumentTables(t *testing.T) {
+	b, err := os.ReadFile("testdata/plan.docx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := tabular.ReadDocument(b, tabular.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := tabular.Read(b, tabular.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Tables) == 0 || len(doc.Tables) != len(book.Tables) {
+		t.Fatalf("%d tables in the document, %d in the book", len(doc.Tables), len(book.Tables))
+	}
+	at := 0
+	for i, dt := range doc.Tables {
+		if dt.Number != i+1 || dt.Start < at || dt.End > len(doc.Text) || dt.Start >= dt.End {
+			t.Fatalf("table %d: number %d, text [%d, %d) after %d", i, dt.Number, dt.Start, dt.End, at)
+		}
+		at = dt.End
+		span := doc.Text[dt.Start:dt.End]
+		for _, row := range dt.Rows {
+			for _, cell := range row {
+				if !strings.Contains(span, cell) {
+					t.Errorf("table %d: cell %q is not in its text %q", i+1, cell, span)
+				}
+			}
+		}
+		if !reflect.DeepEqual(dt.Rows, book.Tables[i].Rows) {
+			t.Errorf("table %d: rows differ from Read's", i+1)
+		}
 	}
 }

@@ -54,69 +54,50 @@ func openZip(data []byte, lim Limits) (map[string]*zip.File, error) {
 	return names, nil
 }
 
-// DocumentText answers the text of a Word document (.docx) as a word
-// processor's "save as plain text" would: a line per paragraph, a table's
-// cells one after another, each a paragraph. Headings, lists and tables
-// lose their form; the words and their order stay. Other files are
-// app.EInvalid "import.error.format".
+// Document is a Word document (.docx) as ReadDocument reads it: its
+// text as a word processor's "save as plain text" writes it, and its
+// tables, each with where its cells' text stands in Text.
+type Document struct {
+	Text   string
+	Tables []DocumentTable
+}
+
+// DocumentTable is a table of a Document: its rows (as Read answers a
+// .docx's tables) and the bytes [Start, End) of Text its cells fill.
+type DocumentTable struct {
+	*Table
+	Start, End int
+}
+
+// DocumentText answers the text of a Word document (.docx): ReadDocument's
+// Text.
 func DocumentText(data []byte, lim Limits) (string, error) {
-	if int64(len(data)) > lim.MaxBytes {
-		return "", app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(lim.MaxBytes))
-	}
-	names, err := openZip(data, lim)
+	d, err := ReadDocument(data, lim)
 	if err != nil {
 		return "", err
 	}
+	return d.Text, nil
+}
+
+// ReadDocument reads a Word document (.docx) into its text, as a word
+// processor's "save as plain text" would (a line per paragraph, a table's
+// cells one after another, each a paragraph: headings, lists and tables
+// lose their form, the words and their order stay), and its tables, each
+// with the stretch of the text its cells fill. Other files are
+// app.EInvalid "import.error.format".
+func ReadDocument(data []byte, lim Limits) (*Document, error) {
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(lim.MaxBytes))
+	}
+	names, err := openZip(data, lim)
+	if err != nil {
+		return nil, err
+	}
 	f := names["word/document.xml"]
 	if f == nil {
-		return "", app.Errorf(app.EInvalid, "import.error.format")
+		return nil, app.Errorf(app.EInvalid, "import.error.format")
 	}
-	rc, err := f.Open()
-	if err != nil {
-		return "", app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
-	}
-	defer rc.Close()
-	d := xml.NewDecoder(io.LimitReader(rc, lim.MaxUnpacked))
-	var b strings.Builder
-	inText := false
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return "", app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Space != wordNS {
-				continue
-			}
-			switch t.Name.Local {
-			case "t":
-				inText = true
-			case "tab":
-				b.WriteByte('\t')
-			case "br", "cr":
-				b.WriteByte('\n')
-			}
-		case xml.EndElement:
-			if t.Name.Space != wordNS {
-				continue
-			}
-			switch t.Name.Local {
-			case "t":
-				inText = false
-			case "p":
-				b.WriteByte('\n')
-			}
-		case xml.CharData:
-			if inText {
-				b.Write(t)
-			}
-		}
-	}
-	return b.String(), nil
+	return readDocument(f, lim)
 }
 
 // readXLSX reads every sheet. A merged cell's value fills every cell of
@@ -194,21 +175,39 @@ func sheetRows(f *excelize.File, sheet string, lim Limits) ([][]string, error) {
 // WordprocessingML's main namespace.
 const wordNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-// readDOCX reads the tables of a Word document, each a Table named
-// "Table n". A cell's paragraphs are joined by line breaks; a cell spanning
-// columns (gridSpan) or continuing a vertical merge (vMerge) takes the
-// merged value, as in a spreadsheet. A table inside a cell is read as that
-// cell's text.
+// readDOCX reads the tables of a Word document (see readDocument).
 func readDOCX(f *zip.File, lim Limits) (*Book, error) {
+	doc, err := readDocument(f, lim)
+	if err != nil {
+		return nil, err
+	}
+	if len(doc.Tables) == 0 {
+		return nil, app.Errorf(app.EInvalid, "import.error.no_table")
+	}
+	book := &Book{Format: DOCX}
+	for _, t := range doc.Tables {
+		book.Tables = append(book.Tables, t.Table)
+	}
+	return book, nil
+}
+
+// readDocument reads a Word document's text and tables, each table
+// named "" and numbered from 1. A cell's paragraphs are joined by line
+// breaks; a cell spanning columns (gridSpan) or continuing a vertical
+// merge (vMerge) takes the merged value, as in a spreadsheet. A table
+// inside a cell is read as that cell's text.
+func readDocument(f *zip.File, lim Limits) (*Document, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, app.Errorf(app.EInvalid, "import.error.format").Wrap(err)
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(io.LimitReader(rc, lim.MaxUnpacked))
-	book := &Book{Format: DOCX}
+	doc := &Document{}
 	var (
+		text         strings.Builder
 		depth        int // nesting of w:tbl
+		start        int // where the outermost table's text starts
 		rows         [][]string
 		row          []string
 		cell         strings.Builder
@@ -218,6 +217,12 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 		inText       bool // inside w:t, the only element whose text is shown
 		prevRow      []string
 	)
+	write := func(s string) {
+		text.WriteString(s)
+		if depth >= 1 && cell.Len() <= lim.MaxCell {
+			cell.WriteString(s)
+		}
+	}
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -235,7 +240,7 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 			case "tbl":
 				depth++
 				if depth == 1 {
-					rows, prevRow = nil, nil
+					rows, prevRow, start = nil, nil, text.Len()
 				}
 			case "tr":
 				if depth == 1 {
@@ -265,19 +270,15 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 					paras++
 				}
 			case "t":
-				inText = depth >= 1
+				inText = true
 			case "tab":
-				if depth >= 1 {
-					cell.WriteByte('\t')
-				}
+				write("\t")
 			case "br", "cr":
-				if depth >= 1 {
-					cell.WriteByte('\n')
-				}
+				write("\n")
 			}
 		case xml.CharData:
-			if inText && cell.Len() <= lim.MaxCell {
-				cell.Write(t)
+			if inText {
+				write(string(t))
 			}
 		case xml.EndElement:
 			if t.Name.Space != wordNS {
@@ -286,6 +287,8 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 			switch t.Name.Local {
 			case "t":
 				inText = false
+			case "p":
+				text.WriteByte('\n')
 			case "tc":
 				if depth != 1 {
 					continue
@@ -317,15 +320,14 @@ func readDOCX(f *zip.File, lim Limits) (*Book, error) {
 					if err != nil {
 						return nil, err
 					}
-					book.Tables = append(book.Tables, tb)
+					tb.Number = len(doc.Tables) + 1
+					doc.Tables = append(doc.Tables, DocumentTable{Table: tb, Start: start, End: text.Len()})
 				}
 			}
 		}
 	}
-	if len(book.Tables) == 0 {
-		return nil, app.Errorf(app.EInvalid, "import.error.no_table")
-	}
-	return book, nil
+	doc.Text = text.String()
+	return doc, nil
 }
 
 func attr(e xml.StartElement, local string) string {

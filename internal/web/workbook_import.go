@@ -21,6 +21,7 @@ type importPage struct {
 	Parsed   *workbook.ParsedChapter
 	Sections map[string]string // key → question
 	Action   string
+	Tables   string // the Word document's tables, sent back with the text (workbook.ChapterSource.TablesToken)
 }
 
 func (s *Server) importData(c *gin.Context) (*importPage, error) {
@@ -51,21 +52,25 @@ func (s *Server) handleWorkbookImportForm(c *gin.Context) error {
 	return nil
 }
 
-// handleWorkbookImport previews or imports a filled-in chapter, pasted or uploaded
-// as UTF-8 text. Nothing is saved until the user has seen the preview and
-// chosen to import; the text stays in the form throughout.
+// handleWorkbookImport previews or imports a filled-in chapter, pasted, or
+// uploaded as a Word document (whose tables become goals, measures and
+// tables in the answers) or as UTF-8 text. Nothing is saved until the
+// user has seen the preview and chosen to import; the text stays in the
+// form throughout, and a Word document's tables with it (a browser does
+// not send the chosen file again): they are used only with the text they
+// were read with.
 func (s *Server) handleWorkbookImport(c *gin.Context) error {
 	data, err := s.importData(c)
 	if err != nil {
 		return err
 	}
-	text := c.PostForm("text")
+	src := workbook.ChapterWithTables(c.PostForm("text"), c.PostForm("tables"))
 	b, found, err := readUpload(c, "file", workbook.MaxImportFileBytes)
 	if err != nil {
 		return err
 	}
 	if found && len(b) > 0 {
-		if text, err = workbook.ChapterText(b); err != nil {
+		if src, err = workbook.ReadChapterFile(b); err != nil {
 			if ae := app.AsError(err); ae == nil || !data.fail(s, c, ae.WithField("file")) {
 				return err
 			}
@@ -73,16 +78,19 @@ func (s *Server) handleWorkbookImport(c *gin.Context) error {
 			return nil
 		}
 	}
+	src.T = s.Catalog.T
+	text := src.Text
 	if len(text) > maxImport { // not sent back: the user still has it
 		data.fail(s, c, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", maxImport>>20).WithField("text"))
 		s.render(c, http.StatusUnprocessableEntity, "workbook/import.html", data)
 		return nil
 	}
 	data.Values["text"] = text
+	data.Tables = src.TablesToken()
 	preview := c.PostForm("import") == ""
 	networks, _ := s.Orgs.MemberNetworks(c.Request.Context(), data.Org)
 	data.Parsed, err = s.Workbooks.ImportChapter(c.Request.Context(), data.Org, networks, app.ActorFrom(c.Request.Context()),
-		data.Ref.Workbook.ID, text, preview)
+		data.Ref.Workbook.ID, src, preview)
 	if err != nil {
 		ae := app.AsError(err)
 		if ae == nil || !data.fail(s, c, ae.WithField("text")) {

@@ -74,7 +74,7 @@ func (l DemoLoader) load(ctx context.Context, bdb *bun.DB, clock app.Clock) erro
 					continue
 				}
 				actor := &app.Actor{Name: "Import"}
-				if _, err := svc.ImportChapter(ctx, muni, []int64{network.ID}, actor, b.ID, text, false); err != nil {
+				if _, err := svc.ImportChapter(ctx, muni, []int64{network.ID}, actor, b.ID, ChapterSource{Text: text}, false); err != nil {
 					return fmt.Errorf("%s: %w", a.File, err)
 				}
 			}

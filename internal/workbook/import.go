@@ -2,6 +2,8 @@ package workbook
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -29,12 +31,18 @@ func ImportTemplateOf(t *Template) ImportTemplate {
 	return it
 }
 
-// ImportChapter maps a filled-in chapter (pasted or uploaded text) onto the
-// workbook's template and, unless preview, saves every statement found as
-// a new version of its answer: the sections found replace those answers,
-// the rest of the answer is kept. It answers what was found, with
-// warnings, all or nothing. Each call counts against ImportsPerHour.
-func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, networkIDs []int64, a *app.Actor, workbookID int64, text string, preview bool) (*ParsedChapter, error) {
+// ImportChapter maps a filled-in chapter (pasted text, or a file read by
+// ReadChapterFile) onto the workbook's template and, unless preview, saves
+// every statement found as a new version of its answer: the sections
+// found replace those answers, the rest of the answer is kept; the goals
+// and measures of its tables are added after the answer's own, but for
+// those it has already (the same statement or description), so that
+// importing a file twice adds nothing. A new answer has the workbook's
+// default visibility (network), an existing one keeps its own. Each
+// chapter with an answer imported and not yet started is then in
+// progress; one marked otherwise stays so. It answers what was found,
+// with warnings, all or nothing. Each call counts against ImportsPerHour.
+func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, networkIDs []int64, a *app.Actor, workbookID int64, src ChapterSource, preview bool) (*ParsedChapter, error) {
 	if err := s.takeImportLimit(ctx, a); err != nil {
 		return nil, err
 	}
@@ -57,14 +65,21 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := ParseChapter(ctx, text, ImportTemplateOf(t))
+	parsed, err := ParseChapterSource(ctx, src, ImportTemplateOf(t))
 	if err != nil || preview {
 		return parsed, err
 	}
 	now, outline := s.Clock.Now(), outlineOf(t)
+	chapterOf := map[int64]int64{}
+	for _, c := range t.Chapters {
+		for _, st := range c.Statements {
+			chapterOf[st.ID] = c.ID
+		}
+	}
 	err = db.RunTx(ctx, s.DB, db.OrgScope(muni.ID), func(ctx context.Context, tx bun.Tx) error {
+		var chapters []int64
 		for _, ps := range parsed.Statements {
-			if !ps.Found || len(ps.Answers) == 0 {
+			if !ps.Found || len(ps.Answers)+len(ps.Goals)+len(ps.Measures) == 0 {
 				continue
 			}
 			content, base := Content{Answers: map[string]string{}}, 0
@@ -77,14 +92,46 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 			for k, v := range ps.Answers {
 				content.Answers[k] = v
 			}
+			content.Goals = slices.Clone(content.Goals)
+			for _, g := range ps.Goals {
+				if !slices.ContainsFunc(content.Goals, func(h Goal) bool { return h.Statement == g.Statement }) {
+					content.Goals = append(content.Goals, g)
+				}
+			}
+			content.Measures = slices.Clone(content.Measures)
+			for _, m := range ps.Measures {
+				if !slices.ContainsFunc(content.Measures, func(n Measure) bool { return n.Description == m.Description }) {
+					content.Measures = append(content.Measures, m)
+				}
+			}
 			if _, err := saveEntry(ctx, tx, muni, a, Save{WorkbookID: workbookID, StatementID: ps.StatementID, Content: content, BaseVersion: base}, outline, now); err != nil {
 				return err
 			}
+			if c := chapterOf[ps.StatementID]; c != 0 && !slices.Contains(chapters, c) {
+				chapters = append(chapters, c)
+			}
 		}
-		return nil
+		return startChapters(ctx, tx, muni.ID, workbookID, chapters, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return parsed, nil
+}
+
+// startChapters marks the workbook's chapters in progress that were not
+// started (no status, or not_started); a chapter marked ready for the
+// gathering stays so.
+func startChapters(ctx context.Context, tx bun.IDB, orgID, workbookID int64, chapters []int64, now time.Time) error {
+	for _, c := range chapters {
+		row := &chapterStatus{OrgID: orgID, WorkbookID: workbookID, ChapterID: c, Status: ChapterInProgress, UpdatedAt: now}
+		if _, err := tx.NewInsert().Model(row).On("CONFLICT (org_id, workbook_id, chapter_id) DO NOTHING").Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model((*chapterStatus)(nil)).Set("status = ?", ChapterInProgress).Set("updated_at = ?", now).
+			Where("org_id = ? AND workbook_id = ? AND chapter_id = ? AND status = ?", orgID, workbookID, c, ChapterNotStarted).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

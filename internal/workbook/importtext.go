@@ -1,7 +1,6 @@
 package workbook
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -14,7 +13,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samvirke/samvirke/internal/app"
-	"github.com/samvirke/samvirke/internal/tabular"
 )
 
 // MaxImportBytes is the longest chapter text an import reads, pasted or
@@ -42,9 +40,13 @@ type ImportSection struct {
 }
 
 // ParsedChapter is a chapter as read by ParseChapter: one ParsedStatement
-// per template statement, in the template's order.
+// per template statement, in the template's order. TextOnly says it was
+// read from text (pasted, a text file, text copied out of a PDF), where a
+// table is lines of text that cannot be told apart: only a Word document's
+// tables become goals, measures and tables in the answers.
 type ParsedChapter struct {
 	Statements []ParsedStatement
+	TextOnly   bool
 }
 
 // ParsedStatement is one problem statement's answers as found in the text.
@@ -52,7 +54,10 @@ type ParsedChapter struct {
 // trimmed); sections not found or left empty are absent and warned about.
 // Responsible and Timing copy the responsibility and timing answers;
 // Deadline is the first valid d.m.yyyy date in Timing (UTC midnight), nil
-// when there is none.
+// when there is none. Goals and Measures are the rows of the Word
+// document's tables of goals and measures that stand in the statement's
+// part of the document; any other table (statement B's arenas) is a
+// Markdown table in the answer it stands in.
 type ParsedStatement struct {
 	StatementID  int64
 	Title        string // the template's title
@@ -62,6 +67,8 @@ type ParsedStatement struct {
 	Responsible  string
 	Timing       string
 	Deadline     *time.Time
+	Goals        []Goal
+	Measures     []Measure
 	Warnings     []Warning
 }
 
@@ -99,15 +106,32 @@ const (
 // context's error, wrapped, when ctx ends before the parse does (the time
 // it takes grows with the length of text and of the template's titles).
 func ParseChapter(ctx context.Context, text string, t ImportTemplate) (*ParsedChapter, error) {
+	return ParseChapterSource(ctx, ChapterSource{Text: text}, t)
+}
+
+// ParseChapterSource is ParseChapter for a chapter with its tables (see
+// ReadChapterFile): each table of goals or measures becomes the rows of
+// the statement it stands in, and its cells leave the answer; any other
+// table is kept as a Markdown table in the answer it stands in. A table
+// before the first statement, or in a statement's guidance, is no answer.
+func ParseChapterSource(ctx context.Context, src ChapterSource, t ImportTemplate) (*ParsedChapter, error) {
+	text := src.Text
 	if len(text) > MaxImportBytes {
 		return nil, app.Errorf(app.EInvalid, "workbook.import.error.too_long", "max", MaxImportBytes>>20)
 	}
-	text = strings.TrimPrefix(text, "\uFEFF")
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	if len(src.Tables) == 0 { // a document's text has \n only, and tables point into it
+		text = strings.TrimPrefix(text, "\uFEFF")
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	}
 	if strings.TrimSpace(text) == "" {
 		return nil, app.Errorf(app.EInvalid, "workbook.import.empty")
 	}
 	m := newImportMatcher(ctx, text)
+	for _, dt := range src.Tables {
+		if dt.Start >= 0 && dt.Start <= dt.End && dt.End <= len(text) {
+			m.tables = append(m.tables, readImportTable(dt, src.T))
+		}
+	}
 	spans := make([]importSpan, len(t.Statements))
 	var taken []importSpan
 	for i, st := range t.Statements {
@@ -123,7 +147,7 @@ func ParseChapter(ctx context.Context, text string, t ImportTemplate) (*ParsedCh
 	if len(taken) == 0 {
 		return nil, app.Errorf(app.EInvalid, "workbook.import.nothing_found")
 	}
-	out := &ParsedChapter{}
+	out := &ParsedChapter{TextOnly: !src.Word}
 	for i, st := range t.Statements {
 		ps := ParsedStatement{StatementID: st.ID, Title: st.Title, Answers: map[string]string{}}
 		if spans[i].score < 0 {
@@ -138,6 +162,7 @@ func ParseChapter(ctx context.Context, text string, t ImportTemplate) (*ParsedCh
 				}
 			}
 			m.sections(&ps, spans[i], hi, t.Sections)
+			m.rows(&ps, spans[i], hi)
 		}
 		out.Statements = append(out.Statements, ps)
 	}
@@ -176,12 +201,16 @@ func (m *importMatcher) sections(ps *ParsedStatement, st importSpan, hi int, sec
 		if j+1 < len(hits) {
 			stop = m.toks[hits[j+1].sp.from].start
 		}
-		ans := strings.TrimLeftFunc(m.text[m.toks[h.sp.to-1].end:stop], func(r rune) bool {
+		from := m.toks[h.sp.to-1].end
+		from += len(m.text[from:stop]) - len(strings.TrimLeftFunc(m.text[from:stop], func(r rune) bool {
 			return unicode.IsSpace(r) || r == '?' || r == ':'
-		})
+		}))
+		ans, rows := m.answer(from, stop)
 		if ans = strings.TrimRightFunc(ans, unicode.IsSpace); ans == "" {
-			line, col := m.pos(m.toks[h.sp.from].start)
-			ps.warn(ImportWarnSectionEmpty, line, col, h.sec)
+			if !rows { // a section that holds only goals or measures is answered by them
+				line, col := m.pos(m.toks[h.sp.from].start)
+				ps.warn(ImportWarnSectionEmpty, line, col, h.sec)
+			}
 			continue
 		}
 		ps.Answers[h.sec.Key] = ans
@@ -216,6 +245,73 @@ type importMatcher struct {
 	toks   []importToken
 	joined []string // joined[j]: toks[j] and toks[j+1] as one word ("hoved- ansvaret")
 	dp     []int    // importAlign's table, reused
+	tables []importTable
+}
+
+// answer answers the text [from, stop) with the tables that start in it
+// in their place: a Markdown table, or nothing for goals and measures
+// (rows reports whether there were any). A table that runs past stop
+// takes its Markdown along, and the text after stop that is its own is
+// no other answer's (see answerFrom).
+func (m *importMatcher) answer(from, stop int) (string, bool) {
+	from = m.answerFrom(from)
+	var b strings.Builder
+	rows, spliced, at := false, false, from
+	for _, it := range m.tables {
+		if it.Start < from || it.Start >= stop {
+			continue
+		}
+		spliced = true
+		b.WriteString(m.text[at:it.Start])
+		if it.rows {
+			rows = true
+		} else if it.md != "" {
+			b.WriteString("\n\n" + it.md + "\n\n")
+		}
+		at = max(at, it.End)
+	}
+	if at < stop {
+		b.WriteString(m.text[at:stop])
+	}
+	s := strings.TrimSpace(b.String())
+	for spliced && strings.Contains(s, "\n\n\n") {
+		s = strings.ReplaceAll(s, "\n\n\n", "\n\n")
+	}
+	return s, rows
+}
+
+// answerFrom moves from past a table it falls inside: that table's
+// cells belong to the answer the table starts in.
+func (m *importMatcher) answerFrom(from int) int {
+	for _, it := range m.tables {
+		if it.Start < from && from < it.End {
+			return it.End
+		}
+	}
+	return from
+}
+
+// rows adds the goals and measures of the tables that stand in the
+// statement's tokens [st.from, hi), with their warnings placed where each
+// table starts.
+func (m *importMatcher) rows(ps *ParsedStatement, st importSpan, hi int) {
+	from, to := m.toks[st.from].start, len(m.text)
+	if hi < len(m.toks) {
+		to = m.toks[hi].start
+	}
+	for _, it := range m.tables {
+		if it.Start < from || it.Start >= to {
+			continue
+		}
+		ps.Goals = append(ps.Goals, it.goals...)
+		ps.Measures = append(ps.Measures, it.measures...)
+		line, col := m.pos(it.Start)
+		for _, w := range it.warnings {
+			w.Line, w.Column = line, col
+			w.Args["statement"] = ps.Title
+			ps.Warnings = append(ps.Warnings, w)
+		}
+	}
 }
 
 func newImportMatcher(ctx context.Context, text string) *importMatcher {
@@ -455,31 +551,3 @@ func importFirstDate(s string) *time.Time {
 // pictures may be several megabytes; its text is then held to
 // MaxImportBytes.
 const MaxImportFileBytes = 6 << 20
-
-// ChapterText answers the text of an uploaded chapter: a Word document's
-// (.docx) paragraphs and table cells, a line each, or a text file as it
-// is (UTF-8). Errors: app.EInvalid "workbook.import.error.file" for
-// anything else, app.ETooLarge when the file or its text is too large.
-func ChapterText(data []byte) (string, error) {
-	if len(data) > MaxImportFileBytes {
-		return "", app.Errorf(app.ETooLarge, "import.error.too_large", "max", app.ByteSize(MaxImportFileBytes))
-	}
-	text := string(data)
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		var err error
-		lim := tabular.DefaultLimits
-		lim.MaxBytes = MaxImportFileBytes
-		if text, err = tabular.DocumentText(data, lim); err != nil {
-			if ae := app.AsError(err); ae != nil && ae.Code == app.ETooLarge {
-				return "", err
-			}
-			return "", app.Errorf(app.EInvalid, "workbook.import.error.file").Wrap(err)
-		}
-	} else if !utf8.ValidString(text) {
-		return "", app.Errorf(app.EInvalid, "workbook.import.error.file")
-	}
-	if len(text) > MaxImportBytes {
-		return "", app.Errorf(app.ETooLarge, "workbook.import.error.too_long", "max", MaxImportBytes>>20)
-	}
-	return text, nil
-}

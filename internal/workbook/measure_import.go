@@ -119,13 +119,16 @@ func ReadMeasures(data []byte, t func(locale, key string, args ...any) string) (
 	}
 	out := make([]MeasureRow, 0, len(recs))
 	for _, r := range recs {
-		text := func(k string) string { s, _ := r.Values[k].(string); return strings.TrimSpace(s) }
-		out = append(out, MeasureRow{Row: r.Row, Sheet: r.Sheet, Table: r.Table, MeasureInput: MeasureInput{
-			Description: text("description"), Responsible: text("responsible"),
-			Deadline: text("deadline"), Status: text("status"), Notes: text("notes"),
-		}})
+		out = append(out, MeasureRow{Row: r.Row, Sheet: r.Sheet, Table: r.Table, MeasureInput: measureInputOf(r)})
 	}
 	return out, nil
+}
+
+// measureInputOf is a row mapped by measureColumns as the editor's input.
+func measureInputOf(r tabular.Record) MeasureInput {
+	text := func(k string) string { s, _ := r.Values[k].(string); return strings.TrimSpace(s) }
+	return MeasureInput{Description: text("description"), Responsible: text("responsible"),
+		Deadline: text("deadline"), Status: text("status"), Notes: text("notes")}
 }
 
 // ImportMeasures adds measures read from a file (ReadMeasures) to muni's

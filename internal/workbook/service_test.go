@@ -96,7 +96,7 @@ func TestPublishAndGatheringView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.ImportChapter(ctx, w.members[0], []int64{w.network.ID}, actor("Import"), w.books[w.members[0].ID].ID, text, false); err != nil {
+	if _, err := w.svc.ImportChapter(ctx, w.members[0], []int64{w.network.ID}, actor("Import"), w.books[w.members[0].ID].ID, workbook.ChapterSource{Text: text}, false); err != nil {
 		t.Fatal(err)
 	}
 	save(w.members[1], map[string]string{workbook.SectionAnalysis: "Vi kartlegger «innvandrerreisen» for fem familier"}, workbook.VisibilityNetwork)
