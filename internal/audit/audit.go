@@ -40,6 +40,9 @@ const (
 	// An organisation's roles and units (org.Role) and who fills them.
 	RoleCreated, RoleRenamed, RoleDeleted = "role.created", "role.renamed", "role.deleted"
 	RoleMemberAdded, RoleMemberRemoved    = "role.member_added", "role.member_removed"
+	// Workbooks: a measure's status update, a chapter imported, an
+	// earlier version restored. Each answer's saves are its history.
+	MeasureUpdated, ChapterImported, EntryRestored = "measure.updated", "workbook.imported", "workbook.restored"
 )
 
 // Actions lists every action, for the filter on the audit page.
@@ -47,7 +50,8 @@ var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, M
 	InvitationCreated, InvitationAccepted, InvitationRevoked, SessionRevoked, SettingsChanged, TokenCreated,
 	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, SecondFactorFailed, Export, Deletion,
 	CommentHidden, CommentShown,
-	RoleCreated, RoleRenamed, RoleDeleted, RoleMemberAdded, RoleMemberRemoved}
+	RoleCreated, RoleRenamed, RoleDeleted, RoleMemberAdded, RoleMemberRemoved,
+	MeasureUpdated, ChapterImported, EntryRestored}
 
 // Entry is one audit record.
 type Entry struct {

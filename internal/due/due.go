@@ -30,7 +30,27 @@ type Item struct {
 	URL           string // where to act on it
 	State         string // StateOpen or StateDone
 	Source        string // the capability's key, e.g. "workbook.measure"; labels come from "due.source.<Source>"
+
+	// What the reminder engine needs beside the above (the due-item
+	// contract every capability implements).
+	Kind    string // KindOnce, KindOngoing or KindYearly
+	Status  string // the item's own status code, e.g. a measure's "ongoing"
+	Role    string // the role or unit as written when the person is responsible through it; "" when named
+	Context string // where it belongs, e.g. the problem statement's title
+	// EscalateTo says whom to tell when it stalls: EscalateEditors (the
+	// organisation's editors) unless a capability names someone.
+	EscalateTo string
 }
+
+// Kinds of due item.
+const (
+	KindOnce    = "once"    // due on a day (a date, a period's last day, a last phase)
+	KindOngoing = "ongoing" // continuous work with a review date
+	KindYearly  = "yearly"  // comes back every year in the annual cycle
+)
+
+// EscalateEditors is the default whom to escalate to.
+const EscalateEditors = "editors"
 
 // Query narrows what a source answers.
 type Query struct {

@@ -39,5 +39,13 @@ func routeRowsWorkbook() map[string]expectation {
 		"PUT /api/v1/orgs/:org/workbooks/:workbook/statements/:statement":                {anon: 401, roles: editors, kind: org.KindMunicipality},
 		"POST /o/:org/templates/:template/statements/:statement/gathering/good-practice": {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("org", ":ownorg", "entry", ":ownentry", "mark", "on")},
 		"POST /o/:org/templates/:template/statements/:statement/gathering/comments":      {anon: 401, roles: commenters, kind: org.KindNetwork, form: formOf("org", ":ownorg", "entry", ":ownentry", "body", "Fin kartlegging!")},
+		"GET /o/:org/measures/:measure":                                                  {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"POST /o/:org/measures/:measure/status":                                          {anon: 401, roles: statusWriters, kind: org.KindMunicipality, form: formOf("status", "ongoing", "progress", "40", "note", "Startet – «språkkafé» hver tirsdag")},
+		"GET /o/:org/goals/:goal":                                                        {anon: 303, roles: everyone, kind: org.KindMunicipality},
+		"GET /api/v1/orgs/:org/measures":                                                 {anon: 401, roles: everyone},
+		"GET /api/v1/orgs/:org/measures/:measure":                                        {anon: 401, roles: everyone, kind: org.KindMunicipality},
+		"POST /api/v1/orgs/:org/measures/:measure/status":                                {anon: 401, roles: statusWriters, kind: org.KindMunicipality, json: `{"status":"ongoing","progress":50,"note":"Halvveis: «språkkafé» i gang"}`},
+		"GET /api/v1/orgs/:org/goals":                                                    {anon: 401, roles: everyone},
+		"GET /api/v1/orgs/:org/goals/:goal":                                              {anon: 401, roles: everyone, kind: org.KindMunicipality},
 	}
 }

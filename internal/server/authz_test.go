@@ -22,6 +22,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
@@ -66,6 +67,8 @@ type expectation struct {
 	endsSession bool
 	// query is the query string of a GET.
 	query string
+	// json is the body of an API POST.
+	json string
 	// alone marks a route that changes what other routes' requests rely
 	// on (the member they act on): it runs before the others, which run
 	// in parallel.
@@ -108,13 +111,15 @@ type tenant struct {
 	victim     *account.User // the member that member routes act on
 	invitation int64
 	token      int64
-	workbook   int64 // a workbook of a municipality
-	template   int64 // a template of a network
-	statement  int64 // a statement of either
-	chapter    int64 // a chapter of the template
-	entry      int64 // the municipality's answer
-	comment    int64 // a comment on it
-	gathering  int64 // a gathering of the network
+	workbook   int64  // a workbook of a municipality
+	template   int64  // a template of a network
+	statement  int64  // a statement of either
+	chapter    int64  // a chapter of the template
+	entry      int64  // the municipality's answer
+	comment    int64  // a comment on it
+	gathering  int64  // a gathering of the network
+	measure    string // a measure of the answer
+	goal       string // a goal of the answer
 }
 
 type world struct {
@@ -263,6 +268,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		":workbook": strconv.FormatInt(tn.workbook, 10), ":template": strconv.FormatInt(tn.template, 10),
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
 		":comment": strconv.FormatInt(tn.comment, 10), ":gathering": strconv.FormatInt(tn.gathering, 10),
+		":measure": orNone(tn.measure), ":goal": orNone(tn.goal),
 	}
 	if strings.Contains(path, ":member") { // a member's workbook, read by its network tn
 		repl[":member"], repl[":workbook"] = w.own.org.Slug, strconv.FormatInt(w.own.workbook, 10)
@@ -297,6 +303,10 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	var req *http.Request
 	if rt.Method == "PUT" {
 		req, _ = http.NewRequest("PUT", w.base+path, strings.NewReader(`{"version":1,"content":{"answers":{"analysis":"Fra API-et: «innvandrerreisen»"}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	} else if rt.Method == "POST" && exp.json != "" {
+		req, _ = http.NewRequest("POST", w.base+path, strings.NewReader(exp.json))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	} else if rt.Method == "POST" {
@@ -531,7 +541,8 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 				tn.workbook, tn.statement, tn.chapter, tn.template = b.ID, w.network.statement, w.network.chapter, w.network.template
 				e, err := r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, workbook.Save{WorkbookID: b.ID, StatementID: tn.statement,
 					Content: workbook.Content{Answers: map[string]string{"analysis": "Første versjon"},
-						Measures: []workbook.Measure{{Description: "Språkkafé på biblioteket", Status: workbook.StatusPlanned}}}})
+						Goals:    []workbook.Goal{{Statement: "Flere i arbeid etter introduksjonsprogrammet", Status: measure.StatusOngoing}},
+						Measures: []workbook.Measure{{Description: "Språkkafé på biblioteket", Status: measure.StatusNotStarted}}}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -541,7 +552,7 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 				if e, err = r.Workbooks.SaveEntry(ctx, tn.org, &app.Actor{Name: "Import"}, sv); err != nil {
 					t.Fatal(err)
 				}
-				tn.entry = e.ID
+				tn.entry, tn.measure, tn.goal = e.ID, e.Content.Measures[0].ID, e.Content.Goals[0].ID
 				cm, _, err := r.Workbooks.AddComment(ctx, tn.org.ID, e.ID, &app.Actor{Name: "Import"}, 0, "Godt kartlagt", "")
 				if err != nil {
 					t.Fatal(err)
@@ -566,4 +577,13 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 	w.outsider = walkClient(sessionTransport{newSession(t, bdb, outsider, nil)})
 	w.freshOutsider = walkClient(renewing{t, bdb, "", nil})
 	return w
+}
+
+// orNone is id, or a well-formed id of nothing for a tenant without one
+// (a network has no measures of its own).
+func orNone(id string) string {
+	if id == "" {
+		return "nonexistent0000a"
+	}
+	return id
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
@@ -27,8 +29,11 @@ import (
 // work plus at most one write transaction, and a page reads a bounded number
 // of rows however much the organisation holds.
 const (
-	saveBudget = 8   // statements for saving one workbook answer, on either database
-	rowBound   = 150 // rows a page reads, however much the organisation holds
+	saveBudget = 8 // statements for saving one workbook answer, on either database
+	// measureWrites are the statements more when an answer's measures
+	// change: their rows, and a step of each changed measure's timeline.
+	measureWrites = 2
+	rowBound      = 150 // rows a page reads, however much the organisation holds
 )
 
 // counted sends one request with a fresh X-Request-ID and answers its
@@ -108,7 +113,23 @@ func (w *budgetWorld) fill(t *testing.T, n int) {
 					Raw: fmt.Sprintf(`{"answers":{"analysis":"Svar %d om skoleskyss"},"measures":[{"Description":"Tiltak %d om svar","ResponsibleUser":%d,"Deadline":"%s","Status":"planned"}]}`,
 						i, i, []int64{w.user, 999999}[i%2], now.AddDate(0, 0, 5).Format(time.RFC3339))})
 			}
-			_, err := tx.NewInsert().Model(&entries).Exec(ctx)
+			if _, err := tx.NewInsert().Model(&entries).Exec(ctx); err != nil {
+				return err
+			}
+			// Their measures as rows, as the migration made them.
+			rows := make([]*measure.MeasureRow, 0, n)
+			due := now.AddDate(0, 0, 5)
+			for i, e := range entries {
+				user := []int64{w.user, 999999}[i%2]
+				var ru *int64
+				if user == w.user {
+					ru = &w.user
+				}
+				rows = append(rows, &measure.MeasureRow{OrgID: b.OrgID, ID: measure.LegacyID("m", e.ID, 0), SourceKind: measure.SourceWorkbookEntry,
+					EntryID: &e.ID, Visibility: workbook.VisibilityNetwork, Description: fmt.Sprintf("Tiltak %d om svar", i),
+					ResponsibleUser: ru, Due: &due, DeadlineKind: "date", Status: measure.StatusNotStarted, GoalIDs: "[]", CreatedAt: now, UpdatedAt: now})
+			}
+			_, err := tx.NewInsert().Model(&rows).Exec(ctx)
 			return err
 		})
 		if err != nil {
@@ -134,18 +155,31 @@ func TestBudgetSaveEntry(t *testing.T) {
 	if code, _ := get(t, w.ec, page); code != 200 {
 		t.Fatalf("the form: %d", code)
 	}
-	budget := saveBudget
-	for version := range 2 { // the first save inserts the answer, the second updates it
+	measureID := ""
+	for version := range 2 { // the first save inserts the answer and its measure, the second updates the answer's text only
 		form := url.Values{"version": {fmt.Sprint(version)}, "analysis": {fmt.Sprintf("Versjon %d av svaret.", version+1)},
-			"measure.0.description": {"Utrede skoleskyss"}, "measure.0.deadline": {"Høst 2016"}, "measure.0.status": {"planned"}}
+			"measure.0.description": {"Utrede skoleskyss"}, "measure.0.deadline": {"Høst 2016"}, "measure.0.status": {"not_started"},
+			"measure.0.id": {measureID}, "measure.0.progress": {"0"}}
 		code, _, n := counted(t, w.ec, w.count, "POST", page, form)
 		if code != 303 {
 			t.Fatalf("save %d: %d", version+1, code)
 		}
 		t.Logf("save %d: %s", version+1, n)
-		if len(n.Statements) > budget || len(n.Writes()) != 2 {
-			t.Errorf("saving an answer (version %d) sent %s; the budget is %d with 2 writes", version, n, budget)
+		// A new measure is one more row and the first step of its
+		// timeline; an unchanged one costs nothing.
+		budget, writes := saveBudget, 2
+		if version == 0 {
+			budget, writes = saveBudget+measureWrites, 2+measureWrites
 		}
+		if len(n.Statements) > budget || len(n.Writes()) != writes {
+			t.Errorf("saving an answer (version %d) sent %s; the budget is %d with %d writes", version, n, budget, writes)
+		}
+		_, body := get(t, w.ec, page)
+		m := regexp.MustCompile(`name="measure\.0\.id" value="([a-z0-9]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("the form does not carry the measure's id")
+		}
+		measureID = m[1]
 	}
 	if _, body := get(t, w.ec, page); !strings.Contains(body, "Versjon 2 av svaret.") || !strings.Contains(body, "Utrede skoleskyss") {
 		t.Error("the saved answer is not on the page")

@@ -15,6 +15,7 @@ import (
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/overview"
@@ -84,7 +85,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Limiter = &ratelimit.Limiter{DB: p.DB, Clock: p.Clock}
 	s.Outbox = &outbox.Outbox{DB: p.DB, Queue: p.Queue, Mail: p.Mail, Sealer: sealer, Clock: p.Clock, Log: p.Logger}
 	s.Due = &due.Registry{}
-	s.Due.Add(workbook.DueMeasures{})
+	s.Due.Add(measure.Due{})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})

@@ -12,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/files"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -37,6 +38,9 @@ type dashboardPage struct {
 	Work   due.Groups
 	Panels []*overview.Panel
 	Today  time.Time
+	// CanUpdate offers a measure's status update straight from "My work".
+	CanUpdate bool
+	Statuses  []string
 }
 
 // handleDashboard shows "My work" (what the user is responsible for, in
@@ -54,6 +58,7 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		return err
 	}
 	data.Work, data.Panels = due.Group(items, data.Today), panels
+	data.CanUpdate, data.Statuses = s.allowed(c, authz.StatusWrite), measure.Statuses
 	s.render(c, http.StatusOK, "org/dashboard.html", data)
 	return nil
 }

@@ -7,17 +7,20 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // goalRow and measureRow are the editor's rows, as typed: what the user
 // wrote stays in the form even when it is wrong.
 type goalRow struct {
+	ID                                                               string // kept through edits: the goal's own page
 	Statement, Indicator, Baseline, Target, Unit, TargetDate, Status string
 	From, FromName                                                   string // origin of a copy, kept through edits
 }
 
 type measureRow struct {
+	ID, Progress, Goals                                                string // kept through edits (Goals: ids, comma-separated)
 	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
 	From, FromName                                                     string
 }
@@ -44,12 +47,12 @@ func parseOrigin(field string) *workbook.Origin {
 }
 
 // statuses offered for goals and measures.
-var statuses = []string{workbook.StatusPlanned, workbook.StatusInProgress, workbook.StatusDone, workbook.StatusCancelled}
+var statuses = measure.Statuses
 
 func goalRows(goals []workbook.Goal, loc string) []goalRow {
 	var out []goalRow
 	for _, g := range goals {
-		r := goalRow{Statement: g.Statement, Indicator: g.IndicatorCode, Unit: g.Unit, Status: g.Status}
+		r := goalRow{ID: g.ID, Statement: g.Statement, Indicator: g.IndicatorCode, Unit: g.Unit, Status: g.Status}
 		r.From, r.FromName = originField(g.From)
 		if g.Baseline != nil {
 			r.Baseline = formatDecimal(*g.Baseline, loc)
@@ -62,13 +65,13 @@ func goalRows(goals []workbook.Goal, loc string) []goalRow {
 		}
 		out = append(out, r)
 	}
-	return append(out, goalRow{Status: workbook.StatusPlanned}) // one empty row to add to
+	return append(out, goalRow{Status: measure.StatusNotStarted}) // one empty row to add to
 }
 
 func measureRows(ms []workbook.Measure, loc string) []measureRow {
 	var out []measureRow
 	for _, m := range ms {
-		r := measureRow{Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
+		r := measureRow{ID: m.ID, Progress: strconv.Itoa(m.Progress), Goals: strings.Join(m.Goals, ","), Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
 		r.From, r.FromName = originField(m.From)
 		if m.ResponsibleUser != nil {
 			r.ResponsibleUser = strconv.FormatInt(*m.ResponsibleUser, 10)
@@ -80,7 +83,7 @@ func measureRows(ms []workbook.Measure, loc string) []measureRow {
 		}
 		out = append(out, r)
 	}
-	return append(out, measureRow{Status: workbook.StatusPlanned})
+	return append(out, measureRow{Status: measure.StatusNotStarted})
 }
 
 func formatDecimal(f float64, loc string) string {
@@ -134,10 +137,10 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 		}
 		row := goalRow{Statement: strings.TrimSpace(c.PostForm(p + "statement")), Indicator: strings.TrimSpace(c.PostForm(p + "indicator")),
 			Baseline: c.PostForm(p + "baseline"), Target: c.PostForm(p + "target"), Unit: strings.TrimSpace(c.PostForm(p + "unit")),
-			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"), From: c.PostForm(p + "from")}
+			TargetDate: c.PostForm(p + "target_date"), Status: c.PostForm(p + "status"), From: c.PostForm(p + "from"), ID: c.PostForm(p + "id")}
 		r.goalRows = append(r.goalRows, row)
 		in := workbook.GoalInput{Statement: row.Statement, Indicator: row.Indicator, Baseline: row.Baseline, Target: row.Target,
-			Unit: row.Unit, TargetDate: row.TargetDate, Status: row.Status, From: parseOrigin(row.From)}
+			Unit: row.Unit, TargetDate: row.TargetDate, Status: row.Status, From: parseOrigin(row.From), ID: row.ID}
 		if in.Empty() {
 			continue
 		}
@@ -154,10 +157,12 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 		}
 		row := measureRow{Description: strings.TrimSpace(c.PostForm(p + "description")), Responsible: strings.TrimSpace(c.PostForm(p + "responsible")),
 			ResponsibleUser: c.PostForm(p + "responsible_user"), Deadline: strings.TrimSpace(c.PostForm(p + "deadline")),
-			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")), From: c.PostForm(p + "from")}
+			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")), From: c.PostForm(p + "from"),
+			ID: c.PostForm(p + "id"), Progress: c.PostForm(p + "progress"), Goals: c.PostForm(p + "goals")}
 		r.measureRows = append(r.measureRows, row)
 		in := workbook.MeasureInput{Description: row.Description, Responsible: row.Responsible, ResponsibleUser: row.ResponsibleUser,
-			Deadline: row.Deadline, Status: row.Status, Notes: row.Notes, From: parseOrigin(row.From)}
+			Deadline: row.Deadline, Status: row.Status, Notes: row.Notes, From: parseOrigin(row.From),
+			ID: row.ID, Progress: row.Progress, Goals: row.Goals}
 		if in.Empty() {
 			continue
 		}

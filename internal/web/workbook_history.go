@@ -50,7 +50,7 @@ func (s *Server) handleWorkbookEntryHistory(c *gin.Context) error {
 		keys = append(keys, sec.Key)
 		titles[sec.Key] = sec.Title
 	}
-	status := func(code string) string { return s.Catalog.T(loc, "workbook.status."+code) }
+	status := func(code string) string { return s.Catalog.T(loc, "measure.status."+code) }
 	var views []revisionView
 	for i, r := range revs { // newest first: the previous version is the next one
 		prev := older

@@ -7,6 +7,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -24,17 +25,18 @@ const (
 func (s *Service) CopyFromPeer(ctx context.Context, own *org.Organisation, a *app.Actor, peer *org.Organisation, peerEntry *Entry, kind string, index int) (*Workbook, error) {
 	origin := &Origin{OrgID: peer.ID, OrgName: peer.Name, EntryID: peerEntry.ID}
 	var goal *Goal
-	var measure *Measure
+	var copied *Measure
 	switch {
 	case kind == CopyGoal && index >= 0 && index < len(peerEntry.Content.Goals):
 		g := peerEntry.Content.Goals[index]
-		g.From, g.Status = origin, StatusPlanned
+		// A copy is our own goal: a new id, not yet started.
+		g.ID, g.From, g.Status = "", origin, measure.StatusNotStarted
 		goal = &g
 	case kind == CopyMeasure && index >= 0 && index < len(peerEntry.Content.Measures):
 		m := peerEntry.Content.Measures[index]
 		// Their person is not ours: keep the role as written, drop the user.
-		m.From, m.Status, m.ResponsibleUser = origin, StatusPlanned, nil
-		measure = &m
+		m.ID, m.From, m.Status, m.ResponsibleUser, m.Progress, m.Goals = "", origin, measure.StatusNotStarted, nil, 0, nil
+		copied = &m
 	default:
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
@@ -71,7 +73,7 @@ func (s *Service) CopyFromPeer(ctx context.Context, own *org.Organisation, a *ap
 	if goal != nil {
 		content.Goals = append(content.Goals, *goal)
 	} else {
-		content.Measures = append(content.Measures, *measure)
+		content.Measures = append(content.Measures, *copied)
 	}
 	_, err = s.SaveEntry(ctx, own, a, Save{WorkbookID: mine.ID, StatementID: peerEntry.StatementID, Content: content, BaseVersion: base,
 		vouched: []Origin{*origin}})

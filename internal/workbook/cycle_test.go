@@ -12,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -81,7 +82,7 @@ func TestRunningCycleGrows(t *testing.T) {
 		clock.T = clock.T.Add(time.Hour)
 		e, err := svc.SaveEntry(ctx, meldal, actor("Flyktningkoordinator"), workbook.Save{WorkbookID: book.ID, StatementID: stmtA, BaseVersion: base,
 			Content: workbook.Content{Answers: map[string]string{workbook.SectionAnalysis: text},
-				Measures: []workbook.Measure{{Description: "Kartlegge reisen", Responsible: "Flyktningkoordinator", DeadlineText: "Høst 2016", Status: workbook.StatusInProgress}}}})
+				Measures: []workbook.Measure{{Description: "Kartlegge reisen", Responsible: "Flyktningkoordinator", DeadlineText: "Høst 2016", Status: measure.StatusOngoing}}}})
 		if err != nil {
 			t.Fatalf("revision %d: %v", i+1, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -12,6 +11,7 @@ import (
 // GoalInput is a measurable goal as typed in the editor: numbers with a
 // decimal comma or point, a date as YYYY-MM-DD.
 type GoalInput struct {
+	ID                                                               string // the goal's id when it has one (the service keeps only its own)
 	Statement, Indicator, Baseline, Target, Unit, TargetDate, Status string
 	From                                                             *Origin
 }
@@ -29,6 +29,9 @@ func (in GoalInput) Validate() (Goal, map[string]string) {
 	errs := map[string]string{}
 	g := Goal{Statement: strings.TrimSpace(in.Statement), IndicatorCode: strings.TrimSpace(in.Indicator),
 		Unit: strings.TrimSpace(in.Unit), Status: statusOr(in.Status), From: in.From}
+	if measure.ValidID(in.ID) {
+		g.ID = in.ID
+	}
 	if g.Statement == "" {
 		errs["statement"] = "error.required"
 	}
@@ -52,6 +55,7 @@ func (in GoalInput) Validate() (Goal, map[string]string) {
 // MeasureInput is a measure as typed in the editor: the responsible user
 // by id, the deadline as a date (YYYY-MM-DD or D.M.YYYY) or as words.
 type MeasureInput struct {
+	ID, Progress, Goals                                                string // kept through the form: the id, percent done, the goals' ids (comma-separated)
 	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
 	From                                                               *Origin
 }
@@ -72,6 +76,17 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 	errs := map[string]string{}
 	m := Measure{Description: strings.TrimSpace(in.Description), Responsible: strings.TrimSpace(in.Responsible),
 		Status: statusOr(in.Status), Notes: strings.TrimSpace(in.Notes), From: in.From}
+	if measure.ValidID(in.ID) {
+		m.ID = in.ID
+	}
+	if p, err := strconv.Atoi(strings.TrimSpace(in.Progress)); err == nil {
+		m.Progress = min(max(p, 0), 100)
+	}
+	for _, id := range strings.Split(in.Goals, ",") {
+		if id = strings.TrimSpace(id); measure.ValidID(id) && len(m.Goals) < MaxGoals {
+			m.Goals = append(m.Goals, id)
+		}
+	}
 	if m.Description == "" {
 		errs["description"] = "error.required"
 	}
@@ -118,8 +133,8 @@ func ParseDecimal(s string) (*float64, bool) {
 // statusOr answers s when it is a status of goals and measures, else
 // planned.
 func statusOr(s string) string {
-	if slices.Contains(statusValid, s) {
-		return s
+	if n := measure.NormStatus(s); n != "" {
+		return n
 	}
-	return StatusPlanned
+	return measure.StatusNotStarted
 }

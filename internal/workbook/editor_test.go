@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 func TestGoalInputValidate(t *testing.T) {
@@ -18,12 +20,12 @@ func TestGoalInputValidate(t *testing.T) {
 		wantErrs map[string]string
 	}{
 		{"OK", GoalInput{Statement: " Flere i arbeid ", Baseline: "1 234,5", Target: "2000.25", TargetDate: "2027-06-30", Status: "nonsense"},
-			Goal{Statement: "Flere i arbeid", Baseline: f(1234.5), Target: f(2000.25), TargetDate: &day, Status: StatusPlanned}, map[string]string{}},
+			Goal{Statement: "Flere i arbeid", Baseline: f(1234.5), Target: f(2000.25), TargetDate: &day, Status: measure.StatusNotStarted}, map[string]string{}},
 		{"OKNorwegianDate", GoalInput{Statement: "Flere i arbeid", TargetDate: "30.06.2027"},
-			Goal{Statement: "Flere i arbeid", TargetDate: &day, Status: StatusPlanned}, map[string]string{}},
-		{"ErrRequired", GoalInput{Baseline: "3"}, Goal{Baseline: f(3), Status: StatusPlanned}, map[string]string{"statement": "error.required"}},
-		{"ErrNumberAndDate", GoalInput{Statement: "x", Baseline: "mange", Target: "1,2,3", TargetDate: "31.06.2027", Status: StatusDone},
-			Goal{Statement: "x", Status: StatusDone},
+			Goal{Statement: "Flere i arbeid", TargetDate: &day, Status: measure.StatusNotStarted}, map[string]string{}},
+		{"ErrRequired", GoalInput{Baseline: "3"}, Goal{Baseline: f(3), Status: measure.StatusNotStarted}, map[string]string{"statement": "error.required"}},
+		{"ErrNumberAndDate", GoalInput{Statement: "x", Baseline: "mange", Target: "1,2,3", TargetDate: "31.06.2027", Status: measure.StatusDone},
+			Goal{Statement: "x", Status: measure.StatusDone},
 			map[string]string{"baseline": "workbook.error.number", "target": "workbook.error.number", "target_date": "workbook.error.date"}},
 	}
 	for _, tt := range tests {
@@ -37,7 +39,7 @@ func TestGoalInputValidate(t *testing.T) {
 			}
 		})
 	}
-	if !(GoalInput{Statement: " ", Status: StatusDone}).Empty() {
+	if !(GoalInput{Statement: " ", Status: measure.StatusDone}).Empty() {
 		t.Error("a row of spaces is not empty")
 	}
 }
@@ -54,18 +56,18 @@ func TestMeasureInputValidate(t *testing.T) {
 		want     Measure
 		wantErrs map[string]string
 	}{
-		{"OK", MeasureInput{Description: "Kurs", ResponsibleUser: "7", Deadline: "1.3.2027", Status: StatusInProgress},
-			Measure{Description: "Kurs", ResponsibleUser: &id, Deadline: &day, Status: StatusInProgress}, map[string]string{}},
+		{"OK", MeasureInput{Description: "Kurs", ResponsibleUser: "7", Deadline: "1.3.2027", Status: measure.StatusOngoing},
+			Measure{Description: "Kurs", ResponsibleUser: &id, Deadline: &day, Status: measure.StatusOngoing}, map[string]string{}},
 		{"OKDeadlineAsWritten", MeasureInput{Description: "Kurs", Deadline: " Høst 2016 "},
-			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Deadline: &autumn, Status: StatusPlanned}, map[string]string{}},
+			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Deadline: &autumn, Status: measure.StatusNotStarted}, map[string]string{}},
 		{"OKOngoing", MeasureInput{Description: "Kurs", Deadline: "Løpende"},
-			Measure{Description: "Kurs", DeadlineText: "Løpende", Status: StatusPlanned}, map[string]string{}},
+			Measure{Description: "Kurs", DeadlineText: "Løpende", Status: measure.StatusNotStarted}, map[string]string{}},
 		{"ErrDeadlineNoDay", MeasureInput{Description: "Kurs", Deadline: "32.13.2016"},
-			Measure{Description: "Kurs", DeadlineText: "32.13.2016", Status: StatusPlanned}, map[string]string{"deadline": "workbook.error.deadline"}},
-		{"ErrRequired", MeasureInput{Notes: "n"}, Measure{Notes: "n", Status: StatusPlanned}, map[string]string{"description": "error.required"}},
-		{"ErrNotMember", MeasureInput{Description: "Kurs", ResponsibleUser: "8"}, Measure{Description: "Kurs", Status: StatusPlanned},
+			Measure{Description: "Kurs", DeadlineText: "32.13.2016", Status: measure.StatusNotStarted}, map[string]string{"deadline": "workbook.error.deadline"}},
+		{"ErrRequired", MeasureInput{Notes: "n"}, Measure{Notes: "n", Status: measure.StatusNotStarted}, map[string]string{"description": "error.required"}},
+		{"ErrNotMember", MeasureInput{Description: "Kurs", ResponsibleUser: "8"}, Measure{Description: "Kurs", Status: measure.StatusNotStarted},
 			map[string]string{"responsible_user": "workbook.error.responsible"}},
-		{"ErrNotAnID", MeasureInput{Description: "Kurs", ResponsibleUser: "x"}, Measure{Description: "Kurs", Status: StatusPlanned},
+		{"ErrNotAnID", MeasureInput{Description: "Kurs", ResponsibleUser: "x"}, Measure{Description: "Kurs", Status: measure.StatusNotStarted},
 			map[string]string{"responsible_user": "workbook.error.responsible"}},
 	}
 	for _, tt := range tests {

@@ -42,7 +42,7 @@ import (
 //	workbook.export.comment_org    column heading: the author's organisation
 //	workbook.export.comment_date   column heading
 //	workbook.export.comment        column heading: the comment's text
-//	workbook.export.status.planned, .in_progress, .done, .cancelled   status names
+//	measure.status.planned, .in_progress, .done, .cancelled   status names
 type ExportTexts func(key string, args ...any) string
 
 // FormatDate formats a calendar date in the reader's locale (for example
@@ -80,7 +80,7 @@ func (e exportEnv) status(s string) string {
 	if s == "" {
 		return ""
 	}
-	key := "workbook.export.status." + s
+	key := "measure.status." + s
 	if got := e.texts(key); got != "" && got != key {
 		return got
 	}

@@ -76,7 +76,7 @@ func TestExportDocument(t *testing.T) {
 				}
 			})
 			t.Run("GoalsAndMeasuresInLocale", func(t *testing.T) {
-				mustContain(t, got, false, "IMDI-INTRO-1", "42,5", "31.12.2026", "15.06.2026", "Pågår", "Planlagt",
+				mustContain(t, got, false, "IMDI-INTRO-1", "42,5", "31.12.2026", "15.06.2026", "Pågår", "Ikke påbegynt",
 					"Frivillige fra Røde Kors", "Utgangsverdi", "Ikke besvart", "Laget 24.11.2026")
 				if strings.Contains(got, "42.5") {
 					t.Error("a number is printed with a decimal point in Norwegian")

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // seedPath is the seed workbook text with Meldal kommune's real answers,
@@ -78,7 +80,7 @@ func meldalSeed(tb testing.TB) (*Statement, GatheringColumn) {
 			Description:  "Gjennomgående informasjon til e bosatte/alle bosatte",
 			Responsible:  between(tb, line, resp, timing),
 			DeadlineText: "Høst 2016",
-			Status:       StatusDone,
+			Status:       measure.StatusDone,
 		}},
 	}
 	return st, col
@@ -103,7 +105,7 @@ func exportView(tb testing.TB) *GatheringView {
 		return &t
 	}
 	f := func(x float64) *float64 { return &x }
-	meldal.Goals = []Goal{{Statement: "Bedre informasjonsrutiner dokumenteres", Status: StatusInProgress, TargetDate: day(2017, 1, 1)}}
+	meldal.Goals = []Goal{{Statement: "Bedre informasjonsrutiner dokumenteres", Status: measure.StatusOngoing, TargetDate: day(2017, 1, 1)}}
 	afjord := GatheringColumn{
 		Municipality: "Åfjord kommune",
 		GoodPractice: true,
@@ -113,10 +115,10 @@ func exportView(tb testing.TB) *GatheringView {
 			SectionResponsibility: "Flyktningkoordinator og Kjøkkensjef Åse Øyen",
 		},
 		Goals: []Goal{{Statement: "Flere i arbeid eller utdanning etter introduksjonsprogrammet", IndicatorCode: "IMDI-INTRO-1",
-			Baseline: f(42.5), Target: f(70), Unit: "prosent", TargetDate: day(2026, 12, 31), Status: StatusPlanned}},
+			Baseline: f(42.5), Target: f(70), Unit: "prosent", TargetDate: day(2026, 12, 31), Status: measure.StatusNotStarted}},
 		Measures: []Measure{
-			{Description: "Språkkafé på biblioteket «Prat på lørdag»", Responsible: "Bibliotekar", Deadline: day(2026, 6, 15), Status: StatusInProgress, Notes: "Frivillige fra Røde Kors"},
-			{Description: "Evaluere introtrappa", Responsible: "Flyktningkoordinator", DeadlineText: "Høst 2016", Status: StatusPlanned},
+			{Description: "Språkkafé på biblioteket «Prat på lørdag»", Responsible: "Bibliotekar", Deadline: day(2026, 6, 15), Status: measure.StatusOngoing, Notes: "Frivillige fra Røde Kors"},
+			{Description: "Evaluere introtrappa", Responsible: "Flyktningkoordinator", DeadlineText: "Høst 2016", Status: measure.StatusNotStarted},
 		},
 	}
 	return &GatheringView{
@@ -141,8 +143,8 @@ var exportNB = map[string]string{
 	"workbook.export.generated": "Laget {date}", "workbook.export.section": "Del", "workbook.export.goal": "Mål",
 	"workbook.export.indicator": "Indikator", "workbook.export.baseline": "Utgangsverdi", "workbook.export.target": "Målverdi",
 	"workbook.export.unit": "Enhet", "workbook.export.target_date": "Måldato", "workbook.export.description": "Tiltak",
-	"workbook.export.notes": "Merknader", "workbook.export.no_answer": "Ikke besvart", "workbook.export.status.planned": "Planlagt",
-	"workbook.export.status.in_progress": "Pågår", "workbook.export.status.done": "Gjennomført",
+	"workbook.export.notes": "Merknader", "workbook.export.no_answer": "Ikke besvart", "measure.status.not_started": "Ikke påbegynt",
+	"measure.status.ongoing": "Pågår", "measure.status.done": "Gjennomført",
 }
 
 func exportTexts(key string, args ...any) string {
@@ -273,7 +275,7 @@ func TestWriteXLSX(t *testing.T) {
 		if got := raw("Mål", "E3"); got != 70 {
 			t.Errorf("target = %v", got)
 		}
-		if got := cell("Mål", "H3"); got != "Planlagt" {
+		if got := cell("Mål", "H3"); got != "Ikke påbegynt" {
 			t.Errorf("status = %q", got)
 		}
 	})

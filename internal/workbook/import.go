@@ -3,11 +3,13 @@ package workbook
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
@@ -111,7 +113,11 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 				chapters = append(chapters, c)
 			}
 		}
-		return startChapters(ctx, tx, muni.ID, workbookID, chapters, now)
+		if err := startChapters(ctx, tx, muni.ID, workbookID, chapters, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, muni.ID, audit.ChapterImported, "workbook "+strconv.FormatInt(workbookID, 10),
+			map[string]string{"statements": strconv.Itoa(len(parsed.Statements))}, now)
 	})
 	if err != nil {
 		return nil, err

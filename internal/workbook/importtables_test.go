@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/tabular"
@@ -114,7 +115,7 @@ func TestParseChapterWordTables(t *testing.T) {
 			t.Errorf("statement %d measures (-want +got):\n%s", i, diff)
 		}
 		for _, m := range ps.Measures {
-			if m.Status != StatusPlanned || m.ResponsibleUser != nil {
+			if m.Status != measure.StatusNotStarted || m.ResponsibleUser != nil {
 				t.Errorf("measure %q: status %q, user %v; want planned, none", m.Description, m.Status, m.ResponsibleUser)
 			}
 		}
@@ -130,10 +131,10 @@ func TestParseChapterWordTables(t *testing.T) {
 	hundred := 100.0
 	nov1, dec31 := time.Date(2016, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2016, 12, 31, 0, 0, 0, 0, time.UTC)
 	wantGoals := []Goal{
-		{Statement: "Bedre informasjonsrutiner dokumenteres", TargetDate: &nov1, Status: StatusPlanned},
-		{Statement: "Nye retningslinjer/ nye punkter inn i introtrappa", TargetDate: &nov1, Status: StatusPlanned},
+		{Statement: "Bedre informasjonsrutiner dokumenteres", TargetDate: &nov1, Status: measure.StatusNotStarted},
+		{Statement: "Nye retningslinjer/ nye punkter inn i introtrappa", TargetDate: &nov1, Status: measure.StatusNotStarted},
 		{Statement: "Informasjon kommuniseres ut til flyktningene som en del av introprogrammet og de øvrige rutinene for informasjon",
-			Target: &hundred, Unit: "%", TargetDate: &dec31, Status: StatusPlanned},
+			Target: &hundred, Unit: "%", TargetDate: &dec31, Status: measure.StatusNotStarted},
 	}
 	if diff := cmp.Diff(wantGoals, a.Goals); diff != "" {
 		t.Errorf("statement A goals (-want +got):\n%s", diff)
@@ -249,8 +250,8 @@ func TestImportChapterWord(t *testing.T) {
 	a := &app.Actor{Name: "Flyktningkoordinator"}
 	// Statement 4 has a private answer with a measure of its own and one
 	// the document lists too.
-	own := Measure{Description: "Eget tiltak: skoleskyss", Responsible: "Gro", Status: StatusInProgress}
-	listed := Measure{Description: "Utlysning av lederstilling og lærerstillinger", Responsible: "Ann-Lisbeth", Status: StatusDone}
+	own := Measure{Description: "Eget tiltak: skoleskyss", Responsible: "Gro", Status: measure.StatusOngoing}
+	listed := Measure{Description: "Utlysning av lederstilling og lærerstillinger", Responsible: "Ann-Lisbeth", Status: measure.StatusDone}
 	if _, err := svc.SaveEntry(ctx, meldal, a, Save{WorkbookID: book, StatementID: stmts[2].ID, Visibility: VisibilityPrivate,
 		Content: Content{Answers: map[string]string{SectionAnalysis: "Utkast"}, Measures: []Measure{own, listed}}}); err != nil {
 		t.Fatal(err)
@@ -302,7 +303,7 @@ func TestImportChapterWord(t *testing.T) {
 			t.Errorf("statement %d measures (-want +got):\n%s", i, diff)
 		}
 	}
-	if got := es[stmts[2].ID].Content.Measures; got[0].Status != StatusInProgress || got[1].Status != StatusDone {
+	if got := es[stmts[2].ID].Content.Measures; got[0].Status != measure.StatusOngoing || got[1].Status != measure.StatusDone {
 		t.Errorf("the answer's own measures changed: %+v", got[:2])
 	}
 	if v := es[stmts[0].ID].Visibility; v != VisibilityNetwork {

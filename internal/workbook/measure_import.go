@@ -44,7 +44,7 @@ func measureColumns(t func(locale, key string, args ...any) string) []tabular.Co
 		status[v] = v
 		if t != nil {
 			for _, loc := range i18n.Locales {
-				status[t(loc, "workbook.status."+v)] = v
+				status[t(loc, "measure.status."+v)] = v
 			}
 		}
 	}

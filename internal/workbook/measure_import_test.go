@@ -9,6 +9,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/workbook"
 	webassets "github.com/samvirke/samvirke/web"
 )
@@ -111,10 +112,10 @@ func TestReadMeasuresColumns(t *testing.T) {
 	if len(probs) > 0 || len(rows) != 2 {
 		t.Fatalf("rows %+v, problems %v", rows, probs)
 	}
-	if rows[0].Deadline != "Høst 2027" || rows[0].Status != workbook.StatusInProgress || rows[0].Notes != "§ 4 i planen" {
+	if rows[0].Deadline != "Høst 2027" || rows[0].Status != measure.StatusOngoing || rows[0].Notes != "§ 4 i planen" {
 		t.Errorf("first row %+v", rows[0])
 	}
-	if rows[1].Status != workbook.StatusDone || rows[1].Deadline != "2027-03-15" {
+	if rows[1].Status != measure.StatusDone || rows[1].Deadline != "2027-03-15" {
 		t.Errorf("second row %+v", rows[1])
 	}
 	_, probs = workbook.ReadMeasures([]byte("Tiltak;Status\nSpråkkafé;Snart\n"), cat.T)
@@ -138,7 +139,7 @@ func TestImportMeasures(t *testing.T) {
 	book := w.books[m.ID].ID
 	e, err := w.svc.SaveEntry(ctx, m, actor("Gro"), workbook.Save{WorkbookID: book, StatementID: w.stmtA,
 		Content: workbook.Content{Answers: map[string]string{workbook.SectionAnalysis: "Utgangspunkt"},
-			Measures: []workbook.Measure{{Description: "Eget tiltak", Status: workbook.StatusPlanned}}}})
+			Measures: []workbook.Measure{{Description: "Eget tiltak", Status: measure.StatusNotStarted}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestImportMeasures(t *testing.T) {
 	if got.Version != e.Version+1 || len(ms) != 8 || ms[0].Description != "Eget tiltak" || got.Content.Answers[workbook.SectionAnalysis] != "Utgangspunkt" {
 		t.Fatalf("after the import: version %d, measures %+v", got.Version, ms)
 	}
-	if ms[5].Description != "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering" || ms[5].Deadline == nil || ms[5].Deadline.Format(time.DateOnly) != "2018-10-15" || ms[5].Status != workbook.StatusPlanned {
+	if ms[5].Description != "Boendeskola: «Att bo i Sverige» – hyra, el och sopsortering" || ms[5].Deadline == nil || ms[5].Deadline.Format(time.DateOnly) != "2018-10-15" || ms[5].Status != measure.StatusNotStarted {
 		t.Errorf("an imported measure: %+v", ms[5])
 	}
 }
@@ -200,15 +201,15 @@ func TestImportReadsLimited(t *testing.T) {
 // status shows that change under measures, in the reader's words, not
 // "no changes in the text".
 func TestChangesOfGoalsAndMeasures(t *testing.T) {
-	names := map[string]string{workbook.StatusPlanned: "Planlagt", workbook.StatusDone: "Fullført"}
+	names := map[string]string{measure.StatusNotStarted: "Planlagt", measure.StatusDone: "Fullført"}
 	status := func(code string) string { return names[code] }
 	target := 40.0
 	v1 := &workbook.Revision{Version: 1, Content: workbook.Content{Answers: map[string]string{"analysis": "Uendret"},
-		Goals:    []workbook.Goal{{Statement: "Flere i arbeid", Target: &target, Unit: "%", Status: workbook.StatusPlanned}},
-		Measures: []workbook.Measure{{Description: "Språkkafé", Responsible: "Biblioteket", DeadlineText: "Høst 2026", Status: workbook.StatusPlanned}}}}
+		Goals:    []workbook.Goal{{Statement: "Flere i arbeid", Target: &target, Unit: "%", Status: measure.StatusNotStarted}},
+		Measures: []workbook.Measure{{Description: "Språkkafé", Responsible: "Biblioteket", DeadlineText: "Høst 2026", Status: measure.StatusNotStarted}}}}
 	v2 := &workbook.Revision{Version: 2, Content: v1.Content}
 	v2.Content.Measures = []workbook.Measure{v1.Content.Measures[0]}
-	v2.Content.Measures[0].Status = workbook.StatusDone
+	v2.Content.Measures[0].Status = measure.StatusDone
 	ch := v2.Changes(v1, []string{"analysis"}, status)
 	if len(ch) != 1 || ch[0].Section != "measures" {
 		t.Fatalf("changes %+v; want one, of the measures", ch)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -35,11 +36,11 @@ func TestPeersLearningNetwork(t *testing.T) {
 	ctx := context.Background()
 	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Innvandrerreisen»", "Voksenopplæring")
 	stmt := tmpl.Chapters[0].Statements[0].ID
-	save := func(o *org.Organisation, vis, text, measure string) {
+	save := func(o *org.Organisation, vis, text, what string) {
 		t.Helper()
 		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: o.Name}, workbook.Save{WorkbookID: workbooktest.BookOf(t, books, o.ID).ID, StatementID: stmt,
 			Visibility: vis, Content: workbook.Content{Answers: map[string]string{"analysis": text},
-				Measures: []workbook.Measure{{Description: measure, Responsible: "Flyktningkoordinator", Status: workbook.StatusPlanned}}}}); err != nil {
+				Measures: []workbook.Measure{{Description: what, Responsible: "Flyktningkoordinator", Status: measure.StatusNotStarted}}}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -28,13 +29,13 @@ func TestGoalsAndMeasuresReadOnly(t *testing.T) {
 	base, target := 12.5, 40.0
 	if _, err := r.Workbooks.SaveEntry(context.Background(), muni, &app.Actor{Name: "Gro"}, workbook.Save{WorkbookID: books[0].ID, StatementID: stmt,
 		Content: workbook.Content{Answers: map[string]string{"analysis": "Vår situasjon"},
-			Goals:    []workbook.Goal{{Statement: "Flere i arbeid etter introduksjonsprogrammet", Baseline: &base, Target: &target, Unit: "%", Status: workbook.StatusInProgress}},
-			Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Rådmannens ledergruppe", DeadlineText: "Høst 2026", Status: workbook.StatusPlanned}}}}); err != nil {
+			Goals:    []workbook.Goal{{Statement: "Flere i arbeid etter introduksjonsprogrammet", Baseline: &base, Target: &target, Unit: "%", Status: measure.StatusOngoing}},
+			Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Rådmannens ledergruppe", DeadlineText: "Høst 2026", Status: measure.StatusNotStarted}}}}); err != nil {
 		t.Fatal(err)
 	}
 	_, body := r.Client(viewer).Get(fmt.Sprintf("/o/%s/workbooks/%d/statements/%d", muni.Slug, books[0].ID, stmt))
 	for _, want := range []string{"Vår situasjon", "Flere i arbeid etter introduksjonsprogrammet", "12,5 %", "40 %", "Pågår",
-		"Språkpraksis i kommunale virksomheter", "Rådmannens ledergruppe", "Høst 2026", "Planlagt"} {
+		"Språkpraksis i kommunale virksomheter", "Rådmannens ledergruppe", "Høst 2026", "Ikke påbegynt"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the viewer's answer page lacks %q", want)
 		}

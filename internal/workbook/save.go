@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 
@@ -21,44 +20,6 @@ import (
 type templateOutline struct {
 	sections   []*Section
 	statements map[int64]string // id → title
-}
-
-// findStatementOutline loads, in one query, what saving an answer to
-// statement statementID of muni's workbook workbookID checks against: the
-// template's sections, and the statement (its title), which must be one of
-// the template's. app.ENotFound when the workbook is not muni's or the
-// statement not in its template.
-func findStatementOutline(ctx context.Context, idb bun.IDB, orgID, workbookID, statementID int64) (*templateOutline, error) {
-	var rows []struct {
-		Statement  string     `bun:"statement"`
-		OrgID      *int64     `bun:"org_id"`
-		ID         *int64     `bun:"id"`
-		TemplateID *int64     `bun:"template_id"`
-		Position   *int       `bun:"position"`
-		Key        *string    `bun:"key"`
-		Title      *string    `bun:"title"`
-		RetiredAt  *time.Time `bun:"retired_at"`
-	}
-	err := idb.NewSelect().TableExpr("workbooks AS w").
-		ColumnExpr(`st.title AS statement, sec.org_id, sec.id, sec.template_id, sec.position, sec."key", sec.title, sec.retired_at`).
-		Join("JOIN workbook_chapters AS ch ON ch.org_id = w.network_id AND ch.template_id = w.template_id").
-		Join("JOIN workbook_statements AS st ON st.org_id = w.network_id AND st.chapter_id = ch.id AND st.id = ?", statementID).
-		Join("LEFT JOIN workbook_sections AS sec ON sec.org_id = w.network_id AND sec.template_id = w.template_id").
-		Where("w.org_id = ? AND w.id = ?", orgID, workbookID).OrderExpr("sec.position").Scan(ctx, &rows)
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
-	}
-	t := &templateOutline{statements: map[int64]string{statementID: rows[0].Statement}}
-	for _, r := range rows {
-		if r.ID != nil {
-			t.sections = append(t.sections, &Section{OrgID: *r.OrgID, ID: *r.ID, TemplateID: *r.TemplateID, Position: *r.Position,
-				Key: *r.Key, Title: *r.Title, RetiredAt: r.RetiredAt})
-		}
-	}
-	return t, nil
 }
 
 // answers are the answers of in whose key is one of t's sections, without

@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/scale"
 )
 
@@ -145,12 +146,12 @@ func scaleContent(w *scale.World, members []scale.Member, sections []*Section) C
 	}
 	baseline, target := float64(w.Rand.IntN(40)), float64(40+w.Rand.IntN(60))
 	c.Goals = []Goal{
-		{Statement: "Flere deltakere i arbeid eller utdanning etter introduksjonsprogrammet", Baseline: &baseline, Target: &target, Unit: "%", Status: StatusInProgress},
-		{Statement: "Alle nyankomne barn har skoleplass innen en måned", Status: StatusPlanned},
+		{Statement: "Flere deltakere i arbeid eller utdanning etter introduksjonsprogrammet", Baseline: &baseline, Target: &target, Unit: "%", Status: measure.StatusOngoing},
+		{Statement: "Alle nyankomne barn har skoleplass innen en måned", Status: measure.StatusNotStarted},
 	}
 	deadline := w.Now.AddDate(0, 0, w.Rand.IntN(120)-30)
 	m := Measure{Description: "Etablere felles inntaksmøte med NAV og voksenopplæringen", Responsible: "Flyktningkoordinator",
-		Deadline: &deadline, Status: StatusInProgress}
+		Deadline: &deadline, Status: measure.StatusOngoing}
 	for _, mb := range members {
 		if mb.Role == "contributor" {
 			m.ResponsibleUser = &mb.UserID
@@ -158,8 +159,8 @@ func scaleContent(w *scale.World, members []scale.Member, sections []*Section) C
 		}
 	}
 	c.Measures = []Measure{m,
-		{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Rådmannens ledergruppe", DeadlineText: "Høst 2026", Status: StatusPlanned},
-		{Description: "Skriftliggjøre rutinene for bosetting", Responsible: "Flyktningtjenesten", DeadlineText: "Løpende", Status: StatusDone},
+		{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Rådmannens ledergruppe", DeadlineText: "Høst 2026", Status: measure.StatusNotStarted},
+		{Description: "Skriftliggjøre rutinene for bosetting", Responsible: "Flyktningtjenesten", DeadlineText: "Løpende", Status: measure.StatusDone},
 	}
 	return c
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/webtest"
@@ -416,7 +417,7 @@ func TestSecurity19APIStatus(t *testing.T) {
 	if code, resp := wbAPI(t, "PUT", w.apiURL(), token, `{"version":0,"content":{"answers":{},"goals":[{"Statement":"Mål"}]}}`); code != 200 {
 		t.Fatalf("a goal without status: %d %.300s", code, resp)
 	}
-	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e == nil || e.Content.Goals[0].Status != workbook.StatusPlanned {
+	if e := wbEntry(t, w.r.DB, w.muni.ID, w.book, w.stmt); e == nil || e.Content.Goals[0].Status != measure.StatusNotStarted {
 		t.Errorf("a goal saved without status = %+v; want planned", e)
 	}
 }

@@ -3,6 +3,7 @@ package workbook
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 )
@@ -116,6 +118,7 @@ type Save struct {
 	FromForm bool
 
 	vouched []Origin // origins the service itself looked up (a copy from a peer)
+	note    string   // for the timeline of the measures whose status or progress changed
 }
 
 // SaveEntry stores a new version of a municipality's answer, with its
@@ -181,6 +184,11 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 		return nil, err
 	}
 	keepOrigins(&c, &e.Content, sv.vouched)
+	keepIDs(&c, &e.Content)
+	oldVisibility := e.Visibility
+	if e.ID == 0 {
+		oldVisibility = "" // every goal and measure is new
+	}
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
@@ -215,8 +223,16 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	}
 	rev := &Revision{OrgID: muni.ID, EntryID: e.ID, Version: e.Version, AuthorID: by, AuthorName: authorName(a),
 		CreatedAt: now, Raw: e.Raw, Visibility: e.Visibility}
-	_, err = tx.NewInsert().Model(rev).Exec(ctx)
-	return e, err
+	if _, err = tx.NewInsert().Model(rev).Exec(ctx); err != nil {
+		return nil, err
+	}
+	// The goals and measures as rows of their own: only what changed is
+	// written.
+	src := measure.Source{Kind: measure.SourceWorkbookEntry, EntryID: e.ID, Title: title, Visibility: e.Visibility,
+		Path: fmt.Sprintf("workbooks/%d/statements/%d", e.WorkbookID, e.StatementID)}
+	return e, measure.Save(ctx, tx, measure.Change{OrgID: muni.ID, Source: src, OldVisibility: oldVisibility,
+		OldGoals: e.Content.Goals, Goals: c.Goals, OldMeasures: e.Content.Measures, Measures: c.Measures,
+		AuthorID: by, AuthorName: authorName(a), Note: sv.note, Now: now})
 }
 
 // RestoreEntry makes an earlier version the current one again, as a new

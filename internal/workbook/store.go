@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/markdown"
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // Rows as stored. Domain types in workbook.go stay free of storage tags.
@@ -106,7 +108,66 @@ func (e *Entry) decode() error {
 	if e.Raw == "" {
 		return nil
 	}
-	return json.Unmarshal([]byte(e.Raw), &e.Content)
+	if err := json.Unmarshal([]byte(e.Raw), &e.Content); err != nil {
+		return err
+	}
+	e.Content.fillIDs(e.ID)
+	return nil
+}
+
+// fillIDs gives the goals and measures of an answer saved before they had
+// ids the ids their rows got when they moved into their own tables
+// (measure.LegacyID).
+func (c *Content) fillIDs(entryID int64) {
+	if entryID == 0 {
+		return
+	}
+	for i := range c.Goals {
+		if c.Goals[i].ID == "" {
+			c.Goals[i].ID = measure.LegacyID("g", entryID, i)
+		}
+	}
+	for i := range c.Measures {
+		if c.Measures[i].ID == "" {
+			c.Measures[i].ID = measure.LegacyID("m", entryID, i)
+		}
+	}
+}
+
+// keepIDs gives every goal and measure of c an id: the one it has when
+// the answer had it (in had), a new one otherwise. An id is the service's
+// record like an origin: a form or an API client cannot take over another
+// answer's goal or measure by naming its id.
+func keepIDs(c, had *Content) {
+	known := map[string]bool{}
+	for _, g := range had.Goals {
+		known["g"+g.ID] = true
+	}
+	for _, m := range had.Measures {
+		known["m"+m.ID] = true
+	}
+	for i := range c.Goals {
+		if k := "g" + c.Goals[i].ID; c.Goals[i].ID == "" || !known[k] {
+			c.Goals[i].ID = measure.NewID()
+		} else {
+			delete(known, k) // a second row naming it gets its own
+		}
+	}
+	for i := range c.Measures {
+		if k := "m" + c.Measures[i].ID; c.Measures[i].ID == "" || !known[k] {
+			c.Measures[i].ID = measure.NewID()
+		} else {
+			delete(known, k)
+		}
+	}
+	// The goals a measure serves are goals of the same answer.
+	goals := map[string]bool{}
+	for _, g := range c.Goals {
+		goals[g.ID] = true
+	}
+	for i := range c.Measures {
+		c.Measures[i].Goals = slices.DeleteFunc(slices.Clone(c.Measures[i].Goals), func(id string) bool { return !goals[id] })
+	}
 }
 
 // AnswerHTML answers the answer in section key as sanitised HTML: the
@@ -138,7 +199,11 @@ type Revision struct {
 
 func (r *Revision) decode() error {
 	r.Content = Content{}
-	return json.Unmarshal([]byte(r.Raw), &r.Content)
+	if err := json.Unmarshal([]byte(r.Raw), &r.Content); err != nil {
+		return err
+	}
+	r.Content.fillIDs(r.EntryID)
+	return nil
 }
 
 // FindTemplate loads a network's template with its chapters, statements and

@@ -7,6 +7,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/markdown"
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // Limits of an entry's content. They keep every page that shows answers
@@ -22,7 +23,7 @@ const (
 )
 
 // statusValid lists the statuses of goals and measures.
-var statusValid = []string{StatusPlanned, StatusInProgress, StatusDone, StatusCancelled}
+var statusValid = measure.Statuses
 
 // Validate checks content against the sections of its template: every
 // answer belongs to one of them and is at most MaxSectionBytes, as are the
@@ -96,17 +97,26 @@ func checkRow(prefix, status string, long, short []string) error {
 	return nil
 }
 
-// normalise gives goals and measures without a status the status planned
-// (the API may leave it out).
+// normalise gives goals and measures without a status the status not
+// started (the API may leave it out), and those with a status code stored
+// before today's codes (planned, in_progress) its successor.
 func (c *Content) normalise() {
 	for i := range c.Goals {
-		if c.Goals[i].Status == "" {
-			c.Goals[i].Status = StatusPlanned
-		}
+		c.Goals[i].Status = normStatus(c.Goals[i].Status)
 	}
 	for i := range c.Measures {
-		if c.Measures[i].Status == "" {
-			c.Measures[i].Status = StatusPlanned
-		}
+		c.Measures[i].Status = normStatus(c.Measures[i].Status)
 	}
+}
+
+// normStatus is s as one of measure.Statuses; "" is not started, and an
+// unknown code stays as it is for Validate to refuse.
+func normStatus(s string) string {
+	if s == "" {
+		return measure.StatusNotStarted
+	}
+	if n := measure.NormStatus(s); n != "" {
+		return n
+	}
+	return s
 }

@@ -9,6 +9,8 @@ package workbook
 import (
 	"html/template"
 	"time"
+
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // Keys of the four default answer sections, those of the seed workbook.
@@ -28,14 +30,6 @@ const (
 	VisibilityPrivate = "private"
 	VisibilityNetwork = "network"
 	VisibilityPublic  = "public"
-)
-
-// Statuses of goals and measures.
-const (
-	StatusPlanned    = "planned"
-	StatusInProgress = "in_progress"
-	StatusDone       = "done"
-	StatusCancelled  = "cancelled"
 )
 
 // Template is a network's workbook template, one version of it.
@@ -84,37 +78,13 @@ type Section struct {
 	RetiredAt  *time.Time
 }
 
-// Origin says where a copied goal or measure came from: a peer's answer.
-// It stays with the copy, so the network can see which practices spread.
-type Origin struct {
-	OrgID   int64  `json:"org_id"`
-	OrgName string `json:"org_name"`
-	EntryID int64  `json:"entry_id"`
-}
-
-// Goal is a measurable goal of an entry.
-type Goal struct {
-	From          *Origin `json:",omitempty"`
-	Statement     string
-	IndicatorCode string // optional link to an indicator
-	Baseline      *float64
-	Target        *float64
-	Unit          string
-	TargetDate    *time.Time
-	Status        string
-}
-
-// Measure is something to do, with a responsible and a deadline.
-type Measure struct {
-	From            *Origin `json:",omitempty"`
-	Description     string
-	Responsible     string // a person or role as written, e.g. "Flyktningkoordinator"
-	ResponsibleUser *int64 // the user, when known (then it shows in "My work")
-	Deadline        *time.Time
-	DeadlineText    string // as written when not a date: "Høst 2016", "sommer/høst 2016"
-	Status          string
-	Notes           string
-}
+// Goals and measures are the red thread's shared objects (package
+// measure); an answer holds them as of each of its versions.
+type (
+	Origin  = measure.Origin
+	Goal    = measure.Goal
+	Measure = measure.Measure
+)
 
 // GatheringView is one problem statement with every member
 // municipality's visible answers side by side, as shown and exported for a

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -522,7 +523,7 @@ func TestCopyFromPeer(t *testing.T) {
 	}
 	if _, err := r.Workbooks.SaveEntry(ctx, peer, &app.Actor{Name: "Oppdal"}, workbook.Save{WorkbookID: byOrg[peer.ID], StatementID: stmt,
 		Content: workbook.Content{Measures: []workbook.Measure{{Description: "Språkpraksis i kommunale virksomheter", Responsible: "Flyktningtjenesten",
-			ResponsibleUser: &peerUser.ID, Status: workbook.StatusDone}}}}); err != nil {
+			ResponsibleUser: &peerUser.ID, Status: measure.StatusDone}}}}); err != nil {
 		t.Fatal(err)
 	}
 	c := r.Client(editor)
@@ -555,7 +556,7 @@ func TestCopyFromPeer(t *testing.T) {
 		return err
 	})
 	if e == nil || len(e.Content.Measures) != 1 || e.Content.Measures[0].From == nil || e.Content.Measures[0].From.OrgID != peer.ID ||
-		e.Content.Measures[0].ResponsibleUser != nil || e.Content.Measures[0].Status != workbook.StatusPlanned {
+		e.Content.Measures[0].ResponsibleUser != nil || e.Content.Measures[0].Status != measure.StatusNotStarted {
 		t.Errorf("saved measure = %+v; want the origin kept, no foreign responsible, status planned", e)
 	}
 }

@@ -1,0 +1,85 @@
+package measure
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/due"
+)
+
+// Due reports the measures that someone must finish by a day, for "My
+// work" and reminders: those with a due day and a responsible person, or a
+// responsible role or unit that the organisation keeps with the members who
+// fill it (then each of them has the item). The database picks them by
+// person, role and due day; nothing else is read.
+type Due struct{}
+
+// DueItems answers the measures of q.OrgID due for q.ResponsibleID
+// (everyone's when 0), soonest first, at most q.Limit.
+func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, error) {
+	where := "m.org_id = ? AND m.removed_at IS NULL AND m.due IS NOT NULL"
+	args := []any{q.OrgID}
+	if q.OpenOnly {
+		where += " AND m.status NOT IN ('done', 'cancelled')"
+	}
+	if !q.Until.IsZero() {
+		where += " AND m.due <= ?"
+		args = append(args, q.Until)
+	}
+	named, byRole := where+" AND m.responsible_user IS NOT NULL", where
+	namedArgs, roleArgs := append([]any(nil), args...), append([]any(nil), args...)
+	if q.ResponsibleID != 0 {
+		named += " AND m.responsible_user = ?"
+		namedArgs = append(namedArgs, q.ResponsibleID)
+		byRole += " AND rm.user_id = ?"
+		roleArgs = append(roleArgs, q.ResponsibleID)
+	}
+	// Someone named and filling the role has the item once.
+	byRole += " AND (m.responsible_user IS NULL OR m.responsible_user <> rm.user_id)"
+	const cols = "m.id, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title"
+	query := "SELECT " + cols + ", m.responsible_user AS person, '' AS role FROM measures AS m WHERE " + named +
+		" UNION ALL SELECT " + cols + ", rm.user_id AS person, r.name AS role FROM measures AS m" +
+		" JOIN org_roles AS r ON r.org_id = m.org_id AND r.lookup_key = m.responsible_key" +
+		" JOIN org_role_members AS rm ON rm.org_id = r.org_id AND rm.role_id = r.id WHERE " + byRole +
+		" ORDER BY due, id"
+	if q.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	var rows []struct {
+		ID           string    `bun:"id"`
+		Description  string    `bun:"description"`
+		Due          time.Time `bun:"due"`
+		DeadlineText string    `bun:"deadline_text"`
+		DeadlineKind string    `bun:"deadline_kind"`
+		Status       string    `bun:"status"`
+		SourcePath   string    `bun:"source_path"`
+		SourceTitle  string    `bun:"source_title"`
+		Person       int64     `bun:"person"`
+		Role         string    `bun:"role"`
+	}
+	if err := idb.NewRaw(query, append(namedArgs, roleArgs...)...).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	out := make([]due.Item, 0, len(rows))
+	for _, r := range rows {
+		state := due.StateOpen
+		if Closed(r.Status) {
+			state = due.StateDone
+		}
+		kind := due.KindOnce
+		if r.DeadlineKind == string(DeadlineYearly) {
+			kind = due.KindYearly
+		}
+		text := r.DeadlineText
+		if r.DeadlineKind == string(DeadlineDate) {
+			text = ""
+		}
+		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: r.Person, Due: r.Due, DueText: text, Title: r.Description,
+			URL: fmt.Sprintf("/o/%s/measures/%s", q.OrgSlug, r.ID), State: state, Source: "workbook.measure",
+			Kind: kind, Status: r.Status, Role: r.Role, Context: r.SourceTitle, EscalateTo: due.EscalateEditors})
+	}
+	return out, nil
+}

@@ -1,0 +1,395 @@
+package measure
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+)
+
+// Source kinds: where a goal or measure lives.
+const (
+	SourceWorkbookEntry = "workbook.entry" // a municipality's answer to a problem statement
+)
+
+// Source is the object goals and measures belong to, as its capability
+// describes it when it saves them.
+type Source struct {
+	Kind       string
+	EntryID    int64  // for SourceWorkbookEntry
+	Path       string // where it is shown, under /o/{slug}/: "workbooks/12/statements/34"
+	Title      string // what it is called there: the problem statement's title
+	Visibility string // private, network or public, as its source's
+}
+
+// GoalRow is a goal as stored.
+type GoalRow struct {
+	bun.BaseModel `bun:"table:goals,alias:g"`
+	OrgID         int64  `bun:",pk"`
+	ID            string `bun:",pk"`
+	SourceKind    string
+	EntryID       *int64
+	SourcePath    string
+	SourceTitle   string
+	Visibility    string
+	Position      int
+	Statement     string
+	IndicatorCode string
+	Baseline      *float64
+	Target        *float64
+	Unit          string
+	TargetDate    *time.Time
+	Status        string
+	OriginOrgID   *int64
+	OriginOrgName string
+	OriginEntryID *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	RemovedAt     *time.Time
+}
+
+// MeasureRow is a measure as stored.
+type MeasureRow struct {
+	bun.BaseModel   `bun:"table:measures,alias:m"`
+	OrgID           int64  `bun:",pk"`
+	ID              string `bun:",pk"`
+	SourceKind      string
+	EntryID         *int64
+	SourcePath      string
+	SourceTitle     string
+	Visibility      string
+	Position        int
+	Description     string
+	Responsible     string
+	ResponsibleKey  string
+	ResponsibleUser *int64
+	DeadlineText    string
+	DeadlineKind    string
+	Due             *time.Time
+	Status          string
+	Progress        int
+	Notes           string
+	GoalIDs         string `bun:"goal_ids"`
+	OriginOrgID     *int64
+	OriginOrgName   string
+	OriginEntryID   *int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	UpdatedBy       *int64
+	RemovedAt       *time.Time
+}
+
+// Update is one step of a measure's timeline.
+type Update struct {
+	bun.BaseModel `bun:"table:measure_updates,alias:u"`
+	OrgID         int64 `bun:",notnull"`
+	ID            int64 `bun:",pk,autoincrement"`
+	MeasureID     string
+	CreatedAt     time.Time
+	AuthorID      *int64
+	AuthorName    string
+	StatusFrom    string
+	StatusTo      string
+	Progress      int
+	Note          string
+}
+
+// Goal answers the row as a goal.
+func (r *GoalRow) Goal() Goal {
+	g := Goal{ID: r.ID, Statement: r.Statement, IndicatorCode: r.IndicatorCode, Baseline: r.Baseline, Target: r.Target,
+		Unit: r.Unit, TargetDate: r.TargetDate, Status: r.Status}
+	if r.OriginOrgID != nil {
+		g.From = &Origin{OrgID: *r.OriginOrgID, OrgName: r.OriginOrgName}
+		if r.OriginEntryID != nil {
+			g.From.EntryID = *r.OriginEntryID
+		}
+	}
+	return g
+}
+
+// Measure answers the row as a measure.
+func (r *MeasureRow) Measure() Measure {
+	m := Measure{ID: r.ID, Description: r.Description, Responsible: r.Responsible, ResponsibleUser: r.ResponsibleUser,
+		DeadlineText: r.DeadlineText, Deadline: r.Due, Status: r.Status, Progress: r.Progress, Notes: r.Notes}
+	if r.DeadlineKind == string(DeadlineDate) {
+		m.DeadlineText = ""
+	}
+	_ = json.Unmarshal([]byte(r.GoalIDs), &m.Goals)
+	if r.OriginOrgID != nil {
+		m.From = &Origin{OrgID: *r.OriginOrgID, OrgName: r.OriginOrgName}
+		if r.OriginEntryID != nil {
+			m.From.EntryID = *r.OriginEntryID
+		}
+	}
+	return m
+}
+
+func goalRow(orgID int64, src Source, i int, g Goal, now time.Time) *GoalRow {
+	r := &GoalRow{OrgID: orgID, ID: g.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
+		Visibility: src.Visibility, Position: i, Statement: g.Statement, IndicatorCode: g.IndicatorCode, Baseline: g.Baseline,
+		Target: g.Target, Unit: g.Unit, TargetDate: g.TargetDate, Status: statusOrDefault(g.Status), CreatedAt: now, UpdatedAt: now}
+	if src.EntryID != 0 {
+		r.EntryID = &src.EntryID
+	}
+	if g.From != nil {
+		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &g.From.OrgID, g.From.OrgName, &g.From.EntryID
+	}
+	return r
+}
+
+func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.Time) *MeasureRow {
+	d := m.Interpretation()
+	goals, _ := json.Marshal(orEmpty(m.Goals))
+	r := &MeasureRow{OrgID: orgID, ID: m.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
+		Visibility: src.Visibility, Position: i, Description: m.Description, Responsible: m.Responsible,
+		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: m.DeadlineText,
+		DeadlineKind: string(d.Kind), Due: m.Deadline, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
+		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
+	if m.DeadlineText == "" && m.Deadline != nil {
+		r.DeadlineText = ""
+	}
+	if src.EntryID != 0 {
+		r.EntryID = &src.EntryID
+	}
+	if m.From != nil {
+		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &m.From.OrgID, m.From.OrgName, &m.From.EntryID
+	}
+	return r
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func clamp(p int) int { return min(max(p, 0), 100) }
+
+func statusOrDefault(s string) string {
+	if n := NormStatus(s); n != "" {
+		return n
+	}
+	return StatusNotStarted
+}
+
+// Change is a save of a source's goals and measures: what they were and
+// what they are now (both with ids), by whom, with an optional note for
+// the timeline of the measures whose status or progress changed.
+type Change struct {
+	OrgID                 int64
+	Source                Source
+	OldVisibility         string
+	OldGoals, Goals       []Goal
+	OldMeasures, Measures []Measure
+	AuthorID              *int64
+	AuthorName            string
+	Note                  string
+	Now                   time.Time
+}
+
+// Save writes what changed inside the caller's transaction: goals and
+// measures new or changed are written (one statement for each kind), those
+// taken out are marked removed, and every new measure and every change of
+// a measure's status or progress adds a step to its timeline. Nothing is
+// written when nothing changed, so saving a source's text costs nothing
+// here.
+func Save(ctx context.Context, tx bun.Tx, c Change) error {
+	moved := c.OldVisibility != c.Source.Visibility
+	var goals []*GoalRow
+	oldGoals := map[string]int{}
+	for i, g := range c.OldGoals {
+		oldGoals[g.ID] = i
+	}
+	for i, g := range c.Goals {
+		j, had := oldGoals[g.ID]
+		delete(oldGoals, g.ID)
+		if had && !moved && j == i && same(c.OldGoals[j], g) {
+			continue
+		}
+		goals = append(goals, goalRow(c.OrgID, c.Source, i, g, c.Now))
+	}
+	var measures []*MeasureRow
+	var steps []*Update
+	oldMeasures := map[string]int{}
+	for i, m := range c.OldMeasures {
+		oldMeasures[m.ID] = i
+	}
+	for i, m := range c.Measures {
+		j, had := oldMeasures[m.ID]
+		delete(oldMeasures, m.ID)
+		var old Measure
+		if had {
+			old = c.OldMeasures[j]
+			if !moved && j == i && same(old, m) {
+				continue
+			}
+		}
+		measures = append(measures, measureRow(c.OrgID, c.Source, i, m, c.AuthorID, c.Now))
+		if !had || old.Status != m.Status || old.Progress != m.Progress || c.Note != "" {
+			step := &Update{OrgID: c.OrgID, MeasureID: m.ID, CreatedAt: c.Now, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
+				StatusTo: statusOrDefault(m.Status), Progress: clamp(m.Progress), Note: c.Note}
+			if had {
+				step.StatusFrom = statusOrDefault(old.Status)
+			}
+			steps = append(steps, step)
+		}
+	}
+	if len(goals) > 0 {
+		if _, err := tx.NewInsert().Model(&goals).On("CONFLICT (org_id, id) DO UPDATE").
+			Set("source_path = EXCLUDED.source_path, source_title = EXCLUDED.source_title, visibility = EXCLUDED.visibility").
+			Set("position = EXCLUDED.position, statement = EXCLUDED.statement, indicator_code = EXCLUDED.indicator_code").
+			Set("baseline = EXCLUDED.baseline, target = EXCLUDED.target, unit = EXCLUDED.unit, target_date = EXCLUDED.target_date").
+			Set("status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, removed_at = NULL").
+			Where("g.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND g.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if len(measures) > 0 {
+		if _, err := tx.NewInsert().Model(&measures).On("CONFLICT (org_id, id) DO UPDATE").
+			Set("source_path = EXCLUDED.source_path, source_title = EXCLUDED.source_title, visibility = EXCLUDED.visibility").
+			Set("position = EXCLUDED.position, description = EXCLUDED.description, responsible = EXCLUDED.responsible").
+			Set("responsible_key = EXCLUDED.responsible_key, responsible_user = EXCLUDED.responsible_user").
+			Set("deadline_text = EXCLUDED.deadline_text, deadline_kind = EXCLUDED.deadline_kind, due = EXCLUDED.due").
+			Set("status = EXCLUDED.status, progress = EXCLUDED.progress, notes = EXCLUDED.notes, goal_ids = EXCLUDED.goal_ids").
+			Set("updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, removed_at = NULL").
+			Where("m.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND m.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if len(oldGoals) > 0 {
+		if _, err := tx.NewUpdate().Model((*GoalRow)(nil)).Set("removed_at = ?", c.Now).
+			Where("org_id = ? AND id IN (?) AND removed_at IS NULL", c.OrgID, bun.In(keys(oldGoals))).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if len(oldMeasures) > 0 {
+		if _, err := tx.NewUpdate().Model((*MeasureRow)(nil)).Set("removed_at = ?", c.Now).
+			Where("org_id = ? AND id IN (?) AND removed_at IS NULL", c.OrgID, bun.In(keys(oldMeasures))).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if len(steps) > 0 {
+		if _, err := tx.NewInsert().Model(&steps).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// same reports whether two goals or two measures say the same: equal
+// fields, origins compared by what they say.
+func same[T any](a, b T) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
+
+// Filter narrows a list of measures.
+type Filter struct {
+	ResponsibleUser int64     // 0: anyone's
+	Status          string    // "": any; "open": not done or cancelled
+	DueBefore       time.Time // zero: no bound
+	Limit           int       // 0: 200
+	After           string    // the id the previous page ended with
+}
+
+// StatusOpen is the Filter.Status of measures not done or cancelled.
+const StatusOpen = "open"
+
+// FindMeasure answers a live measure of orgID (app.ENotFound when there is
+// none, also when it was taken out of its source).
+func FindMeasure(ctx context.Context, idb bun.IDB, orgID int64, id string) (*MeasureRow, error) {
+	if !ValidID(id) {
+		return nil, app.Errorf(app.ENotFound, "measure.error.not_found")
+	}
+	r := new(MeasureRow)
+	err := idb.NewSelect().Model(r).Where("org_id = ? AND id = ? AND removed_at IS NULL", orgID, id).Scan(ctx)
+	return r, db.Err(err, "measure.error.not_found")
+}
+
+// FindGoal answers a live goal of orgID.
+func FindGoal(ctx context.Context, idb bun.IDB, orgID int64, id string) (*GoalRow, error) {
+	if !ValidID(id) {
+		return nil, app.Errorf(app.ENotFound, "measure.error.not_found")
+	}
+	r := new(GoalRow)
+	err := idb.NewSelect().Model(r).Where("org_id = ? AND id = ? AND removed_at IS NULL", orgID, id).Scan(ctx)
+	return r, db.Err(err, "measure.error.not_found")
+}
+
+// ListMeasures answers orgID's live measures that pass f, soonest due
+// first (those without a due day last), then by source and position.
+func ListMeasures(ctx context.Context, idb bun.IDB, orgID int64, f Filter) ([]*MeasureRow, error) {
+	var rows []*MeasureRow
+	q := idb.NewSelect().Model(&rows).Where("org_id = ? AND removed_at IS NULL", orgID)
+	if f.ResponsibleUser != 0 {
+		q.Where("responsible_user = ?", f.ResponsibleUser)
+	}
+	switch {
+	case f.Status == StatusOpen:
+		q.Where("status NOT IN (?, ?)", StatusDone, StatusCancelled)
+	case f.Status != "":
+		q.Where("status = ?", f.Status)
+	}
+	if !f.DueBefore.IsZero() {
+		q.Where("due IS NOT NULL AND due < ?", f.DueBefore)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	err := q.OrderExpr("CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, source_path, position, id").Limit(int64(limit)).Scan(ctx)
+	return rows, err
+}
+
+// ListGoals answers orgID's live goals, by source and position.
+func ListGoals(ctx context.Context, idb bun.IDB, orgID int64, status string, limit int) ([]*GoalRow, error) {
+	var rows []*GoalRow
+	q := idb.NewSelect().Model(&rows).Where("org_id = ? AND removed_at IS NULL", orgID)
+	if status != "" {
+		q.Where("status = ?", status)
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	return rows, q.OrderExpr("source_path, position, id").Limit(int64(limit)).Scan(ctx)
+}
+
+// Timeline answers a measure's updates, newest first.
+func Timeline(ctx context.Context, idb bun.IDB, orgID int64, measureID string) ([]*Update, error) {
+	var out []*Update
+	err := idb.NewSelect().Model(&out).Where("org_id = ? AND measure_id = ?", orgID, measureID).
+		OrderExpr("created_at DESC, id DESC").Limit(200).Scan(ctx)
+	return out, err
+}
+
+// MeasuresOfSource answers the live measures of a workbook entry, in order.
+func MeasuresOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*MeasureRow, error) {
+	var rows []*MeasureRow
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
+		OrderExpr("position").Scan(ctx)
+	return rows, err
+}
+
+// GoalsOfSource answers the live goals of a workbook entry, in order.
+func GoalsOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*GoalRow, error) {
+	var rows []*GoalRow
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
+		OrderExpr("position").Scan(ctx)
+	return rows, err
+}
