@@ -115,10 +115,10 @@ func nameOf(m *account.Member) string {
 	return m.Email
 }
 
-// localBack answers back when it is a page of o (the dashboard, say),
+// localBack answers back when it is a page of o (its dashboard, say),
 // else "": the form never sends anyone elsewhere.
 func localBack(o *org.Organisation, back string) string {
-	if back == "/dashboard" || strings.HasPrefix(back, "/o/"+o.Slug+"/") && !strings.Contains(back, "//") {
+	if strings.HasPrefix(back, "/o/"+o.Slug+"/") && !strings.ContainsAny(back, "\\\r\n") && !strings.Contains(back, "//") {
 		return back
 	}
 	return ""
