@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -426,11 +427,10 @@ func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
 	if !ok {
 		return app.Errorf(app.ENotFound, "error.not_found.text")
 	}
-	o, tid, v, err := s.gatheringRead(c)
+	o, _, v, err := s.gatheringRead(c)
 	if err != nil {
 		return err
 	}
-	sid := v.Statement.ID
 	loc := s.locale(c)
 	texts := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
 	var buf bytes.Buffer
@@ -455,8 +455,7 @@ func (s *Server) handleWorkbookGatheringExport(c *gin.Context) error {
 	if err := s.Orgs.Record(c.Request.Context(), o, audit.Export, v.Statement.Title, map[string]string{"format": format, "what": "gathering view"}); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("samling-%d-%d.%s", tid, sid, format)
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Content-Disposition", files.ContentDisposition("attachment", exportName(v.Network, v.Chapter, s.Clock.Now(), format)))
 	c.Data(http.StatusOK, ctype, buf.Bytes())
 	return nil
 }
@@ -501,4 +500,16 @@ func (s *Server) showGathering(c *gin.Context, o *org.Organisation, tid int64, v
 	}
 	s.render(c, status, "workbook/gathering.html", page)
 	return nil
+}
+
+// exportName is an export's file name: the network, the chapter and the
+// day, «Namdal – Kapittel 2 – 2026-12-03.pdf».
+func exportName(network, chapter string, day time.Time, ext string) string {
+	parts := []string{}
+	for _, p := range []string{network, chapter, day.Format(time.DateOnly)} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " – ") + "." + ext
 }

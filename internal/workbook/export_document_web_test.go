@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/document/doctest"
@@ -64,8 +66,10 @@ func TestGatheringExportDocuments(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.ctype {
 				t.Fatalf("status %d, type %q; want 200, %q", resp.StatusCode, resp.Header.Get("Content-Type"), tc.ctype)
 			}
-			if want := fmt.Sprintf(`attachment; filename="samling-%d-%d.%s"`, tmpl.ID, stmt, tc.format); resp.Header.Get("Content-Disposition") != want {
-				t.Errorf("Content-Disposition = %q, want %q", resp.Header.Get("Content-Disposition"), want)
+			// The file name says network, chapter and day, in UTF-8.
+			want := url.PathEscape(fmt.Sprintf("%s – %s – %s.%s", network.Name, tmpl.Chapters[0].Title, time.Now().UTC().Format(time.DateOnly), tc.format))
+			if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment; filename=") || !strings.Contains(cd, "filename*=UTF-8''"+want) {
+				t.Errorf("Content-Disposition = %q, want the name %q", cd, want)
 			}
 			text := tc.text(t, body)
 			for name, answer := range answers {
