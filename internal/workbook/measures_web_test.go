@@ -139,6 +139,25 @@ func TestMeasuresAsRows(t *testing.T) {
 		t.Errorf("timeline = %+v", d.Timeline)
 	}
 
+	// Restoring the first version brings the measure taken out back as
+	// the same row, and the audit log says who restored what.
+	restored, err := w.r.Workbooks.RestoreEntry(context.Background(), w.muni, &app.Actor{UserID: w.editor, Name: "Gro Editor"}, e.ID, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = w.rows(t)
+	if len(rows) != 2 || rows[1].RemovedAt != nil || restored.Content.Measures[1].ID != rows[1].ID || rows[0].Description != "Språkpraksis i kommunale virksomheter" {
+		t.Fatalf("after the restore: %+v / %+v", rows[0], rows[1])
+	}
+	var restores int
+	if err := db.Run(context.Background(), w.r.DB, db.OrgScope(w.muni.ID), func(ctx context.Context, idb bun.IDB) error {
+		_, n, err := audit.Find(ctx, idb, w.muni.ID, audit.Filter{Action: audit.EntryRestored})
+		restores = n
+		return err
+	}); err != nil || restores != 1 {
+		t.Errorf("restores in the audit log: %d, %v", restores, err)
+	}
+
 	// Another answer that names this measure's id gets a measure of its
 	// own: the row stays with its answer.
 	other, err := w.r.Workbooks.SaveEntry(context.Background(), w.muni, &app.Actor{UserID: w.editor, Name: "Gro Editor"},
@@ -150,7 +169,7 @@ func TestMeasuresAsRows(t *testing.T) {
 	if other.Content.Measures[0].ID == first.ID {
 		t.Error("another answer took over the measure's id")
 	}
-	if d, err := w.r.Workbooks.Measure(context.Background(), w.muni, first.ID); err != nil || d.Measure.Description != "Språkpraksis i alle kommunale virksomheter" {
+	if d, err := w.r.Workbooks.Measure(context.Background(), w.muni, first.ID); err != nil || d.Measure.Description != "Språkpraksis i kommunale virksomheter" {
 		t.Errorf("the measure after another answer named it: %+v %v", d, err)
 	}
 }

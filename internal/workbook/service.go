@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
@@ -119,6 +121,12 @@ type Save struct {
 
 	vouched []Origin // origins the service itself looked up (a copy from a peer)
 	note    string   // for the timeline of the measures whose status or progress changed
+	// ownIDs are ids of goals and measures the answer had in an earlier
+	// version (a restore): they come back as the same rows.
+	ownIDs []string
+	// after runs in the save's transaction once it is written (an audit
+	// entry of the action that saved).
+	after func(ctx context.Context, tx bun.Tx, e *Entry) error
 }
 
 // SaveEntry stores a new version of a municipality's answer, with its
@@ -139,8 +147,10 @@ func (s *Service) SaveEntry(ctx context.Context, muni *org.Organisation, a *app.
 		if err != nil {
 			return err
 		}
-		e, err = saveEntry(ctx, tx, muni, a, sv, t, s.Clock.Now())
-		return err
+		if e, err = saveEntry(ctx, tx, muni, a, sv, t, s.Clock.Now()); err != nil || sv.after == nil {
+			return err
+		}
+		return sv.after(ctx, tx, e)
 	})
 	if err != nil {
 		return nil, err
@@ -184,7 +194,7 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 		return nil, err
 	}
 	keepOrigins(&c, &e.Content, sv.vouched)
-	keepIDs(&c, &e.Content)
+	keepIDs(&c, &e.Content, sv.ownIDs)
 	oldVisibility := e.Visibility
 	if e.ID == 0 {
 		oldVisibility = "" // every goal and measure is new
@@ -253,9 +263,20 @@ func (s *Service) RestoreEntry(ctx context.Context, muni *org.Organisation, a *a
 	if err != nil {
 		return nil, err
 	}
+	var ids []string
+	for _, g := range rev.Content.Goals {
+		ids = append(ids, "g"+g.ID)
+	}
+	for _, m := range rev.Content.Measures {
+		ids = append(ids, "m"+m.ID)
+	}
+	now := s.Clock.Now()
 	return s.SaveEntry(ctx, muni, a, Save{WorkbookID: e.WorkbookID, StatementID: e.StatementID, Content: rev.Content,
-		vouched:    rev.origins(),
-		Visibility: rev.Visibility, BaseVersion: baseVersion})
+		vouched: rev.origins(), ownIDs: ids, Visibility: rev.Visibility, BaseVersion: baseVersion,
+		after: func(ctx context.Context, tx bun.Tx, saved *Entry) error {
+			return audit.Record(ctx, tx, muni.ID, audit.EntryRestored, "entry "+strconv.FormatInt(saved.ID, 10),
+				map[string]string{"version": strconv.Itoa(version), "new_version": strconv.Itoa(saved.Version)}, now)
+		}})
 }
 
 func authorName(a *app.Actor) string {

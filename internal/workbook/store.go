@@ -135,11 +135,15 @@ func (c *Content) fillIDs(entryID int64) {
 }
 
 // keepIDs gives every goal and measure of c an id: the one it has when
-// the answer had it (in had), a new one otherwise. An id is the service's
-// record like an origin: a form or an API client cannot take over another
-// answer's goal or measure by naming its id.
-func keepIDs(c, had *Content) {
+// the answer had it (in had, or in own: "g"/"m" and the id, from an
+// earlier version of the answer), a new one otherwise. An id is the
+// service's record like an origin: a form or an API client cannot take
+// over another answer's goal or measure by naming its id.
+func keepIDs(c, had *Content, own []string) {
 	known := map[string]bool{}
+	for _, k := range own {
+		known[k] = true
+	}
 	for _, g := range had.Goals {
 		known["g"+g.ID] = true
 	}
