@@ -144,11 +144,17 @@ func goalRow(orgID int64, src Source, i int, g Goal, now time.Time) *GoalRow {
 
 func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.Time) *MeasureRow {
 	d := m.Interpretation()
+	// A period as written («Høst 2026») is due at its end even when the
+	// caller (an API client, an import) gave no day.
+	due := m.Deadline
+	if due == nil && !d.Due.IsZero() && !d.Invalid {
+		due = &d.Due
+	}
 	goals, _ := json.Marshal(orEmpty(m.Goals))
 	r := &MeasureRow{OrgID: orgID, ID: m.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
 		Visibility: src.Visibility, Position: i, Description: m.Description, Responsible: m.Responsible,
 		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: m.DeadlineText,
-		DeadlineKind: string(d.Kind), Due: m.Deadline, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
+		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
 	if m.DeadlineText == "" && m.Deadline != nil {
 		r.DeadlineText = ""
@@ -160,6 +166,21 @@ func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.T
 		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &m.From.OrgID, m.From.OrgName, &m.From.EntryID
 	}
 	return r
+}
+
+// Rows answers goals and measures of src as rows to insert, in their
+// order, for data made in bulk (the scale data set); a source's saves go
+// through Save.
+func Rows(orgID int64, src Source, goals []Goal, measures []Measure, now time.Time) ([]*GoalRow, []*MeasureRow) {
+	gs := make([]*GoalRow, len(goals))
+	for i, g := range goals {
+		gs[i] = goalRow(orgID, src, i, g, now)
+	}
+	ms := make([]*MeasureRow, len(measures))
+	for i, m := range measures {
+		ms[i] = measureRow(orgID, src, i, m, nil, now)
+	}
+	return gs, ms
 }
 
 func orEmpty(s []string) []string {

@@ -91,8 +91,15 @@ func TestGenerate(t *testing.T) {
 	if len(vis) < 2 {
 		t.Errorf("visibility %v: want a mix", vis)
 	}
-	if rep.Rows["workbook answers"] != 2*72 {
-		t.Errorf("workbook slice reports %d rows, want 72 answers and 72 revisions", rep.Rows["workbook answers"])
+	if rep.Rows["workbook answers"] != 2*72+5*72 {
+		t.Errorf("workbook slice reports %d rows, want 72 answers, 72 revisions and their 2 goals and 3 measures each as rows", rep.Rows["workbook answers"])
+	}
+	var due int
+	db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().TableExpr("measures").ColumnExpr("count(*)").Where("due IS NOT NULL AND responsible_key <> ''").Scan(ctx, &due)
+	})
+	if due != 2*72 { // a day and «Høst 2026»; «Løpende» has none
+		t.Errorf("%d generated measures with a due day and a responsible, want 2 per answer", due)
 	}
 	// A generated user signs in with the one password.
 	var u account.User

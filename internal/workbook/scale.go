@@ -86,11 +86,20 @@ func (s Scale) Generate(ctx context.Context, bdb *bun.DB, w *scale.World) (int, 
 // each answer's first revision.
 func scaleAnswers(ctx context.Context, bdb *bun.DB, w *scale.World, t *Template, books []*Workbook) (int, error) {
 	var entries []*Entry
+	var contents []Content
+	titles := map[int64]string{}
 	for _, b := range books {
 		members := w.Members[b.OrgID]
 		for _, ch := range t.Chapters {
 			for _, st := range ch.Statements {
 				c := scaleContent(w, members, t.Sections)
+				for i := range c.Goals {
+					c.Goals[i].ID = scaleID(w)
+				}
+				for i := range c.Measures {
+					c.Measures[i].ID = scaleID(w)
+				}
+				titles[st.ID] = st.Title
 				raw, err := json.Marshal(c)
 				if err != nil {
 					return 0, err
@@ -106,7 +115,7 @@ func scaleAnswers(ctx context.Context, bdb *bun.DB, w *scale.World, t *Template,
 				if len(members) > 2 {
 					e.UpdatedBy = &members[2].UserID
 				}
-				entries = append(entries, e)
+				entries, contents = append(entries, e), append(contents, c)
 			}
 		}
 	}
@@ -120,7 +129,24 @@ func scaleAnswers(ctx context.Context, bdb *bun.DB, w *scale.World, t *Template,
 			AuthorName: "Import", CreatedAt: e.UpdatedAt, Raw: e.Raw, Visibility: e.Visibility}
 	}
 	k, err := scale.Insert(ctx, bdb, revs)
-	return n + k, err
+	if err != nil {
+		return n + k, err
+	}
+	// The goals and measures as rows, as saving each answer would make them.
+	var goals []*measure.GoalRow
+	var measures []*measure.MeasureRow
+	for i, e := range entries {
+		src := measure.Source{Kind: measure.SourceWorkbookEntry, EntryID: e.ID, Title: titles[e.StatementID], Visibility: e.Visibility,
+			Path: fmt.Sprintf("workbooks/%d/statements/%d", e.WorkbookID, e.StatementID)}
+		g, m := measure.Rows(e.OrgID, src, contents[i].Goals, contents[i].Measures, w.Now)
+		goals, measures = append(goals, g...), append(measures, m...)
+	}
+	kg, err := scale.Insert(ctx, bdb, goals)
+	if err != nil {
+		return n + k + kg, err
+	}
+	km, err := scale.Insert(ctx, bdb, measures)
+	return n + k + kg + km, err
 }
 
 // scaleContent is one answer: every section with a text of 2 to 20
@@ -163,6 +189,17 @@ func scaleContent(w *scale.World, members []scale.Member, sections []*Section) C
 		{Description: "Skriftliggjøre rutinene for bosetting", Responsible: "Flyktningtjenesten", DeadlineText: "Løpende", Status: measure.StatusDone},
 	}
 	return c
+}
+
+// scaleID is a goal's or measure's id from the data set's seed, so the
+// same seed makes the same data.
+func scaleID(w *scale.World) string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = alphabet[w.Rand.IntN(len(alphabet))]
+	}
+	return string(b)
 }
 
 // fixedClock is a clock that always answers t.
