@@ -87,42 +87,75 @@ SELECT samvirke_enable_rls(t) FROM unnest(ARRAY['goals', 'measures', 'measure_up
 
 -- The answers' goals and measures become rows, with the ids the answers'
 -- documents give them when read (measure.LegacyID) and today's status
--- codes. The move is system work: it reads and writes every tenant's rows.
+-- codes. An answer saved before the move names their fields as Go did
+-- (Statement, DeadlineText …) with the statuses of the time (planned,
+-- in_progress); one saved since (a database migrated down and up again)
+-- has today's names, statuses and ids: both are read. The move is system
+-- work: it reads and writes every tenant's rows.
 SELECT set_config('app.system', 'on', true);
+WITH g AS (
+    SELECT e.org_id, e.id AS entry_id, e.workbook_id, e.statement_id, e.visibility, e.updated_at, j.ord - 1 AS position,
+           j.value ->> 'id' AS id,
+           COALESCE(j.value ->> 'statement', j.value ->> 'Statement', '') AS statement,
+           COALESCE(j.value ->> 'indicator_code', j.value ->> 'IndicatorCode', '') AS indicator_code,
+           COALESCE(j.value ->> 'baseline', j.value ->> 'Baseline')::DOUBLE PRECISION AS baseline,
+           COALESCE(j.value ->> 'target', j.value ->> 'Target')::DOUBLE PRECISION AS target,
+           COALESCE(j.value ->> 'unit', j.value ->> 'Unit', '') AS unit,
+           COALESCE(j.value ->> 'target_date', j.value ->> 'TargetDate')::TIMESTAMPTZ AS target_date,
+           COALESCE(j.value ->> 'status', j.value ->> 'Status') AS status,
+           COALESCE(j.value -> 'from', j.value -> 'From') AS origin
+    FROM workbook_entries AS e
+    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'goals') = 'array' THEN e.content::jsonb -> 'goals' ELSE '[]'::jsonb END) WITH ORDINALITY AS j(value, ord)
+)
 INSERT INTO goals (org_id, id, source_kind, entry_id, source_path, source_title, visibility, position, statement,
                    indicator_code, baseline, target, unit, target_date, status, origin_org_id, origin_org_name, origin_entry_id,
                    created_at, updated_at)
-SELECT e.org_id, 'e' || e.id || 'g' || (g.ord - 1), 'workbook.entry', e.id,
-       'workbooks/' || e.workbook_id || '/statements/' || e.statement_id, COALESCE(st.title, ''), e.visibility, g.ord - 1,
-       COALESCE(g.value ->> 'Statement', ''), COALESCE(g.value ->> 'IndicatorCode', ''),
-       (g.value ->> 'Baseline')::DOUBLE PRECISION, (g.value ->> 'Target')::DOUBLE PRECISION, COALESCE(g.value ->> 'Unit', ''),
-       (g.value ->> 'TargetDate')::TIMESTAMPTZ,
-       CASE g.value ->> 'Status' WHEN 'in_progress' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'not_started' END,
-       (g.value -> 'From' ->> 'org_id')::BIGINT, COALESCE(g.value -> 'From' ->> 'org_name', ''), (g.value -> 'From' ->> 'entry_id')::BIGINT,
-       e.updated_at, e.updated_at
-FROM workbook_entries AS e
-CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'goals') = 'array' THEN e.content::jsonb -> 'goals' ELSE '[]'::jsonb END) WITH ORDINALITY AS g(value, ord)
-LEFT JOIN workbook_statements AS st ON st.id = e.statement_id;
+SELECT g.org_id, COALESCE(g.id, 'e' || g.entry_id || 'g' || g.position), 'workbook.entry', g.entry_id,
+       'workbooks/' || g.workbook_id || '/statements/' || g.statement_id, COALESCE(st.title, ''), g.visibility, g.position,
+       g.statement, g.indicator_code, g.baseline, g.target, g.unit, g.target_date,
+       CASE g.status WHEN 'planned' THEN 'not_started' WHEN 'in_progress' THEN 'ongoing'
+            WHEN 'ongoing' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' WHEN 'postponed' THEN 'postponed'
+            ELSE 'not_started' END,
+       (g.origin ->> 'org_id')::BIGINT, COALESCE(g.origin ->> 'org_name', ''), (g.origin ->> 'entry_id')::BIGINT,
+       g.updated_at, g.updated_at
+FROM g
+LEFT JOIN workbook_statements AS st ON st.id = g.statement_id;
 
+WITH m AS (
+    SELECT e.org_id, e.id AS entry_id, e.workbook_id, e.statement_id, e.visibility, e.updated_at, j.ord - 1 AS position,
+           j.value ->> 'id' AS id,
+           COALESCE(j.value ->> 'description', j.value ->> 'Description', '') AS description,
+           COALESCE(j.value ->> 'responsible', j.value ->> 'Responsible', '') AS responsible,
+           COALESCE(j.value ->> 'responsible_user', j.value ->> 'ResponsibleUser')::BIGINT AS responsible_user,
+           COALESCE(j.value ->> 'deadline', j.value ->> 'Deadline')::TIMESTAMPTZ AS deadline,
+           COALESCE(j.value ->> 'deadline_text', j.value ->> 'DeadlineText', '') AS deadline_text,
+           COALESCE(j.value ->> 'status', j.value ->> 'Status') AS status,
+           COALESCE((j.value ->> 'progress')::INTEGER, 0) AS progress,
+           COALESCE(j.value ->> 'notes', j.value ->> 'Notes', '') AS notes,
+           CASE WHEN jsonb_typeof(j.value -> 'goals') = 'array' THEN (j.value -> 'goals')::TEXT ELSE '[]' END AS goal_ids,
+           COALESCE(j.value -> 'from', j.value -> 'From') AS origin
+    FROM workbook_entries AS e
+    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'measures') = 'array' THEN e.content::jsonb -> 'measures' ELSE '[]'::jsonb END) WITH ORDINALITY AS j(value, ord)
+)
 INSERT INTO measures (org_id, id, source_kind, entry_id, source_path, source_title, visibility, position, description,
-                      responsible, responsible_key, responsible_user, deadline_text, deadline_kind, due, status, notes,
-                      origin_org_id, origin_org_name, origin_entry_id, created_at, updated_at)
-SELECT e.org_id, 'e' || e.id || 'm' || (m.ord - 1), 'workbook.entry', e.id,
-       'workbooks/' || e.workbook_id || '/statements/' || e.statement_id, COALESCE(st.title, ''), e.visibility, m.ord - 1,
-       COALESCE(m.value ->> 'Description', ''), COALESCE(m.value ->> 'Responsible', ''),
-       lower(trim(COALESCE(m.value ->> 'Responsible', ''))),
-       (SELECT u.id FROM users AS u WHERE u.id = (m.value ->> 'ResponsibleUser')::BIGINT),
-       COALESCE(m.value ->> 'DeadlineText', ''),
-       CASE WHEN COALESCE(m.value ->> 'DeadlineText', '') = '' THEN (CASE WHEN m.value ->> 'Deadline' IS NULL THEN '' ELSE 'date' END)
-            WHEN m.value ->> 'Deadline' IS NULL THEN 'unknown' ELSE 'period' END,
-       (m.value ->> 'Deadline')::TIMESTAMPTZ,
-       CASE m.value ->> 'Status' WHEN 'in_progress' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'not_started' END,
-       COALESCE(m.value ->> 'Notes', ''),
-       (m.value -> 'From' ->> 'org_id')::BIGINT, COALESCE(m.value -> 'From' ->> 'org_name', ''), (m.value -> 'From' ->> 'entry_id')::BIGINT,
-       e.updated_at, e.updated_at
-FROM workbook_entries AS e
-CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(e.content::jsonb -> 'measures') = 'array' THEN e.content::jsonb -> 'measures' ELSE '[]'::jsonb END) WITH ORDINALITY AS m(value, ord)
-LEFT JOIN workbook_statements AS st ON st.id = e.statement_id;
+                      responsible, responsible_key, responsible_user, deadline_text, deadline_kind, due, status, progress, notes,
+                      goal_ids, origin_org_id, origin_org_name, origin_entry_id, created_at, updated_at)
+SELECT m.org_id, COALESCE(m.id, 'e' || m.entry_id || 'm' || m.position), 'workbook.entry', m.entry_id,
+       'workbooks/' || m.workbook_id || '/statements/' || m.statement_id, COALESCE(st.title, ''), m.visibility, m.position,
+       m.description, m.responsible, lower(trim(m.responsible)),
+       (SELECT u.id FROM users AS u WHERE u.id = m.responsible_user),
+       m.deadline_text,
+       CASE WHEN m.deadline_text = '' THEN (CASE WHEN m.deadline IS NULL THEN '' ELSE 'date' END)
+            WHEN m.deadline IS NULL THEN 'unknown' ELSE 'period' END,
+       m.deadline,
+       CASE m.status WHEN 'planned' THEN 'not_started' WHEN 'in_progress' THEN 'ongoing'
+            WHEN 'ongoing' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' WHEN 'postponed' THEN 'postponed'
+            ELSE 'not_started' END,
+       LEAST(GREATEST(m.progress, 0), 100), m.notes, m.goal_ids,
+       (m.origin ->> 'org_id')::BIGINT, COALESCE(m.origin ->> 'org_name', ''), (m.origin ->> 'entry_id')::BIGINT,
+       m.updated_at, m.updated_at
+FROM m
+LEFT JOIN workbook_statements AS st ON st.id = m.statement_id;
 
 -- "My work" reads the measures' rows now.
 ALTER TABLE workbook_entries DROP COLUMN measures;

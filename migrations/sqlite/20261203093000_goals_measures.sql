@@ -77,40 +77,81 @@ CREATE TABLE measure_updates (
 );
 CREATE INDEX measure_updates_measure_idx ON measure_updates (org_id, measure_id, created_at);
 
+-- The answers' goals and measures become rows (see the PostgreSQL
+-- migration). An answer saved before the move names their fields as Go
+-- did (Statement, DeadlineText …) with the statuses of the time (planned,
+-- in_progress); one saved since (a database migrated down and up again)
+-- has today's names, statuses and ids: both are read. Times are written as
+-- bun writes them (UTC, "2006-01-02 15:04:05+00:00"), because SQLite
+-- compares and sorts them as text.
+WITH g AS (
+    SELECT e.org_id, e.id AS entry_id, e.workbook_id, e.statement_id, e.visibility, e.updated_at, j.key AS position,
+           json_extract(j.value, '$.id') AS id,
+           COALESCE(json_extract(j.value, '$.statement'), json_extract(j.value, '$.Statement'), '') AS statement,
+           COALESCE(json_extract(j.value, '$.indicator_code'), json_extract(j.value, '$.IndicatorCode'), '') AS indicator_code,
+           COALESCE(json_extract(j.value, '$.baseline'), json_extract(j.value, '$.Baseline')) AS baseline,
+           COALESCE(json_extract(j.value, '$.target'), json_extract(j.value, '$.Target')) AS target,
+           COALESCE(json_extract(j.value, '$.unit'), json_extract(j.value, '$.Unit'), '') AS unit,
+           COALESCE(json_extract(j.value, '$.target_date'), json_extract(j.value, '$.TargetDate')) AS target_date,
+           COALESCE(json_extract(j.value, '$.status'), json_extract(j.value, '$.Status')) AS status,
+           COALESCE(json_extract(j.value, '$.from'), json_extract(j.value, '$.From')) AS origin
+    FROM workbook_entries AS e
+    JOIN json_each(CASE WHEN json_valid(e.content) AND json_type(e.content, '$.goals') = 'array' THEN json_extract(e.content, '$.goals') ELSE '[]' END) AS j
+)
 INSERT INTO goals (org_id, id, source_kind, entry_id, source_path, source_title, visibility, position, statement,
                    indicator_code, baseline, target, unit, target_date, status, origin_org_id, origin_org_name, origin_entry_id,
                    created_at, updated_at)
-SELECT e.org_id, 'e' || e.id || 'g' || g.key, 'workbook.entry', e.id,
-       'workbooks/' || e.workbook_id || '/statements/' || e.statement_id, COALESCE(st.title, ''), e.visibility, g.key,
-       COALESCE(json_extract(g.value, '$.Statement'), ''), COALESCE(json_extract(g.value, '$.IndicatorCode'), ''),
-       json_extract(g.value, '$.Baseline'), json_extract(g.value, '$.Target'), COALESCE(json_extract(g.value, '$.Unit'), ''),
-       json_extract(g.value, '$.TargetDate'),
-       CASE json_extract(g.value, '$.Status') WHEN 'in_progress' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'not_started' END,
-       json_extract(g.value, '$.From.org_id'), COALESCE(json_extract(g.value, '$.From.org_name'), ''), json_extract(g.value, '$.From.entry_id'),
-       e.updated_at, e.updated_at
-FROM workbook_entries AS e
-JOIN json_each(CASE WHEN json_valid(e.content) AND json_type(e.content, '$.goals') = 'array' THEN json_extract(e.content, '$.goals') ELSE '[]' END) AS g
-LEFT JOIN workbook_statements AS st ON st.id = e.statement_id;
+SELECT g.org_id, COALESCE(g.id, 'e' || g.entry_id || 'g' || g.position), 'workbook.entry', g.entry_id,
+       'workbooks/' || g.workbook_id || '/statements/' || g.statement_id, COALESCE(st.title, ''), g.visibility, g.position,
+       g.statement, g.indicator_code, g.baseline, g.target, g.unit, strftime('%Y-%m-%d %H:%M:%S+00:00', g.target_date),
+       CASE g.status WHEN 'planned' THEN 'not_started' WHEN 'in_progress' THEN 'ongoing'
+            WHEN 'ongoing' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' WHEN 'postponed' THEN 'postponed'
+            ELSE 'not_started' END,
+       json_extract(g.origin, '$.org_id'), COALESCE(json_extract(g.origin, '$.org_name'), ''), json_extract(g.origin, '$.entry_id'),
+       g.updated_at, g.updated_at
+FROM g
+LEFT JOIN workbook_statements AS st ON st.id = g.statement_id;
 
+-- A responsible's key is measure.Key: case-folded and trimmed; SQLite's
+-- lower() folds ASCII letters only, so the Nordic capitals are folded
+-- first.
+WITH m AS (
+    SELECT e.org_id, e.id AS entry_id, e.workbook_id, e.statement_id, e.visibility, e.updated_at, j.key AS position,
+           json_extract(j.value, '$.id') AS id,
+           COALESCE(json_extract(j.value, '$.description'), json_extract(j.value, '$.Description'), '') AS description,
+           COALESCE(json_extract(j.value, '$.responsible'), json_extract(j.value, '$.Responsible'), '') AS responsible,
+           COALESCE(json_extract(j.value, '$.responsible_user'), json_extract(j.value, '$.ResponsibleUser')) AS responsible_user,
+           COALESCE(json_extract(j.value, '$.deadline'), json_extract(j.value, '$.Deadline')) AS deadline,
+           COALESCE(json_extract(j.value, '$.deadline_text'), json_extract(j.value, '$.DeadlineText'), '') AS deadline_text,
+           COALESCE(json_extract(j.value, '$.status'), json_extract(j.value, '$.Status')) AS status,
+           COALESCE(json_extract(j.value, '$.progress'), 0) AS progress,
+           COALESCE(json_extract(j.value, '$.notes'), json_extract(j.value, '$.Notes'), '') AS notes,
+           CASE WHEN json_type(j.value, '$.goals') = 'array' THEN json_extract(j.value, '$.goals') ELSE '[]' END AS goal_ids,
+           COALESCE(json_extract(j.value, '$.from'), json_extract(j.value, '$.From')) AS origin
+    FROM workbook_entries AS e
+    JOIN json_each(CASE WHEN json_valid(e.content) AND json_type(e.content, '$.measures') = 'array' THEN json_extract(e.content, '$.measures') ELSE '[]' END) AS j
+)
 INSERT INTO measures (org_id, id, source_kind, entry_id, source_path, source_title, visibility, position, description,
-                      responsible, responsible_key, responsible_user, deadline_text, deadline_kind, due, status, notes,
-                      origin_org_id, origin_org_name, origin_entry_id, created_at, updated_at)
-SELECT e.org_id, 'e' || e.id || 'm' || m.key, 'workbook.entry', e.id,
-       'workbooks/' || e.workbook_id || '/statements/' || e.statement_id, COALESCE(st.title, ''), e.visibility, m.key,
-       COALESCE(json_extract(m.value, '$.Description'), ''), COALESCE(json_extract(m.value, '$.Responsible'), ''),
-       lower(trim(COALESCE(json_extract(m.value, '$.Responsible'), ''))),
-       (SELECT u.id FROM users AS u WHERE u.id = json_extract(m.value, '$.ResponsibleUser')),
-       COALESCE(json_extract(m.value, '$.DeadlineText'), ''),
-       CASE WHEN COALESCE(json_extract(m.value, '$.DeadlineText'), '') = '' THEN (CASE WHEN json_extract(m.value, '$.Deadline') IS NULL THEN '' ELSE 'date' END)
-            WHEN json_extract(m.value, '$.Deadline') IS NULL THEN 'unknown' ELSE 'period' END,
-       json_extract(m.value, '$.Deadline'),
-       CASE json_extract(m.value, '$.Status') WHEN 'in_progress' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' ELSE 'not_started' END,
-       COALESCE(json_extract(m.value, '$.Notes'), ''),
-       json_extract(m.value, '$.From.org_id'), COALESCE(json_extract(m.value, '$.From.org_name'), ''), json_extract(m.value, '$.From.entry_id'),
-       e.updated_at, e.updated_at
-FROM workbook_entries AS e
-JOIN json_each(CASE WHEN json_valid(e.content) AND json_type(e.content, '$.measures') = 'array' THEN json_extract(e.content, '$.measures') ELSE '[]' END) AS m
-LEFT JOIN workbook_statements AS st ON st.id = e.statement_id;
+                      responsible, responsible_key, responsible_user, deadline_text, deadline_kind, due, status, progress, notes,
+                      goal_ids, origin_org_id, origin_org_name, origin_entry_id, created_at, updated_at)
+SELECT m.org_id, COALESCE(m.id, 'e' || m.entry_id || 'm' || m.position), 'workbook.entry', m.entry_id,
+       'workbooks/' || m.workbook_id || '/statements/' || m.statement_id, COALESCE(st.title, ''), m.visibility, m.position,
+       m.description, m.responsible,
+       lower(replace(replace(replace(replace(replace(replace(replace(trim(m.responsible),
+           'Æ', 'æ'), 'Ø', 'ø'), 'Å', 'å'), 'Ä', 'ä'), 'Ö', 'ö'), 'Ü', 'ü'), 'É', 'é')),
+       (SELECT u.id FROM users AS u WHERE u.id = m.responsible_user),
+       m.deadline_text,
+       CASE WHEN m.deadline_text = '' THEN (CASE WHEN m.deadline IS NULL THEN '' ELSE 'date' END)
+            WHEN m.deadline IS NULL THEN 'unknown' ELSE 'period' END,
+       strftime('%Y-%m-%d %H:%M:%S+00:00', m.deadline),
+       CASE m.status WHEN 'planned' THEN 'not_started' WHEN 'in_progress' THEN 'ongoing'
+            WHEN 'ongoing' THEN 'ongoing' WHEN 'done' THEN 'done' WHEN 'cancelled' THEN 'cancelled' WHEN 'postponed' THEN 'postponed'
+            ELSE 'not_started' END,
+       min(max(m.progress, 0), 100), m.notes, m.goal_ids,
+       json_extract(m.origin, '$.org_id'), COALESCE(json_extract(m.origin, '$.org_name'), ''), json_extract(m.origin, '$.entry_id'),
+       m.updated_at, m.updated_at
+FROM m
+LEFT JOIN workbook_statements AS st ON st.id = m.statement_id;
 
 ALTER TABLE workbook_entries DROP COLUMN measures;
 
