@@ -222,6 +222,10 @@ func checkReadAndSave(t *testing.T, bdb *bun.DB, f *legacy) {
 	c.Measures = append([]measure.Measure(nil), c.Measures...)
 	c.Measures[1].Status, c.Measures[1].Progress = measure.StatusOngoing, 40
 	c.Measures[1].Description += " – utvidet til «Språkkafé pluss»"
+	// A new measure, as the editor makes it: a random id, a period and
+	// the goal it serves.
+	c.Measures = append(c.Measures, measure.Measure{Description: "Leksehjelp «Lær mer» § 5", ResponsibleUser: &f.user,
+		DeadlineText: "Vår 2027", Deadline: ptr(day(2027, 6, 30)), Goals: []string{c.Goals[0].ID}})
 	actor := &app.Actor{UserID: f.user, Name: "Åse Øren", OrgID: f.muni, OrgKind: org.KindMunicipality, Role: "editor", Locale: "nb"}
 	if _, err := svc.SaveEntry(app.WithActor(ctx, actor), muni, actor, workbook.Save{WorkbookID: f.workbook,
 		StatementID: f.statements[0], Content: c, BaseVersion: a.Version}); err != nil {
@@ -231,6 +235,17 @@ func checkReadAndSave(t *testing.T, bdb *bun.DB, f *legacy) {
 	wantRows := f.wantMeasures()
 	wantRows[1].Status, wantRows[1].Progress, wantRows[1].Description = measure.StatusOngoing, 40, c.Measures[1].Description
 	wantRows[1].UpdatedBy = &f.user
+	added := *wantRows[1]
+	added.Position, added.Description, added.Status, added.Progress = 4, c.Measures[4].Description, measure.StatusNotStarted, 0
+	added.DeadlineText, added.DeadlineKind, added.Due = "Vår 2027", "period", ptr(day(2027, 6, 30))
+	added.GoalIDs = `["` + c.Goals[0].ID + `"]`
+	if len(measures2) == len(wantRows)+1 {
+		added.ID = measures2[4].ID
+		if !measure.ValidID(added.ID) || strings.HasPrefix(added.ID, "e") {
+			t.Errorf("new measure's id %q; want a new random one", added.ID)
+		}
+	}
+	wantRows = append(wantRows[:4:4], &added, wantRows[4])
 	if diff := cmp.Diff(f.wantGoals(), goals2, ignoreStamps...); diff != "" {
 		t.Errorf("goals after the save (-want +got):\n%s", diff)
 	}
@@ -239,8 +254,8 @@ func checkReadAndSave(t *testing.T, bdb *bun.DB, f *legacy) {
 	}
 	for i, m := range measures2 {
 		changed := !m.UpdatedAt.Equal(f.savedAt)
-		if changed != (i == 1) {
-			t.Errorf("measure %s: updated at %v; only %s should have been written", m.ID, m.UpdatedAt, wantRows[1].ID)
+		if changed != (i == 1 || i == 4) {
+			t.Errorf("measure %s: updated at %v; only %s and the new one should have been written", m.ID, m.UpdatedAt, wantRows[1].ID)
 		}
 	}
 	var steps []*measure.Update
@@ -249,9 +264,13 @@ func checkReadAndSave(t *testing.T, bdb *bun.DB, f *legacy) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if len(steps) != 1 || steps[0].MeasureID != wantRows[1].ID || steps[0].StatusFrom != measure.StatusNotStarted ||
-		steps[0].StatusTo != measure.StatusOngoing || steps[0].Progress != 40 {
-		t.Errorf("timeline after the save: %+v; want one step of %s, not_started → ongoing, 40 %%", steps, wantRows[1].ID)
+	gotSteps := map[string]string{}
+	for _, st := range steps {
+		gotSteps[st.MeasureID] = fmt.Sprintf("%s→%s %d", st.StatusFrom, st.StatusTo, st.Progress)
+	}
+	wantSteps := map[string]string{wantRows[1].ID: "not_started→ongoing 40", added.ID: "→not_started 0"}
+	if diff := cmp.Diff(wantSteps, gotSteps); diff != "" {
+		t.Errorf("timeline after the save (-want +got):\n%s", diff)
 	}
 }
 
