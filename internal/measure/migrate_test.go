@@ -71,6 +71,7 @@ func TestMigrateGoalsMeasures(t *testing.T) {
 	t.Run("Due", func(t *testing.T) { checkDue(t, bdb, f) })
 	t.Run("ReadAndSave", func(t *testing.T) { checkReadAndSave(t, bdb, f) })
 	t.Run("DownUp", func(t *testing.T) { checkDownUp(t, bdb, dialect, all, f) })
+	t.Run("Reinterpret", func(t *testing.T) { checkReinterpret(t, bdb) })
 }
 
 // before answers the migrations of fsys older than version.
@@ -327,4 +328,27 @@ func exec(t *testing.T, sqldb *sql.DB, query string, args ...any) int64 {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return id
+}
+
+// checkReinterpret: the migration step after the SQL reads the moved
+// measures' deadlines with the Go parser: «Løpende» is ongoing, not
+// unknown; a second run changes nothing.
+func checkReinterpret(t *testing.T, bdb *bun.DB) {
+	ctx := context.Background()
+	n, err := measure.Reinterpret(ctx, bdb)
+	if err != nil || n == 0 {
+		t.Fatalf("first run: %d changed, %v", n, err)
+	}
+	var kind string
+	if err := db.Run(ctx, bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Model((*measure.MeasureRow)(nil)).Column("deadline_kind").Where("deadline_text = ?", "Løpende").Limit(1).Scan(ctx, &kind)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if kind != string(measure.DeadlineOngoing) {
+		t.Errorf("«Løpende» is %q after the step, want ongoing", kind)
+	}
+	if n, err := measure.Reinterpret(ctx, bdb); err != nil || n != 0 {
+		t.Errorf("second run: %d changed, %v", n, err)
+	}
 }

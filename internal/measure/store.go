@@ -414,3 +414,48 @@ func GoalsOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*G
 		OrderExpr("position").Scan(ctx)
 	return rows, err
 }
+
+// Reinterpret reads again, with ParseDeadline and Key, the deadlines and
+// responsible keys of measures the SQL migration could only approximate
+// (it knows days and periods, not ongoing or yearly, and lowercases
+// rather than case-folds; their ids are measure.LegacyID), 500 at a time, as
+// system work: only rows
+// whose kind or key differ are written. The migration step runs it
+// (server.Migrate); running it again finds nothing to do. It answers how
+// many measures it changed.
+func Reinterpret(ctx context.Context, bdb *bun.DB) (int, error) {
+	n := 0
+	for after := ""; ; {
+		var batch []*MeasureRow
+		err := db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+			if err := tx.NewSelect().Model(&batch).Column("org_id", "id", "responsible", "responsible_key", "deadline_text", "deadline_kind", "due").
+				Where("id > ? AND id LIKE 'e%'", after).
+				OrderExpr("id").Limit(500).Scan(ctx); err != nil {
+				return err
+			}
+			for _, r := range batch {
+				kind, key, due := r.DeadlineKind, Key(r.Responsible), r.Due
+				if r.DeadlineText != "" {
+					d := ParseDeadline(r.DeadlineText, Seasons{})
+					kind = string(d.Kind)
+					if due == nil && !d.Due.IsZero() && !d.Invalid {
+						due = &d.Due
+					}
+				}
+				if kind == r.DeadlineKind && key == r.ResponsibleKey && (due == r.Due) {
+					continue
+				}
+				if _, err := tx.NewUpdate().Model((*MeasureRow)(nil)).Set("deadline_kind = ?, responsible_key = ?, due = ?", kind, key, due).
+					Where("org_id = ? AND id = ?", r.OrgID, r.ID).Exec(ctx); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil || len(batch) == 0 {
+			return n, err
+		}
+		after = batch[len(batch)-1].ID
+	}
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/mail"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/queue"
@@ -229,6 +230,12 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 	}
 	if n > 0 {
 		logger.Info("workbook answers made searchable", "entries", n)
+	}
+	if n, err = measure.Reinterpret(ctx, bdb); err != nil {
+		return fmt.Errorf("migration: reading the moved measures' deadlines: %w", err)
+	}
+	if n > 0 {
+		logger.Info("measures' deadlines and responsibles read again", "measures", n)
 	}
 	return nil
 }
