@@ -26,7 +26,7 @@ func demoRows(t *testing.T, p *servertest.Process) map[string]int {
 		for _, table := range []string{"workbook_entries", "workbook_revisions", "workbook_comments", "workbook_chapter_status",
 			"workbook_good_practice", "goals", "measures", "measure_updates", "org_roles", "org_role_members"} {
 			var n int
-			if err := idb.NewRaw("SELECT count(*) FROM " + table).Scan(ctx, &n); err != nil {
+			if err := idb.NewRaw("SELECT count(*) FROM "+table).Scan(ctx, &n); err != nil {
 				return fmt.Errorf("%s: %w", table, err)
 			}
 			out[table] = n
