@@ -24,7 +24,7 @@ func demoRows(t *testing.T, p *servertest.Process) map[string]int {
 	out := map[string]int{}
 	err := db.Run(context.Background(), p.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		for _, table := range []string{"workbook_entries", "workbook_revisions", "workbook_comments", "workbook_chapter_status",
-			"workbook_good_practice", "goals", "measures", "measure_updates", "org_roles", "org_role_members"} {
+			"workbook_good_practice", "gatherings", "goals", "measures", "measure_updates", "org_roles", "org_role_members"} {
 			var n int
 			if err := idb.NewRaw("SELECT count(*) FROM "+table).Scan(ctx, &n); err != nil {
 				return fmt.Errorf("%s: %w", table, err)
@@ -157,8 +157,10 @@ func checkDemoContent(t *testing.T, p *servertest.Process, password string) {
 	cc := client(t)
 	signIn(t, cc, p.URL(), "coordinator@sor-trondelag.example", password)
 	code, page = get(t, cc, p.URL()+"/o/sor-trondelag/dashboard")
-	if code != 200 || !strings.Contains(page, "Åfjord kommune") || !strings.Contains(page, "Meldal kommune") {
-		t.Errorf("the coordinator's dashboard: %d; want the progress grid with the members", code)
+	for _, want := range []string{"Åfjord kommune", "Meldal kommune", "Klart til samlingen", "Besvart, ikke delt", "Tredje samling"} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("the coordinator's dashboard (progress grid, next gathering): %d; lacks %q", code, want)
+		}
 	}
 	var tmplID, stmtID int64
 	db.Run(ctx, p.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -43,11 +44,23 @@ type DemoActivity struct {
 
 // demoActivityFile is a demo_activity file.
 type demoActivityFile struct {
-	Answers      []demoAnswer  `yaml:"answers"`
-	Updates      []demoUpdate  `yaml:"updates"`
-	Chapters     []demoChapter `yaml:"chapters"`
-	Comments     []demoComment `yaml:"comments"`
-	GoodPractice []demoStatRef `yaml:"good_practice"`
+	Answers      []demoAnswer    `yaml:"answers"`
+	Updates      []demoUpdate    `yaml:"updates"`
+	Chapters     []demoChapter   `yaml:"chapters"`
+	Comments     []demoComment   `yaml:"comments"`
+	GoodPractice []demoStatRef   `yaml:"good_practice"`
+	Gatherings   []demoGathering `yaml:"gatherings"`
+}
+
+// demoGathering is a gathering the coordinator planned, on a day written
+// as a measure's relative deadline is ({day+16}).
+type demoGathering struct {
+	Title    string   `yaml:"title"`
+	On       string   `yaml:"on"`
+	Place    string   `yaml:"place"`
+	Agenda   string   `yaml:"agenda"`
+	Chapters []string `yaml:"chapters"` // their titles
+	DaysAgo  int      `yaml:"days_ago"`
 }
 
 // demoStatRef names a municipality's answer to a problem statement: the
@@ -162,6 +175,11 @@ func (l DemoActivity) load(ctx context.Context, bdb *bun.DB, clock app.Clock, d 
 	if n.network, err = n.org(ctx, d.Network); err != nil {
 		return err
 	}
+	for _, g := range f.Gatherings {
+		if err := n.gathering(ctx, g); err != nil {
+			return fmt.Errorf("gathering %q: %w", g.Title, err)
+		}
+	}
 	for _, a := range f.Answers {
 		if err := n.answer(ctx, a); err != nil {
 			return fmt.Errorf("answer of %s to %q: %w", a.Municipality, a.Statement, err)
@@ -190,9 +208,16 @@ func (l DemoActivity) load(ctx context.Context, bdb *bun.DB, clock app.Clock, d 
 	return nil
 }
 
-// at is the service as it was days ago.
+// at is the service as it was days ago, in working hours there (between
+// 8 and 16, Norwegian time), never later than now.
 func (n *demoNetwork) at(daysAgo int) *Service {
-	return &Service{DB: n.db, Clock: shiftedClock{n.clock, -time.Duration(daysAgo) * 24 * time.Hour}}
+	now := n.clock.Now()
+	then := now.AddDate(0, 0, -daysAgo)
+	if loc, err := time.LoadLocation("Europe/Oslo"); err == nil {
+		then = then.In(loc)
+	}
+	then = time.Date(then.Year(), then.Month(), then.Day(), 8+daysAgo*5%8, daysAgo*17%60, 0, 0, then.Location())
+	return &Service{DB: n.db, Clock: shiftedClock{n.clock, min(then.Sub(now), 0)}}
 }
 
 func (n *demoNetwork) org(ctx context.Context, slug string) (*org.Organisation, error) {
@@ -400,6 +425,33 @@ func (n *demoNetwork) comment(ctx context.Context, c demoComment) error {
 		_, err := tx.NewInsert().Model(cm).Exec(ctx)
 		return err
 	})
+}
+
+func (n *demoNetwork) gathering(ctx context.Context, dg demoGathering) error {
+	on, ok := i18n.ParseDate(demoDeadline(dg.On, n.clock.Now()))
+	if !ok {
+		return fmt.Errorf("no day in %q", dg.On)
+	}
+	var t *Template
+	err := db.Run(ctx, n.db, db.OrgScope(n.network.ID), func(ctx context.Context, idb bun.IDB) error {
+		ts, err := currentTemplates(ctx, idb, n.network.ID)
+		if len(ts) > 0 {
+			t = ts[0]
+		}
+		return err
+	})
+	if err != nil || t == nil {
+		return fmt.Errorf("no published template: %v", err)
+	}
+	g := &Gathering{Title: dg.Title, StartsOn: on, Place: dg.Place, Agenda: strings.TrimSpace(dg.Agenda)}
+	for _, title := range dg.Chapters {
+		i := slices.IndexFunc(t.Chapters, func(c *Chapter) bool { return c.Title == title })
+		if i < 0 {
+			return fmt.Errorf("no chapter %q", title)
+		}
+		g.ChapterIDs = append(g.ChapterIDs, t.Chapters[i].ID)
+	}
+	return n.at(dg.DaysAgo).CreateGathering(ctx, n.network, g)
 }
 
 func (n *demoNetwork) goodPractice(ctx context.Context, g demoStatRef) error {
