@@ -40,6 +40,7 @@ func demoLoaders() []DemoLoader {
 func demoStaffing() []DemoLoader {
 	return []DemoLoader{
 		org.DemoRoles{Definitions: tenants.Roles},
+		workbook.DemoActivity{Definitions: tenants.Workbooks},
 	}
 }
 

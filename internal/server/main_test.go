@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -55,8 +56,9 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 }
 
 // TestDemoStartAndRestart: the embedded default loads the demo
-// organisations on first start, the demo login works, and a restart keeps
-// everything without duplicating organisations.
+// organisations on first start, the demo login works, the demo content is
+// worth looking at (checkDemoContent), and a restart keeps everything
+// without duplicating organisations or anything of the demo's workbooks.
 func TestDemoStartAndRestart(t *testing.T) {
 	t.Parallel()
 	e := servertest.NewEnv(t)
@@ -92,6 +94,8 @@ func TestDemoStartAndRestart(t *testing.T) {
 	if code != 200 || !strings.Contains(view, "Intervju er gjennomført vår 2016") || !strings.Contains(view, "Meldal kommune") || strings.Contains(view, "Rissa kommune") {
 		t.Errorf("demo gathering view: %d; want Meldal's imported answer and no Rissa", code)
 	}
+	checkDemoContent(t, first, cfg.DemoPassword)
+	rows1 := demoRows(t, first)
 	n1, err := org.CountOrganisations(context.Background(), first.DB)
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +114,9 @@ func TestDemoStartAndRestart(t *testing.T) {
 	}
 	if n1 != len(defs) || n2 != n1 {
 		t.Errorf("organisations: %d after first start, %d after restart; want the %d demo ones both times", n1, n2, len(defs))
+	}
+	if rows2 := demoRows(t, second); !maps.Equal(rows1, rows2) {
+		t.Errorf("rows after the first start %v, after a restart %v; want nothing added twice", rows1, rows2)
 	}
 	resp = signIn(t, client(t), second.URL(), "coordinator@sor-trondelag.example", "demo-passord-æøå")
 	if resp.StatusCode != http.StatusSeeOther {

@@ -18,6 +18,9 @@ type Definition struct {
 	Cycle    string             `yaml:"cycle"`
 	Chapters []ChapterDef       `yaml:"chapters"`
 	Answers  []DemoAnswerSource `yaml:"demo_answers"`
+	// Activity names the demo's life in the network after the chapters
+	// were imported (see DemoActivity), relative to the definition.
+	Activity string `yaml:"demo_activity"`
 
 	dir string
 }
@@ -35,10 +38,13 @@ type StatementDef struct {
 	Questions []string `yaml:"questions"`
 }
 
-// DemoAnswerSource names a municipality's filled-in chapter text.
+// DemoAnswerSource names a municipality's filled-in chapter: its text
+// (as copied out of a PDF) and, when there is one, the same chapter as a
+// Word document with its tables, which the demo imports instead.
 type DemoAnswerSource struct {
 	Municipality string `yaml:"municipality"`
 	File         string `yaml:"file"` // relative to the definition
+	Word         string `yaml:"word"` // relative to the definition; optional
 }
 
 // LoadDefinitions reads every *.yaml file of dir in fsys.
@@ -84,4 +90,18 @@ func (d *Definition) Spec() TemplateSpec {
 func (d *Definition) AnswerText(fsys fs.FS, a DemoAnswerSource) (string, error) {
 	b, err := fs.ReadFile(fsys, path.Join(d.dir, a.File))
 	return string(b), err
+}
+
+// AnswerSource reads a demo answer as the demo imports it: the Word
+// document with its tables when the definition names one, else the text.
+func (d *Definition) AnswerSource(fsys fs.FS, a DemoAnswerSource) (ChapterSource, error) {
+	if a.Word == "" {
+		text, err := d.AnswerText(fsys, a)
+		return ChapterSource{Text: text}, err
+	}
+	b, err := fs.ReadFile(fsys, path.Join(d.dir, a.Word))
+	if err != nil {
+		return ChapterSource{}, err
+	}
+	return ReadChapterFile(b)
 }
