@@ -73,10 +73,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		if r.DeadlineKind == string(DeadlineYearly) {
 			kind = due.KindYearly
 		}
-		text := r.DeadlineText
-		if r.DeadlineKind == string(DeadlineDate) {
-			text = ""
-		}
+		text := r.DeadlineText // as written when it is more than a day: «Gjennomført innen 1.11.2016»
 		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: r.Person, Due: r.Due, DueText: text, Title: r.Description,
 			URL: fmt.Sprintf("/o/%s/measures/%s", q.OrgSlug, r.ID), State: state, Source: "workbook.measure",
 			Kind: kind, Status: r.Status, Role: r.Role, Context: r.SourceTitle, EscalateTo: due.EscalateEditors})

@@ -116,9 +116,6 @@ func (r *GoalRow) Goal() Goal {
 func (r *MeasureRow) Measure() Measure {
 	m := Measure{ID: r.ID, Description: r.Description, Responsible: r.Responsible, ResponsibleUser: r.ResponsibleUser,
 		DeadlineText: r.DeadlineText, Deadline: r.Due, Status: r.Status, Progress: r.Progress, Notes: r.Notes}
-	if r.DeadlineKind == string(DeadlineDate) {
-		m.DeadlineText = ""
-	}
 	_ = json.Unmarshal([]byte(r.GoalIDs), &m.Goals)
 	if r.OriginOrgID != nil {
 		m.From = &Origin{OrgID: *r.OriginOrgID, OrgName: r.OriginOrgName}
@@ -156,9 +153,6 @@ func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.T
 		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: m.DeadlineText,
 		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
-	if m.DeadlineText == "" && m.Deadline != nil {
-		r.DeadlineText = ""
-	}
 	if src.EntryID != 0 {
 		r.EntryID = &src.EntryID
 	}

@@ -1,11 +1,12 @@
 package workbook
 
 import (
-	"github.com/samvirke/samvirke/internal/i18n"
-	"github.com/samvirke/samvirke/internal/measure"
-
 	"strconv"
 	"strings"
+	"unicode"
+
+	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // GoalInput is a measurable goal as typed in the editor: numbers with a
@@ -108,6 +109,9 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 		errs["deadline"] = "workbook.error.deadline"
 	case d.Kind == measure.DeadlineDate:
 		m.Deadline = &d.Due
+		if strings.IndexFunc(d.Text, unicode.IsLetter) >= 0 {
+			m.DeadlineText = d.Text // «Gjennomført innen 1.11.2016» stays as written
+		}
 	case d.Kind == measure.DeadlinePeriod || d.Kind == measure.DeadlinePhases:
 		m.Deadline, m.DeadlineText = &d.Due, d.Text
 	default:

@@ -50,6 +50,7 @@ func TestMeasureInputValidate(t *testing.T) {
 	day := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
 	members := map[int64]bool{7: true}
 	autumn := time.Date(2016, 12, 31, 0, 0, 0, 0, time.UTC) // «Høst 2016» falls due at the end of the year
+	nov1 := time.Date(2016, 11, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name     string
 		in       MeasureInput
@@ -60,6 +61,8 @@ func TestMeasureInputValidate(t *testing.T) {
 			Measure{Description: "Kurs", ResponsibleUser: &id, Deadline: &day, Status: measure.StatusOngoing}, map[string]string{}},
 		{"OKDeadlineAsWritten", MeasureInput{Description: "Kurs", Deadline: " Høst 2016 "},
 			Measure{Description: "Kurs", DeadlineText: "Høst 2016", Deadline: &autumn, Status: measure.StatusNotStarted}, map[string]string{}},
+		{"OKDayInWords", MeasureInput{Description: "Kurs", Deadline: "Gjennomført innen 1.11.2016"},
+			Measure{Description: "Kurs", DeadlineText: "Gjennomført innen 1.11.2016", Deadline: &nov1, Status: measure.StatusNotStarted}, map[string]string{}},
 		{"OKOngoing", MeasureInput{Description: "Kurs", Deadline: "Løpende"},
 			Measure{Description: "Kurs", DeadlineText: "Løpende", Status: measure.StatusNotStarted}, map[string]string{}},
 		{"ErrDeadlineNoDay", MeasureInput{Description: "Kurs", Deadline: "32.13.2016"},
