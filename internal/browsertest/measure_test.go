@@ -44,7 +44,7 @@ func fetchMeasure(t *testing.T, b *browsertest.Browser, slug, id string) apiMeas
 // measureSetup gives Meldal's demo answer to the first problem statement
 // two new measures for the demo contributor, saved by the editor through
 // the workbook service: one due in ten days (a date), one due «Høst» of
-// this year (31 December). It answers their ids and the answer's path.
+// this year (31 December), ongoing at 30 %. It answers their ids and the answer's path.
 func measureSetup(t *testing.T, srv *browsertest.Server, dated, seasonal string) (idDated, idSeasonal, answer string) {
 	t.Helper()
 	ctx := context.Background()
@@ -89,7 +89,7 @@ func measureSetup(t *testing.T, srv *browsertest.Server, dated, seasonal string)
 	content.Measures = append(content.Measures,
 		workbook.Measure{Description: dated, ResponsibleUser: &contributor, Deadline: &due, Status: measure.StatusOngoing, Progress: 40},
 		workbook.Measure{Description: seasonal, Responsible: "Rektorer grunnskole", ResponsibleUser: &contributor,
-			DeadlineText: season, Deadline: &seasonDue, Status: measure.StatusNotStarted})
+			DeadlineText: season, Deadline: &seasonDue, Status: measure.StatusOngoing, Progress: 30})
 	e, err := srv.Main.Workbooks.SaveEntry(ctx, meldal, &app.Actor{UserID: editor, Name: "Demo editor", OrgID: meldal.ID, Role: "editor"},
 		workbook.Save{WorkbookID: book, StatementID: stmt, Content: content, BaseVersion: base})
 	if err != nil {
@@ -112,6 +112,7 @@ func TestMeasureStatusUpdate(t *testing.T) {
 		dated    = "Språkkafé på biblioteket"
 		seasonal = "Leksehjelp for nyankomne elever"
 		note     = "Ferdig «før jul» – ære være frivillige på Øya skole"
+		waiting  = "Venter på «lokaler» – søknad sendt"
 		quick    = "Avsluttet på møtet «desember» – æøå"
 	)
 	idA, idB, answer := measureSetup(t, srv, dated, seasonal)
@@ -174,8 +175,8 @@ func TestMeasureStatusUpdate(t *testing.T) {
 		const a = document.querySelector('#ro-measures-h ~ .table-wrap a[href="/o/meldal/measures/`+idA+`"]');
 		return a ? a.closest("tr").innerText : "(no row)";
 	})()`)
-	if !strings.Contains(row, tr(t, srv, b, "measure.status.done")) || !strings.Contains(row, "100 %") {
-		t.Errorf("the answer page's row of the measure does not say done, 100 %%:\n%s", row)
+	if !strings.Contains(row, tr(t, srv, b, "measure.status.done")) || !strings.Contains(row, "100 %") || !strings.Contains(row, "Demo contributor") {
+		t.Errorf("the answer page's row of the measure does not say done, 100 %% and who is responsible:\n%s", row)
 	}
 
 	// The API, with the contributor's session.
@@ -203,11 +204,20 @@ func TestMeasureStatusUpdate(t *testing.T) {
 		t.Errorf("My work should list the open measure and not the one done:\n%s", got)
 	}
 	form := fmt.Sprintf(`%s form[action="/o/meldal/measures/%s/status"]`, mywork, idB)
-	choose(t, b, form+` select[name="status"]`, measure.StatusDone)
-	b.Fill(t, form+` input[name="note"]`, quick)
-	if code := b.ClickAndWait(t, form+` button[type="submit"]`); code != http.StatusOK {
-		t.Fatalf("the quick update answered %d: %s", code, b.Text(t, "main"))
+	quickUpdate := func(status, note string) {
+		t.Helper()
+		choose(t, b, form+` select[name="status"]`, status)
+		b.Fill(t, form+` input[name="note"]`, note)
+		if code := b.ClickAndWait(t, form+` button[type="submit"]`); code != http.StatusOK {
+			t.Fatalf("the quick update answered %d: %s", code, b.Text(t, "main"))
+		}
 	}
+	// The quick form has no progress: the measure keeps its 30 %.
+	quickUpdate(measure.StatusPostponed, waiting)
+	if got := fetchMeasure(t, b, "meldal", idB); got.Status != measure.StatusPostponed || got.Progress != 30 || len(got.Timeline) == 0 || got.Timeline[0].Note != waiting {
+		t.Errorf("after postponing from My work the API answers %+v; want postponed, still 30 %%, the note", got)
+	}
+	quickUpdate(measure.StatusDone, quick)
 	if p := path(t, srv, b); p != "/o/meldal/dashboard" {
 		t.Errorf("after the quick update at %s; want the dashboard", p)
 	}
@@ -219,8 +229,8 @@ func TestMeasureStatusUpdate(t *testing.T) {
 	}
 	gotB := fetchMeasure(t, b, "meldal", idB)
 	if gotB.Status != measure.StatusDone || gotB.Progress != 100 || len(gotB.Timeline) == 0 ||
-		gotB.Timeline[0].Note != quick || gotB.Timeline[0].StatusFrom != measure.StatusNotStarted {
-		t.Errorf("the API answers %+v for the quick update; want not started → done, 100, the note", gotB)
+		gotB.Timeline[0].Note != quick || gotB.Timeline[0].StatusFrom != measure.StatusPostponed {
+		t.Errorf("the API answers %+v for the quick update; want postponed → done, 100, the note", gotB)
 	}
 	narrow("measure", srv.URL+"/o/meldal/measures/"+idB)
 	if step := b.Text(t, "ol.timeline li"); !strings.Contains(step, quick) {
