@@ -132,14 +132,18 @@ func (s *Server) handleMeasureStatus(c *gin.Context) error {
 	vals := map[string]string{"status": c.PostForm("status"), "progress": strings.TrimSpace(c.PostForm("progress")),
 		"note": strings.TrimSpace(c.PostForm("note"))}
 	back := localBack(o, c.PostForm("back"))
-	progress, perr := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(vals["progress"], "%")))
-	if vals["progress"] == "" {
-		progress, perr = 0, nil
-	}
+	// No progress (the quick form on "My work" has none) keeps the
+	// current one.
+	var progress *int
 	var err error
-	if perr != nil {
-		err = app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
-	} else {
+	if v := vals["progress"]; v != "" {
+		p, perr := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(v, "%")))
+		if perr != nil {
+			err = app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
+		}
+		progress = &p
+	}
+	if err == nil {
 		_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
 			workbook.MeasureUpdate{Status: vals["status"], Progress: progress, Note: vals["note"]})
 	}
@@ -279,10 +283,11 @@ func (s *Server) handleAPIMeasure(c *gin.Context) error {
 	return nil
 }
 
-// apiStatus is the body of POST …/measures/{id}/status.
+// apiStatus is the body of POST …/measures/{id}/status; without a
+// progress the measure's current one is kept (done: 100).
 type apiStatus struct {
 	Status   string `json:"status"`
-	Progress int    `json:"progress"`
+	Progress *int   `json:"progress"`
 	Note     string `json:"note"`
 }
 

@@ -132,6 +132,10 @@ type entryPage struct {
 	Comments     *commentsView         // nil before the first save
 	Peers        []workbook.PeerAnswer // the network peers' shared answers to the statement
 	GatheringURL string                // the statement side by side, for a member of the network
+
+	// Responsible names the person responsible for each measure of the
+	// entry, by the measure's id, for the read-only table.
+	Responsible map[string]string
 }
 
 // entryData loads the page of one statement's entry, without the members
@@ -179,8 +183,21 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 // the pages that edit an entry.
 func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
 	var err error
-	data.Members, err = s.Accounts.Members(c.Request.Context(), data.Org)
-	return err
+	if data.Members, err = s.Accounts.Members(c.Request.Context(), data.Org); err != nil || data.Entry == nil {
+		return err
+	}
+	data.Responsible = map[string]string{}
+	for _, m := range data.Entry.Content.Measures {
+		if m.ResponsibleUser == nil {
+			continue
+		}
+		for _, p := range data.Members {
+			if p.ID == *m.ResponsibleUser {
+				data.Responsible[m.ID] = nameOf(p)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) handleWorkbookEntry(c *gin.Context) error {

@@ -116,10 +116,12 @@ func (s *Service) Goals(ctx context.Context, o *org.Organisation, status string)
 }
 
 // MeasureUpdate is a status update: the new status and progress (percent)
-// and a note for the timeline.
+// and a note for the timeline. A nil Progress keeps the measure's current
+// progress (the quick form on "My work" and API calls that send only a
+// status and a note), except that done with no progress (nil or 0) is 100.
 type MeasureUpdate struct {
 	Status   string
-	Progress int
+	Progress *int
 	Note     string
 }
 
@@ -136,13 +138,10 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 	switch {
 	case status == "":
 		return nil, app.Errorf(app.EInvalid, "measure.error.status").WithField("status")
-	case up.Progress < 0 || up.Progress > 100:
+	case up.Progress != nil && (*up.Progress < 0 || *up.Progress > 100):
 		return nil, app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
 	case utf8.RuneCountInString(up.Note) > MaxUpdateNote:
 		return nil, app.Errorf(app.EInvalid, "measure.error.note", "max", MaxUpdateNote).WithField("note")
-	}
-	if status == measure.StatusDone && up.Progress == 0 {
-		up.Progress = 100
 	}
 	now := s.Clock.Now()
 	var row *measure.MeasureRow
@@ -168,7 +167,14 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 			return app.Errorf(app.ENotFound, "measure.error.not_found")
 		}
 		before := c.Measures[i]
-		c.Measures[i].Status, c.Measures[i].Progress = status, up.Progress
+		progress := before.Progress
+		if up.Progress != nil {
+			progress = *up.Progress
+		}
+		if status == measure.StatusDone && (up.Progress == nil || progress == 0) {
+			progress = 100
+		}
+		c.Measures[i].Status, c.Measures[i].Progress = status, progress
 		t, err := findListedStatementOutline(ctx, tx, o.ID, e.WorkbookID, e.StatementID)
 		if err != nil {
 			return err
@@ -177,11 +183,11 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 			BaseVersion: e.Version, note: up.Note, vouched: originsOf(&e.Content)}, t, now); err != nil {
 			return err
 		}
-		detail := map[string]string{"from": before.Status, "to": status, "progress": strconv.Itoa(up.Progress)}
+		detail := map[string]string{"from": before.Status, "to": status, "progress": strconv.Itoa(progress)}
 		if err := audit.Record(ctx, tx, o.ID, audit.MeasureUpdated, row.Description, detail, now); err != nil {
 			return err
 		}
-		row.Status, row.Progress = status, up.Progress
+		row.Status, row.Progress = status, progress
 		return nil
 	})
 	if err != nil {
