@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -242,7 +243,7 @@ func checkReadAndSave(t *testing.T, bdb *bun.DB, f *legacy) {
 	added.GoalIDs = `["` + c.Goals[0].ID + `"]`
 	if len(measures2) == len(wantRows)+1 {
 		added.ID = measures2[4].ID
-		if !measure.ValidID(added.ID) || strings.HasPrefix(added.ID, "e") {
+		if !measure.ValidID(added.ID) || regexp.MustCompile(`^e[0-9]+[gm][0-9]+$`).MatchString(added.ID) {
 			t.Errorf("new measure's id %q; want a new random one", added.ID)
 		}
 	}

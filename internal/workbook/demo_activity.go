@@ -386,7 +386,7 @@ func (n *demoNetwork) update(ctx context.Context, u demoUpdate) error {
 		return err
 	}
 	_, err = n.at(u.DaysAgo).UpdateMeasure(ctx, muni, actor, e.Content.Measures[i].ID,
-		MeasureUpdate{Status: u.Status, Progress: u.Progress, Note: strings.TrimSpace(u.Note)})
+		MeasureUpdate{Status: u.Status, Progress: &u.Progress, Note: strings.TrimSpace(u.Note)})
 	return err
 }
 
