@@ -101,8 +101,13 @@ func TestPeersLearningNetwork(t *testing.T) {
 		if !strings.Contains(body, `href="`+peerOf(b, bBook)+`"`) {
 			t.Errorf("the side-by-side view does not link to B's answer %s (to copy from)", peerOf(b, bBook))
 		}
-		if strings.Contains(body, "Cappelen holder") || strings.Contains(body, "Vårt eget svar.") || strings.Contains(body, peerOf(c, cBook)) {
+		if strings.Contains(body, "Cappelen holder") || strings.Contains(body, "Vårt eget svar.") || strings.Contains(body, peerOf(c, cBook)) ||
+			strings.Contains(body, "Hemmeligtiltak") {
 			t.Error("the gathering view shows a private answer")
+		}
+		// The measures side by side too, each with its responsible.
+		if !strings.Contains(body, "Leksehjelpsordning på biblioteket · Flyktningkoordinator") {
+			t.Error("the gathering view does not show B's measure")
 		}
 		if strings.Contains(body, "good-practice") || strings.Contains(body, "gathering/comments") {
 			t.Error("a member is offered the coordinator's forms")
