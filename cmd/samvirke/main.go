@@ -53,7 +53,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") { // "samvirke -addr :9000" serves
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := config.FromEnv(os.LookupEnv)

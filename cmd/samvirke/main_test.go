@@ -234,3 +234,20 @@ func TestTenantsApplyRejectsBadFile(t *testing.T) {
 		})
 	}
 }
+
+// TestServeFlagsWithoutCommand: "samvirke -addr HOST:PORT" serves on that
+// address (the README's flags), rather than taking "-addr" for a command.
+func TestServeFlagsWithoutCommand(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	cleanEnv(t, map[string]string{"SAMVIRKE_DATA_DIR": t.TempDir(), "SAMVIRKE_DEMO": "false"})
+	// The address is taken, so serving fails at once, and says so: proof
+	// that the flag reached the server.
+	code, _, stderr := runCmd(t, "-addr", l.Addr().String())
+	if code == 0 || strings.Contains(stderr, "unknown command") || !strings.Contains(stderr, "choose another address") {
+		t.Errorf("exit %d, stderr %q; want the taken address refused", code, stderr)
+	}
+}
