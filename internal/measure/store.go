@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/uptrace/bun"
 
@@ -147,10 +149,14 @@ func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.T
 	if due == nil && !d.Due.IsZero() && !d.Invalid {
 		due = &d.Due
 	}
+	text := m.DeadlineText
+	if d.Kind == DeadlineDate && strings.IndexFunc(text, unicode.IsLetter) < 0 {
+		text = "" // a day as written («12.12.2026») is shown in the page's locale
+	}
 	goals, _ := json.Marshal(orEmpty(m.Goals))
 	r := &MeasureRow{OrgID: orgID, ID: m.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
 		Visibility: src.Visibility, Position: i, Description: m.Description, Responsible: m.Responsible,
-		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: m.DeadlineText,
+		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: text,
 		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
 	if src.EntryID != 0 {
