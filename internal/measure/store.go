@@ -283,17 +283,11 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 			return err
 		}
 	}
-	if len(oldGoals) > 0 {
-		if _, err := tx.NewUpdate().Model((*GoalRow)(nil)).Set("removed_at = ?", c.Now).
-			Where("org_id = ? AND id IN (?) AND removed_at IS NULL", c.OrgID, bun.In(keys(oldGoals))).Exec(ctx); err != nil {
-			return err
-		}
+	if err := markRemoved[GoalRow](ctx, tx, c.OrgID, keys(oldGoals), c.Now); err != nil {
+		return err
 	}
-	if len(oldMeasures) > 0 {
-		if _, err := tx.NewUpdate().Model((*MeasureRow)(nil)).Set("removed_at = ?", c.Now).
-			Where("org_id = ? AND id IN (?) AND removed_at IS NULL", c.OrgID, bun.In(keys(oldMeasures))).Exec(ctx); err != nil {
-			return err
-		}
+	if err := markRemoved[MeasureRow](ctx, tx, c.OrgID, keys(oldMeasures), c.Now); err != nil {
+		return err
 	}
 	if len(steps) > 0 {
 		if _, err := tx.NewInsert().Model(&steps).Exec(ctx); err != nil {
@@ -301,6 +295,16 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 		}
 	}
 	return nil
+}
+
+// markRemoved marks the live rows of ids removed from their source.
+func markRemoved[T GoalRow | MeasureRow](ctx context.Context, tx bun.Tx, orgID int64, ids []string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.NewUpdate().Model((*T)(nil)).Set("removed_at = ?", now).
+		Where("org_id = ? AND id IN (?) AND removed_at IS NULL", orgID, bun.In(ids)).Exec(ctx)
+	return err
 }
 
 func keys[V any](m map[string]V) []string {
@@ -335,20 +339,19 @@ const StatusOpen = "open"
 // FindMeasure answers a live measure of orgID (app.ENotFound when there is
 // none, also when it was taken out of its source).
 func FindMeasure(ctx context.Context, idb bun.IDB, orgID int64, id string) (*MeasureRow, error) {
-	if !ValidID(id) {
-		return nil, app.Errorf(app.ENotFound, "measure.error.not_found")
-	}
-	r := new(MeasureRow)
-	err := idb.NewSelect().Model(r).Where("org_id = ? AND id = ? AND removed_at IS NULL", orgID, id).Scan(ctx)
-	return r, db.Err(err, "measure.error.not_found")
+	return findLive[MeasureRow](ctx, idb, orgID, id)
 }
 
 // FindGoal answers a live goal of orgID.
 func FindGoal(ctx context.Context, idb bun.IDB, orgID int64, id string) (*GoalRow, error) {
+	return findLive[GoalRow](ctx, idb, orgID, id)
+}
+
+func findLive[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID int64, id string) (*T, error) {
 	if !ValidID(id) {
 		return nil, app.Errorf(app.ENotFound, "measure.error.not_found")
 	}
-	r := new(GoalRow)
+	r := new(T)
 	err := idb.NewSelect().Model(r).Where("org_id = ? AND id = ? AND removed_at IS NULL", orgID, id).Scan(ctx)
 	return r, db.Err(err, "measure.error.not_found")
 }
@@ -401,15 +404,16 @@ func Timeline(ctx context.Context, idb bun.IDB, orgID int64, measureID string) (
 
 // MeasuresOfSource answers the live measures of a workbook entry, in order.
 func MeasuresOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*MeasureRow, error) {
-	var rows []*MeasureRow
-	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
-		OrderExpr("position").Scan(ctx)
-	return rows, err
+	return ofEntry[MeasureRow](ctx, idb, orgID, entryID)
 }
 
 // GoalsOfSource answers the live goals of a workbook entry, in order.
 func GoalsOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*GoalRow, error) {
-	var rows []*GoalRow
+	return ofEntry[GoalRow](ctx, idb, orgID, entryID)
+}
+
+func ofEntry[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*T, error) {
+	var rows []*T
 	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
 		OrderExpr("position").Scan(ctx)
 	return rows, err
