@@ -60,6 +60,9 @@ func TestSeasonEndSettings(t *testing.T) {
 	if es := entries(); len(es) != 1 || es[0].Details()["autumn_end"] != "12-20" {
 		t.Errorf("audit log: %d settings changes; want one with autumn_end 12-20", len(es))
 	}
+	if _, body := oc.Get("/o/" + school.Slug + "/admin/audit"); !strings.Contains(body, "Høsten slutter") || !strings.Contains(body, "12-20") {
+		t.Error("the audit page does not show the autumn term's new end")
+	}
 
 	for _, tc := range []struct {
 		muni *org.Organisation
