@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/org"
 )
 
 // DeadlineKind is what a deadline as written means.
@@ -62,6 +63,30 @@ type Seasons struct {
 type MonthDay struct {
 	Month time.Month
 	Day   int
+}
+
+// ParseSeasons reads an organisation's term ends as stored ('MM-DD', or
+// empty for the default; see org.Organisation's SpringEnd and AutumnEnd). A
+// value that is not a day of every year is the default: a deadline is
+// never due on a day that does not exist.
+func ParseSeasons(springEnd, autumnEnd string) Seasons {
+	return Seasons{SpringEnd: parseMonthDay(springEnd), AutumnEnd: parseMonthDay(autumnEnd)}
+}
+
+// SeasonsOf answers o's seasons (the defaults for nil).
+func SeasonsOf(o *org.Organisation) Seasons {
+	if o == nil {
+		return Seasons{}
+	}
+	return ParseSeasons(o.SpringEnd, o.AutumnEnd)
+}
+
+func parseMonthDay(s string) MonthDay {
+	m, d, ok := org.ParseMonthDay(s)
+	if !ok {
+		return MonthDay{}
+	}
+	return MonthDay{Month: m, Day: d}
 }
 
 func (s Seasons) spring() MonthDay {

@@ -89,13 +89,20 @@ type Measure struct {
 	From         *Origin  `json:"from,omitempty"`
 }
 
-// Interpretation reads the measure's deadline as written.
-func (m *Measure) Interpretation() Deadline {
+// Interpretation reads the measure's deadline as written, with the
+// default seasons (InterpretationIn).
+func (m *Measure) Interpretation() Deadline { return m.InterpretationIn(Seasons{}) }
+
+// InterpretationIn reads the measure's deadline as written, a season
+// ending as seasons say. A period's due day is Deadline when the measure
+// has one: the day it was given when saved, by its organisation's seasons
+// then (MeasureInput.Validate, Save), which is the day its row is due.
+func (m *Measure) InterpretationIn(seasons Seasons) Deadline {
 	if m.DeadlineText == "" && m.Deadline != nil {
 		return Deadline{Text: m.Deadline.Format(time.DateOnly), Kind: DeadlineDate, Due: *m.Deadline}
 	}
-	d := ParseDeadline(m.DeadlineText, Seasons{})
-	if m.Deadline != nil && d.Due.IsZero() {
+	d := ParseDeadline(m.DeadlineText, seasons)
+	if m.Deadline != nil && (d.Due.IsZero() || d.Kind == DeadlinePeriod) {
 		d.Due = *m.Deadline
 	}
 	return d

@@ -141,8 +141,8 @@ func goalRow(orgID int64, src Source, i int, g Goal, now time.Time) *GoalRow {
 	return r
 }
 
-func measureRow(orgID int64, src Source, i int, m Measure, by *int64, now time.Time) *MeasureRow {
-	d := m.Interpretation()
+func measureRow(orgID int64, src Source, i int, m Measure, seasons Seasons, by *int64, now time.Time) *MeasureRow {
+	d := m.InterpretationIn(seasons)
 	// A period as written («Høst 2026») is due at its end even when the
 	// caller (an API client, an import) gave no day.
 	due := m.Deadline
@@ -178,7 +178,7 @@ func Rows(orgID int64, src Source, goals []Goal, measures []Measure, now time.Ti
 	}
 	ms := make([]*MeasureRow, len(measures))
 	for i, m := range measures {
-		ms[i] = measureRow(orgID, src, i, m, nil, now)
+		ms[i] = measureRow(orgID, src, i, m, Seasons{}, nil, now)
 	}
 	return gs, ms
 }
@@ -201,9 +201,13 @@ func statusOrDefault(s string) string {
 
 // Change is a save of a source's goals and measures: what they were and
 // what they are now (both with ids), by whom, with an optional note for
-// the timeline of the measures whose status or progress changed.
+// the timeline of the measures whose status or progress changed. Seasons
+// are the organisation's (SeasonsOf): a measure given only as written
+// («Høst 2026», from the API or an import) is due when its season ends
+// there.
 type Change struct {
 	OrgID                 int64
+	Seasons               Seasons
 	Source                Source
 	OldVisibility         string
 	OldGoals, Goals       []Goal
@@ -251,7 +255,7 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 				continue
 			}
 		}
-		measures = append(measures, measureRow(c.OrgID, c.Source, i, m, c.AuthorID, c.Now))
+		measures = append(measures, measureRow(c.OrgID, c.Source, i, m, c.Seasons, c.AuthorID, c.Now))
 		if !had || old.Status != m.Status || old.Progress != m.Progress || c.Note != "" {
 			step := &Update{OrgID: c.OrgID, MeasureID: m.ID, CreatedAt: c.Now, AuthorID: c.AuthorID, AuthorName: c.AuthorName,
 				StatusTo: statusOrDefault(m.Status), Progress: clamp(m.Progress), Note: c.Note}

@@ -45,11 +45,16 @@ type Organisation struct {
 	Description string `bun:",notnull" json:"description,omitempty"`
 	Demo        bool   `bun:",notnull" json:"-"`
 	// RequireSecondFactor makes every member sign in with a second factor.
-	RequireSecondFactor bool      `bun:",notnull" json:"require_second_factor"`
-	LogoType            string    `bun:",notnull" json:"-"`
-	Logo                []byte    `bun:",scanonly" json:"-"` // loaded only when served
-	CreatedAt           time.Time `bun:",notnull" json:"created_at"`
-	UpdatedAt           time.Time `bun:",notnull" json:"updated_at"`
+	RequireSecondFactor bool `bun:",notnull" json:"require_second_factor"`
+	// SpringEnd and AutumnEnd are the days its spring and autumn terms
+	// end, 'MM-DD' (see seasons.go), or '' for 30 June and 31 December: a
+	// deadline «Vår 2027» or «Høst 2026» falls due on that day.
+	SpringEnd string    `bun:",notnull" json:"spring_end,omitempty"`
+	AutumnEnd string    `bun:",notnull" json:"autumn_end,omitempty"`
+	LogoType  string    `bun:",notnull" json:"-"`
+	Logo      []byte    `bun:",scanonly" json:"-"` // loaded only when served
+	CreatedAt time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt time.Time `bun:",notnull" json:"updated_at"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -75,6 +80,11 @@ func (o *Organisation) Validate() error {
 		return app.Errorf(app.EInvalid, "org.error.municipality_number").WithField("municipality_number")
 	case !i18n.Supported(o.Locale):
 		return app.Errorf(app.EInvalid, "org.error.locale").WithField("locale")
+	}
+	for _, f := range [...]struct{ name, v string }{{"spring_end", o.SpringEnd}, {"autumn_end", o.AutumnEnd}} {
+		if _, _, ok := ParseMonthDay(f.v); f.v != "" && !ok {
+			return app.Errorf(app.EInvalid, "org.error.season_end", "value", f.v).WithField(f.name)
+		}
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" {
 		return app.Errorf(app.EInvalid, "org.error.time_zone").WithField("time_zone")

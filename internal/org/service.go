@@ -196,26 +196,46 @@ type Settings struct {
 	TimeZone            string
 	RequireSecondFactor bool
 	Logo                []byte
+	// SpringEnd and AutumnEnd are the term ends as typed (see
+	// ParseMonthDayInput): «20.6.», «20 June», or "" for the default.
+	SpringEnd, AutumnEnd string
 }
 
 // Validate checks the settings as o's new ones: the logo as LogoUse says
-// (field "logo"), the rest as Organisation.Validate.
+// (field "logo"), each term end as ParseMonthDayInput (fields
+// "spring_end" and "autumn_end", "org.error.season_end" with the value as
+// typed), the rest as Organisation.Validate.
 func (st Settings) Validate(o *Organisation) error {
+	_, err := st.organisation(o)
+	return err
+}
+
+// organisation answers o with the settings applied, term ends in their
+// stored form, or the first problem with them.
+func (st Settings) organisation(o *Organisation) (*Organisation, error) {
 	if st.Logo != nil {
 		if err := LogoUse.Check(int64(len(st.Logo)), files.Sniff(st.Logo)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	upd := *o
 	upd.Name, upd.Locale, upd.TimeZone, upd.RequireSecondFactor = st.Name, st.Locale, st.TimeZone, st.RequireSecondFactor
-	return upd.Validate()
+	var ok bool
+	if upd.SpringEnd, ok = ParseMonthDayInput(st.SpringEnd); !ok {
+		return nil, app.Errorf(app.EInvalid, "org.error.season_end", "value", shortened(st.SpringEnd)).WithField("spring_end")
+	}
+	if upd.AutumnEnd, ok = ParseMonthDayInput(st.AutumnEnd); !ok {
+		return nil, app.Errorf(app.EInvalid, "org.error.season_end", "value", shortened(st.AutumnEnd)).WithField("autumn_end")
+	}
+	return &upd, upd.Validate()
 }
 
 // UpdateSettings validates and saves st as o's settings, all or nothing,
 // and audits what changed; a new logo goes to the file store. Errors:
 // app.EInvalid and app.ETooLarge from Validate.
 func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settings) error {
-	if err := st.Validate(o); err != nil {
+	upd, err := st.organisation(o)
+	if err != nil {
 		return err
 	}
 	logo, err := s.uploadLogo(ctx, st.Logo)
@@ -235,6 +255,12 @@ func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settin
 	if st.RequireSecondFactor != o.RequireSecondFactor {
 		changed["require_second_factor"] = strconv.FormatBool(st.RequireSecondFactor)
 	}
+	if upd.SpringEnd != o.SpringEnd {
+		changed["spring_end"] = upd.SpringEnd // '' is the default again
+	}
+	if upd.AutumnEnd != o.AutumnEnd {
+		changed["autumn_end"] = upd.AutumnEnd
+	}
 	if logo != nil {
 		changed["logo"] = logo.ContentType
 	}
@@ -243,6 +269,7 @@ func (s *Service) UpdateSettings(ctx context.Context, o *Organisation, st Settin
 		q := tx.NewUpdate().Model((*Organisation)(nil)).
 			Set("name = ?", st.Name).Set("locale = ?", st.Locale).Set("time_zone = ?", st.TimeZone).
 			Set("require_second_factor = ?", st.RequireSecondFactor).Set("updated_at = ?", now).
+			Set("spring_end = ?", upd.SpringEnd).Set("autumn_end = ?", upd.AutumnEnd).
 			Where("id = ?", o.ID)
 		if logo != nil {
 			logo.OrgID = o.ID

@@ -63,6 +63,15 @@ func TestUpdateSettings(t *testing.T) {
 		{"ErrLogoTooLarge", func(o *org.Organisation) org.Settings {
 			return org.Settings{Name: "X", Locale: "nb", TimeZone: "Europe/Oslo", Logo: append(bytes.Clone(png), make([]byte, org.MaxLogo)...)}
 		}, "logo", nil},
+		{"OKSeasons", func(o *org.Organisation) org.Settings {
+			return org.Settings{Name: o.Name, Locale: o.Locale, TimeZone: o.TimeZone, SpringEnd: "20.6.", AutumnEnd: " 20 December "}
+		}, "", []string{"spring_end", "autumn_end"}},
+		{"ErrSpringEnd", func(o *org.Organisation) org.Settings {
+			return org.Settings{Name: o.Name, Locale: o.Locale, TimeZone: o.TimeZone, SpringEnd: "31.2.", AutumnEnd: "20.12."}
+		}, "spring_end", nil},
+		{"ErrAutumnEnd", func(o *org.Organisation) org.Settings {
+			return org.Settings{Name: o.Name, Locale: o.Locale, TimeZone: o.TimeZone, AutumnEnd: "midtvinter"}
+		}, "autumn_end", nil},
 		{"ErrName", func(o *org.Organisation) org.Settings {
 			return org.Settings{Name: " ", Locale: "nb", TimeZone: "Europe/Oslo"}
 		}, "name", nil},
@@ -89,7 +98,7 @@ func TestUpdateSettings(t *testing.T) {
 					code = app.ETooLarge // the file store's refusal, with its limit
 				}
 				wantErr(t, "UpdateSettings", err, code, tc.field)
-				if got.Name != o.Name || got.Locale != o.Locale || got.TimeZone != o.TimeZone || !app.IsNotFound(lerr) {
+				if got.Name != o.Name || got.Locale != o.Locale || got.TimeZone != o.TimeZone || got.SpringEnd != "" || got.AutumnEnd != "" || !app.IsNotFound(lerr) {
 					t.Errorf("after refused settings: %q %s %s, logo %v; want all unchanged", got.Name, got.Locale, got.TimeZone, lerr)
 				}
 				if es := auditActions(t, s, o); len(es) != 0 {
@@ -102,6 +111,11 @@ func TestUpdateSettings(t *testing.T) {
 			}
 			if got.Name != st.Name || got.Locale != st.Locale || got.TimeZone != st.TimeZone || got.RequireSecondFactor != st.RequireSecondFactor {
 				t.Errorf("saved %q %s %s %v; want %+v", got.Name, got.Locale, got.TimeZone, got.RequireSecondFactor, st)
+			}
+			spring, _ := org.ParseMonthDayInput(st.SpringEnd)
+			autumn, _ := org.ParseMonthDayInput(st.AutumnEnd)
+			if got.SpringEnd != spring || got.AutumnEnd != autumn {
+				t.Errorf("saved term ends %q, %q; want %q, %q", got.SpringEnd, got.AutumnEnd, spring, autumn)
 			}
 			if st.Logo != nil && (lerr != nil || lf.ContentType != "image/png" || !bytes.Equal(logo, png)) {
 				t.Errorf("Logo: %+v, %d bytes, %v; want the PNG", lf, len(logo), lerr)

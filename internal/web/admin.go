@@ -297,8 +297,9 @@ type settingsPage struct {
 }
 
 func (s *Server) handleSettings(c *gin.Context) error {
-	o := orgOf(c)
-	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": o.Name, "locale": o.Locale, "time_zone": o.TimeZone}}}
+	o, loc := orgOf(c), s.locale(c)
+	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": o.Name, "locale": o.Locale, "time_zone": o.TimeZone,
+		"spring_end": org.FormatMonthDay(loc, o.SpringEnd), "autumn_end": org.FormatMonthDay(loc, o.AutumnEnd)}}}
 	return s.renderSettings(c, http.StatusOK, data)
 }
 
@@ -312,19 +313,23 @@ func (s *Server) renderSettings(c *gin.Context, status int, data *settingsPage) 
 const maxLogo = org.MaxLogo
 
 // handleSettingsUpdate saves name, language, time zone, the second-factor
-// rule and the logo, all or nothing, and audits what changed.
+// rule, the term ends and the logo, all or nothing, and audits what
+// changed; a refused form comes back as typed.
 func (s *Server) handleSettingsUpdate(c *gin.Context) error {
 	o := orgOf(c)
 	upd := *o
 	upd.Name = strings.TrimSpace(c.PostForm("name"))
 	upd.Locale, upd.TimeZone = c.PostForm("locale"), strings.TrimSpace(c.PostForm("time_zone"))
 	upd.RequireSecondFactor = c.PostForm("require_second_factor") == "on"
-	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": upd.Name, "locale": upd.Locale, "time_zone": upd.TimeZone}}}
+	spring, autumn := strings.TrimSpace(c.PostForm("spring_end")), strings.TrimSpace(c.PostForm("autumn_end"))
+	data := &settingsPage{formPage: formPage{Values: map[string]string{"name": upd.Name, "locale": upd.Locale, "time_zone": upd.TimeZone,
+		"spring_end": spring, "autumn_end": autumn}}}
 	logo, found, err := readUpload(c, "logo", maxLogo)
 	if err != nil {
 		return err
 	}
-	st := org.Settings{Name: upd.Name, Locale: upd.Locale, TimeZone: upd.TimeZone, RequireSecondFactor: upd.RequireSecondFactor}
+	st := org.Settings{Name: upd.Name, Locale: upd.Locale, TimeZone: upd.TimeZone, RequireSecondFactor: upd.RequireSecondFactor,
+		SpringEnd: spring, AutumnEnd: autumn}
 	if found {
 		st.Logo = append([]byte{}, logo...)
 	}

@@ -127,9 +127,11 @@ func (r *editorRows) field(f string) string {
 }
 
 // readGoalsMeasures reads the editor's rows: at most one more than an
-// entry may have, so that too many is reported, not cut off.
+// entry may have, so that too many is reported, not cut off. A deadline
+// is read with the organisation's seasons.
 func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 	r := &editorRows{errs: map[string]string{}}
+	seasons := measure.SeasonsOf(orgOf(c))
 	for i := 0; i <= workbook.MaxGoals+1; i++ {
 		p := "goal." + strconv.Itoa(i) + "."
 		if _, ok := c.GetPostForm(p + "statement"); !ok {
@@ -162,7 +164,7 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 		r.measureRows = append(r.measureRows, row)
 		in := workbook.MeasureInput{Description: row.Description, Responsible: row.Responsible, ResponsibleUser: row.ResponsibleUser,
 			Deadline: row.Deadline, Status: row.Status, Notes: row.Notes, From: parseOrigin(row.From),
-			ID: row.ID, Progress: row.Progress, Goals: row.Goals}
+			ID: row.ID, Progress: row.Progress, Goals: row.Goals, Seasons: seasons}
 		if in.Empty() {
 			continue
 		}

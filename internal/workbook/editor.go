@@ -59,6 +59,9 @@ type MeasureInput struct {
 	ID, Progress, Goals                                                string // kept through the form: the id, percent done, the goals' ids (comma-separated)
 	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
 	From                                                               *Origin
+	// Seasons are the organisation's (measure.SeasonsOf), never typed:
+	// «Høst 2026» is due when its autumn term ends. Zero: the defaults.
+	Seasons measure.Seasons `json:"-"`
 }
 
 // Empty reports whether the row was left empty: it is then no measure.
@@ -70,8 +73,8 @@ func (in MeasureInput) Empty() bool {
 // ("description", "responsible_user") with a translation key: a
 // description is required, and the responsible user must be one of
 // members (with members nil, any: the service checks on save). A deadline
-// is read by measure.ParseDeadline: a day, a period due at its end
-// (kept as written, «Høst 2016»), or text; one that looks like a day but
+// is read by measure.ParseDeadline with in.Seasons: a day, a period due
+// at its end (kept as written, «Høst 2016»), or text; one that looks like a day but
 // is none is an error ("deadline"). An unknown status is planned.
 func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]string) {
 	errs := map[string]string{}
@@ -103,7 +106,7 @@ func (in MeasureInput) Validate(members map[int64]bool) (Measure, map[string]str
 	// written, with the day it falls due, so that it reaches My work;
 	// ongoing, yearly and other text as written. Text that looks like a
 	// day but is none («32.13.2016») is refused, never kept silently.
-	switch d := measure.ParseDeadline(in.Deadline, measure.Seasons{}); {
+	switch d := measure.ParseDeadline(in.Deadline, in.Seasons); {
 	case d.Invalid:
 		m.DeadlineText = d.Text
 		errs["deadline"] = "workbook.error.deadline"

@@ -11,6 +11,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -67,7 +68,9 @@ func (s *Service) ImportChapter(ctx context.Context, muni *org.Organisation, net
 	if err != nil {
 		return nil, err
 	}
-	parsed, err := ParseChapterSource(ctx, src, ImportTemplateOf(t))
+	it := ImportTemplateOf(t)
+	it.Seasons = measure.SeasonsOf(muni)
+	parsed, err := ParseChapterSource(ctx, src, it)
 	if err != nil || preview {
 		return parsed, err
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/tabular"
 )
 
@@ -179,7 +180,7 @@ func goalColumns() []tabular.Column {
 // participants, frequency) is kept as a Markdown table. A table of goals
 // or measures with a cell that cannot be read is kept as Markdown too,
 // with a warning: nothing is lost.
-func readImportTable(dt tabular.DocumentTable, t func(locale, key string, args ...any) string) importTable {
+func readImportTable(dt tabular.DocumentTable, t func(locale, key string, args ...any) string, seasons measure.Seasons) importTable {
 	it := importTable{DocumentTable: dt}
 	kept := func(p tabular.Problem) importTable {
 		it.rows, it.goals, it.measures, it.warnings = false, nil, nil, []Warning{{Key: ImportWarnTableKept,
@@ -194,6 +195,7 @@ func readImportTable(dt tabular.DocumentTable, t func(locale, key string, args .
 		it.rows = true
 		for _, r := range recs {
 			in := measureInputOf(r)
+			in.Seasons = seasons
 			m, errs := in.Validate(nil)
 			m.DeadlineText = in.Deadline // as written; Deadline is its due day when it has one
 			if errs["deadline"] != "" {

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // MaxImportBytes is the longest chapter text an import reads, pasted or
@@ -24,6 +25,9 @@ const MaxImportBytes = 1 << 20
 type ImportTemplate struct {
 	Statements []ImportStatement
 	Sections   []ImportSection
+	// Seasons are the importing organisation's (measure.SeasonsOf): a
+	// measure due «Høst 2026» is due when its autumn term ends.
+	Seasons measure.Seasons
 }
 
 // ImportStatement is a problem statement of the template, looked for by its
@@ -129,7 +133,7 @@ func ParseChapterSource(ctx context.Context, src ChapterSource, t ImportTemplate
 	m := newImportMatcher(ctx, text)
 	for _, dt := range src.Tables {
 		if dt.Start >= 0 && dt.Start <= dt.End && dt.End <= len(text) {
-			m.tables = append(m.tables, readImportTable(dt, src.T))
+			m.tables = append(m.tables, readImportTable(dt, src.T, t.Seasons))
 		}
 	}
 	spans := make([]importSpan, len(t.Statements))

@@ -24,7 +24,8 @@ var ImportLimits = tabular.Limits{
 // deadlineCell reads a deadline as the editor does (measure.ParseDeadline):
 // a day, written the ISO way for the form, or text kept as written
 // («Høst 2026», «Løpende»); a cell that looks like a day but is none is
-// refused, never kept as text.
+// refused, never kept as text. The organisation's seasons change none of
+// this, only when a period falls due: ImportMeasures reads that with them.
 func deadlineCell(s string) (any, *app.Error) {
 	switch d := measure.ParseDeadline(s, measure.Seasons{}); {
 	case d.Invalid:
@@ -147,6 +148,7 @@ func (s *Service) ImportMeasures(ctx context.Context, muni *org.Organisation, a 
 	measures := make([]Measure, 0, len(rows))
 	for _, r := range rows {
 		r.ResponsibleUser = "" // a file names people as written, never as members
+		r.Seasons = measure.SeasonsOf(muni)
 		m, errs := r.Validate(nil)
 		for field, key := range errs {
 			return nil, app.Errorf(app.EInvalid, key).WithField(field)

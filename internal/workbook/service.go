@@ -240,7 +240,7 @@ func saveEntry(ctx context.Context, tx bun.Tx, muni *org.Organisation, a *app.Ac
 	// written.
 	src := measure.Source{Kind: measure.SourceWorkbookEntry, EntryID: e.ID, Title: title, Visibility: e.Visibility,
 		Path: fmt.Sprintf("workbooks/%d/statements/%d", e.WorkbookID, e.StatementID)}
-	return e, measure.Save(ctx, tx, measure.Change{OrgID: muni.ID, Source: src, OldVisibility: oldVisibility,
+	return e, measure.Save(ctx, tx, measure.Change{OrgID: muni.ID, Seasons: measure.SeasonsOf(muni), Source: src, OldVisibility: oldVisibility,
 		OldGoals: e.Content.Goals, Goals: c.Goals, OldMeasures: e.Content.Measures, Measures: c.Measures,
 		AuthorID: by, AuthorName: authorName(a), Note: sv.note, Now: now})
 }
