@@ -21,6 +21,7 @@ type goalRow struct {
 
 type measureRow struct {
 	ID, Progress, Goals                                                string // kept through edits (Goals: ids, comma-separated)
+	ManyGoals                                                          bool   // serves more than one goal (set through the API): kept, not offered as a choice
 	Description, Responsible, ResponsibleUser, Deadline, Status, Notes string
 	From, FromName                                                     string
 }
@@ -71,7 +72,7 @@ func goalRows(goals []workbook.Goal, loc string) []goalRow {
 func measureRows(ms []workbook.Measure, loc string) []measureRow {
 	var out []measureRow
 	for _, m := range ms {
-		r := measureRow{ID: m.ID, Progress: strconv.Itoa(m.Progress), Goals: strings.Join(m.Goals, ","), Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
+		r := measureRow{ID: m.ID, Progress: strconv.Itoa(m.Progress), Goals: strings.Join(m.Goals, ","), ManyGoals: len(m.Goals) > 1, Description: m.Description, Responsible: m.Responsible, Status: m.Status, Notes: m.Notes}
 		r.From, r.FromName = originField(m.From)
 		if m.ResponsibleUser != nil {
 			r.ResponsibleUser = strconv.FormatInt(*m.ResponsibleUser, 10)
@@ -161,6 +162,7 @@ func readGoalsMeasures(c *gin.Context, members map[int64]bool) *editorRows {
 			ResponsibleUser: c.PostForm(p + "responsible_user"), Deadline: strings.TrimSpace(c.PostForm(p + "deadline")),
 			Status: c.PostForm(p + "status"), Notes: strings.TrimSpace(c.PostForm(p + "notes")), From: c.PostForm(p + "from"),
 			ID: c.PostForm(p + "id"), Progress: c.PostForm(p + "progress"), Goals: c.PostForm(p + "goals")}
+		row.ManyGoals = strings.Contains(row.Goals, ",")
 		r.measureRows = append(r.measureRows, row)
 		in := workbook.MeasureInput{Description: row.Description, Responsible: row.Responsible, ResponsibleUser: row.ResponsibleUser,
 			Deadline: row.Deadline, Status: row.Status, Notes: row.Notes, From: parseOrigin(row.From),

@@ -118,7 +118,8 @@ func TestMeasuresAsRows(t *testing.T) {
 	form := url.Values{"version": {fmt.Sprint(e.Version)}, "analysis": {"Vår situasjon «nå»"},
 		"goal.0.statement": {"Minst 75 % i arbeid eller utdanning"}, "goal.0.id": {e.Content.Goals[0].ID}, "goal.0.status": {"ongoing"},
 		"measure.0.description": {"Språkpraksis i alle kommunale virksomheter"}, "measure.0.id": {e.Content.Measures[0].ID},
-		"measure.0.deadline": {"Høst 2026"}, "measure.0.responsible": {"Flyktningkoordinator"}, "measure.0.status": {"ongoing"}, "measure.0.progress": {"0"}}
+		"measure.0.deadline": {"Høst 2026"}, "measure.0.responsible": {"Flyktningkoordinator"}, "measure.0.status": {"ongoing"}, "measure.0.progress": {"0"},
+		"measure.0.goals": {e.Content.Goals[0].ID}}
 	if code, body := w.clients["editor"].Post(w.entryURL(), form); code != 303 {
 		t.Fatalf("save: %d %s", code, body)
 	}
@@ -137,6 +138,17 @@ func TestMeasuresAsRows(t *testing.T) {
 	}
 	if len(d.Timeline) != 2 || d.Timeline[0].StatusFrom != measure.StatusNotStarted || d.Timeline[0].StatusTo != measure.StatusOngoing {
 		t.Errorf("timeline = %+v", d.Timeline)
+	}
+	// The measure serves the goal chosen in its row: both pages say so,
+	// and the editor offers the goal as chosen.
+	if len(d.Goals) != 1 || d.Goals[0].ID != e.Content.Goals[0].ID {
+		t.Errorf("the measure serves %+v; want the goal chosen", d.Goals)
+	}
+	if _, body := w.clients["viewer"].Get(fmt.Sprintf("/o/%s/goals/%s", w.muni.Slug, e.Content.Goals[0].ID)); !strings.Contains(body, "Språkpraksis i alle kommunale virksomheter") {
+		t.Error("the goal's page does not list the measure serving it")
+	}
+	if _, body := w.clients["editor"].Get(w.entryURL()); !strings.Contains(body, `<option value="`+e.Content.Goals[0].ID+`" selected>Minst 75 % i arbeid eller utdanning</option>`) {
+		t.Error("the editor does not show the goal the measure serves")
 	}
 
 	// Restoring the first version brings the measure taken out back as
