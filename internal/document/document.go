@@ -77,6 +77,22 @@ type Table struct {
 	Widths []float64
 }
 
+// Columns are texts meant to be read side by side, each under its head
+// (municipalities' answers to one question). Word shows them as a table
+// of one row, at most MaxColumns to a table; a PDF prints them one after
+// another, each under its head as a heading of level 3 (Accent marks
+// heads, as Heading.Accent): long texts in narrow columns would make its
+// lines interleave for screen readers and text extraction.
+type Columns struct {
+	Heads  []string
+	Texts  []string
+	Accent []bool // per column, optional
+	Muted  []bool // per column, optional: the text is a placeholder («not answered»)
+}
+
+// MaxColumns is how many columns Word puts side by side.
+const MaxColumns = 4
+
 // Chart is a chart, printed as its drawing followed by its data table in
 // PDF, and as its title, description and data table in Word.
 type Chart struct{ Chart *chart.Chart }
@@ -86,6 +102,7 @@ func (*Paragraph) block() {}
 func (*List) block()      {}
 func (*Table) block()     {}
 func (*Chart) block()     {}
+func (*Columns) block()   {}
 
 // Add appends blocks to the document's body and answers the document.
 func (d *Document) Add(blocks ...Block) *Document {
@@ -116,6 +133,10 @@ func (d *Document) Validate() error {
 					errs = append(errs, fmt.Errorf("document: block %d: row %d has %d cells for %d columns", i, j+1, len(r), len(b.Head)))
 				}
 			}
+		case *Columns:
+			if len(b.Texts) != len(b.Heads) {
+				errs = append(errs, fmt.Errorf("document: block %d: %d texts for %d columns", i, len(b.Texts), len(b.Heads)))
+			}
 		case *Chart:
 			if b.Chart == nil {
 				errs = append(errs, fmt.Errorf("document: block %d: no chart", i))
@@ -145,3 +166,5 @@ func (t *Table) widths() []float64 {
 	}
 	return w
 }
+
+func flag(fs []bool, i int) bool { return i < len(fs) && fs[i] }

@@ -192,3 +192,43 @@ func TestFontCoversNordicLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestColumns: texts meant side by side are one-row tables of at most
+// MaxColumns in Word, and follow one another under their heads in a PDF,
+// each text whole.
+func TestColumns(t *testing.T) {
+	heads := []string{"Meldal kommune", "Åfjord kommune", "Osen kommune", "Oppdal kommune", "Skaun kommune"}
+	texts := []string{"Meldal: «innvandrerreisen» kartlagt\nAndre linje", "Åfjord: næringslivsforum", "Ikke besvart", "Oppdal: § 37", "Skaun: språkkafé"}
+	d := &Document{Title: "Samling", Locale: "nb", Landscape: true}
+	d.Add(&Columns{Heads: heads, Texts: texts, Accent: []bool{false, true}, Muted: []bool{false, false, true}})
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	if err := d.WriteDOCX(&w); err != nil {
+		t.Fatal(err)
+	}
+	doc := string(doctest.DOCXText(t, w.Bytes()).Parts["word/document.xml"])
+	if n := strings.Count(doc, "<w:tbl>"); n != 2 {
+		t.Errorf("Word: %d tables for 5 columns, want 2 (4 side by side, then 1)", n)
+	}
+	if n := strings.Count(doc, "<w:tc>"); n != 10 {
+		t.Errorf("Word: %d cells, want a head and a text for each of 5", n)
+	}
+	var p bytes.Buffer
+	if err := d.WritePDF(&p); err != nil {
+		t.Fatal(err)
+	}
+	text := doctest.PDFText(t, p.Bytes()).Text
+	last := -1
+	for i, h := range heads {
+		at := strings.Index(text, h)
+		if at <= last || !strings.Contains(text, strings.Split(texts[i], "\n")[0]) {
+			t.Errorf("PDF: %q not after the column before it, or its text missing", h)
+		}
+		last = at
+	}
+	if err := (&Document{Blocks: []Block{&Columns{Heads: heads, Texts: texts[:2]}}}).Validate(); err == nil {
+		t.Error("columns with fewer texts than heads are valid")
+	}
+}

@@ -61,6 +61,11 @@ func (d *Document) WriteDOCX(w io.Writer) error {
 			}
 		case *Table:
 			docxTable(&body, b, tw)
+		case *Columns:
+			for start := 0; start < len(b.Heads); start += MaxColumns {
+				end := min(start+MaxColumns, len(b.Heads))
+				docxTable(&body, &Table{Head: b.Heads[start:end], Rows: [][]string{b.Texts[start:end]}}, tw)
+			}
 		case *Chart:
 			tb := b.Chart.Table(d.Format)
 			docxPara(&body, "Caption", "", b.Chart.Title)

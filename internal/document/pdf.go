@@ -105,6 +105,15 @@ func (d *Document) WritePDF(w io.Writer) error {
 			p.list(b)
 		case *Table:
 			p.table(b)
+		case *Columns:
+			for i, head := range b.Heads {
+				p.pending = append(p.pending, p.heading(&Heading{Level: 3, Text: head, Accent: flag(b.Accent, i)})...)
+				style := Body
+				if flag(b.Muted, i) {
+					style = Muted
+				}
+				p.add(p.text(b.Texts[i], paragraphs[style], 0.6, 0, nil)...)
+			}
 		case *Chart:
 			p.chart(d, b)
 		}

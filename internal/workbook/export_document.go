@@ -37,17 +37,22 @@ func (v *GatheringView) Document(loc string, texts ExportTexts, now time.Time) (
 	if len(v.Statement.Questions) > 0 {
 		d.Add(&document.List{Items: v.Statement.Questions})
 	}
+	// The municipalities' answers side by side (in Word; a PDF prints
+	// them one after another, see document.Columns).
 	for _, sec := range v.Sections {
 		d.Add(&document.Heading{Level: 2, Text: sec.Title})
+		cols := &document.Columns{}
 		for i := range v.Columns {
 			c := &v.Columns[i]
-			d.Add(municipalityHeading(e, c))
-			if answer := c.Answers[sec.Key]; strings.TrimSpace(answer) != "" {
-				d.Add(&document.Paragraph{Text: answer})
-			} else {
-				d.Add(&document.Paragraph{Text: e.t("workbook.export.no_answer"), Style: document.Muted})
+			answer := c.Answers[sec.Key]
+			empty := strings.TrimSpace(answer) == ""
+			if empty {
+				answer = e.t("workbook.export.no_answer")
 			}
+			cols.Heads, cols.Texts = append(cols.Heads, e.municipality(c)), append(cols.Texts, answer)
+			cols.Accent, cols.Muted = append(cols.Accent, c.GoodPractice), append(cols.Muted, empty)
 		}
+		d.Add(cols)
 	}
 	v.documentTables(d, e, e.t("workbook.export.goals"), []float64{4, 2, 1, 1, 1, 1, 2}, e.goalHeads(), e.goalRows)
 	v.documentTables(d, e, e.t("workbook.export.measures"), []float64{5, 2, 2, 1, 2}, e.measureHeads(), e.measureRows)
