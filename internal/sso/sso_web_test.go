@@ -1,4 +1,4 @@
-package web_test
+package sso_test
 
 import (
 	"context"
