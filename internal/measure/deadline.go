@@ -120,20 +120,6 @@ var (
 	autumnWords = map[string]bool{"høst": true, "høsten": true, "haust": true, "hausten": true, "höst": true, "hösten": true, "ht": true,
 		"efterår": true, "efteråret": true, "efterårs": true, "autumn": true, "fall": true}
 	springWords = map[string]bool{"vår": true, "våren": true, "vt": true, "forår": true, "foråret": true, "spring": true}
-	months      = map[string]time.Month{
-		"jan": 1, "januar": 1, "januari": 1, "january": 1,
-		"feb": 2, "febr": 2, "februar": 2, "februari": 2, "february": 2,
-		"mar": 3, "mars": 3, "marts": 3, "march": 3,
-		"apr": 4, "april": 4,
-		"mai": 5, "maj": 5, "may": 5,
-		"jun": 6, "juni": 6, "june": 6,
-		"jul": 7, "juli": 7, "july": 7,
-		"aug": 8, "august": 8, "augusti": 8,
-		"sep": 9, "sept": 9, "september": 9,
-		"okt": 10, "oktober": 10, "oct": 10, "october": 10,
-		"nov": 11, "november": 11,
-		"des": 12, "dec": 12, "desember": 12, "december": 12,
-	}
 )
 
 // ParseDeadline interprets a deadline as written. It never fails: what it
@@ -223,7 +209,7 @@ func period(s string, seasons Seasons) (time.Time, string, bool) {
 			sp := seasons.spring()
 			return endOf(y, sp.Month, sp.Day), "", true
 		}
-		if mo, ok := months[m[1]]; ok {
+		if mo, ok := i18n.MonthNamed(m[1]); ok {
 			return lastDay(y, mo), "", true
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samvirke/samvirke/internal/i18n"
 )
 
 // An organisation's term ends (Organisation.SpringEnd and AutumnEnd) are
@@ -44,20 +46,6 @@ var (
 	reDayMonthName = regexp.MustCompile(`^(\d{1,2})\.?\s*([a-zæøåäö]+)\.?$`)              // 20. juni, 20 June, 20 jun.
 	reMonthNameDay = regexp.MustCompile(`^([a-zæøåäö]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?$`) // June 20, June 20th
 	reISOMonthDay  = regexp.MustCompile(`^(?:--)?(\d{2})-(\d{2})$`)                       // 06-20, --06-20
-	monthWords     = map[string]time.Month{
-		"jan": 1, "januar": 1, "januari": 1, "january": 1,
-		"feb": 2, "febr": 2, "februar": 2, "februari": 2, "february": 2,
-		"mar": 3, "mars": 3, "marts": 3, "march": 3,
-		"apr": 4, "april": 4,
-		"mai": 5, "maj": 5, "may": 5,
-		"jun": 6, "juni": 6, "june": 6,
-		"jul": 7, "juli": 7, "july": 7,
-		"aug": 8, "august": 8, "augusti": 8,
-		"sep": 9, "sept": 9, "september": 9,
-		"okt": 10, "oktober": 10, "oct": 10, "october": 10,
-		"nov": 11, "november": 11,
-		"des": 12, "dec": 12, "desember": 12, "december": 12,
-	}
 )
 
 // ParseMonthDayInput reads a term end as typed in any of the product's
@@ -86,10 +74,12 @@ func ParseMonthDayInput(s string) (string, bool) {
 	case reDayMonthName.MatchString(s):
 		p := reDayMonthName.FindStringSubmatch(s)
 		d, _ = strconv.Atoi(p[1])
-		m = int(monthWords[p[2]])
+		mo, _ := i18n.MonthNamed(p[2])
+		m = int(mo)
 	case reMonthNameDay.MatchString(s):
 		p := reMonthNameDay.FindStringSubmatch(s)
-		m = int(monthWords[p[1]])
+		mo, _ := i18n.MonthNamed(p[1])
+		m = int(mo)
 		d, _ = strconv.Atoi(p[2])
 	}
 	if !realDay(time.Month(m), d) {
