@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/samvirke/samvirke/internal/org"
 )
 
 // Statuses of goals and measures.
@@ -191,8 +189,3 @@ func ValidID(s string) bool {
 	}
 	return true
 }
-
-// Key is how a responsible text is matched to an organisation's role or
-// unit: org.RoleKey, so «Flyktningkoordinator » matches the role
-// «flyktningkoordinator».
-func Key(text string) string { return org.RoleKey(text) }

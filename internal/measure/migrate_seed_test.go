@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/samvirke/samvirke/internal/measure"
+	"github.com/samvirke/samvirke/internal/org"
 )
 
 // legacy is a municipality's workbook as the code before package measure
@@ -134,7 +135,7 @@ func (f *legacy) wantMeasures() []*measure.MeasureRow {
 		g := f.source(i, entry, visibility)
 		return &measure.MeasureRow{OrgID: g.OrgID, ID: measure.LegacyID("m", entry, pos), SourceKind: g.SourceKind,
 			EntryID: g.EntryID, SourcePath: g.SourcePath, SourceTitle: g.SourceTitle, Visibility: visibility, Position: pos,
-			Description: description, Responsible: responsible, ResponsibleKey: measure.Key(responsible), ResponsibleUser: user,
+			Description: description, Responsible: responsible, ResponsibleKey: org.RoleKey(responsible), ResponsibleUser: user,
 			DeadlineText: text, DeadlineKind: kind, Due: due, Status: status, Notes: notes, GoalIDs: "[]"}
 	}
 	m3 := m(f.entryA, 0, "network", 3, measure3, "Økonomisjef", nil, "", "", nil, measure.StatusCancelled, notes3)

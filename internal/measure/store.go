@@ -12,6 +12,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
 )
 
 // Source kinds: where a goal or measure lives.
@@ -156,7 +157,7 @@ func measureRow(orgID int64, src Source, i int, m Measure, seasons Seasons, by *
 	goals, _ := json.Marshal(orEmpty(m.Goals))
 	r := &MeasureRow{OrgID: orgID, ID: m.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
 		Visibility: src.Visibility, Position: i, Description: m.Description, Responsible: m.Responsible,
-		ResponsibleKey: Key(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: text,
+		ResponsibleKey: org.RoleKey(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: text,
 		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
 	if src.EntryID != 0 {
@@ -334,7 +335,6 @@ type Filter struct {
 	Status          string    // "": any; "open": not done or cancelled
 	DueBefore       time.Time // zero: no bound
 	Limit           int       // 0: 200
-	After           string    // the id the previous page ended with
 }
 
 // StatusOpen is the Filter.Status of measures not done or cancelled.
@@ -442,7 +442,7 @@ func Reinterpret(ctx context.Context, bdb *bun.DB) (int, error) {
 				return err
 			}
 			for _, r := range batch {
-				kind, key, due := r.DeadlineKind, Key(r.Responsible), r.Due
+				kind, key, due := r.DeadlineKind, org.RoleKey(r.Responsible), r.Due
 				if r.DeadlineText != "" {
 					d := ParseDeadline(r.DeadlineText, Seasons{})
 					kind = string(d.Kind)
