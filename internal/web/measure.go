@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
@@ -37,7 +36,6 @@ type measurePage struct {
 	formPage
 	Org         *org.Organisation
 	Detail      *workbook.MeasureDetail
-	Person      string // the responsible person's name
 	CanUpdate   bool
 	Statuses    []string
 	Back        string // where the update form returns to
@@ -64,9 +62,6 @@ func (s *Server) renderMeasure(c *gin.Context, status int, data *measurePage) er
 	if data.Values == nil {
 		data.Values = map[string]string{"status": d.Measure.Status, "progress": strconv.Itoa(d.Measure.Progress)}
 	}
-	if d.Measure.ResponsibleUser != nil {
-		data.Person = s.memberName(c, o, *d.Measure.ResponsibleUser)
-	}
 	data.DeadlineDue = deadlineReading(s, loc, d.Deadline)
 	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
 		{Label: d.Row.SourceTitle, URL: data.SourceURL}, {Label: d.Measure.Description}}}
@@ -91,28 +86,6 @@ func deadlineReading(s *Server, loc string, d measure.Deadline) string {
 	default:
 		return s.Catalog.T(loc, "measure.kind."+string(d.Kind))
 	}
-}
-
-// memberName answers the name (or e-mail) of a member of o, "" when the
-// person is no member.
-func (s *Server) memberName(c *gin.Context, o *org.Organisation, userID int64) string {
-	ms, err := s.Accounts.Members(c.Request.Context(), o)
-	if err != nil {
-		return ""
-	}
-	for _, m := range ms {
-		if m.ID == userID {
-			return nameOf(m)
-		}
-	}
-	return ""
-}
-
-func nameOf(m *account.Member) string {
-	if m.Name != "" {
-		return m.Name
-	}
-	return m.Email
 }
 
 // localBack answers back when it is a page of o (its dashboard, say),

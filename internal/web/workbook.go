@@ -200,6 +200,14 @@ func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
 	return nil
 }
 
+// nameOf is how a member is named on a page: the name, or the address.
+func nameOf(m *account.Member) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.Email
+}
+
 func (s *Server) handleWorkbookEntry(c *gin.Context) error {
 	data, err := s.entryData(c)
 	if err != nil {

@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -23,6 +24,7 @@ const MaxUpdateNote = 2000
 type MeasureDetail struct {
 	Row      *measure.MeasureRow
 	Measure  measure.Measure
+	Person   string // the responsible member's name (or address), when one is named
 	Deadline measure.Deadline
 	Goals    []measure.Goal // the goals of its answer it serves
 	Timeline []*measure.Update
@@ -47,6 +49,16 @@ func (s *Service) Measure(ctx context.Context, o *org.Organisation, id string) (
 		}
 		d.Row, d.Measure = row, row.Measure()
 		d.Deadline = d.Measure.Interpretation()
+		if row.ResponsibleUser != nil {
+			var name, email string
+			err := idb.NewSelect().TableExpr("memberships AS ms").ColumnExpr("u.name, u.email").
+				Join("JOIN users AS u ON u.id = ms.user_id").
+				Where("ms.org_id = ? AND ms.user_id = ?", o.ID, *row.ResponsibleUser).Scan(ctx, &name, &email)
+			if err != nil && !app.IsNotFound(db.Err(err, "")) {
+				return err
+			}
+			d.Person = cmp.Or(name, email)
+		}
 		if len(d.Measure.Goals) > 0 && row.EntryID != nil {
 			goals, err := measure.GoalsOfSource(ctx, idb, o.ID, *row.EntryID)
 			if err != nil {
