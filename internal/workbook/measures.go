@@ -192,7 +192,7 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 			return err
 		}
 		if _, err := saveEntry(ctx, tx, o, a, Save{WorkbookID: e.WorkbookID, StatementID: e.StatementID, Content: c,
-			BaseVersion: e.Version, note: up.Note, vouched: originsOf(&e.Content)}, t, now); err != nil {
+			BaseVersion: e.Version, note: up.Note}, t, now); err != nil {
 			return err
 		}
 		detail := map[string]string{"from": before.Status, "to": status, "progress": strconv.Itoa(progress)}
@@ -206,10 +206,4 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 		return nil, err
 	}
 	return row, nil
-}
-
-// originsOf lists the origins recorded in content, which a save on the
-// service's own behalf keeps.
-func originsOf(c *Content) []Origin {
-	return (&Revision{Content: *c}).origins()
 }
