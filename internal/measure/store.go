@@ -423,14 +423,18 @@ func ofEntry[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, en
 	return rows, err
 }
 
-// Reinterpret reads again, with ParseDeadline and Key, the deadlines and
-// responsible keys of measures the SQL migration could only approximate
-// (it knows days and periods, not ongoing or yearly, and lowercases
-// rather than case-folds; their ids are measure.LegacyID), 500 at a time, as
-// system work: only rows
-// whose kind or key differ are written. The migration step runs it
-// (server.Migrate); running it again finds nothing to do. It answers how
-// many measures it changed.
+// MovedToRows is the migration that moved the answers' goals and measures
+// into rows; Reinterpret follows it.
+const MovedToRows = 20261203093000
+
+// Reinterpret reads again, with ParseDeadline and org.RoleKey, the
+// deadlines and responsible keys of the measures the SQL migration could
+// only approximate (it knows days and periods, not ongoing or yearly, and
+// lowercases rather than case-folds; their ids are LegacyID), 500 at a
+// time, as system work; only rows whose kind, key or due day differ are
+// written. The migration step runs it (server.Migrate) when it applies
+// MovedToRows; a second run finds nothing to do. It answers how many
+// measures it changed.
 func Reinterpret(ctx context.Context, bdb *bun.DB) (int, error) {
 	n := 0
 	for after := ""; ; {

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -231,10 +232,12 @@ func migrate(ctx context.Context, dsn, dialect string, logger *slog.Logger) erro
 	if n > 0 {
 		logger.Info("workbook answers made searchable", "entries", n)
 	}
-	if n, err = measure.Reinterpret(ctx, bdb); err != nil {
-		return fmt.Errorf("migration: reading the moved measures' deadlines: %w", err)
-	}
-	if n > 0 {
+	// Once, right after the answers' goals and measures moved into rows:
+	// their deadlines and responsible keys read with the Go parser.
+	if slices.Contains(res.Applied, measure.MovedToRows) {
+		if n, err = measure.Reinterpret(ctx, bdb); err != nil {
+			return fmt.Errorf("migration: reading the moved measures' deadlines: %w", err)
+		}
 		logger.Info("measures' deadlines and responsibles read again", "measures", n)
 	}
 	return nil
