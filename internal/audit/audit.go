@@ -43,6 +43,10 @@ const (
 	// Workbooks: a measure's status update, a chapter imported, an
 	// earlier version restored. Each answer's saves are its history.
 	MeasureUpdated, ChapterImported, EntryRestored = "measure.updated", "workbook.imported", "workbook.restored"
+	// Action plans: created, moved on (adopted, expired), revised into a
+	// new version, imported; follow-up rounds opened and closed.
+	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported = "plan.created", "plan.status_changed", "plan.revised", "plan.imported"
+	PlanRoundOpened, PlanRoundClosed                         = "plan.round_opened", "plan.round_closed"
 )
 
 // Actions lists every action, for the filter on the audit page.
@@ -51,7 +55,8 @@ var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, M
 	TokenRevoked, PasswordReset, SecondFactorOn, SecondFactorOff, SecondFactorFailed, Export, Deletion,
 	CommentHidden, CommentShown,
 	RoleCreated, RoleRenamed, RoleDeleted, RoleMemberAdded, RoleMemberRemoved,
-	MeasureUpdated, ChapterImported, EntryRestored}
+	MeasureUpdated, ChapterImported, EntryRestored,
+	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported, PlanRoundOpened, PlanRoundClosed}
 
 // Entry is one audit record.
 type Entry struct {

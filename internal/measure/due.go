@@ -39,7 +39,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 	}
 	// Someone named and filling the role has the item once.
 	byRole += " AND (m.responsible_user IS NULL OR m.responsible_user <> rm.user_id)"
-	const cols = "m.id, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title"
+	const cols = "m.id, m.source_kind, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title"
 	query := "SELECT " + cols + ", m.responsible_user AS person, '' AS role FROM measures AS m WHERE " + named +
 		" UNION ALL SELECT " + cols + ", rm.user_id AS person, r.name AS role FROM measures AS m" +
 		" JOIN org_roles AS r ON r.org_id = m.org_id AND r.lookup_key = m.responsible_key" +
@@ -50,6 +50,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 	}
 	var rows []struct {
 		ID           string    `bun:"id"`
+		SourceKind   string    `bun:"source_kind"`
 		Description  string    `bun:"description"`
 		Due          time.Time `bun:"due"`
 		DeadlineText string    `bun:"deadline_text"`
@@ -75,8 +76,17 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		}
 		text := r.DeadlineText // as written when it is more than a day: «Gjennomført innen 1.11.2016»
 		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: r.Person, Due: r.Due, DueText: text, Title: r.Description,
-			URL: fmt.Sprintf("/o/%s/measures/%s", q.OrgSlug, r.ID), State: state, Source: "workbook.measure",
+			URL: fmt.Sprintf("/o/%s/measures/%s", q.OrgSlug, r.ID), State: state, Source: dueSource(r.SourceKind),
 			Kind: kind, Status: r.Status, Role: r.Role, Context: r.SourceTitle, EscalateTo: due.EscalateEditors})
 	}
 	return out, nil
+}
+
+// dueSource is the due item's Source for a measure of a source kind: its
+// label is "due.source.<Source>".
+func dueSource(kind string) string {
+	if kind == SourcePlan {
+		return "plan.measure"
+	}
+	return "workbook.measure"
 }

@@ -18,6 +18,7 @@ import (
 // Source kinds: where a goal or measure lives.
 const (
 	SourceWorkbookEntry = "workbook.entry" // a municipality's answer to a problem statement
+	SourcePlan          = "plan"           // an action plan's tree
 )
 
 // Source is the object goals and measures belong to, as its capability
@@ -25,6 +26,7 @@ const (
 type Source struct {
 	Kind       string
 	EntryID    int64  // for SourceWorkbookEntry
+	PlanID     int64  // for SourcePlan
 	Path       string // where it is shown, under /o/{slug}/: "workbooks/12/statements/34"
 	Title      string // what it is called there: the problem statement's title
 	Visibility string // private, network or public, as its source's
@@ -37,6 +39,7 @@ type GoalRow struct {
 	ID            string `bun:",pk"`
 	SourceKind    string
 	EntryID       *int64
+	PlanID        *int64
 	SourcePath    string
 	SourceTitle   string
 	Visibility    string
@@ -63,6 +66,7 @@ type MeasureRow struct {
 	ID              string `bun:",pk"`
 	SourceKind      string
 	EntryID         *int64
+	PlanID          *int64
 	SourcePath      string
 	SourceTitle     string
 	Visibility      string
@@ -133,9 +137,7 @@ func goalRow(orgID int64, src Source, i int, g Goal, now time.Time) *GoalRow {
 	r := &GoalRow{OrgID: orgID, ID: g.ID, SourceKind: src.Kind, SourcePath: src.Path, SourceTitle: src.Title,
 		Visibility: src.Visibility, Position: i, Statement: g.Statement, IndicatorCode: g.IndicatorCode, Baseline: g.Baseline,
 		Target: g.Target, Unit: g.Unit, TargetDate: g.TargetDate, Status: statusOrDefault(g.Status), CreatedAt: now, UpdatedAt: now}
-	if src.EntryID != 0 {
-		r.EntryID = &src.EntryID
-	}
+	r.EntryID, r.PlanID = nonZero(src.EntryID), nonZero(src.PlanID)
 	if g.From != nil {
 		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &g.From.OrgID, g.From.OrgName, &g.From.EntryID
 	}
@@ -160,9 +162,7 @@ func measureRow(orgID int64, src Source, i int, m Measure, seasons Seasons, by *
 		ResponsibleKey: org.RoleKey(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: text,
 		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
-	if src.EntryID != 0 {
-		r.EntryID = &src.EntryID
-	}
+	r.EntryID, r.PlanID = nonZero(src.EntryID), nonZero(src.PlanID)
 	if m.From != nil {
 		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &m.From.OrgID, m.From.OrgName, &m.From.EntryID
 	}
@@ -182,6 +182,13 @@ func Rows(orgID int64, src Source, goals []Goal, measures []Measure, now time.Ti
 		ms[i] = measureRow(orgID, src, i, m, Seasons{}, nil, now)
 	}
 	return gs, ms
+}
+
+func nonZero(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 func orEmpty(s []string) []string {
@@ -272,7 +279,7 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 			Set("position = EXCLUDED.position, statement = EXCLUDED.statement, indicator_code = EXCLUDED.indicator_code").
 			Set("baseline = EXCLUDED.baseline, target = EXCLUDED.target, unit = EXCLUDED.unit, target_date = EXCLUDED.target_date").
 			Set("status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, removed_at = NULL").
-			Where("g.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND g.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
+			Where("g.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND g.plan_id IS NOT DISTINCT FROM EXCLUDED.plan_id AND g.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -284,7 +291,7 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 			Set("deadline_text = EXCLUDED.deadline_text, deadline_kind = EXCLUDED.deadline_kind, due = EXCLUDED.due").
 			Set("status = EXCLUDED.status, progress = EXCLUDED.progress, notes = EXCLUDED.notes, goal_ids = EXCLUDED.goal_ids").
 			Set("updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, removed_at = NULL").
-			Where("m.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND m.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
+			Where("m.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND m.plan_id IS NOT DISTINCT FROM EXCLUDED.plan_id AND m.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -421,6 +428,65 @@ func ofEntry[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, en
 	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
 		OrderExpr("position").Scan(ctx)
 	return rows, err
+}
+
+// MeasuresOfPlan answers the live measures of a plan, in the tree's order.
+func MeasuresOfPlan(ctx context.Context, idb bun.IDB, orgID, planID int64) ([]*MeasureRow, error) {
+	return ofPlan[MeasureRow](ctx, idb, orgID, planID)
+}
+
+// GoalsOfPlan answers the live goals of a plan, in the tree's order.
+func GoalsOfPlan(ctx context.Context, idb bun.IDB, orgID, planID int64) ([]*GoalRow, error) {
+	return ofPlan[GoalRow](ctx, idb, orgID, planID)
+}
+
+func ofPlan[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, planID int64) ([]*T, error) {
+	var rows []*T
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND plan_id = ? AND removed_at IS NULL", orgID, planID).
+		OrderExpr("position").Scan(ctx)
+	return rows, err
+}
+
+// GoalsOf answers the live goals of the source of r (a measure's goals are
+// among them), in order.
+func GoalsOf(ctx context.Context, idb bun.IDB, r *MeasureRow) ([]*GoalRow, error) {
+	switch {
+	case r.EntryID != nil:
+		return GoalsOfSource(ctx, idb, r.OrgID, *r.EntryID)
+	case r.PlanID != nil:
+		return GoalsOfPlan(ctx, idb, r.OrgID, *r.PlanID)
+	}
+	return nil, nil
+}
+
+// Status is a change of one measure's status and progress with a note,
+// by someone, for a source whose measures are live rows only (a plan):
+// SetStatus writes it.
+type Status struct {
+	Status     string
+	Progress   int
+	Note       string
+	AuthorID   *int64
+	AuthorName string
+	Now        time.Time
+}
+
+// SetStatus sets a live measure's status and progress inside the caller's
+// transaction and adds the step to its timeline. The caller has checked
+// the status, progress and note.
+func SetStatus(ctx context.Context, tx bun.Tx, r *MeasureRow, st Status) error {
+	if _, err := tx.NewUpdate().Model((*MeasureRow)(nil)).
+		Set("status = ?, progress = ?, updated_at = ?, updated_by = ?", st.Status, clamp(st.Progress), st.Now, st.AuthorID).
+		Where("org_id = ? AND id = ?", r.OrgID, r.ID).Exec(ctx); err != nil {
+		return err
+	}
+	step := &Update{OrgID: r.OrgID, MeasureID: r.ID, CreatedAt: st.Now, AuthorID: st.AuthorID, AuthorName: st.AuthorName,
+		StatusFrom: r.Status, StatusTo: st.Status, Progress: clamp(st.Progress), Note: st.Note}
+	if _, err := tx.NewInsert().Model(step).Exec(ctx); err != nil {
+		return err
+	}
+	r.Status, r.Progress, r.UpdatedAt, r.UpdatedBy = st.Status, clamp(st.Progress), st.Now, st.AuthorID
+	return nil
 }
 
 // MovedToRows is the migration that moved the answers' goals and measures
