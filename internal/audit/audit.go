@@ -46,7 +46,7 @@ const (
 	// Action plans: created, moved on (adopted, expired), revised into a
 	// new version, imported; follow-up rounds opened and closed.
 	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported = "plan.created", "plan.status_changed", "plan.revised", "plan.imported"
-	PlanRoundOpened, PlanRoundClosed                         = "plan.round_opened", "plan.round_closed"
+	PlanRoundOpened, PlanRoundClosed                          = "plan.round_opened", "plan.round_closed"
 )
 
 // Actions lists every action, for the filter on the audit page.

@@ -82,9 +82,9 @@ const (
 // Plan is a plan document as stored: one version of it.
 type Plan struct {
 	bun.BaseModel `bun:"table:plans,alias:p"`
-	OrgID         int64 `bun:",pk" json:"-"`
-	ID            int64 `bun:",pk,autoincrement" json:"id"`
-	LineageID     int64 `json:"lineage_id"`
+	OrgID         int64      `bun:",pk" json:"-"`
+	ID            int64      `bun:",pk,autoincrement" json:"id"`
+	LineageID     int64      `json:"lineage_id"`
 	Kind          string     `json:"kind"`
 	Title         string     `json:"title"`
 	Scope         string     `json:"scope"`

@@ -16,7 +16,6 @@ import (
 	"github.com/samvirke/samvirke/internal/plan"
 )
 
-
 type fixture struct {
 	svc   *plan.Service
 	o     *org.Organisation
