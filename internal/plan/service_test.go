@@ -200,10 +200,10 @@ func TestSummaryCounts(t *testing.T) {
 		t.Fatalf("summary has %d lines", len(sum))
 	}
 	s := sum[0]
-	if s.Total != 4 || s.Done != 2 || s.ByStatus["ongoing"] != 1 || s.ByStatus["cancelled"] != 1 || int(s.ShareDone+0.5) != 67 {
+	if s.Total != 4 || s.Done != 2 || s.ByStatus["ongoing"] != 1 || s.ByStatus["cancelled"] != 1 || int(s.ShareDone*100+0.5) != 67 {
 		t.Errorf("Språk: %+v", s)
 	}
-	if all := sum[2]; all.Total != 5 || all.Done != 2 || all.ByStatus["not_started"] != 1 || all.ShareDone != 50 {
+	if all := sum[2]; all.Total != 5 || all.Done != 2 || all.ByStatus["not_started"] != 1 || all.ShareDone != 0.5 {
 		t.Errorf("whole plan: %+v", all)
 	}
 }

@@ -201,8 +201,8 @@ type AreaSummary struct {
 	ByStatus map[string]int
 	Total    int
 	Done     int
-	// ShareDone is the done measures' share of those not cancelled, in
-	// percent (0 when there are none).
+	// ShareDone is the done measures' share of those not cancelled, from
+	// 0 to 1 (0 when there are none).
 	ShareDone float64
 }
 
@@ -239,7 +239,7 @@ func (s AreaSummary) finish() AreaSummary {
 		s.Total += n
 	}
 	if counted := s.Total - s.ByStatus[measure.StatusCancelled]; counted > 0 {
-		s.ShareDone = float64(s.Done) * 100 / float64(counted)
+		s.ShareDone = float64(s.Done) / float64(counted)
 	}
 	return s
 }

@@ -84,6 +84,7 @@ func routeTable(t *testing.T) map[string]expectation {
 	for _, rows := range []map[string]expectation{
 		routeRowsCore(),
 		routeRowsWorkbook(),
+		routeRowsPlan(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -278,6 +279,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if strings.Contains(path, ":role") { // a role of tn's own, for this request alone
 		repl[":role"] = strconv.FormatInt(mustCreateRole(t, w.db, tn.org), 10)
+	}
+	if strings.Contains(path, ":plan") { // a plan of tn's own, for this request alone
+		repl[":plan"], repl[":area"], repl[":item"] = planFixture(t, w.db, tn.org, path)
 	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)

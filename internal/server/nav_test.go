@@ -41,8 +41,8 @@ func mainNav(t *testing.T, page string) (links []string, current, h1 string) {
 	return links, current, h1
 }
 
-// TestNavigationMemberAndAdmin: a member sees the dashboard, workbooks and
-// gatherings in the main menu, an administrator also the administration;
+// TestNavigationMemberAndAdmin: a member of a municipality sees the
+// dashboard, workbooks, action plans and gatherings in the main menu, an administrator also the administration;
 // each link says what the heading of its page says, in every language.
 func TestNavigationMemberAndAdmin(t *testing.T) {
 	t.Parallel()
@@ -52,11 +52,11 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
 	base := r.URL() + "/o/" + o.Slug
-	labels := map[string][4]string{ // dashboard, workbooks, gatherings, administration
-		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon"},
-		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration"},
-		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration"},
-		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration"},
+	labels := map[string][5]string{ // dashboard, workbooks, gatherings, administration, plans
+		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner"},
+		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner"},
+		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handlingsplaner"},
+		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans"},
 	}
 	for _, who := range []struct {
 		role, email string
@@ -71,12 +71,13 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 			want := []string{
 				l[0] + " → /o/" + o.Slug + "/dashboard",
 				l[1] + " → /o/" + o.Slug + "/workbooks",
+				l[4] + " → /o/" + o.Slug + "/plans",
 				l[2] + " → /o/" + o.Slug + "/gatherings",
 			}
 			if who.admin {
 				want = append(want, l[3]+" → /o/"+o.Slug+"/admin/members")
 			}
-			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}} {
+			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}, {"/plans", l[4]}} {
 				code, page := get(t, c, base+p.path)
 				if code != 200 {
 					t.Fatalf("%s %s %s: status %d", who.role, loc, p.path, code)

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/outbox"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/ratelimit"
@@ -62,6 +63,7 @@ type Services struct {
 	Overview  *overview.Registry
 	Search    *search.Registry
 	Workbooks *workbook.Service
+	Plans     *plan.Service
 	Limiter   *ratelimit.Limiter
 	Outbox    *outbox.Outbox
 	Files     *files.Service
@@ -92,6 +94,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock})
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Workbooks.Limits = s.Limiter
+	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock}
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
@@ -106,6 +109,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Nav.Add(web.NavDashboard)
 	s.Nav.Add(web.NavWorkbooks)
 	s.Nav.Add(web.NavWorkbookGatherings)
+	s.Nav.Add(web.NavPlans)
 	s.Nav.Add(web.NavAdmin)
 	return s, nil
 }
@@ -117,6 +121,6 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Limiter: s.Limiter, Nav: s.Nav,
 	}
 }

@@ -63,7 +63,7 @@ func (s *Server) renderMeasure(c *gin.Context, status int, data *measurePage) er
 		data.Values = map[string]string{"status": d.Measure.Status, "progress": strconv.Itoa(d.Measure.Progress)}
 	}
 	data.DeadlineDue = deadlineReading(s, loc, d.Deadline)
-	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+	data.Layout = Layout{Nav: navOfSource(d.Row.SourceKind), Breadcrumbs: []Crumb{
 		{Label: d.Row.SourceTitle, URL: data.SourceURL}, {Label: d.Measure.Description}}}
 	s.render(c, status, "measure/measure.html", data)
 	return nil
@@ -117,8 +117,11 @@ func (s *Server) handleMeasureStatus(c *gin.Context) error {
 		progress = &p
 	}
 	if err == nil {
-		_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
-			workbook.MeasureUpdate{Status: vals["status"], Progress: progress, Note: vals["note"]})
+		var done bool
+		if done, err = s.updatePlanMeasure(c, o, id, vals["status"], progress, vals["note"]); !done {
+			_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
+				workbook.MeasureUpdate{Status: vals["status"], Progress: progress, Note: vals["note"]})
+		}
 	}
 	if err != nil {
 		data := &measurePage{formPage: formPage{Values: vals}, Back: back}
@@ -149,7 +152,7 @@ func (s *Server) handleGoal(c *gin.Context) error {
 		return err
 	}
 	data := &goalPage{Org: o, Detail: d, SourceURL: "/o/" + o.Slug + "/" + d.Row.SourcePath}
-	data.Layout = Layout{Nav: "workbooks", Breadcrumbs: []Crumb{
+	data.Layout = Layout{Nav: navOfSource(d.Row.SourceKind), Breadcrumbs: []Crumb{
 		{Label: d.Row.SourceTitle, URL: data.SourceURL}, {Label: d.Goal.Statement}}}
 	s.render(c, http.StatusOK, "measure/goal.html", data)
 	return nil
@@ -270,8 +273,12 @@ func (s *Server) handleAPIMeasureStatus(c *gin.Context) error {
 	if err := bindJSON(c, &body); err != nil {
 		return err
 	}
-	if _, err := s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), c.Param("measure"),
-		workbook.MeasureUpdate(body)); err != nil {
+	done, err := s.updatePlanMeasure(c, o, c.Param("measure"), body.Status, body.Progress, body.Note)
+	if !done {
+		_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), c.Param("measure"),
+			workbook.MeasureUpdate(body))
+	}
+	if err != nil {
 		return err
 	}
 	return s.handleAPIMeasure(c)
@@ -322,4 +329,13 @@ func (s *Server) handleAPIGoal(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// navOfSource is the main navigation's section of a goal's or measure's
+// source.
+func navOfSource(kind string) string {
+	if kind == measure.SourcePlan {
+		return "plans"
+	}
+	return "workbooks"
 }

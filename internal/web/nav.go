@@ -28,6 +28,9 @@ type NavEntry struct {
 	AnyOf []authz.Perm
 	// Order places the link: lower first, equal in the order added.
 	Order int
+	// Kinds, when set, shows the link only in organisations of these
+	// kinds (plans: municipalities).
+	Kinds []string
 }
 
 // Nav is the main navigation's registry, filled by internal/server.
@@ -51,6 +54,9 @@ func (s *Server) mainNav(c *gin.Context, a *app.Actor, loc, current string) []na
 	slices.SortStableFunc(entries, func(x, y NavEntry) int { return cmp.Compare(x.Order, y.Order) })
 	var out []navLink
 	for _, e := range entries {
+		if len(e.Kinds) > 0 && !slices.Contains(e.Kinds, a.OrgKind) {
+			continue
+		}
 		if len(e.AnyOf) > 0 && (a.Role == "" || !slices.ContainsFunc(e.AnyOf, func(p authz.Perm) bool { return s.allowed(c, p) })) {
 			continue
 		}

@@ -139,6 +139,15 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"neg":  func(n int) int { return -n },
 		"list": func(v ...string) []string { return v },
 		"inc":  func(i int) int { return i + 1 },
+		// splitWords splits a space-separated list of ids.
+		"splitWords": strings.Fields,
+		// deref answers an optional number's value (0 when absent).
+		"deref": func(p *int) int {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
 		// title capitalises the first letter, for terms that start a label.
 		"title": func(s string) string {
 			for i, r := range s {

@@ -166,6 +166,7 @@ func (s *Server) routes() {
 	// Capabilities: each registers its pages and API routes.
 	s.workbookRoutes()
 	s.measureRoutes()
+	s.planRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

@@ -22,6 +22,7 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -57,6 +58,7 @@ type Deps struct {
 	Search    *search.Registry   // global search sources of every capability
 	Nav       *Nav               // the main navigation's entries of every capability
 	Workbooks *workbook.Service
+	Plans     *plan.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter

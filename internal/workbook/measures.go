@@ -59,8 +59,8 @@ func (s *Service) Measure(ctx context.Context, o *org.Organisation, id string) (
 			}
 			d.Person = cmp.Or(name, email)
 		}
-		if len(d.Measure.Goals) > 0 && row.EntryID != nil {
-			goals, err := measure.GoalsOfSource(ctx, idb, o.ID, *row.EntryID)
+		if len(d.Measure.Goals) > 0 {
+			goals, err := measure.GoalsOf(ctx, idb, row)
 			if err != nil {
 				return err
 			}
@@ -88,10 +88,13 @@ func (s *Service) Goal(ctx context.Context, o *org.Organisation, id string) (*Go
 			return err
 		}
 		d.Row, d.Goal = row, row.Goal()
-		if row.EntryID == nil {
-			return nil
+		var ms []*measure.MeasureRow
+		switch {
+		case row.EntryID != nil:
+			ms, err = measure.MeasuresOfSource(ctx, idb, o.ID, *row.EntryID)
+		case row.PlanID != nil:
+			ms, err = measure.MeasuresOfPlan(ctx, idb, o.ID, *row.PlanID)
 		}
-		ms, err := measure.MeasuresOfSource(ctx, idb, o.ID, *row.EntryID)
 		for _, m := range ms {
 			if mm := m.Measure(); slices.Contains(mm.Goals, id) {
 				d.Measures = append(d.Measures, mm)

@@ -1,0 +1,453 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/plan"
+)
+
+// NavPlans leads to the organisation's action plans.
+var NavPlans = NavEntry{Key: "plans", Label: "plan.title.plural", Path: orgPath("/plans"), Order: 25,
+	Kinds: []string{org.KindMunicipality}}
+
+// municipal answers h for a municipality's routes: plans belong to
+// municipalities, so in a network or county they are not found.
+func municipal(h func(*gin.Context) error) func(*gin.Context) error {
+	return func(c *gin.Context) error {
+		if orgOf(c).Kind != org.KindMunicipality {
+			return app.Errorf(app.ENotFound, "plan.error.not_found")
+		}
+		return h(c)
+	}
+}
+
+// planRoutes registers the action plans' pages and API.
+func (s *Server) planRoutes() {
+	s.org("GET", "/o/:org/plans", authz.ContentRead, municipal(s.handlePlans))
+	s.org("GET", "/o/:org/plans/new", authz.ContentWrite, municipal(s.handlePlanNew))
+	s.org("POST", "/o/:org/plans", authz.ContentWrite, municipal(s.handlePlanCreate))
+	s.org("GET", "/o/:org/plans/:plan", authz.ContentRead, municipal(s.handlePlan))
+	s.org("GET", "/o/:org/plans/:plan/edit", authz.ContentWrite, municipal(s.handlePlanEdit))
+	s.org("POST", "/o/:org/plans/:plan", authz.ContentWrite, municipal(s.handlePlanUpdate))
+	s.org("POST", "/o/:org/plans/:plan/status", authz.ContentWrite, municipal(s.handlePlanStatus))
+	s.org("GET", "/o/:org/plans/:plan/revise", authz.ContentWrite, municipal(s.handlePlanReviseConfirm))
+	s.org("POST", "/o/:org/plans/:plan/revise", authz.ContentWrite, municipal(s.handlePlanRevise))
+	s.org("GET", "/o/:org/plans/:plan/delete", authz.ContentWrite, municipal(s.handlePlanDeleteConfirm))
+	s.org("POST", "/o/:org/plans/:plan/delete", authz.ContentWrite, municipal(s.handlePlanDelete))
+	s.org("POST", "/o/:org/plans/:plan/areas", authz.ContentWrite, municipal(s.handlePlanAreaAdd))
+	s.org("POST", "/o/:org/plans/:plan/areas/:area", authz.ContentWrite, municipal(s.handlePlanAreaRename))
+	s.org("POST", "/o/:org/plans/:plan/areas/:area/move", authz.ContentWrite, municipal(s.handlePlanAreaMove))
+	s.org("POST", "/o/:org/plans/:plan/areas/:area/remove", authz.ContentWrite, municipal(s.handlePlanAreaRemove))
+	s.org("GET", "/o/:org/plans/:plan/areas/:area/items/new", authz.ContentWrite, municipal(s.handlePlanItemNew))
+	s.org("POST", "/o/:org/plans/:plan/areas/:area/items", authz.ContentWrite, municipal(s.handlePlanItemAdd), maxBody(64<<10))
+	s.org("GET", "/o/:org/plans/:plan/items/:item", authz.ContentWrite, municipal(s.handlePlanItemEdit))
+	s.org("POST", "/o/:org/plans/:plan/items/:item", authz.ContentWrite, municipal(s.handlePlanItemUpdate), maxBody(64<<10))
+	s.org("POST", "/o/:org/plans/:plan/items/:item/move", authz.ContentWrite, municipal(s.handlePlanItemMove))
+	s.org("GET", "/o/:org/plans/:plan/items/:item/remove", authz.ContentWrite, municipal(s.handlePlanItemRemoveConfirm))
+	s.org("POST", "/o/:org/plans/:plan/items/:item/remove", authz.ContentWrite, municipal(s.handlePlanItemRemove))
+
+	s.org("GET", "/api/v1/orgs/:org/plans", authz.ContentRead, municipal(s.handleAPIPlans))
+	s.org("GET", "/api/v1/orgs/:org/plans/:plan", authz.ContentRead, municipal(s.handleAPIPlan))
+	s.org("GET", "/api/v1/orgs/:org/plans/:plan/measures", authz.ContentRead, municipal(s.handleAPIPlanMeasures))
+}
+
+// planViews are the ways the plan page shows a plan (?view=).
+var planViews = []string{"tree", "table", "responsible", "deadlines", "summary"}
+
+type plansPage struct {
+	Layout
+	Org     *org.Organisation
+	Plans   []*plan.Plan
+	CanEdit bool
+}
+
+func (s *Server) handlePlans(c *gin.Context) error {
+	o := orgOf(c)
+	list, err := s.Plans.List(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	data := &plansPage{Org: o, Plans: list, CanEdit: s.allowed(c, authz.ContentWrite) && o.Kind == org.KindMunicipality}
+	data.Layout = Layout{Nav: "plans"}
+	s.render(c, http.StatusOK, "plan/index.html", data)
+	return nil
+}
+
+// planID reads the :plan parameter; anything but a number is not found.
+func planID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("plan"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, app.Errorf(app.ENotFound, "plan.error.not_found")
+	}
+	return id, nil
+}
+
+type planFormPage struct {
+	formPage
+	Org          *org.Organisation
+	Plan         *plan.Plan // nil for a new plan
+	Kinds        []string
+	Visibilities []string
+	Others       []*plan.Plan // plans this one may replace
+}
+
+func (s *Server) handlePlanNew(c *gin.Context) error {
+	return s.renderPlanForm(c, http.StatusOK, &planFormPage{formPage: formPage{Values: map[string]string{
+		"kind": plan.KindActionPlan, "visibility": plan.VisibilityPrivate}}})
+}
+
+func (s *Server) renderPlanForm(c *gin.Context, status int, data *planFormPage) error {
+	o := orgOf(c)
+	data.Org, data.Kinds, data.Visibilities = o, plan.Kinds, plan.Visibilities
+	others, err := s.Plans.List(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	for _, p := range others {
+		if data.Plan == nil || p.LineageID != data.Plan.LineageID {
+			data.Others = append(data.Others, p)
+		}
+	}
+	crumbs := []Crumb{{Label: s.Catalog.T(s.locale(c), "plan.title.plural"), URL: "/o/" + o.Slug + "/plans"}}
+	if data.Plan != nil {
+		crumbs = append(crumbs, Crumb{Label: data.Plan.Title, URL: planURL(o, data.Plan.ID)}, Crumb{Label: s.Catalog.T(s.locale(c), "plan.edit")})
+	} else {
+		crumbs = append(crumbs, Crumb{Label: s.Catalog.T(s.locale(c), "plan.new")})
+	}
+	data.Layout = Layout{Nav: "plans", Breadcrumbs: crumbs}
+	s.render(c, status, "plan/form.html", data)
+	return nil
+}
+
+func planURL(o *org.Organisation, id int64) string {
+	return "/o/" + o.Slug + "/plans/" + strconv.FormatInt(id, 10)
+}
+
+// planMetaForm reads the plan form: its values as typed, and the metadata
+// (with the first field that could not be read).
+func planMetaForm(c *gin.Context) (map[string]string, plan.Meta, error) {
+	vals := map[string]string{}
+	for _, k := range []string{"kind", "title", "scope", "period_from", "period_to", "adopted_by", "adopted_on",
+		"decision_ref", "owner", "valid_until", "reg_number", "replaces_id", "visibility", "main_goal", "rev"} {
+		vals[k] = strings.TrimSpace(c.PostForm(k))
+	}
+	m := plan.Meta{Kind: vals["kind"], Title: vals["title"], Scope: vals["scope"], AdoptedBy: vals["adopted_by"],
+		DecisionRef: vals["decision_ref"], Owner: vals["owner"], RegNumber: vals["reg_number"], Visibility: vals["visibility"],
+		MainGoal: vals["main_goal"]}
+	var err error
+	year := func(field string) *int {
+		v := vals[field]
+		if v == "" {
+			return nil
+		}
+		n, perr := strconv.Atoi(v)
+		if perr != nil && err == nil {
+			err = app.Errorf(app.EInvalid, "plan.error.year").WithField(field)
+		}
+		return &n
+	}
+	m.PeriodFrom, m.PeriodTo = year("period_from"), year("period_to")
+	m.AdoptedOn, err = formDay(vals, "adopted_on", err)
+	m.ValidUntil, err = formDay(vals, "valid_until", err)
+	if v := vals["replaces_id"]; v != "" {
+		id, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil && err == nil {
+			err = app.Errorf(app.EInvalid, "plan.error.replaces").WithField("replaces_id")
+		}
+		m.ReplacesID = &id
+	}
+	return vals, m, err
+}
+
+// formDay reads an optional day typed into field of vals; err is the
+// form's first error so far, kept when there is one.
+func formDay(vals map[string]string, field string, err error) (*time.Time, error) {
+	v := vals[field]
+	if v == "" {
+		return nil, err
+	}
+	d, ok := i18n.ParseDate(v)
+	if !ok {
+		if err == nil {
+			err = app.Errorf(app.EInvalid, "error.date").WithField(field)
+		}
+		return nil, err
+	}
+	return &d, err
+}
+
+func (s *Server) handlePlanCreate(c *gin.Context) error {
+	o := orgOf(c)
+	vals, m, err := planMetaForm(c)
+	var p *plan.Plan
+	if err == nil {
+		p, err = s.Plans.Create(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), m)
+	}
+	if err != nil {
+		data := &planFormPage{formPage: formPage{Values: vals}}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderPlanForm(c, http.StatusUnprocessableEntity, data)
+	}
+	s.setFlash(c, "plan.created")
+	c.Redirect(http.StatusSeeOther, planURL(o, p.ID))
+	return nil
+}
+
+func (s *Server) handlePlanEdit(c *gin.Context) error {
+	t, err := s.planTree(c)
+	if err != nil {
+		return err
+	}
+	p, l := t.Plan, s.locale(c)
+	vals := map[string]string{"kind": p.Kind, "title": p.Title, "scope": p.Scope, "adopted_by": p.AdoptedBy,
+		"decision_ref": p.DecisionRef, "owner": p.Owner, "reg_number": p.RegNumber, "visibility": p.Visibility,
+		"main_goal": t.Content.MainGoal, "rev": strconv.Itoa(p.Rev)}
+	if p.PeriodFrom != nil {
+		vals["period_from"] = strconv.Itoa(*p.PeriodFrom)
+	}
+	if p.PeriodTo != nil {
+		vals["period_to"] = strconv.Itoa(*p.PeriodTo)
+	}
+	if p.AdoptedOn != nil {
+		vals["adopted_on"] = i18n.FormatDateInput(l, *p.AdoptedOn)
+	}
+	if p.ValidUntil != nil {
+		vals["valid_until"] = i18n.FormatDateInput(l, *p.ValidUntil)
+	}
+	if p.ReplacesID != nil {
+		vals["replaces_id"] = strconv.FormatInt(*p.ReplacesID, 10)
+	}
+	return s.renderPlanForm(c, http.StatusOK, &planFormPage{formPage: formPage{Values: vals}, Plan: p})
+}
+
+func (s *Server) handlePlanUpdate(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := planID(c)
+	if err != nil {
+		return err
+	}
+	vals, m, err := planMetaForm(c)
+	if err == nil {
+		_, err = s.Plans.UpdateMeta(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(vals["rev"]), m)
+	}
+	if err != nil {
+		t, terr := s.Plans.Get(c.Request.Context(), o, id)
+		if terr != nil {
+			return terr
+		}
+		data := &planFormPage{formPage: formPage{Values: vals}, Plan: t.Plan}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderPlanForm(c, statusOf(app.ErrorCode(err)), data)
+	}
+	s.setFlash(c, "plan.saved")
+	c.Redirect(http.StatusSeeOther, planURL(o, id))
+	return nil
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}
+
+func (s *Server) planTree(c *gin.Context) (*plan.Tree, error) {
+	id, err := planID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Plans.Get(c.Request.Context(), orgOf(c), id)
+}
+
+type planPage struct {
+	formPage
+	Org      *org.Organisation
+	Tree     *plan.Tree
+	View     string
+	Views    []string
+	CanEdit  bool
+	Versions []*plan.Plan
+	Next     []string // statuses the plan may move to
+	Statuses []string
+	Now      time.Time
+	// The views' data.
+	Areas       []planAreaView
+	Responsible []plan.Responsible
+	Overdue     []plan.PlanMeasure
+	Soon        []plan.PlanMeasure
+	Summary     []plan.AreaSummary
+	GoalNames   map[string]string
+}
+
+type planAreaView struct {
+	Area  plan.Area
+	Index int
+	Lines []plan.Line
+	Table []plan.TableRow
+}
+
+func (s *Server) handlePlan(c *gin.Context) error {
+	return s.renderPlan(c, http.StatusOK, &planPage{})
+}
+
+func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
+	o, ctx := orgOf(c), c.Request.Context()
+	t, err := s.planTree(c)
+	if err != nil {
+		return err
+	}
+	data.Org, data.Tree, data.Views, data.Statuses = o, t, planViews, measure.Statuses
+	data.View = c.Query("view")
+	if !slices.Contains(planViews, data.View) {
+		data.View = "tree"
+	}
+	data.CanEdit = s.allowed(c, authz.ContentWrite) && !t.Frozen
+	data.Next = plan.NextStatuses(t.Plan.Status)
+	data.Now = s.Clock.Now()
+	if data.Versions, err = s.Plans.Versions(ctx, o, t.Plan); err != nil {
+		return err
+	}
+	data.GoalNames = map[string]string{}
+	for id, g := range t.Goals {
+		data.GoalNames[id] = g.Statement
+	}
+	for i, a := range t.Content.Areas {
+		v := planAreaView{Area: a, Index: i}
+		switch data.View {
+		case "tree":
+			v.Lines = t.Lines(i)
+		case "table":
+			v.Table = t.Table(i)
+		}
+		data.Areas = append(data.Areas, v)
+	}
+	switch data.View {
+	case "responsible":
+		data.Responsible = t.ByResponsible()
+	case "deadlines":
+		data.Overdue, data.Soon = t.Deadlines(data.Now)
+	case "summary":
+		data.Summary = t.Summary()
+	}
+	if data.Values == nil {
+		data.Values = map[string]string{}
+	}
+	data.Layout = Layout{Nav: "plans", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "plan.title.plural"), URL: "/o/" + o.Slug + "/plans"}, {Label: t.Plan.Title}}}
+	s.render(c, status, "plan/show.html", data)
+	return nil
+}
+
+func (s *Server) handlePlanStatus(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := planID(c)
+	if err != nil {
+		return err
+	}
+	vals := map[string]string{"status": c.PostForm("status"), "adopted_by": strings.TrimSpace(c.PostForm("adopted_by")),
+		"adopted_on": strings.TrimSpace(c.PostForm("adopted_on")), "decision_ref": strings.TrimSpace(c.PostForm("decision_ref"))}
+	ad := plan.Adoption{AdoptedBy: vals["adopted_by"], DecisionRef: vals["decision_ref"]}
+	ad.AdoptedOn, err = formDay(vals, "adopted_on", nil)
+	if err == nil {
+		_, err = s.Plans.SetStatus(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(c.PostForm("rev")), vals["status"], ad)
+	}
+	if err != nil {
+		data := &planPage{formPage: formPage{Values: vals}}
+		if !data.fail(s, c, err) {
+			return err
+		}
+		return s.renderPlan(c, statusOf(app.ErrorCode(err)), data)
+	}
+	s.setFlash(c, "plan.status_changed", "status", s.Catalog.T(s.locale(c), "plan.status."+vals["status"]))
+	c.Redirect(http.StatusSeeOther, planURL(o, id))
+	return nil
+}
+
+func (s *Server) handlePlanReviseConfirm(c *gin.Context) error {
+	t, err := s.planTree(c)
+	if err != nil {
+		return err
+	}
+	o, l := orgOf(c), s.locale(c)
+	p := t.Plan
+	s.renderConfirm(c, &confirmPage{
+		Layout: Layout{Nav: "plans", Breadcrumbs: []Crumb{{Label: p.Title, URL: planURL(o, p.ID)}, {Label: s.Catalog.T(l, "plan.revise")}}},
+		Title:  s.Catalog.T(l, "plan.revise"), Question: s.Catalog.T(l, "plan.revise.question", "title", p.Title, "version", p.Version+1),
+		Note:   s.Catalog.T(l, "plan.revise.note", "version", p.Version),
+		Action: planURL(o, p.ID) + "/revise", Fields: map[string]string{"rev": strconv.Itoa(p.Rev)},
+		Submit: s.Catalog.T(l, "plan.revise.submit"), Back: planURL(o, p.ID),
+	})
+	return nil
+}
+
+func (s *Server) handlePlanRevise(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := planID(c)
+	if err != nil {
+		return err
+	}
+	np, err := s.Plans.Revise(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(c.PostForm("rev")))
+	if err != nil {
+		return err
+	}
+	s.setFlash(c, "plan.revised", "version", np.Version)
+	c.Redirect(http.StatusSeeOther, planURL(o, np.ID))
+	return nil
+}
+
+func (s *Server) handlePlanDeleteConfirm(c *gin.Context) error {
+	t, err := s.planTree(c)
+	if err != nil {
+		return err
+	}
+	o, l := orgOf(c), s.locale(c)
+	p := t.Plan
+	s.renderConfirm(c, &confirmPage{
+		Layout:   Layout{Nav: "plans", Breadcrumbs: []Crumb{{Label: p.Title, URL: planURL(o, p.ID)}, {Label: s.Catalog.T(l, "plan.delete")}}},
+		Title:    s.Catalog.T(l, "plan.delete"),
+		Question: s.Catalog.T(l, "plan.delete.question", "title", p.Title),
+		Note:     s.Catalog.T(l, "plan.delete.note"), Action: planURL(o, p.ID) + "/delete",
+		Submit: s.Catalog.T(l, "plan.delete"), Danger: true, Back: planURL(o, p.ID),
+	})
+	return nil
+}
+
+func (s *Server) handlePlanDelete(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := planID(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Plans.Delete(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id); err != nil {
+		return err
+	}
+	s.setFlash(c, "plan.deleted")
+	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/plans")
+	return nil
+}
+
+// updatePlanMeasure updates a measure's status when a plan holds it
+// (handled: true); a measure of another source is left to its own
+// service.
+func (s *Server) updatePlanMeasure(c *gin.Context, o *org.Organisation, id string, status string, progress *int, note string) (bool, error) {
+	_, err := s.Plans.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
+		plan.MeasureUpdate{Status: status, Progress: progress, Note: note})
+	if errors.Is(err, plan.ErrNotPlanMeasure) {
+		return false, nil
+	}
+	return true, err
+}
