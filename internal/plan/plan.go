@@ -104,6 +104,7 @@ type Plan struct {
 	Content       string     `json:"-"`
 	Snapshot      *string    `json:"-"`
 	Rev           int        `json:"rev"`
+	SearchText    string     `json:"-"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
 	UpdatedBy     *int64     `json:"-"`

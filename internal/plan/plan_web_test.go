@@ -143,6 +143,15 @@ func TestPlanPagesAsEditor(t *testing.T) {
 		t.Errorf("measure after the update: %+v", m)
 	}
 
+	// The global search finds the plan by a measure's words, in any case
+	// and with or without the diacritics.
+	if code, body := cc.Get("/o/" + muni.Slug + "/search?q=PRAKTIKPLATSER+kommunledningsgruppen"); code != 200 || !strings.Contains(body, "Handlingsplan för integration") {
+		t.Errorf("search: %d", code)
+	}
+	if _, body := cc.Get("/o/" + muni.Slug + "/search?q=Intern+anteckning"); strings.Contains(body, "Handlingsplan för integration") {
+		t.Error("search finds the plan by a private note")
+	}
+
 	// The API.
 	code, body = cc.Get("/api/v1/orgs/" + muni.Slug + "/plans/" + fmt.Sprint(p.ID))
 	if code != 200 {

@@ -96,7 +96,7 @@ func MetaOf(p *Plan, c Content) Meta {
 func (s *Service) List(ctx context.Context, o *org.Organisation) ([]*Plan, error) {
 	var out []*Plan
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot").
+		return idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot", "search_text").
 			Where("org_id = ? AND superseded_by IS NULL", o.ID).OrderExpr("updated_at DESC, id DESC").Limit(500).Scan(ctx)
 	})
 	return out, err
@@ -106,7 +106,7 @@ func (s *Service) List(ctx context.Context, o *org.Organisation) ([]*Plan, error
 func (s *Service) Versions(ctx context.Context, o *org.Organisation, p *Plan) ([]*Plan, error) {
 	var out []*Plan
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot").
+		return idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot", "search_text").
 			Where("org_id = ? AND lineage_id = ?", o.ID, p.LineageID).OrderExpr("version").Limit(100).Scan(ctx)
 	})
 	return out, err
@@ -123,7 +123,9 @@ func (s *Service) Create(ctx context.Context, o *org.Organisation, a *app.Actor,
 	now := s.Clock.Now()
 	p := &Plan{OrgID: o.ID, Status: StatusDraft, Version: 1, Rev: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: actorID(a)}
 	m.apply(p)
-	p.Content = encode(Content{MainGoal: strings.TrimSpace(m.MainGoal), Areas: []Area{}})
+	c := Content{MainGoal: strings.TrimSpace(m.MainGoal), Areas: []Area{}}
+	p.Content = encode(c)
+	p.SearchText = searchText(p, &Tree{Content: c})
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		if err := s.checkReplaces(ctx, tx, o, m.ReplacesID, 0); err != nil {
 			return err
@@ -454,6 +456,7 @@ func (e *editing) save(ctx context.Context, tx bun.Tx) error {
 			return app.Errorf(app.EInvalid, "plan.error.too_many_areas", "max", MaxAreas)
 		}
 		p.Content = encode(e.Content)
+		p.SearchText = searchText(p, e.tree())
 		c := measure.Change{OrgID: e.org.ID, Seasons: measure.SeasonsOf(e.org), OldVisibility: e.oldVis, Now: e.now,
 			Source: measure.Source{Kind: measure.SourcePlan, PlanID: p.ID, Path: p.Path(), Title: p.Title, Visibility: p.Visibility}}
 		if e.actor != nil {

@@ -100,6 +100,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
 	s.Search.Add(workbook.Search{})
 	s.Search.Add(workbook.PeerSearch{Clock: p.Clock})
+	s.Search.Add(plan.Search{})
 	s.Accounts = &account.Service{DB: p.DB, Authz: enf, Outbox: s.Outbox, Sealer: sealer, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
 	s.Accounts.Limits = s.Limiter
 	s.Accounts.SSOAllowNetworks = p.SSOAllowNetworks

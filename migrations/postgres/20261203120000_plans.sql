@@ -29,6 +29,7 @@ CREATE TABLE plans (
     content       TEXT        NOT NULL DEFAULT '{}',
     snapshot      TEXT,        -- the frozen tree with its goals and measures, once superseded
     rev           INTEGER     NOT NULL DEFAULT 1, -- bumped by every save: a form sent on an older one is refused
+    search_text   TEXT        NOT NULL DEFAULT '', -- the plan's words folded (search.Fold), for the global search
     created_at    TIMESTAMPTZ NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL,
     updated_by    BIGINT      REFERENCES users (id) ON DELETE SET NULL,

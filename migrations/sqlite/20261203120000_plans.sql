@@ -24,6 +24,7 @@ CREATE TABLE plans (
     content       TEXT      NOT NULL DEFAULT '{}',
     snapshot      TEXT,
     rev           INTEGER   NOT NULL DEFAULT 1,
+    search_text   TEXT      NOT NULL DEFAULT '',
     created_at    TIMESTAMP NOT NULL,
     updated_at    TIMESTAMP NOT NULL,
     updated_by    INTEGER   REFERENCES users (id) ON DELETE SET NULL,
