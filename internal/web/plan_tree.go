@@ -350,7 +350,7 @@ func (s *Server) handlePlanItemRemoveConfirm(c *gin.Context) error {
 		Details:  []confirmDetail{{Label: s.Catalog.T(l, "plan.item.kind."+it.Kind), Value: text}},
 		Note:     s.Catalog.T(l, "plan.item.remove.note"),
 		Action:   planURL(o, p.ID) + "/items/" + it.ID + "/remove", Fields: map[string]string{"rev": strconv.Itoa(p.Rev)},
-		Submit:   s.Catalog.T(l, "plan.item.remove"), Danger: true, Back: planURL(o, p.ID) + "#item-" + it.ID,
+		Submit: s.Catalog.T(l, "plan.item.remove"), Danger: true, Back: planURL(o, p.ID) + "#item-" + it.ID,
 	})
 	return nil
 }
