@@ -17,6 +17,10 @@ type Line struct {
 	Goal     *measure.Goal    // a goal line's goal
 	Measure  *measure.Measure // a measure line's measure
 	Strategy *Item            // the strategy a measure stands under
+	// Depth is how far the line stands in: 0 for a goal, 1 for a
+	// strategy or measure under a goal, 2 for a measure under a strategy
+	// under a goal.
+	Depth int
 	First    bool             // the first line of its area
 	Last     bool             // the last line of its area
 }
@@ -26,22 +30,28 @@ func (t *Tree) Lines(i int) []Line {
 	a := t.Content.Areas[i]
 	out := make([]Line, 0, len(a.Items))
 	var strategy *Item
+	goal := 0 // 1 once a goal stands above
 	for j := range a.Items {
 		it := a.Items[j]
 		l := Line{Item: it, First: j == 0, Last: j == len(a.Items)-1}
 		switch it.Kind {
 		case ItemGoal:
-			strategy = nil
+			strategy, goal = nil, 1
 			if g, ok := t.Goals[it.ID]; ok {
 				l.Goal = &g
 			}
 		case ItemStrategy:
 			strategy = &a.Items[j]
+			l.Depth = goal
 		case ItemMeasure:
 			if m, ok := t.Measures[it.ID]; ok {
 				l.Measure = &m
 			}
 			l.Strategy = strategy
+			l.Depth = goal
+			if strategy != nil {
+				l.Depth++
+			}
 		}
 		out = append(out, l)
 	}
