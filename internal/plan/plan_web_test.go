@@ -131,8 +131,9 @@ func TestPlanPagesAsEditor(t *testing.T) {
 
 	// The contributor updates a plan measure from its page.
 	cc := r.Client(contributor)
-	if code, body := cc.Get("/o/" + muni.Slug + "/measures/" + m1); code != 200 || !strings.Contains(body, "Handlingsplan för integration") {
-		t.Fatalf("measure page: %d", code)
+	if code, body := cc.Get("/o/" + muni.Slug + "/measures/" + m1); code != 200 || !strings.Contains(body, "Handlingsplan för integration") ||
+		!strings.Contains(body, "Arbete") {
+		t.Fatalf("measure page: %d, or without its plan and area", code)
 	}
 	if code, _ := cc.Post("/o/"+muni.Slug+"/measures/"+m1+"/status", url.Values{"status": {"ongoing"}, "progress": {"30"},
 		"note": {"Två platser «klara» på äldreboendet"}}); code != 303 {

@@ -572,3 +572,27 @@ func updateMeasure(ctx context.Context, tx bun.Tx, o *org.Organisation, a *app.A
 	detail := map[string]string{"from": before, "to": status, "progress": strconv.Itoa(progress)}
 	return row, audit.Record(ctx, tx, o.ID, audit.MeasureUpdated, row.Description, detail, now)
 }
+
+// LineOf answers the plan, focus area and line that hold a goal or
+// measure of plan planID, for the shared object's own page (its plan
+// columns); only the plan's row is read. app.ENotFound when the plan does
+// not hold it.
+func (s *Service) LineOf(ctx context.Context, o *org.Organisation, planID int64, itemID string) (*Plan, *Area, *Item, error) {
+	p := new(Plan)
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return db.Err(idb.NewSelect().Model(p).ExcludeColumn("snapshot", "search_text").
+			Where("org_id = ? AND id = ?", o.ID, planID).Scan(ctx), "plan.error.not_found")
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := decodeContent(p.Content)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ai, ii := c.find(itemID)
+	if ai < 0 {
+		return nil, nil, nil, app.Errorf(app.ENotFound, "plan.error.item_not_found")
+	}
+	return p, &c.Areas[ai], &c.Areas[ai].Items[ii], nil
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -41,6 +42,10 @@ type measurePage struct {
 	Back        string // where the update form returns to
 	SourceURL   string
 	DeadlineDue string // how the deadline reads, in the page's locale
+	// PlanArea and PlanLine are a plan measure's focus area and the
+	// plan's columns beside it (problem/need, follow-up/result).
+	PlanArea string
+	PlanLine *plan.Item
 }
 
 func (s *Server) handleMeasure(c *gin.Context) error {
@@ -63,6 +68,13 @@ func (s *Server) renderMeasure(c *gin.Context, status int, data *measurePage) er
 		data.Values = map[string]string{"status": d.Measure.Status, "progress": strconv.Itoa(d.Measure.Progress)}
 	}
 	data.DeadlineDue = deadlineReading(s, loc, d.Deadline)
+	if d.Row.PlanID != nil {
+		if _, area, line, err := s.Plans.LineOf(c.Request.Context(), o, *d.Row.PlanID, d.Row.ID); err == nil {
+			data.PlanArea, data.PlanLine = area.Title, line
+		} else if !app.IsNotFound(err) {
+			return err
+		}
+	}
 	data.Layout = Layout{Nav: navOfSource(d.Row.SourceKind), Breadcrumbs: []Crumb{
 		{Label: d.Row.SourceTitle, URL: data.SourceURL}, {Label: d.Measure.Description}}}
 	s.render(c, status, "measure/measure.html", data)
