@@ -55,7 +55,7 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 	labels := map[string][5]string{ // dashboard, workbooks, gatherings, administration, plans
 		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner"},
 		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner"},
-		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handlingsplaner"},
+		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner"},
 		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans"},
 	}
 	for _, who := range []struct {
