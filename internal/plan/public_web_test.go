@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,6 +200,15 @@ func TestPublicPlanShowsNothingPrivate(t *testing.T) {
 	must(err)
 	checkAll("while the next version is drafted", p.ID)
 	checkAll("the draft's own address", next.ID)
+
+	// A visitor who chose a language reads the page in it.
+	en := r.Anonymous()
+	if resp, _ := en.PostResponse("/language", url.Values{"locale": {"en"}, "next": {page(p.ID)}}); resp.StatusCode != 303 {
+		t.Fatalf("choose a language: %d", resp.StatusCode)
+	}
+	if code, body := en.Get(page(p.ID)); code != 200 || !strings.Contains(body, "Ongoing") || !strings.Contains(body, `lang="en"`) {
+		t.Errorf("the page in the language chosen: %d", code)
+	}
 
 	// A signed-in member sees the link to the public page on the plan.
 	if code, body := r.Client(editor).Get("/o/" + muni.Slug + "/plans/" + itoa(p.ID)); code != 200 || !strings.Contains(body, `href="`+page(p.ID)+`"`) {
