@@ -84,6 +84,7 @@ func planFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) (s
 			t.Fatal(err)
 		}
 	}
+	publishForWalk(t, svc, o, a, p.ID, path)
 	area := first
 	if strings.HasSuffix(path, "/remove") && !strings.Contains(path, ":item") {
 		area = empty

@@ -85,6 +85,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCore(),
 		routeRowsWorkbook(),
 		routeRowsPlan(),
+		routeRowsPlanPublic(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

@@ -291,7 +291,9 @@ func definedNames(fsys fs.FS, name string, funcs template.FuncMap) ([]string, er
 // clean error page, never half a page.
 func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	l := data.layout()
-	l.Locale = s.locale(c)
+	if l.Locale == "" { // a public page may have chosen it (the organisation's)
+		l.Locale = s.locale(c)
+	}
 	l.Path = c.Request.URL.RequestURI()
 	loc := l.Locale
 	l.translate = func(key string) string { return s.Catalog.T(loc, key) }
@@ -329,7 +331,9 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	c.Header("Cache-Control", "no-store")
+	if c.Writer.Header().Get("Cache-Control") == "" { // a public page may be cached
+		c.Header("Cache-Control", "no-store")
+	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 

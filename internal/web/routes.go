@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	s.workbookRoutes()
 	s.measureRoutes()
 	s.planRoutes()
+	s.planPublicRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
