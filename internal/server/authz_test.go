@@ -86,6 +86,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsWorkbook(),
 		routeRowsPlan(),
 		routeRowsPlanPublic(),
+		routeRowsPlanIO(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

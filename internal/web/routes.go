@@ -168,6 +168,7 @@ func (s *Server) routes() {
 	s.measureRoutes()
 	s.planRoutes()
 	s.planPublicRoutes()
+	s.planIORoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
