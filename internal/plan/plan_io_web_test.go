@@ -137,10 +137,25 @@ func TestPlanImportExportPages(t *testing.T) {
 			t.Errorf("row %d (-want +got):\n%s", i+1, diff)
 		}
 	}
+	// The CSV and Word exports read back as the plan is now.
+	now := append([]tierpLine(nil), tierpPlan...)
+	now[2] = tierpLine{"Arbete", "", "", "Kartlägga företagens behov av kompetens – «nya» uppgifter", "Näringslivschef", "Hösten 2018"}
 	for _, format := range []string{"csv", "docx", "pdf"} {
-		if resp, b := getResponse(t, r, ec, path+"/export/"+format); resp.StatusCode != 200 || len(b) == 0 ||
-			!strings.Contains(resp.Header.Get("Content-Disposition"), "."+format) {
+		resp, b := getResponse(t, r, ec, path+"/export/"+format)
+		if resp.StatusCode != 200 || len(b) == 0 || !strings.Contains(resp.Header.Get("Content-Disposition"), "."+format) {
 			t.Errorf("export %s: %d", format, resp.StatusCode)
+			continue
+		}
+		if format == "pdf" {
+			continue
+		}
+		im, probs := plan.ReadImport(b)
+		if len(probs) > 0 {
+			t.Errorf("export %s reads back with problems: %v", format, probs)
+			continue
+		}
+		if diff := cmp.Diff(now, importLines(im)); diff != "" {
+			t.Errorf("export %s read back (-want +got):\n%s", format, diff)
 		}
 	}
 	if code, _ := ec.Get(path + "/export/odt"); code != 404 {
