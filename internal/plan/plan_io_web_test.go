@@ -26,10 +26,15 @@ import (
 // the status and body.
 func upload(t *testing.T, r *webtest.Harness, c *webtest.Client, path, name string) (int, string) {
 	t.Helper()
+	return uploadData(t, r, c, path, name, readFixture(t, name))
+}
+
+func uploadData(t *testing.T, r *webtest.Harness, c *webtest.Client, path, name string, data []byte) (int, string) {
+	t.Helper()
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	fw, _ := w.CreateFormFile("file", name)
-	fw.Write(readFixture(t, name))
+	fw.Write(data)
 	w.Close()
 	req, _ := http.NewRequest("POST", r.URLOf(path), &b)
 	req.Header.Set("Content-Type", w.FormDataContentType())
@@ -160,6 +165,14 @@ func TestPlanImportExportPages(t *testing.T) {
 	}
 	if code, _ := ec.Get(path + "/export/odt"); code != 404 {
 		t.Errorf("export odt: %d", code)
+	}
+
+	// A timeline that cannot be read is flagged in the preview, not refused.
+	code, body = uploadData(t, r, ec, path+"/import", "språk.csv", []byte("Område;Mål/delmål;Aktivitet;Tidplan\r\n"+
+		"Språk;Språkvän i varje by;Språkcafé;När budgeten medger\r\n"))
+	if code != 200 || !strings.Contains(body, "När budgeten medger<br><em class=\"timeline-flag\">⚠ Tidplanen kan inte läsas som en tidpunkt</em>") ||
+		!strings.Contains(body, "1 tidplan kan inte läsas som en tidpunkt; den sparas som den är skriven.") {
+		t.Errorf("unreadable timeline: %d, or not flagged:\n%s", code, body)
 	}
 
 	// A preview made before the plan changed is refused.
