@@ -2,15 +2,40 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/internal/tabular"
 )
+
+// ImportsPerHour bounds how many files one person has read per hour. It
+// is the workbook imports' limit by name (workbook.ImportsPerHour): one
+// budget for reading files, whatever they are read into.
+var ImportsPerHour = ratelimit.Limit{Name: "import.user.hour", Max: 60, Window: time.Hour}
+
+// ReadImportFile is ReadImport for a person's upload, counted against
+// ImportsPerHour (app.ETooMany when over it, as the error). It runs
+// before, never inside, a transaction.
+func (s *Service) ReadImportFile(ctx context.Context, a *app.Actor, data []byte) (*Import, tabular.Problems, error) {
+	if a != nil && a.UserID != 0 {
+		if s.Limits == nil {
+			return nil, nil, fmt.Errorf("plan: no limiter for imports")
+		}
+		if err := s.Limits.Take(ctx, ImportsPerHour, fmt.Sprint("user:", a.UserID)); err != nil {
+			return nil, nil, err
+		}
+	}
+	im, probs := ReadImport(data)
+	return im, probs, nil
+}
 
 // ImportResult counts what an import added.
 type ImportResult struct {

@@ -17,12 +17,15 @@ import (
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
 )
 
 // Service holds the plan rules.
 type Service struct {
 	DB    *bun.DB
 	Clock app.Clock
+	// Limits bounds how many files people import (required to import).
+	Limits *ratelimit.Limiter
 }
 
 // Meta is a plan's document metadata, as its header shows it.

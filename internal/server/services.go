@@ -94,7 +94,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock})
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Workbooks.Limits = s.Limiter
-	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock}
+	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})

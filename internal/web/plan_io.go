@@ -106,7 +106,14 @@ func (s *Server) handlePlanImport(c *gin.Context) error {
 		s.render(c, http.StatusUnprocessableEntity, "plan/import.html", data)
 		return nil
 	}
-	im, probs := plan.ReadImport(b)
+	im, probs, err := s.Plans.ReadImportFile(c.Request.Context(), app.ActorFrom(c.Request.Context()), b)
+	if err != nil {
+		if data.fail(s, c, err) {
+			s.render(c, statusOf(app.ErrorCode(err)), "plan/import.html", data)
+			return nil
+		}
+		return err
+	}
 	if len(probs) > 0 {
 		t := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
 		for _, p := range probs {
