@@ -135,6 +135,11 @@ func TestCopyPeerMeasureIntoPlan(t *testing.T) {
 	})
 
 	t.Run("OK", func(t *testing.T) {
+		// The peer's answer offers the copy beside its measure.
+		answerURL := fmt.Sprintf("/o/%s/peers/%s/workbooks/%d/statements/%d", own.Slug, peer.Slug, entry.WorkbookID, entry.StatementID)
+		if code, body := ec.Get(answerURL); code != 200 || !strings.Contains(body, `href="`+copyURL(peer, answered)+`"`) {
+			t.Errorf("the peer's answer: %d; want a link to copy its measure into a plan", code)
+		}
 		code, body := ec.Get(copyURL(peer, shared))
 		if code != 200 || !strings.Contains(body, "Gjennomføre hjemmebesøk hos alle nyankomne") || !strings.Contains(body, peer.Name) ||
 			!strings.Contains(body, `value="`+target+`"`) || strings.Contains(body, "PRIVAT-NOTAT") {
