@@ -20,3 +20,8 @@ var Workbooks embed.FS
 //
 //go:embed roles
 var Roles embed.FS
+
+// Plans holds the demo organisations' action plans (plans/<slug>.yaml).
+//
+//go:embed plans
+var Plans embed.FS

@@ -85,6 +85,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCore(),
 		routeRowsWorkbook(),
 		routeRowsPlan(),
+		routeRowsPlanCopy(),
 		routeRowsPlanPublic(),
 		routeRowsPlanIO(),
 	} {
@@ -278,6 +279,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if strings.Contains(path, ":peer") { // a network peer's answer, read from tn
 		repl[":peer"], repl[":workbook"] = w.peer.org.Slug, strconv.FormatInt(w.peer.workbook, 10)
+		repl[":measure"] = orNone(w.peer.measure) // the peer's shared measure, not tn's
 	}
 	if strings.Contains(path, ":role") { // a role of tn's own, for this request alone
 		repl[":role"] = strconv.FormatInt(mustCreateRole(t, w.db, tn.org), 10)

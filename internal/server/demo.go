@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/workbook"
 
 	"github.com/samvirke/samvirke/internal/account"
@@ -41,6 +42,7 @@ func demoStaffing() []DemoLoader {
 	return []DemoLoader{
 		org.DemoRoles{Definitions: tenants.Roles},
 		workbook.DemoActivity{Definitions: tenants.Workbooks},
+		plan.DemoLoader{Definitions: tenants.Plans},
 	}
 }
 

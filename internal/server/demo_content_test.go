@@ -24,7 +24,7 @@ func demoRows(t *testing.T, p *servertest.Process) map[string]int {
 	out := map[string]int{}
 	err := db.Run(context.Background(), p.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		for _, table := range []string{"workbook_entries", "workbook_revisions", "workbook_comments", "workbook_chapter_status",
-			"workbook_good_practice", "gatherings", "goals", "measures", "measure_updates", "org_roles", "org_role_members"} {
+			"workbook_good_practice", "gatherings", "goals", "measures", "measure_updates", "org_roles", "org_role_members", "plans"} {
 			var n int
 			if err := idb.NewRaw("SELECT count(*) FROM "+table).Scan(ctx, &n); err != nil {
 				return fmt.Errorf("%s: %w", table, err)
@@ -187,4 +187,5 @@ func checkDemoContent(t *testing.T, p *servertest.Process, password string) {
 	if code, page = get(t, c, p.URL()+peer[1]); code != 200 || !strings.Contains(page, "Praksisplasser med mulighet for ansettelse i havbruksnæringen") {
 		t.Errorf("Åfjord's answer %s: %d; want its measures", peer[1], code)
 	}
+	checkDemoPlans(t, p, password)
 }
