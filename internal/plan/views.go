@@ -21,8 +21,8 @@ type Line struct {
 	// strategy or measure under a goal, 2 for a measure under a strategy
 	// under a goal.
 	Depth int
-	First    bool             // the first line of its area
-	Last     bool             // the last line of its area
+	First bool // the first line of its area
+	Last  bool // the last line of its area
 }
 
 // Lines answers the lines of area i in order.
