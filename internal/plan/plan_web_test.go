@@ -99,6 +99,15 @@ func TestPlanPagesAsEditor(t *testing.T) {
 		t.Fatalf("table after the move: %+v", rows)
 	}
 
+	// The editor reads the plan without its editing controls, and gets
+	// them by asking for them.
+	if _, body := ec.Get(planURL); strings.Contains(body, "/items/"+m1+"/move") || !strings.Contains(body, "?edit=1") {
+		t.Error("the plan page shows its editing controls before they are asked for")
+	}
+	if _, body := ec.Get(planURL + "?edit=1"); !strings.Contains(body, "/items/"+m1+"/move") {
+		t.Error("?edit=1 shows no move buttons")
+	}
+
 	// Every view, in Swedish and in English.
 	for _, lang := range []string{"sv", "en"} {
 		c := r.Client(viewer)

@@ -280,6 +280,9 @@ type planPage struct {
 	View     string
 	Views    []string
 	CanEdit  bool
+	// Editing shows the tree's editing controls (?edit=1): reading the
+	// plan stays uncluttered for editors too.
+	Editing  bool
 	Versions []*plan.Plan
 	Next     []string // statuses the plan may move to
 	Statuses []string
@@ -316,6 +319,7 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 		data.View = "tree"
 	}
 	data.CanEdit = s.allowed(c, authz.ContentWrite) && !t.Frozen
+	data.Editing = data.CanEdit && data.View == "tree" && (c.Query("edit") == "1" || len(data.Errors) > 0)
 	data.Next = plan.NextStatuses(t.Plan.Status)
 	data.Now = s.Clock.Now()
 	if data.Versions, err = s.Plans.Versions(ctx, o, t.Plan); err != nil {

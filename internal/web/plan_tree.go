@@ -24,7 +24,7 @@ import (
 func (s *Server) planEdited(c *gin.Context, o *org.Organisation, id int64, anchor string, err error) error {
 	if err == nil {
 		s.setFlash(c, "plan.saved")
-		target := planURL(o, id)
+		target := planURL(o, id) + "?edit=1"
 		if anchor != "" {
 			target += "#" + anchor
 		}
@@ -255,7 +255,7 @@ func (s *Server) handlePlanItemAdd(c *gin.Context) error {
 		return s.renderPlanItem(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "plan.saved")
-	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"#item-"+itemID)
+	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"?edit=1#item-"+itemID)
 	return nil
 }
 
@@ -321,7 +321,7 @@ func (s *Server) handlePlanItemUpdate(c *gin.Context) error {
 		return s.renderPlanItem(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "plan.saved")
-	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"#item-"+it.ID)
+	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"?edit=1#item-"+it.ID)
 	return nil
 }
 
@@ -350,7 +350,7 @@ func (s *Server) handlePlanItemRemoveConfirm(c *gin.Context) error {
 		Details:  []confirmDetail{{Label: s.Catalog.T(l, "plan.item.kind."+it.Kind), Value: text}},
 		Note:     s.Catalog.T(l, "plan.item.remove.note"),
 		Action:   planURL(o, p.ID) + "/items/" + it.ID + "/remove", Fields: map[string]string{"rev": strconv.Itoa(p.Rev)},
-		Submit: s.Catalog.T(l, "plan.item.remove"), Danger: true, Back: planURL(o, p.ID) + "#item-" + it.ID,
+		Submit: s.Catalog.T(l, "plan.item.remove"), Danger: true, Back: planURL(o, p.ID) + "?edit=1#item-" + it.ID,
 	})
 	return nil
 }
