@@ -78,7 +78,7 @@ func TestPlanPagesAsEditor(t *testing.T) {
 	m1 := add(url.Values{"kind": {"measure"}, "text": {"Kommunen ska erbjuda fler praktikplatser."},
 		"responsible": {"Kommunledningsgruppen"}, "timeline": {"2018"}, "serves": {goal}, "notes": {"Intern anteckning"}})
 	m2 := add(url.Values{"kind": {"measure"}, "text": {"Ordna studiebesök för nyanlända."}, "responsible": {"Arbetsmarknadsenheten"},
-		"timeline": {"Hösten 2018"}})
+		"responsible_user": {fmt.Sprint(contributor.ID)}, "timeline": {"Hösten 2018"}})
 	// A bad follow-up date is refused with the form as typed.
 	code, body = ec.Post(planURL+"/items/"+m2, url.Values{"rev": {rev()}, "text": {"Ordna studiebesök för nyanlända – ändrad"},
 		"follow_up_date": {"32.13.2018"}})
@@ -138,8 +138,21 @@ func TestPlanPagesAsEditor(t *testing.T) {
 		t.Errorf("viewer moves: %d", code)
 	}
 
-	// The contributor updates a plan measure from its page.
+	// The contributor named responsible has the measure on "My work",
+	// overdue since «Hösten 2018» ended, with its quick status form.
 	cc := r.Client(contributor)
+	if _, body := cc.Get("/o/" + muni.Slug + "/dashboard"); !strings.Contains(body, "Ordna studiebesök för nyanlända.") ||
+		!strings.Contains(body, `action="/o/`+muni.Slug+`/measures/`+m2+`/status"`) {
+		t.Error("My work: no plan measure with its quick form")
+	}
+	if code, _ := cc.Post("/o/"+muni.Slug+"/measures/"+m2+"/status", url.Values{"status": {"done"}, "back": {"/o/" + muni.Slug + "/dashboard"}}); code != 303 {
+		t.Fatalf("quick update: %d", code)
+	}
+	if _, body := cc.Get("/o/" + muni.Slug + "/dashboard"); strings.Contains(body, "Ordna studiebesök för nyanlända.") {
+		t.Error("a done plan measure stays on My work")
+	}
+
+	// The contributor updates a plan measure from its page.
 	if code, body := cc.Get("/o/" + muni.Slug + "/measures/" + m1); code != 200 || !strings.Contains(body, "Handlingsplan för integration") ||
 		!strings.Contains(body, "Arbete") {
 		t.Fatalf("measure page: %d, or without its plan and area", code)

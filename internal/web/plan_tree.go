@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
@@ -114,6 +115,8 @@ type planItemPage struct {
 	Kind  string
 	Goals []measure.Goal // the plan's goals a measure may serve
 	After string
+	// Members are who may be named responsible for a measure.
+	Members []*account.Member
 }
 
 func (s *Server) renderPlanItem(c *gin.Context, status int, data *planItemPage) error {
@@ -121,6 +124,12 @@ func (s *Server) renderPlanItem(c *gin.Context, status int, data *planItemPage) 
 	data.Org = o
 	for _, id := range goalIDs(data.Tree) {
 		data.Goals = append(data.Goals, data.Tree.Goals[id])
+	}
+	if data.Kind == plan.ItemMeasure {
+		var err error
+		if data.Members, err = s.Accounts.Members(c.Request.Context(), o); err != nil {
+			return err
+		}
 	}
 	p := data.Tree.Plan
 	label := s.Catalog.T(l, "plan.item.new."+data.Kind)
