@@ -275,11 +275,11 @@ func (s *Server) planTree(c *gin.Context) (*plan.Tree, error) {
 
 type planPage struct {
 	formPage
-	Org      *org.Organisation
-	Tree     *plan.Tree
-	View     string
-	Views    []string
-	CanEdit  bool
+	Org     *org.Organisation
+	Tree    *plan.Tree
+	View    string
+	Views   []string
+	CanEdit bool
 	// Editing shows the tree's editing controls (?edit=1): reading the
 	// plan stays uncluttered for editors too.
 	Editing  bool
