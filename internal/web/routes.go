@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	s.workbookRoutes()
 	s.measureRoutes()
 	s.planRoutes()
+	s.planRoundRoutes()
 	s.planPublicRoutes()
 
 	// Administration.
