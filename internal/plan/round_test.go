@@ -52,7 +52,7 @@ func TestRoundTrend(t *testing.T) {
 		t.Fatalf("progress: last %+v, trend %+v", pr.Last, pr.Trend)
 	}
 	want := []struct {
-		known bool
+		known  bool
 		signed string
 	}{{true, "+75"}, {true, "+100"}, {false, "–"}, {true, "+80"}}
 	for i, w := range want {
