@@ -16,10 +16,6 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
-// Texts translates a catalogue key with its arguments in the export's
-// language (a catalogue's T for one locale).
-type Texts func(key string, args ...any) string
-
 // ExportFormats are the formats a plan is exported to, with their
 // content types.
 var ExportFormats = map[string]string{

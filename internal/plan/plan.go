@@ -24,6 +24,10 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 )
 
+// Texts translates a catalogue key with its arguments into the language
+// of a page, export or document: i18n.Catalog.T bound to a locale.
+type Texts func(key string, args ...any) string
+
 // Kinds of plan document.
 const (
 	KindActionPlan         = "action_plan"         // handlingsplan

@@ -88,6 +88,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsPlanCopy(),
 		routeRowsPlanPublic(),
 		routeRowsPlanIO(),
+		routeRowsPlanRound(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -286,6 +287,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if strings.Contains(path, ":plan") { // a plan of tn's own, for this request alone
 		repl[":plan"], repl[":area"], repl[":item"] = planFixture(t, w.db, tn.org, path)
+	}
+	if strings.Contains(path, ":round") { // an open round of that plan (authz_routes_plan_round_test.go)
+		repl[":round"], repl[":measure"] = roundFixture(t, w.db, tn.org, repl[":plan"], repl[":item"])
 	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)

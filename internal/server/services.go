@@ -88,6 +88,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Outbox = &outbox.Outbox{DB: p.DB, Queue: p.Queue, Mail: p.Mail, Sealer: sealer, Clock: p.Clock, Log: p.Logger}
 	s.Due = &due.Registry{}
 	s.Due.Add(measure.Due{})
+	s.Due.Add(plan.RoundDue{})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})

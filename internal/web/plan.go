@@ -293,6 +293,7 @@ type planPage struct {
 	Overdue     []plan.PlanMeasure
 	Soon        []plan.PlanMeasure
 	Summary     []plan.AreaSummary
+	Progress    *planSummary // the summary's trend and chart (plan_round.go)
 	GoalNames   map[string]string
 }
 
@@ -346,6 +347,9 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 		data.Overdue, data.Soon = t.Deadlines(data.Now)
 	case "summary":
 		data.Summary = t.Summary()
+		if data.Progress, err = s.summaryView(c, t); err != nil {
+			return err
+		}
 	}
 	if data.Values == nil {
 		data.Values = map[string]string{}

@@ -168,6 +168,7 @@ func (s *Server) routes() {
 	s.measureRoutes()
 	s.planRoutes()
 	s.planCopyRoutes()
+	s.planRoundRoutes()
 	s.planPublicRoutes()
 	s.planIORoutes()
 
