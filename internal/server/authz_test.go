@@ -128,6 +128,10 @@ type tenant struct {
 }
 
 type world struct {
+	// plans are the plan fixtures reading routes share, by organisation
+	// and path (see planOf).
+	plansMu sync.Mutex
+	plans   map[string]map[string]string
 	base    string
 	db      *bun.DB
 	own     *tenant // a municipality
@@ -285,11 +289,10 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	if strings.Contains(path, ":role") { // a role of tn's own, for this request alone
 		repl[":role"] = strconv.FormatInt(mustCreateRole(t, w.db, tn.org), 10)
 	}
-	if strings.Contains(path, ":plan") { // a plan of tn's own, for this request alone
-		repl[":plan"], repl[":area"], repl[":item"] = planFixture(t, w.db, tn.org, path)
-	}
-	if strings.Contains(path, ":round") { // an open round of that plan (authz_routes_plan_round_test.go)
-		repl[":round"], repl[":measure"] = roundFixture(t, w.db, tn.org, repl[":plan"], repl[":item"])
+	if strings.Contains(path, ":plan") { // a plan of tn's own (and an open round of it, authz_routes_plan_round_test.go)
+		for k, v := range w.planOf(t, rt, tn) {
+			repl[k] = v
+		}
 	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)
@@ -365,6 +368,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	if stmts := w.writes.take(rid); !rt.Writes && len(stmts) > 0 {
 		t.Errorf("%s %s reads (Route.Writes is false) but sent %d writes to the database (answer %d), first: %s",
 			rt.Method, path, len(stmts), resp.StatusCode, stmts[0])
+	}
+	if rt.Writes && resp.StatusCode < 400 && strings.Contains(rt.Path, ":plan") {
+		w.forgetPlan(rt, tn) // a permitted write may have deleted or revised it
 	}
 	return resp, string(body)
 }
@@ -598,4 +604,43 @@ func orNone(id string) string {
 		return "nonexistent0000a"
 	}
 	return id
+}
+
+// planOf answers the path parameters of a plan fixture of tn for a request
+// of rt: a plan of its own (planFixture) and, when the path names one, an
+// open round of it (roundFixture). A route's requests share one fixture per
+// organisation and path until a write succeeds (send forgets it then, as a
+// deletion or revision changes it for the next request).
+func (w *world) planOf(t *testing.T, rt web.Route, tn *tenant) map[string]string {
+	t.Helper()
+	newFixture := func() map[string]string {
+		m := map[string]string{}
+		m[":plan"], m[":area"], m[":item"] = planFixture(t, w.db, tn.org, rt.Path)
+		if strings.Contains(rt.Path, ":round") {
+			m[":round"], m[":measure"] = roundFixture(t, w.db, tn.org, m[":plan"], m[":item"])
+		}
+		return m
+	}
+	key := planKey(rt, tn)
+	w.plansMu.Lock()
+	defer w.plansMu.Unlock()
+	if m, ok := w.plans[key]; ok {
+		return m
+	}
+	if w.plans == nil {
+		w.plans = map[string]map[string]string{}
+	}
+	m := newFixture()
+	w.plans[key] = m
+	return m
+}
+
+func planKey(rt web.Route, tn *tenant) string { return fmt.Sprint(tn.org.ID, " ", rt.Method, " ", rt.Path) }
+
+// forgetPlan drops the plan fixture of rt in tn: the next request gets a
+// new one.
+func (w *world) forgetPlan(rt web.Route, tn *tenant) {
+	w.plansMu.Lock()
+	defer w.plansMu.Unlock()
+	delete(w.plans, planKey(rt, tn))
 }

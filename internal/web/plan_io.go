@@ -17,8 +17,9 @@ import (
 
 // maxPlanImportBody fits a plan's file with the multipart envelope
 // around it, or a preview sent back (its rows as JSON, which is never
-// much larger than the file they were read from).
-var maxPlanImportBody = plan.ImportLimits.MaxBytes*2 + 64<<10
+// much larger than the file they were read from): 8 MiB, the most any
+// route takes.
+var maxPlanImportBody = plan.ImportLimits.MaxBytes * 2
 
 // planIORoutes registers the import of an action plan from a file in
 // Tierp's layout and its export to XLSX, CSV, Word and PDF.
