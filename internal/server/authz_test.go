@@ -635,7 +635,9 @@ func (w *world) planOf(t *testing.T, rt web.Route, tn *tenant) map[string]string
 	return m
 }
 
-func planKey(rt web.Route, tn *tenant) string { return fmt.Sprint(tn.org.ID, " ", rt.Method, " ", rt.Path) }
+func planKey(rt web.Route, tn *tenant) string {
+	return fmt.Sprint(tn.org.ID, " ", rt.Method, " ", rt.Path)
+}
 
 // forgetPlan drops the plan fixture of rt in tn: the next request gets a
 // new one.
