@@ -167,6 +167,16 @@ func (b *Browser) ClickAndWait(tb testing.TB, selector string) int {
 	return b.navigation(tb, "click "+selector, chromedp.Click(chromedp.CSS(selector)))
 }
 
+// PressEnter moves keyboard focus to the element matching the CSS selector
+// and presses Enter, as a keyboard user activates a button or link, and
+// waits until the page it leads to has loaded; it answers that document's
+// HTTP status.
+func (b *Browser) PressEnter(tb testing.TB, selector string) int {
+	tb.Helper()
+	b.do(tb, "focus "+selector, chromedp.Focus(chromedp.CSS(selector)))
+	return b.navigation(tb, "enter on "+selector, chromedp.KeyEvent("\r"))
+}
+
 // Fill replaces the value of the input matching the CSS selector with
 // text, typed key by key so the page sees input events.
 func (b *Browser) Fill(tb testing.TB, selector, text string) {

@@ -147,6 +147,28 @@ type planRoundPage struct {
 	CanEdit  bool
 	userID   int64
 	Failed   string // the measure whose report form was refused
+	// Mine shows a contributor only the measures they report on (?all=1
+	// shows every measure): a round of a whole plan is long on a phone.
+	Mine bool
+	All  string // the address of the round with every measure
+}
+
+// mine answers r with only the measures the viewer may report on (the
+// areas and their counts stay: the page hides an area left empty).
+func (p *planRoundPage) mine(r *plan.Report) *plan.Report {
+	out := *r
+	out.Areas = make([]plan.ReportArea, len(r.Areas))
+	for i, a := range r.Areas {
+		var ms []plan.ReportMeasure
+		for _, m := range a.Measures {
+			if p.MayReport(m.ID) {
+				ms = append(ms, m)
+			}
+		}
+		a.Measures = ms
+		out.Areas[i] = a
+	}
+	return &out
 }
 
 // MayReport reports whether the viewer may report on measure id.
@@ -197,6 +219,11 @@ func (s *Server) renderRound(c *gin.Context, status int, data *planRoundPage) er
 	}
 	if !s.allowed(c, authz.StatusWrite) {
 		data.CanEdit = false
+	}
+	data.Mine = !data.CanEdit && data.userID != 0 && d.Round.Open() && c.Query("all") != "1"
+	if data.Mine {
+		d.Report = data.mine(d.Report)
+		data.All = roundURL(o, pid, rid) + "?all=1"
 	}
 	if data.Values == nil {
 		data.Values = map[string]string{}
