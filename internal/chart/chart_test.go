@@ -182,7 +182,9 @@ func TestValidate(t *testing.T) {
 }
 
 // TestPartial renders the chart partial the pages use and checks that the
-// drawing arrives unescaped and the table holds the data.
+// drawing arrives unescaped and the table holds the data, each figure
+// labelled by its column for a phone's stacked cards, in a region a
+// keyboard can scroll.
 func TestPartial(t *testing.T) {
 	b, err := fs.ReadFile(web.FS(""), "templates/partials/chart.html")
 	if err != nil {
@@ -195,7 +197,8 @@ func TestPartial(t *testing.T) {
 	}
 	html := out.String()
 	for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img"`, "<caption>Bosatte «flyktninger» i Åfjord</caption>",
-		`<th scope="row">2023</th><td class="num">42,5</td><td class="num">30</td>`, `<th scope="col">Vedtak (personer)</th>`} {
+		`<th scope="row">2023</th><td class="num" data-label="Bosatt (personer)">42,5</td><td class="num" data-label="Vedtak (personer)">30</td>`,
+		`<th scope="col">Vedtak (personer)</th>`, `<table class="stack">`, `tabindex="0" role="region" aria-label="Bosatte «flyktninger» i Åfjord"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("partial lacks %s\n%s", want, html)
 		}
