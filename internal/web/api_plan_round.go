@@ -45,15 +45,7 @@ func (s *Server) handleAPIPlanRounds(c *gin.Context) error {
 // from the previous closed round.
 func (s *Server) handleAPIPlanRound(c *gin.Context) error {
 	o := orgOf(c)
-	pid, err := planID(c)
-	if err != nil {
-		return err
-	}
-	rid, err := roundID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.Plans.Round(c.Request.Context(), o, pid, rid)
+	pid, rid, d, err := s.roundOf(c)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,27 @@ func roundID(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
+// roundIDs reads the :plan and :round parameters; anything but numbers is
+// not found.
+func roundIDs(c *gin.Context) (pid, rid int64, err error) {
+	if pid, err = planID(c); err != nil {
+		return 0, 0, err
+	}
+	rid, err = roundID(c)
+	return pid, rid, err
+}
+
+// roundOf reads the round the request names, with its report: the plan's
+// and round's ids and the round.
+func (s *Server) roundOf(c *gin.Context) (int64, int64, *plan.RoundDetail, error) {
+	pid, rid, err := roundIDs(c)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	d, err := s.Plans.Round(c.Request.Context(), orgOf(c), pid, rid)
+	return pid, rid, d, err
+}
+
 func (s *Server) roundCrumbs(c *gin.Context, o *org.Organisation, p *plan.Plan, last ...Crumb) []Crumb {
 	l := s.locale(c)
 	crumbs := []Crumb{{Label: s.Catalog.T(l, "plan.title.plural"), URL: "/o/" + o.Slug + "/plans"},
@@ -200,15 +221,7 @@ func (s *Server) handlePlanRound(c *gin.Context) error {
 
 func (s *Server) renderRound(c *gin.Context, status int, data *planRoundPage) error {
 	o := orgOf(c)
-	pid, err := planID(c)
-	if err != nil {
-		return err
-	}
-	rid, err := roundID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.Plans.Round(c.Request.Context(), o, pid, rid)
+	pid, rid, d, err := s.roundOf(c)
 	if err != nil {
 		return err
 	}
@@ -249,11 +262,7 @@ func reportProgress(v string) (*int, error) {
 
 func (s *Server) handlePlanRoundReport(c *gin.Context) error {
 	o := orgOf(c)
-	pid, err := planID(c)
-	if err != nil {
-		return err
-	}
-	rid, err := roundID(c)
+	pid, rid, err := roundIDs(c)
 	if err != nil {
 		return err
 	}
@@ -282,15 +291,7 @@ func (s *Server) handlePlanRoundReport(c *gin.Context) error {
 
 func (s *Server) handlePlanRoundCloseConfirm(c *gin.Context) error {
 	o, l := orgOf(c), s.locale(c)
-	pid, err := planID(c)
-	if err != nil {
-		return err
-	}
-	rid, err := roundID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.Plans.Round(c.Request.Context(), o, pid, rid)
+	pid, rid, d, err := s.roundOf(c)
 	if err != nil {
 		return err
 	}
@@ -312,11 +313,7 @@ func (s *Server) handlePlanRoundCloseConfirm(c *gin.Context) error {
 
 func (s *Server) handlePlanRoundClose(c *gin.Context) error {
 	o := orgOf(c)
-	pid, err := planID(c)
-	if err != nil {
-		return err
-	}
-	rid, err := roundID(c)
+	pid, rid, err := roundIDs(c)
 	if err != nil {
 		return err
 	}
