@@ -53,8 +53,22 @@ type demoPlan struct {
 	ValidUntil  string     `yaml:"valid_until"`
 	RegNumber   string     `yaml:"reg_number"`
 	Visibility  string     `yaml:"visibility"`
-	MainGoal    string     `yaml:"main_goal"`
-	Areas       []demoArea `yaml:"areas"`
+	MainGoal    string      `yaml:"main_goal"`
+	Areas       []demoArea  `yaml:"areas"`
+	Rounds      []demoRound `yaml:"rounds"`
+}
+
+// demoRound is a follow-up round the plan's editor opened and closed,
+// days before the demo's first start: the reports made while it was open
+// are the round's, and the committee summary's trend runs from it.
+type demoRound struct {
+	Title      string `yaml:"title"`
+	Author     string `yaml:"author"` // the demo user (by role) who opens and closes it
+	OpenedAgo  int    `yaml:"opened_days_ago"`
+	ClosedAgo  int    `yaml:"closed_days_ago"`
+	DueInDays  int    `yaml:"due_in_days"` // after opening
+	openRound  int64
+	closedDone bool
 }
 
 type demoArea struct {
@@ -193,17 +207,61 @@ func (l DemoLoader) loadFile(ctx context.Context, bdb *bun.DB, clock app.Clock, 
 	}
 	// The oldest first, so each measure's timeline reads in order.
 	slices.SortStableFunc(reports, func(a, b pendingReport) int { return b.DaysAgo - a.DaysAgo })
+	// rounds opens and closes the rounds due by daysAgo, and answers the
+	// one open then (0: none).
+	rounds := func(daysAgo int) (int64, error) {
+		var open int64
+		for i := range d.Rounds {
+			r := &d.Rounds[i]
+			a, err := actor(r.Author)
+			if err != nil {
+				return 0, err
+			}
+			if r.openRound == 0 && !r.closedDone && r.OpenedAgo >= daysAgo {
+				at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.OpenedAgo) * 24 * time.Hour}}
+				due := at.Clock.Now().AddDate(0, 0, r.DueInDays)
+				rd, err := at.OpenRound(ctx, o, a, p.ID, r.Title, &due)
+				if err != nil {
+					return 0, fmt.Errorf("round %s: %w", r.Title, err)
+				}
+				r.openRound = rd.ID
+			}
+			if r.openRound != 0 && !r.closedDone && r.ClosedAgo > daysAgo {
+				at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.ClosedAgo) * 24 * time.Hour}}
+				if _, err := at.CloseRound(ctx, o, a, r.openRound); err != nil {
+					return 0, fmt.Errorf("round %s: %w", r.Title, err)
+				}
+				r.closedDone = true
+			}
+			if r.openRound != 0 && !r.closedDone {
+				open = r.openRound
+			}
+		}
+		return open, nil
+	}
 	for _, r := range reports {
+		round, err := rounds(r.DaysAgo)
+		if err != nil {
+			return err
+		}
 		a, err := actor(r.Author)
 		if err != nil {
 			return err
 		}
 		at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.DaysAgo) * 24 * time.Hour}}
 		progress := r.Progress
-		if _, err := at.UpdateMeasure(ctx, o, a, r.measure, MeasureUpdate{Status: r.Status, Progress: &progress,
-			Note: strings.TrimSpace(r.Note)}); err != nil {
+		up := MeasureUpdate{Status: r.Status, Progress: &progress, Note: strings.TrimSpace(r.Note)}
+		if round != 0 {
+			_, err = at.Report(ctx, o, a, round, r.measure, up, true)
+		} else {
+			_, err = at.UpdateMeasure(ctx, o, a, r.measure, up)
+		}
+		if err != nil {
 			return fmt.Errorf("report on %s: %w", r.measure, err)
 		}
+	}
+	if _, err := rounds(-1); err != nil { // rounds closed after the last report
+		return err
 	}
 	return nil
 }

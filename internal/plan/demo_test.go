@@ -117,6 +117,18 @@ func TestDemoPlans(t *testing.T) {
 	if !strings.HasPrefix(n.Content.MainGoal, "Nyankomne flyktninger i Nittedal skal raskt komme inn i et kvalifiseringsløp") {
 		t.Errorf("Nittedal's main goal: %q", n.Content.MainGoal)
 	}
+	// One closed follow-up round, with the reports made while it was open.
+	rounds, err := r.Plans.Rounds(context.Background(), demoOrg(t, r, "nittedal"), n.Plan.ID)
+	if err != nil || len(rounds.Rounds) != 1 || rounds.Open != nil || rounds.Rounds[0].Open() || rounds.Rounds[0].Title != "1. tertial 2026" {
+		t.Fatalf("Nittedal's rounds: %+v, %v; want one closed, «1. tertial 2026»", rounds, err)
+	}
+	d, err := r.Plans.Round(context.Background(), demoOrg(t, r, "nittedal"), n.Plan.ID, rounds.Rounds[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, all := d.Report.Reported(); done == 0 || all != 78 {
+		t.Errorf("the demo round's report: %d of %d measures reported; want some of 78", done, all)
+	}
 	nittedal := []struct {
 		title                       string
 		goals, strategies, measures int
