@@ -39,20 +39,20 @@ const DemoAge = 60 * 24 * time.Hour
 // demoPlan is a plans/<slug>.yaml file: the plan's header, tree and
 // follow-up.
 type demoPlan struct {
-	Slug        string     `yaml:"slug"`
-	Kind        string     `yaml:"kind"`
-	Title       string     `yaml:"title"`
-	Scope       string     `yaml:"scope"`
-	PeriodFrom  *int       `yaml:"period_from"`
-	PeriodTo    *int       `yaml:"period_to"`
-	Status      string     `yaml:"status"`
-	AdoptedBy   string     `yaml:"adopted_by"`
-	AdoptedOn   string     `yaml:"adopted_on"`
-	DecisionRef string     `yaml:"decision_ref"`
-	Owner       string     `yaml:"owner"`
-	ValidUntil  string     `yaml:"valid_until"`
-	RegNumber   string     `yaml:"reg_number"`
-	Visibility  string     `yaml:"visibility"`
+	Slug        string      `yaml:"slug"`
+	Kind        string      `yaml:"kind"`
+	Title       string      `yaml:"title"`
+	Scope       string      `yaml:"scope"`
+	PeriodFrom  *int        `yaml:"period_from"`
+	PeriodTo    *int        `yaml:"period_to"`
+	Status      string      `yaml:"status"`
+	AdoptedBy   string      `yaml:"adopted_by"`
+	AdoptedOn   string      `yaml:"adopted_on"`
+	DecisionRef string      `yaml:"decision_ref"`
+	Owner       string      `yaml:"owner"`
+	ValidUntil  string      `yaml:"valid_until"`
+	RegNumber   string      `yaml:"reg_number"`
+	Visibility  string      `yaml:"visibility"`
 	MainGoal    string      `yaml:"main_goal"`
 	Areas       []demoArea  `yaml:"areas"`
 	Rounds      []demoRound `yaml:"rounds"`
