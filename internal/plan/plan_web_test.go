@@ -200,6 +200,16 @@ func TestPlanPagesAsEditor(t *testing.T) {
 		got.Areas[0].Items[0].Kind != plan.ItemGoal || got.Areas[0].Items[2].Measure == nil || got.Areas[0].Items[2].Measure.Status != "ongoing" {
 		t.Errorf("api tree: %s", body)
 	}
+	// A new plan names the one it replaces; its page links to it.
+	resp, _ = ec.PostResponse(base, url.Values{"kind": {"action_plan"}, "title": {"Handlingsplan för integration 2019–2020"},
+		"replaces_id": {fmt.Sprint(p.ID)}, "visibility": {"private"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("create the successor: %d", resp.StatusCode)
+	}
+	if _, body := ec.Get(resp.Header.Get("Location")); !strings.Contains(body, `href="/o/`+muni.Slug+`/plans/`+fmt.Sprint(p.ID)+`">Handlingsplan för integration</a>`) {
+		t.Error("the successor's page does not link to the plan it replaces")
+	}
+
 	// Another municipality's editor finds nothing.
 	other := r.Org(org.KindMunicipality)
 	if code, _ := r.Client(r.User(other, "editor")).Get("/o/" + muni.Slug + "/plans/" + fmt.Sprint(p.ID)); code != 404 {

@@ -284,7 +284,8 @@ type planPage struct {
 	// plan stays uncluttered for editors too.
 	Editing  bool
 	Versions []*plan.Plan
-	Next     []string // statuses the plan may move to
+	Replaces *plan.Plan // the plan this one replaces, when it names one
+	Next     []string   // statuses the plan may move to
 	Statuses []string
 	Now      time.Time
 	// The views' data.
@@ -325,6 +326,13 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 	data.Now = s.Clock.Now()
 	if data.Versions, err = s.Plans.Versions(ctx, o, t.Plan); err != nil {
 		return err
+	}
+	if id := t.Plan.ReplacesID; id != nil {
+		if r, err := s.Plans.Get(ctx, o, *id); err == nil {
+			data.Replaces = r.Plan
+		} else if !app.IsNotFound(err) {
+			return err
+		}
 	}
 	data.GoalNames = map[string]string{}
 	for id, g := range t.Goals {
