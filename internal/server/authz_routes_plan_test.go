@@ -25,6 +25,7 @@ func routeRowsPlan() map[string]expectation {
 		"GET /o/:org/plans/new":                         {anon: 303, roles: editors, kind: muni},
 		"POST /o/:org/plans":                            {anon: 401, roles: editors, kind: muni, form: formOf("kind", "action_plan", "title", "Handlingsplan för integration – «2027»", "visibility", "private")},
 		"GET /o/:org/plans/:plan":                       {anon: 303, roles: everyone, kind: muni},
+		"GET /o/:org/peers/:peer/plans/:plan":           {anon: 303, roles: everyone, kind: muni},
 		"GET /o/:org/plans/:plan/edit":                  {anon: 303, roles: editors, kind: muni},
 		"POST /o/:org/plans/:plan":                      {anon: 401, roles: editors, kind: muni, form: formOf("kind", "theme_plan", "title", "Temaplan for flyktningarbeidet", "visibility", "network")},
 		"POST /o/:org/plans/:plan/status":               {anon: 401, roles: editors, kind: muni, form: formOf("status", "consultation")},
@@ -85,6 +86,21 @@ func planFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) (s
 		}
 	}
 	publishForWalk(t, svc, o, a, p.ID, path)
+	if strings.Contains(path, ":peer") { // adopted and shared with the network
+		day := time.Date(2017, 5, 30, 0, 0, 0, 0, time.UTC)
+		if _, err := svc.SetStatus(ctx, o, a, p.ID, 0, plan.StatusAdopted, plan.Adoption{AdoptedBy: "Kommunstyrelsen", AdoptedOn: &day}); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := svc.Get(ctx, o, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := plan.MetaOf(tr.Plan, tr.Content)
+		m.Visibility = plan.VisibilityNetwork
+		if _, err := svc.UpdateMeta(ctx, o, a, p.ID, 0, m); err != nil {
+			t.Fatal(err)
+		}
+	}
 	area := first
 	if strings.HasSuffix(path, "/remove") && !strings.Contains(path, ":item") {
 		area = empty

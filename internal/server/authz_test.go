@@ -613,9 +613,13 @@ func orNone(id string) string {
 // deletion or revision changes it for the next request).
 func (w *world) planOf(t *testing.T, rt web.Route, tn *tenant) map[string]string {
 	t.Helper()
+	owner := tn.org
+	if strings.Contains(rt.Path, ":peer") { // a plan the network peer shares with tn
+		owner = w.peer.org
+	}
 	newFixture := func() map[string]string {
 		m := map[string]string{}
-		m[":plan"], m[":area"], m[":item"] = planFixture(t, w.db, tn.org, rt.Path)
+		m[":plan"], m[":area"], m[":item"] = planFixture(t, w.db, owner, rt.Path)
 		if strings.Contains(rt.Path, ":round") {
 			m[":round"], m[":measure"] = roundFixture(t, w.db, tn.org, m[":plan"], m[":item"])
 		}

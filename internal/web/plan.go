@@ -39,6 +39,7 @@ func (s *Server) planRoutes() {
 	s.org("GET", "/o/:org/plans/new", authz.ContentWrite, municipal(s.handlePlanNew))
 	s.org("POST", "/o/:org/plans", authz.ContentWrite, municipal(s.handlePlanCreate))
 	s.org("GET", "/o/:org/plans/:plan", authz.ContentRead, municipal(s.handlePlan))
+	s.org("GET", "/o/:org/peers/:peer/plans/:plan", authz.ContentRead, municipal(s.handlePeerPlan))
 	s.org("GET", "/o/:org/plans/:plan/edit", authz.ContentWrite, municipal(s.handlePlanEdit))
 	s.org("POST", "/o/:org/plans/:plan", authz.ContentWrite, municipal(s.handlePlanUpdate))
 	s.org("POST", "/o/:org/plans/:plan/status", authz.ContentWrite, municipal(s.handlePlanStatus))
@@ -70,6 +71,7 @@ type plansPage struct {
 	Layout
 	Org     *org.Organisation
 	Plans   []*plan.Plan
+	Shared  []plan.SharedPlan // the network peers' shared plans
 	CanEdit bool
 }
 
@@ -79,7 +81,11 @@ func (s *Server) handlePlans(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := &plansPage{Org: o, Plans: list, CanEdit: s.allowed(c, authz.ContentWrite) && o.Kind == org.KindMunicipality}
+	shared, err := s.Plans.SharedPlans(c.Request.Context(), o)
+	if err != nil {
+		return err
+	}
+	data := &plansPage{Org: o, Plans: list, Shared: shared, CanEdit: s.allowed(c, authz.ContentWrite) && o.Kind == org.KindMunicipality}
 	data.Layout = Layout{Nav: "plans"}
 	s.render(c, http.StatusOK, "plan/index.html", data)
 	return nil
@@ -466,4 +472,35 @@ func (s *Server) updatePlanMeasure(c *gin.Context, o *org.Organisation, id strin
 		return false, nil
 	}
 	return true, err
+}
+
+type peerPlanPage struct {
+	Layout
+	Org     *org.Organisation
+	Peer    *org.Organisation
+	Tree    *plan.Tree
+	Areas   []planAreaView
+	CanCopy bool
+}
+
+// handlePeerPlan shows a network peer's shared plan, read-only, with a
+// link to copy each measure into one of the organisation's own plans.
+func (s *Server) handlePeerPlan(c *gin.Context) error {
+	o := orgOf(c)
+	id, err := planID(c)
+	if err != nil {
+		return err
+	}
+	peer, t, err := s.Plans.SharedPlanTree(c.Request.Context(), o, c.Param("peer"), id)
+	if err != nil {
+		return err
+	}
+	data := &peerPlanPage{Org: o, Peer: peer, Tree: t, CanCopy: s.allowed(c, authz.ContentWrite)}
+	for i, a := range t.Content.Areas {
+		data.Areas = append(data.Areas, planAreaView{Area: a, Index: i, Table: t.Table(i)})
+	}
+	data.Layout = Layout{Nav: "plans", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(s.locale(c), "plan.title.plural"), URL: "/o/" + o.Slug + "/plans"}, {Label: peer.Name + ": " + t.Plan.Title}}}
+	s.render(c, http.StatusOK, "plan/peer.html", data)
+	return nil
 }
