@@ -2,9 +2,14 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -136,15 +141,65 @@ func (s *Server) writePublicPlanPDF(c *gin.Context, p *plan.PublicPlan) error {
 	loc := s.publicLocale(c, p.Org.Locale)
 	texts := func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }
 	now := s.Clock.Now()
-	var buf bytes.Buffer
-	if err := p.Document(loc, texts, now).WritePDF(&buf); err != nil {
+	// Rendering costs far more than reading, and anyone may ask without
+	// signing in: a PDF is made once for what it shows (the plan as read,
+	// the language, the day printed on it) and served from memory after.
+	shows, err := json.Marshal(p)
+	if err != nil {
 		return err
+	}
+	sum := sha256.Sum256(append(shows, loc+now.Format(time.DateOnly)...))
+	key := hex.EncodeToString(sum[:])
+	pdf, ok := s.publicPDFs.get(key)
+	if !ok {
+		var buf bytes.Buffer
+		if err := p.Document(loc, texts, now).WritePDF(&buf); err != nil {
+			return err
+		}
+		pdf = buf.Bytes()
+		s.publicPDFs.put(key, pdf)
 	}
 	name := p.Org.Name + " – " + p.Title + ".pdf"
 	c.Header("Content-Disposition", files.ContentDisposition("inline", name))
 	publicCache(c)
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	c.Data(http.StatusOK, "application/pdf", pdf)
 	return nil
+}
+
+// pdfCache keeps the last maxPublicPDFs public PDFs made, by a key of what
+// they show; the oldest made goes first. The zero value is ready to use.
+type pdfCache struct {
+	mu    sync.Mutex
+	byKey map[string][]byte
+	order []string
+}
+
+// maxPublicPDFs bounds the memory public PDFs take (a plan's is some
+// hundred kilobytes).
+const maxPublicPDFs = 32
+
+func (c *pdfCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.byKey[key]
+	return b, ok
+}
+
+func (c *pdfCache) put(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[string][]byte{}
+	}
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	if len(c.order) >= maxPublicPDFs {
+		delete(c.byKey, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.byKey[key] = b
+	c.order = append(c.order, key)
 }
 
 // handleAPIPublicPlans lists a municipality's published plans.

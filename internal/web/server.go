@@ -80,6 +80,7 @@ type Server struct {
 	metrics      *httpMetrics
 	secure       bool // cookies marked Secure (BaseURL is https)
 	terms        termCache
+	publicPDFs   pdfCache // PDFs of published plans, made once (plan_public.go)
 	ssoProviders providerCache
 	routeList    []Route
 }
