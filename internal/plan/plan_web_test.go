@@ -166,6 +166,12 @@ func TestPlanPagesAsEditor(t *testing.T) {
 		t.Errorf("measure after the update: %+v", m)
 	}
 
+	// The list of plans says how far each has come: one of the two
+	// measures done (the quick update above), the other open past «2018».
+	if _, body := cc.Get(base); !strings.Contains(body, "1 av 2 klara (50") || !strings.Contains(body, "1 försenade") {
+		t.Error("the list of plans does not show 1 of 2 measures done and 1 overdue")
+	}
+
 	// The global search finds the plan by a measure's words, in any case
 	// and with or without the diacritics.
 	if code, body := cc.Get("/o/" + muni.Slug + "/search?q=PRAKTIKPLATSER+kommunledningsgruppen"); code != 200 || !strings.Contains(body, "Handlingsplan för integration") {

@@ -599,3 +599,52 @@ func (s *Service) LineOf(ctx context.Context, o *org.Organisation, planID int64,
 	}
 	return p, &c.Areas[ai], &c.Areas[ai].Items[ii], nil
 }
+
+// Standing is how far a plan's measures have come, for the list of plans.
+type Standing struct {
+	Total, Done, Cancelled, Overdue int
+}
+
+// ShareDone is the done measures' share of those not cancelled, 0 to 1.
+func (p Standing) ShareDone() float64 {
+	if n := p.Total - p.Cancelled; n > 0 {
+		return float64(p.Done) / float64(n)
+	}
+	return 0
+}
+
+// Standings answers the standing of o's plans ids by plan, counted by the
+// database in one query: measures by status, and the open ones past their
+// due day at now.
+func (s *Service) Standings(ctx context.Context, o *org.Organisation, ids []int64, now time.Time) (map[int64]Standing, error) {
+	out := map[int64]Standing{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PlanID  int64  `bun:"plan_id"`
+		Status  string `bun:"status"`
+		N       int    `bun:"n"`
+		Overdue int    `bun:"overdue"`
+	}
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().TableExpr("measures").
+			ColumnExpr("plan_id, status, count(*) AS n").
+			ColumnExpr("sum(CASE WHEN due IS NOT NULL AND due < ? AND status NOT IN ('done', 'cancelled') THEN 1 ELSE 0 END) AS overdue", now).
+			Where("org_id = ? AND plan_id IN (?) AND removed_at IS NULL", o.ID, bun.In(ids)).
+			GroupExpr("plan_id, status").Scan(ctx, &rows)
+	})
+	for _, r := range rows {
+		p := out[r.PlanID]
+		p.Total += r.N
+		p.Overdue += r.Overdue
+		switch r.Status {
+		case measure.StatusDone:
+			p.Done += r.N
+		case measure.StatusCancelled:
+			p.Cancelled += r.N
+		}
+		out[r.PlanID] = p
+	}
+	return out, err
+}

@@ -69,10 +69,12 @@ var planViews = []string{"tree", "table", "responsible", "deadlines", "summary"}
 
 type plansPage struct {
 	Layout
-	Org     *org.Organisation
-	Plans   []*plan.Plan
-	Shared  []plan.SharedPlan // the network peers' shared plans
-	CanEdit bool
+	Org    *org.Organisation
+	Plans  []*plan.Plan
+	Shared []plan.SharedPlan // the network peers' shared plans
+	// Standings are each plan's measures: done of all, overdue.
+	Standings map[int64]plan.Standing
+	CanEdit   bool
 }
 
 func (s *Server) handlePlans(c *gin.Context) error {
@@ -85,7 +87,16 @@ func (s *Server) handlePlans(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := &plansPage{Org: o, Plans: list, Shared: shared, CanEdit: s.allowed(c, authz.ContentWrite) && o.Kind == org.KindMunicipality}
+	ids := make([]int64, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	standings, err := s.Plans.Standings(c.Request.Context(), o, ids, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	data := &plansPage{Org: o, Plans: list, Shared: shared, Standings: standings,
+		CanEdit: s.allowed(c, authz.ContentWrite) && o.Kind == org.KindMunicipality}
 	data.Layout = Layout{Nav: "plans"}
 	s.render(c, http.StatusOK, "plan/index.html", data)
 	return nil
