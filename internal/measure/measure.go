@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
+
+	"github.com/samvirke/samvirke/internal/app"
 )
 
 // Statuses of goals and measures.
@@ -188,4 +191,46 @@ func ValidID(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxUpdateNote is the longest note on a measure's status update.
+const MaxUpdateNote = 2000
+
+// StatusUpdate is a status update of a measure, whichever source holds it:
+// the new status, progress in percent (nil keeps the measure's) and a note
+// for its timeline.
+type StatusUpdate struct {
+	Status   string
+	Progress *int
+	Note     string
+}
+
+// Check answers the update's status as one of Statuses, or app.EInvalid
+// for an unknown status ("status"), progress outside 0–100 ("progress")
+// or a note over MaxUpdateNote ("note").
+func (up StatusUpdate) Check() (string, error) {
+	status := NormStatus(up.Status)
+	switch {
+	case status == "":
+		return "", app.Errorf(app.EInvalid, "measure.error.status").WithField("status")
+	case up.Progress != nil && (*up.Progress < 0 || *up.Progress > 100):
+		return "", app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
+	case utf8.RuneCountInString(up.Note) > MaxUpdateNote:
+		return "", app.Errorf(app.EInvalid, "measure.error.note", "max", MaxUpdateNote).WithField("note")
+	}
+	return status, nil
+}
+
+// ProgressFrom answers the progress after the update of a measure at
+// current percent: the update's, or current when it gives none; done with
+// none (or 0) is 100.
+func (up StatusUpdate) ProgressFrom(current int) int {
+	progress := current
+	if up.Progress != nil {
+		progress = *up.Progress
+	}
+	if NormStatus(up.Status) == StatusDone && (up.Progress == nil || progress == 0) {
+		progress = 100
+	}
+	return progress
 }

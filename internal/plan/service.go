@@ -502,16 +502,8 @@ func actorID(a *app.Actor) *int64 {
 	return &id
 }
 
-// MeasureUpdate is a status update of a plan measure: the new status,
-// progress (nil keeps it; done with none is 100) and a note.
-type MeasureUpdate struct {
-	Status   string
-	Progress *int
-	Note     string
-}
-
-// MaxUpdateNote is the longest note on a status update.
-const MaxUpdateNote = 2000
+// MeasureUpdate is a status update of a plan measure (measure.StatusUpdate).
+type MeasureUpdate = measure.StatusUpdate
 
 // ErrNotPlanMeasure is UpdateMeasure's answer for a measure that another
 // source holds (a workbook answer): its own service updates it.
@@ -532,19 +524,6 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 	return row, err
 }
 
-func checkUpdate(up MeasureUpdate) (string, error) {
-	status := measure.NormStatus(up.Status)
-	switch {
-	case status == "":
-		return "", app.Errorf(app.EInvalid, "measure.error.status").WithField("status")
-	case up.Progress != nil && (*up.Progress < 0 || *up.Progress > 100):
-		return "", app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
-	case utf8.RuneCountInString(up.Note) > MaxUpdateNote:
-		return "", app.Errorf(app.EInvalid, "measure.error.note", "max", MaxUpdateNote).WithField("note")
-	}
-	return status, nil
-}
-
 func updateMeasure(ctx context.Context, tx bun.Tx, o *org.Organisation, a *app.Actor, id string, up MeasureUpdate, now time.Time) (*measure.MeasureRow, error) {
 	row, err := measure.FindMeasure(ctx, tx, o.ID, id)
 	if err != nil {
@@ -553,17 +532,11 @@ func updateMeasure(ctx context.Context, tx bun.Tx, o *org.Organisation, a *app.A
 	if row.SourceKind != measure.SourcePlan {
 		return nil, ErrNotPlanMeasure
 	}
-	status, err := checkUpdate(up)
+	status, err := up.Check()
 	if err != nil {
 		return nil, err
 	}
-	progress := row.Progress
-	if up.Progress != nil {
-		progress = *up.Progress
-	}
-	if status == measure.StatusDone && (up.Progress == nil || progress == 0) {
-		progress = 100
-	}
+	progress := up.ProgressFrom(row.Progress)
 	before := row.Status
 	st := measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note), AuthorID: actorID(a), Now: now}
 	if a != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
@@ -15,9 +14,6 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 )
-
-// MaxUpdateNote is the longest note on a measure's status update.
-const MaxUpdateNote = 2000
 
 // MeasureDetail is a measure with what its page shows: how its deadline
 // reads, the goals it serves, its timeline and where it belongs.
@@ -130,15 +126,11 @@ func (s *Service) Goals(ctx context.Context, o *org.Organisation, status string)
 	return out, err
 }
 
-// MeasureUpdate is a status update: the new status and progress (percent)
-// and a note for the timeline. A nil Progress keeps the measure's current
-// progress (the quick form on "My work" and API calls that send only a
-// status and a note), except that done with no progress (nil or 0) is 100.
-type MeasureUpdate struct {
-	Status   string
-	Progress *int
-	Note     string
-}
+// MeasureUpdate is a status update (measure.StatusUpdate). A nil Progress
+// keeps the measure's current progress (the quick form on "My work" and
+// API calls that send only a status and a note), except that done with no
+// progress (nil or 0) is 100.
+type MeasureUpdate = measure.StatusUpdate
 
 // UpdateMeasure sets a measure's status and progress with a note, as the
 // responsible person or a contributor does from the measure's page, "My
@@ -147,20 +139,15 @@ type MeasureUpdate struct {
 // changed rather than overwriting it), the measure's timeline a step with
 // the note, and the audit log an entry. app.EInvalid for an unknown status
 // ("status"), progress outside 0–100 ("progress") or a note over
-// MaxUpdateNote ("note").
+// measure.MaxUpdateNote ("note").
 func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app.Actor, id string, up MeasureUpdate) (*measure.MeasureRow, error) {
-	status := measure.NormStatus(up.Status)
-	switch {
-	case status == "":
-		return nil, app.Errorf(app.EInvalid, "measure.error.status").WithField("status")
-	case up.Progress != nil && (*up.Progress < 0 || *up.Progress > 100):
-		return nil, app.Errorf(app.EInvalid, "measure.error.progress").WithField("progress")
-	case utf8.RuneCountInString(up.Note) > MaxUpdateNote:
-		return nil, app.Errorf(app.EInvalid, "measure.error.note", "max", MaxUpdateNote).WithField("note")
+	status, err := up.Check()
+	if err != nil {
+		return nil, err
 	}
 	now := s.Clock.Now()
 	var row *measure.MeasureRow
-	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+	err = db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		var err error
 		if row, err = measure.FindMeasure(ctx, tx, o.ID, id); err != nil {
 			return err
@@ -182,13 +169,7 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 			return app.Errorf(app.ENotFound, "measure.error.not_found")
 		}
 		before := c.Measures[i]
-		progress := before.Progress
-		if up.Progress != nil {
-			progress = *up.Progress
-		}
-		if status == measure.StatusDone && (up.Progress == nil || progress == 0) {
-			progress = 100
-		}
+		progress := up.ProgressFrom(before.Progress)
 		c.Measures[i].Status, c.Measures[i].Progress = status, progress
 		t, err := findListedStatementOutline(ctx, tx, o.ID, e.WorkbookID, e.StatementID)
 		if err != nil {
