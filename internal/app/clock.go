@@ -16,3 +16,13 @@ type FixedClock struct{ T time.Time }
 
 // Now returns c.T.
 func (c *FixedClock) Now() time.Time { return c.T }
+
+// ShiftedClock is Clock moved By: the demo loaders use it to record what
+// happened days before their start.
+type ShiftedClock struct {
+	Clock
+	By time.Duration
+}
+
+// Now returns Clock's now moved by By.
+func (c ShiftedClock) Now() time.Time { return c.Clock.Now().Add(c.By) }

@@ -159,7 +159,7 @@ func (l DemoLoader) loadFile(ctx context.Context, bdb *bun.DB, clock app.Clock, 
 		return users[role], nil
 	}
 	now := clock.Now()
-	svc := &Service{DB: bdb, Clock: shifted{clock, -DemoAge}}
+	svc := &Service{DB: bdb, Clock: app.ShiftedClock{Clock: clock, By: -DemoAge}}
 	m, err := d.meta()
 	if err != nil {
 		return err
@@ -218,7 +218,7 @@ func (l DemoLoader) loadFile(ctx context.Context, bdb *bun.DB, clock app.Clock, 
 				return 0, err
 			}
 			if r.openRound == 0 && !r.closedDone && r.OpenedAgo >= daysAgo {
-				at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.OpenedAgo) * 24 * time.Hour}}
+				at := &Service{DB: bdb, Clock: app.ShiftedClock{Clock: clock, By: -time.Duration(r.OpenedAgo) * 24 * time.Hour}}
 				due := at.Clock.Now().AddDate(0, 0, r.DueInDays)
 				rd, err := at.OpenRound(ctx, o, a, p.ID, r.Title, &due)
 				if err != nil {
@@ -227,7 +227,7 @@ func (l DemoLoader) loadFile(ctx context.Context, bdb *bun.DB, clock app.Clock, 
 				r.openRound = rd.ID
 			}
 			if r.openRound != 0 && !r.closedDone && r.ClosedAgo > daysAgo {
-				at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.ClosedAgo) * 24 * time.Hour}}
+				at := &Service{DB: bdb, Clock: app.ShiftedClock{Clock: clock, By: -time.Duration(r.ClosedAgo) * 24 * time.Hour}}
 				if _, err := at.CloseRound(ctx, o, a, r.openRound); err != nil {
 					return 0, fmt.Errorf("round %s: %w", r.Title, err)
 				}
@@ -248,7 +248,7 @@ func (l DemoLoader) loadFile(ctx context.Context, bdb *bun.DB, clock app.Clock, 
 		if err != nil {
 			return err
 		}
-		at := &Service{DB: bdb, Clock: shifted{clock, -time.Duration(r.DaysAgo) * 24 * time.Hour}}
+		at := &Service{DB: bdb, Clock: app.ShiftedClock{Clock: clock, By: -time.Duration(r.DaysAgo) * 24 * time.Hour}}
 		progress := r.Progress
 		up := MeasureUpdate{Status: r.Status, Progress: &progress, Note: strings.TrimSpace(r.Note)}
 		if round != 0 {
@@ -349,11 +349,3 @@ func demoDay(text string, now time.Time) string {
 		return fmt.Sprintf("%d.%d.%d", d.Day(), d.Month(), d.Year())
 	})
 }
-
-// shifted is a clock by so much before or after another.
-type shifted struct {
-	app.Clock
-	by time.Duration
-}
-
-func (c shifted) Now() time.Time { return c.Clock.Now().Add(c.by) }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -338,7 +339,7 @@ func roundReport(ctx context.Context, idb bun.IDB, orgID int64, r *Round) (*Repo
 		if r.Report == nil {
 			return rep, nil, nil
 		}
-		return rep, nil, jsonUnmarshal(*r.Report, rep)
+		return rep, nil, json.Unmarshal([]byte(*r.Report), rep)
 	}
 	pid, err := currentPlan(ctx, idb, orgID, r.LineageID)
 	if err != nil {
@@ -369,7 +370,7 @@ func previousReport(ctx context.Context, idb bun.IDB, orgID, lineage, id int64) 
 		return nil, err
 	}
 	rep := new(Report)
-	return rep, jsonUnmarshal(*prev[0].Report, rep)
+	return rep, json.Unmarshal([]byte(*prev[0].Report), rep)
 }
 
 // responsibles answers, per measure of plan planID, the members

@@ -34,8 +34,6 @@ func searchText(p *Plan, t *Tree) string {
 // current plans whose words match every word searched.
 type Search struct{}
 
-var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
-
 // Search answers matching plans, last changed first.
 func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search.Hit, error) {
 	if q.Allowed == nil || !q.Allowed("content", "read") {
@@ -49,7 +47,7 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 	sel := idb.NewSelect().Model(&rows).Column("id", "title", "kind", "status", "version").
 		Where("org_id = ? AND superseded_by IS NULL", q.OrgID).OrderExpr("updated_at DESC, id DESC")
 	for _, w := range words {
-		sel.Where("search_text LIKE ? ESCAPE '!'", "%"+likeEscaper.Replace(w)+"%")
+		sel.Where("search_text LIKE ? ESCAPE '!'", search.Contains(w))
 	}
 	if q.Limit > 0 {
 		sel.Limit(int64(q.Limit))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -204,7 +205,7 @@ func load(ctx context.Context, idb bun.IDB, orgID, id int64, lock bool) (*Tree, 
 	t := &Tree{Plan: p, Goals: map[string]measure.Goal{}, Measures: map[string]measure.Measure{}, Rows: map[string]*measure.MeasureRow{}}
 	if p.Snapshot != nil {
 		var snap Snapshot
-		if err := jsonUnmarshal(*p.Snapshot, &snap); err != nil {
+		if err := json.Unmarshal([]byte(*p.Snapshot), &snap); err != nil {
 			return nil, err
 		}
 		t.Content, t.Frozen = snap.Content, true
@@ -421,7 +422,7 @@ func (s *Service) edit(ctx context.Context, o *org.Organisation, a *app.Actor, i
 			return errStale
 		}
 		e := &editing{Plan: t.Plan, Content: t.Content, Goals: t.Goals, Measures: t.Measures, actor: a, org: o, now: s.Clock.Now()}
-		e.oldGoals, e.oldMeasures = clone(t.Goals), clone(t.Measures)
+		e.oldGoals, e.oldMeasures = maps.Clone(t.Goals), maps.Clone(t.Measures)
 		e.oldContent = cloneContent(t.Content)
 		e.oldTitle, e.oldVis = t.Plan.Title, t.Plan.Visibility
 		if err := fn(ctx, tx, e); err != nil {
@@ -429,14 +430,6 @@ func (s *Service) edit(ctx context.Context, o *org.Organisation, a *app.Actor, i
 		}
 		return e.save(ctx, tx)
 	})
-}
-
-func clone[V any](m map[string]V) map[string]V {
-	out := make(map[string]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func cloneContent(c Content) Content {
@@ -491,8 +484,6 @@ func (e *editing) save(ctx context.Context, tx bun.Tx) error {
 	_, err := tx.NewUpdate().Model(p).ExcludeColumn("org_id", "id", "created_at").Where("org_id = ? AND id = ?", p.OrgID, p.ID).Exec(ctx)
 	return err
 }
-
-func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
 func actorID(a *app.Actor) *int64 {
 	if a == nil || a.UserID == 0 {

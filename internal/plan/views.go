@@ -158,7 +158,7 @@ func (t *Tree) ByResponsible() []Responsible {
 	idx := map[string]int{}
 	var out []Responsible
 	for _, pm := range t.AllMeasures() {
-		key := responsibleKey(pm.Measure.Responsible)
+		key := org.RoleKey(pm.Measure.Responsible)
 		i, ok := idx[key]
 		if !ok {
 			i = len(out)
@@ -174,7 +174,7 @@ func (t *Tree) ByResponsible() []Responsible {
 			}
 			return -1
 		}
-		return cmp.Compare(responsibleKey(a.Name), responsibleKey(b.Name))
+		return cmp.Compare(org.RoleKey(a.Name), org.RoleKey(b.Name))
 	})
 	return out
 }
@@ -253,7 +253,3 @@ func (s AreaSummary) finish() AreaSummary {
 	}
 	return s
 }
-
-// responsibleKey is how responsibles written differently are one:
-// org.RoleKey (case-folded, spacing collapsed).
-func responsibleKey(s string) string { return org.RoleKey(s) }

@@ -105,3 +105,10 @@ func (f *folder) rune(r rune) string {
 	f.seen[r] = s
 	return s
 }
+
+// likeEscaper escapes LIKE's wildcards with '!' (the sources' ESCAPE '!').
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+
+// Contains answers the LIKE pattern that finds a folded word anywhere in a
+// stored search text: `search_text LIKE ? ESCAPE '!'` with it.
+func Contains(word string) string { return "%" + likeEscaper.Replace(word) + "%" }

@@ -29,14 +29,6 @@ type DemoLoader struct {
 // were imported, as their versions and timelines say.
 const DemoImportAge = 42 * 24 * time.Hour
 
-// shiftedClock is a clock by so much before or after another.
-type shiftedClock struct {
-	app.Clock
-	by time.Duration
-}
-
-func (c shiftedClock) Now() time.Time { return c.Clock.Now().Add(c.by) }
-
 // LoadDemo loads the demo workbooks into the demo organisations, which
 // exist by then. It notifies nobody and counts no import against a limit.
 func (l DemoLoader) LoadDemo(ctx context.Context, bdb *bun.DB, clock app.Clock) error {
@@ -53,7 +45,7 @@ func (l DemoLoader) load(ctx context.Context, bdb *bun.DB, clock app.Clock) erro
 	}
 	// The chapters were imported some weeks before the demo starts, so that
 	// what the demo's people did since (DemoActivity) has a past.
-	svc := &Service{DB: bdb, Clock: shiftedClock{clock, -DemoImportAge}}
+	svc := &Service{DB: bdb, Clock: app.ShiftedClock{Clock: clock, By: -DemoImportAge}}
 	for _, d := range defs {
 		var network *org.Organisation
 		err := db.Run(ctx, bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {

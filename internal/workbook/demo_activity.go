@@ -217,7 +217,7 @@ func (n *demoNetwork) at(daysAgo int) *Service {
 		then = then.In(loc)
 	}
 	then = time.Date(then.Year(), then.Month(), then.Day(), 8+daysAgo*5%8, daysAgo*17%60, 0, 0, then.Location())
-	return &Service{DB: n.db, Clock: shiftedClock{n.clock, min(then.Sub(now), 0)}}
+	return &Service{DB: n.db, Clock: app.ShiftedClock{Clock: n.clock, By: min(then.Sub(now), 0)}}
 }
 
 func (n *demoNetwork) org(ctx context.Context, slug string) (*org.Organisation, error) {

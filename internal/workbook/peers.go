@@ -166,7 +166,7 @@ func (p PeerSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]
 		}).
 		OrderExpr("e.updated_at DESC, e.id DESC")
 	for _, w := range words {
-		sel.Where("e.search_text LIKE ? ESCAPE '!'", "%"+likeEscaper.Replace(w)+"%")
+		sel.Where("e.search_text LIKE ? ESCAPE '!'", search.Contains(w))
 	}
 	if q.Limit > 0 {
 		sel.Limit(int64(q.Limit))

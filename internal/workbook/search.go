@@ -39,7 +39,7 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 		Join("LEFT JOIN workbook_statements AS s ON s.id = e.statement_id AND s.org_id IN (SELECT network_id FROM workbooks WHERE org_id = ?)", q.OrgID).
 		Where("e.org_id = ?", q.OrgID).OrderExpr("e.updated_at DESC, e.id DESC")
 	for _, w := range words {
-		sel.Where("e.search_text LIKE ? ESCAPE '!'", "%"+likeEscaper.Replace(w)+"%")
+		sel.Where("e.search_text LIKE ? ESCAPE '!'", search.Contains(w))
 	}
 	if q.Limit > 0 {
 		sel.Limit(int64(q.Limit))
@@ -65,8 +65,6 @@ func (Search) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]search
 	}
 	return hits, nil
 }
-
-var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
 
 // entryTexts are the texts search matches in an entry: its problem
 // statement's title first, then its notes and answers, then its goals'
