@@ -152,3 +152,22 @@ func FindMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day ti
 		OrderExpr("name").Scan(ctx)
 	return out, err
 }
+
+// NetworkPeers answers, for each of nets, its member municipalities on day
+// other than self, in name order, and every one of them by id.
+func NetworkPeers(ctx context.Context, idb bun.IDB, nets []int64, self int64, day time.Time) (map[int64][]int64, map[int64]*Organisation, error) {
+	members, byID := map[int64][]int64{}, map[int64]*Organisation{}
+	for _, n := range nets {
+		ms, err := FindNetworkMemberOrgs(ctx, idb, n, day)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, m := range ms {
+			if m.ID != self {
+				members[n] = append(members[n], m.ID)
+				byID[m.ID] = m
+			}
+		}
+	}
+	return members, byID, nil
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/uptrace/bun"
@@ -37,26 +38,12 @@ func (s *Service) SharedPlans(ctx context.Context, o *org.Organisation) ([]Share
 	now := s.Clock.Now()
 	err := org.RunRead(ctx, s.DB, o, now, func(ctx context.Context, idb bun.IDB) error {
 		sc, _ := db.ScopeFrom(ctx)
-		peers := map[int64]*org.Organisation{}
-		for _, n := range sc.ReadOrgIDs {
-			ms, err := org.FindNetworkMemberOrgs(ctx, idb, n, now)
-			if err != nil {
-				return err
-			}
-			for _, m := range ms {
-				if m.ID != o.ID && m.Kind == org.KindMunicipality {
-					peers[m.ID] = m
-				}
-			}
+		_, peers, err := org.NetworkPeers(ctx, idb, sc.ReadOrgIDs, o.ID, now)
+		if err != nil || len(peers) == 0 {
+			return err
 		}
-		if len(peers) == 0 {
-			return nil
-		}
-		ids := make([]int64, 0, len(peers))
-		for id := range peers {
-			ids = append(ids, id)
-		}
-		ctx, err := db.ReadAlso(ctx, idb, ids...)
+		ids := slices.Collect(maps.Keys(peers))
+		ctx, err = db.ReadAlso(ctx, idb, ids...)
 		if err != nil {
 			return err
 		}

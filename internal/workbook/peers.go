@@ -26,25 +26,6 @@ import (
 // sharedVisibilities are the visibilities a network peer may read.
 var sharedVisibilities = []string{VisibilityNetwork, VisibilityPublic}
 
-// networkPeers answers, for each of nets, its member municipalities on day
-// other than self, in name order, and every one of them by id.
-func networkPeers(ctx context.Context, idb bun.IDB, nets []int64, self int64, day time.Time) (map[int64][]int64, map[int64]*org.Organisation, error) {
-	members, byID := map[int64][]int64{}, map[int64]*org.Organisation{}
-	for _, n := range nets {
-		ms, err := org.FindNetworkMemberOrgs(ctx, idb, n, day)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, m := range ms {
-			if m.ID != self {
-				members[n] = append(members[n], m.ID)
-				byID[m.ID] = m
-			}
-		}
-	}
-	return members, byID, nil
-}
-
 // PeerAnswer is a network peer's shared answer to a problem statement, as
 // listed beside the own answer: who, where, and when it last changed.
 type PeerAnswer struct {
@@ -71,7 +52,7 @@ func (s *Service) PeerAnswers(ctx context.Context, o *org.Organisation, workbook
 		if o.Kind != org.KindMunicipality || !slices.Contains(readNetworks(ctx, o), wb.NetworkID) {
 			return nil
 		}
-		members, byID, err := networkPeers(ctx, idb, []int64{wb.NetworkID}, o.ID, now)
+		members, byID, err := org.NetworkPeers(ctx, idb, []int64{wb.NetworkID}, o.ID, now)
 		ids := members[wb.NetworkID]
 		if err != nil || len(ids) == 0 {
 			return err
@@ -130,7 +111,7 @@ func (p PeerSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]
 	for i, n := range nets {
 		netIDs[i] = n.ID
 	}
-	members, byID, err := networkPeers(ctx, idb, netIDs, q.OrgID, now)
+	members, byID, err := org.NetworkPeers(ctx, idb, netIDs, q.OrgID, now)
 	if err != nil || len(byID) == 0 {
 		return nil, err
 	}
