@@ -612,3 +612,18 @@ func (s *Service) Standings(ctx context.Context, o *org.Organisation, ids []int6
 	}
 	return out, err
 }
+
+// Header answers o's plan id without its tree (app.ENotFound for an
+// unknown id or another organisation's): for a page that names a plan and
+// shows nothing under it.
+func (s *Service) Header(ctx context.Context, o *org.Organisation, id int64) (*Plan, error) {
+	p := new(Plan)
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return db.Err(idb.NewSelect().Model(p).ExcludeColumn("content", "snapshot", "search_text").
+			Where("org_id = ? AND id = ?", o.ID, id).Scan(ctx), "plan.error.not_found")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -262,11 +262,11 @@ func (s *Server) handlePlanUpdate(c *gin.Context) error {
 		_, err = s.Plans.UpdateMeta(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(vals["rev"]), m)
 	}
 	if err != nil {
-		t, terr := s.Plans.Get(c.Request.Context(), o, id)
-		if terr != nil {
-			return terr
+		p, perr := s.Plans.Header(c.Request.Context(), o, id)
+		if perr != nil {
+			return perr
 		}
-		data := &planFormPage{formPage: formPage{Values: vals}, Plan: t.Plan}
+		data := &planFormPage{formPage: formPage{Values: vals}, Plan: p}
 		if !data.fail(s, c, err) {
 			return err
 		}
@@ -280,6 +280,15 @@ func (s *Server) handlePlanUpdate(c *gin.Context) error {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(strings.TrimSpace(s))
 	return n
+}
+
+// planHeader reads the plan the request names, without its tree.
+func (s *Server) planHeader(c *gin.Context) (*plan.Plan, error) {
+	id, err := planID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Plans.Header(c.Request.Context(), orgOf(c), id)
 }
 
 func (s *Server) planTree(c *gin.Context) (*plan.Tree, error) {
@@ -345,8 +354,8 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 		return err
 	}
 	if id := t.Plan.ReplacesID; id != nil {
-		if r, err := s.Plans.Get(ctx, o, *id); err == nil {
-			data.Replaces = r.Plan
+		if r, err := s.Plans.Header(ctx, o, *id); err == nil {
+			data.Replaces = r
 		} else if !app.IsNotFound(err) {
 			return err
 		}
@@ -411,12 +420,11 @@ func (s *Server) handlePlanStatus(c *gin.Context) error {
 }
 
 func (s *Server) handlePlanReviseConfirm(c *gin.Context) error {
-	t, err := s.planTree(c)
+	p, err := s.planHeader(c)
 	if err != nil {
 		return err
 	}
 	o, l := orgOf(c), s.locale(c)
-	p := t.Plan
 	s.renderConfirm(c, &confirmPage{
 		Layout: Layout{Nav: "plans", Breadcrumbs: []Crumb{{Label: p.Title, URL: planURL(o, p.ID)}, {Label: s.Catalog.T(l, "plan.revise")}}},
 		Title:  s.Catalog.T(l, "plan.revise"), Question: s.Catalog.T(l, "plan.revise.question", "title", p.Title, "version", p.Version+1),
@@ -443,12 +451,11 @@ func (s *Server) handlePlanRevise(c *gin.Context) error {
 }
 
 func (s *Server) handlePlanDeleteConfirm(c *gin.Context) error {
-	t, err := s.planTree(c)
+	p, err := s.planHeader(c)
 	if err != nil {
 		return err
 	}
 	o, l := orgOf(c), s.locale(c)
-	p := t.Plan
 	s.renderConfirm(c, &confirmPage{
 		Layout:   Layout{Nav: "plans", Breadcrumbs: []Crumb{{Label: p.Title, URL: planURL(o, p.ID)}, {Label: s.Catalog.T(l, "plan.delete")}}},
 		Title:    s.Catalog.T(l, "plan.delete"),

@@ -203,7 +203,8 @@ func findItem(t *plan.Tree, id string) (*plan.Area, *plan.Item) {
 	return nil, nil
 }
 
-// planItemForm reads the line form: its values as typed and the input.
+// planItemForm reads the line form: its values as typed and the input of
+// kind ("" for a change of a line: the service knows its kind).
 func planItemForm(c *gin.Context, kind string) (map[string]string, plan.ItemInput, error) {
 	vals := map[string]string{}
 	for _, k := range []string{"text", "problem", "responsible", "responsible_user", "timeline", "follow_up", "follow_up_date",
@@ -240,31 +241,40 @@ func planItemForm(c *gin.Context, kind string) (map[string]string, plan.ItemInpu
 	return vals, in, err
 }
 
+// handlePlanItemAdd adds a line; the plan is read for the page only when
+// the form is refused (the service reads it in its own unit of work).
 func (s *Server) handlePlanItemAdd(c *gin.Context) error {
 	o := orgOf(c)
-	t, err := s.editableTree(c)
+	id, err := planID(c)
 	if err != nil {
 		return err
-	}
-	area := findArea(t, c.Param("area"))
-	if area == nil {
-		return app.Errorf(app.ENotFound, "plan.error.item_not_found")
 	}
 	kind := c.PostForm("kind")
 	vals, in, err := planItemForm(c, kind)
 	var itemID string
 	if err == nil {
-		itemID, err = s.Plans.AddItem(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), t.Plan.ID, atoi(vals["rev"]), area.ID, vals["after"], in)
+		itemID, err = s.Plans.AddItem(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(vals["rev"]), c.Param("area"), vals["after"], in)
 	}
 	if err != nil {
+		if app.IsNotFound(err) {
+			return err
+		}
+		t, terr := s.editableTree(c)
+		if terr != nil {
+			return terr
+		}
+		area := findArea(t, c.Param("area"))
+		if area == nil {
+			return app.Errorf(app.ENotFound, "plan.error.item_not_found")
+		}
 		data := &planItemPage{formPage: formPage{Values: vals}, Tree: t, Area: *area, Kind: kind, After: vals["after"]}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
+		if !data.fail(s, c, err) {
 			return err
 		}
 		return s.renderPlanItem(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "plan.saved")
-	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"?edit=1#item-"+itemID)
+	c.Redirect(http.StatusSeeOther, planURL(o, id)+"?edit=1#item-"+itemID)
 	return nil
 }
 
@@ -308,29 +318,39 @@ func (s *Server) handlePlanItemEdit(c *gin.Context) error {
 	return s.renderPlanItem(c, http.StatusOK, &planItemPage{formPage: formPage{Values: vals}, Tree: t, Area: *area, Item: it, Kind: it.Kind})
 }
 
+// handlePlanItemUpdate changes a line (the service keeps its kind); the
+// plan is read for the page only when the form is refused.
 func (s *Server) handlePlanItemUpdate(c *gin.Context) error {
 	o := orgOf(c)
-	t, err := s.editableTree(c)
+	id, err := planID(c)
 	if err != nil {
 		return err
 	}
-	area, it := findItem(t, c.Param("item"))
-	if it == nil {
-		return app.Errorf(app.ENotFound, "plan.error.item_not_found")
-	}
-	vals, in, err := planItemForm(c, it.Kind)
+	item := c.Param("item")
+	vals, in, err := planItemForm(c, "")
 	if err == nil {
-		err = s.Plans.UpdateItem(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), t.Plan.ID, atoi(vals["rev"]), it.ID, in)
+		err = s.Plans.UpdateItem(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id, atoi(vals["rev"]), item, in)
 	}
 	if err != nil {
+		if app.IsNotFound(err) {
+			return err
+		}
+		t, terr := s.editableTree(c)
+		if terr != nil {
+			return terr
+		}
+		area, it := findItem(t, item)
+		if it == nil {
+			return app.Errorf(app.ENotFound, "plan.error.item_not_found")
+		}
 		data := &planItemPage{formPage: formPage{Values: vals}, Tree: t, Area: *area, Item: it, Kind: it.Kind}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
+		if !data.fail(s, c, err) {
 			return err
 		}
 		return s.renderPlanItem(c, statusOf(app.ErrorCode(err)), data)
 	}
 	s.setFlash(c, "plan.saved")
-	c.Redirect(http.StatusSeeOther, planURL(o, t.Plan.ID)+"?edit=1#item-"+it.ID)
+	c.Redirect(http.StatusSeeOther, planURL(o, id)+"?edit=1#item-"+item)
 	return nil
 }
 
