@@ -29,22 +29,9 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		where += " AND m.due <= ?"
 		args = append(args, q.Until)
 	}
-	named, byRole := where+" AND m.responsible_user IS NOT NULL", where
-	namedArgs, roleArgs := append([]any(nil), args...), append([]any(nil), args...)
-	if q.ResponsibleID != 0 {
-		named += " AND m.responsible_user = ?"
-		namedArgs = append(namedArgs, q.ResponsibleID)
-		byRole += " AND rm.user_id = ?"
-		roleArgs = append(roleArgs, q.ResponsibleID)
-	}
-	// Someone named and filling the role has the item once.
-	byRole += " AND (m.responsible_user IS NULL OR m.responsible_user <> rm.user_id)"
 	const cols = "m.id, m.source_kind, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title"
-	query := "SELECT " + cols + ", m.responsible_user AS person, '' AS role FROM measures AS m WHERE " + named +
-		" UNION ALL SELECT " + cols + ", rm.user_id AS person, r.name AS role FROM measures AS m" +
-		" JOIN org_roles AS r ON r.org_id = m.org_id AND r.lookup_key = m.responsible_key" +
-		" JOIN org_role_members AS rm ON rm.org_id = r.org_id AND rm.role_id = r.id WHERE " + byRole +
-		" ORDER BY due, id"
+	query, qargs := ResponsibleQuery(cols, "measures AS m", where, args, q.ResponsibleID)
+	query += " ORDER BY due, id"
 	if q.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
@@ -61,7 +48,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		Person       int64     `bun:"person"`
 		Role         string    `bun:"role"`
 	}
-	if err := idb.NewRaw(query, append(namedArgs, roleArgs...)...).Scan(ctx, &rows); err != nil {
+	if err := idb.NewRaw(query, qargs...).Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]due.Item, 0, len(rows))
@@ -89,4 +76,29 @@ func dueSource(kind string) string {
 		return "plan.measure"
 	}
 	return "workbook.measure"
+}
+
+// ResponsibleQuery answers a query of cols for each person responsible for
+// the measures (alias m) that from and where select, with its arguments:
+// the person named (m.responsible_user), and each member filling the role
+// or unit the measure names (org_roles by m.responsible_key, the members
+// in org_role_members) — someone both named and filling the role once.
+// Each row adds the columns person (a user id) and role (the role's name,
+// "" for the person named). person, when not 0, keeps only that user's
+// rows. The caller adds ORDER BY and LIMIT.
+func ResponsibleQuery(cols, from, where string, args []any, person int64) (string, []any) {
+	named, byRole := where+" AND m.responsible_user IS NOT NULL", where+" AND m.responsible_key <> ''"
+	namedArgs, roleArgs := append([]any(nil), args...), append([]any(nil), args...)
+	if person != 0 {
+		named += " AND m.responsible_user = ?"
+		namedArgs = append(namedArgs, person)
+		byRole += " AND rm.user_id = ?"
+		roleArgs = append(roleArgs, person)
+	}
+	byRole += " AND (m.responsible_user IS NULL OR m.responsible_user <> rm.user_id)"
+	query := "SELECT " + cols + ", m.responsible_user AS person, '' AS role FROM " + from + " WHERE " + named +
+		" UNION ALL SELECT " + cols + ", rm.user_id AS person, ro.name AS role FROM " + from +
+		" JOIN org_roles AS ro ON ro.org_id = m.org_id AND ro.lookup_key = m.responsible_key" +
+		" JOIN org_role_members AS rm ON rm.org_id = ro.org_id AND rm.role_id = ro.id WHERE " + byRole
+	return query, append(namedArgs, roleArgs...)
 }

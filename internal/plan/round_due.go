@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/due"
+	"github.com/samvirke/samvirke/internal/measure"
 )
 
 // RoundDue reports, for "My work" and reminders, the measures each
@@ -27,26 +28,13 @@ func (RoundDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.I
 		where += " AND r.due <= ?"
 		args = append(args, q.Until)
 	}
-	named, byRole := where+" AND m.responsible_user IS NOT NULL", where+" AND m.responsible_key <> ''"
-	namedArgs, roleArgs := append([]any(nil), args...), append([]any(nil), args...)
-	if q.ResponsibleID != 0 {
-		named += " AND m.responsible_user = ?"
-		namedArgs = append(namedArgs, q.ResponsibleID)
-		byRole += " AND rm.user_id = ?"
-		roleArgs = append(roleArgs, q.ResponsibleID)
-	}
-	// Someone named and filling the role has the item once.
-	byRole += " AND (m.responsible_user IS NULL OR m.responsible_user <> rm.user_id)"
-	const from = " FROM plan_rounds AS r" +
+	const from = "plan_rounds AS r" +
 		" JOIN plans AS p ON p.org_id = r.org_id AND p.lineage_id = r.lineage_id AND p.superseded_by IS NULL" +
 		" JOIN measures AS m ON m.org_id = p.org_id AND m.plan_id = p.id"
-	const cols = "SELECT r.id AS round_id, r.title AS round_title, r.due AS due, p.id AS plan_id, p.title AS plan_title," +
+	const cols = "r.id AS round_id, r.title AS round_title, r.due AS due, p.id AS plan_id, p.title AS plan_title," +
 		" m.id AS measure_id, m.description AS description, m.status AS status"
-	query := cols + ", m.responsible_user AS person, '' AS role" + from + " WHERE " + named +
-		" UNION ALL " + cols + ", rm.user_id AS person, ro.name AS role" + from +
-		" JOIN org_roles AS ro ON ro.org_id = m.org_id AND ro.lookup_key = m.responsible_key" +
-		" JOIN org_role_members AS rm ON rm.org_id = ro.org_id AND rm.role_id = ro.id WHERE " + byRole +
-		" ORDER BY due, measure_id"
+	query, qargs := measure.ResponsibleQuery(cols, from, where, args, q.ResponsibleID)
+	query += " ORDER BY due, measure_id"
 	if q.Limit > 0 {
 		query += fmt.Sprintf(" LIMIT %d", q.Limit)
 	}
@@ -62,7 +50,7 @@ func (RoundDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.I
 		Person      int64     `bun:"person"`
 		Role        string    `bun:"role"`
 	}
-	if err := idb.NewRaw(query, append(namedArgs, roleArgs...)...).Scan(ctx, &rows); err != nil {
+	if err := idb.NewRaw(query, qargs...).Scan(ctx, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]due.Item, 0, len(rows))
