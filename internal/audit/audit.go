@@ -47,6 +47,11 @@ const (
 	// new version, imported; follow-up rounds opened and closed.
 	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported = "plan.created", "plan.status_changed", "plan.revised", "plan.imported"
 	PlanRoundOpened, PlanRoundClosed                          = "plan.round_opened", "plan.round_closed"
+	// Councils: created, changed; a meeting's agenda published, its
+	// minutes approved, published and corrected; members changed.
+	CouncilCreated, CouncilUpdated, CouncilMembersChanged = "council.created", "council.updated", "council.members_changed"
+	AgendaPublished, MinutesApproved                     = "council.agenda_published", "council.minutes_approved"
+	MinutesPublished, MinutesCorrected                   = "council.minutes_published", "council.minutes_corrected"
 )
 
 // Actions lists every action, for the filter on the audit page.
@@ -56,7 +61,8 @@ var Actions = []string{SignIn, SignInFailed, SignInBlocked, SignOutEverywhere, M
 	CommentHidden, CommentShown,
 	RoleCreated, RoleRenamed, RoleDeleted, RoleMemberAdded, RoleMemberRemoved,
 	MeasureUpdated, ChapterImported, EntryRestored,
-	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported, PlanRoundOpened, PlanRoundClosed}
+	PlanCreated, PlanStatusChanged, PlanRevised, PlanImported, PlanRoundOpened, PlanRoundClosed,
+	CouncilCreated, CouncilUpdated, CouncilMembersChanged, AgendaPublished, MinutesApproved, MinutesPublished, MinutesCorrected}
 
 // Entry is one audit record.
 type Entry struct {

@@ -72,8 +72,11 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 // dueSource is the due item's Source for a measure of a source kind: its
 // label is "due.source.<Source>".
 func dueSource(kind string) string {
-	if kind == SourcePlan {
+	switch kind {
+	case SourcePlan:
 		return "plan.measure"
+	case SourceCouncil:
+		return "council.followup"
 	}
 	return "workbook.measure"
 }

@@ -19,6 +19,7 @@ import (
 const (
 	SourceWorkbookEntry = "workbook.entry" // a municipality's answer to a problem statement
 	SourcePlan          = "plan"           // an action plan's tree
+	SourceCouncil       = "council"        // a council decision's follow-up actions (measures only)
 )
 
 // Source is the object goals and measures belong to, as its capability
@@ -27,6 +28,9 @@ type Source struct {
 	Kind       string
 	EntryID    int64  // for SourceWorkbookEntry
 	PlanID     int64  // for SourcePlan
+	// CouncilItemID is the agenda item whose decision the measures follow
+	// up, for SourceCouncil.
+	CouncilItemID int64
 	Path       string // where it is shown, under /o/{slug}/: "workbooks/12/statements/34"
 	Title      string // what it is called there: the problem statement's title
 	Visibility string // private, network or public, as its source's
@@ -67,6 +71,7 @@ type MeasureRow struct {
 	SourceKind      string
 	EntryID         *int64
 	PlanID          *int64
+	CouncilItemID   *int64
 	SourcePath      string
 	SourceTitle     string
 	Visibility      string
@@ -162,7 +167,7 @@ func measureRow(orgID int64, src Source, i int, m Measure, seasons Seasons, by *
 		ResponsibleKey: org.RoleKey(m.Responsible), ResponsibleUser: m.ResponsibleUser, DeadlineText: text,
 		DeadlineKind: string(d.Kind), Due: due, Status: statusOrDefault(m.Status), Progress: clamp(m.Progress),
 		Notes: m.Notes, GoalIDs: string(goals), CreatedAt: now, UpdatedAt: now, UpdatedBy: by}
-	r.EntryID, r.PlanID = nonZero(src.EntryID), nonZero(src.PlanID)
+	r.EntryID, r.PlanID, r.CouncilItemID = nonZero(src.EntryID), nonZero(src.PlanID), nonZero(src.CouncilItemID)
 	if m.From != nil {
 		r.OriginOrgID, r.OriginOrgName, r.OriginEntryID = &m.From.OrgID, m.From.OrgName, &m.From.EntryID
 	}
@@ -291,7 +296,8 @@ func Save(ctx context.Context, tx bun.Tx, c Change) error {
 			Set("deadline_text = EXCLUDED.deadline_text, deadline_kind = EXCLUDED.deadline_kind, due = EXCLUDED.due").
 			Set("status = EXCLUDED.status, progress = EXCLUDED.progress, notes = EXCLUDED.notes, goal_ids = EXCLUDED.goal_ids").
 			Set("updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by, removed_at = NULL").
-			Where("m.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND m.plan_id IS NOT DISTINCT FROM EXCLUDED.plan_id AND m.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
+			Where("m.entry_id IS NOT DISTINCT FROM EXCLUDED.entry_id AND m.plan_id IS NOT DISTINCT FROM EXCLUDED.plan_id").
+			Where("m.council_item_id IS NOT DISTINCT FROM EXCLUDED.council_item_id AND m.source_kind = EXCLUDED.source_kind").Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -444,6 +450,18 @@ func ofPlan[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, pla
 	var rows []*T
 	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND plan_id = ? AND removed_at IS NULL", orgID, planID).
 		OrderExpr("position").Scan(ctx)
+	return rows, err
+}
+
+// MeasuresOfCouncilItems answers the live measures that follow up the
+// decisions of agenda items ids, by item and position.
+func MeasuresOfCouncilItems(ctx context.Context, idb bun.IDB, orgID int64, ids []int64) ([]*MeasureRow, error) {
+	var rows []*MeasureRow
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND council_item_id IN (?) AND removed_at IS NULL", orgID, bun.In(ids)).
+		OrderExpr("council_item_id, position").Scan(ctx)
 	return rows, err
 }
 

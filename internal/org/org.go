@@ -63,6 +63,15 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // page titles, e-mail subjects and invitations.
 const MaxNameLen = 120
 
+// Location answers the organisation's time zone (UTC when unset): the
+// zone its meetings, deadlines and dates are read and shown in.
+func (o *Organisation) Location() *time.Location {
+	if loc, err := time.LoadLocation(o.TimeZone); err == nil && o.TimeZone != "" {
+		return loc
+	}
+	return time.UTC
+}
+
 // Validate checks o's fields; the error names the first bad field.
 func (o *Organisation) Validate() error {
 	switch {

@@ -1,0 +1,573 @@
+package council
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/measure"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Doc is a meeting's minutes as a document: what the approved version
+// froze, and what a draft shows as it stands. Pages, the PDF and the
+// public page print it; a published version is printed from its frozen
+// Doc only, never from the live rows.
+type Doc struct {
+	Version     int         `json:"version"`
+	CouncilID   int64       `json:"council_id"`
+	CouncilName string      `json:"council_name"`
+	Term        string      `json:"term,omitempty"`
+	MeetingID   int64       `json:"meeting_id"`
+	StartsAt    time.Time   `json:"starts_at"`
+	EndsAt      *time.Time  `json:"ends_at,omitempty"`
+	Place       string      `json:"place,omitempty"`
+	Present     []DocPerson `json:"present"`
+	Absent      []DocPerson `json:"absent"`
+	Secretary   []DocPerson `json:"secretary,omitempty"`
+	Items       []DocItem   `json:"items"`
+	ApprovedAt  *time.Time  `json:"approved_at,omitempty"`
+	ApprovedBy  string      `json:"approved_by,omitempty"`
+	ApprovedRef string      `json:"approved_ref,omitempty"`
+}
+
+// DocPerson is a member as the minutes name them.
+type DocPerson struct {
+	Name           string `json:"name"`
+	Role           string `json:"role"`
+	RepresentsText string `json:"represents_text,omitempty"`
+	Notice         bool   `json:"notice,omitempty"`          // absent with notice
+	SubstituteName string `json:"substitute_name,omitempty"` // who came for an absent member
+}
+
+// DocItem is an item as the minutes print it.
+type DocItem struct {
+	Item
+	Number      int               `json:"number"`
+	Hearing     []Hearing         `json:"hearing,omitempty"`
+	Earlier     []Earlier         `json:"earlier,omitempty"`
+	Links       []Link            `json:"links,omitempty"`
+	Attachments []*Attachment     `json:"attachments,omitempty"`
+	FollowUps   []measure.Measure `json:"follow_ups,omitempty"`
+}
+
+// AbsentNames answers the names of the absent members: «Mushin Jetto,
+// Ann Frederiksen».
+func (d *Doc) AbsentNames() string {
+	names := make([]string, len(d.Absent))
+	for i, p := range d.Absent {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Public answers the document without its closed items, as the public
+// page and the public PDF print it.
+func (d *Doc) Public() *Doc {
+	p := *d
+	p.Items = nil
+	for _, it := range d.Items {
+		if !it.Closed {
+			p.Items = append(p.Items, it)
+		}
+	}
+	return &p
+}
+
+// buildDoc reads a meeting's minutes as they stand.
+func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (*Doc, error) {
+	ms, err := members(ctx, idb, o.ID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	att, err := attendance(ctx, idb, o.ID, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	roll := RollOf(ms, att, day(m.StartsAt, o.Location()))
+	d := &Doc{CouncilID: c.ID, CouncilName: c.Name, Term: c.Term(), MeetingID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Place: m.Place}
+	person := func(mb *Member) DocPerson {
+		return DocPerson{Name: mb.Name, Role: mb.Role, RepresentsText: mb.RepresentsText}
+	}
+	for _, mb := range roll.Present {
+		d.Present = append(d.Present, person(mb))
+	}
+	for _, mb := range roll.Absent {
+		p := person(mb)
+		p.Notice = roll.Status[mb.ID].Status == AbsentNotice
+		if sub := roll.SubstituteFor[mb.ID]; sub != nil {
+			p.SubstituteName = sub.Name
+		}
+		d.Absent = append(d.Absent, p)
+	}
+	for _, mb := range roll.Secretary {
+		d.Secretary = append(d.Secretary, person(mb))
+	}
+	its, err := items(ctx, idb, o.ID, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(its))
+	for i, it := range its {
+		ids[i] = it.ID
+	}
+	atts, err := attachments(ctx, idb, o.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	fus, err := measure.MeasuresOfCouncilItems(ctx, idb, o.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range its {
+		di := DocItem{Item: *it, Number: it.Number(), Hearing: it.Route(), Earlier: it.EarlierDecisions(), Links: it.Links()}
+		for _, a := range atts {
+			if a.ItemID == it.ID {
+				di.Attachments = append(di.Attachments, a)
+			}
+		}
+		for _, f := range fus {
+			if *f.CouncilItemID == it.ID {
+				di.FollowUps = append(di.FollowUps, f.Measure())
+			}
+		}
+		d.Items = append(d.Items, di)
+	}
+	return d, nil
+}
+
+func latestMinutes(ctx context.Context, idb bun.IDB, orgID, meetingID int64) (*Minutes, error) {
+	mn := new(Minutes)
+	err := idb.NewSelect().Model(mn).Where("org_id = ? AND meeting_id = ?", orgID, meetingID).OrderExpr("version DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return mn, err
+}
+
+// publishedDoc answers the newest published version of a meeting's
+// minutes, or nil.
+func publishedDoc(ctx context.Context, idb bun.IDB, orgID, meetingID int64) (*Doc, error) {
+	mn := new(Minutes)
+	err := idb.NewSelect().Model(mn).Where("org_id = ? AND meeting_id = ? AND state = ?", orgID, meetingID, MinutesPublished).
+		OrderExpr("version DESC").Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return mn.Doc()
+}
+
+// Doc answers the document the version froze when it was approved (nil
+// before).
+func (m *Minutes) Doc() (*Doc, error) {
+	if m.Snapshot == nil {
+		return nil, nil
+	}
+	d := new(Doc)
+	return d, json.Unmarshal([]byte(*m.Snapshot), d)
+}
+
+func addEvent(ctx context.Context, tx bun.Tx, mn *Minutes, kind string, member *Member, a *app.Actor, text string, now time.Time) error {
+	ev := &Event{OrgID: mn.OrgID, MinutesID: mn.ID, Kind: kind, UserID: actorID(a), AuthorName: actorName(a), Text: text, At: now}
+	if member != nil {
+		ev.MemberID = &member.ID
+		ev.AuthorName = member.Name
+	}
+	_, err := tx.NewInsert().Model(ev).Exec(ctx)
+	return err
+}
+
+// amended marks circulated minutes amended when the secretary changes
+// the meeting's record after sending them round: members see that what
+// they read has changed.
+func amended(ctx context.Context, tx bun.Tx, orgID, meetingID int64, now time.Time) error {
+	mn, err := latestMinutes(ctx, tx, orgID, meetingID)
+	if err != nil || mn == nil || mn.State != MinutesCirculated {
+		return err
+	}
+	if _, err := tx.NewUpdate().Model((*Minutes)(nil)).Set("state = ?", MinutesAmended).Where("org_id = ? AND id = ?", orgID, mn.ID).Exec(ctx); err != nil {
+		return err
+	}
+	mn.State = MinutesAmended
+	return addEvent(ctx, tx, mn, EventAmended, nil, app.ActorFrom(ctx), "", now)
+}
+
+// minutesStep runs fn on a meeting's latest minutes in a transaction.
+func (s *Service) minutesStep(ctx context.Context, o *org.Organisation, councilID, meetingID int64,
+	fn func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error) error {
+	now := s.Clock.Now()
+	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		c := new(Council)
+		if err := getCouncil(ctx, tx, o.ID, councilID, c); err != nil {
+			return err
+		}
+		m := new(Meeting)
+		if err := getMeeting(ctx, tx, o.ID, councilID, meetingID, m); err != nil {
+			return err
+		}
+		mn, err := latestMinutes(ctx, tx, o.ID, meetingID)
+		if err != nil {
+			return err
+		}
+		if mn == nil {
+			return app.Errorf(app.EConflict, "council.error.no_minutes")
+		}
+		return fn(ctx, tx, c, m, mn, now)
+	})
+}
+
+func setState(ctx context.Context, tx bun.Tx, mn *Minutes, state string) error {
+	mn.State = state
+	_, err := tx.NewUpdate().Model((*Minutes)(nil)).Set("state = ?", state).Where("org_id = ? AND id = ?", mn.OrgID, mn.ID).Exec(ctx)
+	return err
+}
+
+// Circulate sends draft (or amended) minutes round to the members for
+// comments and approval.
+func (s *Service) Circulate(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64) error {
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if mn.State != MinutesDraft && mn.State != MinutesAmended {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		if err := setState(ctx, tx, mn, MinutesCirculated); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, mn, EventCirculated, nil, a, "", now)
+	})
+}
+
+// linkedMember answers the actor's membership of the council on the
+// meeting's day, or app.EForbidden: only a member linked to the user
+// comments on or approves minutes.
+func linkedMember(ctx context.Context, tx bun.Tx, o *org.Organisation, a *app.Actor, c *Council, m *Meeting) (*Member, error) {
+	if a == nil {
+		return nil, app.Errorf(app.EForbidden, "council.error.not_member")
+	}
+	ms, err := members(ctx, tx, o.ID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	mb := LinkedMember(ms, a.UserID, day(m.StartsAt, o.Location()))
+	if mb == nil {
+		return nil, app.Errorf(app.EForbidden, "council.error.not_member")
+	}
+	return mb, nil
+}
+
+// Comment adds a member's comment to circulated minutes. Comments are
+// rate limited per user (CommentsPerHour).
+func (s *Service) Comment(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64, text string) error {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return app.Errorf(app.EInvalid, "error.required").WithField("comment")
+	case utf8.RuneCountInString(text) > MaxComment:
+		return app.Errorf(app.EInvalid, "error.too_long", "max", MaxComment).WithField("comment")
+	}
+	if a != nil {
+		if err := s.Limits.Take(ctx, CommentsPerHour, "user:"+itoa(a.UserID)); err != nil {
+			return err
+		}
+	}
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if mn.State != MinutesCirculated && mn.State != MinutesAmended {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		mb, err := linkedMember(ctx, tx, o, a, c, m)
+		if err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, mn, EventComment, mb, a, text, now)
+	})
+}
+
+// Signers answers who must approve a meeting's minutes under the
+// council's sign-off: the adjusters (SE), or the members present who are
+// users (DK); none for approval at the next meeting (NO).
+func Signers(c *Council, m *Meeting, roll Roll) []*Member {
+	var out []*Member
+	switch c.SignOff {
+	case SignOffAdjusters:
+		adj := m.AdjusterIDs()
+		for _, mb := range append(append([]*Member(nil), roll.Expected...), roll.Substitutes...) {
+			if slices.Contains(adj, mb.ID) {
+				out = append(out, mb)
+			}
+		}
+	case SignOffMembersPresent:
+		for _, mb := range roll.Present {
+			if mb.UserID != nil {
+				out = append(out, mb)
+			}
+		}
+	}
+	return out
+}
+
+// Sign records a member's approval of circulated minutes (their signature,
+// their justering). When the last signer required signs, the minutes are
+// approved and frozen.
+func (s *Service) Sign(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64) error {
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if mn.State != MinutesCirculated && mn.State != MinutesAmended {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		mb, err := linkedMember(ctx, tx, o, a, c, m)
+		if err != nil {
+			return err
+		}
+		roll, err := rollOf(ctx, tx, o, c, m)
+		if err != nil {
+			return err
+		}
+		signers := Signers(c, m, roll)
+		if !slices.ContainsFunc(signers, func(x *Member) bool { return x.ID == mb.ID }) {
+			return app.Errorf(app.EForbidden, "council.error.not_signer")
+		}
+		signed, err := signedBy(ctx, tx, mn)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(signed, mb.ID) {
+			return nil
+		}
+		if err := addEvent(ctx, tx, mn, EventSigned, mb, a, "", now); err != nil {
+			return err
+		}
+		signed = append(signed, mb.ID)
+		for _, x := range signers {
+			if !slices.Contains(signed, x.ID) {
+				return nil
+			}
+		}
+		names := make([]string, len(signers))
+		for i, x := range signers {
+			names[i] = x.Name
+		}
+		return approve(ctx, tx, o, c, m, mn, a, strings.Join(names, ", "), "", now)
+	})
+}
+
+func rollOf(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (Roll, error) {
+	ms, err := members(ctx, idb, o.ID, c.ID)
+	if err != nil {
+		return Roll{}, err
+	}
+	att, err := attendance(ctx, idb, o.ID, m.ID)
+	if err != nil {
+		return Roll{}, err
+	}
+	return RollOf(ms, att, day(m.StartsAt, o.Location())), nil
+}
+
+// signedBy answers the members who signed this version since it was last
+// amended: a change after a signature asks for it again.
+func signedBy(ctx context.Context, idb bun.IDB, mn *Minutes) ([]int64, error) {
+	var evs []*Event
+	if err := idb.NewSelect().Model(&evs).Where("org_id = ? AND minutes_id = ?", mn.OrgID, mn.ID).OrderExpr("at, id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, e := range evs {
+		switch {
+		case e.Kind == EventAmended:
+			ids = nil
+		case e.Kind == EventSigned && e.MemberID != nil:
+			ids = append(ids, *e.MemberID)
+		}
+	}
+	return ids, nil
+}
+
+// ApproveInput is the secretary's approval: for approval at the next
+// meeting, which meeting and item approved the minutes.
+type ApproveInput struct {
+	AtMeetingID int64  // the later meeting that approved them (next meeting)
+	Ref         string // «sak 1/2019», as the approving meeting wrote it
+}
+
+// Approve approves a meeting's minutes as the secretary records it: under
+// approval at the next meeting, naming the later meeting that approved
+// them; under the other sign-offs, once every signer has signed (or when
+// none of the members present is a user, so nobody can sign here). The
+// approved version is frozen.
+func (s *Service) Approve(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64, in ApproveInput) error {
+	in.Ref = strings.TrimSpace(in.Ref)
+	if err := tooLong("ref", in.Ref, MaxShort); err != nil {
+		return err
+	}
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if mn.State != MinutesCirculated && mn.State != MinutesAmended && mn.State != MinutesDraft {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		roll, err := rollOf(ctx, tx, o, c, m)
+		if err != nil {
+			return err
+		}
+		by, ref := actorName(a), ""
+		switch c.SignOff {
+		case SignOffNextMeeting:
+			at := new(Meeting)
+			if err := getMeeting(ctx, tx, o.ID, councilID, in.AtMeetingID, at); err != nil {
+				return app.Errorf(app.EInvalid, "council.error.approving_meeting").WithField("at_meeting")
+			}
+			if !at.StartsAt.After(m.StartsAt) || at.Status == MeetingCancelled {
+				return app.Errorf(app.EInvalid, "council.error.approving_meeting").WithField("at_meeting")
+			}
+			by = c.Name
+			ref = at.StartsAt.In(o.Location()).Format(time.DateOnly)
+			if in.Ref != "" {
+				ref += ", " + in.Ref
+			}
+		default:
+			signers := Signers(c, m, roll)
+			signed, err := signedBy(ctx, tx, mn)
+			if err != nil {
+				return err
+			}
+			var names []string
+			for _, x := range signers {
+				if !slices.Contains(signed, x.ID) {
+					return app.Errorf(app.EConflict, "council.error.unsigned", "name", x.Name)
+				}
+				names = append(names, x.Name)
+			}
+			if len(names) > 0 {
+				by = strings.Join(names, ", ")
+			}
+		}
+		return approve(ctx, tx, o, c, m, mn, a, by, ref, now)
+	})
+}
+
+// approve freezes minutes version mn as approved by by.
+func approve(ctx context.Context, tx bun.Tx, o *org.Organisation, c *Council, m *Meeting, mn *Minutes, a *app.Actor, by, ref string, now time.Time) error {
+	d, err := buildDoc(ctx, tx, o, c, m)
+	if err != nil {
+		return err
+	}
+	d.Version, d.ApprovedAt, d.ApprovedBy, d.ApprovedRef = mn.Version, &now, by, ref
+	snap := encode(d)
+	mn.State, mn.Snapshot, mn.ApprovedAt, mn.ApprovedBy, mn.ApprovedRef = MinutesApproved, &snap, &now, by, ref
+	if _, err := tx.NewUpdate().Model(mn).Column("state", "snapshot", "approved_at", "approved_by", "approved_ref").
+		Where("org_id = ? AND id = ?", o.ID, mn.ID).Exec(ctx); err != nil {
+		return err
+	}
+	if m.Status != MeetingPublished {
+		if _, err := tx.NewUpdate().Model((*Meeting)(nil)).Set("status = ?, rev = rev + 1, updated_at = ?", MeetingMinutesApproved, now).
+			Where("org_id = ? AND id = ?", o.ID, m.ID).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if err := addEvent(ctx, tx, mn, EventApproved, nil, a, by, now); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, o.ID, audit.MinutesApproved, c.Name+" "+m.StartsAt.In(o.Location()).Format(time.DateOnly),
+		map[string]string{"version": itoa(int64(mn.Version)), "by": by}, now)
+}
+
+// Publish publishes approved minutes: the day is the day they are posted
+// (anslag). A public council's public page then shows this version.
+func (s *Service) Publish(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64) error {
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if mn.State != MinutesApproved {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		mn.State, mn.PublishedAt = MinutesPublished, &now
+		if _, err := tx.NewUpdate().Model(mn).Column("state", "published_at").Where("org_id = ? AND id = ?", o.ID, mn.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewUpdate().Model((*Meeting)(nil)).Set("status = ?, rev = rev + 1, updated_at = ?", MeetingPublished, now).
+			Where("org_id = ? AND id = ?", o.ID, m.ID).Exec(ctx); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, mn, EventPublished, nil, a, "", now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, o.ID, audit.MinutesPublished, c.Name+" "+m.StartsAt.In(o.Location()).Format(time.DateOnly),
+			map[string]string{"version": itoa(int64(mn.Version))}, now)
+	})
+}
+
+// Correct opens a correction of approved minutes: the next version, a
+// draft, with the reason; the approved versions stay as they were, and
+// the published one stays public until the correction is published.
+func (s *Service) Correct(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return app.Errorf(app.EInvalid, "error.required").WithField("reason")
+	case utf8.RuneCountInString(reason) > MaxComment:
+		return app.Errorf(app.EInvalid, "error.too_long", "max", MaxComment).WithField("reason")
+	}
+	return s.minutesStep(ctx, o, councilID, meetingID, func(ctx context.Context, tx bun.Tx, c *Council, m *Meeting, mn *Minutes, now time.Time) error {
+		if !mn.Locked() {
+			return app.Errorf(app.EConflict, "council.error.minutes_state")
+		}
+		next := &Minutes{OrgID: o.ID, MeetingID: m.ID, Version: mn.Version + 1, State: MinutesDraft, Reason: reason, CreatedAt: now, CreatedBy: actorID(a)}
+		if _, err := tx.NewInsert().Model(next).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, next, EventCorrected, nil, a, reason, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, o.ID, audit.MinutesCorrected, c.Name+" "+m.StartsAt.In(o.Location()).Format(time.DateOnly),
+			map[string]string{"version": itoa(int64(next.Version))}, now)
+	})
+}
+
+// Versions answers every version of a meeting's minutes, newest first,
+// with their events, oldest first.
+func (s *Service) Versions(ctx context.Context, o *org.Organisation, meetingID int64) ([]*Minutes, map[int64][]*Event, error) {
+	var out []*Minutes
+	evs := map[int64][]*Event{}
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		if err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", o.ID, meetingID).OrderExpr("version DESC").Limit(100).Scan(ctx); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(out))
+		for i, mn := range out {
+			ids[i] = mn.ID
+		}
+		var list []*Event
+		if err := idb.NewSelect().Model(&list).Where("org_id = ? AND minutes_id IN (?)", o.ID, bun.In(ids)).OrderExpr("at, id").Limit(5000).Scan(ctx); err != nil {
+			return err
+		}
+		for _, e := range list {
+			evs[e.MinutesID] = append(evs[e.MinutesID], e)
+		}
+		return nil
+	})
+	return out, evs, err
+}
+
+// MinutesVersion answers version n of a meeting's minutes with its frozen
+// document (nil doc for a version not yet approved).
+func (s *Service) MinutesVersion(ctx context.Context, o *org.Organisation, meetingID int64, n int) (*Minutes, *Doc, error) {
+	mn := new(Minutes)
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return db.Err(idb.NewSelect().Model(mn).Where("org_id = ? AND meeting_id = ? AND version = ?", o.ID, meetingID, n).Scan(ctx),
+			"council.error.minutes_not_found")
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := mn.Doc()
+	return mn, d, err
+}
