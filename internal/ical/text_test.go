@@ -29,9 +29,9 @@ func TestFold(t *testing.T) {
 		{"Short", "SUMMARY:Møde"},
 		{"Exactly75", "DESCRIPTION:" + strings.Repeat("x", 75-len("DESCRIPTION:"))},
 		{"ASCII", "DESCRIPTION:" + strings.Repeat("abcdefghij", 30)},
-		// With one ASCII byte first, every 75th octet falls inside a
+		// With two ASCII bytes first, the 75th octet falls inside a
 		// two-byte character.
-		{"TwoByteOnBoundary", "X" + strings.Repeat("æøå", 60)},
+		{"TwoByteOnBoundary", "XY" + strings.Repeat("æøå", 60)},
 		{"ThreeByte", "SUMMARY:" + strings.Repeat("–", 80)},
 		{"FourByte", "SUMMARY:" + strings.Repeat("🙂", 50)},
 	} {
