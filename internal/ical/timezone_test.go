@@ -31,7 +31,7 @@ func write(t *testing.T, c *Calendar) string {
 	return b.String()
 }
 
-// block returns the content lines (unfolded, without CRLF) between
+// blocks returns the content lines (unfolded, without CRLF) between
 // BEGIN:name and END:name, one slice per occurrence.
 func blocks(ics, name string) [][]string {
 	var out [][]string
