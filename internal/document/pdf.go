@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -230,6 +231,9 @@ func (d *pdfDoc) keep(h float64) {
 // add adds rows after the pending headings, keeping these with the first
 // row; with no rows it places the pending headings.
 func (d *pdfDoc) add(rows ...pdfRow) {
+	if len(d.pending) == 0 && len(rows) == 0 {
+		return // nothing to place, nor a page to start for it
+	}
 	head := d.pending
 	d.pending = nil
 	h := 0.0
@@ -418,11 +422,12 @@ func (d *pdfDoc) contents(title string, entries []pdfEntry) {
 		last.h += p.Bottom
 		last.draw = func(y float64) {
 			text(y)
-			num := strconv.Itoa(e.at.page)
-			d.cell(pdfMargin+d.width-numW, y, numW, p, num, "R")
-			d.f.SetFont(pdfFont, p.Style, p.Size)
-			from := pdfMargin + d.f.GetStringWidth(line) + 1.5
-			to := pdfMargin + d.width - d.f.GetStringWidth(num) - 1.5
+			d.cell(pdfMargin+d.width-numW, y, numW, p, strconv.Itoa(e.at.page), "R")
+			// The dots keep to a grid ending before the numbers' column,
+			// so that they line up from entry to entry.
+			const pitch = 1.3
+			to := pdfMargin + d.width - numW - 1.5
+			from := to - math.Floor((to-pdfMargin-d.f.GetStringWidth(line)-1.5)/pitch)*pitch
 			if to > from {
 				base := y + p.lineHeight()*0.78
 				d.f.SetDrawColor(pdfGrey.r, pdfGrey.g, pdfGrey.b)
