@@ -3,7 +3,6 @@ package document
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -97,9 +96,6 @@ func TestContentsPDF(t *testing.T) {
 	var buf bytes.Buffer
 	if err := minutes(minutesItems).WritePDF(&buf); err != nil {
 		t.Fatal(err)
-	}
-	if dir := os.Getenv("DOCUMENT_TEST_OUT"); dir != "" {
-		_ = os.WriteFile(dir+"/minutes.pdf", buf.Bytes(), 0o644)
 	}
 	got := doctest.PDFText(t, buf.Bytes())
 	t.Run("EntriesWithTheirPages", func(t *testing.T) { checkContents(t, got, minutesItems) })
