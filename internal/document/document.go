@@ -9,6 +9,7 @@ package document
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/samvirke/samvirke/internal/chart"
@@ -31,7 +32,7 @@ type Document struct {
 }
 
 // Block is one element of a document's body: *Heading, *Paragraph, *List,
-// *Table or *Chart.
+// *Table, *Columns, *Chart, *Contents or *PageBreak.
 type Block interface{ block() }
 
 // Heading is a heading of Level 1 (the document's title), 2 (a part,
@@ -97,12 +98,47 @@ const MaxColumns = 4
 // PDF, and as its title, description and data table in Word.
 type Chart struct{ Chart *chart.Chart }
 
+// Contents is a table of contents: Title (such as «Indholdsfortegnelse»;
+// none when empty), then one entry for every Heading of Level (0: 2)
+// that comes after it in the document, in order. A PDF prints each entry
+// as the heading's text, dot leaders and the number of the page the
+// heading is printed on, right-aligned on the entry's last line; Word
+// gets a TOC field over the headings of that level, filled in with their
+// texts until Word updates it (Word, not this package, numbers its
+// pages). Headings that Columns print are not listed.
+type Contents struct {
+	Title string
+	Level int
+}
+
+// level answers the heading level c lists.
+func (c *Contents) level() int {
+	if c.Level == 0 {
+		return 2
+	}
+	return c.Level
+}
+
+// lists reports whether c lists b, a block after it: a heading of its
+// level with some text.
+func (c *Contents) lists(b Block) bool {
+	h, ok := b.(*Heading)
+	return ok && h.Level == c.level() && strings.TrimSpace(h.Text) != ""
+}
+
+// PageBreak starts what follows on a new page, unless it already starts
+// one: it never leaves a blank page, at the start or end of a document
+// or after another PageBreak.
+type PageBreak struct{}
+
 func (*Heading) block()   {}
 func (*Paragraph) block() {}
 func (*List) block()      {}
 func (*Table) block()     {}
 func (*Chart) block()     {}
 func (*Columns) block()   {}
+func (*Contents) block()  {}
+func (*PageBreak) block() {}
 
 // Add appends blocks to the document's body and answers the document.
 func (d *Document) Add(blocks ...Block) *Document {
@@ -110,9 +146,9 @@ func (d *Document) Add(blocks ...Block) *Document {
 	return d
 }
 
-// Validate reports a document that cannot be written: a heading level
-// outside 1–3, a table without a heading row or with a row or widths of
-// another length, an invalid chart.
+// Validate reports a document that cannot be written: a heading or
+// contents level outside 1–3, a table without a heading row or with a
+// row or widths of another length, an invalid chart.
 func (d *Document) Validate() error {
 	var errs []error
 	for i, b := range d.Blocks {
@@ -120,6 +156,10 @@ func (d *Document) Validate() error {
 		case *Heading:
 			if b.Level < 1 || b.Level > 3 {
 				errs = append(errs, fmt.Errorf("document: block %d: heading level %d", i, b.Level))
+			}
+		case *Contents:
+			if l := b.level(); l < 1 || l > 3 {
+				errs = append(errs, fmt.Errorf("document: block %d: contents level %d", i, b.Level))
 			}
 		case *Table:
 			if len(b.Head) == 0 {

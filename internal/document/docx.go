@@ -25,7 +25,8 @@ var docxLang = map[string]string{"nb": "nb-NO", "sv": "sv-SE", "da": "da-DK", "e
 // a case-handling system can map to its own; tables whose heading row is
 // marked to repeat on every page (w:tblHeader); page numbers "n / total"
 // in the footer; the metadata in docProps/core.xml. A chart becomes its
-// title, description and data table.
+// title, description and data table; Contents a TOC field (styles TOC
+// Heading and toc 1 to toc 3) and PageBreak a page break.
 //
 // It returns the error of Validate or of writing to w.
 func (d *Document) WriteDOCX(w io.Writer) error {
@@ -38,7 +39,16 @@ func (d *Document) WriteDOCX(w io.Writer) error {
 		pw, ph, orient = a4Long, a4Short, ` w:orient="landscape"`
 	}
 	tw := pw - 2*docxMargin
-	for _, b := range d.Blocks {
+	brk := false // a page break is due before the next block
+	for i, b := range d.Blocks {
+		if _, ok := b.(*PageBreak); ok {
+			brk = body.Len() > 0 // none before the first block, nor twice
+			continue
+		}
+		if brk {
+			body.WriteString(`<w:p><w:r><w:br w:type="page"/></w:r></w:p>`)
+			brk = false
+		}
 		switch b := b.(type) {
 		case *Heading:
 			color := ""
@@ -71,6 +81,14 @@ func (d *Document) WriteDOCX(w io.Writer) error {
 			docxPara(&body, "Caption", "", b.Chart.Title)
 			docxPara(&body, "", "", b.Chart.Description)
 			docxTable(&body, &Table{Head: tb.Head, Rows: tb.Rows}, tw)
+		case *Contents:
+			var texts []string
+			for _, h := range d.Blocks[i+1:] {
+				if b.lists(h) {
+					texts = append(texts, h.(*Heading).Text)
+				}
+			}
+			docxContents(&body, b, texts)
 		}
 	}
 	fmt.Fprintf(&body, `<w:sectPr><w:footerReference w:type="default" r:id="rFooter"/><w:pgSz w:w="%d" w:h="%d"%s/><w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="567" w:footer="567" w:gutter="0"/></w:sectPr>`,
@@ -140,6 +158,37 @@ func docxPara(b *bytes.Buffer, style, rpr, text string) {
 		fmt.Fprintf(b, `<w:t xml:space="preserve">%s</w:t></w:r>`, esc(text))
 	}
 	b.WriteString("</w:p>")
+}
+
+// docxContents writes c as its title and a TOC field over the headings
+// of its level (Title for level 1), holding texts, the headings' texts,
+// as its result until Word updates the field: a paragraph each, so the
+// document reads right before Word has numbered its pages.
+func docxContents(b *bytes.Buffer, c *Contents, texts []string) {
+	if c.Title != "" {
+		docxPara(b, "TOCHeading", "", c.Title)
+	}
+	l := c.level()
+	instr := fmt.Sprintf(`TOC \o "%d-%d" \h \z`, l, l)
+	if l == 1 {
+		instr = `TOC \t "Title,1" \h \z`
+	}
+	if len(texts) == 0 {
+		texts = []string{""}
+	}
+	for i, t := range texts {
+		fmt.Fprintf(b, `<w:p><w:pPr><w:pStyle w:val="TOC%d"/></w:pPr>`, l)
+		if i == 0 {
+			fmt.Fprintf(b, `<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve"> %s </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>`, instr) // instr holds no markup
+		}
+		if t != "" {
+			fmt.Fprintf(b, `<w:r><w:t xml:space="preserve">%s</w:t></w:r>`, esc(t))
+		}
+		if i == len(texts)-1 {
+			b.WriteString(`<w:r><w:fldChar w:fldCharType="end"/></w:r>`)
+		}
+		b.WriteString("</w:p>")
+	}
 }
 
 // docxTable writes t across width twips, its heading row repeated on

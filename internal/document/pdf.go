@@ -3,6 +3,8 @@ package document
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/phpdave11/gofpdf"
@@ -94,11 +96,43 @@ func (d *Document) WritePDF(w io.Writer) error {
 	if f.Err() {
 		return fmt.Errorf("document: pdf fonts: %w", f.Error())
 	}
-	p := &pdfDoc{f: f, pageH: ph, width: pw - 2*pdfMargin, height: ph - pdfMargin - pdfMarginLo}
-	for _, b := range d.Blocks {
+	// A contents entry's page number is drawn after the layout, and its
+	// lines wrap in the width left by the widest number: lay out again
+	// when the pages outnumber that width (more than 99 pages).
+	var p *pdfDoc
+	for digits := 2; ; digits++ {
+		p = d.layoutPDF(f, pw, ph, digits)
+		if len(strconv.Itoa(len(p.pages))) <= digits {
+			break
+		}
+	}
+	p.draw()
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("document: pdf: %w", err)
+	}
+	return nil
+}
+
+// layoutPDF lays d's blocks out on pages of pw×ph mm, with contents
+// entries that leave room for page numbers of up to digits digits.
+func (d *Document) layoutPDF(f *gofpdf.Fpdf, pw, ph float64, digits int) *pdfDoc {
+	p := &pdfDoc{f: f, pageH: ph, width: pw - 2*pdfMargin, height: ph - pdfMargin - pdfMarginLo, digits: digits}
+	// The headings some Contents lists, by block index, each to learn the
+	// page it lands on.
+	marks := make([]*pdfMark, len(d.Blocks))
+	for i, b := range d.Blocks {
+		if c, ok := b.(*Contents); ok {
+			for j := i + 1; j < len(d.Blocks); j++ {
+				if c.lists(d.Blocks[j]) && marks[j] == nil {
+					marks[j] = &pdfMark{}
+				}
+			}
+		}
+	}
+	for i, b := range d.Blocks {
 		switch b := b.(type) {
 		case *Heading:
-			p.pending = append(p.pending, p.heading(b)...)
+			p.pending = append(p.pending, p.heading(b, marks[i])...)
 		case *Paragraph:
 			p.add(p.text(b.Text, paragraphs[b.Style], 0.6, 0, nil)...)
 		case *List:
@@ -107,7 +141,7 @@ func (d *Document) WritePDF(w io.Writer) error {
 			p.table(b)
 		case *Columns:
 			for i, head := range b.Heads {
-				p.pending = append(p.pending, p.heading(&Heading{Level: 3, Text: head, Accent: flag(b.Accent, i)})...)
+				p.pending = append(p.pending, p.heading(&Heading{Level: 3, Text: head, Accent: flag(b.Accent, i)}, nil)...)
 				style := Body
 				if flag(b.Muted, i) {
 					style = Muted
@@ -116,20 +150,40 @@ func (d *Document) WritePDF(w io.Writer) error {
 			}
 		case *Chart:
 			p.chart(d, b)
+		case *Contents:
+			var entries []pdfEntry
+			for j := i + 1; j < len(d.Blocks); j++ {
+				if b.lists(d.Blocks[j]) {
+					entries = append(entries, pdfEntry{d.Blocks[j].(*Heading).Text, marks[j]})
+				}
+			}
+			p.contents(b.Title, entries)
+		case *PageBreak:
+			p.add() // the pending headings stay before the break
+			p.brk = true
 		}
 	}
 	p.add()
-	p.draw()
-	if err := f.Output(w); err != nil {
-		return fmt.Errorf("document: pdf: %w", err)
-	}
-	return nil
+	return p
 }
 
 // pdfRow is a full-width row of known height, drawn with its top at y.
+// When at is set, laying the row out records its page there.
 type pdfRow struct {
 	h    float64
 	draw func(y float64)
+	at   *pdfMark
+}
+
+// pdfMark is where a heading listed in the contents is printed: its page
+// (from 1), known once laid out, and the internal link to it (0: none
+// yet), made when either the heading or its entry is drawn.
+type pdfMark struct{ page, link int }
+
+// pdfEntry is a contents entry: the heading's text and where it lands.
+type pdfEntry struct {
+	text string
+	at   *pdfMark
 }
 
 // pdfDoc lays rows out on pages first (a row that does not fit starts a
@@ -142,6 +196,8 @@ type pdfDoc struct {
 	pages         [][]pdfRow
 	used          float64  // on the last page
 	pending       []pdfRow // headings waiting to be kept with what follows
+	brk           bool     // the next row starts a new page, unless at the top of one
+	digits        int      // the most digits a page number has, for contents entries
 }
 
 func (d *pdfDoc) newPage() {
@@ -152,17 +208,22 @@ func (d *pdfDoc) newPage() {
 // put adds rows, each on a new page when it does not fit on this one.
 func (d *pdfDoc) put(rows ...pdfRow) {
 	for _, r := range rows {
-		if len(d.pages) == 0 || (d.used > 0 && d.used+r.h > d.height) {
+		if len(d.pages) == 0 || (d.used > 0 && (d.brk || d.used+r.h > d.height)) {
 			d.newPage()
 		}
+		d.brk = false
 		d.pages[len(d.pages)-1] = append(d.pages[len(d.pages)-1], r)
 		d.used += r.h
+		if r.at != nil {
+			r.at.page = len(d.pages)
+		}
 	}
 }
 
-// keep starts a new page unless h more millimetres fit on this one.
+// keep starts a new page unless h more millimetres fit on this one (or a
+// page break is due).
 func (d *pdfDoc) keep(h float64) {
-	if d.used > 0 && d.used+h > d.height {
+	if d.used > 0 && (d.brk || d.used+h > d.height) {
 		d.newPage()
 	}
 }
@@ -170,6 +231,9 @@ func (d *pdfDoc) keep(h float64) {
 // add adds rows after the pending headings, keeping these with the first
 // row; with no rows it places the pending headings.
 func (d *pdfDoc) add(rows ...pdfRow) {
+	if len(d.pending) == 0 && len(rows) == 0 {
+		return // nothing to place, nor a page to start for it
+	}
 	head := d.pending
 	d.pending = nil
 	h := 0.0
@@ -216,7 +280,7 @@ func (d *pdfDoc) fill(y, h float64, c *pdfColor) {
 }
 
 // space is an empty row of height h.
-func space(h float64) pdfRow { return pdfRow{h, func(float64) {}} }
+func space(h float64) pdfRow { return pdfRow{h: h, draw: func(float64) {}} }
 
 // wrap breaks s into lines no wider than width mm in the font of p, at
 // spaces, and inside words only when a word alone is wider than a line.
@@ -269,7 +333,7 @@ func (d *pdfDoc) text(s string, p pdfText, gap, indent float64, bg *pdfColor) []
 			bottom = p.Bottom
 		}
 		h := p.lineHeight() + top + bottom
-		rows = append(rows, pdfRow{h, func(y float64) {
+		rows = append(rows, pdfRow{h: h, draw: func(y float64) {
 			if bg != nil {
 				d.fill(y, h, bg)
 			}
@@ -280,20 +344,41 @@ func (d *pdfDoc) text(s string, p pdfText, gap, indent float64, bg *pdfColor) []
 }
 
 // heading lays out a heading: a title, a part on a coloured band after
-// some space, or a sub-heading (in the accent colour when marked).
-func (d *pdfDoc) heading(h *Heading) []pdfRow {
+// some space, or a sub-heading (in the accent colour when marked). A
+// non-nil at learns the page of its first line, and is the destination
+// of the link from its contents entry.
+func (d *pdfDoc) heading(h *Heading, at *pdfMark) []pdfRow {
+	var before, rows []pdfRow
 	switch h.Level {
 	case 1:
-		return d.text(h.Text, pdfText{Size: 15, Style: pdfBold, Top: 2, Bottom: 1}, 0.5, 0, nil)
+		rows = d.text(h.Text, pdfText{Size: 15, Style: pdfBold, Top: 2, Bottom: 1}, 0.5, 0, nil)
 	case 2:
-		band := d.text(h.Text, pdfText{Size: 12, Style: pdfBold, Top: 1.5, Bottom: 1.5, Left: 2, Right: 2}, 0.5, 0, pdfBand)
-		return append([]pdfRow{space(3)}, band...)
+		before = []pdfRow{space(3)}
+		rows = d.text(h.Text, pdfText{Size: 12, Style: pdfBold, Top: 1.5, Bottom: 1.5, Left: 2, Right: 2}, 0.5, 0, pdfBand)
+	default:
+		p := pdfText{Size: 10.5, Style: pdfBold, Top: 2.5, Bottom: 0.8}
+		if h.Accent {
+			p.Color = pdfGreen
+		}
+		rows = d.text(h.Text, p, 0.5, 0, nil)
 	}
-	p := pdfText{Size: 10.5, Style: pdfBold, Top: 2.5, Bottom: 0.8}
-	if h.Accent {
-		p.Color = pdfGreen
+	if at != nil && len(rows) > 0 {
+		first := rows[0].draw
+		rows[0].at = at
+		rows[0].draw = func(y float64) {
+			first(y)
+			d.f.SetLink(d.link(at), y, -1)
+		}
 	}
-	return d.text(h.Text, p, 0.5, 0, nil)
+	return append(before, rows...)
+}
+
+// link answers the internal link of m, making it on first use.
+func (d *pdfDoc) link(m *pdfMark) int {
+	if m.link == 0 {
+		m.link = d.f.AddLink()
+	}
+	return m.link
 }
 
 // list lays out a bullet list with hanging indents.
@@ -304,4 +389,57 @@ func (d *pdfDoc) list(l *List) {
 		d.add(d.text("• "+item, pdfText{Size: 10, Left: 4, Bottom: 0.8}, 0.6, bullet, nil)...)
 	}
 	d.add(space(1.5))
+}
+
+// contents lays out a table of contents: title, kept with the first
+// entry, then each entry as its text wrapped beside a column as wide as
+// the widest page number, with dot leaders from its last line to the
+// number of the page it lists, read when drawn: by then every page is
+// laid out. Each entry links to its heading.
+func (d *pdfDoc) contents(title string, entries []pdfEntry) {
+	if title != "" {
+		d.pending = append(d.pending, d.text(title, pdfText{Size: 12, Style: pdfBold, Top: 1, Bottom: 2.5}, 0.5, 0, nil)...)
+	}
+	p := pdfText{Size: 10, Bottom: 1.6}
+	d.f.SetFont(pdfFont, p.Style, p.Size)
+	numW := d.f.GetStringWidth(strings.Repeat("0", d.digits))
+	const gap = 4.0 // between text and number, in mm
+	for _, e := range entries {
+		rows := d.text(e.text, pdfText{Size: p.Size, Right: numW + gap}, 0.6, 0, nil)
+		for k := range rows {
+			row := rows[k].draw
+			rows[k].draw = func(y float64) {
+				row(y)
+				d.f.Link(pdfMargin, y, d.width, rows[k].h, d.link(e.at))
+			}
+		}
+		last := &rows[len(rows)-1]
+		lines := d.wrap(e.text, p, d.width-numW-gap)
+		text, line := last.draw, ""
+		if len(lines) > 0 {
+			line = lines[len(lines)-1]
+		}
+		last.h += p.Bottom
+		last.draw = func(y float64) {
+			text(y)
+			d.cell(pdfMargin+d.width-numW, y, numW, p, strconv.Itoa(e.at.page), "R")
+			// The dots keep to a grid ending before the numbers' column,
+			// so that they line up from entry to entry.
+			const pitch = 1.3
+			to := pdfMargin + d.width - numW - 1.5
+			from := to - math.Floor((to-pdfMargin-d.f.GetStringWidth(line)-1.5)/pitch)*pitch
+			if to > from {
+				base := y + p.lineHeight()*0.78
+				d.f.SetDrawColor(pdfGrey.r, pdfGrey.g, pdfGrey.b)
+				d.f.SetLineWidth(0.3)
+				d.f.SetLineCapStyle("round")
+				d.f.SetDashPattern([]float64{0, 1.3}, 0)
+				d.f.Line(from, base, to, base)
+				d.f.SetDashPattern(nil, 0)
+				d.f.SetLineCapStyle("butt")
+			}
+		}
+		d.add(rows...)
+	}
+	d.add(space(2))
 }

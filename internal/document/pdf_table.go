@@ -61,7 +61,7 @@ func (d *pdfDoc) tableRow(ws []float64, bg *pdfColor, cells []string) []pdfRow {
 			bottom = 0.8
 		}
 		h := p.lineHeight() + top + bottom
-		rows = append(rows, pdfRow{h, func(y float64) {
+		rows = append(rows, pdfRow{h: h, draw: func(y float64) {
 			if bg != nil {
 				d.fill(y, h, bg)
 			}
@@ -74,7 +74,7 @@ func (d *pdfDoc) tableRow(ws []float64, bg *pdfColor, cells []string) []pdfRow {
 	}
 	if bg == nil {
 		last := rows[len(rows)-1]
-		rows[len(rows)-1] = pdfRow{last.h + 0.3, func(y float64) {
+		rows[len(rows)-1] = pdfRow{h: last.h + 0.3, draw: func(y float64) {
 			last.draw(y)
 			d.fill(y+last.h, 0.3, pdfLight)
 		}}
@@ -93,7 +93,7 @@ func (d *pdfDoc) chart(doc *Document, c *Chart) {
 	k := w / dr.Width // mm per unit
 	h := dr.Height * k
 	d.pending = append(d.pending, d.text(c.Chart.Title, pdfText{Size: 10, Style: pdfBold, Top: 2, Bottom: 1}, 0.5, 0, nil)...)
-	d.add(pdfRow{h + 2, func(y float64) { d.drawing(dr, pdfMargin, y+1, k) }})
+	d.add(pdfRow{h: h + 2, draw: func(y float64) { d.drawing(dr, pdfMargin, y+1, k) }})
 	tb := c.Chart.Table(doc.Format)
 	d.table(&Table{Head: tb.Head, Rows: tb.Rows})
 }
