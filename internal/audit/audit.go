@@ -50,8 +50,8 @@ const (
 	// Councils: created, changed; a meeting's agenda published, its
 	// minutes approved, published and corrected; members changed.
 	CouncilCreated, CouncilUpdated, CouncilMembersChanged = "council.created", "council.updated", "council.members_changed"
-	AgendaPublished, MinutesApproved                     = "council.agenda_published", "council.minutes_approved"
-	MinutesPublished, MinutesCorrected                   = "council.minutes_published", "council.minutes_corrected"
+	AgendaPublished, MinutesApproved                      = "council.agenda_published", "council.minutes_approved"
+	MinutesPublished, MinutesCorrected                    = "council.minutes_published", "council.minutes_corrected"
 )
 
 // Actions lists every action, for the filter on the audit page.

@@ -25,15 +25,15 @@ const (
 // Source is the object goals and measures belong to, as its capability
 // describes it when it saves them.
 type Source struct {
-	Kind       string
-	EntryID    int64  // for SourceWorkbookEntry
-	PlanID     int64  // for SourcePlan
+	Kind    string
+	EntryID int64 // for SourceWorkbookEntry
+	PlanID  int64 // for SourcePlan
 	// CouncilItemID is the agenda item whose decision the measures follow
 	// up, for SourceCouncil.
 	CouncilItemID int64
-	Path       string // where it is shown, under /o/{slug}/: "workbooks/12/statements/34"
-	Title      string // what it is called there: the problem statement's title
-	Visibility string // private, network or public, as its source's
+	Path          string // where it is shown, under /o/{slug}/: "workbooks/12/statements/34"
+	Title         string // what it is called there: the problem statement's title
+	Visibility    string // private, network or public, as its source's
 }
 
 // GoalRow is a goal as stored.

@@ -89,6 +89,11 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsPlanPublic(),
 		routeRowsPlanIO(),
 		routeRowsPlanRound(),
+		routeRowsCouncil(),
+		routeRowsCouncilMeeting(),
+		routeRowsCouncilDocument(),
+		routeRowsCouncilPublic(),
+		routeRowsCouncilAPI(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -294,6 +299,11 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 			repl[k] = v
 		}
 	}
+	if strings.Contains(path, ":council") { // a council of tn's own with a meeting, an item and more (authz_routes_council_test.go)
+		for k, v := range w.councilOf(t, rt, tn) {
+			repl[k] = v
+		}
+	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)
 	}
@@ -369,7 +379,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		t.Errorf("%s %s reads (Route.Writes is false) but sent %d writes to the database (answer %d), first: %s",
 			rt.Method, path, len(stmts), resp.StatusCode, stmts[0])
 	}
-	if rt.Writes && resp.StatusCode < 400 && strings.Contains(rt.Path, ":plan") {
+	if rt.Writes && resp.StatusCode < 400 && (strings.Contains(rt.Path, ":plan") || strings.Contains(rt.Path, ":council")) {
 		w.forgetPlan(rt, tn) // a permitted write may have deleted or revised it
 	}
 	return resp, string(body)
@@ -625,6 +635,19 @@ func (w *world) planOf(t *testing.T, rt web.Route, tn *tenant) map[string]string
 		}
 		return m
 	}
+	return w.fixtureOf(rt, tn, newFixture)
+}
+
+// councilOf answers the path parameters of a council fixture of tn for a
+// request of rt (councilFixture), shared like planOf's.
+func (w *world) councilOf(t *testing.T, rt web.Route, tn *tenant) map[string]string {
+	t.Helper()
+	return w.fixtureOf(rt, tn, func() map[string]string { return councilFixture(t, w.db, tn.org, rt.Path) })
+}
+
+// fixtureOf answers the fixture of rt in tn, made by newFixture on the
+// first request and kept until forgetPlan.
+func (w *world) fixtureOf(rt web.Route, tn *tenant, newFixture func() map[string]string) map[string]string {
 	key := planKey(rt, tn)
 	w.plansMu.Lock()
 	defer w.plansMu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/files"
@@ -64,6 +65,7 @@ type Services struct {
 	Search    *search.Registry
 	Workbooks *workbook.Service
 	Plans     *plan.Service
+	Councils  *council.Service
 	Limiter   *ratelimit.Limiter
 	Outbox    *outbox.Outbox
 	Files     *files.Service
@@ -96,12 +98,14 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Workbooks.Limits = s.Limiter
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
+	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
 	s.Search.Add(workbook.Search{})
 	s.Search.Add(workbook.PeerSearch{Clock: p.Clock})
 	s.Search.Add(plan.Search{})
+	s.Search.Add(council.Search{})
 	s.Accounts = &account.Service{DB: p.DB, Authz: enf, Outbox: s.Outbox, Sealer: sealer, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
 	s.Accounts.Limits = s.Limiter
 	s.Accounts.SSOAllowNetworks = p.SSOAllowNetworks
@@ -112,6 +116,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Nav.Add(web.NavWorkbooks)
 	s.Nav.Add(web.NavWorkbookGatherings)
 	s.Nav.Add(web.NavPlans)
+	s.Nav.Add(web.NavCouncils)
 	s.Nav.Add(web.NavAdmin)
 	return s, nil
 }
@@ -123,6 +128,6 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Plans: s.Plans, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Limiter: s.Limiter, Nav: s.Nav,
 	}
 }

@@ -130,7 +130,7 @@ func (s *Server) handleMeasureStatus(c *gin.Context) error {
 	}
 	if err == nil {
 		var done bool
-		if done, err = s.updatePlanMeasure(c, o, id, vals["status"], progress, vals["note"]); !done {
+		if done, err = s.updateRowMeasure(c, o, id, vals["status"], progress, vals["note"]); !done {
 			_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
 				workbook.MeasureUpdate{Status: vals["status"], Progress: progress, Note: vals["note"]})
 		}
@@ -285,7 +285,7 @@ func (s *Server) handleAPIMeasureStatus(c *gin.Context) error {
 	if err := bindJSON(c, &body); err != nil {
 		return err
 	}
-	done, err := s.updatePlanMeasure(c, o, c.Param("measure"), body.Status, body.Progress, body.Note)
+	done, err := s.updateRowMeasure(c, o, c.Param("measure"), body.Status, body.Progress, body.Note)
 	if !done {
 		_, err = s.Workbooks.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), c.Param("measure"),
 			workbook.MeasureUpdate(body))
@@ -346,8 +346,11 @@ func (s *Server) handleAPIGoal(c *gin.Context) error {
 // navOfSource is the main navigation's section of a goal's or measure's
 // source.
 func navOfSource(kind string) string {
-	if kind == measure.SourcePlan {
+	switch kind {
+	case measure.SourcePlan:
 		return "plans"
+	case measure.SourceCouncil:
+		return "councils"
 	}
 	return "workbooks"
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
@@ -480,13 +481,18 @@ func (s *Server) handlePlanDelete(c *gin.Context) error {
 	return nil
 }
 
-// updatePlanMeasure updates a measure's status when a plan holds it
-// (handled: true); a measure of another source is left to its own
-// service.
-func (s *Server) updatePlanMeasure(c *gin.Context, o *org.Organisation, id string, status string, progress *int, note string) (bool, error) {
+// updateRowMeasure updates a measure's status when a plan or a council
+// decision holds it (sources whose measures are rows only; handled:
+// true); a workbook answer's measure is left to the workbooks' service.
+func (s *Server) updateRowMeasure(c *gin.Context, o *org.Organisation, id string, status string, progress *int, note string) (bool, error) {
 	_, err := s.Plans.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
 		plan.MeasureUpdate{Status: status, Progress: progress, Note: note})
-	if errors.Is(err, plan.ErrNotPlanMeasure) {
+	if !errors.Is(err, plan.ErrNotPlanMeasure) {
+		return true, err
+	}
+	_, err = s.Councils.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
+		council.MeasureUpdate{Status: status, Progress: progress, Note: note})
+	if errors.Is(err, council.ErrNotCouncilMeasure) {
 		return false, nil
 	}
 	return true, err

@@ -171,6 +171,11 @@ func (s *Server) routes() {
 	s.planRoundRoutes()
 	s.planPublicRoutes()
 	s.planIORoutes()
+	s.councilRoutes()
+	s.councilMeetingRoutes()
+	s.councilDocumentRoutes()
+	s.councilPublicRoutes()
+	s.councilAPIRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/apidoc"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
@@ -59,6 +60,7 @@ type Deps struct {
 	Nav       *Nav               // the main navigation's entries of every capability
 	Workbooks *workbook.Service
 	Plans     *plan.Service
+	Councils  *council.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter

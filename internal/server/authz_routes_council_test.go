@@ -1,0 +1,88 @@
+package server_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/council"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
+)
+
+// routeRowsCouncil are the route walk's rows for the councils, their
+// members and meetings, and the decision register
+// (internal/web/council.go).
+func routeRowsCouncil() map[string]expectation {
+	return map[string]expectation{}
+}
+
+// councilFixture makes a public council of o for one request of the walk
+// and answers the path's ids: :council; :member, a member recorded by name;
+// :meeting, a meeting held whose minutes are circulated, with :item, an
+// item with a decision and :measure, its follow-up action; :later, a
+// planned meeting after it with one item; :version, the minutes' version.
+// Every user of o is a member of the council, so that each role can
+// comment on and sign the minutes. In an organisation that keeps no
+// councils (a network), ids that find nothing.
+func councilFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) map[string]string {
+	t.Helper()
+	none := map[string]string{":council": "999999999", ":member": "999999999", ":meeting": "999999999", ":later": "999999999",
+		":item": "999999999", ":measure": "nonexistent0000a", ":version": "1", ":file": "999999999"}
+	if o.Kind != org.KindMunicipality {
+		return none
+	}
+	ctx, a := context.Background(), &app.Actor{Name: "Walk"}
+	svc := &council.Service{DB: bdb, Clock: app.SystemClock{}, Limits: &ratelimit.Limiter{DB: bdb, Clock: app.SystemClock{}}}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	from, to := 2026, 2029
+	c, err := svc.Create(ctx, o, council.CouncilInput{Kind: council.KindIntegrationCouncil, Name: "Integrationsrådet", TermFrom: &from, TermTo: &to,
+		MinMeetings: 6, SignOff: council.SignOffMembersPresent, Visibility: council.VisibilityPublic})
+	must(err)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	byName, err := svc.AddMember(ctx, o, c.ID, council.MemberInput{Name: "Nataliia Gudymenko", Role: council.RoleChair,
+		Represents: council.RepresentsResidents, RepresentsText: "Nationalitet: Ukraine", FromDate: &start})
+	must(err)
+	var users []int64
+	must(db.Run(ctx, bdb, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Table("memberships").Column("user_id").Where("org_id = ?", o.ID).OrderExpr("user_id").Scan(ctx, &users)
+	}))
+	var attendance []council.AttendanceInput
+	attendance = append(attendance, council.AttendanceInput{MemberID: byName.ID, Status: council.Present})
+	for i, u := range users {
+		u := u
+		m, err := svc.AddMember(ctx, o, c.ID, council.MemberInput{Name: "Medlem " + strconv.Itoa(i+1), Role: council.RoleMember, UserID: &u, FromDate: &start})
+		must(err)
+		attendance = append(attendance, council.AttendanceInput{MemberID: m.ID, Status: council.Present})
+	}
+	held, err := svc.CreateMeeting(ctx, o, c.ID, council.MeetingInput{StartsAt: time.Now().UTC().AddDate(0, 0, -7), Place: "Mødelokale A"})
+	must(err)
+	it, err := svc.AddItem(ctx, o, c.ID, held.ID, 0, council.ItemInput{Title: "Revidering af Retningslinjer for § 18-midler",
+		CaseNumber: "27.15.12-Ø40-6-16", Decision: "Integrationsrådet tilslutter sig oplægget.", DecisionType: council.DecisionApproved})
+	must(err)
+	_, err = svc.SetAttendance(ctx, o, c.ID, held.ID, 0, attendance)
+	must(err)
+	_, err = svc.MarkHeld(ctx, o, a, c.ID, held.ID)
+	must(err)
+	must(svc.Circulate(ctx, o, a, c.ID, held.ID))
+	due := time.Now().UTC().AddDate(0, 0, 14)
+	measureID, err := svc.AddFollowUp(ctx, o, a, c.ID, held.ID, it.ID, council.FollowUpInput{Description: "Afklare frivillige tolke", Responsible: "Sekretær", Deadline: &due})
+	must(err)
+	later, err := svc.CreateMeeting(ctx, o, c.ID, council.MeetingInput{StartsAt: time.Now().UTC().AddDate(0, 1, 0)})
+	must(err)
+	_, err = svc.AddItem(ctx, o, c.ID, later.ID, 0, council.ItemInput{Title: "Godkendelse af referat"})
+	must(err)
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	return map[string]string{":council": id(c.ID), ":member": id(byName.ID), ":meeting": id(held.ID), ":later": id(later.ID),
+		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": "999999999"}
+}
