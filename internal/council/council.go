@@ -267,9 +267,11 @@ func (m *Meeting) Path() string {
 	return "councils/" + strconv.FormatInt(m.CouncilID, 10) + "/meetings/" + strconv.FormatInt(m.ID, 10)
 }
 
-// AgendaPublic reports whether the meeting's agenda is published.
+// AgendaPublic reports whether the meeting's agenda is published: from
+// its publication until the meeting is cancelled (a held meeting's agenda
+// stays readable until its minutes are published).
 func (m *Meeting) AgendaPublic() bool {
-	return m.Status != MeetingPlanned && m.Status != MeetingCancelled && m.AgendaPublishedAt != nil
+	return m.Status != MeetingCancelled && m.AgendaPublishedAt != nil
 }
 
 // Attendance is one member's attendance at a meeting.

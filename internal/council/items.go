@@ -380,7 +380,8 @@ func (s *Service) OpenAttachment(ctx context.Context, o *org.Organisation, counc
 
 // publicItem answers app.ENotFound unless the public may see item it: the
 // council is public, the item is not closed, and the meeting's agenda is
-// published (an item on it) or its published minutes hold the item.
+// published (AgendaPublic: an item on it) or its published minutes hold
+// the item.
 func publicItem(ctx context.Context, idb bun.IDB, o *org.Organisation, councilID, meetingID int64, it *Item) error {
 	notFound := app.Errorf(app.ENotFound, "council.error.item_not_found")
 	c := new(Council)
@@ -394,7 +395,7 @@ func publicItem(ctx context.Context, idb bun.IDB, o *org.Organisation, councilID
 	if !c.Public() || it.Closed {
 		return notFound
 	}
-	if m.Status == MeetingAgendaPublished {
+	if m.AgendaPublic() {
 		return nil
 	}
 	doc, err := publishedDoc(ctx, idb, o.ID, meetingID)

@@ -146,7 +146,7 @@ func (s *Service) PublicMeeting(ctx context.Context, o *org.Organisation, counci
 			pm.Doc, pm.Minutes, pm.Version = d.Public(), true, mn
 			return nil
 		}
-		if pm.Meeting.Status != MeetingAgendaPublished {
+		if !pm.Meeting.AgendaPublic() {
 			return notFound
 		}
 		d, err := buildDoc(ctx, idb, o, pm.Council, pm.Meeting)
