@@ -395,14 +395,14 @@ func publicItem(ctx context.Context, idb bun.IDB, o *org.Organisation, councilID
 	if !c.Public() || it.Closed {
 		return notFound
 	}
-	if m.AgendaPublic() {
-		return nil
-	}
 	doc, err := publishedDoc(ctx, idb, o.ID, meetingID)
 	if err != nil {
 		return err
 	}
 	if doc == nil {
+		if m.AgendaPublic() {
+			return nil
+		}
 		return notFound
 	}
 	for _, di := range doc.Items {
