@@ -64,11 +64,12 @@ func followUps(ctx context.Context, idb bun.IDB, orgID, itemID int64) ([]measure
 }
 
 // followUpEdit runs fn on the follow-up actions of an item and saves what
-// it changed through measure.Save. Follow-up actions are what became of a
+// it changed through measure.Save; check, when set, is a new action whose
+// responsible user must be a member of o. Follow-up actions are what became of a
 // decision after the meeting: they change whether or not the minutes are
 // approved.
 func (s *Service) followUpEdit(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID, itemID int64,
-	fn func(list []measure.Measure) ([]measure.Measure, error)) error {
+	check *FollowUpInput, fn func(list []measure.Measure) ([]measure.Measure, error)) error {
 	now := s.Clock.Now()
 	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		c := new(Council)
@@ -82,6 +83,15 @@ func (s *Service) followUpEdit(ctx context.Context, o *org.Organisation, a *app.
 		it := new(Item)
 		if err := getItem(ctx, tx, o.ID, meetingID, itemID, it); err != nil {
 			return err
+		}
+		if check != nil && check.ResponsibleUser != nil {
+			member, err := org.HasMember(ctx, tx, o.ID, *check.ResponsibleUser)
+			if err != nil {
+				return err
+			}
+			if !member {
+				return app.Errorf(app.EInvalid, "council.error.user").WithField("responsible_user")
+			}
 		}
 		old, err := followUps(ctx, tx, o.ID, itemID)
 		if err != nil {
@@ -105,7 +115,7 @@ func (s *Service) AddFollowUp(ctx context.Context, o *org.Organisation, a *app.A
 		return "", err
 	}
 	id := measure.NewID()
-	err := s.followUpEdit(ctx, o, a, councilID, meetingID, itemID, func(list []measure.Measure) ([]measure.Measure, error) {
+	err := s.followUpEdit(ctx, o, a, councilID, meetingID, itemID, &in, func(list []measure.Measure) ([]measure.Measure, error) {
 		if len(list) >= 50 {
 			return nil, app.Errorf(app.EInvalid, "council.error.too_many_followups", "max", 50)
 		}
@@ -117,7 +127,7 @@ func (s *Service) AddFollowUp(ctx context.Context, o *org.Organisation, a *app.A
 
 // RemoveFollowUp takes a follow-up action off a decision.
 func (s *Service) RemoveFollowUp(ctx context.Context, o *org.Organisation, a *app.Actor, councilID, meetingID, itemID int64, id string) error {
-	return s.followUpEdit(ctx, o, a, councilID, meetingID, itemID, func(list []measure.Measure) ([]measure.Measure, error) {
+	return s.followUpEdit(ctx, o, a, councilID, meetingID, itemID, nil, func(list []measure.Measure) ([]measure.Measure, error) {
 		for i, m := range list {
 			if m.ID == id {
 				return append(list[:i], list[i+1:]...), nil

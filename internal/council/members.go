@@ -91,11 +91,11 @@ func checkMember(ctx context.Context, idb bun.IDB, o *org.Organisation, councilI
 		}
 	}
 	if in.UserID != nil {
-		n, err := idb.NewSelect().Table("memberships").Where("org_id = ? AND user_id = ?", o.ID, *in.UserID).Count(ctx)
+		member, err := org.HasMember(ctx, idb, o.ID, *in.UserID)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !member {
 			return app.Errorf(app.EInvalid, "council.error.user").WithField("user_id")
 		}
 	}
@@ -211,6 +211,12 @@ func (s *Service) ChangeRole(ctx context.Context, o *org.Organisation, councilID
 			next.SubstituteFor = m.SubstituteFor
 		}
 		if _, err := tx.NewInsert().Model(next).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		// Substitutes of the member from that day stand in for the new
+		// membership.
+		if _, err := tx.NewUpdate().Model((*Member)(nil)).Set("substitute_for = ?, updated_at = ?", next.ID, now).
+			Where("org_id = ? AND council_id = ? AND substitute_for = ? AND (to_date IS NULL OR to_date >= ?)", o.ID, councilID, id, from).Exec(ctx); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, o.ID, audit.CouncilMembersChanged, m.Name, map[string]string{"from": m.Role, "to": role}, now)

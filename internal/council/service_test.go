@@ -242,6 +242,12 @@ func TestFollowUpOnMyWorkAndInNextAgenda(t *testing.T) {
 	uid := f.member.UserID
 	id := ok[string](t)(f.svc.AddFollowUp(f.ctx, f.o, f.secretary, c.ID, m.ID, it.ID, council.FollowUpInput{
 		Description: "Afklare hvordan frivillige tolke fungerer andre steder", Responsible: "Nataliia Gudymenko", ResponsibleUser: &uid, Deadline: tomorrow}))
+	other := dbtest.MustCreateOrg(t, f.bdb, org.KindMunicipality)
+	stranger, _ := dbtest.MustCreateUser(t, f.bdb, other, "editor")
+	if _, err := f.svc.AddFollowUp(f.ctx, f.o, f.secretary, c.ID, m.ID, it.ID, council.FollowUpInput{Description: "Til en fremmed",
+		ResponsibleUser: &stranger.ID}); app.ErrorCode(err) != app.EInvalid {
+		t.Fatalf("a follow-up action for a user of another municipality: %v", err)
+	}
 	var items []due.Item
 	noErr(t, db.Run(f.ctx, f.bdb, db.OrgScope(f.o.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error

@@ -318,3 +318,11 @@ func (s *Service) FindBySlug(ctx context.Context, slug string) (*Organisation, e
 	})
 	return o, err
 }
+
+// HasMember reports whether user userID is a member of organisation
+// orgID: a person named responsible or linked to a council member must be
+// one.
+func HasMember(ctx context.Context, idb bun.IDB, orgID, userID int64) (bool, error) {
+	n, err := idb.NewSelect().Table("memberships").Where("org_id = ? AND user_id = ?", orgID, userID).Count(ctx)
+	return n > 0, err
+}

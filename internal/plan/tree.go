@@ -213,11 +213,11 @@ func (e *editing) set(ctx context.Context, tx bun.Tx, id string, in ItemInput) e
 		e.Goals[id] = g
 	case ItemMeasure:
 		if in.ResponsibleUser != nil {
-			n, err := tx.NewSelect().Table("memberships").Where("org_id = ? AND user_id = ?", e.org.ID, *in.ResponsibleUser).Count(ctx)
+			member, err := org.HasMember(ctx, tx, e.org.ID, *in.ResponsibleUser)
 			if err != nil {
 				return err
 			}
-			if n == 0 {
+			if !member {
 				return app.Errorf(app.EInvalid, "plan.error.responsible_user").WithField("responsible_user")
 			}
 		}
