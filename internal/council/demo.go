@@ -304,8 +304,11 @@ func (r *demoRun) council(ctx context.Context, dc demoCouncil) error {
 		m := byName[dm.Name]
 		for _, ch := range dm.Changes {
 			from, err := demoDate(ch.From)
-			if err != nil || from == nil {
+			if err != nil {
 				return fmt.Errorf("%s's change: %w", dm.Name, err)
+			}
+			if from == nil {
+				return fmt.Errorf("%s's change to %s has no day", dm.Name, ch.Role)
 			}
 			r.at.T = from.Add(18 * time.Hour)
 			if m, err = r.svc.ChangeRole(ctx, r.o, c.ID, m.ID, ch.Role, *from); err != nil {
