@@ -87,26 +87,31 @@ type apiMember struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// apiMeeting is a meeting, its times in the municipality's zone; one
-// meeting asked for comes with its attendance, items and minutes.
+// apiMeeting is a meeting, its times in the municipality's zone.
 type apiMeeting struct {
-	ID                int64             `json:"id"`
-	CouncilID         int64             `json:"council_id"`
-	StartsAt          time.Time         `json:"starts_at"`
-	EndsAt            *time.Time        `json:"ends_at,omitempty"`
-	Place             string            `json:"place,omitempty"`
-	Status            string            `json:"status"`
-	AgendaPublishedAt *time.Time        `json:"agenda_published_at,omitempty"`
-	Rev               int               `json:"rev"`
-	URL               string            `json:"url"`
-	CreatedAt         time.Time         `json:"created_at"`
-	UpdatedAt         time.Time         `json:"updated_at"`
-	Council           *apiCouncilRef    `json:"council,omitempty"`
-	Attendance        []apiAttendance   `json:"attendance,omitempty"`
-	Absent            string            `json:"absent_names,omitempty"`
-	Items             []apiItem         `json:"items,omitempty"`
-	Earlier           []apiEarlierState `json:"earlier_actions,omitempty"`
-	Minutes           []apiMinutes      `json:"minutes,omitempty"`
+	ID                int64      `json:"id"`
+	CouncilID         int64      `json:"council_id"`
+	StartsAt          time.Time  `json:"starts_at"`
+	EndsAt            *time.Time `json:"ends_at,omitempty"`
+	Place             string     `json:"place,omitempty"`
+	Status            string     `json:"status"`
+	AgendaPublishedAt *time.Time `json:"agenda_published_at,omitempty"`
+	Rev               int        `json:"rev"`
+	URL               string     `json:"url"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+// apiMeetingFull is one meeting asked for: with its council, attendance,
+// items, the status of earlier decisions and the minutes' versions.
+type apiMeetingFull struct {
+	apiMeeting
+	Council    apiCouncilRef     `json:"council"`
+	Attendance []apiAttendance   `json:"attendance"`
+	Absent     string            `json:"absent_names"`
+	Items      []apiItem         `json:"items"`
+	Earlier    []apiEarlierState `json:"earlier_actions"`
+	Minutes    []apiMinutes      `json:"minutes"`
 }
 
 // apiCouncilRef names a council.
@@ -644,9 +649,8 @@ func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := toAPIMeeting(o, v.Meeting)
-	out.Council = &apiCouncilRef{ID: v.Council.ID, Name: v.Council.Name}
-	out.Attendance, out.Items, out.Earlier, out.Minutes = []apiAttendance{}, []apiItem{}, []apiEarlierState{}, []apiMinutes{}
+	out := apiMeetingFull{apiMeeting: toAPIMeeting(o, v.Meeting), Council: apiCouncilRef{ID: v.Council.ID, Name: v.Council.Name},
+		Attendance: []apiAttendance{}, Items: []apiItem{}, Earlier: []apiEarlierState{}, Minutes: []apiMinutes{}}
 	byID := map[int64]*council.Member{}
 	for _, m := range v.Members {
 		byID[m.ID] = m
