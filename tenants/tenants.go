@@ -25,3 +25,9 @@ var Roles embed.FS
 //
 //go:embed plans
 var Plans embed.FS
+
+// Councils holds the demo organisations' councils and groups with their
+// members, meetings, agendas and minutes (councils/<slug>.yaml).
+//
+//go:embed councils
+var Councils embed.FS

@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -81,7 +82,9 @@ func (d *Document) WritePDF(w io.Writer) error {
 	}
 	f := gofpdf.New(orient, "mm", "A4", "")
 	for _, t := range pdfTTF {
-		f.AddUTF8FontFromBytes(pdfFont, t.style, t.ttf)
+		// A copy each: gofpdf pads font tables in place, which would race
+		// with another document written at the same time.
+		f.AddUTF8FontFromBytes(pdfFont, t.style, bytes.Clone(t.ttf))
 	}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetCellMargin(0)           // text starts where the layout puts it

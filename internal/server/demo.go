@@ -11,6 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/council"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/workbook"
 
@@ -37,12 +39,13 @@ func demoLoaders() []DemoLoader {
 
 // demoStaffing are the demo data that name demo users (roles and who
 // fills them), loaded in this order once those users exist: one line per
-// capability.
-func demoStaffing() []DemoLoader {
+// capability. store keeps the files they attach.
+func demoStaffing(store *files.Service) []DemoLoader {
 	return []DemoLoader{
 		org.DemoRoles{Definitions: tenants.Roles},
 		workbook.DemoActivity{Definitions: tenants.Workbooks},
 		plan.DemoLoader{Definitions: tenants.Plans},
+		council.DemoLoader{Definitions: tenants.Councils, Files: store},
 	}
 }
 
@@ -82,7 +85,11 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		return err
 	}
 	if n == 0 {
-		for _, l := range demoStaffing() {
+		store, err := m.openFiles(ctx)
+		if err != nil {
+			return err
+		}
+		for _, l := range demoStaffing(store) {
 			if err := l.LoadDemo(ctx, m.DB, m.Clock); err != nil {
 				return err
 			}
