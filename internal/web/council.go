@@ -505,7 +505,7 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 	}
 	d, ok := i18n.ParseDate(vals["date"])
 	if !ok {
-		return in, app.Errorf(app.EInvalid, "error.date").WithField("date")
+		return in, app.Errorf(app.EInvalid, "council.error.date").WithField("date")
 	}
 	clock := func(field string) (int, int, error) {
 		t, err := time.Parse("15:04", vals[field])
@@ -531,6 +531,24 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 		in.EndsAt = &end
 	}
 	return in, nil
+}
+
+// councilDay reads an optional day typed into field of vals (a date
+// field's ISO day, or as Norwegians and Danes write it); err is the
+// form's first error so far, kept when there is one.
+func councilDay(vals map[string]string, field string, err error) (*time.Time, error) {
+	v := vals[field]
+	if v == "" {
+		return nil, err
+	}
+	d, ok := i18n.ParseDate(v)
+	if !ok {
+		if err == nil {
+			err = app.Errorf(app.EInvalid, "council.error.date").WithField(field)
+		}
+		return nil, err
+	}
+	return &d, err
 }
 
 // renameField gives err's field the form's name for it, where a form
@@ -568,8 +586,8 @@ func memberForm(c *gin.Context) (map[string]string, council.MemberInput, error) 
 	}
 	in.SubstituteFor = id("substitute_for", "council.error.substitute_for")
 	in.UserID = id("user_id", "council.error.user")
-	in.FromDate, err = formDay(vals, "from_date", err)
-	in.ToDate, err = formDay(vals, "to_date", err)
+	in.FromDate, err = councilDay(vals, "from_date", err)
+	in.ToDate, err = councilDay(vals, "to_date", err)
 	return vals, in, err
 }
 
@@ -703,7 +721,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 	if vals["role_from"] == "" {
 		err = app.Errorf(app.EInvalid, "error.required").WithField("role_from")
 	} else {
-		from, err = formDay(vals, "role_from", nil)
+		from, err = councilDay(vals, "role_from", nil)
 	}
 	if err == nil {
 		_, err = s.Councils.ChangeRole(c.Request.Context(), o, cl.ID, m.ID, vals["new_role"], *from)
@@ -728,7 +746,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 	if vals["last_day"] == "" {
 		err = app.Errorf(app.EInvalid, "error.required").WithField("last_day")
 	} else {
-		last, err = formDay(vals, "last_day", nil)
+		last, err = councilDay(vals, "last_day", nil)
 	}
 	if err == nil {
 		err = s.Councils.EndMember(c.Request.Context(), o, cl.ID, m.ID, *last)
