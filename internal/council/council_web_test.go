@@ -216,6 +216,15 @@ func TestCouncilPages(t *testing.T) {
 	if _, body := vc.Get(councilURL); !strings.Contains(body, "Kirsten Jørgensen") {
 		t.Error("viewer: no members")
 	}
+	// Every page in every language.
+	for lang, want := range map[string]string{"nb": "Integreringsråd", "sv": "Integrationsråd", "en": "Integration council", "da": "Integrationsråd"} {
+		vc.Post("/language", url.Values{"locale": {lang}})
+		for _, path := range []string{base, councilURL, reg} {
+			if code, body := vc.Get(path); code != 200 || (path != reg && !strings.Contains(body, want)) || strings.Contains(body, "council.") {
+				t.Errorf("%s %s: %d, no %q or an untranslated key", lang, path, code, want)
+			}
+		}
+	}
 	for path, form := range map[string]url.Values{
 		base:                     {"kind": {"working_group"}, "name": {"Arbejdsgruppe"}},
 		councilURL:               {"kind": {"working_group"}, "name": {"Arbejdsgruppe"}},
