@@ -240,4 +240,23 @@ func TestCouncilPages(t *testing.T) {
 	if code, _ := vc.Get(councilURL + "/members/" + fmt.Sprint(chair.ID)); code != 403 {
 		t.Errorf("viewer opens a member's form: %d", code)
 	}
+
+	// A council whose minutes were approved cannot be deleted: the page
+	// says why.
+	a := &app.Actor{Name: "Sekretær"}
+	if _, err := r.Councils.MarkHeld(ctx, muni, a, cl.ID, meetingIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Councils.Approve(ctx, muni, a, cl.ID, meetingIDs[0], council.ApproveInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := sc.Get(councilURL + "/delete"); code != 200 || !strings.Contains(body, `action="`+councilURL+`/delete"`) {
+		t.Fatalf("delete page: %d", code)
+	}
+	if code, body := sc.Post(councilURL+"/delete", nil); code != 409 || !strings.Contains(body, "Rådet har godkendte referater og kan ikke slettes") {
+		t.Errorf("delete a council with approved minutes: %d", code)
+	}
+	if _, err := r.Councils.Get(ctx, muni, cl.ID); err != nil {
+		t.Errorf("the council is gone: %v", err)
+	}
 }
