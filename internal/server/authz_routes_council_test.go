@@ -19,7 +19,25 @@ import (
 // members and meetings, and the decision register
 // (internal/web/council.go).
 func routeRowsCouncil() map[string]expectation {
-	return map[string]expectation{}
+	muni, writers := org.KindMunicipality, []string{"owner", "editor", "secretary"}
+	return map[string]expectation{
+		"GET /o/:org/councils":                                  {anon: 303, roles: everyone, kind: muni},
+		"GET /o/:org/councils/new":                              {anon: 303, roles: writers, kind: muni},
+		"POST /o/:org/councils":                                 {anon: 401, roles: writers, kind: muni, form: formOf("kind", "working_group", "name", "Arbejdsgruppe for «boliger» – Ærø", "visibility", "private")},
+		"GET /o/:org/councils/decisions":                        {anon: 303, roles: everyone, kind: muni, query: "type=approved&q=midler"},
+		"GET /o/:org/councils/:council":                         {anon: 303, roles: everyone, kind: muni},
+		"GET /o/:org/councils/:council/edit":                    {anon: 303, roles: writers, kind: muni},
+		"POST /o/:org/councils/:council":                        {anon: 401, roles: writers, kind: muni, form: formOf("kind", "integration_council", "name", "Integrationsrådet i Thisted", "min_meetings", "6", "visibility", "public")},
+		"GET /o/:org/councils/:council/delete":                  {anon: 303, roles: writers, kind: muni},
+		"POST /o/:org/councils/:council/delete":                 {anon: 401, roles: writers, kind: muni},
+		"POST /o/:org/councils/:council/meetings":               {anon: 401, roles: writers, kind: muni, form: formOf("date", "2026-12-01", "time", "16:30", "end_time", "18:00")},
+		"POST /o/:org/councils/:council/members":                {anon: 401, roles: writers, kind: muni, form: formOf("name", "Søren Ærø", "role", "member", "represents", "residents")},
+		"GET /o/:org/councils/:council/members/:member":         {anon: 303, roles: writers, kind: muni},
+		"POST /o/:org/councils/:council/members/:member":        {anon: 401, roles: writers, kind: muni, form: formOf("name", "Nataliia Gudymenko", "role", "chair", "from_date", "2026-01-01")},
+		"POST /o/:org/councils/:council/members/:member/role":   {anon: 401, roles: writers, kind: muni, form: formOf("new_role", "vice_chair", "role_from", "2026-06-01")},
+		"POST /o/:org/councils/:council/members/:member/end":    {anon: 401, roles: writers, kind: muni, form: formOf("last_day", "2026-12-31")},
+		"POST /o/:org/councils/:council/members/:member/remove": {anon: 401, roles: writers, kind: muni},
+	}
 }
 
 // councilFixture makes a public council of o for one request of the walk
