@@ -237,16 +237,12 @@ type apiDecision struct {
 	URL          string        `json:"url"`
 }
 
-func councilURL(o *org.Organisation, c *council.Council) string {
-	return "/o/" + o.Slug + "/" + c.Path()
-}
-
 func meetingURL(o *org.Organisation, m *council.Meeting) string {
 	return "/o/" + o.Slug + "/" + m.Path()
 }
 
 func toAPICouncil(o *org.Organisation, c *council.Council) apiCouncil {
-	return apiCouncil{Council: c, Term: c.Term(), URL: councilURL(o, c)}
+	return apiCouncil{Council: c, Term: c.Term(), URL: councilURL(o, c.ID)}
 }
 
 // day formats a membership or route day (midnight UTC) as a date.
