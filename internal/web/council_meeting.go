@@ -77,7 +77,9 @@ func meetingParam(c *gin.Context, name, key string) (int64, error) {
 }
 
 // meetingURL is where a meeting's page is.
-func meetingURL(o *org.Organisation, m *council.Meeting) string { return "/o/" + o.Slug + "/" + m.Path() }
+func meetingURL(o *org.Organisation, m *council.Meeting) string {
+	return "/o/" + o.Slug + "/" + m.Path()
+}
 
 // meetingBase is a meeting's page from the request's path.
 func meetingBase(c *gin.Context) string {
