@@ -37,7 +37,9 @@ type mtSetup struct {
 func newMtSetup(t *testing.T) *mtSetup {
 	t.Helper()
 	r := webtest.New(t, webtest.Options{})
-	o := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Locale, o.TimeZone, o.Country, o.MunicipalityNumber = "da", "Europe/Copenhagen", "DK", "787" })
+	o := r.Org(org.KindMunicipality, func(o *org.Organisation) {
+		o.Locale, o.TimeZone, o.Country, o.MunicipalityNumber = "da", "Europe/Copenhagen", "DK", "787"
+	})
 	sec := r.User(o, "secretary")
 	from, to := 2018, 2030
 	c, err := r.Councils.Create(context.Background(), o, council.CouncilInput{Kind: council.KindIntegrationCouncil, Name: "Integrationsrådet",
