@@ -150,13 +150,12 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 	data.Actions = meetingActions(v.Meeting.Status)
 	st := v.Meeting.Status
 	data.Deletable = st == council.MeetingPlanned || st == council.MeetingCancelled || st == council.MeetingAgendaPublished
-	typed := data.Values != nil
 	if data.Values == nil {
 		data.Values = map[string]string{}
 	}
 	day := meetingDay(v.Meeting, o)
 	loc := o.Location()
-	if !typed {
+	if _, ok := data.Values["date"]; !ok { // not the time and place form coming back
 		data.Values["date"] = i18n.FormatDateInput(l, v.Meeting.StartsAt.In(loc))
 		data.Values["time"] = v.Meeting.StartsAt.In(loc).Format("15:04")
 		if v.Meeting.EndsAt != nil {
@@ -166,7 +165,7 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 	}
 	for _, mb := range v.Roll.Expected {
 		row := attendanceRow{Member: mb}
-		if typed && data.Values["attendance"] == "1" {
+		if data.Values["attendance"] == "1" {
 			row.Status, row.Sub = data.Values["status_"+itoa64(mb.ID)], data.Values["sub_"+itoa64(mb.ID)]
 		} else if a := v.Roll.Status[mb.ID]; a != nil {
 			row.Status = a.Status
@@ -255,6 +254,10 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	in.StartsAt = start
 	if err == nil {
 		_, err = s.Councils.UpdateMeeting(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
+	}
+	// The service names the instants; the form has a day and clock times.
+	if ae := app.AsError(err); ae != nil && (ae.Field == "starts_at" || ae.Field == "ends_at") {
+		err = app.Errorf(ae.Code, ae.Key).WithField(map[string]string{"starts_at": "date", "ends_at": "end_time"}[ae.Field])
 	}
 	if err != nil {
 		return s.meetingFail(c, vals, err)
