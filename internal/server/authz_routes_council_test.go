@@ -102,5 +102,5 @@ func councilFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string)
 	must(err)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return map[string]string{":council": id(c.ID), ":member": id(byName.ID), ":meeting": id(held.ID), ":later": id(later.ID),
-		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": "999999999"}
+		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": councilMeetingFile(t, o, path, c.ID, held.ID, it.ID)}
 }

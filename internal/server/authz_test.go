@@ -519,6 +519,7 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 	ctx := context.Background()
 	bdb := r.DB
 	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}, fresh: map[string]*http.Client{}}
+	walkCouncils.Store(r.Councils) // the program's file store, for council attachments (authz_routes_council_meeting_test.go)
 	mk := func(kind string) *tenant {
 		o := dbtest.MustCreateOrg(t, bdb, kind)
 		victim, _ := dbtest.MustCreateUser(t, bdb, o, victimRole(o))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
@@ -46,6 +47,11 @@ type measurePage struct {
 	// plan's columns beside it (problem/need, follow-up/result).
 	PlanArea string
 	PlanLine *plan.Item
+	// Council, Meeting and Item are a follow-up action's decision: the
+	// council, the meeting and the agenda item it serves.
+	Council *council.Council
+	Meeting *council.Meeting
+	Item    *council.Item
 }
 
 func (s *Server) handleMeasure(c *gin.Context) error {
@@ -72,6 +78,15 @@ func (s *Server) renderMeasure(c *gin.Context, status int, data *measurePage) er
 		if _, area, line, err := s.Plans.LineOf(c.Request.Context(), o, *d.Row.PlanID, d.Row.ID); err == nil {
 			data.PlanArea, data.PlanLine = area.Title, line
 		} else if !app.IsNotFound(err) {
+			return err
+		}
+	}
+	if id := d.Row.CouncilItemID; id != nil {
+		cl, m, it, err := s.Councils.ItemOf(c.Request.Context(), o, *id)
+		switch {
+		case err == nil:
+			data.Council, data.Meeting, data.Item = cl, m, it
+		case !app.IsNotFound(err):
 			return err
 		}
 	}
