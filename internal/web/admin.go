@@ -217,7 +217,7 @@ func (s *Server) handleMemberRemoveConfirm(c *gin.Context) error {
 		}
 	}
 	if m == nil {
-		return app.Errorf(app.ENotFound, "error.not_found")
+		return app.Errorf(app.ENotFound, "error.not_found.text")
 	}
 	if m.Role == account.RoleOwner && app.ActorFrom(c.Request.Context()).Role != account.RoleOwner {
 		return app.Errorf(app.EForbidden, "account.error.owner_only")

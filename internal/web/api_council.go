@@ -237,10 +237,6 @@ type apiDecision struct {
 	URL          string        `json:"url"`
 }
 
-func meetingURL(o *org.Organisation, m *council.Meeting) string {
-	return "/o/" + o.Slug + "/" + m.Path()
-}
-
 func toAPICouncil(o *org.Organisation, c *council.Council) apiCouncil {
 	return apiCouncil{Council: c, Term: c.Term(), URL: councilURL(o, c.ID)}
 }
