@@ -306,7 +306,7 @@ func (s *Service) Attach(ctx context.Context, o *org.Organisation, a *app.Actor,
 			return err
 		}
 		att = &Attachment{OrgID: o.ID, ItemID: itemID, FileID: f.ID, Title: title, Position: int(n), Name: f.Name, ContentType: f.ContentType, Size: f.Size}
-		if _, err := tx.NewInsert().Model(att).ExcludeColumn("name", "content_type", "size").Exec(ctx); err != nil {
+		if _, err := tx.NewInsert().Model(att).Exec(ctx); err != nil {
 			return err
 		}
 		return amended(ctx, tx, o.ID, meetingID, now)
