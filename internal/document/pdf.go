@@ -1,6 +1,7 @@
 package document
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -81,7 +82,10 @@ func (d *Document) WritePDF(w io.Writer) error {
 	}
 	f := gofpdf.New(orient, "mm", "A4", "")
 	for _, t := range pdfTTF {
-		f.AddUTF8FontFromBytes(pdfFont, t.style, t.ttf)
+		// A copy for each document: gofpdf's subsetting appends padding
+		// to slices of the font it is given (utf8FontFile.generateChecksum),
+		// writing into the shared font when two PDFs are made at once.
+		f.AddUTF8FontFromBytes(pdfFont, t.style, bytes.Clone(t.ttf))
 	}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
 	f.SetCellMargin(0)           // text starts where the layout puts it
