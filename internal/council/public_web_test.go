@@ -212,6 +212,9 @@ func TestPublicAttachments(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("published minutes page: %d", code)
 	}
+	if strings.Contains(body, "council_public.") || strings.Contains(body, "council_document.") {
+		t.Error("the public minutes page shows a catalogue key")
+	}
 	if strings.Contains(body, closedTitle) || strings.Contains(body, "Sagsakter") {
 		t.Error("the public minutes page shows the closed item")
 	}
