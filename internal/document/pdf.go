@@ -82,8 +82,9 @@ func (d *Document) WritePDF(w io.Writer) error {
 	}
 	f := gofpdf.New(orient, "mm", "A4", "")
 	for _, t := range pdfTTF {
-		// A copy each: gofpdf pads font tables in place, which would race
-		// with another document written at the same time.
+		// A copy for each document: gofpdf's subsetting appends padding
+		// to slices of the font it is given (utf8FontFile.generateChecksum),
+		// writing into the shared font when two PDFs are made at once.
 		f.AddUTF8FontFromBytes(pdfFont, t.style, bytes.Clone(t.ttf))
 	}
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)

@@ -100,6 +100,7 @@ func councilFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string)
 	must(err)
 	_, err = svc.AddItem(ctx, o, c.ID, later.ID, 0, council.ItemInput{Title: "Godkendelse af referat"})
 	must(err)
+	held = publicMeetingForWalk(t, svc, o, c.ID, held, later, path) // public paths: a meeting with its agenda published
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return map[string]string{":council": id(c.ID), ":member": id(byName.ID), ":meeting": id(held.ID), ":later": id(later.ID),
 		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": councilMeetingFile(t, o, path, c.ID, held.ID, it.ID)}
