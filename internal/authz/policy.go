@@ -62,7 +62,7 @@ var DefaultPolicy = slices.Concat(
 	own("admin", OrgRead, OrgManage, MembersRead, MembersManage, SessionsManage, AuditRead, TokensManage, ContentRead, CommentWrite),
 	own("editor", OrgRead, ContentRead, ContentWrite, StatusWrite, CouncilWrite, CommentWrite),
 	own("contributor", OrgRead, ContentRead, StatusWrite, CommentWrite),
-	own("secretary", OrgRead, ContentRead, CouncilWrite, CommentWrite),
+	own("secretary", OrgRead, ContentRead, StatusWrite, CouncilWrite, CommentWrite),
 	own("member", OrgRead, ContentRead, CommentWrite),
 	own("viewer", OrgRead, ContentRead),
 	own("coordinator", OrgRead, MembersRead, ContentRead, ContentWrite, CommentWrite),

@@ -40,7 +40,7 @@ var (
 	// commenters may comment on answers they can read.
 	commenters = []string{"owner", "admin", "editor", "contributor", "secretary", "member", "coordinator"}
 	// statusWriters update status and progress where responsible.
-	statusWriters = []string{"owner", "editor", "contributor"}
+	statusWriters = []string{"owner", "editor", "contributor", "secretary"}
 	membersRdr    = []string{"owner", "admin", "coordinator"}
 	// moderators hide comments on their own municipality's answers.
 	moderators = []string{"owner", "admin", "editor"}
