@@ -5,7 +5,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/samvirke/samvirke/internal/council"
@@ -55,16 +54,11 @@ func routeRowsCouncilMeeting() map[string]expectation {
 	}
 }
 
-// walkCouncils is the walked program's council service, with its file
-// store, for fixtures that need a stored file (set by buildWorld).
-var walkCouncils atomic.Pointer[council.Service]
-
 // councilMeetingFile answers the :file of path: a PDF attached to item
 // itemID when the path names a file (and the walked program's store is
 // known), else an id that finds nothing.
-func councilMeetingFile(t *testing.T, o *org.Organisation, path string, councilID, meetingID, itemID int64) string {
+func councilMeetingFile(t *testing.T, svc *council.Service, o *org.Organisation, path string, councilID, meetingID, itemID int64) string {
 	t.Helper()
-	svc := walkCouncils.Load()
 	if svc == nil || !strings.Contains(path, ":file") {
 		return "999999999"
 	}

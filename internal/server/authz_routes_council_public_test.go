@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/samvirke/samvirke/internal/council"
@@ -12,8 +11,9 @@ import (
 // routeRowsCouncilPublic are the route walk's rows for the council routes of
 // internal/web/council_public.go (see councilFixture for the path's ids).
 // On public paths :meeting is a meeting with its agenda published
-// (publicMeetingForWalk): its page, event and agenda answer, its minutes
-// (none published) do not, and :item is another meeting's.
+// (publicMeetingForWalk) and :item an item of it with an attachment: its
+// page, event, agenda and attachment answer, its minutes (none published)
+// do not.
 func routeRowsCouncilPublic() map[string]expectation {
 	const m = "GET /p/:org/councils/:council/meetings/:meeting"
 	return map[string]expectation{
@@ -24,17 +24,13 @@ func routeRowsCouncilPublic() map[string]expectation {
 		m + "/event.ics":                     {anon: 200},
 		m + "/agenda.pdf":                    {anon: 200},
 		m + "/minutes.pdf":                   {anon: 404},
-		m + "/items/:item/attachments/:file": {anon: 404},
+		m + "/items/:item/attachments/:file": {anon: 200},
 	}
 }
 
-// publicMeetingForWalk answers the meeting a request of path acts on:
-// held, or, on a public council path, later with its agenda published.
-func publicMeetingForWalk(t *testing.T, svc *council.Service, o *org.Organisation, councilID int64, held, later *council.Meeting, path string) *council.Meeting {
+// publicMeetingForWalk publishes later's agenda, for the public paths.
+func publicMeetingForWalk(t *testing.T, svc *council.Service, o *org.Organisation, councilID int64, later *council.Meeting) *council.Meeting {
 	t.Helper()
-	if !strings.HasPrefix(path, "/p/") {
-		return held
-	}
 	m, err := svc.PublishAgenda(context.Background(), o, councilID, later.ID)
 	if err != nil {
 		t.Fatal(err)

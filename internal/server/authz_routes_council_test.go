@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func routeRowsCouncil() map[string]expectation {
 // Every user of o is a member of the council, so that each role can
 // comment on and sign the minutes. In an organisation that keeps no
 // councils (a network), ids that find nothing.
-func councilFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) map[string]string {
+func councilFixture(t *testing.T, bdb *bun.DB, withFiles *council.Service, o *org.Organisation, path string) map[string]string {
 	t.Helper()
 	none := map[string]string{":council": "999999999", ":member": "999999999", ":meeting": "999999999", ":later": "999999999",
 		":item": "999999999", ":measure": "nonexistent0000a", ":version": "1", ":file": "999999999"}
@@ -98,10 +99,12 @@ func councilFixture(t *testing.T, bdb *bun.DB, o *org.Organisation, path string)
 	must(err)
 	later, err := svc.CreateMeeting(ctx, o, c.ID, council.MeetingInput{StartsAt: time.Now().UTC().AddDate(0, 1, 0)})
 	must(err)
-	_, err = svc.AddItem(ctx, o, c.ID, later.ID, 0, council.ItemInput{Title: "Godkendelse af referat"})
+	laterItem, err := svc.AddItem(ctx, o, c.ID, later.ID, 0, council.ItemInput{Title: "Godkendelse af referat"})
 	must(err)
-	held = publicMeetingForWalk(t, svc, o, c.ID, held, later, path) // public paths: a meeting with its agenda published
+	if strings.HasPrefix(path, "/p/") { // public paths: a meeting with its agenda published, and its item
+		held, it = publicMeetingForWalk(t, svc, o, c.ID, later), laterItem
+	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return map[string]string{":council": id(c.ID), ":member": id(byName.ID), ":meeting": id(held.ID), ":later": id(later.ID),
-		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": councilMeetingFile(t, o, path, c.ID, held.ID, it.ID)}
+		":item": id(it.ID), ":measure": measureID, ":version": "1", ":file": councilMeetingFile(t, withFiles, o, path, c.ID, held.ID, it.ID)}
 }

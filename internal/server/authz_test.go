@@ -20,6 +20,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/measure"
@@ -137,12 +138,15 @@ type world struct {
 	// and path (see planOf).
 	plansMu sync.Mutex
 	plans   map[string]map[string]string
-	base    string
-	db      *bun.DB
-	own     *tenant // a municipality
-	other   *tenant // an unrelated municipality
-	peer    *tenant // a municipality in the same network as own
-	network *tenant
+	// councils is the walked program's council service, with its file
+	// store, for council attachments (councilMeetingFile).
+	councils *council.Service
+	base     string
+	db       *bun.DB
+	own      *tenant // a municipality
+	other    *tenant // an unrelated municipality
+	peer     *tenant // a municipality in the same network as own
+	network  *tenant
 	// users are role → client with one session, member of own
 	// (coordinator: of network); fresh are the same roles' clients that
 	// sign in afresh for every request, for routes that end the session.
@@ -518,8 +522,8 @@ func buildWorld(t *testing.T, r *servertest.Process) *world {
 	t.Helper()
 	ctx := context.Background()
 	bdb := r.DB
-	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}, fresh: map[string]*http.Client{}}
-	walkCouncils.Store(r.Councils) // the program's file store, for council attachments (authz_routes_council_meeting_test.go)
+	w := &world{base: r.URL(), db: bdb, users: map[string]*http.Client{}, fresh: map[string]*http.Client{},
+		councils: r.Councils}
 	mk := func(kind string) *tenant {
 		o := dbtest.MustCreateOrg(t, bdb, kind)
 		victim, _ := dbtest.MustCreateUser(t, bdb, o, victimRole(o))
@@ -643,7 +647,7 @@ func (w *world) planOf(t *testing.T, rt web.Route, tn *tenant) map[string]string
 // request of rt (councilFixture), shared like planOf's.
 func (w *world) councilOf(t *testing.T, rt web.Route, tn *tenant) map[string]string {
 	t.Helper()
-	return w.fixtureOf(rt, tn, func() map[string]string { return councilFixture(t, w.db, tn.org, rt.Path) })
+	return w.fixtureOf(rt, tn, func() map[string]string { return councilFixture(t, w.db, w.councils, tn.org, rt.Path) })
 }
 
 // fixtureOf answers the fixture of rt in tn, made by newFixture on the

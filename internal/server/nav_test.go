@@ -42,7 +42,8 @@ func mainNav(t *testing.T, page string) (links []string, current, h1 string) {
 }
 
 // TestNavigationMemberAndAdmin: a member of a municipality sees the
-// dashboard, workbooks, action plans and gatherings in the main menu, an administrator also the administration;
+// dashboard, workbooks, action plans, gatherings and councils in the main
+// menu, an administrator also the administration;
 // each link says what the heading of its page says, in every language.
 func TestNavigationMemberAndAdmin(t *testing.T) {
 	t.Parallel()
@@ -52,11 +53,11 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
 	base := r.URL() + "/o/" + o.Slug
-	labels := map[string][5]string{ // dashboard, workbooks, gatherings, administration, plans
-		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner"},
-		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner"},
-		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner"},
-		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans"},
+	labels := map[string][6]string{ // dashboard, workbooks, gatherings, administration, plans, councils
+		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner", "Råd og utvalg"},
+		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner", "Råd"},
+		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner", "Råd"},
+		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans", "Councils"},
 	}
 	for _, who := range []struct {
 		role, email string
@@ -73,11 +74,12 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 				l[1] + " → /o/" + o.Slug + "/workbooks",
 				l[4] + " → /o/" + o.Slug + "/plans",
 				l[2] + " → /o/" + o.Slug + "/gatherings",
+				l[5] + " → /o/" + o.Slug + "/councils",
 			}
 			if who.admin {
 				want = append(want, l[3]+" → /o/"+o.Slug+"/admin/members")
 			}
-			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}, {"/plans", l[4]}} {
+			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}, {"/plans", l[4]}, {"/councils", l[5]}} {
 				code, page := get(t, c, base+p.path)
 				if code != 200 {
 					t.Fatalf("%s %s %s: status %d", who.role, loc, p.path, code)

@@ -170,8 +170,8 @@ func TestSecurity04EveryRouteHasABodyLimit(t *testing.T) {
 		if rt.Method == "GET" {
 			continue
 		}
-		if rt.MaxBody <= 0 || rt.MaxBody > web.MaxEntryBody {
-			t.Errorf("%s %s: body limit %d; want one between 1 byte and %d", rt.Method, rt.Path, rt.MaxBody, web.MaxEntryBody)
+		if rt.MaxBody <= 0 || rt.MaxBody > web.MaxAttachmentBody {
+			t.Errorf("%s %s: body limit %d; want one between 1 byte and %d", rt.Method, rt.Path, rt.MaxBody, web.MaxAttachmentBody)
 			continue
 		}
 		path := strings.NewReplacer(":org", "nowhere", ":token", "x").Replace(rt.Path)

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -42,6 +43,10 @@ const (
 	// MaxUploadBody fits an import (file or pasted text) or a logo with
 	// the multipart envelope around it.
 	MaxUploadBody int64 = workbook.MaxImportBytes + 64<<10
+	// MaxAttachmentBody fits a council item's attachment (a scanned
+	// guideline of up to council.MaxAttachmentBytes) with its form: the
+	// largest body any route accepts.
+	MaxAttachmentBody int64 = council.MaxAttachmentBytes + 64<<10
 )
 
 // Route is one registered route with its protection.
