@@ -218,7 +218,8 @@ func TestPublicAttachments(t *testing.T) {
 	if strings.Contains(body, closedTitle) || strings.Contains(body, "Sagsakter") {
 		t.Error("the public minutes page shows the closed item")
 	}
-	for _, want := range []string{"Kort om MindSpring", file(seed.Meeting, seed.Items[4], open), "Informationen taget til efterretning.", "Mushin Jetto, Ann Frederiksen"} {
+	for _, want := range []string{"Kort om MindSpring", file(seed.Meeting, seed.Items[4], open), "Informationen taget til efterretning.", "Mushin Jetto, Ann Frederiksen",
+		`<span aria-current="page">27.06.2018</span>`} { // the breadcrumb's day in the page's (Danish) format
 		if !strings.Contains(body, want) {
 			t.Errorf("the public minutes page lacks %q", want)
 		}

@@ -219,9 +219,10 @@ func (s *Server) handlePublicCouncilMeeting(c *gin.Context) error {
 		return err
 	}
 	data := &publicCouncilMeetingPage{Org: o, Meeting: pm, Zone: o.Location().String(), URL: publicCouncilMeetingURL(o.Slug, pm.Meeting)}
-	data.Layout = Layout{Locale: s.publicLocale(c, o.Locale), Breadcrumbs: []Crumb{
+	l := s.publicLocale(c, o.Locale)
+	data.Layout = Layout{Locale: l, Breadcrumbs: []Crumb{
 		{Label: o.Name, URL: publicCouncilsURL(o.Slug)}, {Label: pm.Council.Name, URL: publicCouncilURL(o.Slug, pm.Council.ID)},
-		{Label: i18n.FormatDate(data.Locale, pm.Meeting.StartsAt.In(o.Location()))}}}
+		{Label: i18n.FormatDate(l, pm.Meeting.StartsAt.In(o.Location()))}}}
 	publicCache(c)
 	s.render(c, http.StatusOK, "council/public_meeting.html", data)
 	return nil
