@@ -178,7 +178,19 @@ func TestApprovedMinutesAreLockedAndCorrectedAsNewVersion(t *testing.T) {
 	in.Decision = "Integrationsrådet tilslutter sig oplægget og bemærker, at man finder det godt med lokal forankring og lokale tiltag."
 	ok[*council.Item](t)(f.svc.UpdateItem(f.ctx, f.o, c.ID, m.ID, it.ID, 0, in))
 	f.clock.T = f.clock.T.Add(time.Hour)
+	// Until they sign, the minutes are on the signer's "My work", due a
+	// week after they were sent round; nobody else has them.
+	if items := signDue(t, f, f.member.UserID); len(items) != 1 || items[0].Source != "council.minutes" ||
+		items[0].Due.Format(time.DateOnly) != "2018-06-27" || !strings.Contains(items[0].URL, "/meetings/") {
+		t.Fatalf("My work before signing: %+v", items)
+	}
+	if items := signDue(t, f, f.secretary.UserID); len(items) != 0 {
+		t.Fatalf("the secretary, no signer, has minutes to sign: %+v", items)
+	}
 	noErr(t, f.svc.Sign(f.ctx, f.o, f.member, c.ID, m.ID))
+	if items := signDue(t, f, f.member.UserID); len(items) != 0 {
+		t.Fatalf("My work after signing: %+v", items)
+	}
 	v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, c.ID, m.ID))
 	if v.Minutes.State != council.MinutesApproved || v.Minutes.ApprovedBy != "Nataliia Gudymenko" {
 		t.Fatalf("after the only signer signed: state %s, approved by %q", v.Minutes.State, v.Minutes.ApprovedBy)
@@ -287,4 +299,16 @@ func TestFollowUpOnMyWorkAndInNextAgenda(t *testing.T) {
 	if _, err := f.svc.UpdateMeasure(f.ctx, f.o, f.member, "nonexistent0000a", council.MeasureUpdate{Status: "done"}); !app.IsNotFound(err) {
 		t.Errorf("unknown measure: %v", err)
 	}
+}
+
+// signDue answers the minutes user has to sign, as "My work" lists them.
+func signDue(t *testing.T, f *svcFixture, user int64) []due.Item {
+	t.Helper()
+	var items []due.Item
+	noErr(t, db.Run(f.ctx, f.bdb, db.OrgScope(f.o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		items, err = council.SignDue{}.DueItems(ctx, idb, due.Query{OrgID: f.o.ID, OrgSlug: f.o.Slug, ResponsibleID: user, OpenOnly: true})
+		return err
+	}))
+	return items
 }

@@ -91,6 +91,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Due = &due.Registry{}
 	s.Due.Add(measure.Due{})
 	s.Due.Add(plan.RoundDue{})
+	s.Due.Add(council.SignDue{})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
