@@ -508,11 +508,11 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 		return in, app.Errorf(app.EInvalid, "council.error.date").WithField("date")
 	}
 	clock := func(field string) (int, int, error) {
-		t, err := time.Parse("15:04", vals[field])
-		if err != nil {
+		h, mi, ok := parseClock(vals[field])
+		if !ok {
 			return 0, 0, app.Errorf(app.EInvalid, "council.error.time").WithField(field)
 		}
-		return t.Hour(), t.Minute(), nil
+		return h, mi, nil
 	}
 	if vals["time"] == "" {
 		return in, app.Errorf(app.EInvalid, "error.required").WithField("time")
@@ -531,6 +531,23 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 		in.EndsAt = &end
 	}
 	return in, nil
+}
+
+// parseClock reads a time of day typed on a 24-hour clock: 16:30, 9:05,
+// or with a full stop as Danes and Norwegians also write it (16.30); ok is
+// false for anything else, such as 25:00 or 4 pm.
+func parseClock(v string) (h, m int, ok bool) {
+	v = strings.TrimSpace(v)
+	i := strings.IndexAny(v, ":.")
+	if i < 1 || i > 2 || len(v)-i-1 != 2 {
+		return 0, 0, false
+	}
+	h, err1 := strconv.Atoi(v[:i])
+	m, err2 := strconv.Atoi(v[i+1:])
+	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || strings.ContainsAny(v, "+-") {
+		return 0, 0, false
+	}
+	return h, m, true
 }
 
 // councilDay reads an optional day typed into field of vals (a date
@@ -643,20 +660,7 @@ func (s *Server) handleCouncilMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	vals := map[string]string{"name": m.Name, "role": m.Role, "represents": m.Represents, "represents_text": m.RepresentsText}
-	if m.SubstituteFor != nil {
-		vals["substitute_for"] = strconv.FormatInt(*m.SubstituteFor, 10)
-	}
-	if m.UserID != nil {
-		vals["user_id"] = strconv.FormatInt(*m.UserID, 10)
-	}
-	if m.FromDate != nil {
-		vals["from_date"] = m.FromDate.Format(time.DateOnly)
-	}
-	if m.ToDate != nil {
-		vals["to_date"] = m.ToDate.Format(time.DateOnly)
-	}
-	return s.renderCouncilMember(c, http.StatusOK, &councilMemberPage{formPage: formPage{Values: vals}}, cl, m)
+	return s.renderCouncilMember(c, http.StatusOK, &councilMemberPage{formPage: formPage{Values: memberVals(s.locale(c), m)}}, cl, m)
 }
 
 func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMemberPage, cl *council.Council, m *council.Member) error {
@@ -728,7 +732,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 		err = renameField(err, map[string]string{"role": "new_role", "from": "role_from"})
 	}
 	if err != nil {
-		return s.memberFail(c, cl, m, mergeVals(memberVals(m), vals), err)
+		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
 	s.setFlash(c, "council.member.role_changed", "name", m.Name)
 	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
@@ -753,7 +757,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 		err = renameField(err, map[string]string{"to_date": "last_day"})
 	}
 	if err != nil {
-		return s.memberFail(c, cl, m, mergeVals(memberVals(m), vals), err)
+		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
 	s.setFlash(c, "council.member.ended", "name", m.Name)
 	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
@@ -768,7 +772,7 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 	}
 	if err := s.Councils.RemoveMember(c.Request.Context(), o, cl.ID, m.ID); err != nil {
 		if ae := app.AsError(err); ae != nil && ae.Code == app.EConflict {
-			return s.memberFail(c, cl, m, memberVals(m), err)
+			return s.memberFail(c, cl, m, memberVals(s.locale(c), m), err)
 		}
 		return err
 	}
@@ -777,8 +781,9 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 	return nil
 }
 
-// memberVals answers m as the edit form's values.
-func memberVals(m *council.Member) map[string]string {
+// memberVals answers m as the edit form's values, its days written the
+// way the page's locale l writes them.
+func memberVals(l string, m *council.Member) map[string]string {
 	vals := map[string]string{"name": m.Name, "role": m.Role, "represents": m.Represents, "represents_text": m.RepresentsText}
 	if m.SubstituteFor != nil {
 		vals["substitute_for"] = strconv.FormatInt(*m.SubstituteFor, 10)
@@ -787,10 +792,10 @@ func memberVals(m *council.Member) map[string]string {
 		vals["user_id"] = strconv.FormatInt(*m.UserID, 10)
 	}
 	if m.FromDate != nil {
-		vals["from_date"] = m.FromDate.Format(time.DateOnly)
+		vals["from_date"] = i18n.FormatDateInput(l, *m.FromDate)
 	}
 	if m.ToDate != nil {
-		vals["to_date"] = m.ToDate.Format(time.DateOnly)
+		vals["to_date"] = i18n.FormatDateInput(l, *m.ToDate)
 	}
 	return vals
 }

@@ -189,7 +189,7 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.CanSign = data.CanMember && !data.HasSigned && slices.ContainsFunc(v.Signers, func(m *council.Member) bool { return m.ID == data.Linked.ID })
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council_meeting.councils"), URL: "/o/" + o.Slug + "/councils"},
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
 		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, loc)}}}
 	s.render(c, status, "council/meeting.html", data)
@@ -215,20 +215,6 @@ func (s *Server) meetingFail(c *gin.Context, vals map[string]string, err error) 
 	return s.renderMeeting(c, statusOf(app.ErrorCode(err)), data)
 }
 
-// meetingTime reads a day and a clock time typed in the municipality's
-// zone into an instant.
-func meetingTime(o *org.Organisation, date, clock string) (time.Time, bool) {
-	d, ok := i18n.ParseDate(date)
-	if !ok {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("15:04", strings.Replace(strings.TrimSpace(clock), ".", ":", 1))
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, o.Location()), true
-}
-
 func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	o := orgOf(c)
 	cid, mid, err := meetingIDs(c)
@@ -239,19 +225,8 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	for _, k := range []string{"date", "time", "end_time", "place", "rev"} {
 		vals[k] = strings.TrimSpace(c.PostForm(k))
 	}
-	in := council.MeetingInput{Place: vals["place"]}
-	start, ok := meetingTime(o, vals["date"], vals["time"])
-	switch {
-	case !ok:
-		err = app.Errorf(app.EInvalid, "council_meeting.error.when").WithField("date")
-	case vals["end_time"] != "":
-		end, ok := meetingTime(o, vals["date"], vals["end_time"])
-		if !ok {
-			err = app.Errorf(app.EInvalid, "council_meeting.error.when").WithField("end_time")
-		}
-		in.EndsAt = &end
-	}
-	in.StartsAt = start
+	// A day the page's way and clock times, each refused at its own field.
+	in, err := meetingForm(vals, o.Location())
 	if err == nil {
 		_, err = s.Councils.UpdateMeeting(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
@@ -459,7 +434,7 @@ func (s *Server) handleMinutesVersion(c *gin.Context) error {
 	data := &minutesVersionPage{Org: o, Council: cl, Meeting: m, Minutes: mn, Doc: doc, Events: evs[mn.ID],
 		Base: meetingURL(o, m), TZ: o.TimeZone}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council_meeting.councils"), URL: "/o/" + o.Slug + "/councils"},
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()},
 		{Label: i18n.FormatDateTime(l, m.StartsAt, o.Location()), URL: meetingURL(o, m)},
 		{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)}}}
@@ -532,6 +507,7 @@ func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) e
 		}
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
 		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, o.Location()), URL: data.Base},
 		{Label: strconv.Itoa(it.Number) + ". " + it.Title}}}
@@ -655,6 +631,7 @@ func (s *Server) renderItemForm(c *gin.Context, status int, data *itemFormPage) 
 		data.Action = data.Base + "/items/" + itoa64(data.Item.ID)
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: data.Council.Name, URL: "/o/" + o.Slug + "/" + data.Council.Path()},
 		{Label: i18n.FormatDateTime(l, data.Meeting.StartsAt, o.Location()), URL: data.Base}, {Label: label}}}
 	s.render(c, status, "council/item_form.html", data)
