@@ -375,20 +375,15 @@ func (s *Server) renderCouncil(c *gin.Context, status int, data *councilPage) er
 	}
 	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, councilToday(now, o))
 
-	data.Year = now.In(loc).Year()
-	if y, err := strconv.Atoi(c.Query("year")); err == nil && y >= 1900 && y <= 2200 {
-		data.Year = y
-	}
 	all, err := s.Councils.Meetings(ctx, o, cl, 0)
 	if err != nil {
 		return err
 	}
-	years := map[int]bool{now.In(loc).Year(): true, data.Year: true}
-	if cl.TermFrom != nil && cl.TermTo != nil && *cl.TermTo-*cl.TermFrom < 20 {
-		for y := *cl.TermFrom; y <= *cl.TermTo; y++ {
-			years[y] = true
-		}
+	data.Year = councilDefaultYear(all, now, loc)
+	if y, err := strconv.Atoi(c.Query("year")); err == nil && y >= 1900 && y <= 2200 {
+		data.Year = y
 	}
+	years := map[int]bool{now.In(loc).Year(): true, data.Year: true}
 	for _, m := range all {
 		y := m.StartsAt.In(loc).Year()
 		years[y] = true
@@ -577,6 +572,28 @@ func renameField(err error, names map[string]string) error {
 		}
 	}
 	return err
+}
+
+// councilDefaultYear is the year whose meetings the council page shows
+// when none is asked for: that of the next meeting not cancelled, else the
+// latest year with meetings (a council whose record is history), else now's.
+func councilDefaultYear(ms []*council.Meeting, now time.Time, loc *time.Location) int {
+	var next, last *council.Meeting
+	for _, m := range ms {
+		if !m.StartsAt.Before(now) && m.Status != council.MeetingCancelled && (next == nil || m.StartsAt.Before(next.StartsAt)) {
+			next = m
+		}
+		if last == nil || m.StartsAt.After(last.StartsAt) {
+			last = m
+		}
+	}
+	switch {
+	case next != nil:
+		return next.StartsAt.In(loc).Year()
+	case last != nil:
+		return last.StartsAt.In(loc).Year()
+	}
+	return now.In(loc).Year()
 }
 
 // --- members ----------------------------------------------------------------

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -124,6 +126,12 @@ type meetingPage struct {
 	// Candidates are who may adjust the minutes: members on the day.
 	Candidates []*council.Member
 	Statuses   []string
+	// Overdue holds the earlier follow-up actions (by measure id) whose
+	// deadline passed before the meeting's day and that are still open.
+	Overdue map[string]bool
+	// PublicURL is the meeting's public page, when the council is public
+	// and its agenda or minutes are published; "" otherwise.
+	PublicURL string
 }
 
 func (s *Server) handleMeeting(c *gin.Context) error {
@@ -180,6 +188,21 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.Adjusters[id] = true
 	}
 	data.Candidates = append(append([]*council.Member(nil), v.Roll.Expected...), v.Roll.Substitutes...)
+	data.Overdue = map[string]bool{}
+	for _, e := range v.Earlier {
+		if e.Measure.Due != nil && e.Measure.Due.Before(day) && !measure.Closed(e.Measure.Status) {
+			data.Overdue[e.Measure.ID] = true
+		}
+	}
+	if v.Council.Public() {
+		published := v.Meeting.AgendaPublic()
+		for _, mn := range v.Versions {
+			published = published || mn.State == council.MinutesPublished
+		}
+		if published {
+			data.PublicURL = publicCouncilMeetingURL(o.Slug, v.Meeting)
+		}
+	}
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		data.Linked = council.LinkedMember(v.Members, a.UserID, day)
 	}
@@ -881,6 +904,9 @@ func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	in := council.FollowUpInput{Description: vals["description"], Responsible: vals["responsible"]}
 	if d, ok := i18n.ParseDate(vals["deadline"]); ok {
 		in.Deadline = &d
+	} else if dateLike.MatchString(vals["deadline"]) {
+		// Meant as a day (31.02.2026), not as words («efteråret 2026»).
+		return s.itemFail(c, vals, app.Errorf(app.EInvalid, "council_meeting.error.date").WithField("deadline"))
 	} else {
 		in.DeadlineText = vals["deadline"]
 	}
@@ -935,6 +961,10 @@ func linkURL(slug string, l council.Link) string {
 	}
 	return ""
 }
+
+// dateLike matches what is typed as a day, right or wrong: digits in
+// three groups with full stops, slashes or hyphens between them.
+var dateLike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 
 // itemDay reads an optional day of an item form's row; err is the form's
 // first error so far, kept when there is one.
