@@ -32,7 +32,7 @@ func TestCouncilPagesReflow(t *testing.T) {
 	if wide := browsertest.Eval[[]string](t, b, `[...document.querySelectorAll("main .table-wrap")].filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.scrollWidth + " > " + w.clientWidth)`); len(wide) > 0 {
 		t.Errorf("at 1280 px the decision register's table is wider than the page and scrolls: %v", wide)
 	}
-	pages := []string{"/o/thisted/councils", "/o/thisted/councils/decisions"}
+	pages := []string{"/o/thisted/councils", "/o/thisted/councils/decisions", "/o/thisted/councils/new"}
 	b.Visit(t, srv.URL+"/o/thisted/councils")
 	councils := links(`^/o/thisted/councils/\d+$`)
 	if len(councils) == 0 {
