@@ -1,9 +1,9 @@
 package council_test
 
 import (
-	"html"
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
