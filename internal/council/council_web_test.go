@@ -101,9 +101,28 @@ func TestCouncilPages(t *testing.T) {
 	if code != 422 || !strings.Contains(body, "Søren Ærø Ødegård") || !strings.Contains(body, `href="#f-substitute_for"`) {
 		t.Fatalf("substitute as a member: %d", code)
 	}
+	// Days are typed as Danes write them; a day that does not exist is
+	// refused at its field, as typed.
+	code, body = sc.Post(councilURL+"/members", url.Values{"name": {"Søren Ærø Ødegård"}, "role": {"substitute"},
+		"substitute_for": {fmt.Sprint(chair.ID)}, "from_date": {"31.02." + y(-1)}})
+	if code != 422 || !strings.Contains(body, `value="31.02.`+y(-1)+`"`) || !strings.Contains(body, `href="#f-from_date"`) {
+		t.Fatalf("a member from 31 February: %d %s", code, body)
+	}
 	addMember(url.Values{"name": {"Søren Ærø Ødegård"}, "role": {"substitute"}, "substitute_for": {fmt.Sprint(chair.ID)},
-		"represents": {"politics"}, "represents_text": {"Venstre"}, "from_date": {from}})
+		"represents": {"politics"}, "represents_text": {"Venstre"}, "from_date": {"01.01." + y(-1)}})
+	if ms, _ := r.Councils.Members(ctx, muni, cl); len(ms) != 3 || ms[2].FromDate == nil || ms[2].FromDate.Format(time.DateOnly) != from {
+		t.Fatalf("the substitute's first day typed 01.01.%s: %+v", y(-1), ms)
+	}
+	// The member's form shows the days the Danish way, in text fields (a
+	// browser's date picker follows the browser's language, not the page's).
+	if _, body := sc.Get(councilURL + "/members/" + fmt.Sprint(chair.ID)); !strings.Contains(body, `value="01.01.`+y(-1)+`"`) ||
+		strings.Contains(body, `type="date"`) || !strings.Contains(body, "dd.mm.åååå") {
+		t.Error("member form: the first day is not 01.01.YYYY in a text field with its format")
+	}
 	_, body = sc.Get(councilURL)
+	if strings.Contains(body, `type="date"`) || strings.Contains(body, `type="time"`) || !strings.Contains(body, "tt:mm, lokal tid") {
+		t.Error("council page: the browser's date or time picker, or no format hint")
+	}
 	for _, want := range []string{"Formand", "Kirsten Jørgensen", ">bruger", "Vahid Sadeghi", "Nationalitet: Iran", "suppleant for Kirsten Jørgensen", "Søren Ærø Ødegård"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("council page: no %q", want)
@@ -140,14 +159,29 @@ func TestCouncilPages(t *testing.T) {
 	if code != 422 || !strings.Contains(body, "Jobcentret, Kirkevej 4") || !strings.Contains(body, `href="#f-date"`) {
 		t.Fatalf("meeting without a date: %d", code)
 	}
+	for field, form := range map[string]url.Values{
+		"date":     {"date": {"30.02." + y(0)}, "time": {"16:30"}, "place": {"Jobcentret, Kirkevej 4"}},
+		"time":     {"date": {"05.03." + y(0)}, "time": {"4.30 pm"}, "place": {"Jobcentret, Kirkevej 4"}},
+		"end_time": {"date": {"05.03." + y(0)}, "time": {"16:30"}, "end_time": {"25:00"}, "place": {"Jobcentret, Kirkevej 4"}},
+	} {
+		code, body := sc.Post(councilURL+"/meetings", form)
+		if code != 422 || !strings.Contains(body, `href="#f-`+field+`"`) || !strings.Contains(body, `value="`+form.Get(field)+`"`) ||
+			!strings.Contains(body, "Jobcentret, Kirkevej 4") {
+			t.Errorf("meeting with a wrong %s: %d, not refused at the field as typed", field, code)
+		}
+	}
 	var meetingIDs []int64
-	for i, date := range []string{"-03-05", "-06-27", "-10-04", "-11-28"} {
+	for i, date := range []string{"-03-05", "-06-27", "-10-04", "28.11."} {
 		if i == 3 {
 			if _, body := sc.Get(councilURL); !strings.Contains(body, "3 af 4 møder planlagt for "+y(0)) {
 				t.Fatal("council page: no warning with 3 of 4 meetings")
 			}
 		}
-		resp, body := sc.PostResponse(councilURL+"/meetings", url.Values{"date": {y(0) + date}, "time": {"16:30"}, "end_time": {"18:00"}})
+		form := url.Values{"date": {y(0) + date}, "time": {"16:30"}, "end_time": {"18:00"}}
+		if i == 3 { // as Danes write it
+			form = url.Values{"date": {date + y(0)}, "time": {"16.30"}, "end_time": {"18.00"}}
+		}
+		resp, body := sc.PostResponse(councilURL+"/meetings", form)
 		m := meetingLocation.FindStringSubmatch(resp.Header.Get("Location"))
 		if resp.StatusCode != 303 || m == nil {
 			t.Fatalf("plan meeting: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), body)
@@ -239,6 +273,39 @@ func TestCouncilPages(t *testing.T) {
 	}
 	if code, _ := vc.Get(councilURL + "/members/" + fmt.Sprint(chair.ID)); code != 403 {
 		t.Errorf("viewer opens a member's form: %d", code)
+	}
+
+	// A council whose meetings are history opens on their year, not on an
+	// empty current year; the year list offers the years with meetings
+	// and the current one; a meeting planned ahead takes over.
+	old, err := r.Councils.Create(ctx, muni, council.CouncilInput{Kind: council.KindIntegrationCouncil, Name: "Integrationsrådet 2018–2021"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Councils.CreateMeeting(ctx, muni, old.ID, council.MeetingInput{StartsAt: time.Date(2018, 6, 27, 16, 30, 0, 0, loc)}); err != nil {
+		t.Fatal(err)
+	}
+	oldURL := base + "/" + fmt.Sprint(old.ID)
+	years := regexp.MustCompile(`<option value="(\d+)"( selected)?>`)
+	yearsOf := func(body string) (all []string, chosen string) {
+		for _, m := range years.FindAllStringSubmatch(section(t, body, "meetings"), -1) {
+			all = append(all, m[1])
+			if m[2] != "" {
+				chosen = m[1]
+			}
+		}
+		return all, chosen
+	}
+	_, body = sc.Get(oldURL)
+	if all, chosen := yearsOf(body); chosen != "2018" || strings.Join(all, " ") != y(0)+" 2018" || !strings.Contains(body, "27.06.2018 kl. 16:30") {
+		t.Errorf("a council with meetings in 2018 opens on %s (years %v) or does not list its meeting", chosen, all)
+	}
+	if _, err := r.Councils.CreateMeeting(ctx, muni, old.ID, council.MeetingInput{StartsAt: time.Date(year+1, 2, 1, 16, 30, 0, 0, loc)}); err != nil {
+		t.Fatal(err)
+	}
+	_, body = sc.Get(oldURL)
+	if all, chosen := yearsOf(body); chosen != y(1) || strings.Join(all, " ") != y(1)+" "+y(0)+" 2018" {
+		t.Errorf("with a meeting planned next year the page opens on %s (years %v)", chosen, all)
 	}
 
 	// A council whose minutes were approved cannot be deleted: the page

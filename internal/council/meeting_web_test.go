@@ -3,6 +3,7 @@ package council_test
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -140,7 +141,12 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 	_, nextURL := m.meeting(t, now.AddDate(0, 1, 0))
 	item := m.addItem(t, held, heldURL, url.Values{"title": {"Revidering af Retningslinjer for § 18-midler"}, "case_number": {"27.15.12-Ø40-6-16"},
 		"decision": {"Integrationsrådet tilslutter sig oplægget."}, "decision_type": {"approved"}})
-	tomorrow := time.Now().In(m.o.Location()).AddDate(0, 0, 1).Format(time.DateOnly)
+	tomorrow := time.Now().In(m.o.Location()).AddDate(0, 0, 1).Format("02.01.2006")
+	// A day that does not exist is refused as typed, not kept as words.
+	if code, body := m.sc.Post(item+"/followups", url.Values{"description": {"Afklare brug af frivillige tolke"}, "deadline": {"31.02.2026"}}); code != 422 ||
+		!strings.Contains(body, `value="31.02.2026"`) || !strings.Contains(mtErrors(body), m.r.Catalog.T("da", "council_meeting.error.date")) {
+		t.Fatalf("a deadline on 31 February: %d\n%s", code, mtErrors(body))
+	}
 	mtPost(t, m.sc, item+"/followups", url.Values{"description": {"Afklare brug af frivillige tolke"}, "responsible": {"Jobcenterchef"},
 		"responsible_user": {strconv.FormatInt(resp.ID, 10)}, "deadline": {tomorrow}})
 
@@ -164,6 +170,11 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 	if !strings.Contains(earlier, "Afklare brug af frivillige tolke") || !strings.Contains(earlier, "pill-not_started") {
 		t.Fatalf("status of earlier decisions before closing:\n%s", earlier)
 	}
+	// Due tomorrow, it is overdue by the next meeting's day, in words.
+	overdue := `<span class="status overdue">Overskredet</span>`
+	if !strings.Contains(earlier, overdue) {
+		t.Fatalf("the open action due before the meeting is not marked overdue:\n%s", earlier)
+	}
 	// The measure's page says whose decision it serves.
 	_, mp := rc.Get(link[1])
 	if !strings.Contains(mp, "Revidering af Retningslinjer for § 18-midler") || !strings.Contains(mp, heldURL) {
@@ -176,7 +187,8 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 		t.Fatalf("item page after closing:\n%s", fu)
 	}
 	_, next = m.sc.Get(nextURL)
-	if earlier := section(t, next, "earlier"); !strings.Contains(earlier, "Afklare brug af frivillige tolke") || !strings.Contains(earlier, "pill-done") {
+	if earlier := section(t, next, "earlier"); !strings.Contains(earlier, "Afklare brug af frivillige tolke") || !strings.Contains(earlier, "pill-done") ||
+		strings.Contains(earlier, overdue) {
 		t.Fatalf("status of earlier decisions after closing:\n%s", earlier)
 	}
 }
@@ -329,8 +341,48 @@ func TestMeetingApprovedMinutesLockedAndCorrected(t *testing.T) {
 		"status_" + id(signer): {"present"}, "status_" + id(other): {"present"}})
 	mtPost(t, m.sc, mtURL+"/status", url.Values{"action": {"held"}})
 	mtPost(t, m.sc, mtURL+"/minutes/circulate", nil)
+	// Its time is typed on a 24-hour clock, with a colon or a full stop; a
+	// time that is none is refused at its field, as typed.
+	day := mt.StartsAt.In(m.o.Location()).Format("02.01.2006")
+	if code, body := m.sc.Post(mtURL, url.Values{"rev": {m.rev(t, mt)}, "date": {day}, "time": {"9.15"}, "end_time": {"24.30"}}); code != 422 ||
+		!strings.Contains(body, `href="#f-end_time"`) || !strings.Contains(body, `value="24.30"`) || !strings.Contains(body, `value="9.15"`) {
+		t.Fatalf("a meeting ending at 24.30: %d\n%s", code, mtErrors(body))
+	}
+	mtPost(t, m.sc, mtURL, url.Values{"rev": {m.rev(t, mt)}, "date": {day}, "time": {"9.15"}, "end_time": {"11:00"}})
+	if got, _ := m.r.Councils.GetMeeting(context.Background(), m.o, m.c.ID, mt.ID); got.StartsAt.In(m.o.Location()).Format("02.01.2006 15:04") != day+" 09:15" {
+		t.Fatalf("the meeting starts %v, want %s 09:15", got.StartsAt.In(m.o.Location()), day)
+	}
+	// The meeting's documents, near its header: the minutes as a draft
+	// until approved; no public page while nothing is published. The
+	// breadcrumbs name councils as the navigation does.
+	docs := func(page string) string {
+		t.Helper()
+		i := strings.Index(page, `<nav class="link-row"`)
+		if i < 0 {
+			t.Fatal("the meeting page has no links to its documents")
+		}
+		return page[i : i+strings.Index(page[i:], "</nav>")]
+	}
+	_, page := m.sc.Get(mtURL)
+	d := docs(page)
+	for _, want := range []string{`href="` + mtURL + `/agenda.pdf"`, `href="` + mtURL + `/minutes.pdf">Udkast til referat (PDF)`, `href="` + mtURL + `/event.ics"`} {
+		if !strings.Contains(d, want) {
+			t.Errorf("meeting documents: no %s in\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "/p/") {
+		t.Errorf("a public page is linked before anything is published:\n%s", d)
+	}
+	if !strings.Contains(page, `<li><a href="/o/`+m.o.Slug+`/councils">Råd</a></li>`) || strings.Contains(page, "Råd og udvalg") {
+		t.Error("the breadcrumbs do not start with «Råd»")
+	}
+	for _, p := range []string{"/agenda.pdf", "/minutes.pdf", "/event.ics"} {
+		if code, body := m.sc.Get(mtURL + p); code != 200 || !(strings.HasPrefix(body, "%PDF") || strings.HasPrefix(body, "BEGIN:VCALENDAR")) {
+			t.Errorf("GET %s: %d, not a PDF or calendar", p, code)
+		}
+	}
 	// One-click approval by the member present who is a user.
-	_, page := uc.Get(mtURL)
+	_, page = uc.Get(mtURL)
 	if !strings.Contains(section(t, page, "minutes"), `action="`+mtURL+`/minutes/sign"`) {
 		t.Fatalf("the signer is not offered the sign button")
 	}
@@ -359,6 +411,28 @@ func TestMeetingApprovedMinutesLockedAndCorrected(t *testing.T) {
 	v2 := regexp.MustCompile(`(?s)<li><a href="[^"]+/minutes/2">.*?</li>`).FindString(mins)
 	if !strings.Contains(v1, "Nataliia Gudymenko") || !strings.Contains(v2, m.sec.Name) || strings.Contains(v2, "Nataliia") {
 		t.Fatalf("versions with their approvers:\n%s\n%s", v1, v2)
+	}
+	// Each frozen version links its PDF; once published, the public page.
+	for _, v := range []string{v1, v2} {
+		pdf := regexp.MustCompile(`href="([^"]+/minutes\.pdf\?version=\d)"`).FindStringSubmatch(v)
+		if pdf == nil {
+			t.Fatalf("a version without its PDF:\n%s", v)
+		}
+		if code, body := m.sc.Get(html.UnescapeString(pdf[1])); code != 200 || !strings.HasPrefix(body, "%PDF") {
+			t.Errorf("GET %s: %d, not a PDF", pdf[1], code)
+		}
+	}
+	if d := docs(page); !strings.Contains(d, `/minutes.pdf">Referat (PDF)`) || strings.Contains(d, "/p/") {
+		t.Errorf("approved minutes: not linked as the minutes, or a public page before publishing:\n%s", d)
+	}
+	mtPost(t, m.sc, mtURL+"/minutes/publish", nil)
+	_, page = m.sc.Get(mtURL)
+	pub := "/p/" + m.o.Slug + "/" + mt.Path()
+	if d := docs(page); !strings.Contains(d, `href="`+pub+`"`) {
+		t.Errorf("published minutes: no link to %s in\n%s", pub, d)
+	}
+	if code, _ := m.r.Anonymous().Get(pub); code != 200 {
+		t.Errorf("the public page %s: %d", pub, code)
 	}
 	_, p1 := m.sc.Get(mtURL + "/minutes/1")
 	_, p2 := m.sc.Get(mtURL + "/minutes/2")

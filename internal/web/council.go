@@ -375,20 +375,15 @@ func (s *Server) renderCouncil(c *gin.Context, status int, data *councilPage) er
 	}
 	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, councilToday(now, o))
 
-	data.Year = now.In(loc).Year()
-	if y, err := strconv.Atoi(c.Query("year")); err == nil && y >= 1900 && y <= 2200 {
-		data.Year = y
-	}
 	all, err := s.Councils.Meetings(ctx, o, cl, 0)
 	if err != nil {
 		return err
 	}
-	years := map[int]bool{now.In(loc).Year(): true, data.Year: true}
-	if cl.TermFrom != nil && cl.TermTo != nil && *cl.TermTo-*cl.TermFrom < 20 {
-		for y := *cl.TermFrom; y <= *cl.TermTo; y++ {
-			years[y] = true
-		}
+	data.Year = councilDefaultYear(all, now, loc)
+	if y, err := strconv.Atoi(c.Query("year")); err == nil && y >= 1900 && y <= 2200 {
+		data.Year = y
 	}
+	years := map[int]bool{now.In(loc).Year(): true, data.Year: true}
 	for _, m := range all {
 		y := m.StartsAt.In(loc).Year()
 		years[y] = true
@@ -508,11 +503,11 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 		return in, app.Errorf(app.EInvalid, "council.error.date").WithField("date")
 	}
 	clock := func(field string) (int, int, error) {
-		t, err := time.Parse("15:04", vals[field])
-		if err != nil {
+		h, mi, ok := parseClock(vals[field])
+		if !ok {
 			return 0, 0, app.Errorf(app.EInvalid, "council.error.time").WithField(field)
 		}
-		return t.Hour(), t.Minute(), nil
+		return h, mi, nil
 	}
 	if vals["time"] == "" {
 		return in, app.Errorf(app.EInvalid, "error.required").WithField("time")
@@ -531,6 +526,23 @@ func meetingForm(vals map[string]string, loc *time.Location) (council.MeetingInp
 		in.EndsAt = &end
 	}
 	return in, nil
+}
+
+// parseClock reads a time of day typed on a 24-hour clock: 16:30, 9:05,
+// or with a full stop as Danes and Norwegians also write it (16.30); ok is
+// false for anything else, such as 25:00 or 4 pm.
+func parseClock(v string) (h, m int, ok bool) {
+	v = strings.TrimSpace(v)
+	i := strings.IndexAny(v, ":.")
+	if i < 1 || i > 2 || len(v)-i-1 != 2 {
+		return 0, 0, false
+	}
+	h, err1 := strconv.Atoi(v[:i])
+	m, err2 := strconv.Atoi(v[i+1:])
+	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 || strings.ContainsAny(v, "+-") {
+		return 0, 0, false
+	}
+	return h, m, true
 }
 
 // councilDay reads an optional day typed into field of vals (a date
@@ -560,6 +572,28 @@ func renameField(err error, names map[string]string) error {
 		}
 	}
 	return err
+}
+
+// councilDefaultYear is the year whose meetings the council page shows
+// when none is asked for: that of the next meeting not cancelled, else the
+// latest year with meetings (a council whose record is history), else now's.
+func councilDefaultYear(ms []*council.Meeting, now time.Time, loc *time.Location) int {
+	var next, last *council.Meeting
+	for _, m := range ms {
+		if !m.StartsAt.Before(now) && m.Status != council.MeetingCancelled && (next == nil || m.StartsAt.Before(next.StartsAt)) {
+			next = m
+		}
+		if last == nil || m.StartsAt.After(last.StartsAt) {
+			last = m
+		}
+	}
+	switch {
+	case next != nil:
+		return next.StartsAt.In(loc).Year()
+	case last != nil:
+		return last.StartsAt.In(loc).Year()
+	}
+	return now.In(loc).Year()
 }
 
 // --- members ----------------------------------------------------------------
@@ -643,20 +677,7 @@ func (s *Server) handleCouncilMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	vals := map[string]string{"name": m.Name, "role": m.Role, "represents": m.Represents, "represents_text": m.RepresentsText}
-	if m.SubstituteFor != nil {
-		vals["substitute_for"] = strconv.FormatInt(*m.SubstituteFor, 10)
-	}
-	if m.UserID != nil {
-		vals["user_id"] = strconv.FormatInt(*m.UserID, 10)
-	}
-	if m.FromDate != nil {
-		vals["from_date"] = m.FromDate.Format(time.DateOnly)
-	}
-	if m.ToDate != nil {
-		vals["to_date"] = m.ToDate.Format(time.DateOnly)
-	}
-	return s.renderCouncilMember(c, http.StatusOK, &councilMemberPage{formPage: formPage{Values: vals}}, cl, m)
+	return s.renderCouncilMember(c, http.StatusOK, &councilMemberPage{formPage: formPage{Values: memberVals(s.locale(c), m)}}, cl, m)
 }
 
 func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMemberPage, cl *council.Council, m *council.Member) error {
@@ -728,7 +749,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 		err = renameField(err, map[string]string{"role": "new_role", "from": "role_from"})
 	}
 	if err != nil {
-		return s.memberFail(c, cl, m, mergeVals(memberVals(m), vals), err)
+		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
 	s.setFlash(c, "council.member.role_changed", "name", m.Name)
 	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
@@ -753,7 +774,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 		err = renameField(err, map[string]string{"to_date": "last_day"})
 	}
 	if err != nil {
-		return s.memberFail(c, cl, m, mergeVals(memberVals(m), vals), err)
+		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
 	s.setFlash(c, "council.member.ended", "name", m.Name)
 	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
@@ -768,7 +789,7 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 	}
 	if err := s.Councils.RemoveMember(c.Request.Context(), o, cl.ID, m.ID); err != nil {
 		if ae := app.AsError(err); ae != nil && ae.Code == app.EConflict {
-			return s.memberFail(c, cl, m, memberVals(m), err)
+			return s.memberFail(c, cl, m, memberVals(s.locale(c), m), err)
 		}
 		return err
 	}
@@ -777,8 +798,9 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 	return nil
 }
 
-// memberVals answers m as the edit form's values.
-func memberVals(m *council.Member) map[string]string {
+// memberVals answers m as the edit form's values, its days written the
+// way the page's locale l writes them.
+func memberVals(l string, m *council.Member) map[string]string {
 	vals := map[string]string{"name": m.Name, "role": m.Role, "represents": m.Represents, "represents_text": m.RepresentsText}
 	if m.SubstituteFor != nil {
 		vals["substitute_for"] = strconv.FormatInt(*m.SubstituteFor, 10)
@@ -787,10 +809,10 @@ func memberVals(m *council.Member) map[string]string {
 		vals["user_id"] = strconv.FormatInt(*m.UserID, 10)
 	}
 	if m.FromDate != nil {
-		vals["from_date"] = m.FromDate.Format(time.DateOnly)
+		vals["from_date"] = i18n.FormatDateInput(l, *m.FromDate)
 	}
 	if m.ToDate != nil {
-		vals["to_date"] = m.ToDate.Format(time.DateOnly)
+		vals["to_date"] = i18n.FormatDateInput(l, *m.ToDate)
 	}
 	return vals
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -124,6 +126,12 @@ type meetingPage struct {
 	// Candidates are who may adjust the minutes: members on the day.
 	Candidates []*council.Member
 	Statuses   []string
+	// Overdue holds the earlier follow-up actions (by measure id) whose
+	// deadline passed before the meeting's day and that are still open.
+	Overdue map[string]bool
+	// PublicURL is the meeting's public page, when the council is public
+	// and its agenda or minutes are published; "" otherwise.
+	PublicURL string
 }
 
 func (s *Server) handleMeeting(c *gin.Context) error {
@@ -180,6 +188,21 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.Adjusters[id] = true
 	}
 	data.Candidates = append(append([]*council.Member(nil), v.Roll.Expected...), v.Roll.Substitutes...)
+	data.Overdue = map[string]bool{}
+	for _, e := range v.Earlier {
+		if e.Measure.Due != nil && e.Measure.Due.Before(day) && !measure.Closed(e.Measure.Status) {
+			data.Overdue[e.Measure.ID] = true
+		}
+	}
+	if v.Council.Public() {
+		published := v.Meeting.AgendaPublic()
+		for _, mn := range v.Versions {
+			published = published || mn.State == council.MinutesPublished
+		}
+		if published {
+			data.PublicURL = publicCouncilMeetingURL(o.Slug, v.Meeting)
+		}
+	}
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		data.Linked = council.LinkedMember(v.Members, a.UserID, day)
 	}
@@ -189,7 +212,7 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.CanSign = data.CanMember && !data.HasSigned && slices.ContainsFunc(v.Signers, func(m *council.Member) bool { return m.ID == data.Linked.ID })
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council_meeting.councils"), URL: "/o/" + o.Slug + "/councils"},
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
 		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, loc)}}}
 	s.render(c, status, "council/meeting.html", data)
@@ -215,20 +238,6 @@ func (s *Server) meetingFail(c *gin.Context, vals map[string]string, err error) 
 	return s.renderMeeting(c, statusOf(app.ErrorCode(err)), data)
 }
 
-// meetingTime reads a day and a clock time typed in the municipality's
-// zone into an instant.
-func meetingTime(o *org.Organisation, date, clock string) (time.Time, bool) {
-	d, ok := i18n.ParseDate(date)
-	if !ok {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("15:04", strings.Replace(strings.TrimSpace(clock), ".", ":", 1))
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, o.Location()), true
-}
-
 func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	o := orgOf(c)
 	cid, mid, err := meetingIDs(c)
@@ -239,19 +248,8 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	for _, k := range []string{"date", "time", "end_time", "place", "rev"} {
 		vals[k] = strings.TrimSpace(c.PostForm(k))
 	}
-	in := council.MeetingInput{Place: vals["place"]}
-	start, ok := meetingTime(o, vals["date"], vals["time"])
-	switch {
-	case !ok:
-		err = app.Errorf(app.EInvalid, "council_meeting.error.when").WithField("date")
-	case vals["end_time"] != "":
-		end, ok := meetingTime(o, vals["date"], vals["end_time"])
-		if !ok {
-			err = app.Errorf(app.EInvalid, "council_meeting.error.when").WithField("end_time")
-		}
-		in.EndsAt = &end
-	}
-	in.StartsAt = start
+	// A day the page's way and clock times, each refused at its own field.
+	in, err := meetingForm(vals, o.Location())
 	if err == nil {
 		_, err = s.Councils.UpdateMeeting(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
@@ -459,7 +457,7 @@ func (s *Server) handleMinutesVersion(c *gin.Context) error {
 	data := &minutesVersionPage{Org: o, Council: cl, Meeting: m, Minutes: mn, Doc: doc, Events: evs[mn.ID],
 		Base: meetingURL(o, m), TZ: o.TimeZone}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council_meeting.councils"), URL: "/o/" + o.Slug + "/councils"},
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()},
 		{Label: i18n.FormatDateTime(l, m.StartsAt, o.Location()), URL: meetingURL(o, m)},
 		{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)}}}
@@ -532,6 +530,7 @@ func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) e
 		}
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
 		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, o.Location()), URL: data.Base},
 		{Label: strconv.Itoa(it.Number) + ". " + it.Title}}}
@@ -655,6 +654,7 @@ func (s *Server) renderItemForm(c *gin.Context, status int, data *itemFormPage) 
 		data.Action = data.Base + "/items/" + itoa64(data.Item.ID)
 	}
 	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
+		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
 		{Label: data.Council.Name, URL: "/o/" + o.Slug + "/" + data.Council.Path()},
 		{Label: i18n.FormatDateTime(l, data.Meeting.StartsAt, o.Location()), URL: data.Base}, {Label: label}}}
 	s.render(c, status, "council/item_form.html", data)
@@ -904,6 +904,9 @@ func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	in := council.FollowUpInput{Description: vals["description"], Responsible: vals["responsible"]}
 	if d, ok := i18n.ParseDate(vals["deadline"]); ok {
 		in.Deadline = &d
+	} else if dateLike.MatchString(vals["deadline"]) {
+		// Meant as a day (31.02.2026), not as words («efteråret 2026»).
+		return s.itemFail(c, vals, app.Errorf(app.EInvalid, "council_meeting.error.date").WithField("deadline"))
 	} else {
 		in.DeadlineText = vals["deadline"]
 	}
@@ -958,6 +961,10 @@ func linkURL(slug string, l council.Link) string {
 	}
 	return ""
 }
+
+// dateLike matches what is typed as a day, right or wrong: digits in
+// three groups with full stops, slashes or hyphens between them.
+var dateLike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 
 // itemDay reads an optional day of an item form's row; err is the form's
 // first error so far, kept when there is one.
