@@ -161,8 +161,13 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 		t.Fatalf("no link to the measure:\n%s", fu)
 	}
 	// On the responsible's «My work».
-	if code, dash := rc.Get("/o/" + m.o.Slug + "/dashboard"); code != 200 || !strings.Contains(dash, "Afklare brug af frivillige tolke") {
+	code, dash := rc.Get("/o/" + m.o.Slug + "/dashboard")
+	if code != 200 || !strings.Contains(dash, "Afklare brug af frivillige tolke") {
 		t.Fatalf("My work: %d, the follow-up action is not on it", code)
+	}
+	// … with the quick status form every measure has there.
+	if !strings.Contains(dash, `<form method="post" action="`+link[1]+`/status" class="quick-update">`) {
+		t.Errorf("My work offers no status update of the follow-up action")
 	}
 	// In the next meeting's status of earlier decisions, open.
 	_, next := m.sc.Get(nextURL)
