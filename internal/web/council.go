@@ -84,6 +84,14 @@ func (s *Server) councilCrumbs(c *gin.Context, more ...Crumb) Layout {
 	return Layout{Nav: "councils", Breadcrumbs: crumbs}
 }
 
+// doneTo tells the user what was done (the flash key with its args) and
+// sends them to url (303), as every council form does once it succeeds.
+func (s *Server) doneTo(c *gin.Context, url, key string, args ...any) error {
+	s.setFlash(c, key, args...)
+	c.Redirect(http.StatusSeeOther, url)
+	return nil
+}
+
 // --- the list -------------------------------------------------------------
 
 type councilsPage struct {
@@ -214,9 +222,7 @@ func (s *Server) handleCouncilCreate(c *gin.Context) error {
 		}
 		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council.created")
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID))
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID), "council.created")
 }
 
 func (s *Server) councilOf(c *gin.Context) (*council.Council, error) {
@@ -260,9 +266,7 @@ func (s *Server) handleCouncilUpdate(c *gin.Context) error {
 		}
 		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council.saved")
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID))
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID), "council.saved")
 }
 
 func (s *Server) handleCouncilDeleteConfirm(c *gin.Context) error {
@@ -303,9 +307,7 @@ func (s *Server) handleCouncilDelete(c *gin.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "council.deleted", "name", cl.Name)
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/councils")
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/councils", "council.deleted", "name", cl.Name)
 }
 
 // --- the council page -----------------------------------------------------
@@ -486,9 +488,7 @@ func (s *Server) handleCouncilMeetingPlan(c *gin.Context) error {
 		data.Values["role"] = council.RoleMember
 		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council.meeting.planned")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/"+m.Path())
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/"+m.Path(), "council.meeting.planned")
 }
 
 // meetingForm reads a meeting's day, start and end time (local times in
@@ -643,9 +643,7 @@ func (s *Server) handleCouncilMemberAdd(c *gin.Context) error {
 		}
 		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council.member.added", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.added", "name", m.Name)
 }
 
 type councilMemberPage struct {
@@ -726,9 +724,7 @@ func (s *Server) handleCouncilMemberUpdate(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, vals, err)
 	}
-	s.setFlash(c, "council.member.saved", "name", in.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.saved", "name", in.Name)
 }
 
 func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
@@ -751,9 +747,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
-	s.setFlash(c, "council.member.role_changed", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.role_changed", "name", m.Name)
 }
 
 func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
@@ -776,9 +770,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
-	s.setFlash(c, "council.member.ended", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.ended", "name", m.Name)
 }
 
 func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
@@ -793,9 +785,7 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "council.member.removed", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.removed", "name", m.Name)
 }
 
 // memberVals answers m as the edit form's values, its days written the

@@ -57,25 +57,25 @@ func (s *Server) councilMeetingRoutes() {
 // meetingIDs reads the :council and :meeting parameters; anything but a
 // number is not found.
 func meetingIDs(c *gin.Context) (councilID, meetingID int64, err error) {
-	councilID, err = strconv.ParseInt(c.Param("council"), 10, 64)
-	if err != nil || councilID <= 0 {
-		return 0, 0, app.Errorf(app.ENotFound, "council.error.not_found")
+	if councilID, err = councilParam(c, "council", "council.error.not_found"); err != nil {
+		return 0, 0, err
 	}
-	meetingID, err = strconv.ParseInt(c.Param("meeting"), 10, 64)
-	if err != nil || meetingID <= 0 {
-		return 0, 0, app.Errorf(app.ENotFound, "council.error.meeting_not_found")
+	if meetingID, err = councilParam(c, "meeting", "council.error.meeting_not_found"); err != nil {
+		return 0, 0, err
 	}
 	return councilID, meetingID, nil
 }
 
-// meetingParam reads a numeric path parameter name, not found with key
-// when it is not a number.
-func meetingParam(c *gin.Context, name, key string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, app.Errorf(app.ENotFound, key)
+// itemIDs reads the :council, :meeting and :item parameters; anything but
+// a number is not found.
+func itemIDs(c *gin.Context) (councilID, meetingID, itemID int64, err error) {
+	if councilID, meetingID, err = meetingIDs(c); err != nil {
+		return 0, 0, 0, err
 	}
-	return id, nil
+	if itemID, err = councilParam(c, "item", "council.error.item_not_found"); err != nil {
+		return 0, 0, 0, err
+	}
+	return councilID, meetingID, itemID, nil
 }
 
 // meetingURL is where a meeting's page is.
@@ -260,9 +260,7 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 	if err != nil {
 		return s.meetingFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c))
-	return nil
+	return s.doneTo(c, meetingBase(c), "council_meeting.saved")
 }
 
 func (s *Server) handleMeetingStatus(c *gin.Context) error {
@@ -285,9 +283,7 @@ func (s *Server) handleMeetingStatus(c *gin.Context) error {
 	if err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.action_done."+action)
-	c.Redirect(http.StatusSeeOther, meetingBase(c))
-	return nil
+	return s.doneTo(c, meetingBase(c), "council_meeting.action_done."+action)
 }
 
 func (s *Server) handleMeetingDeleteConfirm(c *gin.Context) error {
@@ -320,9 +316,7 @@ func (s *Server) handleMeetingDelete(c *gin.Context) error {
 	if err := s.Councils.DeleteMeeting(c.Request.Context(), o, cid, mid); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.deleted")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/councils/"+c.Param("council"))
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/councils/"+c.Param("council"), "council_meeting.deleted")
 }
 
 // handleMeetingAttendance records the attendance form: for each expected
@@ -354,9 +348,7 @@ func (s *Server) handleMeetingAttendance(c *gin.Context) error {
 	if _, err := s.Councils.SetAttendance(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in); err != nil {
 		return s.meetingFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.attendance.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#attendance")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#attendance", "council_meeting.attendance.saved")
 }
 
 func (s *Server) handleMeetingAdjusters(c *gin.Context) error {
@@ -374,9 +366,7 @@ func (s *Server) handleMeetingAdjusters(c *gin.Context) error {
 	if _, err := s.Councils.SetAdjusters(c.Request.Context(), o, cid, mid, ids); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.adjusters.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#minutes")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#minutes", "council_meeting.adjusters.saved")
 }
 
 // minutesAction answers the handler of a step of the minutes.
@@ -410,9 +400,7 @@ func (s *Server) minutesAction(action string) func(*gin.Context) error {
 		if err != nil {
 			return s.meetingFail(c, vals, err)
 		}
-		s.setFlash(c, "council_meeting.minutes.done."+action)
-		c.Redirect(http.StatusSeeOther, meetingBase(c)+"#minutes")
-		return nil
+		return s.doneTo(c, meetingBase(c)+"#minutes", "council_meeting.minutes.done."+action)
 	}
 }
 
@@ -503,7 +491,7 @@ func (s *Server) handleMeetingItem(c *gin.Context) error {
 
 func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) error {
 	o, l := orgOf(c), s.locale(c)
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	id, err := councilParam(c, "item", "council.error.item_not_found")
 	if err != nil {
 		return err
 	}
@@ -572,7 +560,7 @@ func (s *Server) handleMeetingItemEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	id, err := councilParam(c, "item", "council.error.item_not_found")
 	if err != nil {
 		return err
 	}
@@ -735,18 +723,12 @@ func (s *Server) handleMeetingItemAdd(c *gin.Context) error {
 		}
 		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council_meeting.item.saved")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/"+it.Path())
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/"+it.Path(), "council_meeting.item.saved")
 }
 
 func (s *Server) handleMeetingItemUpdate(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -765,18 +747,12 @@ func (s *Server) handleMeetingItemUpdate(c *gin.Context) error {
 		}
 		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
 	}
-	s.setFlash(c, "council_meeting.item.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id))
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id), "council_meeting.item.saved")
 }
 
 func (s *Server) handleMeetingItemMove(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -793,20 +769,14 @@ func (s *Server) handleMeetingItemMove(c *gin.Context) error {
 
 func (s *Server) handleMeetingItemRemove(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.RemoveItem(c.Request.Context(), o, cid, mid, id, atoi(c.PostForm("rev"))); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.item.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#agenda")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#agenda", "council_meeting.item.removed")
 }
 
 // handleMeetingAttach stores an uploaded attachment; a refused file (its
@@ -814,11 +784,7 @@ func (s *Server) handleMeetingItemRemove(c *gin.Context) error {
 // with the title kept.
 func (s *Server) handleMeetingAttach(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -837,22 +803,16 @@ func (s *Server) handleMeetingAttach(c *gin.Context) error {
 	if err != nil {
 		return s.itemFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.attachment.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#attachments")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#attachments", "council_meeting.attachment.saved")
 }
 
 func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
-	if err != nil {
-		return err
-	}
-	fid, err := meetingParam(c, "file", "council.error.attachment_not_found")
+	fid, err := councilParam(c, "file", "council.error.attachment_not_found")
 	if err != nil {
 		return err
 	}
@@ -867,33 +827,23 @@ func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 
 func (s *Server) handleMeetingDetach(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
-	if err != nil {
-		return err
-	}
-	fid, err := meetingParam(c, "file", "council.error.attachment_not_found")
+	fid, err := councilParam(c, "file", "council.error.attachment_not_found")
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.Detach(c.Request.Context(), o, cid, mid, id, fid); err != nil {
 		return s.itemFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.attachment.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#attachments")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#attachments", "council_meeting.attachment.removed")
 }
 
 func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -920,27 +870,19 @@ func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	if _, err := s.Councils.AddFollowUp(ctx, o, app.ActorFrom(ctx), cid, mid, id, in); err != nil {
 		return s.itemFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.followup.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#followups")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#followups", "council_meeting.followup.saved")
 }
 
 func (s *Server) handleMeetingFollowUpRemove(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.RemoveFollowUp(ctx, o, app.ActorFrom(ctx), cid, mid, id, c.Param("measure")); err != nil {
 		return s.itemFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.followup.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#followups")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#followups", "council_meeting.followup.removed")
 }
 
 // linkURL answers where an item's link leads, under the organisation.
