@@ -549,18 +549,7 @@ func parseClock(v string) (h, m int, ok bool) {
 // field's ISO day, or as Norwegians and Danes write it); err is the
 // form's first error so far, kept when there is one.
 func councilDay(vals map[string]string, field string, err error) (*time.Time, error) {
-	v := vals[field]
-	if v == "" {
-		return nil, err
-	}
-	d, ok := i18n.ParseDate(v)
-	if !ok {
-		if err == nil {
-			err = app.Errorf(app.EInvalid, "council.error.date").WithField(field)
-		}
-		return nil, err
-	}
-	return &d, err
+	return formDayAs(vals, field, "council.error.date", err)
 }
 
 // renameField gives err's field the form's name for it, where a form

@@ -911,16 +911,5 @@ var dateLike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 // itemDay reads an optional day of an item form's row; err is the form's
 // first error so far, kept when there is one.
 func itemDay(vals map[string]string, field string, err error) (*time.Time, error) {
-	v := vals[field]
-	if v == "" {
-		return nil, err
-	}
-	d, ok := i18n.ParseDate(v)
-	if !ok {
-		if err == nil {
-			err = app.Errorf(app.EInvalid, "council_meeting.error.date").WithField(field)
-		}
-		return nil, err
-	}
-	return &d, err
+	return formDayAs(vals, field, "council_meeting.error.date", err)
 }

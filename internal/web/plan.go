@@ -192,6 +192,12 @@ func planMetaForm(c *gin.Context) (map[string]string, plan.Meta, error) {
 // formDay reads an optional day typed into field of vals; err is the
 // form's first error so far, kept when there is one.
 func formDay(vals map[string]string, field string, err error) (*time.Time, error) {
+	return formDayAs(vals, field, "error.date", err)
+}
+
+// formDayAs is formDay refusing a day that cannot be read with the
+// message key.
+func formDayAs(vals map[string]string, field, key string, err error) (*time.Time, error) {
 	v := vals[field]
 	if v == "" {
 		return nil, err
@@ -199,7 +205,7 @@ func formDay(vals map[string]string, field string, err error) (*time.Time, error
 	d, ok := i18n.ParseDate(v)
 	if !ok {
 		if err == nil {
-			err = app.Errorf(app.EInvalid, "error.date").WithField(field)
+			err = app.Errorf(app.EInvalid, key).WithField(field)
 		}
 		return nil, err
 	}
