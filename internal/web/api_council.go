@@ -526,18 +526,13 @@ func (s *Server) handleAPICouncilMembers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	today := apiToday(s.Clock.Now(), o)
+	today := membershipDay(s.Clock.Now(), o)
 	out := make([]apiMember, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, toAPIMember(m, today))
 	}
 	c.JSON(http.StatusOK, gin.H{"members": out})
 	return nil
-}
-
-func apiToday(now time.Time, o *org.Organisation) time.Time {
-	y, m, d := now.In(o.Location()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // handleAPICouncilMemberAdd adds a membership and answers it (201).
@@ -563,7 +558,7 @@ func (s *Server) handleAPICouncilMemberAdd(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, toAPIMember(m, apiToday(s.Clock.Now(), o)))
+	c.JSON(http.StatusCreated, toAPIMember(m, membershipDay(s.Clock.Now(), o)))
 	return nil
 }
 

@@ -70,10 +70,10 @@ func councilURL(o *org.Organisation, id int64) string {
 	return "/o/" + o.Slug + "/councils/" + strconv.FormatInt(id, 10)
 }
 
-// councilToday answers today in o's zone as a membership day (midnight
-// UTC).
-func councilToday(now time.Time, o *org.Organisation) time.Time {
-	y, m, d := now.In(o.Location()).Date()
+// membershipDay answers the day of t in o's zone as membership days are
+// kept (midnight UTC): today's, a meeting's.
+func membershipDay(t time.Time, o *org.Organisation) time.Time {
+	y, m, d := t.In(o.Location()).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -118,7 +118,7 @@ func (s *Server) handleCouncils(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	today := councilToday(now, o)
+	today := membershipDay(now, o)
 	data := &councilsPage{Org: o, Year: strconv.Itoa(year), CanEdit: s.allowed(c, authz.CouncilWrite)}
 	for _, st := range list {
 		ms, err := s.Councils.Members(ctx, o, st.Council)
@@ -375,7 +375,7 @@ func (s *Server) renderCouncil(c *gin.Context, status int, data *councilPage) er
 			return err
 		}
 	}
-	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, councilToday(now, o))
+	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, membershipDay(now, o))
 
 	all, err := s.Councils.Meetings(ctx, o, cl, 0)
 	if err != nil {
@@ -674,7 +674,7 @@ func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMe
 	if err != nil {
 		return err
 	}
-	for _, x := range council.CurrentOn(ms, councilToday(s.Clock.Now(), o)) {
+	for _, x := range council.CurrentOn(ms, membershipDay(s.Clock.Now(), o)) {
 		if x.ID != m.ID {
 			data.Current = append(data.Current, x)
 		}

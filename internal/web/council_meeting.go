@@ -161,7 +161,7 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 	if data.Values == nil {
 		data.Values = map[string]string{}
 	}
-	day := meetingDay(v.Meeting, o)
+	day := membershipDay(v.Meeting.StartsAt, o)
 	loc := o.Location()
 	if _, ok := data.Values["date"]; !ok { // not the time and place form coming back
 		data.Values["date"] = i18n.FormatDateInput(l, v.Meeting.StartsAt.In(loc))
@@ -217,13 +217,6 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, loc)}}}
 	s.render(c, status, "council/meeting.html", data)
 	return nil
-}
-
-// meetingDay is the meeting's calendar day in the municipality's zone, as
-// membership days are kept (midnight UTC).
-func meetingDay(m *council.Meeting, o *org.Organisation) time.Time {
-	y, mo, d := m.StartsAt.In(o.Location()).Date()
-	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
