@@ -211,12 +211,20 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.HasSigned = slices.Contains(v.Signed, data.Linked.ID)
 		data.CanSign = data.CanMember && !data.HasSigned && slices.ContainsFunc(v.Signers, func(m *council.Member) bool { return m.ID == data.Linked.ID })
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
-		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, loc)}}}
+	data.Layout = s.meetingCrumbs(c, v.Council, v.Meeting)
 	s.render(c, status, "council/meeting.html", data)
 	return nil
+}
+
+// meetingCrumbs are a meeting's page's breadcrumbs: the councils, the
+// council, the meeting (a link when more crumbs follow) and more.
+func (s *Server) meetingCrumbs(c *gin.Context, cl *council.Council, m *council.Meeting, more ...Crumb) Layout {
+	o := orgOf(c)
+	at := Crumb{Label: i18n.FormatDateTime(s.locale(c), m.StartsAt, o.Location())}
+	if len(more) > 0 {
+		at.URL = meetingURL(o, m)
+	}
+	return s.councilCrumbs(c, append([]Crumb{{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()}, at}, more...)...)
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -437,11 +445,7 @@ func (s *Server) handleMinutesVersion(c *gin.Context) error {
 	}
 	data := &minutesVersionPage{Org: o, Council: cl, Meeting: m, Minutes: mn, Doc: doc, Events: evs[mn.ID],
 		Base: meetingURL(o, m), TZ: o.TimeZone}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()},
-		{Label: i18n.FormatDateTime(l, m.StartsAt, o.Location()), URL: meetingURL(o, m)},
-		{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)}}}
+	data.Layout = s.meetingCrumbs(c, cl, m, Crumb{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)})
 	s.render(c, http.StatusOK, "council/minutes_version.html", data)
 	return nil
 }
@@ -483,7 +487,7 @@ func (s *Server) handleMeetingItem(c *gin.Context) error {
 }
 
 func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) error {
-	o, l := orgOf(c), s.locale(c)
+	o := orgOf(c)
 	id, err := councilParam(c, "item", "council.error.item_not_found")
 	if err != nil {
 		return err
@@ -510,11 +514,7 @@ func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) e
 			return err
 		}
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
-		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, o.Location()), URL: data.Base},
-		{Label: strconv.Itoa(it.Number) + ". " + it.Title}}}
+	data.Layout = s.meetingCrumbs(c, v.Council, v.Meeting, Crumb{Label: strconv.Itoa(it.Number) + ". " + it.Title})
 	s.render(c, status, "council/item.html", data)
 	return nil
 }
@@ -541,6 +541,16 @@ type itemFormPage struct {
 	HearingRows, EarlierRows, LinkRows []int
 	DecisionTypes, HearingRoles        []string
 	LinkKinds                          []string
+}
+
+// itemFormFail shows the item form (of it, nil for a new item) again with
+// err and what was typed.
+func (s *Server) itemFormFail(c *gin.Context, vals map[string]string, it *council.Item, err error) error {
+	data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
+	if !data.fail(s, c, err) || app.IsNotFound(err) {
+		return err
+	}
+	return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
 }
 
 func (s *Server) handleMeetingItemNew(c *gin.Context) error {
@@ -634,10 +644,7 @@ func (s *Server) renderItemForm(c *gin.Context, status int, data *itemFormPage) 
 		label = s.Catalog.T(l, "council_meeting.item.edit")
 		data.Action = data.Base + "/items/" + itoa64(data.Item.ID)
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: data.Council.Name, URL: "/o/" + o.Slug + "/" + data.Council.Path()},
-		{Label: i18n.FormatDateTime(l, data.Meeting.StartsAt, o.Location()), URL: data.Base}, {Label: label}}}
+	data.Layout = s.meetingCrumbs(c, data.Council, data.Meeting, Crumb{Label: label})
 	s.render(c, status, "council/item_form.html", data)
 	return nil
 }
@@ -710,11 +717,7 @@ func (s *Server) handleMeetingItemAdd(c *gin.Context) error {
 		it, err = s.Councils.AddItem(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
 	if err != nil {
-		data := &itemFormPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
-			return err
-		}
-		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.itemFormFail(c, vals, nil, err)
 	}
 	return s.doneTo(c, "/o/"+o.Slug+"/"+it.Path(), "council_meeting.item.saved")
 }
@@ -734,11 +737,7 @@ func (s *Server) handleMeetingItemUpdate(c *gin.Context) error {
 		if ierr != nil {
 			return ierr
 		}
-		data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
-			return err
-		}
-		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.itemFormFail(c, vals, it, err)
 	}
 	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id), "council_meeting.item.saved")
 }
