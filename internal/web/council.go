@@ -92,6 +92,16 @@ func (s *Server) doneTo(c *gin.Context, url, key string, args ...any) error {
 	return nil
 }
 
+// formAgain shows a council form's page again, render at err's status,
+// with err at its field and what was typed kept in f; err that no field
+// can show (internal) is answered as it is.
+func (s *Server) formAgain(c *gin.Context, f *formPage, err error, render func(status int) error) error {
+	if !f.fail(s, c, err) {
+		return err
+	}
+	return render(statusOf(app.ErrorCode(err)))
+}
+
 // --- the list -------------------------------------------------------------
 
 type councilsPage struct {
@@ -217,10 +227,7 @@ func (s *Server) handleCouncilCreate(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilFormPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilForm(c, st, data) })
 	}
 	return s.doneTo(c, councilURL(o, cl.ID), "council.created")
 }
@@ -261,10 +268,7 @@ func (s *Server) handleCouncilUpdate(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilFormPage{formPage: formPage{Values: vals}, Council: cl}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilForm(c, st, data) })
 	}
 	return s.doneTo(c, councilURL(o, cl.ID), "council.saved")
 }
@@ -478,15 +482,12 @@ func (s *Server) handleCouncilMeetingPlan(c *gin.Context) error {
 	var m *council.Meeting
 	if err == nil {
 		m, err = s.Councils.CreateMeeting(c.Request.Context(), o, cl.ID, in)
-		err = renameField(err, map[string]string{"starts_at": "date", "ends_at": "end_time"})
+		err = renameField(err, meetingFormFields)
 	}
 	if err != nil {
 		data := &councilPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
 		data.Values["role"] = council.RoleMember
-		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncil(c, st, data) })
 	}
 	return s.doneTo(c, "/o/"+o.Slug+"/"+m.Path(), "council.meeting.planned")
 }
@@ -551,6 +552,18 @@ func parseClock(v string) (h, m int, ok bool) {
 func councilDay(vals map[string]string, field string, err error) (*time.Time, error) {
 	return formDayAs(vals, field, "council.error.date", err)
 }
+
+// requiredDay reads a day that must be typed into field of vals.
+func requiredDay(vals map[string]string, field string) (*time.Time, error) {
+	if vals[field] == "" {
+		return nil, app.Errorf(app.EInvalid, "error.required").WithField(field)
+	}
+	return councilDay(vals, field, nil)
+}
+
+// meetingFormFields are the meeting form's names of the service's fields:
+// the service names instants, the form has a day and clock times.
+var meetingFormFields = map[string]string{"starts_at": "date", "ends_at": "end_time"}
 
 // renameField gives err's field the form's name for it, where a form
 // names a field otherwise than the service does.
@@ -627,10 +640,7 @@ func (s *Server) handleCouncilMemberAdd(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncil(c, st, data) })
 	}
 	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.added", "name", m.Name)
 }
@@ -694,10 +704,7 @@ func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMe
 // form's values as typed.
 func (s *Server) memberFail(c *gin.Context, cl *council.Council, m *council.Member, vals map[string]string, err error) error {
 	data := &councilMemberPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) {
-		return err
-	}
-	return s.renderCouncilMember(c, statusOf(app.ErrorCode(err)), data, cl, m)
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilMember(c, st, data, cl, m) })
 }
 
 func (s *Server) handleCouncilMemberUpdate(c *gin.Context) error {
@@ -723,12 +730,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 		return err
 	}
 	vals := map[string]string{"new_role": strings.TrimSpace(c.PostForm("new_role")), "role_from": strings.TrimSpace(c.PostForm("role_from"))}
-	var from *time.Time
-	if vals["role_from"] == "" {
-		err = app.Errorf(app.EInvalid, "error.required").WithField("role_from")
-	} else {
-		from, err = councilDay(vals, "role_from", nil)
-	}
+	from, err := requiredDay(vals, "role_from")
 	if err == nil {
 		_, err = s.Councils.ChangeRole(c.Request.Context(), o, cl.ID, m.ID, vals["new_role"], *from)
 		err = renameField(err, map[string]string{"role": "new_role", "from": "role_from"})
@@ -746,12 +748,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 		return err
 	}
 	vals := map[string]string{"last_day": strings.TrimSpace(c.PostForm("last_day"))}
-	var last *time.Time
-	if vals["last_day"] == "" {
-		err = app.Errorf(app.EInvalid, "error.required").WithField("last_day")
-	} else {
-		last, err = councilDay(vals, "last_day", nil)
-	}
+	last, err := requiredDay(vals, "last_day")
 	if err == nil {
 		err = s.Councils.EndMember(c.Request.Context(), o, cl.ID, m.ID, *last)
 		err = renameField(err, map[string]string{"to_date": "last_day"})

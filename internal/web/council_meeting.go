@@ -232,11 +232,11 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 // meetingFail shows the meeting's page again with err and what was typed,
 // or answers err when it is not the form's to show.
 func (s *Server) meetingFail(c *gin.Context, vals map[string]string, err error) error {
-	data := &meetingPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) || app.IsNotFound(err) {
+	if app.IsNotFound(err) {
 		return err
 	}
-	return s.renderMeeting(c, statusOf(app.ErrorCode(err)), data)
+	data := &meetingPage{formPage: formPage{Values: vals}}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderMeeting(c, st, data) })
 }
 
 func (s *Server) handleMeetingUpdate(c *gin.Context) error {
@@ -255,9 +255,7 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 		_, err = s.Councils.UpdateMeeting(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
 	// The service names the instants; the form has a day and clock times.
-	if ae := app.AsError(err); ae != nil && (ae.Field == "starts_at" || ae.Field == "ends_at") {
-		err = app.Errorf(ae.Code, ae.Key).WithField(map[string]string{"starts_at": "date", "ends_at": "end_time"}[ae.Field])
-	}
+	err = renameField(err, meetingFormFields)
 	if err != nil {
 		return s.meetingFail(c, vals, err)
 	}
@@ -521,11 +519,11 @@ func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) e
 
 // itemFail shows the item's page again with err and what was typed.
 func (s *Server) itemFail(c *gin.Context, vals map[string]string, err error) error {
-	data := &itemPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) || app.IsNotFound(err) {
+	if app.IsNotFound(err) {
 		return err
 	}
-	return s.renderMeetingItem(c, statusOf(app.ErrorCode(err)), data)
+	data := &itemPage{formPage: formPage{Values: vals}}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderMeetingItem(c, st, data) })
 }
 
 type itemFormPage struct {
@@ -546,11 +544,11 @@ type itemFormPage struct {
 // itemFormFail shows the item form (of it, nil for a new item) again with
 // err and what was typed.
 func (s *Server) itemFormFail(c *gin.Context, vals map[string]string, it *council.Item, err error) error {
-	data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
-	if !data.fail(s, c, err) || app.IsNotFound(err) {
+	if app.IsNotFound(err) {
 		return err
 	}
-	return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
+	data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderItemForm(c, st, data) })
 }
 
 func (s *Server) handleMeetingItemNew(c *gin.Context) error {
