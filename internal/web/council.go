@@ -27,12 +27,7 @@ var NavCouncils = NavEntry{Key: "councils", Label: "council.title.plural", Path:
 // councilsOnly answers h for a municipality's council routes: councils
 // belong to municipalities, so in a network or county they are not found.
 func councilsOnly(h func(*gin.Context) error) func(*gin.Context) error {
-	return func(c *gin.Context) error {
-		if orgOf(c).Kind != org.KindMunicipality {
-			return app.Errorf(app.ENotFound, "council.error.not_found")
-		}
-		return h(c)
-	}
+	return municipalOnly("council.error.not_found", h)
 }
 
 // councilRoutes registers the councils, their members and meetings, and

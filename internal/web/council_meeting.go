@@ -66,6 +66,18 @@ func meetingIDs(c *gin.Context) (councilID, meetingID int64, err error) {
 	return councilID, meetingID, nil
 }
 
+// attachmentIDs reads the :council, :meeting, :item and :file
+// parameters; anything but a number is not found.
+func attachmentIDs(c *gin.Context) (councilID, meetingID, itemID, fileID int64, err error) {
+	if councilID, meetingID, itemID, err = itemIDs(c); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	if fileID, err = councilParam(c, "file", "council.error.attachment_not_found"); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	return councilID, meetingID, itemID, fileID, nil
+}
+
 // itemIDs reads the :council, :meeting and :item parameters; anything but
 // a number is not found.
 func itemIDs(c *gin.Context) (councilID, meetingID, itemID int64, err error) {
@@ -798,11 +810,7 @@ func (s *Server) handleMeetingAttach(c *gin.Context) error {
 
 func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, id, err := itemIDs(c)
-	if err != nil {
-		return err
-	}
-	fid, err := councilParam(c, "file", "council.error.attachment_not_found")
+	cid, mid, id, fid, err := attachmentIDs(c)
 	if err != nil {
 		return err
 	}
@@ -817,11 +825,7 @@ func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 
 func (s *Server) handleMeetingDetach(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, id, err := itemIDs(c)
-	if err != nil {
-		return err
-	}
-	fid, err := councilParam(c, "file", "council.error.attachment_not_found")
+	cid, mid, id, fid, err := attachmentIDs(c)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,15 @@ var NavPlans = NavEntry{Key: "plans", Label: "plan.title.plural", Path: orgPath(
 // municipal answers h for a municipality's routes: plans belong to
 // municipalities, so in a network or county they are not found.
 func municipal(h func(*gin.Context) error) func(*gin.Context) error {
+	return municipalOnly("plan.error.not_found", h)
+}
+
+// municipalOnly answers h for a municipality; outside one the route is
+// not found, with the message key.
+func municipalOnly(key string, h func(*gin.Context) error) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		if orgOf(c).Kind != org.KindMunicipality {
-			return app.Errorf(app.ENotFound, "plan.error.not_found")
+			return app.Errorf(app.ENotFound, key)
 		}
 		return h(c)
 	}
