@@ -429,19 +429,6 @@ func (s *Server) queryYear(c *gin.Context, o *org.Organisation, dflt bool) (int,
 	return int(y), nil
 }
 
-// apiPathIDs reads the numeric path parameters names, in their order;
-// anything but a number is not found.
-func apiPathIDs(c *gin.Context, names ...string) ([]int64, error) {
-	ids := make([]int64, len(names))
-	for i, name := range names {
-		var err error
-		if ids[i], err = pathID(c, name); err != nil {
-			return nil, err
-		}
-	}
-	return ids, nil
-}
-
 // answerList answers rows as {"name": [...]}, each as show writes it,
 // [] when there are none.
 func answerList[T, A any](c *gin.Context, name string, rows []T, show func(T) A) error {
@@ -643,7 +630,7 @@ func (s *Server) handleAPICouncilMeetingCreate(c *gin.Context) error {
 // the status of earlier decisions and the minutes' versions.
 func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 	o := orgOf(c)
-	ids, err := apiPathIDs(c, "council", "meeting")
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting")
 	if err != nil {
 		return err
 	}
@@ -699,7 +686,7 @@ func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 // and answers it (201).
 func (s *Server) handleAPICouncilItemAdd(c *gin.Context) error {
 	o := orgOf(c)
-	ids, err := apiPathIDs(c, "council", "meeting")
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting")
 	if err != nil {
 		return err
 	}
@@ -737,7 +724,7 @@ func (s *Server) handleAPICouncilItemAdd(c *gin.Context) error {
 // through POST /api/v1/orgs/{org}/measures/{measure}/status.
 func (s *Server) handleAPICouncilFollowUpAdd(c *gin.Context) error {
 	o := orgOf(c)
-	ids, err := apiPathIDs(c, "council", "meeting", "item")
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting", "item")
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,19 @@ func councilParam(c *gin.Context, name, key string) (int64, error) {
 	return id, nil
 }
 
+// councilParams reads the numeric path parameters names, in their order;
+// anything but a number is not found (key names what).
+func councilParams(c *gin.Context, key string, names ...string) ([]int64, error) {
+	ids := make([]int64, len(names))
+	for i, name := range names {
+		var err error
+		if ids[i], err = councilParam(c, name, key); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
 func councilURL(o *org.Organisation, id int64) string {
 	return "/o/" + o.Slug + "/councils/" + strconv.FormatInt(id, 10)
 }

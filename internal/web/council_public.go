@@ -273,19 +273,11 @@ func (s *Server) handlePublicCouncilAttachment(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cid, mid, err := councilDocIDs(c)
+	ids, err := councilParams(c, "council.error.not_found", "council", "meeting", "item", "file")
 	if err != nil {
 		return err
 	}
-	itemID, err := councilDocParam(c, "item")
-	if err != nil {
-		return err
-	}
-	fileID, err := councilDocParam(c, "file")
-	if err != nil {
-		return err
-	}
-	f, body, err := s.Councils.OpenAttachment(c.Request.Context(), o, cid, mid, itemID, fileID, true)
+	f, body, err := s.Councils.OpenAttachment(c.Request.Context(), o, ids[0], ids[1], ids[2], ids[3], true)
 	if err != nil {
 		return err
 	}
