@@ -429,6 +429,29 @@ func (s *Server) queryYear(c *gin.Context, o *org.Organisation, dflt bool) (int,
 	return int(y), nil
 }
 
+// answerList answers rows as {"name": [...]}, each as show writes it,
+// [] when there are none.
+func answerList[T, A any](c *gin.Context, name string, rows []T, show func(T) A) error {
+	out := make([]A, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, show(r))
+	}
+	c.JSON(http.StatusOK, gin.H{name: out})
+	return nil
+}
+
+// answerCreated answers v as made (201), at the API address loc.
+func answerCreated(c *gin.Context, loc string, v any) error {
+	c.Header("Location", loc)
+	c.JSON(http.StatusCreated, v)
+	return nil
+}
+
+// toAPIPerson names a member.
+func toAPIPerson(m *council.Member) *apiPerson {
+	return &apiPerson{ID: m.ID, Name: m.Name, Role: m.Role}
+}
+
 // apiCouncilOf answers the council of the path.
 func (s *Server) apiCouncilOf(c *gin.Context) (*council.Council, error) {
 	id, err := pathID(c, "council")
@@ -452,17 +475,14 @@ func (s *Server) handleAPICouncils(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiCouncil, 0, len(list))
-	for _, st := range list {
+	return answerList(c, "councils", list, func(st council.Standing) apiCouncil {
 		ac := toAPICouncil(o, st.Council)
 		ac.Standing = &apiStanding{Year: st.Year, Meetings: st.Meetings, MinMeetings: st.MinMeetings, Short: st.Short()}
 		if st.Next != nil {
 			ac.Next = &apiMeetingAt{ID: st.Next.ID, StartsAt: st.Next.StartsAt.In(o.Location())}
 		}
-		out = append(out, ac)
-	}
-	c.JSON(http.StatusOK, gin.H{"councils": out})
-	return nil
+		return ac
+	})
 }
 
 // handleAPICouncilCreate makes a council and answers it (201).
@@ -476,9 +496,7 @@ func (s *Server) handleAPICouncilCreate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Location", "/api/v1/orgs/"+o.Slug+"/councils/"+strconv.FormatInt(cn.ID, 10))
-	c.JSON(http.StatusCreated, toAPICouncil(o, cn))
-	return nil
+	return answerCreated(c, "/api/v1/orgs/"+o.Slug+"/councils/"+strconv.FormatInt(cn.ID, 10), toAPICouncil(o, cn))
 }
 
 // handleAPICouncil answers a council.
@@ -526,18 +544,8 @@ func (s *Server) handleAPICouncilMembers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	today := apiToday(s.Clock.Now(), o)
-	out := make([]apiMember, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, toAPIMember(m, today))
-	}
-	c.JSON(http.StatusOK, gin.H{"members": out})
-	return nil
-}
-
-func apiToday(now time.Time, o *org.Organisation) time.Time {
-	y, m, d := now.In(o.Location()).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	today := membershipDay(s.Clock.Now(), o)
+	return answerList(c, "members", ms, func(m *council.Member) apiMember { return toAPIMember(m, today) })
 }
 
 // handleAPICouncilMemberAdd adds a membership and answers it (201).
@@ -563,7 +571,7 @@ func (s *Server) handleAPICouncilMemberAdd(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, toAPIMember(m, apiToday(s.Clock.Now(), o)))
+	c.JSON(http.StatusCreated, toAPIMember(m, membershipDay(s.Clock.Now(), o)))
 	return nil
 }
 
@@ -585,12 +593,7 @@ func (s *Server) handleAPICouncilMeetings(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]apiMeeting, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, toAPIMeeting(o, m))
-	}
-	c.JSON(http.StatusOK, gin.H{"meetings": out})
-	return nil
+	return answerList(c, "meetings", ms, func(m *council.Meeting) apiMeeting { return toAPIMeeting(o, m) })
 }
 
 // handleAPICouncilMeetingCreate plans a meeting and answers it (201).
@@ -619,9 +622,7 @@ func (s *Server) handleAPICouncilMeetingCreate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Location", "/api/v1/orgs/"+o.Slug+"/councils/"+strconv.FormatInt(id, 10)+"/meetings/"+strconv.FormatInt(m.ID, 10))
-	c.JSON(http.StatusCreated, toAPIMeeting(o, m))
-	return nil
+	return answerCreated(c, "/api/v1/orgs/"+o.Slug+"/councils/"+strconv.FormatInt(id, 10)+"/meetings/"+strconv.FormatInt(m.ID, 10), toAPIMeeting(o, m))
 }
 
 // handleAPICouncilMeeting answers a meeting with its attendance, its
@@ -629,15 +630,11 @@ func (s *Server) handleAPICouncilMeetingCreate(c *gin.Context) error {
 // the status of earlier decisions and the minutes' versions.
 func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 	o := orgOf(c)
-	cid, err := pathID(c, "council")
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting")
 	if err != nil {
 		return err
 	}
-	mid, err := pathID(c, "meeting")
-	if err != nil {
-		return err
-	}
-	v, err := s.Councils.Meeting(c.Request.Context(), o, cid, mid)
+	v, err := s.Councils.Meeting(c.Request.Context(), o, ids[0], ids[1])
 	if err != nil {
 		return err
 	}
@@ -648,12 +645,11 @@ func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 		byID[m.ID] = m
 	}
 	for _, m := range v.Roll.Expected {
-		a := apiAttendance{Member: apiPerson{ID: m.ID, Name: m.Name, Role: m.Role}}
+		a := apiAttendance{Member: *toAPIPerson(m)}
 		if st := v.Roll.Status[m.ID]; st != nil {
 			a.Status = st.Status
 			if st.SubstituteID != nil && byID[*st.SubstituteID] != nil {
-				sub := byID[*st.SubstituteID]
-				a.Substitute = &apiPerson{ID: sub.ID, Name: sub.Name, Role: sub.Role}
+				a.Substitute = toAPIPerson(byID[*st.SubstituteID])
 			}
 		}
 		out.Attendance = append(out.Attendance, a)
@@ -690,11 +686,7 @@ func (s *Server) handleAPICouncilMeeting(c *gin.Context) error {
 // and answers it (201).
 func (s *Server) handleAPICouncilItemAdd(c *gin.Context) error {
 	o := orgOf(c)
-	cid, err := pathID(c, "council")
-	if err != nil {
-		return err
-	}
-	mid, err := pathID(c, "meeting")
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting")
 	if err != nil {
 		return err
 	}
@@ -719,7 +711,7 @@ func (s *Server) handleAPICouncilItemAdd(c *gin.Context) error {
 		}
 		in.Earlier = append(in.Earlier, council.Earlier{Body: e.Body, Date: d, Item: e.Item, Text: e.Text})
 	}
-	it, err := s.Councils.AddItem(c.Request.Context(), o, cid, mid, body.Rev, in)
+	it, err := s.Councils.AddItem(c.Request.Context(), o, ids[0], ids[1], body.Rev, in)
 	if err != nil {
 		return err
 	}
@@ -732,12 +724,9 @@ func (s *Server) handleAPICouncilItemAdd(c *gin.Context) error {
 // through POST /api/v1/orgs/{org}/measures/{measure}/status.
 func (s *Server) handleAPICouncilFollowUpAdd(c *gin.Context) error {
 	o := orgOf(c)
-	ids := make([]int64, 3)
-	for i, name := range []string{"council", "meeting", "item"} {
-		var err error
-		if ids[i], err = pathID(c, name); err != nil {
-			return err
-		}
+	ids, err := councilParams(c, "error.not_found.text", "council", "meeting", "item")
+	if err != nil {
+		return err
 	}
 	var body apiFollowUpBody
 	if err := bindCouncilJSON(c, &body); err != nil {
@@ -766,9 +755,7 @@ func (s *Server) handleAPICouncilFollowUpAdd(c *gin.Context) error {
 		return err
 	}
 	loc := "/api/v1/orgs/" + o.Slug + "/measures/" + id
-	c.Header("Location", loc)
-	c.JSON(http.StatusCreated, gin.H{"id": id, "measure": loc, "status": measure.StatusNotStarted})
-	return nil
+	return answerCreated(c, loc, gin.H{"id": id, "measure": loc, "status": measure.StatusNotStarted})
 }
 
 // --- decision register -------------------------------------------------------

@@ -27,12 +27,7 @@ var NavCouncils = NavEntry{Key: "councils", Label: "council.title.plural", Path:
 // councilsOnly answers h for a municipality's council routes: councils
 // belong to municipalities, so in a network or county they are not found.
 func councilsOnly(h func(*gin.Context) error) func(*gin.Context) error {
-	return func(c *gin.Context) error {
-		if orgOf(c).Kind != org.KindMunicipality {
-			return app.Errorf(app.ENotFound, "council.error.not_found")
-		}
-		return h(c)
-	}
+	return municipalOnly("council.error.not_found", h)
 }
 
 // councilRoutes registers the councils, their members and meetings, and
@@ -66,14 +61,27 @@ func councilParam(c *gin.Context, name, key string) (int64, error) {
 	return id, nil
 }
 
+// councilParams reads the numeric path parameters names, in their order;
+// anything but a number is not found (key names what).
+func councilParams(c *gin.Context, key string, names ...string) ([]int64, error) {
+	ids := make([]int64, len(names))
+	for i, name := range names {
+		var err error
+		if ids[i], err = councilParam(c, name, key); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
 func councilURL(o *org.Organisation, id int64) string {
 	return "/o/" + o.Slug + "/councils/" + strconv.FormatInt(id, 10)
 }
 
-// councilToday answers today in o's zone as a membership day (midnight
-// UTC).
-func councilToday(now time.Time, o *org.Organisation) time.Time {
-	y, m, d := now.In(o.Location()).Date()
+// membershipDay answers the day of t in o's zone as membership days are
+// kept (midnight UTC): today's, a meeting's.
+func membershipDay(t time.Time, o *org.Organisation) time.Time {
+	y, m, d := t.In(o.Location()).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -82,6 +90,24 @@ func (s *Server) councilCrumbs(c *gin.Context, more ...Crumb) Layout {
 	o := orgOf(c)
 	crumbs := append([]Crumb{{Label: s.Catalog.T(s.locale(c), "council.title.plural"), URL: "/o/" + o.Slug + "/councils"}}, more...)
 	return Layout{Nav: "councils", Breadcrumbs: crumbs}
+}
+
+// doneTo tells the user what was done (the flash key with its args) and
+// sends them to url (303), as every council form does once it succeeds.
+func (s *Server) doneTo(c *gin.Context, url, key string, args ...any) error {
+	s.setFlash(c, key, args...)
+	c.Redirect(http.StatusSeeOther, url)
+	return nil
+}
+
+// formAgain shows a council form's page again, render at err's status,
+// with err at its field and what was typed kept in f; err that no field
+// can show (internal) is answered as it is.
+func (s *Server) formAgain(c *gin.Context, f *formPage, err error, render func(status int) error) error {
+	if !f.fail(s, c, err) {
+		return err
+	}
+	return render(statusOf(app.ErrorCode(err)))
 }
 
 // --- the list -------------------------------------------------------------
@@ -110,7 +136,7 @@ func (s *Server) handleCouncils(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	today := councilToday(now, o)
+	today := membershipDay(now, o)
 	data := &councilsPage{Org: o, Year: strconv.Itoa(year), CanEdit: s.allowed(c, authz.CouncilWrite)}
 	for _, st := range list {
 		ms, err := s.Councils.Members(ctx, o, st.Council)
@@ -209,14 +235,9 @@ func (s *Server) handleCouncilCreate(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilFormPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilForm(c, st, data) })
 	}
-	s.setFlash(c, "council.created")
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID))
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID), "council.created")
 }
 
 func (s *Server) councilOf(c *gin.Context) (*council.Council, error) {
@@ -255,14 +276,9 @@ func (s *Server) handleCouncilUpdate(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilFormPage{formPage: formPage{Values: vals}, Council: cl}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncilForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilForm(c, st, data) })
 	}
-	s.setFlash(c, "council.saved")
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID))
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID), "council.saved")
 }
 
 func (s *Server) handleCouncilDeleteConfirm(c *gin.Context) error {
@@ -303,9 +319,7 @@ func (s *Server) handleCouncilDelete(c *gin.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "council.deleted", "name", cl.Name)
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/councils")
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/councils", "council.deleted", "name", cl.Name)
 }
 
 // --- the council page -----------------------------------------------------
@@ -373,7 +387,7 @@ func (s *Server) renderCouncil(c *gin.Context, status int, data *councilPage) er
 			return err
 		}
 	}
-	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, councilToday(now, o))
+	data.Groups, data.Upcoming, data.Former, data.Current = councilMemberRows(ms, data.Users, membershipDay(now, o))
 
 	all, err := s.Councils.Meetings(ctx, o, cl, 0)
 	if err != nil {
@@ -476,19 +490,14 @@ func (s *Server) handleCouncilMeetingPlan(c *gin.Context) error {
 	var m *council.Meeting
 	if err == nil {
 		m, err = s.Councils.CreateMeeting(c.Request.Context(), o, cl.ID, in)
-		err = renameField(err, map[string]string{"starts_at": "date", "ends_at": "end_time"})
+		err = renameField(err, meetingFormFields)
 	}
 	if err != nil {
 		data := &councilPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
 		data.Values["role"] = council.RoleMember
-		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncil(c, st, data) })
 	}
-	s.setFlash(c, "council.meeting.planned")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/"+m.Path())
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/"+m.Path(), "council.meeting.planned")
 }
 
 // meetingForm reads a meeting's day, start and end time (local times in
@@ -549,19 +558,20 @@ func parseClock(v string) (h, m int, ok bool) {
 // field's ISO day, or as Norwegians and Danes write it); err is the
 // form's first error so far, kept when there is one.
 func councilDay(vals map[string]string, field string, err error) (*time.Time, error) {
-	v := vals[field]
-	if v == "" {
-		return nil, err
-	}
-	d, ok := i18n.ParseDate(v)
-	if !ok {
-		if err == nil {
-			err = app.Errorf(app.EInvalid, "council.error.date").WithField(field)
-		}
-		return nil, err
-	}
-	return &d, err
+	return formDayAs(vals, field, "council.error.date", err)
 }
+
+// requiredDay reads a day that must be typed into field of vals.
+func requiredDay(vals map[string]string, field string) (*time.Time, error) {
+	if vals[field] == "" {
+		return nil, app.Errorf(app.EInvalid, "error.required").WithField(field)
+	}
+	return councilDay(vals, field, nil)
+}
+
+// meetingFormFields are the meeting form's names of the service's fields:
+// the service names instants, the form has a day and clock times.
+var meetingFormFields = map[string]string{"starts_at": "date", "ends_at": "end_time"}
 
 // renameField gives err's field the form's name for it, where a form
 // names a field otherwise than the service does.
@@ -638,14 +648,9 @@ func (s *Server) handleCouncilMemberAdd(c *gin.Context) error {
 	}
 	if err != nil {
 		data := &councilPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) {
-			return err
-		}
-		return s.renderCouncil(c, statusOf(app.ErrorCode(err)), data)
+		return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncil(c, st, data) })
 	}
-	s.setFlash(c, "council.member.added", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.added", "name", m.Name)
 }
 
 type councilMemberPage struct {
@@ -687,7 +692,7 @@ func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMe
 	if err != nil {
 		return err
 	}
-	for _, x := range council.CurrentOn(ms, councilToday(s.Clock.Now(), o)) {
+	for _, x := range council.CurrentOn(ms, membershipDay(s.Clock.Now(), o)) {
 		if x.ID != m.ID {
 			data.Current = append(data.Current, x)
 		}
@@ -707,10 +712,7 @@ func (s *Server) renderCouncilMember(c *gin.Context, status int, data *councilMe
 // form's values as typed.
 func (s *Server) memberFail(c *gin.Context, cl *council.Council, m *council.Member, vals map[string]string, err error) error {
 	data := &councilMemberPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) {
-		return err
-	}
-	return s.renderCouncilMember(c, statusOf(app.ErrorCode(err)), data, cl, m)
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderCouncilMember(c, st, data, cl, m) })
 }
 
 func (s *Server) handleCouncilMemberUpdate(c *gin.Context) error {
@@ -726,9 +728,7 @@ func (s *Server) handleCouncilMemberUpdate(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, vals, err)
 	}
-	s.setFlash(c, "council.member.saved", "name", in.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.saved", "name", in.Name)
 }
 
 func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
@@ -738,12 +738,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 		return err
 	}
 	vals := map[string]string{"new_role": strings.TrimSpace(c.PostForm("new_role")), "role_from": strings.TrimSpace(c.PostForm("role_from"))}
-	var from *time.Time
-	if vals["role_from"] == "" {
-		err = app.Errorf(app.EInvalid, "error.required").WithField("role_from")
-	} else {
-		from, err = councilDay(vals, "role_from", nil)
-	}
+	from, err := requiredDay(vals, "role_from")
 	if err == nil {
 		_, err = s.Councils.ChangeRole(c.Request.Context(), o, cl.ID, m.ID, vals["new_role"], *from)
 		err = renameField(err, map[string]string{"role": "new_role", "from": "role_from"})
@@ -751,9 +746,7 @@ func (s *Server) handleCouncilMemberRole(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
-	s.setFlash(c, "council.member.role_changed", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.role_changed", "name", m.Name)
 }
 
 func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
@@ -763,12 +756,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 		return err
 	}
 	vals := map[string]string{"last_day": strings.TrimSpace(c.PostForm("last_day"))}
-	var last *time.Time
-	if vals["last_day"] == "" {
-		err = app.Errorf(app.EInvalid, "error.required").WithField("last_day")
-	} else {
-		last, err = councilDay(vals, "last_day", nil)
-	}
+	last, err := requiredDay(vals, "last_day")
 	if err == nil {
 		err = s.Councils.EndMember(c.Request.Context(), o, cl.ID, m.ID, *last)
 		err = renameField(err, map[string]string{"to_date": "last_day"})
@@ -776,9 +764,7 @@ func (s *Server) handleCouncilMemberEnd(c *gin.Context) error {
 	if err != nil {
 		return s.memberFail(c, cl, m, mergeVals(memberVals(s.locale(c), m), vals), err)
 	}
-	s.setFlash(c, "council.member.ended", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.ended", "name", m.Name)
 }
 
 func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
@@ -793,9 +779,7 @@ func (s *Server) handleCouncilMemberRemove(c *gin.Context) error {
 		}
 		return err
 	}
-	s.setFlash(c, "council.member.removed", "name", m.Name)
-	c.Redirect(http.StatusSeeOther, councilURL(o, cl.ID)+"#members")
-	return nil
+	return s.doneTo(c, councilURL(o, cl.ID)+"#members", "council.member.removed", "name", m.Name)
 }
 
 // memberVals answers m as the edit form's values, its days written the

@@ -30,11 +30,7 @@ func (s *Server) councilDocumentRoutes() {
 // councilDocParam reads the path parameter name as a positive id;
 // anything else is not found.
 func councilDocParam(c *gin.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, app.Errorf(app.ENotFound, "council.error.not_found")
-	}
-	return id, nil
+	return councilParam(c, name, "council.error.not_found")
 }
 
 // councilDocIDs reads :council and :meeting.

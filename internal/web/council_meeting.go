@@ -57,25 +57,37 @@ func (s *Server) councilMeetingRoutes() {
 // meetingIDs reads the :council and :meeting parameters; anything but a
 // number is not found.
 func meetingIDs(c *gin.Context) (councilID, meetingID int64, err error) {
-	councilID, err = strconv.ParseInt(c.Param("council"), 10, 64)
-	if err != nil || councilID <= 0 {
-		return 0, 0, app.Errorf(app.ENotFound, "council.error.not_found")
+	if councilID, err = councilParam(c, "council", "council.error.not_found"); err != nil {
+		return 0, 0, err
 	}
-	meetingID, err = strconv.ParseInt(c.Param("meeting"), 10, 64)
-	if err != nil || meetingID <= 0 {
-		return 0, 0, app.Errorf(app.ENotFound, "council.error.meeting_not_found")
+	if meetingID, err = councilParam(c, "meeting", "council.error.meeting_not_found"); err != nil {
+		return 0, 0, err
 	}
 	return councilID, meetingID, nil
 }
 
-// meetingParam reads a numeric path parameter name, not found with key
-// when it is not a number.
-func meetingParam(c *gin.Context, name, key string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, app.Errorf(app.ENotFound, key)
+// attachmentIDs reads the :council, :meeting, :item and :file
+// parameters; anything but a number is not found.
+func attachmentIDs(c *gin.Context) (councilID, meetingID, itemID, fileID int64, err error) {
+	if councilID, meetingID, itemID, err = itemIDs(c); err != nil {
+		return 0, 0, 0, 0, err
 	}
-	return id, nil
+	if fileID, err = councilParam(c, "file", "council.error.attachment_not_found"); err != nil {
+		return 0, 0, 0, 0, err
+	}
+	return councilID, meetingID, itemID, fileID, nil
+}
+
+// itemIDs reads the :council, :meeting and :item parameters; anything but
+// a number is not found.
+func itemIDs(c *gin.Context) (councilID, meetingID, itemID int64, err error) {
+	if councilID, meetingID, err = meetingIDs(c); err != nil {
+		return 0, 0, 0, err
+	}
+	if itemID, err = councilParam(c, "item", "council.error.item_not_found"); err != nil {
+		return 0, 0, 0, err
+	}
+	return councilID, meetingID, itemID, nil
 }
 
 // meetingURL is where a meeting's page is.
@@ -161,7 +173,7 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 	if data.Values == nil {
 		data.Values = map[string]string{}
 	}
-	day := meetingDay(v.Meeting, o)
+	day := membershipDay(v.Meeting.StartsAt, o)
 	loc := o.Location()
 	if _, ok := data.Values["date"]; !ok { // not the time and place form coming back
 		data.Values["date"] = i18n.FormatDateInput(l, v.Meeting.StartsAt.In(loc))
@@ -211,19 +223,20 @@ func (s *Server) renderMeeting(c *gin.Context, status int, data *meetingPage) er
 		data.HasSigned = slices.Contains(v.Signed, data.Linked.ID)
 		data.CanSign = data.CanMember && !data.HasSigned && slices.ContainsFunc(v.Signers, func(m *council.Member) bool { return m.ID == data.Linked.ID })
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
-		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, loc)}}}
+	data.Layout = s.meetingCrumbs(c, v.Council, v.Meeting)
 	s.render(c, status, "council/meeting.html", data)
 	return nil
 }
 
-// meetingDay is the meeting's calendar day in the municipality's zone, as
-// membership days are kept (midnight UTC).
-func meetingDay(m *council.Meeting, o *org.Organisation) time.Time {
-	y, mo, d := m.StartsAt.In(o.Location()).Date()
-	return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+// meetingCrumbs are a meeting's page's breadcrumbs: the councils, the
+// council, the meeting (a link when more crumbs follow) and more.
+func (s *Server) meetingCrumbs(c *gin.Context, cl *council.Council, m *council.Meeting, more ...Crumb) Layout {
+	o := orgOf(c)
+	at := Crumb{Label: i18n.FormatDateTime(s.locale(c), m.StartsAt, o.Location())}
+	if len(more) > 0 {
+		at.URL = meetingURL(o, m)
+	}
+	return s.councilCrumbs(c, append([]Crumb{{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()}, at}, more...)...)
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -231,11 +244,11 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 // meetingFail shows the meeting's page again with err and what was typed,
 // or answers err when it is not the form's to show.
 func (s *Server) meetingFail(c *gin.Context, vals map[string]string, err error) error {
-	data := &meetingPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) || app.IsNotFound(err) {
+	if app.IsNotFound(err) {
 		return err
 	}
-	return s.renderMeeting(c, statusOf(app.ErrorCode(err)), data)
+	data := &meetingPage{formPage: formPage{Values: vals}}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderMeeting(c, st, data) })
 }
 
 func (s *Server) handleMeetingUpdate(c *gin.Context) error {
@@ -254,15 +267,11 @@ func (s *Server) handleMeetingUpdate(c *gin.Context) error {
 		_, err = s.Councils.UpdateMeeting(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
 	// The service names the instants; the form has a day and clock times.
-	if ae := app.AsError(err); ae != nil && (ae.Field == "starts_at" || ae.Field == "ends_at") {
-		err = app.Errorf(ae.Code, ae.Key).WithField(map[string]string{"starts_at": "date", "ends_at": "end_time"}[ae.Field])
-	}
+	err = renameField(err, meetingFormFields)
 	if err != nil {
 		return s.meetingFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c))
-	return nil
+	return s.doneTo(c, meetingBase(c), "council_meeting.saved")
 }
 
 func (s *Server) handleMeetingStatus(c *gin.Context) error {
@@ -285,9 +294,7 @@ func (s *Server) handleMeetingStatus(c *gin.Context) error {
 	if err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.action_done."+action)
-	c.Redirect(http.StatusSeeOther, meetingBase(c))
-	return nil
+	return s.doneTo(c, meetingBase(c), "council_meeting.action_done."+action)
 }
 
 func (s *Server) handleMeetingDeleteConfirm(c *gin.Context) error {
@@ -320,9 +327,7 @@ func (s *Server) handleMeetingDelete(c *gin.Context) error {
 	if err := s.Councils.DeleteMeeting(c.Request.Context(), o, cid, mid); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.deleted")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/councils/"+c.Param("council"))
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/councils/"+c.Param("council"), "council_meeting.deleted")
 }
 
 // handleMeetingAttendance records the attendance form: for each expected
@@ -354,9 +359,7 @@ func (s *Server) handleMeetingAttendance(c *gin.Context) error {
 	if _, err := s.Councils.SetAttendance(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in); err != nil {
 		return s.meetingFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.attendance.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#attendance")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#attendance", "council_meeting.attendance.saved")
 }
 
 func (s *Server) handleMeetingAdjusters(c *gin.Context) error {
@@ -374,9 +377,7 @@ func (s *Server) handleMeetingAdjusters(c *gin.Context) error {
 	if _, err := s.Councils.SetAdjusters(c.Request.Context(), o, cid, mid, ids); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.adjusters.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#minutes")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#minutes", "council_meeting.adjusters.saved")
 }
 
 // minutesAction answers the handler of a step of the minutes.
@@ -410,9 +411,7 @@ func (s *Server) minutesAction(action string) func(*gin.Context) error {
 		if err != nil {
 			return s.meetingFail(c, vals, err)
 		}
-		s.setFlash(c, "council_meeting.minutes.done."+action)
-		c.Redirect(http.StatusSeeOther, meetingBase(c)+"#minutes")
-		return nil
+		return s.doneTo(c, meetingBase(c)+"#minutes", "council_meeting.minutes.done."+action)
 	}
 }
 
@@ -456,11 +455,7 @@ func (s *Server) handleMinutesVersion(c *gin.Context) error {
 	}
 	data := &minutesVersionPage{Org: o, Council: cl, Meeting: m, Minutes: mn, Doc: doc, Events: evs[mn.ID],
 		Base: meetingURL(o, m), TZ: o.TimeZone}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: cl.Name, URL: "/o/" + o.Slug + "/" + cl.Path()},
-		{Label: i18n.FormatDateTime(l, m.StartsAt, o.Location()), URL: meetingURL(o, m)},
-		{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)}}}
+	data.Layout = s.meetingCrumbs(c, cl, m, Crumb{Label: s.Catalog.T(l, "council_meeting.minutes.version", "version", n)})
 	s.render(c, http.StatusOK, "council/minutes_version.html", data)
 	return nil
 }
@@ -502,8 +497,8 @@ func (s *Server) handleMeetingItem(c *gin.Context) error {
 }
 
 func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) error {
-	o, l := orgOf(c), s.locale(c)
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	o := orgOf(c)
+	id, err := councilParam(c, "item", "council.error.item_not_found")
 	if err != nil {
 		return err
 	}
@@ -529,22 +524,18 @@ func (s *Server) renderMeetingItem(c *gin.Context, status int, data *itemPage) e
 			return err
 		}
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: v.Council.Name, URL: "/o/" + o.Slug + "/" + v.Council.Path()},
-		{Label: i18n.FormatDateTime(l, v.Meeting.StartsAt, o.Location()), URL: data.Base},
-		{Label: strconv.Itoa(it.Number) + ". " + it.Title}}}
+	data.Layout = s.meetingCrumbs(c, v.Council, v.Meeting, Crumb{Label: strconv.Itoa(it.Number) + ". " + it.Title})
 	s.render(c, status, "council/item.html", data)
 	return nil
 }
 
 // itemFail shows the item's page again with err and what was typed.
 func (s *Server) itemFail(c *gin.Context, vals map[string]string, err error) error {
-	data := &itemPage{formPage: formPage{Values: vals}}
-	if !data.fail(s, c, err) || app.IsNotFound(err) {
+	if app.IsNotFound(err) {
 		return err
 	}
-	return s.renderMeetingItem(c, statusOf(app.ErrorCode(err)), data)
+	data := &itemPage{formPage: formPage{Values: vals}}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderMeetingItem(c, st, data) })
 }
 
 type itemFormPage struct {
@@ -562,6 +553,16 @@ type itemFormPage struct {
 	LinkKinds                          []string
 }
 
+// itemFormFail shows the item form (of it, nil for a new item) again with
+// err and what was typed.
+func (s *Server) itemFormFail(c *gin.Context, vals map[string]string, it *council.Item, err error) error {
+	if app.IsNotFound(err) {
+		return err
+	}
+	data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
+	return s.formAgain(c, &data.formPage, err, func(st int) error { return s.renderItemForm(c, st, data) })
+}
+
 func (s *Server) handleMeetingItemNew(c *gin.Context) error {
 	return s.renderItemForm(c, http.StatusOK, &itemFormPage{formPage: formPage{Values: map[string]string{}}})
 }
@@ -572,7 +573,7 @@ func (s *Server) handleMeetingItemEdit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	id, err := councilParam(c, "item", "council.error.item_not_found")
 	if err != nil {
 		return err
 	}
@@ -653,10 +654,7 @@ func (s *Server) renderItemForm(c *gin.Context, status int, data *itemFormPage) 
 		label = s.Catalog.T(l, "council_meeting.item.edit")
 		data.Action = data.Base + "/items/" + itoa64(data.Item.ID)
 	}
-	data.Layout = Layout{Nav: "councils", Breadcrumbs: []Crumb{
-		{Label: s.Catalog.T(l, "council.title.plural"), URL: "/o/" + o.Slug + "/councils"},
-		{Label: data.Council.Name, URL: "/o/" + o.Slug + "/" + data.Council.Path()},
-		{Label: i18n.FormatDateTime(l, data.Meeting.StartsAt, o.Location()), URL: data.Base}, {Label: label}}}
+	data.Layout = s.meetingCrumbs(c, data.Council, data.Meeting, Crumb{Label: label})
 	s.render(c, status, "council/item_form.html", data)
 	return nil
 }
@@ -729,24 +727,14 @@ func (s *Server) handleMeetingItemAdd(c *gin.Context) error {
 		it, err = s.Councils.AddItem(c.Request.Context(), o, cid, mid, atoi(vals["rev"]), in)
 	}
 	if err != nil {
-		data := &itemFormPage{formPage: formPage{Values: vals}}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
-			return err
-		}
-		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.itemFormFail(c, vals, nil, err)
 	}
-	s.setFlash(c, "council_meeting.item.saved")
-	c.Redirect(http.StatusSeeOther, "/o/"+o.Slug+"/"+it.Path())
-	return nil
+	return s.doneTo(c, "/o/"+o.Slug+"/"+it.Path(), "council_meeting.item.saved")
 }
 
 func (s *Server) handleMeetingItemUpdate(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -759,24 +747,14 @@ func (s *Server) handleMeetingItemUpdate(c *gin.Context) error {
 		if ierr != nil {
 			return ierr
 		}
-		data := &itemFormPage{formPage: formPage{Values: vals}, Item: it}
-		if !data.fail(s, c, err) || app.IsNotFound(err) {
-			return err
-		}
-		return s.renderItemForm(c, statusOf(app.ErrorCode(err)), data)
+		return s.itemFormFail(c, vals, it, err)
 	}
-	s.setFlash(c, "council_meeting.item.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id))
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id), "council_meeting.item.saved")
 }
 
 func (s *Server) handleMeetingItemMove(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -793,20 +771,14 @@ func (s *Server) handleMeetingItemMove(c *gin.Context) error {
 
 func (s *Server) handleMeetingItemRemove(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.RemoveItem(c.Request.Context(), o, cid, mid, id, atoi(c.PostForm("rev"))); err != nil {
 		return s.meetingFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.item.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"#agenda")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"#agenda", "council_meeting.item.removed")
 }
 
 // handleMeetingAttach stores an uploaded attachment; a refused file (its
@@ -814,11 +786,7 @@ func (s *Server) handleMeetingItemRemove(c *gin.Context) error {
 // with the title kept.
 func (s *Server) handleMeetingAttach(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -837,22 +805,12 @@ func (s *Server) handleMeetingAttach(c *gin.Context) error {
 	if err != nil {
 		return s.itemFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.attachment.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#attachments")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#attachments", "council_meeting.attachment.saved")
 }
 
 func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
-	if err != nil {
-		return err
-	}
-	fid, err := meetingParam(c, "file", "council.error.attachment_not_found")
+	cid, mid, id, fid, err := attachmentIDs(c)
 	if err != nil {
 		return err
 	}
@@ -867,33 +825,19 @@ func (s *Server) handleMeetingAttachment(c *gin.Context) error {
 
 func (s *Server) handleMeetingDetach(c *gin.Context) error {
 	o := orgOf(c)
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
-	if err != nil {
-		return err
-	}
-	fid, err := meetingParam(c, "file", "council.error.attachment_not_found")
+	cid, mid, id, fid, err := attachmentIDs(c)
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.Detach(c.Request.Context(), o, cid, mid, id, fid); err != nil {
 		return s.itemFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.attachment.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#attachments")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#attachments", "council_meeting.attachment.removed")
 }
 
 func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
@@ -920,27 +864,19 @@ func (s *Server) handleMeetingFollowUpAdd(c *gin.Context) error {
 	if _, err := s.Councils.AddFollowUp(ctx, o, app.ActorFrom(ctx), cid, mid, id, in); err != nil {
 		return s.itemFail(c, vals, err)
 	}
-	s.setFlash(c, "council_meeting.followup.saved")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#followups")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#followups", "council_meeting.followup.saved")
 }
 
 func (s *Server) handleMeetingFollowUpRemove(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	cid, mid, err := meetingIDs(c)
-	if err != nil {
-		return err
-	}
-	id, err := meetingParam(c, "item", "council.error.item_not_found")
+	cid, mid, id, err := itemIDs(c)
 	if err != nil {
 		return err
 	}
 	if err := s.Councils.RemoveFollowUp(ctx, o, app.ActorFrom(ctx), cid, mid, id, c.Param("measure")); err != nil {
 		return s.itemFail(c, nil, err)
 	}
-	s.setFlash(c, "council_meeting.followup.removed")
-	c.Redirect(http.StatusSeeOther, meetingBase(c)+"/items/"+itoa64(id)+"#followups")
-	return nil
+	return s.doneTo(c, meetingBase(c)+"/items/"+itoa64(id)+"#followups", "council_meeting.followup.removed")
 }
 
 // linkURL answers where an item's link leads, under the organisation.
@@ -969,16 +905,5 @@ var dateLike = regexp.MustCompile(`^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$`)
 // itemDay reads an optional day of an item form's row; err is the form's
 // first error so far, kept when there is one.
 func itemDay(vals map[string]string, field string, err error) (*time.Time, error) {
-	v := vals[field]
-	if v == "" {
-		return nil, err
-	}
-	d, ok := i18n.ParseDate(v)
-	if !ok {
-		if err == nil {
-			err = app.Errorf(app.EInvalid, "council_meeting.error.date").WithField(field)
-		}
-		return nil, err
-	}
-	return &d, err
+	return formDayAs(vals, field, "council_meeting.error.date", err)
 }

@@ -89,9 +89,7 @@ func (s *Server) handlePublicCouncils(c *gin.Context) error {
 			data.Councils = append(data.Councils, st)
 		}
 	}
-	data.Layout = Layout{Locale: s.publicLocale(c, o.Locale), Breadcrumbs: []Crumb{{Label: o.Name}}}
-	publicCache(c)
-	s.render(c, http.StatusOK, "council/public_index.html", data)
+	s.renderPublic(c, o.Locale, "council/public_index.html", data, Crumb{Label: o.Name})
 	return nil
 }
 
@@ -109,16 +107,23 @@ type publicMeetingRow struct {
 	URL string // "" when nothing of it is public yet
 }
 
-func (s *Server) handlePublicCouncil(c *gin.Context) error {
+// publicCouncilOf answers the public council of the path, its
+// municipality and its meetings.
+func (s *Server) publicCouncilOf(c *gin.Context) (*org.Organisation, *council.Council, []*council.Meeting, error) {
 	o, err := s.publicCouncilOrg(c)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	cid, err := councilDocParam(c, "council")
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	co, ms, err := s.Councils.PublicCouncil(c.Request.Context(), o, cid)
+	return o, co, ms, err
+}
+
+func (s *Server) handlePublicCouncil(c *gin.Context) error {
+	o, co, ms, err := s.publicCouncilOf(c)
 	if err != nil {
 		return err
 	}
@@ -131,10 +136,7 @@ func (s *Server) handlePublicCouncil(c *gin.Context) error {
 		}
 		data.Meetings = append(data.Meetings, row)
 	}
-	data.Layout = Layout{Locale: s.publicLocale(c, o.Locale), Breadcrumbs: []Crumb{
-		{Label: o.Name, URL: publicCouncilsURL(o.Slug)}, {Label: co.Name}}}
-	publicCache(c)
-	s.render(c, http.StatusOK, "council/public_council.html", data)
+	s.renderPublic(c, o.Locale, "council/public_council.html", data, Crumb{Label: o.Name, URL: publicCouncilsURL(o.Slug)}, Crumb{Label: co.Name})
 	return nil
 }
 
@@ -150,15 +152,7 @@ func (s *Server) publicCouncilEventURL(o *org.Organisation) func(*council.Meetin
 }
 
 func (s *Server) handlePublicCouncilCalendar(c *gin.Context) error {
-	o, err := s.publicCouncilOrg(c)
-	if err != nil {
-		return err
-	}
-	cid, err := councilDocParam(c, "council")
-	if err != nil {
-		return err
-	}
-	co, ms, err := s.Councils.PublicCouncil(c.Request.Context(), o, cid)
+	o, co, ms, err := s.publicCouncilOf(c)
 	if err != nil {
 		return err
 	}
@@ -219,12 +213,9 @@ func (s *Server) handlePublicCouncilMeeting(c *gin.Context) error {
 		return err
 	}
 	data := &publicCouncilMeetingPage{Org: o, Meeting: pm, Zone: o.Location().String(), URL: publicCouncilMeetingURL(o.Slug, pm.Meeting)}
-	l := s.publicLocale(c, o.Locale)
-	data.Layout = Layout{Locale: l, Breadcrumbs: []Crumb{
-		{Label: o.Name, URL: publicCouncilsURL(o.Slug)}, {Label: pm.Council.Name, URL: publicCouncilURL(o.Slug, pm.Council.ID)},
-		{Label: i18n.FormatDate(l, pm.Meeting.StartsAt.In(o.Location()))}}}
-	publicCache(c)
-	s.render(c, http.StatusOK, "council/public_meeting.html", data)
+	s.renderPublic(c, o.Locale, "council/public_meeting.html", data,
+		Crumb{Label: o.Name, URL: publicCouncilsURL(o.Slug)}, Crumb{Label: pm.Council.Name, URL: publicCouncilURL(o.Slug, pm.Council.ID)},
+		Crumb{Label: i18n.FormatDate(s.publicLocale(c, o.Locale), pm.Meeting.StartsAt.In(o.Location()))})
 	return nil
 }
 
@@ -282,19 +273,11 @@ func (s *Server) handlePublicCouncilAttachment(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	cid, mid, err := councilDocIDs(c)
+	ids, err := councilParams(c, "council.error.not_found", "council", "meeting", "item", "file")
 	if err != nil {
 		return err
 	}
-	itemID, err := councilDocParam(c, "item")
-	if err != nil {
-		return err
-	}
-	fileID, err := councilDocParam(c, "file")
-	if err != nil {
-		return err
-	}
-	f, body, err := s.Councils.OpenAttachment(c.Request.Context(), o, cid, mid, itemID, fileID, true)
+	f, body, err := s.Councils.OpenAttachment(c.Request.Context(), o, ids[0], ids[1], ids[2], ids[3], true)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,15 @@ var NavPlans = NavEntry{Key: "plans", Label: "plan.title.plural", Path: orgPath(
 // municipal answers h for a municipality's routes: plans belong to
 // municipalities, so in a network or county they are not found.
 func municipal(h func(*gin.Context) error) func(*gin.Context) error {
+	return municipalOnly("plan.error.not_found", h)
+}
+
+// municipalOnly answers h for a municipality; outside one the route is
+// not found, with the message key.
+func municipalOnly(key string, h func(*gin.Context) error) func(*gin.Context) error {
 	return func(c *gin.Context) error {
 		if orgOf(c).Kind != org.KindMunicipality {
-			return app.Errorf(app.ENotFound, "plan.error.not_found")
+			return app.Errorf(app.ENotFound, key)
 		}
 		return h(c)
 	}
@@ -192,6 +198,12 @@ func planMetaForm(c *gin.Context) (map[string]string, plan.Meta, error) {
 // formDay reads an optional day typed into field of vals; err is the
 // form's first error so far, kept when there is one.
 func formDay(vals map[string]string, field string, err error) (*time.Time, error) {
+	return formDayAs(vals, field, "error.date", err)
+}
+
+// formDayAs is formDay refusing a day that cannot be read with the
+// message key.
+func formDayAs(vals map[string]string, field, key string, err error) (*time.Time, error) {
 	v := vals[field]
 	if v == "" {
 		return nil, err
@@ -199,7 +211,7 @@ func formDay(vals map[string]string, field string, err error) (*time.Time, error
 	d, ok := i18n.ParseDate(v)
 	if !ok {
 		if err == nil {
-			err = app.Errorf(app.EInvalid, "error.date").WithField(field)
+			err = app.Errorf(app.EInvalid, key).WithField(field)
 		}
 		return nil, err
 	}

@@ -53,6 +53,15 @@ func publicCache(c *gin.Context) {
 
 // publicLocale is the language of a public page: the one the visitor
 // chose (as a user, or on this browser), else the municipality's own.
+// renderPublic renders the public page name: in the visitor's language
+// or the organisation's (orgLocale), with crumbs, cached as public pages
+// are (publicCache).
+func (s *Server) renderPublic(c *gin.Context, orgLocale, name string, data page, crumbs ...Crumb) {
+	*data.layout() = Layout{Locale: s.publicLocale(c, orgLocale), Breadcrumbs: crumbs}
+	publicCache(c)
+	s.render(c, http.StatusOK, name, data)
+}
+
 func (s *Server) publicLocale(c *gin.Context, orgLocale string) string {
 	if a := app.ActorFrom(c.Request.Context()); a != nil && i18n.Supported(a.Locale) {
 		return a.Locale
@@ -84,9 +93,7 @@ func (s *Server) handlePublicPlans(c *gin.Context) error {
 		return err
 	}
 	data := &publicPlansPage{Org: o, Plans: list}
-	data.Layout = Layout{Locale: s.publicLocale(c, o.Locale), Breadcrumbs: []Crumb{{Label: o.Name}}}
-	publicCache(c)
-	s.render(c, http.StatusOK, "plan/public_index.html", data)
+	s.renderPublic(c, o.Locale, "plan/public_index.html", data, Crumb{Label: o.Name})
 	return nil
 }
 
@@ -119,10 +126,7 @@ func (s *Server) handlePublicPlan(c *gin.Context) error {
 		return s.writePublicPlanPDF(c, p)
 	}
 	data := &publicPlanPage{Plan: p, Statuses: measure.Statuses, URL: publicPlanURL(p.Org.Slug, p.ID)}
-	data.Layout = Layout{Locale: s.publicLocale(c, p.Org.Locale), Breadcrumbs: []Crumb{
-		{Label: p.Org.Name, URL: publicPlansURL(p.Org.Slug)}, {Label: p.Title}}}
-	publicCache(c)
-	s.render(c, http.StatusOK, "plan/public.html", data)
+	s.renderPublic(c, p.Org.Locale, "plan/public.html", data, Crumb{Label: p.Org.Name, URL: publicPlansURL(p.Org.Slug)}, Crumb{Label: p.Title})
 	return nil
 }
 
