@@ -398,6 +398,9 @@ func TestMeetingApprovedMinutesLockedAndCorrected(t *testing.T) {
 	if code != 409 || !strings.Contains(body, m.r.Catalog.T("da", "council.error.locked")) {
 		t.Fatalf("editing an approved item: %d, want 409 with the locked message\n%s", code, mtErrors(body))
 	}
+	if _, page := m.sc.Get(item + "/edit"); strings.Contains(page, `action="`+item+`"`) || !strings.Contains(page, m.r.Catalog.T("da", "council_meeting.locked")) {
+		t.Fatalf("the locked item's edit page still offers its form or says nothing")
+	}
 	if _, page := m.sc.Get(mtURL); strings.Contains(page, `action="`+mtURL+`/attendance"`) || !strings.Contains(page, m.r.Catalog.T("da", "council_meeting.locked")) {
 		t.Fatalf("the locked meeting still offers the attendance form or says nothing")
 	}

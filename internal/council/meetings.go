@@ -153,6 +153,18 @@ func checkUnlocked(ctx context.Context, idb bun.IDB, orgID, meetingID int64) err
 	return nil
 }
 
+// Locked reports whether a meeting's record is locked by approved
+// minutes (a correction opens it again).
+func (s *Service) Locked(ctx context.Context, o *org.Organisation, meetingID int64) (bool, error) {
+	locked := false
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		mn, err := latestMinutes(ctx, idb, o.ID, meetingID)
+		locked = mn != nil && mn.Locked()
+		return err
+	})
+	return locked, err
+}
+
 // UpdateMeeting changes when and where a meeting is.
 func (s *Service) UpdateMeeting(ctx context.Context, o *org.Organisation, councilID, id int64, rev int, in MeetingInput) (*Meeting, error) {
 	if err := in.Validate(); err != nil {

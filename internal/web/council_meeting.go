@@ -546,6 +546,7 @@ type itemFormPage struct {
 	Item    *council.Item // nil for a new item
 	Base    string
 	Action  string
+	Locked  bool // approved minutes lock the meeting: no form, the way to a correction
 	// Row numbers of the repeated rows: those typed or stored and two
 	// empty ones.
 	HearingRows, EarlierRows, LinkRows []int
@@ -640,6 +641,9 @@ func (s *Server) renderItemForm(c *gin.Context, status int, data *itemFormPage) 
 		return err
 	}
 	if data.Meeting, err = s.Councils.GetMeeting(ctx, o, cid, mid); err != nil {
+		return err
+	}
+	if data.Locked, err = s.Councils.Locked(ctx, o, mid); err != nil {
 		return err
 	}
 	data.Org, data.Base = o, meetingURL(o, data.Meeting)
