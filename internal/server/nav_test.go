@@ -54,7 +54,7 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 	r.Authz.Reload()
 	base := r.URL() + "/o/" + o.Slug
 	labels := map[string][6]string{ // dashboard, workbooks, gatherings, administration, plans, councils
-		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner", "Råd og utvalg"},
+		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner", "Råd"},
 		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner", "Råd"},
 		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner", "Råd"},
 		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans", "Councils"},
