@@ -77,6 +77,21 @@ func meetingDocument(d *Doc, o *org.Organisation, t Texts, locale string, minute
 	if len(d.Items) == 0 {
 		doc.Add(&document.Paragraph{Text: t("council_document.no_items"), Style: document.Muted})
 	}
+	if len(d.Earlier) > 0 {
+		tab := &document.Table{Head: []string{t("council_document.earlier.meeting"), t("council_document.earlier.item"),
+			t("council_document.earlier.action"), t("council_document.earlier.responsible"), t("council_document.earlier.due"),
+			t("council_document.earlier.status")}, Widths: []float64{1.1, 2.2, 2.6, 1.6, 1.1, 1.1}}
+		for _, e := range d.Earlier {
+			due := e.DueText
+			if due == "" && e.Due != nil {
+				due = shortDate(*e.Due)
+			}
+			tab.Rows = append(tab.Rows, []string{shortDate(e.MeetingStart.In(loc)), strconv.Itoa(e.ItemNumber) + ". " + e.ItemTitle,
+				e.Description, e.Responsible, due, t("measure.status." + e.Status)})
+		}
+		doc.Add(&document.PageBreak{}, &document.Heading{Level: 2, Text: t("council_document.earlier.title")},
+			&document.Paragraph{Text: t("council_document.earlier.hint"), Style: document.Small}, tab)
+	}
 	absentLine := t("council_document.absent_from", "council", d.CouncilName, "date", mediumDate(t, start))
 	for _, it := range d.Items {
 		doc.Add(&document.PageBreak{},

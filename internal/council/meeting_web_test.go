@@ -196,6 +196,14 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 		strings.Contains(earlier, overdue) {
 		t.Fatalf("status of earlier decisions after closing:\n%s", earlier)
 	}
+	// The next meeting's agenda prints the same section.
+	_, pdf := m.sc.Get(nextURL + "/agenda.pdf")
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	for _, want := range []string{"Status på tidligere beslutninger", "Afklare brug af frivillige tolke", "Gennemført"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the next agenda's PDF lacks %q:\n%s", want, text)
+		}
+	}
 }
 
 // multipartPost uploads content as file name with title to path.

@@ -36,9 +36,27 @@ type Doc struct {
 	Absent      []DocPerson `json:"absent"`
 	Secretary   []DocPerson `json:"secretary,omitempty"`
 	Items       []DocItem   `json:"items"`
-	ApprovedAt  *time.Time  `json:"approved_at,omitempty"`
-	ApprovedBy  string      `json:"approved_by,omitempty"`
-	ApprovedRef string      `json:"approved_ref,omitempty"`
+	// Earlier is the status of earlier decisions: the follow-up actions
+	// of the council's earlier meetings still open or closed since the
+	// last one, as the agenda prints them.
+	Earlier     []DocEarlier `json:"earlier,omitempty"`
+	ApprovedAt  *time.Time   `json:"approved_at,omitempty"`
+	ApprovedBy  string       `json:"approved_by,omitempty"`
+	ApprovedRef string       `json:"approved_ref,omitempty"`
+}
+
+// DocEarlier is a follow-up action of an earlier decision as the agenda
+// and minutes print it.
+type DocEarlier struct {
+	MeetingStart time.Time  `json:"meeting_start"`
+	ItemNumber   int        `json:"item_number"`
+	ItemTitle    string     `json:"item_title"`
+	Description  string     `json:"description"`
+	Responsible  string     `json:"responsible,omitempty"`
+	Due          *time.Time `json:"due,omitempty"`
+	DueText      string     `json:"due_text,omitempty"`
+	Status       string     `json:"status"`
+	Closed       bool       `json:"closed,omitempty"` // the decision's item is closed (not public)
 }
 
 // DocPerson is a member as the minutes name them.
@@ -75,10 +93,15 @@ func (d *Doc) AbsentNames() string {
 // page and the public PDF print it.
 func (d *Doc) Public() *Doc {
 	p := *d
-	p.Items = nil
+	p.Items, p.Earlier = nil, nil
 	for _, it := range d.Items {
 		if !it.Closed {
 			p.Items = append(p.Items, it)
+		}
+	}
+	for _, e := range d.Earlier {
+		if !e.Closed {
+			p.Earlier = append(p.Earlier, e)
 		}
 	}
 	return &p
@@ -142,6 +165,15 @@ func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council,
 			}
 		}
 		d.Items = append(d.Items, di)
+	}
+	earlier, err := earlierActions(ctx, idb, o.ID, c, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range earlier {
+		d.Earlier = append(d.Earlier, DocEarlier{MeetingStart: e.Meeting.StartsAt, ItemNumber: e.Item.Number(), ItemTitle: e.Item.Title,
+			Description: e.Measure.Description, Responsible: e.Measure.Responsible, Due: e.Measure.Due, DueText: e.Measure.DeadlineText,
+			Status: e.Measure.Status, Closed: e.Item.Closed})
 	}
 	return d, nil
 }
