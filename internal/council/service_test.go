@@ -312,3 +312,38 @@ func signDue(t *testing.T, f *svcFixture, user int64) []due.Item {
 	}))
 	return items
 }
+
+// TestApprovalAtNextMeeting: a Norwegian group approves its minutes at
+// the next meeting; that meeting lists them, the secretary records the
+// approval there with the item that approved them, and the approval names
+// the meeting and item.
+func TestApprovalAtNextMeeting(t *testing.T) {
+	f := newSvcFixture(t)
+	g := ok[*council.Council](t)(f.svc.Create(f.ctx, f.o, council.CouncilInput{Kind: council.KindSteeringGroup, Name: "Styringsgruppe for integrering",
+		SignOff: council.SignOffNextMeeting}))
+	oslo := func(d int, mo time.Month) time.Time {
+		loc, _ := time.LoadLocation("Europe/Oslo")
+		return time.Date(2018, mo, d, 9, 0, 0, 0, loc)
+	}
+	first := ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, g.ID, council.MeetingInput{StartsAt: oslo(27, 6)}))
+	ok[*council.Item](t)(f.svc.AddItem(f.ctx, f.o, g.ID, first.ID, 0, council.ItemInput{Title: "Verdiplattform for integrering", Decision: "Sendes på høring."}))
+	ok[*council.Meeting](t)(f.svc.MarkHeld(f.ctx, f.o, f.secretary, g.ID, first.ID))
+	next := ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, g.ID, council.MeetingInput{StartsAt: oslo(14, 9)}))
+	v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, g.ID, next.ID))
+	if len(v.Pending) != 1 || v.Pending[0].ID != first.ID {
+		t.Fatalf("the next meeting's minutes to approve: %+v", v.Pending)
+	}
+	// Not at an earlier meeting, nor without one.
+	if err := f.svc.Approve(f.ctx, f.o, f.secretary, g.ID, first.ID, council.ApproveInput{}); app.ErrorCode(err) != app.EInvalid {
+		t.Fatalf("approval without the approving meeting: %v", err)
+	}
+	noErr(t, f.svc.Approve(f.ctx, f.o, f.secretary, g.ID, first.ID, council.ApproveInput{AtMeetingID: next.ID, Ref: "Sak 1/2018"}))
+	mn, _, err := f.svc.MinutesVersion(f.ctx, f.o, first.ID, 1)
+	noErr(t, err)
+	if mn.State != council.MinutesApproved || mn.ApprovedRef != "2018-09-14, Sak 1/2018" || mn.ApprovedBy != "Styringsgruppe for integrering" {
+		t.Fatalf("approval: %s by %q at %q", mn.State, mn.ApprovedBy, mn.ApprovedRef)
+	}
+	if v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, g.ID, next.ID)); len(v.Pending) != 0 {
+		t.Errorf("approved minutes still pending: %+v", v.Pending)
+	}
+}

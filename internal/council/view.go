@@ -33,6 +33,10 @@ type MeetingView struct {
 	// Later are the council's later meetings, for approval at the next
 	// meeting.
 	Later []*Meeting
+	// Pending are, for a council whose next meeting approves the minutes,
+	// its earlier meetings whose minutes are not yet approved: this
+	// meeting can approve them.
+	Pending []*Meeting
 }
 
 // Locked reports whether the meeting's record is locked by approved
@@ -73,8 +77,28 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 			}
 		}
 		v.Signers = Signers(v.Council, v.Meeting, v.Roll)
-		return idb.NewSelect().Model(&v.Later).Where("org_id = ? AND council_id = ? AND starts_at > ? AND status <> ?",
-			o.ID, councilID, v.Meeting.StartsAt, MeetingCancelled).OrderExpr("starts_at").Limit(12).Scan(ctx)
+		if err := idb.NewSelect().Model(&v.Later).Where("org_id = ? AND council_id = ? AND starts_at > ? AND status <> ?",
+			o.ID, councilID, v.Meeting.StartsAt, MeetingCancelled).OrderExpr("starts_at").Limit(12).Scan(ctx); err != nil {
+			return err
+		}
+		if v.Council.SignOff != SignOffNextMeeting {
+			return nil
+		}
+		var held []*Meeting
+		if err := idb.NewSelect().Model(&held).Where("org_id = ? AND council_id = ? AND starts_at < ? AND status = ?",
+			o.ID, councilID, v.Meeting.StartsAt, MeetingHeld).OrderExpr("starts_at").Limit(12).Scan(ctx); err != nil {
+			return err
+		}
+		for _, h := range held {
+			mn, err := latestMinutes(ctx, idb, o.ID, h.ID)
+			if err != nil {
+				return err
+			}
+			if mn != nil && !mn.Locked() {
+				v.Pending = append(v.Pending, h)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
