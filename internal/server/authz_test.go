@@ -653,7 +653,7 @@ func (w *world) councilOf(t *testing.T, rt web.Route, tn *tenant) map[string]str
 // fixtureOf answers the fixture of rt in tn, made by newFixture on the
 // first request and kept until forgetPlan.
 func (w *world) fixtureOf(rt web.Route, tn *tenant, newFixture func() map[string]string) map[string]string {
-	key := planKey(rt, tn)
+	key := fixtureKey(rt, tn)
 	w.plansMu.Lock()
 	defer w.plansMu.Unlock()
 	if m, ok := w.plans[key]; ok {
@@ -676,5 +676,15 @@ func planKey(rt web.Route, tn *tenant) string {
 func (w *world) forgetPlan(rt web.Route, tn *tenant) {
 	w.plansMu.Lock()
 	defer w.plansMu.Unlock()
-	delete(w.plans, planKey(rt, tn))
+	delete(w.plans, fixtureKey(rt, tn))
+}
+
+// fixtureKey is the key of rt's fixture in tn: one per route, but the
+// council routes that read share one fixture per kind of path (public or
+// not, naming a file or not), as nothing they do changes it.
+func fixtureKey(rt web.Route, tn *tenant) string {
+	if !rt.Writes && strings.Contains(rt.Path, ":council") {
+		return fmt.Sprint(tn.org.ID, " council reads ", strings.HasPrefix(rt.Path, "/p/"), " ", strings.Contains(rt.Path, ":file"))
+	}
+	return planKey(rt, tn)
 }
