@@ -1,8 +1,10 @@
 package council
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -269,25 +271,11 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 		it := byItem[*r.CouncilItemID]
 		out = append(out, EarlierAction{Meeting: byMeeting[it.MeetingID], Item: it, Measure: r})
 	}
-	sortEarlier(out)
+	slices.SortStableFunc(out, func(a, b EarlierAction) int {
+		return cmp.Or(a.Meeting.StartsAt.Compare(b.Meeting.StartsAt), cmp.Compare(a.Item.Position, b.Item.Position),
+			cmp.Compare(a.Measure.Position, b.Measure.Position))
+	})
 	return out, nil
-}
-
-func sortEarlier(list []EarlierAction) {
-	less := func(a, b EarlierAction) bool {
-		if !a.Meeting.StartsAt.Equal(b.Meeting.StartsAt) {
-			return a.Meeting.StartsAt.Before(b.Meeting.StartsAt)
-		}
-		if a.Item.Position != b.Item.Position {
-			return a.Item.Position < b.Item.Position
-		}
-		return a.Measure.Position < b.Measure.Position
-	}
-	for i := 1; i < len(list); i++ {
-		for j := i; j > 0 && less(list[j], list[j-1]); j-- {
-			list[j], list[j-1] = list[j-1], list[j]
-		}
-	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

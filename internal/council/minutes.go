@@ -107,17 +107,42 @@ func (d *Doc) Public() *Doc {
 	return &p
 }
 
-// buildDoc reads a meeting's minutes as they stand.
-func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (*Doc, error) {
-	ms, err := members(ctx, idb, o.ID, c.ID)
-	if err != nil {
-		return nil, err
+// record is what a meeting's record is read from besides its items: the
+// council's memberships, the roll of the day and the follow-up actions
+// of earlier decisions, read once for a page and its document.
+type record struct {
+	members []*Member
+	roll    Roll
+	earlier []EarlierAction
+}
+
+func readRecord(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (record, error) {
+	var r record
+	var err error
+	if r.members, err = members(ctx, idb, o.ID, c.ID); err != nil {
+		return r, err
 	}
 	att, err := attendance(ctx, idb, o.ID, m.ID)
 	if err != nil {
+		return r, err
+	}
+	r.roll = RollOf(r.members, att, day(m.StartsAt, o.Location()))
+	r.earlier, err = earlierActions(ctx, idb, o.ID, c, m)
+	return r, err
+}
+
+// buildDoc reads a meeting's minutes as they stand.
+func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (*Doc, error) {
+	r, err := readRecord(ctx, idb, o, c, m)
+	if err != nil {
 		return nil, err
 	}
-	roll := RollOf(ms, att, day(m.StartsAt, o.Location()))
+	return docOf(ctx, idb, o, c, m, r)
+}
+
+// docOf makes the minutes of meeting m from its record r and its items.
+func docOf(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting, r record) (*Doc, error) {
+	roll := r.roll
 	d := &Doc{CouncilID: c.ID, CouncilName: c.Name, Term: c.Term(), MeetingID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Place: m.Place}
 	person := func(mb *Member) DocPerson {
 		return DocPerson{Name: mb.Name, Role: mb.Role, RepresentsText: mb.RepresentsText}
@@ -166,11 +191,7 @@ func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council,
 		}
 		d.Items = append(d.Items, di)
 	}
-	earlier, err := earlierActions(ctx, idb, o.ID, c, m)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range earlier {
+	for _, e := range r.earlier {
 		d.Earlier = append(d.Earlier, DocEarlier{MeetingStart: e.Meeting.StartsAt, ItemNumber: e.Item.Number(), ItemTitle: e.Item.Title,
 			Description: e.Measure.Description, Responsible: e.Measure.Responsible, Due: e.Measure.Due, DueText: e.Measure.DeadlineText,
 			Status: e.Measure.Status, Closed: e.Item.Closed})

@@ -53,19 +53,12 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 		if err := getMeeting(ctx, idb, o.ID, councilID, meetingID, v.Meeting); err != nil {
 			return err
 		}
-		var err error
-		if v.Members, err = members(ctx, idb, o.ID, councilID); err != nil {
-			return err
-		}
-		att, err := attendance(ctx, idb, o.ID, meetingID)
+		r, err := readRecord(ctx, idb, o, v.Council, v.Meeting)
 		if err != nil {
 			return err
 		}
-		v.Roll = RollOf(v.Members, att, day(v.Meeting.StartsAt, o.Location()))
-		if v.Doc, err = buildDoc(ctx, idb, o, v.Council, v.Meeting); err != nil {
-			return err
-		}
-		if v.Earlier, err = earlierActions(ctx, idb, o.ID, v.Council, v.Meeting); err != nil {
+		v.Members, v.Roll, v.Earlier = r.members, r.roll, r.earlier
+		if v.Doc, err = docOf(ctx, idb, o, v.Council, v.Meeting, r); err != nil {
 			return err
 		}
 		if v.Minutes, err = latestMinutes(ctx, idb, o.ID, meetingID); err != nil {
