@@ -146,11 +146,7 @@ func TestStaleSchemaRefused(t *testing.T) {
 
 func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", d)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !eventually(d, cond) {
+		t.Fatalf("condition not met within %s", d)
 	}
 }

@@ -57,6 +57,14 @@ func (p *proxy) listen(addr string) error {
 				continue
 			}
 			p.mu.Lock()
+			if p.ln != ln {
+				// cut while this connection was being accepted or dialled:
+				// it must not outlive the cut.
+				p.mu.Unlock()
+				c.Close()
+				b.Close()
+				continue
+			}
 			p.conns[c], p.conns[b] = true, true
 			p.mu.Unlock()
 			go func() { io.Copy(b, c); b.Close() }()
@@ -144,18 +152,38 @@ func TestReadyzFollowsBackends(t *testing.T) {
 		if c.p == nil {
 			continue
 		}
+		// Each /readyz may wait two seconds per backend: under a loaded
+		// machine a few tries take a while, hence the generous limit.
+		var lastCode int
+		var lastChecks map[string]string
 		c.p.cut()
-		waitFor(t, 10*time.Second, func() bool {
-			code, checks := readyz(t, base)
-			return code == http.StatusServiceUnavailable && checks[c.check] == "unreachable"
-		})
+		if !eventually(30*time.Second, func() bool {
+			lastCode, lastChecks = readyz(t, base)
+			return lastCode == http.StatusServiceUnavailable && lastChecks[c.check] == "unreachable"
+		}) {
+			t.Fatalf("%s cut: /readyz still answers %d %v; want 503 with %s unreachable", c.name, lastCode, lastChecks, c.check)
+		}
 		c.p.restore(t)
-		waitFor(t, 10*time.Second, func() bool {
-			code, _ := readyz(t, base)
-			return code == http.StatusOK
-		})
+		if !eventually(30*time.Second, func() bool {
+			lastCode, lastChecks = readyz(t, base)
+			return lastCode == http.StatusOK
+		}) {
+			t.Fatalf("%s restored: /readyz still answers %d %v; want 200", c.name, lastCode, lastChecks)
+		}
 		if code, _ := http.Get(base + "/healthz"); code == nil || code.StatusCode != 200 {
 			t.Errorf("%s: /healthz should stay 200 throughout", c.name)
 		}
 	}
+}
+
+// eventually reports whether cond became true within d, trying every 50 ms.
+func eventually(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return true
 }
