@@ -31,3 +31,9 @@ var Plans embed.FS
 //
 //go:embed councils
 var Councils embed.FS
+
+// Indicators holds the national indicator catalogue shipped with the
+// product (indicators/*.yaml), loaded on every start.
+//
+//go:embed indicators
+var Indicators embed.FS

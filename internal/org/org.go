@@ -49,12 +49,15 @@ type Organisation struct {
 	// SpringEnd and AutumnEnd are the days its spring and autumn terms
 	// end, 'MM-DD' (see seasons.go), or '' for 30 June and 31 December: a
 	// deadline «Vår 2027» or «Høst 2026» falls due on that day.
-	SpringEnd string    `bun:",notnull" json:"spring_end,omitempty"`
-	AutumnEnd string    `bun:",notnull" json:"autumn_end,omitempty"`
-	LogoType  string    `bun:",notnull" json:"-"`
-	Logo      []byte    `bun:",scanonly" json:"-"` // loaded only when served
-	CreatedAt time.Time `bun:",notnull" json:"created_at"`
-	UpdatedAt time.Time `bun:",notnull" json:"updated_at"`
+	SpringEnd string `bun:",notnull" json:"spring_end,omitempty"`
+	AutumnEnd string `bun:",notnull" json:"autumn_end,omitempty"`
+	// SmallCountThreshold is a network's: a count from 1 to it is shown
+	// as «under threshold+1» outside its municipality (package indicator).
+	SmallCountThreshold int       `bun:",notnull,default:9" json:"small_count_threshold,omitempty"`
+	LogoType            string    `bun:",notnull" json:"-"`
+	Logo                []byte    `bun:",scanonly" json:"-"` // loaded only when served
+	CreatedAt           time.Time `bun:",notnull" json:"created_at"`
+	UpdatedAt           time.Time `bun:",notnull" json:"updated_at"`
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)

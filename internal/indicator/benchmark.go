@@ -1,0 +1,873 @@
+package indicator
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/disclosure"
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// Kinds of comparison group.
+const (
+	GroupNetwork = "network"
+	GroupCounty  = "county"
+	GroupCountry = "country"
+	GroupSaved   = "group" // made by hand (or saved from similar municipalities)
+)
+
+// CompareGroup is one group a reader compares with: its members are the
+// municipalities whose figures its aggregate sums.
+type CompareGroup struct {
+	Kind    string
+	ID      int64 // the network's, county's or saved group's id; 0 for the country
+	Key     string
+	Name    string
+	Members []int64
+}
+
+// Figure is one published number after protection: what every output
+// (page, chart, PDF, CSV, XLSX, API) prints for it.
+type Figure struct {
+	// Num and Den are the counts (Num alone for a count); nil when not
+	// published. Rate is Num/Den in the indicator's unit, or a published
+	// rate without its counts (RateOnly).
+	Num, Den, Rate *float64
+	// Small: a count from 1 to the threshold, shown as «under T+1».
+	// Hidden: not shown, so that a small count elsewhere cannot be
+	// computed back. Neither: shown exactly.
+	Small, Hidden bool
+	RateOnly      bool
+	Missing       bool   // no figure for the period
+	State         string // the source's state of a single value (suppressed by the source, missing)
+	Source        string
+	AsOf          *time.Time
+	Final         bool
+}
+
+// Shown reports whether the figure's main number is printed.
+func (f Figure) Shown() bool {
+	if f.RateOnly {
+		return f.Rate != nil
+	}
+	return !f.Small && !f.Hidden && !f.Missing && f.Num != nil
+}
+
+// Main answers the number a ranking orders by: the rate of a rate, the
+// count of a count.
+func (f Figure) Main(ind *Indicator) (float64, bool) {
+	if ind.IsRate() || f.RateOnly {
+		if f.Rate == nil {
+			return 0, false
+		}
+		return *f.Rate, true
+	}
+	if f.Num == nil || f.Small || f.Hidden {
+		return 0, false
+	}
+	return *f.Num, true
+}
+
+// Row is one municipality in a benchmark.
+type Row struct {
+	Org    *org.Organisation
+	Own    bool // the reader's own municipality: exact figures
+	Figure Figure
+	Rank   int // 1-based among the figures shown; 0 when not ranked
+}
+
+// Aggregate is a group's figure: weighted (the sum of numerators over the
+// sum of denominators), never the mean of rates, with how many members it
+// covers.
+type Aggregate struct {
+	Group   CompareGroup
+	Figure  Figure
+	Covered int // members whose counts it sums
+	Members int // members of the group
+	// RateOnly counts members whose figure is a published rate without
+	// counts: shown on their rows, never weighted into the aggregate.
+	RateOnly int
+}
+
+// Distribution summarises the figures shown.
+type Distribution struct {
+	N                        int
+	Min, Q1, Median, Q3, Max float64
+	Defined                  bool
+}
+
+// View is a benchmark of one indicator for one period, protected once for
+// every output.
+type View struct {
+	Indicator  *Indicator
+	Period     Period
+	Rule       string // a breakdown's rule the rates are of; "" for its total
+	Threshold  int
+	Group      CompareGroup // the group compared
+	Rows       []Row        // ranking order: shown figures best first, then the others by name
+	Aggregates []Aggregate  // the compared group first, then the reader's other groups
+	Dist       Distribution
+	Targets    []*Target
+	Reader     *org.Organisation
+}
+
+// universe is everything one reader may be shown for one indicator and
+// year: every municipality it can compare with, every period, every
+// group, as a disclosure table, protected once.
+type universe struct {
+	ind       *Indicator
+	year      int
+	reader    *org.Organisation
+	threshold int
+	orgs      map[int64]*org.Organisation
+	groups    []CompareGroup
+	values    map[valueKey]*Value
+	periods   []Period
+	table     disclosure.Table
+	status    []disclosure.Status
+	// cells maps what is published to its cell: a municipality's or a
+	// group's part for a period («num», «den», a category, a rule).
+	cells map[cellKey]int
+}
+
+type valueKey struct {
+	org      int64
+	period   string
+	category string
+}
+
+type cellKey struct {
+	org    int64 // a municipality, or 0 with group set
+	group  string
+	period string
+	part   string // "num", "den", "cat:<key>", "rule:<key>"
+}
+
+// parts answers the base parts of a value: for a rate num and den, for a
+// count num, for a breakdown a count per category.
+func (u *universe) baseParts() []string {
+	if u.ind.IsBreakdown() {
+		out := make([]string, len(u.ind.Categories))
+		for i, c := range u.ind.Categories {
+			out[i] = "cat:" + c.Key
+		}
+		return out
+	}
+	if u.ind.IsRate() {
+		return []string{"num", "den"}
+	}
+	return []string{"num"}
+}
+
+// build lays out the base counts and cells of u from its values.
+func (u *universe) build() {
+	base := map[cellKey]int{}
+	var known []bool
+	var counts []int64
+	addBase := func(k cellKey, v float64) {
+		base[k] = len(counts)
+		counts = append(counts, int64(math.Round(v)))
+		known = append(known, k.org == u.reader.ID)
+	}
+	orgIDs := make([]int64, 0, len(u.orgs))
+	for id := range u.orgs {
+		orgIDs = append(orgIDs, id)
+	}
+	slices.Sort(orgIDs)
+	parts := u.baseParts()
+	// has[org][period]: the municipality has counts for the period.
+	has := map[int64]map[string]bool{}
+	for _, id := range orgIDs {
+		for _, p := range u.periods {
+			vals, ok := u.countsOf(id, p.Key())
+			if !ok {
+				continue
+			}
+			if has[id] == nil {
+				has[id] = map[string]bool{}
+			}
+			has[id][p.Key()] = true
+			for i, part := range parts {
+				addBase(cellKey{org: id, period: p.Key(), part: part}, vals[i])
+			}
+		}
+	}
+	u.table = disclosure.Table{Base: counts, Known: known}
+	u.cells = map[cellKey]int{}
+	addCell := func(k cellKey, idx []int) {
+		if len(idx) == 0 {
+			return
+		}
+		if _, dup := u.cells[k]; dup {
+			return
+		}
+		u.cells[k] = len(u.table.Cells)
+		u.table.Cells = append(u.table.Cells, disclosure.Cell{Parts: idx})
+	}
+	// derived answers the published parts of one (org set, period set):
+	// the base parts themselves, and for a breakdown its total and rules.
+	derived := func(members []int64, periods []Period, emit func(part string, idx []int)) {
+		per := map[string][]int{}
+		for _, m := range members {
+			for _, p := range periods {
+				if !has[m][p.Key()] {
+					continue
+				}
+				for _, part := range parts {
+					per[part] = append(per[part], base[cellKey{org: m, period: p.Key(), part: part}])
+				}
+			}
+		}
+		for _, part := range parts {
+			emit(part, per[part])
+		}
+		if u.ind.IsBreakdown() {
+			var all []int
+			for _, part := range parts {
+				all = append(all, per[part]...)
+			}
+			emit("den", all)
+			for _, r := range u.ind.Rules {
+				var in []int
+				for _, c := range r.Categories {
+					in = append(in, per["cat:"+c]...)
+				}
+				emit("rule:"+r.Key, in)
+			}
+		}
+	}
+	yearly := u.ind.Periodicity != Yearly && u.ind.Aggregation == AggSum
+	year := Period{Year: u.year, Kind: Yearly}
+	for _, id := range orgIDs {
+		for _, p := range u.periods {
+			derived([]int64{id}, []Period{p}, func(part string, idx []int) { addCell(cellKey{org: id, period: p.Key(), part: part}, idx) })
+		}
+		if yearly {
+			derived([]int64{id}, u.periods, func(part string, idx []int) { addCell(cellKey{org: id, period: year.Key(), part: part}, idx) })
+		}
+	}
+	for _, g := range u.groups {
+		for _, p := range u.periods {
+			derived(g.Members, []Period{p}, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: p.Key(), part: part}, idx) })
+		}
+		if yearly {
+			derived(g.Members, u.periods, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: year.Key(), part: part}, idx) })
+		}
+	}
+}
+
+// countsOf answers a municipality's counts for a period in baseParts'
+// order, when it has them (not a published rate alone, not missing).
+func (u *universe) countsOf(orgID int64, period string) ([]float64, bool) {
+	if u.ind.IsBreakdown() {
+		out := make([]float64, len(u.ind.Categories))
+		any := false
+		for i, c := range u.ind.Categories {
+			v := u.values[valueKey{orgID, period, c.Key}]
+			if v != nil && v.State == StateOK && v.Num != nil {
+				out[i], any = *v.Num, true
+			}
+		}
+		return out, any
+	}
+	v := u.values[valueKey{orgID, period, ""}]
+	if v == nil || v.State != StateOK || v.Num == nil {
+		return nil, false
+	}
+	if u.ind.IsRate() {
+		if v.Den == nil {
+			return nil, false
+		}
+		return []float64{*v.Num, *v.Den}, true
+	}
+	return []float64{*v.Num}, true
+}
+
+// figure answers the published figure of a municipality (org != 0) or a
+// group for period; rule names a breakdown's rule ("" for its total).
+func (u *universe) figure(k cellKey, rule string) Figure {
+	numPart, denPart := "num", "den"
+	if u.ind.IsBreakdown() {
+		numPart = "den" // a breakdown's total count
+		if rule != "" {
+			numPart = "rule:" + rule
+		}
+	}
+	var f Figure
+	f.Final = true
+	get := func(part string) (*float64, bool, bool, bool) {
+		k.part = part
+		i, ok := u.cells[k]
+		if !ok {
+			return nil, false, false, false
+		}
+		var sum int64
+		for _, b := range u.table.Cells[i].Parts {
+			sum += u.table.Base[b]
+		}
+		v := float64(sum)
+		switch u.status[i] {
+		case disclosure.Small:
+			return nil, true, false, true
+		case disclosure.Hidden:
+			return nil, false, true, true
+		}
+		return &v, false, false, true
+	}
+	num, small, hidden, ok := get(numPart)
+	if !ok {
+		f.Missing = true
+	}
+	f.Num, f.Small, f.Hidden = num, small, hidden
+	if u.ind.IsRate() || (u.ind.IsBreakdown() && rule != "") {
+		den, dsmall, dhidden, dok := get(denPart)
+		f.Den = den
+		if !dok {
+			f.Missing = true
+		}
+		if den != nil && num != nil && *den > 0 {
+			r := *num / *den * 100
+			if u.ind.Unit == UnitRate {
+				r = *num / *den * 1000
+			}
+			f.Rate = &r
+		}
+		// A rate is withheld with either of its parts.
+		if dsmall || dhidden {
+			f.Hidden = f.Hidden || dhidden
+			f.Small = f.Small || dsmall
+		}
+	}
+	return f
+}
+
+// protectedCache keeps the statuses of recent universes by a hash of their
+// contents: a universe whose counts and structure are unchanged is not
+// protected again, and a changed one can never reuse stale statuses.
+type protectedCache struct {
+	mu sync.Mutex
+	m  map[uint64][]disclosure.Status
+}
+
+func (c *protectedCache) invalidate() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+func tableHash(t disclosure.Table, threshold int) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	put := func(x int64) { binary.LittleEndian.PutUint64(b[:], uint64(x)); h.Write(b[:]) }
+	put(int64(threshold))
+	put(int64(len(t.Base)))
+	for i, v := range t.Base {
+		put(v)
+		if t.Known != nil && t.Known[i] {
+			put(1)
+		} else {
+			put(0)
+		}
+	}
+	for _, c := range t.Cells {
+		put(int64(len(c.Parts)))
+		for _, p := range c.Parts {
+			put(int64(p))
+		}
+	}
+	return h.Sum64()
+}
+
+func (c *protectedCache) protect(t disclosure.Table, threshold int) ([]disclosure.Status, error) {
+	key := tableHash(t, threshold)
+	c.mu.Lock()
+	st, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return st, nil
+	}
+	st, err := disclosure.Protect(t, threshold)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 512 {
+		c.m = map[uint64][]disclosure.Status{}
+	}
+	c.m[key] = st
+	c.mu.Unlock()
+	return st, nil
+}
+
+// BenchmarkQuery says what to compare.
+type BenchmarkQuery struct {
+	Code   string
+	Period string // as written; "" for the latest with values
+	Group  string // a CompareGroup's Key; "" for the reader's first group
+	Rule   string // a breakdown's rule; "" for its total
+}
+
+// Groups answers the groups reader compares with: its networks, its
+// county, its country and its saved groups, each with its members on day.
+func Groups(ctx context.Context, idb bun.IDB, reader *org.Organisation, day time.Time) ([]CompareGroup, error) {
+	var out []CompareGroup
+	var nets []*org.Organisation
+	var err error
+	switch reader.Kind {
+	case org.KindMunicipality:
+		if nets, err = org.FindMemberNetworks(ctx, idb, reader.ID, day); err != nil {
+			return nil, err
+		}
+	case org.KindNetwork:
+		nets = []*org.Organisation{reader}
+	}
+	country := reader.Country
+	for _, n := range nets {
+		ms, err := org.FindNetworkMemberOrgs(ctx, idb, n.ID, day)
+		if err != nil {
+			return nil, err
+		}
+		g := CompareGroup{Kind: GroupNetwork, ID: n.ID, Key: fmt.Sprintf("network-%d", n.ID), Name: n.Name}
+		for _, m := range ms {
+			g.Members = append(g.Members, m.ID)
+			if country == "" {
+				country = m.Country
+			}
+		}
+		out = append(out, g)
+	}
+	countyID := int64(0)
+	switch {
+	case reader.Kind == org.KindCounty:
+		countyID = reader.ID
+	case reader.Kind == org.KindMunicipality && reader.ParentID != nil:
+		countyID = *reader.ParentID
+	}
+	if countyID != 0 {
+		county, err := org.FindOrganisationByID(ctx, idb, countyID)
+		if err == nil && county.Kind == org.KindCounty {
+			var ms []*org.Organisation
+			if err := idb.NewSelect().Model(&ms).Column("id").Where("kind = ? AND parent_id = ?", org.KindMunicipality, countyID).Scan(ctx); err != nil {
+				return nil, err
+			}
+			g := CompareGroup{Kind: GroupCounty, ID: countyID, Key: fmt.Sprintf("county-%d", countyID), Name: county.Name}
+			for _, m := range ms {
+				g.Members = append(g.Members, m.ID)
+			}
+			out = append(out, g)
+		}
+	}
+	if country != "" {
+		var ids []int64
+		if err := idb.NewSelect().Model((*org.Organisation)(nil)).Column("id").Where("kind = ? AND country = ?", org.KindMunicipality, country).
+			OrderExpr("id").Scan(ctx, &ids); err != nil {
+			return nil, err
+		}
+		out = append(out, CompareGroup{Kind: GroupCountry, Key: "country-" + strings.ToLower(country), Name: country, Members: ids})
+	}
+	{
+		var saved []*Group
+		if err := idb.NewSelect().Model(&saved).Where("org_id = ?", reader.ID).OrderExpr("name, id").Limit(100).Scan(ctx); err != nil {
+			return nil, err
+		}
+		for _, s := range saved {
+			out = append(out, CompareGroup{Kind: GroupSaved, ID: s.ID, Key: fmt.Sprintf("group-%d", s.ID), Name: s.Name, Members: s.Members})
+		}
+	}
+	return out, nil
+}
+
+// peersOf answers the municipalities whose network-visible values reader
+// may read: those sharing a network with it (a network's members, a
+// county's municipalities).
+func peersOf(groups []CompareGroup, reader *org.Organisation) []int64 {
+	var out []int64
+	for _, g := range groups {
+		if g.Kind == GroupNetwork || (g.Kind == GroupCounty && reader.Kind == org.KindCounty) {
+			out = append(out, g.Members...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// loadUniverse reads and protects the universe of ind and year for reader.
+func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Organisation, ind *Indicator, year int, groups []CompareGroup) (*universe, error) {
+	u := &universe{ind: ind, year: year, reader: reader, groups: groups, orgs: map[int64]*org.Organisation{}, values: map[valueKey]*Value{}}
+	ids := map[int64]bool{}
+	if reader.Kind == org.KindMunicipality {
+		ids[reader.ID] = true
+	}
+	for _, g := range groups {
+		for _, m := range g.Members {
+			ids[m] = true
+		}
+	}
+	all := make([]int64, 0, len(ids))
+	for id := range ids {
+		all = append(all, id)
+	}
+	slices.Sort(all)
+	peers := peersOf(groups, reader)
+	if len(peers) > 0 {
+		var err error
+		if ctx, err = db.ReadAlso(ctx, idb, peers...); err != nil {
+			return nil, err
+		}
+	}
+	if len(all) > 0 {
+		var orgs []*org.Organisation
+		if err := idb.NewSelect().Model(&orgs).Column("id", "slug", "kind", "name", "country", "municipality_number", "locale", "time_zone", "parent_id").
+			Where("id IN (?)", bun.In(all)).Scan(ctx); err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			u.orgs[o.ID] = o
+		}
+		var vals []*Value
+		from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+		q := idb.NewSelect().Model(&vals).
+			Where("indicator_id = ? AND period_start >= ? AND period_start < ?", ind.ID, from, to).
+			Where("org_id IN (?)", bun.In(all))
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			q = q.Where("visibility = ?", VisibilityPublic)
+			if reader.Kind == org.KindMunicipality {
+				q = q.WhereOr("org_id = ?", reader.ID)
+			}
+			if len(peers) > 0 {
+				q = q.WhereOr("visibility = ? AND org_id IN (?)", VisibilityNetwork, bun.In(peers))
+			}
+			return q
+		})
+		if err := q.Scan(ctx); err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if v.Period == fmt.Sprint(year) && ind.Periodicity != Yearly {
+				continue
+			}
+			u.values[valueKey{v.OrgID, v.Period, v.Category}] = v
+		}
+	}
+	p := Period{Year: year, Kind: ind.Periodicity, Index: 1}
+	if ind.Periodicity == Yearly {
+		p.Index = 0
+	}
+	for ; p.Year == year; p = p.Next() {
+		u.periods = append(u.periods, p)
+	}
+	thr, err := thresholdFor(ctx, idb, groups)
+	if err != nil {
+		return nil, err
+	}
+	u.threshold = thr
+	u.build()
+	if ind.Protected() {
+		st, err := s.cache.protect(u.table, thr)
+		if err != nil {
+			return nil, err
+		}
+		u.status = st
+	} else {
+		u.status = make([]disclosure.Status, len(u.table.Cells)) // amounts: all shown
+	}
+	return u, nil
+}
+
+// thresholdFor answers the strictest small-count threshold of the
+// networks among groups (DefaultThreshold when none sets one).
+func thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup) (int, error) {
+	thr := DefaultThreshold
+	var ids []int64
+	for _, g := range groups {
+		if g.Kind == GroupNetwork {
+			ids = append(ids, g.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return thr, nil
+	}
+	var ts []int
+	if err := idb.NewSelect().Table("organisations").Column("small_count_threshold").Where("id IN (?)", bun.In(ids)).Scan(ctx, &ts); err != nil {
+		return 0, err
+	}
+	for _, t := range ts {
+		if t > thr {
+			thr = t
+		}
+	}
+	return max(thr, MinThreshold), nil
+}
+
+// Benchmark answers the protected comparison of one indicator for one
+// period across a group, with every group's aggregate.
+func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q BenchmarkQuery) (*View, error) {
+	var v *View
+	err := s.read(ctx, reader, func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error {
+		ind, err := resolve(ctx, idb, reader, s.now(), q.Code)
+		if err != nil {
+			return err
+		}
+		p, err := s.periodFor(ctx, idb, reader, ind, q.Period)
+		if err != nil {
+			return err
+		}
+		u, err := s.loadUniverse(ctx, idb, reader, ind, p.Year, groups)
+		if err != nil {
+			return err
+		}
+		v, err = u.view(p, q.Group, q.Rule)
+		if err != nil {
+			return err
+		}
+		v.Targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1))
+		return err
+	})
+	return v, err
+}
+
+// read runs fn in reader's read scope with its comparison groups.
+func (s *Service) read(ctx context.Context, reader *org.Organisation, fn func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error) error {
+	return org.RunRead(ctx, s.DB, reader, s.now(), func(ctx context.Context, idb bun.IDB) error {
+		groups, err := Groups(ctx, idb, reader, s.now())
+		if err != nil {
+			return err
+		}
+		return fn(ctx, idb, groups)
+	})
+}
+
+// periodFor parses period, or answers the latest period of ind with a
+// value the reader can see.
+func (s *Service) periodFor(ctx context.Context, idb bun.IDB, reader *org.Organisation, ind *Indicator, period string) (Period, error) {
+	if period != "" {
+		p, ok := ParsePeriod(period)
+		if !ok || p.Kind != ind.Periodicity {
+			return p, entryProblem("period", "indicator.error.period", "value", period)
+		}
+		return p, nil
+	}
+	var latest []string
+	q := idb.NewSelect().Model((*Value)(nil)).Column("period").Where("indicator_id = ?", ind.ID)
+	if reader.Kind == org.KindMunicipality {
+		q = q.Where("org_id = ?", reader.ID)
+	} else {
+		q = q.Where("visibility <> ?", VisibilityPrivate).Where("org_id IN (SELECT id FROM organisations WHERE kind = ?)", org.KindMunicipality)
+	}
+	if err := q.OrderExpr("period_start DESC").Limit(1).Scan(ctx, &latest); err != nil {
+		return Period{}, err
+	}
+	if len(latest) == 0 {
+		return PeriodOf(ind.Periodicity, s.now()), nil
+	}
+	p, _ := ParsePeriod(latest[0])
+	return p, nil
+}
+
+// view answers the comparison for period p across the group with key.
+func (u *universe) view(p Period, groupKey, rule string) (*View, error) {
+	if rule != "" {
+		if _, ok := u.ind.Rule(rule); !ok {
+			return nil, entryProblem("rule", "indicator.error.rule")
+		}
+	} else if len(u.ind.Rules) > 0 {
+		rule = u.ind.Rules[0].Key
+	}
+	v := &View{Indicator: u.ind, Period: p, Rule: rule, Threshold: u.threshold, Reader: u.reader}
+	var g *CompareGroup
+	for i := range u.groups {
+		if groupKey == "" || u.groups[i].Key == groupKey {
+			g = &u.groups[i]
+			break
+		}
+	}
+	if g == nil {
+		if groupKey != "" {
+			return nil, errNotFound
+		}
+		g = &CompareGroup{Kind: "", Key: "", Name: ""}
+		if u.reader.Kind == org.KindMunicipality {
+			g.Members = []int64{u.reader.ID}
+		}
+	}
+	v.Group = *g
+	members := slices.Clone(g.Members)
+	if u.reader.Kind == org.KindMunicipality && !slices.Contains(members, u.reader.ID) {
+		members = append(members, u.reader.ID)
+	}
+	for _, id := range members {
+		o := u.orgs[id]
+		if o == nil {
+			continue
+		}
+		v.Rows = append(v.Rows, Row{Org: o, Own: id == u.reader.ID, Figure: u.rowFigure(id, p, rule)})
+	}
+	v.rank()
+	for _, grp := range u.groups {
+		if grp.Key != g.Key {
+			continue
+		}
+		v.Aggregates = append(v.Aggregates, u.aggregate(grp, p, rule))
+	}
+	for _, grp := range u.groups {
+		if grp.Key != g.Key {
+			v.Aggregates = append(v.Aggregates, u.aggregate(grp, p, rule))
+		}
+	}
+	return v, nil
+}
+
+// rowFigure answers a municipality's figure for p, with provenance: its
+// counts as protected, or a published rate without counts as published.
+func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
+	period := p.Key()
+	var val *Value
+	if u.ind.IsBreakdown() {
+		for _, c := range u.ind.Categories {
+			if x := u.values[valueKey{id, period, c.Key}]; x != nil {
+				val = x
+				break
+			}
+		}
+	} else {
+		val = u.values[valueKey{id, period, ""}]
+	}
+	if p.Kind == Yearly && u.ind.Periodicity != Yearly {
+		// a year of a finer indicator: its sum or last period
+		if u.ind.Aggregation == AggLast {
+			last := u.periods[len(u.periods)-1]
+			for i := len(u.periods) - 1; i >= 0; i-- {
+				if _, ok := u.countsOf(id, u.periods[i].Key()); ok {
+					last = u.periods[i]
+					break
+				}
+			}
+			return u.rowFigure(id, last, rule)
+		}
+	}
+	f := u.figure(cellKey{org: id, period: period}, rule)
+	if val != nil {
+		f.Source, f.AsOf, f.Final = val.Source, val.AsOf, val.Final
+		if f.Missing && val.RateOnly() {
+			r := *val.Rate
+			f = Figure{Rate: &r, RateOnly: true, Source: val.Source, AsOf: val.AsOf, Final: val.Final}
+		} else if f.Missing && val.State != StateOK {
+			f.State = val.State
+		}
+	}
+	return f
+}
+
+// aggregate answers a group's weighted figure for p.
+func (u *universe) aggregate(g CompareGroup, p Period, rule string) Aggregate {
+	a := Aggregate{Group: g, Members: len(g.Members), Figure: u.figure(cellKey{group: g.Key, period: p.Key()}, rule)}
+	a.Figure.Source = "aggregate"
+	for _, m := range g.Members {
+		if _, ok := u.countsOf(m, p.Key()); ok {
+			a.Covered++
+		} else if x := u.values[valueKey{m, p.Key(), ""}]; x != nil && x.RateOnly() {
+			a.RateOnly++
+		}
+	}
+	if p.Kind == Yearly && u.ind.Periodicity != Yearly {
+		a.Covered = 0
+		for _, m := range g.Members {
+			for _, q := range u.periods {
+				if _, ok := u.countsOf(m, q.Key()); ok {
+					a.Covered++
+					break
+				}
+			}
+		}
+	}
+	return a
+}
+
+// rank orders rows: figures shown best first (by the indicator's
+// direction), then the rest by name; suppressed figures get no rank, so
+// their place in the order tells nothing.
+func (v *View) rank() {
+	better := func(a, b float64) bool { return a > b }
+	if v.Indicator.Direction == LowerIsBetter {
+		better = func(a, b float64) bool { return a < b }
+	}
+	sort.SliceStable(v.Rows, func(i, j int) bool {
+		a, aok := v.Rows[i].Figure.Main(v.Indicator)
+		b, bok := v.Rows[j].Figure.Main(v.Indicator)
+		switch {
+		case aok && bok && a != b:
+			return better(a, b)
+		case aok != bok:
+			return aok
+		}
+		return v.Rows[i].Org.Name < v.Rows[j].Org.Name
+	})
+	var shown []float64
+	rank := 0
+	var prev float64
+	for i := range v.Rows {
+		x, ok := v.Rows[i].Figure.Main(v.Indicator)
+		if !ok {
+			continue
+		}
+		if rank == 0 || x != prev {
+			rank = i + 1
+		}
+		prev = x
+		v.Rows[i].Rank = rank
+		shown = append(shown, x)
+	}
+	v.Dist = distribution(shown)
+}
+
+// distribution answers the quartiles of xs (linear interpolation).
+func distribution(xs []float64) Distribution {
+	d := Distribution{N: len(xs)}
+	if len(xs) == 0 {
+		return d
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	q := func(f float64) float64 {
+		pos := f * float64(len(s)-1)
+		lo := int(math.Floor(pos))
+		hi := int(math.Ceil(pos))
+		return s[lo] + (s[hi]-s[lo])*(pos-float64(lo))
+	}
+	d.Min, d.Q1, d.Median, d.Q3, d.Max, d.Defined = s[0], q(0.25), q(0.5), q(0.75), s[len(s)-1], true
+	return d
+}
+
+// findTargets answers the targets of ind valid on day that apply to
+// reader: national, its networks' and its own.
+func findTargets(ctx context.Context, idb bun.IDB, indicatorID int64, reader *org.Organisation, groups []CompareGroup, day time.Time) ([]*Target, error) {
+	owners := []int64{reader.ID}
+	for _, g := range groups {
+		if g.Kind == GroupNetwork {
+			owners = append(owners, g.ID)
+		}
+	}
+	var ts []*Target
+	err := idb.NewSelect().Model(&ts).Where("indicator_id = ?", indicatorID).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("owner_org_id IS NULL").WhereOr("owner_org_id IN (?)", bun.In(owners))
+		}).OrderExpr("level, id").Scan(ctx)
+	out := ts[:0]
+	for _, t := range ts {
+		if t.ValidOn(day) {
+			out = append(out, t)
+		}
+	}
+	return out, err
+}
