@@ -536,3 +536,23 @@ func jsonColumn(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// NationalValue is a country's official figure for an indicator (the
+// national average a municipality compares itself with).
+type NationalValue struct {
+	bun.BaseModel `bun:"table:indicator_national_values"`
+
+	IndicatorID int64      `bun:",pk" json:"-"`
+	Country     string     `bun:",pk" json:"country"`
+	Period      string     `bun:",pk" json:"period"`
+	Category    string     `bun:",pk" json:"category,omitempty"`
+	PeriodStart time.Time  `bun:",notnull" json:"-"`
+	Num         *float64   `json:"numerator,omitempty"`
+	Den         *float64   `json:"denominator,omitempty"`
+	Rate        *float64   `json:"rate,omitempty"`
+	State       string     `bun:",notnull" json:"state"`
+	Source      string     `bun:",notnull" json:"source"`
+	AsOf        *time.Time `bun:",type:date" json:"as_of,omitempty"`
+	Final       bool       `bun:",notnull" json:"final"`
+	EnteredAt   time.Time  `bun:",notnull" json:"entered_at"`
+}

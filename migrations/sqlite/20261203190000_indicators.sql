@@ -56,6 +56,25 @@ CREATE TABLE indicator_values (
 );
 CREATE INDEX indicator_values_benchmark_idx ON indicator_values (indicator_id, period, category, org_id);
 
+-- A country's official figure (SSB's «Hele landet», Kolada's «Riket»,
+-- Danmarks Statistik's «Hele landet»): public statistics, not a tenant's.
+CREATE TABLE indicator_national_values (
+    indicator_id INTEGER           NOT NULL REFERENCES indicators (id) ON DELETE CASCADE,
+    country      TEXT             NOT NULL CHECK (country IN ('NO', 'SE', 'DK')),
+    period       TEXT             NOT NULL,
+    category     TEXT             NOT NULL DEFAULT '',
+    period_start DATE             NOT NULL,
+    num          REAL,
+    den          REAL,
+    rate         REAL,
+    state        TEXT             NOT NULL CHECK (state IN ('ok', 'missing', 'suppressed')),
+    source       TEXT             NOT NULL,
+    as_of        DATE,
+    final        INTEGER          NOT NULL DEFAULT 1,
+    entered_at   TIMESTAMP      NOT NULL,
+    PRIMARY KEY (indicator_id, country, period, category)
+);
+
 CREATE TABLE indicator_value_history (
     org_id       INTEGER           NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -128,5 +147,6 @@ DROP TABLE indicator_targets;
 DROP TABLE indicator_locks;
 DROP TABLE indicator_settings;
 DROP TABLE indicator_value_history;
+DROP TABLE indicator_national_values;
 DROP TABLE indicator_values;
 DROP TABLE indicators;
