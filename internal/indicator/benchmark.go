@@ -120,6 +120,9 @@ type View struct {
 	Dist       Distribution
 	Targets    []*Target
 	Reader     *org.Organisation
+	// National is the country's official figure for the period, when one
+	// is recorded (the national average Thisted compares itself with).
+	National *NationalValue
 }
 
 // universe is everything one reader may be shown for one indicator and
@@ -632,6 +635,10 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			return err
 		}
 		v.Targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1))
+		if err != nil {
+			return err
+		}
+		v.National, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, u), p.Key())
 		return err
 	})
 	return v, err
@@ -849,8 +856,8 @@ func distribution(xs []float64) Distribution {
 	return d
 }
 
-// findTargets answers the targets of ind valid on day that apply to
-// reader: national, its networks' and its own.
+// findTargets answers the targets of ind valid on day (any day when day
+// is zero) that apply to reader: national, its networks' and its own.
 func findTargets(ctx context.Context, idb bun.IDB, indicatorID int64, reader *org.Organisation, groups []CompareGroup, day time.Time) ([]*Target, error) {
 	owners := []int64{reader.ID}
 	for _, g := range groups {
@@ -865,9 +872,37 @@ func findTargets(ctx context.Context, idb bun.IDB, indicatorID int64, reader *or
 		}).OrderExpr("level, id").Scan(ctx)
 	out := ts[:0]
 	for _, t := range ts {
-		if t.ValidOn(day) {
+		if day.IsZero() || t.ValidOn(day) {
 			out = append(out, t)
 		}
 	}
 	return out, err
+}
+
+// countryOf answers the country a reader compares with: its own, or its
+// members'.
+func countryOf(reader *org.Organisation, groups []CompareGroup, u *universe) string {
+	if reader.Country != "" {
+		return reader.Country
+	}
+	for _, g := range groups {
+		if g.Kind == GroupCountry {
+			return strings.ToUpper(strings.TrimPrefix(g.Key, "country-"))
+		}
+	}
+	return ""
+}
+
+// findNational answers the country's official figure for period, or nil.
+func findNational(ctx context.Context, idb bun.IDB, indicatorID int64, country, period string) (*NationalValue, error) {
+	if country == "" {
+		return nil, nil
+	}
+	var out []*NationalValue
+	err := idb.NewSelect().Model(&out).Where("indicator_id = ? AND country = ? AND period = ? AND category = ''", indicatorID, country, period).
+		Limit(1).Scan(ctx)
+	if err != nil || len(out) == 0 {
+		return nil, err
+	}
+	return out[0], nil
 }
