@@ -338,3 +338,17 @@ func (m *model) bounds(c int, stop bool, v float64) (lo, hi float64, pinned bool
 	slices.Sort(seen)
 	return lo, hi, true, slices.Compact(seen), nil
 }
+
+// shares reports whether cell c contains a base count of cell p that the
+// reader does not know.
+func (m *model) shares(c, p int) bool {
+	for _, b := range m.t.Cells[p].Parts {
+		if m.t.known(b) {
+			continue
+		}
+		if slices.Contains(m.t.Cells[c].Parts, b) {
+			return true
+		}
+	}
+	return false
+}

@@ -86,8 +86,29 @@ func protectCell(t Table, st []Status, thr int64, p int) error {
 		if len(cands) == 0 {
 			return fmt.Errorf("%w: nothing left to suppress", ErrInfeasible)
 		}
+		// Try the most preferred candidates and every cell that contains one
+		// of p's free base counts (the totals above it); take the first
+		// whose suppression alone unpins p. If none does, hide the most
+		// preferred total above p (or else the most preferred cell) and
+		// look again: hiding a sibling that other cells still pin does
+		// nothing, hiding a total above p always removes an equation on p.
+		var trials []int
+		container := -1
+		for i, c := range cands {
+			if m.shares(c, p) {
+				if container < 0 {
+					container = c
+				}
+				trials = append(trials, c)
+			} else if i < maxTrials {
+				trials = append(trials, c)
+			}
+		}
 		chosen := cands[0]
-		for _, c := range cands[:min(len(cands), maxTrials)] {
+		if container >= 0 {
+			chosen = container
+		}
+		for _, c := range trials {
 			old := st[c]
 			st[c] = Hidden
 			m2, err := newModel(t, st, thr)

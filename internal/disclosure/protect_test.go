@@ -155,9 +155,9 @@ func TestProtectOwnMunicipality(t *testing.T) {
 		wantLeak bool // primary alone leaks
 	}{
 		{"GroupAboveT", 20, 3, true, true},
-		{"GroupAboveTNoCellOfX", 20, 3, false, false}, // primary hides the group itself
+		{"GroupAboveTNoCellOfX", 20, 3, false, true}, // the network total minus the rest gives the group
 		{"GroupSmallAtT", 8, 1, true, true},           // group «under 10», X ≥ 1: X = 1
-		{"GroupSmall", 2, 3, true, false},
+		{"GroupSmall", 2, 3, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab := disclosure.Table{Base: []int64{tc.own, tc.x, 50}, Known: []bool{true, false, false},
@@ -204,13 +204,28 @@ func TestProtectKeepsUnrelated(t *testing.T) {
 }
 
 // Month cells against the year total: a single small month is covered by
-// hiding a second month, not the year.
+// hiding the smallest other month above T, not the year; with a second
+// municipality and month totals, three more cells suffice (a rectangle of
+// months or the totals above the small cell).
 func TestProtectMonthsAgainstYear(t *testing.T) {
-	g := dscNetwork([][]int64{{20, 30, 2, 40, 12, 50}})
-	st := dscMustProtect(t, g.t, 9)
-	if st[g.mm[0][4]] != disclosure.Hidden || dscCount(st, disclosure.Hidden) != 1 {
-		t.Errorf("statuses %v, want only the month of 12 hidden", st)
-	}
+	t.Run("OneMunicipality", func(t *testing.T) {
+		tab := disclosure.Table{Base: []int64{20, 30, 2, 40, 12, 50}}
+		for k := range tab.Base {
+			tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{k}})
+		}
+		tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{0, 1, 2, 3, 4, 5}})
+		st := dscMustProtect(t, tab, 9)
+		if st[4] != disclosure.Hidden || dscCount(st, disclosure.Hidden) != 1 {
+			t.Errorf("statuses %v, want only the month of 12 hidden", st)
+		}
+	})
+	t.Run("TwoMunicipalities", func(t *testing.T) {
+		g := dscNetwork([][]int64{{20, 30, 2, 40, 12, 50}, {100, 100, 100, 100, 100, 100}})
+		st := dscMustProtect(t, g.t, 9)
+		if n := dscCount(st, disclosure.Hidden); n > 3 {
+			t.Errorf("%d hidden, want at most 3: %v", n, st)
+		}
+	})
 }
 
 func TestProtectRandom(t *testing.T) {
