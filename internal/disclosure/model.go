@@ -23,14 +23,16 @@ type model struct {
 	fixedCells []bool // cell value is a constant for the reader
 
 	// LP columns: free base counts first, then one per multi-part cell.
-	colOf    []int   // base count → column, -1 if fixed
-	cellCol  []int   // cell → column of its (free part of the) value, -1 if constant
+	colOf    []int // base count → column, -1 if fixed
+	cellCol  []int // cell → column of its (free part of the) value, -1 if constant
 	cellOff  []float64
 	colLo    []float64
 	colUp    []float64
+	colX     []float64 // true value of each column
 	colLoSrc [][]int32
 	colUpSrc [][]int32
 	rows     []lpRow
+	rowCol   []int // the cell-sum column of each row
 	comp     []int // column → component
 	solved   map[int]*component
 	mark     []int32 // scratch for provenance unions
@@ -179,18 +181,20 @@ func (m *model) buildColumns() {
 			m.colOf[b] = len(m.colLo)
 			m.colLo = append(m.colLo, m.lo[b])
 			m.colUp = append(m.colUp, m.up[b])
+			m.colX = append(m.colX, float64(m.t.Base[b]))
 			m.colLoSrc = append(m.colLoSrc, m.loSrc[b])
 			m.colUpSrc = append(m.colUpSrc, m.upSrc[b])
 		}
 	}
 	for c, cell := range m.t.Cells {
 		var free []int
-		off := 0.0
+		off, x := 0.0, 0.0
 		for _, b := range cell.Parts {
 			if m.fixed(b) {
 				off += m.lo[b]
 			} else {
 				free = append(free, m.colOf[b])
+				x += float64(m.t.Base[b])
 			}
 		}
 		m.cellOff[c] = off
@@ -206,6 +210,7 @@ func (m *model) buildColumns() {
 			src := m.union(c)
 			m.colLo = append(m.colLo, l-off)
 			m.colUp = append(m.colUp, u-off)
+			m.colX = append(m.colX, x)
 			m.colLoSrc = append(m.colLoSrc, src)
 			m.colUpSrc = append(m.colUpSrc, src)
 			coef := make([]float64, len(free)+1)
@@ -214,6 +219,7 @@ func (m *model) buildColumns() {
 			}
 			coef[len(free)] = -1
 			m.rows = append(m.rows, lpRow{cols: append(free, s), coef: coef})
+			m.rowCol = append(m.rowCol, s)
 			m.cellCol[c] = s
 		}
 	}
@@ -260,21 +266,24 @@ func (m *model) component(col int) (*component, error) {
 	}
 	lo := make([]float64, len(cp.cols))
 	up := make([]float64, len(cp.cols))
+	x0 := make([]float64, len(cp.cols))
 	for i, j := range cp.cols {
-		lo[i], up[i] = m.colLo[j], m.colUp[j]
+		lo[i], up[i], x0[i] = m.colLo[j], m.colUp[j], m.colX[j]
 	}
 	var rows []lpRow
-	for _, r := range m.rows {
+	var basic []int
+	for i, r := range m.rows {
 		if m.comp[r.cols[0]] != root {
 			continue
 		}
-		lr := lpRow{cols: make([]int, len(r.cols)), coef: r.coef, rhs: r.rhs}
+		lr := lpRow{cols: make([]int, len(r.cols)), coef: r.coef}
 		for k, j := range r.cols {
 			lr.cols[k] = cp.loc[j]
 		}
 		rows = append(rows, lr)
+		basic = append(basic, cp.loc[m.rowCol[i]])
 	}
-	s, err := newSimplex(lo, up, rows)
+	s, err := newSimplex(lo, up, x0, rows, basic)
 	if err != nil {
 		return nil, err
 	}

@@ -57,34 +57,36 @@ func Protect(t Table, threshold int) ([]Status, error) {
 		return nil, err
 	}
 	thr := int64(threshold)
+	m, err := newModel(t, st, thr)
+	if err != nil {
+		return nil, err
+	}
 	for p := range t.Cells {
 		if !t.sensitive(p, thr) {
 			continue
 		}
-		if err := protectCell(t, st, thr, p); err != nil {
+		if m, err = protectCell(t, st, thr, p, m); err != nil {
 			return nil, fmt.Errorf("disclosure: protect cell %d: %w", p, err)
 		}
 	}
 	return st, nil
 }
 
-func protectCell(t Table, st []Status, thr int64, p int) error {
+// protectCell suppresses cells until p is not pinned. m is the model of
+// st; it returns the model of the statuses it leaves.
+func protectCell(t Table, st []Status, thr int64, p int, m *model) (*model, error) {
 	v, _ := t.value(p)
 	for {
-		m, err := newModel(t, st, thr)
-		if err != nil {
-			return err
-		}
 		_, _, pinned, bind, err := m.bounds(p, true, float64(v))
 		if err != nil || !pinned {
-			return err
+			return m, err
 		}
 		cands := candidates(t, st, thr, p, bind)
 		if len(cands) == 0 {
 			cands = fallback(t, st, thr, p)
 		}
 		if len(cands) == 0 {
-			return fmt.Errorf("%w: nothing left to suppress", ErrInfeasible)
+			return nil, fmt.Errorf("%w: nothing left to suppress", ErrInfeasible)
 		}
 		// Try the most preferred candidates and every cell that contains one
 		// of p's free base counts (the totals above it); take the first
@@ -108,24 +110,31 @@ func protectCell(t Table, st []Status, thr int64, p int) error {
 		if container >= 0 {
 			chosen = container
 		}
+		var next *model
 		for _, c := range trials {
 			old := st[c]
 			st[c] = Hidden
 			m2, err := newModel(t, st, thr)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			_, _, still, _, err := m2.bounds(p, true, float64(v))
 			st[c] = old
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if !still {
-				chosen = c
+				chosen, next = c, m2
 				break
 			}
 		}
 		st[chosen] = Hidden
+		if next == nil {
+			if next, err = newModel(t, st, thr); err != nil {
+				return nil, err
+			}
+		}
+		m = next
 	}
 }
 

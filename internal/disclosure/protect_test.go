@@ -156,7 +156,7 @@ func TestProtectOwnMunicipality(t *testing.T) {
 	}{
 		{"GroupAboveT", 20, 3, true, true},
 		{"GroupAboveTNoCellOfX", 20, 3, false, true}, // the network total minus the rest gives the group
-		{"GroupSmallAtT", 8, 1, true, true},           // group «under 10», X ≥ 1: X = 1
+		{"GroupSmallAtT", 8, 1, true, true},          // group «under 10», X ≥ 1: X = 1
 		{"GroupSmall", 2, 3, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

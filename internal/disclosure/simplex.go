@@ -9,16 +9,18 @@ import (
 //
 //	min c·x  s.t.  A x = b,  lo <= x <= up  (lo finite, up may be +Inf)
 //
-// Phase 1 starts every structural column at its lower bound with one
-// artificial column per row; afterwards the artificials are fixed at 0 and
-// any number of objectives can be optimised from the same feasible basis
-// (warm start). Pricing is Dantzig's rule, switching to Bland's rule (which
-// cannot cycle) after a run of degenerate pivots.
+// There is no phase 1: the true counts are a feasible point, known to the
+// caller, and every row has its own slack-like column (the cell's sum) that
+// starts basic. Nonbasic columns start at their true values, strictly
+// inside their bounds if need be, and move to a bound once they move at
+// all. Any number of objectives is optimised from the same tableau (warm
+// start). Pricing is Dantzig's rule, switching to Bland's rule (which
+// cannot cycle) after a run of degenerate steps.
 
 const (
 	pivotTol = 1e-9 // smallest tableau entry used as a pivot
 	optTol   = 1e-9 // reduced cost below which a column is not improving
-	feasTol  = 1e-6 // phase-1 residual accepted as feasible
+	feasTol  = 1e-6 // tolerance on bounds and equations
 )
 
 var (
@@ -26,92 +28,67 @@ var (
 	errLPStalled = errors.New("disclosure: simplex iteration limit")
 )
 
+// An lpRow is Σ coef·x = 0 over cols; the column basic[row] it names
+// appears in no other row.
 type lpRow struct {
 	cols []int
 	coef []float64
-	rhs  float64
 }
 
 type simplex struct {
-	m, n, w int       // rows, structural columns, all columns (n+m)
-	t       []float64 // m×w tableau B⁻¹[A | ±I]
-	beta    []float64 // value of the basic column of each row
-	basis   []int     // basic column of each row
-	pos     []int     // row of a basic column, -1 if nonbasic
-	atUp    []bool    // nonbasic column sits at its upper bound
-	lo, up  []float64
-	d       []float64 // reduced costs of the current objective
-	c       []float64 // current objective
+	m, w   int       // rows, columns
+	t      []float64 // m×w tableau B⁻¹A
+	beta   []float64 // value of the basic column of each row
+	basis  []int     // basic column of each row
+	pos    []int     // row of a basic column, -1 if nonbasic
+	x      []float64 // value of each nonbasic column
+	lo, up []float64
+	d      []float64 // reduced costs of the current objective
+	c      []float64 // current objective
+	nz     []int     // scratch: nonzero columns of the pivot row
 }
 
-// newSimplex runs phase 1 and returns a feasible basis, or ErrInfeasible.
-func newSimplex(lo, up []float64, rows []lpRow) (*simplex, error) {
-	n, m := len(lo), len(rows)
-	w := n + m
-	s := &simplex{m: m, n: n, w: w,
-		t: make([]float64, m*w), beta: make([]float64, m), basis: make([]int, m),
-		pos: make([]int, w), atUp: make([]bool, w),
-		lo: make([]float64, w), up: make([]float64, w), d: make([]float64, w), c: make([]float64, w)}
-	copy(s.lo, lo)
-	copy(s.up, up)
+// newSimplex starts from the feasible point x0 with basic[i] basic in row
+// i. It returns ErrInfeasible if x0 violates a bound or an equation.
+func newSimplex(lo, up, x0 []float64, rows []lpRow, basic []int) (*simplex, error) {
+	w, m := len(lo), len(rows)
+	s := &simplex{m: m, w: w, t: make([]float64, m*w), beta: make([]float64, m), basis: basic,
+		pos: make([]int, w), x: make([]float64, w), lo: lo, up: up,
+		d: make([]float64, w), c: make([]float64, w)}
 	for j := range s.pos {
 		s.pos[j] = -1
+		if x0[j] < lo[j]-feasTol || x0[j] > up[j]+feasTol {
+			return nil, ErrInfeasible
+		}
+		s.x[j] = x0[j]
 	}
 	for i, r := range rows {
-		res := r.rhs
+		var pivot, res float64
 		for k, j := range r.cols {
-			res -= r.coef[k] * lo[j]
+			res += r.coef[k] * x0[j]
+			if j == basic[i] {
+				pivot = r.coef[k]
+			}
 		}
-		sign := 1.0
-		if res < 0 {
-			sign = -1
+		if math.Abs(res) > feasTol || pivot == 0 {
+			return nil, ErrInfeasible
 		}
 		row := s.t[i*w : (i+1)*w]
 		for k, j := range r.cols {
-			row[j] += sign * r.coef[k]
+			row[j] = r.coef[k] / pivot
 		}
-		row[n+i] = 1
-		s.beta[i] = sign * res
-		s.basis[i] = n + i
-		s.pos[n+i] = i
-		s.up[n+i] = math.Inf(1)
-	}
-	for i := 0; i < m; i++ {
-		s.c[n+i] = 1
-	}
-	if err := s.optimize(-1, nil); err != nil {
-		return nil, err
-	}
-	resid := 0.0
-	for i := 0; i < m; i++ {
-		if s.basis[i] >= n {
-			resid += s.beta[i]
-		}
-	}
-	if resid > feasTol {
-		return nil, ErrInfeasible
-	}
-	for i := 0; i < m; i++ {
-		j := n + i
-		s.lo[j], s.up[j] = 0, 0
-		if r := s.pos[j]; r >= 0 {
-			s.beta[r] = 0
-		} else {
-			s.atUp[j] = false
-		}
+		s.pos[basic[i]] = i
+		s.beta[i] = x0[basic[i]]
 	}
 	return s, nil
 }
 
-// value of column j in the current basic solution.
+// value of column j in the current solution.
 func (s *simplex) value(j int) float64 {
 	if r := s.pos[j]; r >= 0 {
 		return s.beta[r]
 	}
-	if s.atUp[j] {
-		return s.up[j]
-	}
-	return s.lo[j]
+	return s.x[j]
 }
 
 // extremum minimises (sense +1) or maximises (sense -1) column j. stop, if
@@ -127,7 +104,7 @@ func (s *simplex) extremum(j int, sense float64, stop func(float64) bool) (float
 	if stop != nil {
 		st = func() bool { stopped = stop(s.value(j)); return stopped }
 	}
-	if err := s.optimize(j, st); err != nil {
+	if err := s.optimize(st); err != nil {
 		return 0, false, err
 	}
 	return s.value(j), !stopped, nil
@@ -149,7 +126,7 @@ func (s *simplex) price() {
 	}
 }
 
-func (s *simplex) optimize(target int, stop func() bool) error {
+func (s *simplex) optimize(stop func() bool) error {
 	s.price()
 	degenerate := 0
 	limit := 200*(s.m+s.w) + 1000
@@ -170,7 +147,7 @@ func (s *simplex) optimize(target int, stop func() bool) error {
 		} else {
 			degenerate = 0
 		}
-		enterVal := s.value(q) + dir*step
+		enterVal := s.x[q] + dir*step
 		if step != 0 {
 			for i := 0; i < s.m; i++ {
 				if a := s.t[i*s.w+q]; a != 0 {
@@ -179,13 +156,22 @@ func (s *simplex) optimize(target int, stop func() bool) error {
 			}
 		}
 		if leave < 0 {
-			s.atUp[q] = !s.atUp[q]
+			// The entering column reached its own bound.
+			if dir > 0 {
+				s.x[q] = s.up[q]
+			} else {
+				s.x[q] = s.lo[q]
+			}
 			continue
 		}
 		out := s.basis[leave]
 		s.pivot(leave, q)
 		s.pos[out] = -1
-		s.atUp[out] = toUp
+		if toUp {
+			s.x[out] = s.up[out]
+		} else {
+			s.x[out] = s.lo[out]
+		}
 		s.basis[leave] = q
 		s.pos[q] = leave
 		s.beta[leave] = enterVal
@@ -193,20 +179,20 @@ func (s *simplex) optimize(target int, stop func() bool) error {
 	return errLPStalled
 }
 
-// entering picks an improving nonbasic column: the largest reduced cost
-// (Dantzig), or the lowest index (Bland) when anti-cycling.
+// entering picks an improving nonbasic column that can move: the largest
+// reduced cost (Dantzig), or the lowest index (Bland) when anti-cycling.
 func (s *simplex) entering(bland bool) (int, float64) {
 	best, bestQ, bestDir := 0.0, -1, 0.0
 	for j := 0; j < s.w; j++ {
-		if s.pos[j] >= 0 || s.lo[j] == s.up[j] {
+		if s.pos[j] >= 0 {
 			continue
 		}
 		dj := s.d[j]
 		var gain, dir float64
 		switch {
-		case !s.atUp[j] && dj < -optTol:
+		case dj < -optTol && s.x[j] < s.up[j]:
 			gain, dir = -dj, 1
-		case s.atUp[j] && dj > optTol:
+		case dj > optTol && s.x[j] > s.lo[j]:
 			gain, dir = dj, -1
 		default:
 			continue
@@ -221,11 +207,16 @@ func (s *simplex) entering(bland bool) (int, float64) {
 	return bestQ, bestDir
 }
 
-// ratio finds how far column q can move in direction dir: to its own other
-// bound (leave = -1) or until a basic column reaches a bound (the lowest
-// column index among ties, Bland).
+// ratio finds how far column q can move in direction dir: to its own bound
+// (leave = -1) or until a basic column reaches a bound (the lowest column
+// index among ties, Bland).
 func (s *simplex) ratio(q int, dir float64) (step float64, leave int, toUp bool) {
-	step, leave = s.up[q]-s.lo[q], -1
+	if dir > 0 {
+		step = s.up[q] - s.x[q]
+	} else {
+		step = s.x[q] - s.lo[q]
+	}
+	leave = -1
 	for i := 0; i < s.m; i++ {
 		a := s.t[i*s.w+q]
 		if math.Abs(a) <= pivotTol {
@@ -257,9 +248,14 @@ func (s *simplex) pivot(r, q int) {
 	w := s.w
 	row := s.t[r*w : (r+1)*w]
 	inv := 1 / row[q]
-	for j := range row {
-		row[j] *= inv
+	nz := s.nz[:0]
+	for j, a := range row {
+		if a != 0 {
+			row[j] = a * inv
+			nz = append(nz, j)
+		}
 	}
+	s.nz = nz
 	row[q] = 1
 	for i := 0; i < s.m; i++ {
 		if i == r {
@@ -270,18 +266,14 @@ func (s *simplex) pivot(r, q int) {
 		if f == 0 {
 			continue
 		}
-		for j, a := range row {
-			if a != 0 {
-				other[j] -= f * a
-			}
+		for _, j := range nz {
+			other[j] -= f * row[j]
 		}
 		other[q] = 0
 	}
 	if f := s.d[q]; f != 0 {
-		for j, a := range row {
-			if a != 0 {
-				s.d[j] -= f * a
-			}
+		for _, j := range nz {
+			s.d[j] -= f * row[j]
 		}
 	}
 	s.d[q] = 0
@@ -290,9 +282,9 @@ func (s *simplex) pivot(r, q int) {
 // binding lists the nonbasic columns whose bound props up the current
 // optimum (nonzero reduced cost), with the bound they sit at.
 func (s *simplex) binding(fn func(col int, atUp bool)) {
-	for j := 0; j < s.n; j++ {
+	for j := 0; j < s.w; j++ {
 		if s.pos[j] < 0 && math.Abs(s.d[j]) > optTol {
-			fn(j, s.atUp[j])
+			fn(j, s.x[j] >= s.up[j])
 		}
 	}
 }
