@@ -124,4 +124,3 @@ func BenchmarkAuditCountry(b *testing.B) {
 		}
 	}
 }
-

@@ -29,6 +29,7 @@ type model struct {
 	colLo    []float64
 	colUp    []float64
 	colX     []float64 // true value of each column
+	colCell  []int     // cell of a cell-sum column, -1 for a base count
 	colLoSrc [][]int32
 	colUpSrc [][]int32
 	rows     []lpRow
@@ -182,6 +183,7 @@ func (m *model) buildColumns() {
 			m.colLo = append(m.colLo, m.lo[b])
 			m.colUp = append(m.colUp, m.up[b])
 			m.colX = append(m.colX, float64(m.t.Base[b]))
+			m.colCell = append(m.colCell, -1)
 			m.colLoSrc = append(m.colLoSrc, m.loSrc[b])
 			m.colUpSrc = append(m.colUpSrc, m.upSrc[b])
 		}
@@ -207,12 +209,12 @@ func (m *model) buildColumns() {
 			// free parts − s = 0 with s ∈ interval − off.
 			l, u := m.interval(c)
 			s := len(m.colLo)
-			src := m.union(c)
 			m.colLo = append(m.colLo, l-off)
 			m.colUp = append(m.colUp, u-off)
 			m.colX = append(m.colX, x)
-			m.colLoSrc = append(m.colLoSrc, src)
-			m.colUpSrc = append(m.colUpSrc, src)
+			m.colLoSrc = append(m.colLoSrc, nil) // m.union(c), computed when needed
+			m.colUpSrc = append(m.colUpSrc, nil)
+			m.colCell = append(m.colCell, c)
 			coef := make([]float64, len(free)+1)
 			for i := range free {
 				coef[i] = 1
@@ -314,7 +316,9 @@ func (m *model) bounds(c int, stop bool, v float64) (lo, hi float64, pinned bool
 	var seen []int32
 	collect := func() {
 		cp.lp.binding(func(k int, atUp bool) {
-			if atUp {
+			if c := m.colCell[cp.cols[k]]; c >= 0 {
+				seen = append(seen, m.union(c)...)
+			} else if atUp {
 				seen = append(seen, m.colUpSrc[cp.cols[k]]...)
 			} else {
 				seen = append(seen, m.colLoSrc[cp.cols[k]]...)
