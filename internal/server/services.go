@@ -15,6 +15,7 @@ import (
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
@@ -53,23 +54,24 @@ type Parts struct {
 // to one another. The whole program (Main) and the web test harness
 // (internal/webtest) build them the same way, with Compose.
 type Services struct {
-	DB        *bun.DB
-	Clock     app.Clock
-	Logger    *slog.Logger
-	Catalog   *i18n.Catalog
-	Authz     *authz.Enforcer
-	Accounts  *account.Service
-	Orgs      *org.Service
-	Due       *due.Registry
-	Overview  *overview.Registry
-	Search    *search.Registry
-	Workbooks *workbook.Service
-	Plans     *plan.Service
-	Councils  *council.Service
-	Limiter   *ratelimit.Limiter
-	Outbox    *outbox.Outbox
-	Files     *files.Service
-	Nav       *web.Nav
+	DB         *bun.DB
+	Clock      app.Clock
+	Logger     *slog.Logger
+	Catalog    *i18n.Catalog
+	Authz      *authz.Enforcer
+	Accounts   *account.Service
+	Orgs       *org.Service
+	Due        *due.Registry
+	Overview   *overview.Registry
+	Search     *search.Registry
+	Workbooks  *workbook.Service
+	Plans      *plan.Service
+	Councils   *council.Service
+	Indicators *indicator.Service
+	Limiter    *ratelimit.Limiter
+	Outbox     *outbox.Outbox
+	Files      *files.Service
+	Nav        *web.Nav
 
 	secret string
 }
@@ -92,6 +94,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Due.Add(measure.Due{})
 	s.Due.Add(plan.RoundDue{})
 	s.Due.Add(council.SignDue{})
+	s.Due.Add(indicator.DueSource{Clock: p.Clock})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
@@ -100,6 +103,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Workbooks.Limits = s.Limiter
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
+	s.Indicators = &indicator.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
@@ -118,6 +122,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Nav.Add(web.NavWorkbookGatherings)
 	s.Nav.Add(web.NavPlans)
 	s.Nav.Add(web.NavCouncils)
+	s.Nav.Add(web.NavIndicators)
 	s.Nav.Add(web.NavAdmin)
 	return s, nil
 }
@@ -129,6 +134,6 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Limiter: s.Limiter, Nav: s.Nav,
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/plan"
@@ -61,7 +62,9 @@ type Deps struct {
 	Workbooks *workbook.Service
 	Plans     *plan.Service
 	Councils  *council.Service
-	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
+	// Indicators holds the indicator catalogue, values and benchmarks.
+	Indicators *indicator.Service
+	SecretKey  string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter
 	// WriteGate, when set, is asked before every write route of an
