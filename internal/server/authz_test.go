@@ -95,6 +95,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCouncilDocument(),
 		routeRowsCouncilPublic(),
 		routeRowsCouncilAPI(),
+		routeRowsIndicator(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -305,6 +306,11 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if strings.Contains(path, ":council") { // a council of tn's own with a meeting, an item and more (authz_routes_council_test.go)
 		for k, v := range w.councilOf(t, rt, tn) {
+			repl[k] = v
+		}
+	}
+	if strings.Contains(path, ":code") || strings.Contains(path, ":period") { // an indicator of the national catalogue (authz_routes_indicator_test.go)
+		for k, v := range indicatorParams(t, w.db, tn.org, rt.Path) {
 			repl[k] = v
 		}
 	}
