@@ -26,6 +26,10 @@ type Service struct {
 	Clock app.Clock
 	// Limits bounds imports per user (required to import).
 	Limits *ratelimit.Limiter
+	// PrimaryOnly switches secondary suppression off: small counts are
+	// still shown as «under 10», but nothing else is withheld. Only for
+	// the tests that show the audit catches the leaks this makes.
+	PrimaryOnly bool
 	// cache keeps protected benchmark tables (see benchmark.go).
 	cache protectedCache
 }
