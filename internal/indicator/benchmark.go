@@ -663,7 +663,9 @@ func (s *Service) read(ctx context.Context, reader *org.Organisation, fn func(ct
 func (s *Service) periodFor(ctx context.Context, idb bun.IDB, reader *org.Organisation, ind *Indicator, period string) (Period, error) {
 	if period != "" {
 		p, ok := ParsePeriod(period)
-		if !ok || p.Kind != ind.Periodicity {
+		// A finer indicator's year is its sum (or last period): a
+		// benchmark of the year is published beside its months.
+		if !ok || (p.Kind != ind.Periodicity && p.Kind != Yearly) {
 			return p, entryProblem("period", "indicator.error.period", "value", period)
 		}
 		return p, nil
