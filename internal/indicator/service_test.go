@@ -263,3 +263,26 @@ func TestGoalFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestContributorReportsOnlyWhatTheyAreResponsibleFor: a contributor named
+// responsible for reporting participants may report them, not outcomes.
+func TestContributorReportsOnlyWhatTheyAreResponsibleFor(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 1)
+	o := f.muns[0]
+	nav, _ := dbtest.MustCreateUser(t, f.bdb, o, "contributor")
+	idcNoErr(t, f.svc.SetSetting(f.ctx, o, "intro.participants", indicator.SettingInput{ResponsibleID: &nav.ID, Visibility: indicator.VisibilityNetwork, Reports: true}))
+	_, err := f.svc.SaveAsResponsible(f.ctx, o, nav.ID, []indicator.Entry{
+		{Code: "intro.participants", Period: "2020", Num: num(45)},
+		{Code: "intro.outcome", Period: "2020", Category: "other", Num: num(1)},
+	})
+	var be *indicator.BatchError
+	if !errors.As(err, &be) || len(be.Rows) != 1 || be.Rows[0].Index != 1 || be.Rows[0].Err.Code != app.EForbidden {
+		t.Fatalf("outcome by a contributor responsible for participants only: %v; want row 1 refused", err)
+	}
+	n, err := f.svc.SaveAsResponsible(f.ctx, o, nav.ID, []indicator.Entry{{Code: "intro.participants", Period: "2020", Num: num(45)}})
+	idcNoErr(t, err)
+	if n != 1 {
+		t.Fatalf("saved %d, want 1", n)
+	}
+}
