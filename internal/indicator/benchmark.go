@@ -51,12 +51,12 @@ type Figure struct {
 	// rate is shown only when both its parts are.
 	Small, Hidden       bool
 	DenSmall, DenHidden bool
-	RateOnly      bool
-	Missing       bool   // no figure for the period
-	State         string // the source's state of a single value (suppressed by the source, missing)
-	Source        string
-	AsOf          *time.Time
-	Final         bool
+	RateOnly            bool
+	Missing             bool   // no figure for the period
+	State               string // the source's state of a single value (suppressed by the source, missing)
+	Source              string
+	AsOf                *time.Time
+	Final               bool
 }
 
 // Shown reports whether the figure's main number is printed.

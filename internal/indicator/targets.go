@@ -161,4 +161,3 @@ func uniq(xs []string) []string {
 	}
 	return out
 }
-
