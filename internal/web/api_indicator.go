@@ -240,7 +240,9 @@ func (s *Server) handleAPIIndicatorUpdate(c *gin.Context) error {
 		return err
 	}
 	if cur.OwnerOrgID == nil || *cur.OwnerOrgID != o.ID {
-		return app.Errorf(app.ENotFound, "indicator.error.not_found")
+		// The organisation sees it (national or its network's) but it is
+		// not its own to change.
+		return app.Errorf(app.EInvalid, "indicator.api.error.not_own").WithField("code")
 	}
 	in := *cur
 	if err := bindCouncilJSON(c, &in); err != nil {
