@@ -26,6 +26,17 @@ func (s *Service) SaveNational(ctx context.Context, entries []NationalEntry) (in
 	}
 	n := 0
 	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		n, err = s.saveNationalTx(ctx, tx, entries)
+		return err
+	})
+	return n, err
+}
+
+// saveNationalTx is SaveNational inside the caller's system transaction.
+func (s *Service) saveNationalTx(ctx context.Context, tx bun.IDB, entries []NationalEntry) (int, error) {
+	n := 0
+	err := func() error {
 		byCode := map[string]*Indicator{}
 		var bad []RowError
 		var rows []*NationalValue
@@ -66,6 +77,6 @@ func (s *Service) SaveNational(ctx context.Context, entries []NationalEntry) (in
 			n++
 		}
 		return nil
-	})
+	}()
 	return n, err
 }

@@ -369,89 +369,103 @@ func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, en
 	}
 	changed := 0
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
-		day := s.now()
-		ids, err := owners(ctx, tx, o, day)
-		if err != nil {
-			return err
-		}
-		cat, err := findCatalogue(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		byCode := map[string]*Indicator{}
-		for i := len(cat) - 1; i >= 0; i-- { // own first: later entries win
-			byCode[cat[i].Code] = cat[i]
-		}
-		for _, ind := range cat {
-			if ind.OwnerOrgID != nil && *ind.OwnerOrgID == o.ID {
-				byCode[ind.Code] = ind
-			}
-		}
-		locks, err := findLocks(ctx, tx, o.ID)
-		if err != nil {
-			return err
-		}
-		settings, err := findSettings(ctx, tx, o.ID)
-		if err != nil {
-			return err
-		}
-		var bad []RowError
-		type checked struct {
-			ind *Indicator
-			p   Period
-			e   *Entry
-		}
-		var ok []checked
-		seen := map[string]int{}
-		for i := range entries {
-			e := &entries[i]
-			e.Code, e.Category = strings.TrimSpace(e.Code), strings.TrimSpace(e.Category)
-			ind := byCode[e.Code]
-			if ind == nil {
-				bad = append(bad, RowError{i, entryProblem("indicator", "indicator.error.unknown_code", "value", e.Code)})
-				continue
-			}
-			p, err := e.check(ind)
-			if err != nil {
-				bad = append(bad, RowError{i, app.AsError(err)})
-				continue
-			}
-			if responsibleOnly && !responsibleFor(settings, ind.ID, actor) {
-				bad = append(bad, RowError{i, app.Errorf(app.EForbidden, "indicator.error.not_responsible", "value", ind.Code).WithField("indicator")})
-				continue
-			}
-			if lockedBy(locks, p) {
-				bad = append(bad, RowError{i, app.Errorf(app.EConflict, "indicator.error.locked", "period", p.Key()).WithField("period")})
-				continue
-			}
-			key := fmt.Sprintf("%d|%s|%s", ind.ID, p.Key(), e.Category)
-			if j, dup := seen[key]; dup {
-				bad = append(bad, RowError{i, entryProblem("period", "indicator.error.duplicate", "row", j+1)})
-				continue
-			}
-			seen[key] = i
-			ok = append(ok, checked{ind, p, e})
-		}
-		if len(bad) > 0 {
-			return &BatchError{Rows: bad}
-		}
-		for _, c := range ok {
-			vis := visibilityFor(settings, c.ind.ID, c.e.Source)
-			wrote, err := s.write(ctx, tx, o, c.ind, c.p, c.e, vis, actor)
-			if err != nil {
-				return err
-			}
-			if wrote {
-				changed++
-			}
-		}
-		if changed > 0 {
-			s.cache.invalidate()
-			return audit.Record(ctx, tx, o.ID, "indicator.values", fmt.Sprint(changed), nil, s.now())
-		}
-		return nil
+		var err error
+		changed, err = s.saveTx(ctx, tx, o, actor, entries, "", responsibleOnly)
+		return err
 	})
 	return changed, err
+}
+
+// saveTx is Save inside the caller's transaction: every entry checked
+// first, nothing written when one is wrong (a *BatchError). vis, when
+// set, is the visibility of every value written (official statistics
+// are public whatever the municipality's setting).
+func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, actor int64, entries []Entry, vis string, responsibleOnly bool) (int, error) {
+	changed := 0
+	day := s.now()
+	ids, err := owners(ctx, tx, o, day)
+	if err != nil {
+		return 0, err
+	}
+	cat, err := findCatalogue(ctx, tx, ids)
+	if err != nil {
+		return 0, err
+	}
+	byCode := map[string]*Indicator{}
+	for i := len(cat) - 1; i >= 0; i-- { // own first: later entries win
+		byCode[cat[i].Code] = cat[i]
+	}
+	for _, ind := range cat {
+		if ind.OwnerOrgID != nil && *ind.OwnerOrgID == o.ID {
+			byCode[ind.Code] = ind
+		}
+	}
+	locks, err := findLocks(ctx, tx, o.ID)
+	if err != nil {
+		return 0, err
+	}
+	settings, err := findSettings(ctx, tx, o.ID)
+	if err != nil {
+		return 0, err
+	}
+	var bad []RowError
+	type checked struct {
+		ind *Indicator
+		p   Period
+		e   *Entry
+	}
+	var ok []checked
+	seen := map[string]int{}
+	for i := range entries {
+		e := &entries[i]
+		e.Code, e.Category = strings.TrimSpace(e.Code), strings.TrimSpace(e.Category)
+		ind := byCode[e.Code]
+		if ind == nil {
+			bad = append(bad, RowError{i, entryProblem("indicator", "indicator.error.unknown_code", "value", e.Code)})
+			continue
+		}
+		p, err := e.check(ind)
+		if err != nil {
+			bad = append(bad, RowError{i, app.AsError(err)})
+			continue
+		}
+		if responsibleOnly && !responsibleFor(settings, ind.ID, actor) {
+			bad = append(bad, RowError{i, app.Errorf(app.EForbidden, "indicator.error.not_responsible", "value", ind.Code).WithField("indicator")})
+			continue
+		}
+		if lockedBy(locks, p) {
+			bad = append(bad, RowError{i, app.Errorf(app.EConflict, "indicator.error.locked", "period", p.Key()).WithField("period")})
+			continue
+		}
+		key := fmt.Sprintf("%d|%s|%s", ind.ID, p.Key(), e.Category)
+		if j, dup := seen[key]; dup {
+			bad = append(bad, RowError{i, entryProblem("period", "indicator.error.duplicate", "row", j+1)})
+			continue
+		}
+		seen[key] = i
+		ok = append(ok, checked{ind, p, e})
+	}
+	if len(bad) > 0 {
+		return 0, &BatchError{Rows: bad}
+	}
+	for _, c := range ok {
+		v := vis
+		if v == "" {
+			v = visibilityFor(settings, c.ind.ID, c.e.Source)
+		}
+		wrote, err := s.write(ctx, tx, o, c.ind, c.p, c.e, v, actor)
+		if err != nil {
+			return 0, err
+		}
+		if wrote {
+			changed++
+		}
+	}
+	if changed > 0 {
+		s.cache.invalidate()
+		return changed, audit.Record(ctx, tx, o.ID, "indicator.values", fmt.Sprint(changed), nil, s.now())
+	}
+	return 0, nil
 }
 
 // MaxBatch bounds the entries of one save or import.
