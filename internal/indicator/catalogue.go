@@ -81,7 +81,19 @@ func ReadDefinitions(fsys fs.FS, dir string) ([]Definition, error) {
 // are added, existing ones (by code) updated, their national targets
 // replaced. It runs on every start, so a release that ships a better
 // definition corrects it everywhere; indicators no longer shipped stay.
+//
+// Processes that start together (a web and a worker process) may both
+// insert the same new indicator: the one that loses the race to the
+// unique index tries once more and then finds it.
 func LoadCatalogue(ctx context.Context, bdb *bun.DB, defs []Definition, now time.Time) error {
+	err := loadCatalogue(ctx, bdb, defs, now)
+	if err != nil && ctx.Err() == nil {
+		err = loadCatalogue(ctx, bdb, defs, now)
+	}
+	return err
+}
+
+func loadCatalogue(ctx context.Context, bdb *bun.DB, defs []Definition, now time.Time) error {
 	return db.RunTx(ctx, bdb, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		for i := range defs {
 			d := &defs[i]
@@ -103,9 +115,7 @@ func LoadCatalogue(ctx context.Context, bdb *bun.DB, defs []Definition, now time
 					return err
 				}
 			}
-			if _, err := tx.NewDelete().Model((*Target)(nil)).Where("indicator_id = ? AND owner_org_id IS NULL", in.ID).Exec(ctx); err != nil {
-				return err
-			}
+			var want []*Target
 			for _, t := range d.Targets {
 				tg := &Target{IndicatorID: in.ID, Level: TargetNational, Rule: t.Rule, Value: t.Value, CreatedAt: now}
 				if tg.ValidFrom, err = optionalDay(t.ValidFrom); err != nil {
@@ -114,6 +124,19 @@ func LoadCatalogue(ctx context.Context, bdb *bun.DB, defs []Definition, now time
 				if tg.ValidTo, err = optionalDay(t.ValidTo); err != nil {
 					return fmt.Errorf("indicator: catalogue %s: %w", d.Code, err)
 				}
+				want = append(want, tg)
+			}
+			var have []*Target
+			if err := tx.NewSelect().Model(&have).Where("indicator_id = ? AND owner_org_id IS NULL", in.ID).OrderExpr("id").Scan(ctx); err != nil {
+				return err
+			}
+			if sameTargets(have, want) {
+				continue // unchanged: the targets keep their ids
+			}
+			if _, err := tx.NewDelete().Model((*Target)(nil)).Where("indicator_id = ? AND owner_org_id IS NULL", in.ID).Exec(ctx); err != nil {
+				return err
+			}
+			for _, tg := range want {
 				if _, err := tx.NewInsert().Model(tg).Exec(ctx); err != nil {
 					return err
 				}
@@ -132,4 +155,24 @@ func optionalDay(s string) (*time.Time, error) {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// sameTargets reports whether two lists of targets say the same.
+func sameTargets(a, b []*Target) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
+	for i := range a {
+		if a[i].Rule != b[i].Rule || a[i].Value != b[i].Value || a[i].Level != b[i].Level ||
+			day(a[i].ValidFrom) != day(b[i].ValidFrom) || day(a[i].ValidTo) != day(b[i].ValidTo) {
+			return false
+		}
+	}
+	return true
 }

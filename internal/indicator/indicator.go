@@ -79,12 +79,14 @@ const (
 	SourceDST          = "dst"    // Danmarks Statistik
 	SourceSCB          = "scb"    // Statistiska centralbyrån
 	SourceIntBarometer = "integrationsbarometer"
-	SourceUDI          = "udi" // Udlændingestyrelsen (quotas)
+	SourceUDI          = "udi"        // Udlændingestyrelsen (quotas)
+	SourceJobindsats   = "jobindsats" // the Danish employment agency's figures
+	SourceHKdir        = "hkdir"      // Norway's directorate for higher education and skills (tests in Norwegian)
 	SourceOther        = "other"
 )
 
 // Sources lists them in the order forms offer them.
-var Sources = []string{SourceOwn, SourceIMDi, SourceSSB, SourceKolada, SourceDST, SourceSCB, SourceIntBarometer, SourceUDI, SourceOther}
+var Sources = []string{SourceOwn, SourceIMDi, SourceSSB, SourceKolada, SourceDST, SourceSCB, SourceIntBarometer, SourceUDI, SourceJobindsats, SourceHKdir, SourceOther}
 
 // Visibility of a municipality's values.
 const (

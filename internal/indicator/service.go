@@ -471,10 +471,13 @@ func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, a
 // MaxBatch bounds the entries of one save or import.
 const MaxBatch = 20000
 
-// visibilityFor answers the visibility of a new value: the
-// municipality's setting for the indicator, else public for official
-// statistics and network for its own registrations.
+// visibilityFor answers the visibility of a new value: public for
+// official statistics; for its own registrations the municipality's
+// setting for the indicator, else network.
 func visibilityFor(settings []Setting, indicatorID int64, source string) string {
+	if source != SourceOwn {
+		return VisibilityPublic // official statistics are public whoever copies them in
+	}
 	for _, st := range settings {
 		if st.IndicatorID == indicatorID && st.Visibility != "" {
 			return st.Visibility

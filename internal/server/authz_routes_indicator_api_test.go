@@ -1,38 +1,8 @@
 package server_test
 
 import (
-	"context"
-	"sync"
-	"testing"
-	"time"
-
-	"github.com/uptrace/bun"
-
-	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/org"
-	"github.com/samvirke/samvirke/tenants"
 )
-
-// indapiLoaded remembers the walked databases the national indicator
-// catalogue is loaded into (the program does not load it at start yet).
-var indapiLoaded sync.Map // *bun.DB → *sync.Once
-
-// indapiCatalogue loads the national catalogue into bdb once, so that the
-// walk's :code (intro.outcome) exists.
-func indapiCatalogue(t *testing.T, bdb *bun.DB) {
-	t.Helper()
-	once, _ := indapiLoaded.LoadOrStore(bdb, new(sync.Once))
-	var err error
-	once.(*sync.Once).Do(func() {
-		var defs []indicator.Definition
-		if defs, err = indicator.ReadDefinitions(tenants.Indicators, "indicators"); err == nil {
-			err = indicator.LoadCatalogue(context.Background(), bdb, defs, time.Now().UTC())
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // routeRowsIndicatorAPI are the route walk's rows for the indicators API
 // (internal/web/api_indicator.go). Reading takes content read; the

@@ -28,7 +28,6 @@ func routeRowsIndicator() map[string]expectation {
 // :target, a target of o's own made for this request.
 func indicatorParams(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) map[string]string {
 	t.Helper()
-	indapiCatalogue(t, bdb)
 	m := map[string]string{":code": "intro.outcome", ":period": "2020"}
 	svc := &indicator.Service{DB: bdb, Clock: app.SystemClock{}, Limits: &ratelimit.Limiter{DB: bdb, Clock: app.SystemClock{}}}
 	ctx := context.Background()
