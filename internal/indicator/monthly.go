@@ -75,7 +75,8 @@ func (b *monthlyBuilder) cell(parts []int) int {
 	return len(b.cells) - 1
 }
 
-// MonthlyReport answers o's monthly indicator report for month («2020-04»)
+// MonthlyReport answers o's monthly indicator report for month («2020-04»;
+// a year «2020» means its last month, or the current month of this year)
 // printed as o itself sees its figures (exactly), or with opt.Public as
 // its public copy. Indicators the catalogue lacks leave their rows out.
 // Errors: app.EInvalid for a month that is not one, not found for an
@@ -85,6 +86,13 @@ func (s *Service) MonthlyReport(ctx context.Context, o *org.Organisation, month 
 		return nil, errNotFound
 	}
 	m, ok := ParsePeriod(month)
+	if ok && m.Kind == Yearly {
+		// a year: its last month, or this month in the current year
+		m = Period{Year: m.Year, Kind: Monthly, Index: 12}
+		if now := PeriodOf(Monthly, s.now()); now.Year == m.Year {
+			m = now
+		}
+	}
 	if !ok || m.Kind != Monthly {
 		return nil, app.Errorf(app.EInvalid, "indicator.error.period", "value", month).WithField("period")
 	}

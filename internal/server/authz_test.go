@@ -96,6 +96,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCouncilPublic(),
 		routeRowsCouncilAPI(),
 		routeRowsIndicator(),
+		routeRowsIndicatorBenchmark(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

@@ -30,6 +30,7 @@ import (
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
@@ -296,6 +297,7 @@ func (m *Main) openWeb(assets fs.FS) error {
 func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
 	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
+	m.registrars = append(m.registrars, &indicator.Tasks{Service: m.Indicators, Files: m.Files, Text: m.Catalog.T})
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.

@@ -181,6 +181,7 @@ func (s *Server) routes() {
 	s.councilDocumentRoutes()
 	s.councilPublicRoutes()
 	s.councilAPIRoutes()
+	s.indicatorBenchmarkRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
