@@ -44,10 +44,13 @@ type Figure struct {
 	// published. Rate is Num/Den in the indicator's unit, or a published
 	// rate without its counts (RateOnly).
 	Num, Den, Rate *float64
-	// Small: a count from 1 to the threshold, shown as «under T+1».
-	// Hidden: not shown, so that a small count elsewhere cannot be
-	// computed back. Neither: shown exactly.
-	Small, Hidden bool
+	// Small: the count (a rate's numerator) is from 1 to the threshold,
+	// shown as «under T+1». Hidden: it is not shown, so that a small
+	// count elsewhere cannot be computed back. Neither: shown exactly.
+	// DenSmall and DenHidden say the same of a rate's denominator. A
+	// rate is shown only when both its parts are.
+	Small, Hidden       bool
+	DenSmall, DenHidden bool
 	RateOnly      bool
 	Missing       bool   // no figure for the period
 	State         string // the source's state of a single value (suppressed by the source, missing)
@@ -346,11 +349,7 @@ func (u *universe) figure(k cellKey, rule string) Figure {
 			}
 			f.Rate = &r
 		}
-		// A rate is withheld with either of its parts.
-		if dsmall || dhidden {
-			f.Hidden = f.Hidden || dhidden
-			f.Small = f.Small || dsmall
-		}
+		f.DenSmall, f.DenHidden = dsmall, dhidden
 	}
 	return f
 }
@@ -577,7 +576,11 @@ func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Org
 	u.threshold = thr
 	u.build()
 	if ind.Protected() {
-		st, err := s.cache.protect(u.table, thr)
+		protect := s.cache.protect
+		if s.PrimaryOnly {
+			protect = func(t disclosure.Table, thr int) ([]disclosure.Status, error) { return disclosure.Primary(t, thr) }
+		}
+		st, err := protect(u.table, thr)
 		if err != nil {
 			return nil, err
 		}
@@ -660,7 +663,9 @@ func (s *Service) read(ctx context.Context, reader *org.Organisation, fn func(ct
 func (s *Service) periodFor(ctx context.Context, idb bun.IDB, reader *org.Organisation, ind *Indicator, period string) (Period, error) {
 	if period != "" {
 		p, ok := ParsePeriod(period)
-		if !ok || p.Kind != ind.Periodicity {
+		// A finer indicator's year is its sum (or last period): a
+		// benchmark of the year is published beside its months.
+		if !ok || (p.Kind != ind.Periodicity && p.Kind != Yearly) {
 			return p, entryProblem("period", "indicator.error.period", "value", period)
 		}
 		return p, nil

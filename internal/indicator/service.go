@@ -26,6 +26,10 @@ type Service struct {
 	Clock app.Clock
 	// Limits bounds imports per user (required to import).
 	Limits *ratelimit.Limiter
+	// PrimaryOnly switches secondary suppression off: small counts are
+	// still shown as «under 10», but nothing else is withheld. Only for
+	// the tests that show the audit catches the leaks this makes.
+	PrimaryOnly bool
 	// cache keeps protected benchmark tables (see benchmark.go).
 	cache protectedCache
 }
@@ -345,6 +349,18 @@ func (b *BatchError) Error() string {
 // each changed figure keeps the one it replaces in the history. It
 // answers how many figures changed.
 func (s *Service) Save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry) (int, error) {
+	return s.save(ctx, o, actor, entries, false)
+}
+
+// SaveAsResponsible is Save for someone who may report only the
+// indicators they are responsible for reporting (a contributor in NAV or
+// the school named in the indicator's setting): an entry of any other
+// indicator is refused with its row.
+func (s *Service) SaveAsResponsible(ctx context.Context, o *org.Organisation, actor int64, entries []Entry) (int, error) {
+	return s.save(ctx, o, actor, entries, true)
+}
+
+func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry, responsibleOnly bool) (int, error) {
 	if o.Kind != org.KindMunicipality {
 		return 0, app.Errorf(app.EForbidden, "indicator.error.municipality_only")
 	}
@@ -398,6 +414,10 @@ func (s *Service) Save(ctx context.Context, o *org.Organisation, actor int64, en
 			p, err := e.check(ind)
 			if err != nil {
 				bad = append(bad, RowError{i, app.AsError(err)})
+				continue
+			}
+			if responsibleOnly && !responsibleFor(settings, ind.ID, actor) {
+				bad = append(bad, RowError{i, app.Errorf(app.EForbidden, "indicator.error.not_responsible", "value", ind.Code).WithField("indicator")})
 				continue
 			}
 			if lockedBy(locks, p) {
@@ -617,4 +637,15 @@ func (s *Service) SetSetting(ctx context.Context, o *org.Organisation, code stri
 		s.cache.invalidate()
 		return audit.Record(ctx, tx, o.ID, "indicator.setting", code, nil, s.now())
 	})
+}
+
+// responsibleFor reports whether user is the one responsible for
+// reporting the indicator in settings.
+func responsibleFor(settings []Setting, indicatorID, user int64) bool {
+	for _, st := range settings {
+		if st.IndicatorID == indicatorID && st.ResponsibleID != nil && *st.ResponsibleID == user {
+			return true
+		}
+	}
+	return false
 }

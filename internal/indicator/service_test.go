@@ -208,3 +208,81 @@ func TestSaveRefusesBadEntriesAndKeepsHistory(t *testing.T) {
 		t.Fatalf("a denominator on a count: %v; want refused", err)
 	}
 }
+
+// TestGoalFigures: a goal linked to intro.outcome shows the
+// municipality's latest figure (12/35 by IMDi's standard in 2018), its
+// own 75 % target before the national 70 %, and the network's aggregate
+// for the same year, which for a peer with 4 finishers is withheld rather
+// than letting its 4 be computed back.
+func TestGoalFigures(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 3)
+	o := f.muns[0]
+	var entries []indicator.Entry
+	for cat, vs := range nittedalOutcomes {
+		entries = append(entries, indicator.Entry{Code: "intro.outcome", Period: "2018", Category: cat, Num: num(vs[0])})
+	}
+	_, err := f.svc.Save(f.ctx, o, f.users[0], entries)
+	idcNoErr(t, err)
+	_, err = f.svc.Save(f.ctx, f.muns[1], f.users[1], []indicator.Entry{
+		{Code: "intro.outcome", Period: "2018", Category: "work_50_100", Num: num(3)},
+		{Code: "intro.outcome", Period: "2018", Category: "other", Num: num(1)},
+	})
+	idcNoErr(t, err)
+	_, err = f.svc.Save(f.ctx, f.muns[2], f.users[2], []indicator.Entry{
+		{Code: "intro.outcome", Period: "2018", Category: "work_50_100", Num: num(30)},
+		{Code: "intro.outcome", Period: "2018", Category: "other", Num: num(20)},
+	})
+	idcNoErr(t, err)
+	_, err = f.svc.AddTarget(f.ctx, o, indicator.TargetInput{Code: "intro.outcome", Rule: "imdi", Value: 75})
+	idcNoErr(t, err)
+	figs, err := f.svc.GoalFigures(f.ctx, o, []string{"intro.outcome", "no.such.code"})
+	idcNoErr(t, err)
+	g := figs["intro.outcome"]
+	if g == nil || !g.HasOwn || g.Own.Num == nil || *g.Own.Num != 12 || *g.Own.Den != 35 || g.Period.Key() != "2018" {
+		t.Fatalf("own figure %+v; want 12/35 in 2018", g)
+	}
+	if g.Target == nil || g.Target.Value != 75 || g.Target.Level != indicator.TargetLocal {
+		t.Errorf("target %+v; want the local 75 %%", g.Target)
+	}
+	if _, ok := figs["no.such.code"]; ok {
+		t.Error("an unknown code got a figure")
+	}
+	if g.Peer == nil {
+		t.Fatal("no network figure")
+	}
+	// The reader knows its own 12/35 and sees the third member's 30/50:
+	// a network total would give the second member's 3/4 away.
+	if g.Peer.Figure.Num != nil {
+		v, err := f.svc.Benchmark(f.ctx, o, indicator.BenchmarkQuery{Code: "intro.outcome", Period: "2018", Rule: "imdi"})
+		idcNoErr(t, err)
+		for _, r := range v.Rows {
+			if r.Org.ID == f.muns[2].ID && r.Figure.Num != nil {
+				t.Errorf("network aggregate %v/%v and the third member's %v shown: together they give the small member's 3 of 4 away", *g.Peer.Figure.Num, *g.Peer.Figure.Den, *r.Figure.Num)
+			}
+		}
+	}
+}
+
+// TestContributorReportsOnlyWhatTheyAreResponsibleFor: a contributor named
+// responsible for reporting participants may report them, not outcomes.
+func TestContributorReportsOnlyWhatTheyAreResponsibleFor(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 1)
+	o := f.muns[0]
+	nav, _ := dbtest.MustCreateUser(t, f.bdb, o, "contributor")
+	idcNoErr(t, f.svc.SetSetting(f.ctx, o, "intro.participants", indicator.SettingInput{ResponsibleID: &nav.ID, Visibility: indicator.VisibilityNetwork, Reports: true}))
+	_, err := f.svc.SaveAsResponsible(f.ctx, o, nav.ID, []indicator.Entry{
+		{Code: "intro.participants", Period: "2020", Num: num(45)},
+		{Code: "intro.outcome", Period: "2020", Category: "other", Num: num(1)},
+	})
+	var be *indicator.BatchError
+	if !errors.As(err, &be) || len(be.Rows) != 1 || be.Rows[0].Index != 1 || be.Rows[0].Err.Code != app.EForbidden {
+		t.Fatalf("outcome by a contributor responsible for participants only: %v; want row 1 refused", err)
+	}
+	n, err := f.svc.SaveAsResponsible(f.ctx, o, nav.ID, []indicator.Entry{{Code: "intro.participants", Period: "2020", Num: num(45)}})
+	idcNoErr(t, err)
+	if n != 1 {
+		t.Fatalf("saved %d, want 1", n)
+	}
+}

@@ -91,6 +91,7 @@ type demoItem struct {
 	ResponsibleUser string       `yaml:"responsible_user"` // the demo user by role
 	Timeline        string       `yaml:"timeline"`         // as written, or relative: {day+9}
 	Target          *float64     `yaml:"target"`
+	Indicator       string       `yaml:"indicator"` // a goal's indicator code
 	Unit            string       `yaml:"unit"`
 	Reports         []demoReport `yaml:"reports"`
 }
@@ -304,7 +305,7 @@ func (a demoArea) flat() []demoItem {
 
 func (it demoItem) input(keys map[string]string, now time.Time, actor func(string) (*app.Actor, error)) (ItemInput, error) {
 	in := ItemInput{Problem: it.Problem, Timeline: demoDay(it.Timeline, now), Responsible: it.Responsible,
-		Target: it.Target, Unit: it.Unit}
+		Target: it.Target, Unit: it.Unit, IndicatorCode: it.Indicator}
 	switch {
 	case it.Goal != nil:
 		in.Kind, in.Text = ItemGoal, *it.Goal

@@ -13,6 +13,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/files"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/workbook"
 
@@ -46,6 +47,7 @@ func demoStaffing(store *files.Service) []DemoLoader {
 		workbook.DemoActivity{Definitions: tenants.Workbooks},
 		plan.DemoLoader{Definitions: tenants.Plans},
 		council.DemoLoader{Definitions: tenants.Councils, Files: store},
+		indicator.DemoLoader{Definitions: tenants.Indicators},
 	}
 }
 

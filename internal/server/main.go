@@ -38,6 +38,7 @@ import (
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
+	"github.com/samvirke/samvirke/tenants"
 	webassets "github.com/samvirke/samvirke/web"
 )
 
@@ -107,6 +108,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if err := m.openDB(ctx); err != nil {
+		return err
+	}
+	if err := m.loadCatalogue(ctx); err != nil {
 		return err
 	}
 	m.Queue, err = queue.Open(ctx, queue.Options{
@@ -185,6 +189,16 @@ func (m *Main) openDB(ctx context.Context) error {
 		return fmt.Errorf("database schema has %s that this binary does not know: deploy the newer binary", versions(st.Unknown))
 	}
 	return nil
+}
+
+// loadCatalogue makes the national indicator catalogue match the one
+// this binary ships (tenants/indicators/*.yaml), on every start.
+func (m *Main) loadCatalogue(ctx context.Context) error {
+	defs, err := indicator.ReadDefinitions(tenants.Indicators, "indicators")
+	if err != nil {
+		return err
+	}
+	return indicator.LoadCatalogue(ctx, m.DB, defs, m.Clock.Now())
 }
 
 // versions names migration versions for a message, the first few of many.

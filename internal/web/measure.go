@@ -12,6 +12,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
@@ -170,6 +171,9 @@ type goalPage struct {
 	Org       *org.Organisation
 	Detail    *workbook.GoalDetail
 	SourceURL string
+	// Figure is the goal's indicator as it stands: the latest figure,
+	// the target and the network's (nil without a known indicator).
+	Figure *indicator.GoalFigure
 }
 
 func (s *Server) handleGoal(c *gin.Context) error {
@@ -179,6 +183,13 @@ func (s *Server) handleGoal(c *gin.Context) error {
 		return err
 	}
 	data := &goalPage{Org: o, Detail: d, SourceURL: "/o/" + o.Slug + "/" + d.Row.SourcePath}
+	if code := d.Goal.IndicatorCode; code != "" && s.Indicators != nil {
+		figs, err := s.Indicators.GoalFigures(c.Request.Context(), o, []string{code})
+		if err != nil {
+			return err
+		}
+		data.Figure = figs[code]
+	}
 	data.Layout = Layout{Nav: navOfSource(d.Row.SourceKind), Breadcrumbs: []Crumb{
 		{Label: d.Row.SourceTitle, URL: data.SourceURL}, {Label: d.Goal.Statement}}}
 	s.render(c, http.StatusOK, "measure/goal.html", data)

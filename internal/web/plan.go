@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
@@ -335,6 +336,8 @@ type planPage struct {
 	Summary     []plan.AreaSummary
 	Progress    *planSummary // the summary's trend and chart (plan_round.go)
 	GoalNames   map[string]string
+	// GoalFigures are the tree's goals' indicators as they stand, by code.
+	GoalFigures map[string]*indicator.GoalFigure
 }
 
 type planAreaView struct {
@@ -376,6 +379,19 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 	data.GoalNames = map[string]string{}
 	for id, g := range t.Goals {
 		data.GoalNames[id] = g.Statement
+	}
+	if data.View == "tree" && s.Indicators != nil {
+		var codes []string
+		for _, g := range t.Goals {
+			if g.IndicatorCode != "" {
+				codes = append(codes, g.IndicatorCode)
+			}
+		}
+		if len(codes) > 0 {
+			if data.GoalFigures, err = s.Indicators.GoalFigures(ctx, o, codes); err != nil {
+				return err
+			}
+		}
 	}
 	for i, a := range t.Content.Areas {
 		v := planAreaView{Area: a, Index: i}

@@ -22,6 +22,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/indicator"
 )
 
 // Layout is what every page shares; each page's data struct embeds it.
@@ -135,7 +136,11 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			}
 			return fmt.Sprint(v)
 		},
-		"pct":  i18n.FormatPercent,
+		"pct": i18n.FormatPercent,
+		// figure prints a protected indicator figure (indicator_figure.go).
+		"figure": func(loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
+			return figureText(cat, loc, ind, f, threshold)
+		},
 		"neg":  func(n int) int { return -n },
 		"list": func(v ...string) []string { return v },
 		"inc":  func(i int) int { return i + 1 },
