@@ -57,30 +57,28 @@ func (p Printer) Under() string {
 func (p Printer) Withheld() string { return p.T("indicator_benchmark.withheld") }
 
 // Figure prints f's main number: its rate for a rate (a breakdown's rule
-// gives a rate in per cent), its count otherwise; «under T+1» for a small
-// count, the withheld text for a withheld one, «–» with no figure.
+// gives a rate in per cent), only when both its parts are shown; its
+// count otherwise; «under T+1» for a small count (or a rate with a small
+// part), the withheld text for a withheld one, «–» with no figure.
 func (p Printer) Figure(ind *Indicator, rule string, f Figure) string {
+	rate := rated(ind, rule)
 	switch {
 	case f.RateOnly && f.Rate != nil:
 		return p.Value(ind, *f.Rate)
-	case f.Small:
-		return p.Under()
-	case f.Hidden:
-		return p.Withheld()
-	case f.Missing || f.Num == nil:
-		if f.State == StateSuppressed {
-			return p.T("indicator_benchmark.source_suppressed")
-		}
-		return "–"
-	}
-	if rated(ind, rule) {
-		if f.Rate == nil {
-			return "–"
-		}
+	case rate && f.Rate != nil && !f.Small && !f.Hidden && !f.DenSmall && !f.DenHidden:
 		if ind.IsBreakdown() {
 			return p.Number(*f.Rate, 1) + "\u00a0%"
 		}
 		return p.Value(ind, *f.Rate)
+	case f.Hidden || (rate && f.DenHidden):
+		return p.Withheld()
+	case f.Small || (rate && f.DenSmall):
+		return p.Under()
+	case f.Missing || f.Num == nil || rate:
+		if f.State == StateSuppressed {
+			return p.T("indicator_benchmark.source_suppressed")
+		}
+		return "–"
 	}
 	return p.Value(ind, *f.Num)
 }
@@ -99,12 +97,7 @@ func (p Printer) Parts(ind *Indicator, rule string, f Figure) string {
 func (p Printer) Num(f Figure) string { return p.part(f, f.Num, f.Small, f.Hidden) }
 
 // Den prints a figure's denominator (see Num).
-func (p Printer) Den(f Figure) string {
-	if f.Den == nil && (f.Small || f.Hidden) && f.Num != nil {
-		return p.part(f, nil, f.Small, f.Hidden)
-	}
-	return p.part(f, f.Den, false, false)
-}
+func (p Printer) Den(f Figure) string { return p.part(f, f.Den, f.DenSmall, f.DenHidden) }
 
 func (p Printer) part(f Figure, x *float64, small, hidden bool) string {
 	switch {

@@ -182,7 +182,7 @@ func (s *Server) benchData(c *gin.Context, q benchQuery) (*indicatorBenchmarkPag
 	for _, r := range v.Rows {
 		data.Rows = append(data.Rows, benchRow{Rank: p.Rank(r), Name: r.Org.Name, Figure: p.Figure(v.Indicator, v.Rule, r.Figure),
 			Parts: p.Parts(v.Indicator, v.Rule, r.Figure), Provenance: p.Provenance(r.Figure), Own: r.Own,
-			Small: r.Figure.Small && !r.Figure.RateOnly, Hidden: r.Figure.Hidden && !r.Figure.Small && !r.Figure.RateOnly,
+			Small: r.Figure.Small && !r.Figure.RateOnly, Hidden: (r.Figure.Hidden || r.Figure.DenHidden) && !r.Figure.RateOnly && r.Figure.Rate == nil,
 			Missing: r.Figure.Missing && !r.Figure.RateOnly})
 		if sim != nil {
 			data.Members = append(data.Members, r.Org.Slug)
