@@ -97,6 +97,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCouncilAPI(),
 		routeRowsIndicator(),
 		routeRowsIndicatorAPI(),
+		routeRowsIndicatorBenchmark(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

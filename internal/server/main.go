@@ -311,6 +311,7 @@ func (m *Main) openWeb(assets fs.FS) error {
 func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
 	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
+	m.registrars = append(m.registrars, &indicator.Tasks{Service: m.Indicators, Files: m.Files, Text: m.Catalog.T})
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.

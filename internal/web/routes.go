@@ -182,6 +182,7 @@ func (s *Server) routes() {
 	s.councilPublicRoutes()
 	s.councilAPIRoutes()
 	s.indicatorAPIRoutes()
+	s.indicatorBenchmarkRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
