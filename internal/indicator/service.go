@@ -345,6 +345,12 @@ func (b *BatchError) Error() string {
 // each changed figure keeps the one it replaces in the history. It
 // answers how many figures changed.
 func (s *Service) Save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry) (int, error) {
+	return s.save(ctx, o, actor, entries, true)
+}
+
+// save is Save; with write false it checks entries as Save does and
+// writes nothing (an import's preview).
+func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry, write bool) (int, error) {
 	if o.Kind != org.KindMunicipality {
 		return 0, app.Errorf(app.EForbidden, "indicator.error.municipality_only")
 	}
@@ -414,6 +420,9 @@ func (s *Service) Save(ctx context.Context, o *org.Organisation, actor int64, en
 		}
 		if len(bad) > 0 {
 			return &BatchError{Rows: bad}
+		}
+		if !write {
+			return nil
 		}
 		for _, c := range ok {
 			vis := visibilityFor(settings, c.ind.ID, c.e.Source)
