@@ -549,7 +549,8 @@ func (s *Service) Unlock(ctx context.Context, o *org.Organisation, period string
 	})
 }
 
-// History answers the corrections of one figure of o, newest first.
+// History answers the corrections of one figure of o, newest first;
+// the figure is nil when none is stored.
 func (s *Service) History(ctx context.Context, o *org.Organisation, code, period, category string) (*Indicator, *Value, []Correction, error) {
 	var ind *Indicator
 	var cur *Value
@@ -565,6 +566,9 @@ func (s *Service) History(ctx context.Context, o *org.Organisation, code, period
 		}
 		v := new(Value)
 		if err := idb.NewSelect().Model(v).Where("org_id = ? AND indicator_id = ? AND period = ? AND category = ?", o.ID, ind.ID, p.Key(), category).Scan(ctx); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // no figure (yet): no history
+			}
 			return notFoundOr(err)
 		}
 		cur = v

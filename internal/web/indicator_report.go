@@ -304,7 +304,8 @@ func (s *Server) handleIndicatorLock(c *gin.Context) error {
 func (s *Server) handleIndicatorUnlock(c *gin.Context) error {
 	o, ctx := orgOf(c), c.Request.Context()
 	p := c.Param("period")
-	if err := s.Indicators.Unlock(ctx, o, p); err != nil {
+	// A period already open is what was asked for.
+	if err := s.Indicators.Unlock(ctx, o, p); err != nil && app.ErrorCode(err) != app.ENotFound {
 		return err
 	}
 	return s.doneTo(c, s.reportBack(c, o, p), "indicator.lock.unlocked", "period", p)

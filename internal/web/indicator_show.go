@@ -310,7 +310,7 @@ type indicatorHistoryPage struct {
 	Name     string
 	Period   string
 	Category string
-	Current  indicatorHistoryRow
+	Current  *indicatorHistoryRow
 	Rows     []indicatorHistoryRow
 	Base     string
 }
@@ -321,7 +321,12 @@ func (s *Server) handleIndicatorHistory(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := &indicatorHistoryPage{Org: o, Name: ind.Name(l), Period: cur.Period, Base: indicatorsURL(o) + "/" + ind.Code}
+	data := &indicatorHistoryPage{Org: o, Name: ind.Name(l), Period: c.Param("period"), Base: indicatorsURL(o) + "/" + ind.Code}
+	if cur == nil {
+		data.Layout = s.indicatorCrumbs(c, Crumb{Label: data.Name, URL: data.Base}, Crumb{Label: s.Catalog.T(l, "indicator.history.title", "period", data.Period)})
+		s.render(c, http.StatusOK, "indicator/history.html", data)
+		return nil
+	}
 	if cat, ok := ind.Category(cur.Category); ok {
 		data.Category = cat.Names.Text(l)
 	}
@@ -347,7 +352,7 @@ func (s *Server) handleIndicatorHistory(c *gin.Context) error {
 		return txt
 	}
 	tz := o.Location()
-	data.Current = indicatorHistoryRow{When: i18n.FormatDateTime(l, cur.EnteredAt, tz), Who: s.Catalog.T(l, "indicator.history.rev", "rev", cur.Rev),
+	data.Current = &indicatorHistoryRow{When: i18n.FormatDateTime(l, cur.EnteredAt, tz), Who: s.Catalog.T(l, "indicator.history.rev", "rev", cur.Rev),
 		What: what(cur.Num, cur.Den, cur.Rate, cur.State, cur.Source, cur.Final, cur.Note)}
 	for _, h := range corr {
 		data.Rows = append(data.Rows, indicatorHistoryRow{When: i18n.FormatDateTime(l, h.EnteredAt, tz) + " → " + i18n.FormatDateTime(l, h.ReplacedAt, tz),
