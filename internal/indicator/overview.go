@@ -194,6 +194,17 @@ func (s *Service) Detail(ctx context.Context, reader *org.Organisation, q Series
 		if reader.Kind != org.KindMunicipality && q.Subject == "" && len(d.Subjects) > 0 {
 			q.Subject = d.Subjects[0].Slug
 		}
+		if q.To == 0 { // end the series at the latest figure
+			ind, err := resolve(ctx, idb, reader, s.now(), q.Code)
+			if err != nil {
+				return err
+			}
+			p, err := s.periodFor(ctx, idb, reader, ind, "")
+			if err != nil {
+				return err
+			}
+			q.To = p.Year
+		}
 		var err error
 		if d.Series, err = s.seriesIn(ctx, idb, reader, groups, q); err != nil {
 			return err
