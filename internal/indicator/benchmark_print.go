@@ -118,7 +118,7 @@ func (p Printer) Source(source string) string {
 	if source == "" {
 		return ""
 	}
-	return p.T("indicator_benchmark.source." + source)
+	return p.T("indicator.source." + source)
 }
 
 // AsOf prints the day a figure is as of, or "".

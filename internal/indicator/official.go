@@ -250,7 +250,7 @@ func (s *Service) ImportOfficial(ctx context.Context, obs []statdata.Observation
 			if err := ratesOf(ctx, tx, b.o, b.entries, s.now()); err != nil {
 				return err
 			}
-			n, err := s.saveTx(ctx, tx, b.o, 0, b.entries, VisibilityPublic, false)
+			n, err := s.saveTx(ctx, tx, b.o, 0, b.entries, VisibilityPublic, saveOptions{})
 			if be, ok := err.(*BatchError); ok {
 				for _, r := range be.Rows {
 					bad = append(bad, RowError{Index: b.index[r.Index], Err: r.Err})

@@ -129,6 +129,18 @@ func (s *Service) ReportingStatus(ctx context.Context, reader *org.Organisation,
 	}
 	var out []MemberStatus
 	err := s.read(ctx, reader, func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error {
+		var err error
+		out, err = s.statusIn(ctx, idb, reader, groups, p)
+		return err
+	})
+	return p, out, err
+}
+
+// statusIn is ReportingStatus inside a read unit of work with reader's
+// groups.
+func (s *Service) statusIn(ctx context.Context, idb bun.IDB, reader *org.Organisation, groups []CompareGroup, p Period) ([]MemberStatus, error) {
+	var out []MemberStatus
+	err := func() error {
 		var members []int64
 		for _, g := range groups {
 			if g.Kind == GroupNetwork {
@@ -213,8 +225,8 @@ func (s *Service) ReportingStatus(ctx context.Context, reader *org.Organisation,
 			out = append(out, m)
 		}
 		return nil
-	})
-	return p, out, err
+	}()
+	return out, err
 }
 
 // DueSource puts the reporting deadlines of indicators on the "My work"

@@ -49,6 +49,17 @@ type SeriesQuery struct {
 func (s *Service) Series(ctx context.Context, reader *org.Organisation, q SeriesQuery) (*Series, error) {
 	var out *Series
 	err := s.read(ctx, reader, func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error {
+		var err error
+		out, err = s.seriesIn(ctx, idb, reader, groups, q)
+		return err
+	})
+	return out, err
+}
+
+// seriesIn is Series inside a read unit of work with reader's groups.
+func (s *Service) seriesIn(ctx context.Context, idb bun.IDB, reader *org.Organisation, groups []CompareGroup, q SeriesQuery) (*Series, error) {
+	var out *Series
+	err := func() error {
 		ind, err := resolve(ctx, idb, reader, s.now(), q.Code)
 		if err != nil {
 			return err
@@ -112,7 +123,7 @@ func (s *Service) Series(ctx context.Context, reader *org.Organisation, q Series
 		}
 		out.Targets, err = findTargets(ctx, idb, ind.ID, subject, groups, time.Time{})
 		return err
-	})
+	}()
 	return out, err
 }
 

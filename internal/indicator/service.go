@@ -349,18 +349,23 @@ func (b *BatchError) Error() string {
 // each changed figure keeps the one it replaces in the history. It
 // answers how many figures changed.
 func (s *Service) Save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry) (int, error) {
-	return s.save(ctx, o, actor, entries, false)
+	return s.save(ctx, o, actor, entries, saveOptions{})
 }
+
+// saveOptions vary Save: responsibleOnly refuses entries of indicators
+// the actor is not responsible for reporting; dryRun checks everything
+// as Save does and writes nothing (an import's preview).
+type saveOptions struct{ responsibleOnly, dryRun bool }
 
 // SaveAsResponsible is Save for someone who may report only the
 // indicators they are responsible for reporting (a contributor in NAV or
 // the school named in the indicator's setting): an entry of any other
 // indicator is refused with its row.
 func (s *Service) SaveAsResponsible(ctx context.Context, o *org.Organisation, actor int64, entries []Entry) (int, error) {
-	return s.save(ctx, o, actor, entries, true)
+	return s.save(ctx, o, actor, entries, saveOptions{responsibleOnly: true})
 }
 
-func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry, responsibleOnly bool) (int, error) {
+func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, entries []Entry, opt saveOptions) (int, error) {
 	if o.Kind != org.KindMunicipality {
 		return 0, app.Errorf(app.EForbidden, "indicator.error.municipality_only")
 	}
@@ -370,7 +375,7 @@ func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, en
 	changed := 0
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		changed, err = s.saveTx(ctx, tx, o, actor, entries, "", responsibleOnly)
+		changed, err = s.saveTx(ctx, tx, o, actor, entries, "", opt)
 		return err
 	})
 	return changed, err
@@ -380,7 +385,7 @@ func (s *Service) save(ctx context.Context, o *org.Organisation, actor int64, en
 // first, nothing written when one is wrong (a *BatchError). vis, when
 // set, is the visibility of every value written (official statistics
 // are public whatever the municipality's setting).
-func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, actor int64, entries []Entry, vis string, responsibleOnly bool) (int, error) {
+func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, actor int64, entries []Entry, vis string, opt saveOptions) (int, error) {
 	changed := 0
 	day := s.now()
 	ids, err := owners(ctx, tx, o, day)
@@ -429,7 +434,7 @@ func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, a
 			bad = append(bad, RowError{i, app.AsError(err)})
 			continue
 		}
-		if responsibleOnly && !responsibleFor(settings, ind.ID, actor) {
+		if opt.responsibleOnly && !responsibleFor(settings, ind.ID, actor) {
 			bad = append(bad, RowError{i, app.Errorf(app.EForbidden, "indicator.error.not_responsible", "value", ind.Code).WithField("indicator")})
 			continue
 		}
@@ -447,6 +452,9 @@ func (s *Service) saveTx(ctx context.Context, tx bun.IDB, o *org.Organisation, a
 	}
 	if len(bad) > 0 {
 		return 0, &BatchError{Rows: bad}
+	}
+	if opt.dryRun {
+		return 0, nil
 	}
 	for _, c := range ok {
 		v := vis
@@ -577,7 +585,8 @@ func (s *Service) Unlock(ctx context.Context, o *org.Organisation, period string
 	})
 }
 
-// History answers the corrections of one figure of o, newest first.
+// History answers the corrections of one figure of o, newest first;
+// the figure is nil when none is stored.
 func (s *Service) History(ctx context.Context, o *org.Organisation, code, period, category string) (*Indicator, *Value, []Correction, error) {
 	var ind *Indicator
 	var cur *Value
@@ -593,6 +602,9 @@ func (s *Service) History(ctx context.Context, o *org.Organisation, code, period
 		}
 		v := new(Value)
 		if err := idb.NewSelect().Model(v).Where("org_id = ? AND indicator_id = ? AND period = ? AND category = ?", o.ID, ind.ID, p.Key(), category).Scan(ctx); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil // no figure (yet): no history
+			}
 			return notFoundOr(err)
 		}
 		cur = v

@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -76,11 +75,3 @@ func (s *Service) Targets(ctx context.Context, o *org.Organisation, code string)
 	return out, codes, err
 }
 
-// SavedGroups answers o's hand-made comparison groups by name.
-func (s *Service) SavedGroups(ctx context.Context, o *org.Organisation) ([]*Group, error) {
-	var out []*Group
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model(&out).Where("org_id = ?", o.ID).OrderExpr("name, id").Limit(100).Scan(ctx)
-	})
-	return out, err
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +14,26 @@ import (
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/tenants"
 )
+
+var indicatorLoaded sync.Map // *bun.DB → true: the national catalogue is loaded
+
+// indicatorCatalogue loads the shipped national catalogue into bdb once,
+// so that :code names an indicator.
+func indicatorCatalogue(t *testing.T, bdb *bun.DB) {
+	t.Helper()
+	if _, done := indicatorLoaded.LoadOrStore(bdb, true); done {
+		return
+	}
+	defs, err := indicator.ReadDefinitions(tenants.Indicators, "indicators")
+	if err == nil {
+		err = indicator.LoadCatalogue(context.Background(), bdb, defs, time.Now())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // routeRowsIndicator are the route walk's rows for the indicators
 // (internal/web/indicator*.go).
@@ -29,6 +49,7 @@ func routeRowsIndicator() map[string]expectation {
 func indicatorParams(t *testing.T, bdb *bun.DB, o *org.Organisation, path string) map[string]string {
 	t.Helper()
 	m := map[string]string{":code": "intro.outcome", ":period": "2020"}
+	indicatorCatalogue(t, bdb)
 	svc := &indicator.Service{DB: bdb, Clock: app.SystemClock{}, Limits: &ratelimit.Limiter{DB: bdb, Clock: app.SystemClock{}}}
 	ctx := context.Background()
 	if strings.Contains(path, ":group") {

@@ -98,6 +98,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsIndicator(),
 		routeRowsIndicatorAPI(),
 		routeRowsIndicatorBenchmark(),
+		routeRowsIndicatorPages(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -311,7 +312,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 			repl[k] = v
 		}
 	}
-	if strings.Contains(path, ":code") || strings.Contains(path, ":period") { // an indicator of the national catalogue (authz_routes_indicator_test.go)
+	if strings.Contains(path, ":code") || strings.Contains(path, ":period") || strings.Contains(path, ":group") { // an indicator of the national catalogue (authz_routes_indicator_test.go)
 		for k, v := range indicatorParams(t, w.db, tn.org, rt.Path) {
 			repl[k] = v
 		}

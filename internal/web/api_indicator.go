@@ -430,7 +430,7 @@ func (s *Server) handleAPIIndicatorTargetAdd(c *gin.Context) error {
 // handleAPIIndicatorGroups lists the groups the organisation compares
 // with: its networks, county, country and hand-made groups.
 func (s *Server) handleAPIIndicatorGroups(c *gin.Context) error {
-	gs, err := s.Indicators.SavedGroups(c.Request.Context(), orgOf(c))
+	gs, _, err := s.Indicators.SavedGroups(c.Request.Context(), orgOf(c))
 	if err != nil {
 		return err
 	}

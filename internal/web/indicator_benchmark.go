@@ -33,14 +33,9 @@ func (s *Server) indicatorBenchmarkRoutes() {
 	s.org("GET", "/o/:org/indicators/report/:period/monthly.pdf", authz.ContentRead, indicatorMunicipal(s.handleIndicatorMonthlyPDF))
 }
 
-func indicatorMunicipal(h func(*gin.Context) error) func(*gin.Context) error {
-	return municipalOnly("indicator.error.not_found", h)
-}
-
 // benchPrinter answers the printer of a page in the request's language.
 func (s *Server) benchPrinter(c *gin.Context, threshold int) indicator.Printer {
-	loc := s.locale(c)
-	return indicator.Printer{Locale: loc, Threshold: threshold, T: func(key string, args ...any) string { return s.Catalog.T(loc, key, args...) }}
+	return figurePrinter(s.Catalog, s.locale(c), threshold)
 }
 
 // benchQuery reads ?period=&group=&rule=&on=&n=.

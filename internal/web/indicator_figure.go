@@ -5,37 +5,18 @@ import (
 	"github.com/samvirke/samvirke/internal/indicator"
 )
 
-// figureText prints one protected figure's main number as every page
-// and export shows it, in loc: a rate with one decimal and its unit when
-// both its parts may be shown (else «–»: tables print the parts beside
-// it), «under 10» for a small count, «–» for a count withheld or
-// missing, a count as a whole number.
-func figureText(cat *i18n.Catalog, loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
-	switch {
-	case (ind.IsRate() || f.Den != nil || f.DenSmall || f.DenHidden) && !f.RateOnly:
-		if f.Rate != nil {
-			return rateText(loc, ind, *f.Rate)
-		}
-		return "–" // a rate is printed only with both its parts
-	case f.Small:
-		return cat.T(loc, "indicator.figure.under", "n", threshold+1)
-	case f.RateOnly && f.Rate != nil:
-		return rateText(loc, ind, *f.Rate)
-	case f.Hidden || f.Missing:
-		return "–"
-	case f.Num != nil:
-		if ind.Unit == indicator.UnitAmount {
-			return i18n.FormatNumber(loc, *f.Num, -1)
-		}
-		return i18n.FormatInt(loc, int64(*f.Num))
-	}
-	return "–"
+// figurePrinter answers the one printer of protected figures
+// (indicator.Printer) in loc for a view with threshold.
+func figurePrinter(cat *i18n.Catalog, loc string, threshold int) indicator.Printer {
+	return indicator.Printer{Locale: loc, Threshold: threshold, T: func(key string, args ...any) string { return cat.T(loc, key, args...) }}
 }
 
-// rateText prints a rate in its unit: per cent or per thousand.
-func rateText(loc string, ind *indicator.Indicator, r float64) string {
-	if ind.Unit == indicator.UnitRate {
-		return i18n.FormatNumber(loc, r, 1) + " ‰"
+// figureText prints one protected figure's main number (a breakdown's
+// first rule's rate) as every page and export prints it.
+func figureText(cat *i18n.Catalog, loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
+	rule := ""
+	if len(ind.Rules) > 0 {
+		rule = ind.Rules[0].Key
 	}
-	return i18n.FormatNumber(loc, r, 1) + " %"
+	return figurePrinter(cat, loc, threshold).Figure(ind, rule, f)
 }

@@ -67,6 +67,9 @@ type Route struct {
 	// organisation read-only; the route walk fails when a route that
 	// reads sends a write to the database.
 	Writes bool
+	// PeriodLock marks a write route whose :period is refused (409) while
+	// the organisation has locked it (indicator.Service.Locked).
+	PeriodLock bool
 }
 
 // routeOption changes a route from its defaults.
@@ -98,6 +101,9 @@ func (s *Server) handle(method, path string, access Access, perm authz.Perm, h g
 		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
 		if rt.Writes {
 			chain = append(chain, s.gateWrites)
+		}
+		if rt.Writes && rt.PeriodLock {
+			chain = append(chain, s.gatePeriod)
 		}
 	}
 	s.engine.Handle(method, path, append(chain, h)...)
@@ -183,6 +189,7 @@ func (s *Server) routes() {
 	s.councilAPIRoutes()
 	s.indicatorAPIRoutes()
 	s.indicatorBenchmarkRoutes()
+	s.indicatorRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
