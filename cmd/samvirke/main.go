@@ -39,6 +39,9 @@ Commands:
   tenants apply PATH    create or update organisations from a YAML file or directory
   token create --org SLUG --user EMAIL [--name N] [--scope read|write]
                         create an API token for a member and print it once
+  indicators import --source ssb|kolada|dst|scb --file F --map THEIRS=OURS[,…]
+                        [--country C] [--region-dim NAME] [--filter DIM=CAT[,…]]
+                        store a published response as official figures
   dev gen-scale [--seed N] [--municipalities N] [--networks N] [--users N]
                         build the scale data set (750 municipalities …) in the database
   healthcheck [URL]     exit 0 when the server at URL (default: SAMVIRKE_ADDR) is ready
@@ -85,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return token(ctx, cfg, fs.Args(), stdout, stderr)
 	case "healthcheck":
 		return healthcheck(cfg, fs.Args(), stderr)
+	case "indicators":
+		return indicators(ctx, cfg, fs.Args(), stdout, stderr)
 	case "dev":
 		return dev(ctx, cfg, fs.Args(), stdout, stderr)
 	case "version":

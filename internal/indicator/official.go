@@ -36,6 +36,10 @@ type OfficialMap struct {
 	Filter map[string]string
 	// AsOf is the date the source published the figures (nil: today).
 	AsOf *time.Time
+	// RegionDim names a JSON-stat dataset's region dimension when neither
+	// its geo role nor the usual ids (Region, OMRÅDE …) find it, e.g. a
+	// KOSTRA table's «KOKkommuneregion0000»; Kolada ignores it.
+	RegionDim string
 }
 
 // Reasons an observation is skipped.
@@ -99,9 +103,9 @@ func ReadOfficial(data []byte, m *OfficialMap) ([]statdata.Observation, error) {
 	case SourceKolada:
 		obs, meta, err = statdata.ReadKolada(data)
 	case SourceDST:
-		obs, meta, err = statdata.ReadJSONStat(data, statdata.JSONStatMap{Scheme: statdata.SchemeDenmark})
+		obs, meta, err = statdata.ReadJSONStat(data, statdata.JSONStatMap{Region: m.RegionDim, Scheme: statdata.SchemeDenmark})
 	case SourceSSB, SourceSCB:
-		obs, meta, err = statdata.ReadJSONStat(data, statdata.JSONStatMap{Scheme: statdata.SchemeNordic})
+		obs, meta, err = statdata.ReadJSONStat(data, statdata.JSONStatMap{Region: m.RegionDim, Scheme: statdata.SchemeNordic})
 	default:
 		return nil, app.Errorf(app.EInvalid, "indicator.error.source").WithField("source")
 	}
