@@ -144,7 +144,7 @@ func TestImportOfficialMunicipalities(t *testing.T) {
 	}{{oslo, indicator.StateMissing, -1}, {asker, indicator.StateSuppressed, -1}, {bergen, "", 0}} {
 		_, v, _, err := f.svc.History(f.ctx, c.o, "test.settled", "2019", "")
 		if c.state == "" {
-			if err == nil {
+			if err == nil && v != nil {
 				t.Errorf("%s (not in the response, the group's 40 must not land there): %+v", c.o.MunicipalityNumber, v)
 			}
 			continue

@@ -280,6 +280,10 @@ func (e *Entry) check(ind *Indicator) (Period, error) {
 		return p, entryProblem("denominator", "indicator.error.no_denominator")
 	case e.Den != nil && *e.Num > *e.Den:
 		return p, entryProblem("numerator", "indicator.error.over_denominator")
+	case e.Rate != nil && ind.Unit == UnitPercent && (*e.Rate < 0 || *e.Rate > 100):
+		return p, entryProblem("rate", "indicator.error.percent")
+	case e.Rate != nil && *e.Rate < 0:
+		return p, entryProblem("rate", "indicator.error.negative")
 	}
 	return p, nil
 }

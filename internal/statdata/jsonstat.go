@@ -24,10 +24,10 @@ type JSONStatMap struct {
 // Dimension ids the Nordic offices use, tried in order when neither the map
 // nor the dataset's role names one.
 var (
-	defaultRegion    = []string{"Region", "OMRÅDE", "KOMK", "Kommun"}          // SSB, SCB; DST
-	defaultPeriod    = []string{"Tid", "TID", "time"}                          // SSB, SCB, DST
-	defaultIndicator = []string{"ContentsCode", "BNØGLE", "INDHOLD"}           // SSB, SCB, DST
-	defaultGender    = []string{"Kjonn", "Kon", "KØN", "KOEN", "Kjønn", "sex"} // SSB, SCB, DST, Eurostat
+	defaultRegion    = []string{"Region", "KOKkommuneregion0000", "OMRÅDE", "KOMK", "Kommun"} // SSB (KOSTRA tables name theirs KOKkommuneregion0000), SCB; DST
+	defaultPeriod    = []string{"Tid", "TID", "time"}                                         // SSB, SCB, DST
+	defaultIndicator = []string{"ContentsCode", "BNØGLE", "INDHOLD"}                          // SSB, SCB, DST
+	defaultGender    = []string{"Kjonn", "Kon", "KØN", "KOEN", "Kjønn", "sex"}                // SSB, SCB, DST, Eurostat
 )
 
 type jsDimension struct {
