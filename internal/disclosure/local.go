@@ -38,11 +38,11 @@ func (m *model) loose(p int, v float64) (bool, error) {
 // whole component.
 func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error, bool) {
 	var n []int
-	inN := map[int]bool{}
+	inN := m.sh.newSet(len(m.t.Base))
 	for _, b := range m.t.Cells[p].Parts {
 		if !m.fixed(b) {
 			n = append(n, b)
-			inN[b] = true
+			inN.add(b)
 		}
 	}
 	if len(n) == 0 {
@@ -60,7 +60,7 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 		}
 		for _, b := range grow {
 			n = append(n, b)
-			inN[b] = true
+			inN.add(b)
 		}
 	}
 	if !exact {
@@ -69,12 +69,12 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 	// p's whole component, kept for the next cells of this model.
 	lp := m.full[n[0]]
 	if lp == nil {
-		in := map[int]bool{}
+		in := m.sh.newSet(len(m.t.Base))
 		var all []int
 		queue := slices.Clone(n[:0:0])
 		for _, b := range m.t.Cells[p].Parts {
-			if !m.fixed(b) && !in[b] {
-				in[b] = true
+			if !m.fixed(b) && !in.has(b) {
+				in.add(b)
 				queue = append(queue, b)
 			}
 		}
@@ -89,8 +89,8 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 				}
 				seenEq[c] = true
 				for _, x := range m.t.Cells[c].Parts {
-					if !in[x] && !m.fixed(x) {
-						in[x] = true
+					if !in.has(x) && !m.fixed(x) {
+						in.add(x)
 						queue = append(queue, x)
 					}
 				}
@@ -131,7 +131,7 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 
 // solve asks lp whether p's value can move by one: not pinned, pinned with
 // the facts the proof rests on, or the held counts to add to N first.
-func (m *model) solve(lp localLP, v float64, inN map[int]bool) (pinned bool, bind []int32, grow []int, err error) {
+func (m *model) solve(lp localLP, v float64, inN *set) (pinned bool, bind []int32, grow []int, err error) {
 	whole := lp.whole
 	for _, sense := range []float64{-1, 1} {
 		stop := func(x float64) bool { return x+lp.off >= v+1-feasTol }
@@ -175,7 +175,7 @@ func (m *model) solve(lp localLP, v float64, inN map[int]bool) (pinned bool, bin
 				continue
 			}
 			for _, b := range m.t.Cells[c].Parts {
-				if m.fixed(b) || inN[b] {
+				if m.fixed(b) || inN.has(b) {
 					continue
 				}
 				if _, ok := held[b]; !ok {
@@ -225,7 +225,7 @@ type localLP struct {
 	sumOf  map[int]int // equation (cell) → column of its sum
 }
 
-func (m *model) localLP(p int, n []int, inN map[int]bool) localLP {
+func (m *model) localLP(p int, n []int, inN *set) localLP {
 	var lp localLP
 	col := map[int]int{} // base count → column
 	lp.colOf, lp.sumOf = col, map[int]int{}
@@ -257,7 +257,7 @@ func (m *model) localLP(p int, n []int, inN map[int]bool) localLP {
 			switch {
 			case m.fixed(b):
 				off += m.lo[b]
-			case inN[b]:
+			case inN.has(b):
 				cols = append(cols, col[b])
 				x += float64(m.t.Base[b])
 			default:
@@ -295,3 +295,12 @@ func (m *model) localLP(p int, n []int, inN map[int]bool) localLP {
 	lp.s, lp.err = newSimplex(lo, up, x0, rows, basic, &m.sh.pool)
 	return lp
 }
+
+// A set of base counts, cleared in constant time by a new generation.
+type set struct {
+	mark []int32
+	gen  int32
+}
+
+func (s *set) add(b int)      { s.mark[b] = s.gen }
+func (s *set) has(b int) bool { return s.mark[b] == s.gen }

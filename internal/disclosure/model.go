@@ -54,9 +54,21 @@ type shared struct {
 	cellsOf [][]int32 // base count → cells it is a part of
 	val, kn []int64   // cell → true value, part known to the reader
 	pool    tabPool
-	inQueue []bool  // presolve scratch, all false between calls
-	mark    []int32 // scratch for provenance unions
+	dep     [][]int32 // cell → base counts whose bound may rest on it (a superset)
+	inQueue []bool    // presolve scratch, all false between calls
+	mark    []int32   // scratch for provenance unions
 	gen     int32
+	sets    set // scratch for newSet
+}
+
+// newSet returns an empty set of base counts. It shares its marks with
+// every other set of the model, so only one may be in use at a time.
+func (sh *shared) newSet(n int) *set {
+	if sh.sets.mark == nil {
+		sh.sets.mark = make([]int32, n)
+	}
+	sh.sets.gen++
+	return &set{mark: sh.sets.mark, gen: sh.sets.gen}
 }
 
 // interval is what the reader learns about a cell's sum from its status.
@@ -74,7 +86,7 @@ func (m *model) interval(c int) (float64, float64) {
 func newModel(t Table, st []Status, thr int64) (*model, error) {
 	nb, nc := len(t.Base), len(t.Cells)
 	sh := &shared{cellsOf: cellsOf(t), val: make([]int64, nc), kn: make([]int64, nc),
-		inQueue: make([]bool, nc), mark: make([]int32, nc)}
+		inQueue: make([]bool, nc), mark: make([]int32, nc), dep: make([][]int32, nc)}
 	for c := range t.Cells {
 		sh.val[c], sh.kn[c] = t.value(c)
 	}
@@ -87,6 +99,7 @@ func newModel(t Table, st []Status, thr int64) (*model, error) {
 			m.lo[b], m.up[b] = float64(v), float64(v)
 		} else {
 			m.up[b], m.upSrc[b] = m.initialUp(b)
+			m.depends(b, m.upSrc[b])
 		}
 	}
 	for b := range m.lo {
@@ -196,7 +209,9 @@ func (m *model) try(c int) (*undoLog, error) {
 		}
 	}
 	push(cc)
-	for b := range m.lo {
+	deps := m.sh.dep[c]
+	for _, b32 := range deps[:len(deps):len(deps)] {
+		b := int(b32)
 		_, inLo := slices.BinarySearch(m.loSrc[b], cc)
 		_, inUp := slices.BinarySearch(m.upSrc[b], cc)
 		if !inLo && !inUp {
@@ -208,6 +223,7 @@ func (m *model) try(c int) (*undoLog, error) {
 		}
 		if inUp {
 			m.up[b], m.upSrc[b] = m.initialUp(b)
+			m.depends(b, m.upSrc[b])
 		}
 		for _, x := range m.sh.cellsOf[b] {
 			push(x)
@@ -235,6 +251,15 @@ func (m *model) undo(u *undoLog) {
 		m.done[u.done[i]] = u.doneV[i]
 	}
 	m.st[u.cell] = u.st
+}
+
+// depends notes that the bound of base count b rests on the cells in src.
+func (m *model) depends(b int, src []int32) {
+	for _, c := range src {
+		if d := m.sh.dep[c]; len(d) == 0 || d[len(d)-1] != int32(b) {
+			m.sh.dep[c] = append(d, int32(b))
+		}
+	}
 }
 
 func (m *model) fixed(b int) bool { return m.lo[b] == m.up[b] }
@@ -303,12 +328,14 @@ func (m *model) presolve(queue []int32) error {
 		if l-off > m.lo[free] {
 			src = m.union(c)
 			m.lo[free], m.loSrc[free] = l-off, src
+			m.depends(free, src)
 		}
 		if u-off < m.up[free] {
 			if src == nil {
 				src = m.union(c)
 			}
 			m.up[free], m.upSrc[free] = u-off, src
+			m.depends(free, src)
 		}
 		if m.lo[free] > m.up[free]+feasTol {
 			return ErrInfeasible
