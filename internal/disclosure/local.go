@@ -48,7 +48,11 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 	if len(n) == 0 {
 		return true, m.union(p), nil, true
 	}
-	for range localRounds {
+	rounds := localRounds
+	if !exact {
+		rounds = looseRounds
+	}
+	for range rounds {
 		lp := m.localLP(p, n, inN)
 		if lp.s == nil {
 			return false, nil, lp.err, true
@@ -207,7 +211,10 @@ func (m *model) solve(lp localLP, v float64, inN *set) (pinned bool, bind []int3
 
 // localRounds is how many neighbourhoods pinned tries before it solves
 // p's whole component.
-var localRounds = 2
+var localRounds = 1
+
+// looseRounds is how many neighbourhoods loose tries.
+var looseRounds = 2
 
 // localLP is the LP of pinned's neighbourhood. The held counts are not
 // columns: their true values move into the bounds of their equations' sums.
@@ -236,34 +243,42 @@ func (m *model) localLP(p int, n []int, inN *set) localLP {
 		lp.base = append(lp.base, b)
 		lp.cell = append(lp.cell, -1)
 	}
-	// Equations touching N, in cell order.
-	seen := map[int32]bool{}
+	// Equations touching N, in cell order, with their columns in N.
+	at := map[int32]int{}
+	var eqCols [][]int
+	var eqX []float64
 	for _, b := range n {
 		for _, c := range m.sh.cellsOf[b] {
-			if !seen[c] && !m.done[c] {
-				seen[c] = true
-				lp.eqs = append(lp.eqs, int(c))
+			if m.done[c] {
+				continue
 			}
+			i, ok := at[c]
+			if !ok {
+				i = len(lp.eqs)
+				at[c] = i
+				lp.eqs = append(lp.eqs, int(c))
+				eqCols, eqX = append(eqCols, nil), append(eqX, 0)
+			}
+			eqCols[i] = append(eqCols[i], col[b])
+			eqX[i] += float64(m.t.Base[b])
 		}
 	}
-	slices.Sort(lp.eqs)
+	order := make([]int, len(lp.eqs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return lp.eqs[a] - lp.eqs[b] })
+	eqs := lp.eqs
+	lp.eqs = make([]int, len(eqs))
 	var rows []lpRow
 	var basic []int
 	lp.target = -1
-	for _, c := range lp.eqs {
-		var cols []int
-		off, held, x := 0.0, 0.0, 0.0
-		for _, b := range m.t.Cells[c].Parts {
-			switch {
-			case m.fixed(b):
-				off += m.lo[b]
-			case inN.has(b):
-				cols = append(cols, col[b])
-				x += float64(m.t.Base[b])
-			default:
-				held += float64(m.t.Base[b])
-			}
-		}
+	for k, i := range order {
+		c := eqs[i]
+		lp.eqs[k] = c
+		cols, x := eqCols[i], eqX[i]
+		off, free := m.eqSums(c)
+		held := free - x
 		l, u := m.interval(c)
 		s := len(lo)
 		lo, up, x0 = append(lo, l-off-held), append(up, u-off-held), append(x0, x)
@@ -294,6 +309,24 @@ func (m *model) localLP(p int, n []int, inN *set) localLP {
 	}
 	lp.s, lp.err = newSimplex(lo, up, x0, rows, basic, &m.sh.pool)
 	return lp
+}
+
+// eqSums returns the sum of the fixed parts of cell c and the true sum of
+// its free parts, cached until the model changes.
+func (m *model) eqSums(c int) (fixed, free float64) {
+	sh := m.sh
+	if sh.eqVer[c] != sh.ver {
+		fixed, free = 0, 0
+		for _, b := range m.t.Cells[c].Parts {
+			if m.fixed(b) {
+				fixed += m.lo[b]
+			} else {
+				free += float64(m.t.Base[b])
+			}
+		}
+		sh.eqVer[c], sh.eqFixed[c], sh.eqFree[c] = sh.ver, fixed, free
+	}
+	return sh.eqFixed[c], sh.eqFree[c]
 }
 
 // A set of base counts, cleared in constant time by a new generation.

@@ -59,6 +59,10 @@ type shared struct {
 	mark    []int32   // scratch for provenance unions
 	gen     int32
 	sets    set // scratch for newSet
+	// eqSums' cache, valid for version ver of the model.
+	ver             int32
+	eqVer           []int32
+	eqFixed, eqFree []float64
 }
 
 // newSet returns an empty set of base counts. It shares its marks with
@@ -86,7 +90,8 @@ func (m *model) interval(c int) (float64, float64) {
 func newModel(t Table, st []Status, thr int64) (*model, error) {
 	nb, nc := len(t.Base), len(t.Cells)
 	sh := &shared{cellsOf: cellsOf(t), val: make([]int64, nc), kn: make([]int64, nc),
-		inQueue: make([]bool, nc), mark: make([]int32, nc), dep: make([][]int32, nc)}
+		inQueue: make([]bool, nc), mark: make([]int32, nc), dep: make([][]int32, nc),
+		ver: 1, eqVer: make([]int32, nc), eqFixed: make([]float64, nc), eqFree: make([]float64, nc)}
 	for c := range t.Cells {
 		sh.val[c], sh.kn[c] = t.value(c)
 	}
@@ -195,6 +200,7 @@ func (m *model) keep() {
 // hidden, and only valid again after undo.
 func (m *model) try(c int) (*undoLog, error) {
 	u := &undoLog{cell: c, st: m.st[c]}
+	m.sh.ver++
 	m.log = u
 	defer func() { m.log = nil }()
 	m.st[c] = Hidden
@@ -243,6 +249,7 @@ func (m *model) try(c int) (*undoLog, error) {
 
 // undo puts back what try changed.
 func (m *model) undo(u *undoLog) {
+	m.sh.ver++
 	for i := len(u.bounds) - 1; i >= 0; i-- {
 		r := u.bounds[i]
 		m.lo[r.b], m.up[r.b], m.loSrc[r.b], m.upSrc[r.b] = r.lo, r.up, r.loSrc, r.upSrc
