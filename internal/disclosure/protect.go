@@ -43,8 +43,8 @@ func Primary(t Table, threshold int) ([]Status, error) {
 // back through presolve) and hides one of them, preferring a shown cell
 // with the smallest value above T, then a shown cell of the reader's own
 // counts, then turning another small cell into a hidden one, and among
-// those the first (up to maxTrials) whose suppression alone unpins the
-// cell. Hiding only removes knowledge, so a cell once unpinned stays
+// those the first (up to maxTrials) whose suppression alone a
+// neighbourhood LP proves to unpin the cell (else a total above it). Hiding only removes knowledge, so a cell once unpinned stays
 // unpinned and one pass suffices. The result depends only on the table
 // (ties go to the lower cell index). Zero cells and cells the reader knows
 // entirely are never hidden.
