@@ -22,21 +22,21 @@ import (
 // prop it up join N and the LP is solved again, at worst on the whole
 // component.
 func (m *model) pinned(p int, v float64) (bool, []int32, error) {
-	pinned, bind, err, _ := m.pinnedLocal(p, v, true)
+	pinned, bind, _, err := m.pinnedLocal(p, v, true)
 	return pinned, bind, err
 }
 
 // loose reports whether a neighbourhood LP shows p not pinned: true is a
 // proof, false means pinned or not known.
 func (m *model) loose(p int, v float64) (bool, error) {
-	pinned, _, err, exact := m.pinnedLocal(p, v, false)
-	return exact && !pinned, err
+	pinned, _, settled, err := m.pinnedLocal(p, v, false)
+	return settled && !pinned, err
 }
 
-// pinnedLocal is pinned; with exact false it gives up (exact false) when
+// pinnedLocal is pinned; with exact false it gives up (settled false) when
 // the neighbourhoods do not settle the question instead of solving the
 // whole component.
-func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error, bool) {
+func (m *model) pinnedLocal(p int, v float64, exact bool) (pinned bool, bind []int32, settled bool, err error) {
 	var n []int
 	inN := m.sh.newSet(len(m.t.Base))
 	for _, b := range m.t.Cells[p].Parts {
@@ -46,7 +46,7 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 		}
 	}
 	if len(n) == 0 {
-		return true, m.union(p), nil, true
+		return true, m.union(p), true, nil
 	}
 	rounds := localRounds
 	if !exact {
@@ -55,12 +55,12 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 	for range rounds {
 		lp := m.localLP(p, n, inN)
 		if lp.s == nil {
-			return false, nil, lp.err, true
+			return false, nil, true, lp.err
 		}
 		pinned, bind, grow, err := m.solve(lp, v, inN)
 		m.sh.pool.put(lp.s.t)
 		if err != nil || len(grow) == 0 {
-			return pinned, bind, err, true
+			return pinned, bind, true, err
 		}
 		for _, b := range grow {
 			n = append(n, b)
@@ -68,7 +68,7 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 		}
 	}
 	if !exact {
-		return false, nil, nil, false
+		return false, nil, false, nil
 	}
 	// p's whole component, kept for the next cells of this model.
 	lp := m.full[n[0]]
@@ -103,7 +103,7 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 		slices.Sort(all)
 		l := m.localLP(p, all, in)
 		if l.s == nil {
-			return false, nil, l.err, true
+			return false, nil, true, l.err
 		}
 		l.whole = true
 		lp = &l
@@ -129,8 +129,8 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (bool, []int32, error,
 	if _, ok := lp.sumOf[p]; ok {
 		lp.target = lp.sumOf[p]
 	}
-	pinned, bind, _, err := m.solve(*lp, v, nil)
-	return pinned, bind, err, true
+	pinned, bind, _, err = m.solve(*lp, v, nil)
+	return pinned, bind, true, err
 }
 
 // solve asks lp whether p's value can move by one: not pinned, pinned with
