@@ -54,14 +54,23 @@
 // Presolve turns every published fact that pins a base count (the reader's
 // own, a shown single-part cell, a shown zero, a cell all but one of whose
 // parts are pinned) into bounds, remembering which cells each bound rests
-// on; the remaining free counts form independent components, each a small
-// linear program solved by a bounded simplex that starts at the true counts
-// (a feasible point, so no phase 1). For each sensitive cell in index order
-// Protect asks whether it is pinned; if so it hides one of the cells the
-// proof rests on (the LP's binding bounds traced back through presolve):
-// the first of the preferred candidates (shown, smallest value above T,
-// lowest index) or of the totals above the cell whose suppression alone
-// unpins it, else the smallest total above the cell, and asks again.
+// on; the cells with two or more free parts remain as equations. Hiding a
+// cell only takes a fact away, so presolve is incremental: the bounds that
+// rest on the hidden cell are reset and presolve runs again on the cells
+// they touch (a tried hide is undone the same way). Whether a cell is
+// pinned is first asked of a small LP on its neighbourhood (its free
+// counts and the equations they are in, the other counts of those
+// equations held at their true values): a value it reaches is reachable,
+// and an optimum that no held count props up is the optimum of the whole
+// LP (its dual extends by zeros). Otherwise the LP of the cell's whole
+// component is solved, by a bounded simplex that starts at the true counts
+// (a feasible point, so no phase 1), and kept for the next cells. For each
+// sensitive cell in index order Protect asks whether it is pinned; if so
+// it hides one of the cells the proof rests on (the LP's binding bounds
+// traced back through presolve): the first of the preferred candidates
+// (shown, smallest value above T, lowest index) or of the totals above the
+// cell whose suppression alone a neighbourhood LP shows to unpin it, else
+// the smallest total above the cell, and asks again.
 // Hiding only removes knowledge, so a cell found unpinned stays unpinned
 // and one pass suffices; when the cell is no longer pinned by any LP, the
 // result passes Audit by construction. Suppressing every nonzero cell the

@@ -43,8 +43,8 @@ func Primary(t Table, threshold int) ([]Status, error) {
 // back through presolve) and hides one of them, preferring a shown cell
 // with the smallest value above T, then a shown cell of the reader's own
 // counts, then turning another small cell into a hidden one, and among
-// those the first (up to maxTrials) whose suppression alone unpins the
-// cell. Hiding only removes knowledge, so a cell once unpinned stays
+// those the first (up to maxTrials) whose suppression alone a
+// neighbourhood LP proves to unpin the cell (else a total above it). Hiding only removes knowledge, so a cell once unpinned stays
 // unpinned and one pass suffices. The result depends only on the table
 // (ties go to the lower cell index). Zero cells and cells the reader knows
 // entirely are never hidden.
@@ -77,7 +77,7 @@ func Protect(t Table, threshold int) ([]Status, error) {
 func protectCell(t Table, st []Status, thr int64, p int, m *model) (*model, error) {
 	v, _ := t.value(p)
 	for {
-		_, _, pinned, bind, err := m.bounds(p, true, float64(v))
+		pinned, bind, err := m.pinned(p, float64(v))
 		if err != nil || !pinned {
 			return m, err
 		}
@@ -110,31 +110,30 @@ func protectCell(t Table, st []Status, thr int64, p int, m *model) (*model, erro
 		if container >= 0 {
 			chosen = container
 		}
-		var next *model
+		// A trial counts only when a neighbourhood LP proves p unpinned:
+		// proving that a trial leaves p pinned would take the whole
+		// component's LP, and hiding the preferred cell is safe anyway
+		// (the loop asks again).
 		for _, c := range trials {
-			old := st[c]
-			st[c] = Hidden
-			m2, err := newModel(t, st, thr)
+			u, err := m.try(c)
 			if err != nil {
 				return nil, err
 			}
-			_, _, still, _, err := m2.bounds(p, true, float64(v))
-			st[c] = old
+			ok, err := m.loose(p, float64(v))
 			if err != nil {
 				return nil, err
 			}
-			if !still {
-				chosen, next = c, m2
-				break
+			if ok {
+				st[c] = Hidden
+				m.keep()
+				return m, nil
 			}
+			m.undo(u)
 		}
 		st[chosen] = Hidden
-		if next == nil {
-			if next, err = newModel(t, st, thr); err != nil {
-				return nil, err
-			}
+		if err := m.hide(chosen); err != nil {
+			return nil, err
 		}
-		m = next
 	}
 }
 

@@ -282,3 +282,45 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// dscRandomUniverse is a small reader's universe shaped like indicator's
+// build: a country of a few municipalities, two counties, a network and a
+// saved group, over a few months, as a rate (num, den) summed over the
+// year or a breakdown of categories with its total and rules; now and then
+// read by a member municipality.
+func dscRandomUniverse(r *rand.Rand) disclosure.Table {
+	munis := 4 + r.IntN(7)
+	periods := 1 + r.IntN(4)
+	county := 2 + r.IntN(munis/2)
+	groups := [][]int{dscRun(0, munis), dscRun(0, county), dscRun(county, munis-county),
+		dscSpread(r, munis, 2+r.IntN(munis-2)), dscSpread(r, munis, 2+r.IntN(munis-2))}
+	reader := -1
+	if r.IntN(2) == 0 {
+		reader = r.IntN(munis)
+	}
+	spec := dscUniverseSpec{munis: munis, periods: periods, groups: groups, reader: reader,
+		small: 0.1 + 0.2*r.Float64(), zero: 0.1}
+	if r.IntN(2) == 0 {
+		spec.parts, spec.rate, spec.yearly = 2, true, periods > 1
+	} else {
+		cats := 3 + r.IntN(3)
+		spec.parts, spec.breakOut = cats, true
+		spec.rules = [][]int{{0, 1}, dscRun(1, cats-1)}
+	}
+	return dscUniverse(r, spec)
+}
+
+func TestProtectRandomUniverse(t *testing.T) {
+	r := rand.New(rand.NewPCG(357, 2026))
+	for i := range 120 {
+		tab := dscRandomUniverse(r)
+		st := dscMustProtect(t, tab, disclosure.DefaultThreshold)
+		again, _ := disclosure.Protect(tab, disclosure.DefaultThreshold)
+		if !slices.Equal(st, again) {
+			t.Fatalf("universe %d: not deterministic", i)
+		}
+		if t.Failed() {
+			t.Fatalf("universe %d: %d base counts, %d cells", i, len(tab.Base), len(tab.Cells))
+		}
+	}
+}

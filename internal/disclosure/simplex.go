@@ -3,6 +3,7 @@ package disclosure
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // This file is a small dense bounded-variable primal simplex:
@@ -50,9 +51,9 @@ type simplex struct {
 
 // newSimplex starts from the feasible point x0 with basic[i] basic in row
 // i. It returns ErrInfeasible if x0 violates a bound or an equation.
-func newSimplex(lo, up, x0 []float64, rows []lpRow, basic []int) (*simplex, error) {
+func newSimplex(lo, up, x0 []float64, rows []lpRow, basic []int, pool *tabPool) (*simplex, error) {
 	w, m := len(lo), len(rows)
-	s := &simplex{m: m, w: w, t: make([]float64, m*w), beta: make([]float64, m), basis: basic,
+	s := &simplex{m: m, w: w, t: pool.get(m * w), beta: make([]float64, m), basis: basic,
 		pos: make([]int, w), x: make([]float64, w), lo: lo, up: up,
 		d: make([]float64, w), c: make([]float64, w)}
 	for j := range s.pos {
@@ -81,6 +82,34 @@ func newSimplex(lo, up, x0 []float64, rows []lpRow, basic []int) (*simplex, erro
 		s.beta[i] = x0[basic[i]]
 	}
 	return s, nil
+}
+
+// A tabPool keeps tableaux for reuse, so that the many LPs of one Protect
+// do not each allocate (and the collector clear) a large one.
+type tabPool struct{ bufs [][]float64 }
+
+// get returns a zeroed slice of length n.
+func (p *tabPool) get(n int) []float64 {
+	best := -1
+	for i, b := range p.bufs {
+		if cap(b) >= n && (best < 0 || cap(b) < cap(p.bufs[best])) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return make([]float64, n, n+n/4)
+	}
+	b := p.bufs[best][:n]
+	p.bufs = slices.Delete(p.bufs, best, best+1)
+	clear(b)
+	return b
+}
+
+// put gives b back; it must no longer be used.
+func (p *tabPool) put(b []float64) {
+	if cap(b) >= 1024 && len(p.bufs) < 8 {
+		p.bufs = append(p.bufs, b)
+	}
 }
 
 // value of column j in the current solution.
