@@ -83,7 +83,8 @@ func TestBenchmarkExportsPrintTheView(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(pdf, "under 10") || strings.Contains(pdf, "\n4\n") || strings.Contains(pdf, "25") {
+	// Whole cells only: the organisations' random names may contain digits.
+	if !strings.Contains(pdf, "under 10") || strings.Contains(pdf, "\n4\n") || strings.Contains(pdf, "\n25\n") {
 		t.Errorf("PDF: want «under 10» and no suppressed true value:\n%s", pdf)
 	}
 	// The municipality itself sees its exact 4.
