@@ -67,10 +67,11 @@ func (f Figure) Shown() bool {
 	return !f.Small && !f.Hidden && !f.Missing && f.Num != nil
 }
 
-// Main answers the number a ranking orders by: the rate of a rate, the
-// count of a count.
-func (f Figure) Main(ind *Indicator) (float64, bool) {
-	if ind.IsRate() || f.RateOnly {
+// Main answers the number a ranking orders by: the rate of a rate (a
+// breakdown's rule gives a rate), the count of a count; ok is false when
+// that number is not shown.
+func (f Figure) Main(ind *Indicator, rule string) (float64, bool) {
+	if rated(ind, rule) || f.RateOnly {
 		if f.Rate == nil {
 			return 0, false
 		}
@@ -113,13 +114,16 @@ type Distribution struct {
 // View is a benchmark of one indicator for one period, protected once for
 // every output.
 type View struct {
-	Indicator  *Indicator
-	Period     Period
-	Rule       string // a breakdown's rule the rates are of; "" for its total
-	Threshold  int
-	Group      CompareGroup // the group compared
-	Rows       []Row        // ranking order: shown figures best first, then the others by name
-	Aggregates []Aggregate  // the compared group first, then the reader's other groups
+	Indicator *Indicator
+	Period    Period
+	Rule      string // a breakdown's rule the rates are of; "" for its total
+	Threshold int
+	Group     CompareGroup // the group compared
+	Rows      []Row        // ranking order: shown figures best first, then the others by name
+	// NoFigure counts the group's municipalities with no figure the
+	// reader may see for the period (not listed as rows).
+	NoFigure   int
+	Aggregates []Aggregate // the compared group first, then the reader's other groups
 	Dist       Distribution
 	Targets    []*Target
 	Reader     *org.Organisation
@@ -476,7 +480,7 @@ func Groups(ctx context.Context, idb bun.IDB, reader *org.Organisation, day time
 			OrderExpr("id").Scan(ctx, &ids); err != nil {
 			return nil, err
 		}
-		out = append(out, CompareGroup{Kind: GroupCountry, Key: "country-" + strings.ToLower(country), Name: country, Members: ids})
+		out = append(out, CompareGroup{Kind: GroupCountry, Key: "country-" + strings.ToLower(country), Name: countryNames[country], Members: ids})
 	}
 	{
 		var saved []*Group
@@ -723,7 +727,12 @@ func (u *universe) view(p Period, groupKey, rule string) (*View, error) {
 		if o == nil {
 			continue
 		}
-		v.Rows = append(v.Rows, Row{Org: o, Own: id == u.reader.ID, Figure: u.rowFigure(id, p, rule)})
+		f := u.rowFigure(id, p, rule)
+		if f.Missing && !f.RateOnly && f.State == "" && id != u.reader.ID {
+			v.NoFigure++ // nothing recorded that the reader may see: not a row
+			continue
+		}
+		v.Rows = append(v.Rows, Row{Org: o, Own: id == u.reader.ID, Figure: f})
 	}
 	v.rank()
 	for _, grp := range u.groups {
@@ -815,8 +824,8 @@ func (v *View) rank() {
 		better = func(a, b float64) bool { return a < b }
 	}
 	sort.SliceStable(v.Rows, func(i, j int) bool {
-		a, aok := v.Rows[i].Figure.Main(v.Indicator)
-		b, bok := v.Rows[j].Figure.Main(v.Indicator)
+		a, aok := v.Rows[i].Figure.Main(v.Indicator, v.Rule)
+		b, bok := v.Rows[j].Figure.Main(v.Indicator, v.Rule)
 		switch {
 		case aok && bok && a != b:
 			return better(a, b)
@@ -829,7 +838,7 @@ func (v *View) rank() {
 	rank := 0
 	var prev float64
 	for i := range v.Rows {
-		x, ok := v.Rows[i].Figure.Main(v.Indicator)
+		x, ok := v.Rows[i].Figure.Main(v.Indicator, v.Rule)
 		if !ok {
 			continue
 		}
@@ -911,3 +920,7 @@ func findNational(ctx context.Context, idb bun.IDB, indicatorID int64, country, 
 	}
 	return out[0], nil
 }
+
+// countryNames are the countries by their own names, as the Nordic pages
+// print them.
+var countryNames = map[string]string{"NO": "Norge", "SE": "Sverige", "DK": "Danmark"}

@@ -213,7 +213,7 @@ func (v *View) Charts(p Printer) []*chart.Chart {
 	var labels []string
 	var xs []float64
 	for _, r := range v.Rows {
-		if x, ok := r.Figure.Main(v.Indicator); ok {
+		if x, ok := r.Figure.Main(v.Indicator, v.Rule); ok {
 			labels, xs = append(labels, r.Org.Name), append(xs, x)
 		}
 	}

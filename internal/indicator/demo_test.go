@@ -15,9 +15,11 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/tenants"
+	"github.com/samvirke/samvirke/web"
 )
 
 // iddLoad loads the demo organisations and their users, the national
@@ -233,8 +235,17 @@ func TestDemoCatalogue(t *testing.T) {
 	if len(defs) < 20 {
 		t.Errorf("%d national indicators; want about twenty", len(defs))
 	}
+	cat, err := i18n.Load(web.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
 	codes := map[string]bool{}
 	for i := range defs {
+		for _, l := range []string{"nb", "sv", "da", "en"} {
+			if key := "indicator.topic." + defs[i].Topic; cat.T(l, key) == key {
+				t.Errorf("%s: topic %q has no name in %s (%s)", defs[i].Code, defs[i].Topic, l, key)
+			}
+		}
 		in := defs[i].Indicator(i)
 		if err := in.Validate(); err != nil {
 			t.Errorf("%s: %v", defs[i].Code, err)

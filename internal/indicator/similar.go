@@ -129,7 +129,7 @@ func (s *Service) similar(ctx context.Context, idb bun.IDB, reader *org.Organisa
 				continue
 			}
 			f := u.rowFigure(id, p, rule)
-			if x, ok := f.Main(ind); ok {
+			if x, ok := f.Main(ind, rule); ok {
 				fs[id] = x
 				orgs[id] = o
 			}

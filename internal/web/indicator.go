@@ -1,7 +1,9 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -216,11 +218,14 @@ func (s *Server) handleIndicators(c *gin.Context) error {
 				row.Targets = append(row.Targets, s.targetText(l, ind, tg))
 			}
 		}
-		topic := s.Catalog.T(l, "indicator.topic."+ind.Topic)
-		if n := len(data.Topics); n == 0 || data.Topics[n-1].Topic != topic {
-			data.Topics = append(data.Topics, indicatorTopic{Topic: topic})
+		// One section per topic, in the order the catalogue first names
+		// it (a topic's indicators may come from several files).
+		topic := s.Catalog.T(l, "indicator.topic."+cmp.Or(ind.Topic, "other"))
+		at := slices.IndexFunc(data.Topics, func(t indicatorTopic) bool { return t.Topic == topic })
+		if at < 0 {
+			data.Topics, at = append(data.Topics, indicatorTopic{Topic: topic}), len(data.Topics)
 		}
-		data.Topics[len(data.Topics)-1].Lines = append(data.Topics[len(data.Topics)-1].Lines, row)
+		data.Topics[at].Lines = append(data.Topics[at].Lines, row)
 	}
 	data.Layout = Layout{Nav: "indicators"}
 	s.render(c, http.StatusOK, "indicator/index.html", data)

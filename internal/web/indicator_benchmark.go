@@ -111,6 +111,7 @@ type indicatorBenchmarkPage struct {
 	Meta        [][2]string
 	Rate        bool
 	Rows        []benchRow
+	NoFigure    int // the group's municipalities with no figure the reader may see
 	Aggs        []benchAgg
 	Dist        *indicator.Distribution
 	DistText    [5]string // min, q1, median, q3, max
@@ -174,6 +175,7 @@ func (s *Server) benchData(c *gin.Context, q benchQuery) (*indicatorBenchmarkPag
 	sheet := v.Sheet(p)
 	data.Meta = sheet.Meta
 	data.Rate = v.Indicator.IsRate() || (v.Indicator.IsBreakdown() && v.Rule != "")
+	data.NoFigure = v.NoFigure
 	for _, r := range v.Rows {
 		data.Rows = append(data.Rows, benchRow{Rank: p.Rank(r), Name: r.Org.Name, Figure: p.Figure(v.Indicator, v.Rule, r.Figure),
 			Parts: p.Parts(v.Indicator, v.Rule, r.Figure), Provenance: p.Provenance(r.Figure), Own: r.Own,
