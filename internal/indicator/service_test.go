@@ -286,3 +286,22 @@ func TestContributorReportsOnlyWhatTheyAreResponsibleFor(t *testing.T) {
 		t.Fatalf("saved %d, want 1", n)
 	}
 }
+
+// TestRankingByRuleRate: a breakdown's benchmark ranks by the rule's rate,
+// not by its numerator: 16/29 (55 %) comes before 33/61 (54 %).
+func TestRankingByRuleRate(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 2)
+	for i, x := range [][2]float64{{16, 29}, {33, 61}} {
+		_, err := f.svc.Save(f.ctx, f.muns[i], f.users[i], []indicator.Entry{
+			{Code: "intro.outcome", Period: "2019", Category: "work_50_100", Num: num(x[0])},
+			{Code: "intro.outcome", Period: "2019", Category: "other", Num: num(x[1] - x[0])},
+		})
+		idcNoErr(t, err)
+	}
+	v, err := f.svc.Benchmark(f.ctx, f.muns[0], indicator.BenchmarkQuery{Code: "intro.outcome", Period: "2019", Rule: "imdi"})
+	idcNoErr(t, err)
+	if len(v.Rows) != 2 || v.Rows[0].Org.ID != f.muns[0].ID || v.Rows[0].Rank != 1 || v.Rows[1].Rank != 2 {
+		t.Fatalf("ranking %v; want the 55 %% municipality first", v.Rows)
+	}
+}
