@@ -6,6 +6,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/disclosure"
 	"github.com/samvirke/samvirke/internal/org"
 )
@@ -67,10 +68,14 @@ func (s *Service) Settlement(ctx context.Context, reader *org.Organisation, from
 		return nil, errNotFound
 	}
 	if to == 0 {
-		to = s.now().Year()
+		latest, err := s.latestSettlementYear(ctx, reader)
+		if err != nil {
+			return nil, err
+		}
+		to = latest
 	}
 	if from == 0 {
-		from = to - 4
+		from = to - 9 // ten years, as Thisted's overview of quota and reunification
 	}
 	if from > to || to-from >= MaxSettlementYears || from < 1900 || to > 2200 {
 		return nil, app.Errorf(app.EInvalid, "indicator.error.years", "max", MaxSettlementYears).WithField("from")
@@ -89,14 +94,19 @@ func (s *Service) Settlement(ctx context.Context, reader *org.Organisation, from
 		}
 		for y := from; y <= to; y++ {
 			sy := SettlementYear{Year: y}
+			universes := map[string]*universe{} // each indicator's year, read and protected once
 			get := func(code, part string) (Figure, error) {
 				ind := out.Indicators[code]
 				if ind == nil {
 					return Figure{Missing: true}, nil
 				}
-				u, err := s.loadUniverse(ctx, idb, reader, ind, y, groups)
-				if err != nil {
-					return Figure{}, err
+				u := universes[code]
+				if u == nil {
+					var err error
+					if u, err = s.loadUniverse(ctx, idb, reader, ind, y, groups); err != nil {
+						return Figure{}, err
+					}
+					universes[code] = u
 				}
 				out.Threshold = max(out.Threshold, u.threshold)
 				return u.partFigure(reader.ID, Period{Year: y, Kind: Yearly}, part), nil
@@ -165,4 +175,23 @@ func (u *universe) partFigure(id int64, p Period, part string) Figure {
 		f.Source, f.AsOf, f.Final = v.Source, v.AsOf, v.Final
 	}
 	return f
+}
+
+// latestSettlementYear answers the last year with a settlement figure of
+// reader's own, or this year when there is none.
+func (s *Service) latestSettlementYear(ctx context.Context, reader *org.Organisation) (int, error) {
+	year := s.now().Year()
+	var periods []string
+	err := db.Run(ctx, s.DB, db.OrgScope(reader.ID), func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Model((*Value)(nil)).Column("period").
+			Where("org_id = ? AND indicator_id IN (SELECT id FROM indicators WHERE code IN (?))", reader.ID,
+				bun.In([]string{CodeSettleRequested, CodeSettleDecided, CodeSettleSettled, CodeSettleFamily, CodeSettleTotal})).
+			OrderExpr("period_start DESC").Limit(1).Scan(ctx, &periods)
+	})
+	if len(periods) > 0 {
+		if p, ok := ParsePeriod(periods[0]); ok {
+			year = p.Year
+		}
+	}
+	return year, err
 }
