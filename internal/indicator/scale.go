@@ -3,9 +3,11 @@ package indicator
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/scale"
@@ -64,18 +66,51 @@ func (s Scale) Generate(ctx context.Context, bdb *bun.DB, w *scale.World) (int, 
 	for i := range periods {
 		periods[i] = PeriodOf(Monthly, last.AddDate(0, i-months+1, 0))
 	}
+	// Values are made in order (the seed decides them) and written by
+	// writers of their own: on PostgreSQL two, so that making, formatting
+	// and the server's work overlap; SQLite takes one writer at a time.
+	writers := 1
+	if bdb.Dialect().Name() == dialect.PG {
+		writers = 2
+	}
+	chunks := make(chan []Value, writers)
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		written int
+		failed  error
+	)
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range chunks {
+				n, err := scale.Insert(ctx, bdb, c)
+				mu.Lock()
+				written += n
+				if err != nil && failed == nil {
+					failed = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
 	for start := 0; start < len(w.Municipalities); start += scaleChunk {
+		mu.Lock()
+		stop := failed != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
 		g := scaleGen{w: w, inds: inds, defs: defs, periods: periods}
 		for _, m := range w.Municipalities[start:min(start+scaleChunk, len(w.Municipalities))] {
 			g.municipality(m.ID, m.Country)
 		}
-		n, err := scale.Insert(ctx, bdb, g.rows)
-		rows += n
-		if err != nil {
-			return rows, err
-		}
+		chunks <- g.rows
 	}
-	return rows, nil
+	close(chunks)
+	wg.Wait()
+	return rows + written, failed
 }
 
 // scaleIndicators loads the national catalogue and adds scale.*
