@@ -22,9 +22,10 @@ import (
 // municipality and month of the ten years before the month of w.Now. Each
 // municipality has a synthetic population (a few hundred to several
 // hundred thousand), so small municipalities report small counts: about
-// a fifth of the counts are from 1 to 9. A third of the municipalities
-// publish their values, the others share them with their networks. The
-// same seed makes the same values.
+// a fifth of the counts are from 1 to 9. Official statistics are public;
+// a third of the municipalities publish their own registrations too, the
+// others share them with their networks. The same seed makes the same
+// values.
 type Scale struct {
 	// Months of values, ending with the month before w.Now; zero: 120.
 	Months int
@@ -175,6 +176,9 @@ func (d scaleDef) indicator(position int) *Indicator {
 // flows, or a stock, of its unit.
 func scaleDefOf(in *Indicator) scaleDef {
 	d := scaleDef{code: in.Code, unit: in.Unit, agg: in.Aggregation, mean: 0.2, p: 0.6, official: in.Source != SourceOwn}
+	if d.official {
+		d.source = in.Source
+	}
 	if in.Aggregation == AggLast {
 		d.mean = 2
 	}

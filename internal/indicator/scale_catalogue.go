@@ -6,7 +6,8 @@ type scaleDef struct {
 	code, topic    string
 	names          [4]string // nb, sv, da, en
 	unit, agg, dir string
-	official       bool // official statistics (SSB, SCB, DST by country, public source); else the municipality's own registration
+	official       bool   // official statistics (public; SSB, SCB, DST by country unless source); else the municipality's own registration
+	source         string // an official indicator's one source
 	// mean is, for a count, the mean per 1000 inhabitants (a month's flow
 	// or the stock at the month's end); for a rate, its denominator's;
 	// for an amount, kroner per inhabitant and month.

@@ -51,9 +51,10 @@ func idsGenerate(t *testing.T) idsData {
 
 // TestScaleIndicatorValues: the indicators' slice of the scale data set
 // makes 40 monthly national indicators of every kind, a value for every
-// municipality, indicator, month (and category of a breakdown), shared
-// or public per municipality, counts within their denominators; the same
-// seed makes the same values.
+// municipality, indicator, month (and category of a breakdown), its own
+// registrations shared or public per municipality, official statistics
+// public, counts within their denominators; the same seed makes the same
+// values.
 func TestScaleIndicatorValues(t *testing.T) {
 	d := idsGenerate(t)
 	if len(d.inds) != 40 {
@@ -85,8 +86,17 @@ func TestScaleIndicatorValues(t *testing.T) {
 	if len(d.values) != want {
 		t.Errorf("%d values, want %d: %d municipalities × %d months × %d per month", len(d.values), want, idsSmall.Municipalities, idsMonths, perMonth)
 	}
-	if d.rows != want+40 {
-		t.Errorf("the slice reports %d rows, want %d values and 40 indicators", d.rows, want)
+	added := 0 // the catalogue's monthly indicators are used, scale.* ones fill up to 40
+	for _, in := range d.inds {
+		if strings.HasPrefix(in.Code, "scale.") {
+			added++
+		}
+	}
+	if added == 0 || added == 40 {
+		t.Errorf("%d generated indicators: want the catalogue's monthly ones used and the rest generated", added)
+	}
+	if d.rows != want+added {
+		t.Errorf("the slice reports %d rows, want %d values and %d indicators", d.rows, want, added)
 	}
 	periods, vis := map[string]bool{}, map[string]map[string]bool{}
 	rateOnly := 0
@@ -99,7 +109,11 @@ func TestScaleIndicatorValues(t *testing.T) {
 		if vis[f[0]] == nil {
 			vis[f[0]] = map[string]bool{}
 		}
-		vis[f[0]][f[9]] = true
+		if f[8] == indicator.SourceOwn {
+			vis[f[0]][f[9]] = true
+		} else if f[9] != indicator.VisibilityPublic {
+			t.Errorf("%s: official statistics not public", v)
+		}
 		var num, den float64
 		if _, err := fmt.Sscan(f[4]+" "+f[5], &num, &den); err == nil && num > den {
 			t.Errorf("%s: numerator above denominator", v)
@@ -114,7 +128,7 @@ func TestScaleIndicatorValues(t *testing.T) {
 	public := 0
 	for slug, vs := range vis {
 		if len(vs) != 1 {
-			t.Errorf("%s shares its values as %v: want one visibility", slug, vs)
+			t.Errorf("%s shares its own values as %v: want one visibility", slug, vs)
 		}
 		if vs[indicator.VisibilityPublic] {
 			public++

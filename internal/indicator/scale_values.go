@@ -71,8 +71,11 @@ func (g *scaleGen) municipality(orgID int64, country string) {
 		for t, per := range g.periods {
 			v := Value{OrgID: orgID, IndicatorID: in.ID, Period: g.keys[t], PeriodStart: per.Start(), State: StateOK,
 				Source: SourceOwn, Final: t < len(g.periods)-1, Visibility: vis, EnteredBy: by, Rev: 1}
-			if d.official {
-				v.Source, v.AsOf, v.Final = scaleSources[country], g.asOf[t], t < len(g.periods)-2
+			if d.official { // official statistics are public
+				v.Source, v.AsOf, v.Final, v.Visibility = scaleSources[country], g.asOf[t], t < len(g.periods)-2, VisibilityPublic
+				if d.source != "" {
+					v.Source = d.source
+				}
 			}
 			v.EnteredAt = per.End().AddDate(0, 0, 5).Add(10 * time.Hour)
 			if v.EnteredAt.After(g.w.Now) {
