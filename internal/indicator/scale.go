@@ -29,7 +29,8 @@ import (
 type Scale struct {
 	// Months of values, ending with the month before w.Now; zero: 120.
 	Months int
-	// Indicators generated; zero: 40.
+	// Indicators with values: the catalogue's monthly ones, then
+	// generated scale.* ones; zero: 40.
 	Indicators int
 }
 
