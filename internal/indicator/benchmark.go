@@ -180,41 +180,49 @@ func (u *universe) baseParts() []string {
 	return []string{"num"}
 }
 
-// build lays out the base counts and cells of u from its values.
+// build lays out the base counts and cells of u from its values. It
+// works on positions (municipality, period, part) rather than keyed maps:
+// a country's universe is 750 municipalities × 12 months, and the page
+// waits for it.
 func (u *universe) build() {
-	base := map[cellKey]int{}
-	var known []bool
-	var counts []int64
-	addBase := func(k cellKey, v float64) {
-		base[k] = len(counts)
-		counts = append(counts, int64(math.Round(v)))
-		known = append(known, k.org == u.reader.ID)
-	}
 	orgIDs := make([]int64, 0, len(u.orgs))
 	for id := range u.orgs {
 		orgIDs = append(orgIDs, id)
 	}
 	slices.Sort(orgIDs)
 	parts := u.baseParts()
-	// has[org][period]: the municipality has counts for the period.
-	has := map[int64]map[string]bool{}
-	for _, id := range orgIDs {
-		for _, p := range u.periods {
-			vals, ok := u.countsOf(id, p.Key())
-			if !ok {
-				continue
-			}
-			if has[id] == nil {
-				has[id] = map[string]bool{}
-			}
-			has[id][p.Key()] = true
-			for i, part := range parts {
-				addBase(cellKey{org: id, period: p.Key(), part: part}, vals[i])
+	np, nk := len(u.periods), len(parts)
+	keys := make([]string, np)
+	all := make([]int, np)
+	for t, p := range u.periods {
+		keys[t], all[t] = p.Key(), t
+	}
+	// at[(o*np+t)*nk+k] is the base count of part k of municipality o in
+	// period t, or -1 when it has no counts for the period.
+	pos := make(map[int64]int, len(orgIDs))
+	at := make([]int, len(orgIDs)*np*nk)
+	counts := make([]int64, 0, len(at))
+	known := make([]bool, 0, len(at))
+	for o, id := range orgIDs {
+		pos[id] = o
+		for t := range np {
+			i := (o*np + t) * nk
+			vals, ok := u.countsOf(id, keys[t])
+			for k := range nk {
+				if !ok {
+					at[i+k] = -1
+					continue
+				}
+				at[i+k] = len(counts)
+				counts = append(counts, int64(math.Round(vals[k])))
+				known = append(known, id == u.reader.ID)
 			}
 		}
 	}
 	u.table = disclosure.Table{Base: counts, Known: known}
-	u.cells = map[cellKey]int{}
+	u.cells = make(map[cellKey]int, len(orgIDs)*(np+1)*(nk+1+len(u.ind.Rules)))
+	// Cells' parts are cut from one array.
+	arena := make([]int, 0, 4*len(counts))
 	addCell := func(k cellKey, idx []int) {
 		if len(idx) == 0 {
 			return
@@ -222,57 +230,82 @@ func (u *universe) build() {
 		if _, dup := u.cells[k]; dup {
 			return
 		}
+		start := len(arena)
+		arena = append(arena, idx...)
 		u.cells[k] = len(u.table.Cells)
-		u.table.Cells = append(u.table.Cells, disclosure.Cell{Parts: idx})
+		u.table.Cells = append(u.table.Cells, disclosure.Cell{Parts: arena[start:len(arena):len(arena)]})
 	}
-	// derived answers the published parts of one (org set, period set):
+	ruleParts := make([]string, len(u.ind.Rules))
+	for i, r := range u.ind.Rules {
+		ruleParts[i] = "rule:" + r.Key
+	}
+	catPart := map[string]int{}
+	for k, part := range parts {
+		catPart[part] = k
+	}
+	per := make([][]int, nk)
+	var scratch []int
+	// derived answers the published parts of one (municipalities, periods):
 	// the base parts themselves, and for a breakdown its total and rules.
-	derived := func(members []int64, periods []Period, emit func(part string, idx []int)) {
-		per := map[string][]int{}
-		for _, m := range members {
-			for _, p := range periods {
-				if !has[m][p.Key()] {
+	derived := func(members []int, periods []int, emit func(part string, idx []int)) {
+		for k := range per {
+			per[k] = per[k][:0]
+		}
+		for _, o := range members {
+			for _, t := range periods {
+				i := (o*np + t) * nk
+				if at[i] < 0 {
 					continue
 				}
-				for _, part := range parts {
-					per[part] = append(per[part], base[cellKey{org: m, period: p.Key(), part: part}])
+				for k := range nk {
+					per[k] = append(per[k], at[i+k])
 				}
 			}
 		}
-		for _, part := range parts {
-			emit(part, per[part])
+		for k, part := range parts {
+			emit(part, per[k])
 		}
 		if u.ind.IsBreakdown() {
-			var all []int
-			for _, part := range parts {
-				all = append(all, per[part]...)
+			scratch = scratch[:0]
+			for k := range parts {
+				scratch = append(scratch, per[k]...)
 			}
-			emit("den", all)
-			for _, r := range u.ind.Rules {
-				var in []int
+			emit("den", scratch)
+			for i, r := range u.ind.Rules {
+				scratch = scratch[:0]
 				for _, c := range r.Categories {
-					in = append(in, per["cat:"+c]...)
+					if k, ok := catPart["cat:"+c]; ok {
+						scratch = append(scratch, per[k]...)
+					}
 				}
-				emit("rule:"+r.Key, in)
+				emit(ruleParts[i], scratch)
 			}
 		}
 	}
 	yearly := u.ind.Periodicity != Yearly && u.ind.Aggregation == AggSum
-	year := Period{Year: u.year, Kind: Yearly}
-	for _, id := range orgIDs {
-		for _, p := range u.periods {
-			derived([]int64{id}, []Period{p}, func(part string, idx []int) { addCell(cellKey{org: id, period: p.Key(), part: part}, idx) })
+	year := Period{Year: u.year, Kind: Yearly}.Key()
+	one := []int{0}
+	for o, id := range orgIDs {
+		one[0] = o
+		for t := range np {
+			derived(one, all[t:t+1], func(part string, idx []int) { addCell(cellKey{org: id, period: keys[t], part: part}, idx) })
 		}
 		if yearly {
-			derived([]int64{id}, u.periods, func(part string, idx []int) { addCell(cellKey{org: id, period: year.Key(), part: part}, idx) })
+			derived(one, all, func(part string, idx []int) { addCell(cellKey{org: id, period: year, part: part}, idx) })
 		}
 	}
 	for _, g := range u.groups {
-		for _, p := range u.periods {
-			derived(g.Members, []Period{p}, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: p.Key(), part: part}, idx) })
+		members := make([]int, 0, len(g.Members))
+		for _, m := range g.Members {
+			if o, ok := pos[m]; ok {
+				members = append(members, o)
+			}
+		}
+		for t := range np {
+			derived(members, all[t:t+1], func(part string, idx []int) { addCell(cellKey{group: g.Key, period: keys[t], part: part}, idx) })
 		}
 		if yearly {
-			derived(g.Members, u.periods, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: year.Key(), part: part}, idx) })
+			derived(members, all, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: year, part: part}, idx) })
 		}
 	}
 }
@@ -543,7 +576,10 @@ func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Org
 		}
 		var vals []*Value
 		from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
-		q := idb.NewSelect().Model(&vals).
+		// Only what the figures print; the index on (indicator_id,
+		// period_start, org_id) reads the year alone, however many years
+		// the table holds.
+		q := idb.NewSelect().Model(&vals).Column("org_id", "period", "category", "num", "den", "rate", "state", "source", "as_of", "final").
 			Where("indicator_id = ? AND period_start >= ? AND period_start < ?", ind.ID, from, to).
 			Where("org_id IN (?)", bun.In(all))
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/scale"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -11,5 +12,6 @@ import (
 func ScaleSlices() []scale.Slice {
 	return []scale.Slice{
 		workbook.Scale{},
+		indicator.Scale{},
 	}
 }

@@ -54,7 +54,9 @@ CREATE TABLE indicator_values (
     PRIMARY KEY (org_id, indicator_id, period, category),
     CHECK (num IS NULL OR den IS NULL OR num <= den)
 );
-CREATE INDEX indicator_values_benchmark_idx ON indicator_values (indicator_id, period, category, org_id);
+-- A benchmark reads one indicator's year (a range of period_start) for
+-- every municipality; the latest period with a value reads it backwards.
+CREATE INDEX indicator_values_benchmark_idx ON indicator_values (indicator_id, period_start, org_id);
 SELECT samvirke_enable_rls('indicator_values');
 -- Public figures (official statistics, published registrations) are read
 -- by anyone, as the public pages and cross-country benchmarks need.

@@ -54,7 +54,9 @@ CREATE TABLE indicator_values (
     PRIMARY KEY (org_id, indicator_id, period, category),
     CHECK (num IS NULL OR den IS NULL OR num <= den)
 );
-CREATE INDEX indicator_values_benchmark_idx ON indicator_values (indicator_id, period, category, org_id);
+-- A benchmark reads one indicator's year (a range of period_start) for
+-- every municipality; the latest period with a value reads it backwards.
+CREATE INDEX indicator_values_benchmark_idx ON indicator_values (indicator_id, period_start, org_id);
 
 -- A country's official figure (SSB's «Hele landet», Kolada's «Riket»,
 -- Danmarks Statistik's «Hele landet»): public statistics, not a tenant's.
