@@ -16,7 +16,7 @@ func TestSettlementTracker(t *testing.T) {
 	f := idcNewFixture(t, 1)
 	o := f.muns[0]
 	rows := []struct {
-		year                           string
+		year                             string
 		quota, adults, kids, fa, fk, tot float64
 	}{
 		{"2014", 50, 72, 20, 12, 36, 140},

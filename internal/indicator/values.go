@@ -74,4 +74,3 @@ func (s *Service) Targets(ctx context.Context, o *org.Organisation, code string)
 	})
 	return out, codes, err
 }
-
