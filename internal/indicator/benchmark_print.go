@@ -72,7 +72,12 @@ func (p Printer) Figure(ind *Indicator, rule string, f Figure) string {
 		return p.Value(ind, *f.Rate)
 	case f.Hidden || (rate && f.DenHidden):
 		return p.Withheld()
-	case f.Small || (rate && f.DenSmall):
+	case rate && (f.Small || f.DenSmall):
+		// A rate over a small count is not printed; its parts say which
+		// is under the threshold («under 10 / 35»): «under 10 %» would
+		// read as a share.
+		return "–"
+	case f.Small:
 		return p.Under()
 	case f.Missing || f.Num == nil || rate:
 		if f.State == StateSuppressed {
@@ -83,13 +88,18 @@ func (p Printer) Figure(ind *Indicator, rule string, f Figure) string {
 	return p.Value(ind, *f.Num)
 }
 
-// Parts prints a rate's counts, «91 / 102», or "" when it has none to
-// print (a count, a published rate alone, a withheld part).
+// Parts prints a rate's counts as published: «91 / 102», «under 10 /
+// 35», «withheld / 40»; "" for a count, a published rate alone, or a
+// rate with no figure.
 func (p Printer) Parts(ind *Indicator, rule string, f Figure) string {
-	if !rated(ind, rule) || f.RateOnly || f.Num == nil || f.Den == nil {
+	if !rated(ind, rule) || f.RateOnly {
 		return ""
 	}
-	return p.Number(*f.Num, 0) + "\u00a0/\u00a0" + p.Number(*f.Den, 0)
+	num, den := p.Num(f), p.Den(f)
+	if num == "" || den == "" {
+		return ""
+	}
+	return num + "\u00a0/\u00a0" + den
 }
 
 // Num and Den print a figure's numerator and denominator as their cells

@@ -136,7 +136,7 @@ func (s *Server) figureView(l string, ind *indicator.Indicator, f indicator.Figu
 // aggregateView prints a group's aggregate with its coverage.
 func (s *Server) aggregateView(l string, ind *indicator.Indicator, a indicator.Aggregate, threshold int, rule string) figView {
 	v := s.figureView(l, ind, a.Figure, threshold, rule)
-	v.Provenance = s.Catalog.T(l, "indicator.fig.covers", "name", a.Group.Name, "covered", a.Covered, "members", a.Members)
+	v.Provenance = s.Catalog.T(l, "indicator.fig.covers", "name", figurePrinter(s.Catalog, l, threshold).GroupName(a.Group), "covered", a.Covered, "members", a.Members)
 	if a.RateOnly > 0 {
 		v.Provenance += " " + s.Catalog.T(l, "indicator.fig.rate_only", "n", a.RateOnly)
 	}

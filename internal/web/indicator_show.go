@@ -99,7 +99,7 @@ func (s *Server) renderIndicator(c *gin.Context, status int, data *indicatorPage
 		}
 	}
 	for _, g := range se.Groups {
-		data.GroupNames = append(data.GroupNames, g.Name)
+		data.GroupNames = append(data.GroupNames, figurePrinter(s.Catalog, l, 0).GroupName(g))
 	}
 	for _, tg := range se.Targets {
 		row := indicatorTargetRow{ID: tg.ID, Text: s.targetText(l, ind, tg), Own: tg.OwnerOrgID != nil && *tg.OwnerOrgID == o.ID}
@@ -188,7 +188,7 @@ func (s *Server) indicatorChart(l string, se *indicator.Series) *chart.View {
 			vals = append(vals, v)
 		}
 		if len(vals) == len(idx) {
-			ch.Series = append(ch.Series, chart.Series{Name: g.Name, Values: vals})
+			ch.Series = append(ch.Series, chart.Series{Name: figurePrinter(s.Catalog, l, 0).GroupName(g), Values: vals})
 		}
 	}
 	var nat []float64

@@ -141,6 +141,9 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"figure": func(loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
 			return figureText(cat, loc, ind, f, threshold)
 		},
+		// groupName prints a comparison group's name (a country by its
+		// name in loc).
+		"groupName": func(loc string, g indicator.CompareGroup) string { return figurePrinter(cat, loc, 0).GroupName(g) },
 		"neg":  func(n int) int { return -n },
 		"list": func(v ...string) []string { return v },
 		"inc":  func(i int) int { return i + 1 },
