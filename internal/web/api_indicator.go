@@ -46,12 +46,16 @@ type apiFigure struct {
 	Small       bool     `json:"small,omitempty"`
 	Label       string   `json:"label,omitempty"`
 	Withheld    bool     `json:"withheld,omitempty"`
-	RateOnly    bool     `json:"rate_only,omitempty"`
-	Missing     bool     `json:"missing,omitempty"`
-	State       string   `json:"state,omitempty"`
-	Source      string   `json:"source,omitempty"`
-	AsOf        string   `json:"as_of,omitempty"`
-	Final       bool     `json:"final"`
+	// DenominatorSmall and DenominatorWithheld say the same of a rate's
+	// denominator (small, withheld say it of the count or numerator).
+	DenominatorSmall    bool   `json:"denominator_small,omitempty"`
+	DenominatorWithheld bool   `json:"denominator_withheld,omitempty"`
+	RateOnly            bool   `json:"rate_only,omitempty"`
+	Missing             bool   `json:"missing,omitempty"`
+	State               string `json:"state,omitempty"`
+	Source              string `json:"source,omitempty"`
+	AsOf                string `json:"as_of,omitempty"`
+	Final               bool   `json:"final"`
 }
 
 // apiAggregate is a group's weighted figure and how much it covers.
@@ -116,7 +120,8 @@ func apiDayOf(t *time.Time) string {
 // toAPIFigure prints f as protected: no number of a small or withheld
 // figure, «under threshold+1» in the reader's language for a small one.
 func (s *Server) toAPIFigure(c *gin.Context, f indicator.Figure, threshold int) apiFigure {
-	out := apiFigure{RateOnly: f.RateOnly, Missing: f.Missing, State: f.State, Source: f.Source, AsOf: apiDayOf(f.AsOf), Final: f.Final}
+	out := apiFigure{RateOnly: f.RateOnly, Missing: f.Missing, State: f.State, Source: f.Source, AsOf: apiDayOf(f.AsOf), Final: f.Final,
+		DenominatorSmall: f.DenSmall, DenominatorWithheld: f.DenHidden}
 	switch {
 	case f.Hidden:
 		out.Withheld = true
