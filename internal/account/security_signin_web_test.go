@@ -206,6 +206,10 @@ func TestSecurity02SecondFactorLimits(t *testing.T) {
 func TestSecurity07SimultaneousWrongPasswords(t *testing.T) {
 	t.Parallel()
 	r := webtest.New(t, webtest.Options{})
+	// This test is about the lockout, not about a busy hasher (that is
+	// TestSecurity07SignInBusy): each attempt waits for its turn however
+	// loaded the machine is, so a refusal means the account is locked.
+	r.Accounts.Hasher.Wait = 2 * time.Minute
 	o := r.Org(org.KindMunicipality)
 	u := r.User(o, "editor")
 	base := r.URL
