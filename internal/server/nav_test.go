@@ -53,11 +53,11 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 	admin, _ := dbtest.MustCreateUser(t, r.DB, o, "admin")
 	r.Authz.Reload()
 	base := r.URL() + "/o/" + o.Slug
-	labels := map[string][6]string{ // dashboard, workbooks, gatherings, administration, plans, councils
-		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner", "Råd"},
-		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner", "Råd"},
-		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner", "Råd"},
-		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans", "Councils"},
+	labels := map[string][7]string{ // dashboard, workbooks, gatherings, administration, plans, councils, indicators
+		"nb": {"Oversikt", "Arbeidsbøker", "Samlinger", "Administrasjon", "Handlingsplaner", "Råd", "Indikatorer"},
+		"sv": {"Översikt", "Arbetsböcker", "Nätverksträffar", "Administration", "Handlingsplaner", "Råd", "Indikatorer"},
+		"da": {"Overblik", "Arbejdsbøger", "Netværksmøder", "Administration", "Handleplaner", "Råd", "Indikatorer"},
+		"en": {"Dashboard", "Workbooks", "Gatherings", "Administration", "Action plans", "Councils", "Indicators"},
 	}
 	for _, who := range []struct {
 		role, email string
@@ -75,11 +75,12 @@ func TestNavigationMemberAndAdmin(t *testing.T) {
 				l[4] + " → /o/" + o.Slug + "/plans",
 				l[2] + " → /o/" + o.Slug + "/gatherings",
 				l[5] + " → /o/" + o.Slug + "/councils",
+				l[6] + " → /o/" + o.Slug + "/indicators",
 			}
 			if who.admin {
 				want = append(want, l[3]+" → /o/"+o.Slug+"/admin/members")
 			}
-			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}, {"/plans", l[4]}, {"/councils", l[5]}} {
+			for _, p := range []struct{ path, label string }{{"/workbooks", l[1]}, {"/gatherings", l[2]}, {"/plans", l[4]}, {"/councils", l[5]}, {"/indicators", l[6]}} {
 				code, page := get(t, c, base+p.path)
 				if code != 200 {
 					t.Fatalf("%s %s %s: status %d", who.role, loc, p.path, code)
