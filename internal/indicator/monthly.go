@@ -194,7 +194,7 @@ func (rep *MonthlyReport) build(inds map[string]*Indicator, vals []*Value, targe
 	months := []Period{prevMonth(prevMonth(rep.Month)), prevMonth(rep.Month), rep.Month}
 	t1 := table{title: p.T("indicator_benchmark.monthly.t1", "org", rep.Org.Name), head: []string{""}}
 	for _, mp := range months {
-		t1.head = append(t1.head, p.T("indicator_benchmark.monthly.per", "month", p.T("indicator_benchmark.month."+strconv.Itoa(mp.Index)), "year", mp.Year))
+		t1.head = append(t1.head, p.T("indicator_benchmark.monthly.per", "month", p.T("indicator_benchmark.month."+strconv.Itoa(mp.Index)), "year", strconv.Itoa(mp.Year)))
 	}
 	for _, code := range []string{CodeRefugeesAdults, CodeRefugeeChildren, CodeUnaccompaniedMinors, CodeHouseholds} {
 		if inds[code] == nil {
@@ -229,7 +229,7 @@ func (rep *MonthlyReport) build(inds map[string]*Indicator, vals []*Value, targe
 		h := []string{""}
 		for _, yr := range years {
 			if soFar && yr == y {
-				h = append(h, p.T("indicator_benchmark.monthly.so_far_year", "year", yr))
+				h = append(h, p.T("indicator_benchmark.monthly.so_far_year", "year", strconv.Itoa(yr)))
 			} else {
 				h = append(h, strconv.Itoa(yr))
 			}
@@ -418,7 +418,7 @@ func prevMonth(p Period) Period {
 // its notes.
 func (rep *MonthlyReport) Document(opt MonthlyOptions, now time.Time) *document.Document {
 	title := opt.T("indicator_benchmark.monthly.title", "org", rep.Org.Name, "month",
-		opt.T("indicator_benchmark.month_long."+strconv.Itoa(rep.Month.Index)), "year", rep.Month.Year)
+		opt.T("indicator_benchmark.month_long."+strconv.Itoa(rep.Month.Index)), "year", strconv.Itoa(rep.Month.Year))
 	d := &document.Document{Title: title, Created: now, Locale: opt.Locale, Author: rep.Org.Name,
 		Format: chart.Format{Locale: opt.Locale, T: opt.T}}
 	d.Add(&document.Heading{Level: 1, Text: title})
