@@ -30,7 +30,8 @@ type Sheet struct {
 // by its name in the locale.
 func (p Printer) GroupName(g CompareGroup) string {
 	if g.Kind == GroupCountry {
-		return p.T("indicator_benchmark.country." + strings.ToLower(g.Name))
+		// the key holds the country's code (g.Name is its own name)
+		return p.T("indicator_benchmark.country." + strings.TrimPrefix(g.Key, "country-"))
 	}
 	if g.Kind == GroupSimilar {
 		return p.T("indicator_benchmark.similar.name", "on", g.Name)
