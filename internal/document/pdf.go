@@ -94,8 +94,13 @@ func (d *Document) WritePDF(w io.Writer) error {
 	f.SetSubject(d.Subject, true)
 	f.SetAuthor(d.Author, true)
 	f.SetCreator("Samvirke", true)
+	// Resources in a fixed order (gofpdf writes its fonts in map order
+	// otherwise): the same document makes the same bytes, which the
+	// file store's deduplication by content relies on.
+	f.SetCatalogSort(true)
 	if !d.Created.IsZero() {
 		f.SetCreationDate(d.Created)
+		f.SetModificationDate(d.Created) // gofpdf writes now otherwise
 	}
 	if f.Err() {
 		return fmt.Errorf("document: pdf fonts: %w", f.Error())

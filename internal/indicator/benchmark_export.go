@@ -30,6 +30,7 @@ type Sheet struct {
 // by its name in the locale.
 func (p Printer) GroupName(g CompareGroup) string {
 	if g.Kind == GroupCountry {
+		// the key holds the country's code (g.Name is its own name)
 		return p.T("indicator_benchmark.country." + strings.TrimPrefix(g.Key, "country-"))
 	}
 	if g.Kind == GroupSimilar {

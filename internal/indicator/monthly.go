@@ -51,6 +51,10 @@ type MonthlyReport struct {
 	Month  Period
 	Public bool
 	Tables []MonthlyTable
+	// Changed is when the figures and targets it prints last changed
+	// (zero with none): the printed document's date, so that the same
+	// figures print the same document.
+	Changed time.Time
 }
 
 // monthlyBuilder lays out the report's counts as a disclosure table so
@@ -140,6 +144,16 @@ func (s *Service) MonthlyReport(ctx context.Context, o *org.Organisation, month 
 // build lays out and prints the five tables.
 func (rep *MonthlyReport) build(inds map[string]*Indicator, vals []*Value, targets []*Target, thr int, opt MonthlyOptions) error {
 	p := Printer{Locale: opt.Locale, T: opt.T, Threshold: thr}
+	for _, v := range vals {
+		if v.EnteredAt.After(rep.Changed) {
+			rep.Changed = v.EnteredAt
+		}
+	}
+	for _, tg := range targets {
+		if tg.CreatedAt.After(rep.Changed) {
+			rep.Changed = tg.CreatedAt
+		}
+	}
 	byKey := map[[3]string]*Value{}
 	for _, v := range vals {
 		for code, ind := range inds {

@@ -94,7 +94,14 @@ func (t *Tasks) MonthlyReport(ctx context.Context, payload []byte) (*files.File,
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := rep.Document(opt, t.Service.now()).WritePDF(&buf); err != nil {
+	// Dated by its figures, not by now: the same figures print the same
+	// bytes, so a second run finds the copy stored (the PDF's creation
+	// date would differ otherwise).
+	created := rep.Changed
+	if created.IsZero() {
+		created = rep.Month.End()
+	}
+	if err := rep.Document(opt, created).WritePDF(&buf); err != nil {
 		return nil, err
 	}
 	name := fmt.Sprintf("%s %s.pdf", o.Name, rep.Month.Key())
