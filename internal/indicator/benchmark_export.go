@@ -221,9 +221,9 @@ func (v *View) Charts(p Printer) []*chart.Chart {
 	if len(xs) == 0 {
 		return nil
 	}
-	unit := ""
+	unit, decimals := "", 0 // counts as whole numbers (0: as few decimals as needed)
 	if rated(v.Indicator, v.Rule) {
-		unit = "%"
+		unit, decimals = "%", 1
 		if v.Indicator.Unit == UnitRate {
 			unit = "‰"
 		}
@@ -231,10 +231,10 @@ func (v *View) Charts(p Printer) []*chart.Chart {
 	name := v.Indicator.Name(p.Locale)
 	bar := &chart.Chart{ID: "bench-bar", Kind: chart.Bar, Title: p.T("indicator_benchmark.chart.bar", "name", name, "period", v.Period.Key()),
 		Description: p.T("indicator_benchmark.chart.bar_desc"), LabelHeading: p.T("indicator_benchmark.col.municipality"),
-		Labels: labels, Series: []chart.Series{{Name: name, Values: xs}}, Unit: unit, Decimals: 1}
+		Labels: labels, Series: []chart.Series{{Name: name, Values: xs}}, Unit: unit, Decimals: decimals}
 	dist := &chart.Chart{ID: "bench-dist", Kind: chart.Distribution, Title: p.T("indicator_benchmark.chart.dist", "name", name, "period", v.Period.Key()),
 		Description: p.T("indicator_benchmark.chart.dist_desc"), LabelHeading: p.T("indicator_benchmark.col.group"),
-		Series: []chart.Series{{Name: p.GroupName(v.Group), Values: xs}}, Unit: unit, Decimals: 1}
+		Series: []chart.Series{{Name: p.GroupName(v.Group), Values: xs}}, Unit: unit, Decimals: decimals}
 	return []*chart.Chart{bar, dist}
 }
 
