@@ -86,17 +86,18 @@ func TestImportValues(t *testing.T) {
 		{"intro.participants", "2016", "", -3, "", "negativ – æøå"},
 		{"finnes.ikke", "2017", "", 3, "", ""},
 		{"intro.participants", "2015", "", 5, 2, "nevner på et antall"},
+		{"intro.full_time", "2017", "", 30, 25, "teller over nevner"},
 	})
 	_, err = f.svc.Import(f.ctx, m, actor, bad, true)
 	var ps tabular.Problems
-	if !errors.As(err, &ps) || len(ps) != 3 {
+	if !errors.As(err, &ps) || len(ps) != 4 {
 		t.Fatalf("bad file: %v", err)
 	}
 	want := []struct {
 		row            int
 		letter, header string
 		key            string
-	}{{3, "D", "Teller", "indicator.error.negative"}, {4, "A", "Indikator", "indicator.error.unknown_code"}, {5, "E", "Nevner", "indicator.error.no_denominator"}}
+	}{{3, "D", "Teller", "indicator.error.negative"}, {4, "A", "Indikator", "indicator.error.unknown_code"}, {5, "E", "Nevner", "indicator.error.no_denominator"}, {6, "D", "Teller", "indicator.error.over_denominator"}}
 	for i, w := range want {
 		if ps[i].Row != w.row || ps[i].Letter != w.letter || ps[i].Column != w.header || ps[i].Err.Key != w.key {
 			t.Errorf("problem %d: row %d column %s (%s) %s; want row %d column %s (%s) %s", i, ps[i].Row, ps[i].Letter, ps[i].Column, ps[i].Err.Key, w.row, w.letter, w.header, w.key)
