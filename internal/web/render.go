@@ -144,9 +144,9 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		// groupName prints a comparison group's name (a country by its
 		// name in loc).
 		"groupName": func(loc string, g indicator.CompareGroup) string { return figurePrinter(cat, loc, 0).GroupName(g) },
-		"neg":  func(n int) int { return -n },
-		"list": func(v ...string) []string { return v },
-		"inc":  func(i int) int { return i + 1 },
+		"neg":       func(n int) int { return -n },
+		"list":      func(v ...string) []string { return v },
+		"inc":       func(i int) int { return i + 1 },
 		// splitWords splits a space-separated list of ids.
 		"splitWords": strings.Fields,
 		// deref answers an optional number's value (0 when absent).
