@@ -305,3 +305,38 @@ func TestRankingByRuleRate(t *testing.T) {
 		t.Fatalf("ranking %v; want the 55 %% municipality first", v.Rows)
 	}
 }
+
+// TestNetworkThreshold: a network raises its small-count threshold to
+// 12 and an 11 in its benchmark reads «under 13»; a threshold under 5,
+// or one set by a municipality, is refused.
+func TestNetworkThreshold(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 2)
+	for i, n := range []float64{11, 40} {
+		_, err := f.svc.Save(f.ctx, f.muns[i], f.users[i], []indicator.Entry{{Code: "intro.participants", Period: "2019", Num: num(n)}})
+		idcNoErr(t, err)
+	}
+	small := func() bool {
+		v, err := f.svc.Benchmark(f.ctx, f.muns[1], indicator.BenchmarkQuery{Code: "intro.participants", Period: "2019"})
+		idcNoErr(t, err)
+		for _, r := range v.Rows {
+			if r.Org.ID == f.muns[0].ID {
+				return r.Figure.Small && v.Threshold == 12
+			}
+		}
+		return false
+	}
+	if small() {
+		t.Fatal("11 is small before the threshold is raised")
+	}
+	if err := f.svc.SetThreshold(f.ctx, f.net, 4); app.ErrorCode(err) != app.EInvalid {
+		t.Errorf("threshold 4: %v; want refused", err)
+	}
+	if err := f.svc.SetThreshold(f.ctx, f.muns[0], 12); !app.IsNotFound(err) {
+		t.Errorf("a municipality's threshold: %v; want not found", err)
+	}
+	idcNoErr(t, f.svc.SetThreshold(f.ctx, f.net, 12))
+	if !small() {
+		t.Error("with the network's threshold at 12, another member's 11 is not «under 13»")
+	}
+}

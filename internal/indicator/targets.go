@@ -161,3 +161,23 @@ func uniq(xs []string) []string {
 	}
 	return out
 }
+
+// SetThreshold sets a network's small-count threshold: a count from 1 to
+// it is shown as «under threshold+1» outside its municipality. Never
+// below MinThreshold; only a network has one.
+func (s *Service) SetThreshold(ctx context.Context, o *org.Organisation, threshold int) error {
+	if o.Kind != org.KindNetwork {
+		return errNotFound
+	}
+	if threshold < MinThreshold || threshold > MaxThreshold {
+		return entryProblem("threshold", "indicator.error.threshold", "min", MinThreshold, "max", MaxThreshold)
+	}
+	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewUpdate().Table("organisations").Set("small_count_threshold = ?", threshold).Where("id = ?", o.ID).Exec(ctx); err != nil {
+			return err
+		}
+		o.SmallCountThreshold = threshold
+		s.cache.invalidate()
+		return audit.Record(ctx, tx, o.ID, "indicator.threshold", fmt.Sprint(threshold), nil, s.now())
+	})
+}

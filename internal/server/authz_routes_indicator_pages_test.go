@@ -9,6 +9,7 @@ func routeRowsIndicatorPages() map[string]expectation {
 	return map[string]expectation{
 		"GET /o/:org/indicators":                               {anon: 303, roles: everyone},
 		"GET /o/:org/indicators/status":                        {anon: 303, roles: everyone, query: "period=2020"},
+		"POST /o/:org/indicators/threshold":                    {anon: 401, roles: editors, kind: org.KindNetwork, form: formOf("threshold", "9")},
 		"GET /o/:org/indicators/import":                        {anon: 303, roles: editors, kind: muni},
 		"POST /o/:org/indicators/import":                       {anon: 401, roles: editors, kind: muni},
 		"GET /o/:org/indicators/groups":                        {anon: 303, roles: everyone},

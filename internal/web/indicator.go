@@ -57,6 +57,7 @@ func (s *Server) indicatorRoutes() {
 	read, write := authz.ContentRead, authz.ContentWrite
 	s.org("GET", "/o/:org/indicators", read, indicatorsOnly(s.handleIndicators))
 	s.org("GET", "/o/:org/indicators/status", read, indicatorsOnly(s.handleIndicatorStatus))
+	s.org("POST", "/o/:org/indicators/threshold", write, indicatorsOnly(s.handleIndicatorThreshold), maxBody(4<<10))
 	s.org("GET", "/o/:org/indicators/import", write, indicatorMunicipal(s.handleIndicatorImportForm))
 	s.org("POST", "/o/:org/indicators/import", write, indicatorMunicipal(s.handleIndicatorImport), maxBody(maxIndicatorImportBody))
 	s.org("GET", "/o/:org/indicators/groups", read, indicatorsOnly(s.handleIndicatorGroups))

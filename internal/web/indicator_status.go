@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +36,10 @@ type indicatorStatusPage struct {
 	Periods      []indicatorStatusPeriod
 	Kind         string
 	Year         string
+	// Threshold is a network's small-count threshold, which its
+	// coordinators set here (0 for a municipality or county).
+	Threshold    int
+	MinThreshold int
 }
 
 // statusMonths is how many months a municipality's own status shows.
@@ -65,7 +71,10 @@ func (s *Server) handleIndicatorStatus(c *gin.Context) error {
 		return err
 	}
 	data := &indicatorStatusPage{Org: o, Base: indicatorsURL(o), Municipality: o.Kind == org.KindMunicipality,
-		CanEdit: s.allowed(c, authz.ContentWrite), Year: periods[0].Key()}
+		CanEdit: s.allowed(c, authz.ContentWrite), Year: periods[0].Key(), MinThreshold: indicator.MinThreshold}
+	if o.Kind == org.KindNetwork {
+		data.Threshold = max(o.SmallCountThreshold, indicator.MinThreshold)
+	}
 	for i, p := range periods {
 		row := indicatorStatusPeriod{Period: p.Key(), Title: p.Key()}
 		if p.Kind == indicator.Monthly {
@@ -88,4 +97,17 @@ func (s *Server) handleIndicatorStatus(c *gin.Context) error {
 	data.Layout = s.indicatorCrumbs(c, Crumb{Label: s.Catalog.T(l, "indicator.status.title")})
 	s.render(c, http.StatusOK, "indicator/status.html", data)
 	return nil
+}
+
+// handleIndicatorThreshold sets a network's small-count threshold.
+func (s *Server) handleIndicatorThreshold(c *gin.Context) error {
+	o := orgOf(c)
+	n, err := strconv.Atoi(strings.TrimSpace(c.PostForm("threshold")))
+	if err != nil {
+		n = -1 // refused with the range by the service
+	}
+	if err := s.Indicators.SetThreshold(c.Request.Context(), o, n); err != nil {
+		return err
+	}
+	return s.doneTo(c, indicatorsURL(o)+"/status", "indicator.threshold.saved")
 }
