@@ -11,6 +11,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -37,7 +38,28 @@ type Message struct {
 	HTML string
 	// ReplyTo is an optional Reply-To address.
 	ReplyTo string
+	// ID, when set, makes the Message-ID deterministic: «<ID>@<domain of
+	// the sender>». A message sent again after a crash (the server
+	// accepted it, the sender died before noting so) then carries the same
+	// Message-ID, by which mail systems drop the copy. Letters, digits and
+	// «.-_» only; empty: a unique random one.
+	ID string
+	// ListUnsubscribe, when set, is the page where the recipient changes
+	// which messages they get (a List-Unsubscribe header).
+	ListUnsubscribe string
+	// Attachments go with the message as multipart/mixed parts.
+	Attachments []Attachment
 }
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name string // file name as the recipient sees it
+	Type string // media type, e.g. application/pdf
+	Data []byte
+}
+
+// MaxAttachments bounds the total size of a message's attachments.
+const MaxAttachments = 10 << 20
 
 // Validate reports the first problem of m as an *app.Error with code
 // app.EInvalid and Field "to", "reply_to" or "text": no recipient, an address
@@ -58,6 +80,19 @@ func (m Message) Validate() error {
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return app.Errorf(app.EInvalid, "error.required").WithField("text")
+	}
+	if m.ID != "" && (len(m.ID) > 200 || strings.Trim(m.ID, idChars) != "") {
+		return app.Errorf(app.EInvalid, "error.invalid").WithField("id")
+	}
+	size := 0
+	for _, a := range m.Attachments {
+		size += len(a.Data)
+		if a.Name == "" || a.Type == "" {
+			return app.Errorf(app.EInvalid, "error.required").WithField("attachments")
+		}
+	}
+	if size > MaxAttachments {
+		return app.Errorf(app.EInvalid, "error.too_long").WithField("attachments")
 	}
 	return nil
 }
@@ -90,10 +125,22 @@ func (m Message) compose(from *netmail.Address, now time.Time) (*gomail.Msg, err
 	}
 	msg.Subject(lineBreaks.Replace(m.Subject))
 	msg.SetDateWithValue(now)
-	msg.SetMessageIDWithValue(messageID(from.Address, now))
+	if m.ID != "" {
+		msg.SetMessageIDWithValue(m.ID + "@" + domainOf(from.Address))
+	} else {
+		msg.SetMessageIDWithValue(messageID(from.Address, now))
+	}
+	if m.ListUnsubscribe != "" {
+		msg.SetGenHeader(gomail.Header("List-Unsubscribe"), "<"+m.ListUnsubscribe+">")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.Type))); err != nil {
+			return nil, err
+		}
 	}
 	return msg, nil
 }
@@ -104,12 +151,19 @@ var lineBreaks = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
 // messageID returns a globally unique Message-ID (without angle brackets) in
 // the domain of the sender address.
 func messageID(from string, now time.Time) string {
-	domain := "samvirke.localhost"
-	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
-		domain = from[i+1:]
-	}
-	return fmt.Sprintf("%d.%s@%s", now.UnixNano(), randomHex(8), domain)
+	return fmt.Sprintf("%d.%s@%s", now.UnixNano(), randomHex(8), domainOf(from))
 }
+
+// domainOf answers the domain of an address, for Message-IDs.
+func domainOf(from string) string {
+	if i := strings.LastIndexByte(from, '@'); i >= 0 && i < len(from)-1 {
+		return from[i+1:]
+	}
+	return "samvirke.localhost"
+}
+
+// idChars are the characters a Message.ID may hold.
+const idChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_"
 
 // randomHex returns n random bytes, hex-encoded.
 func randomHex(n int) string {
