@@ -73,7 +73,8 @@ func (SignDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.It
 			out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *s.UserID, Due: dueDay,
 				Title: c.Name + " " + m.StartsAt.In(o.Location()).Format("02.01.2006"),
 				URL:   fmt.Sprintf("/o/%s/%s#minutes", q.OrgSlug, m.Path()), State: due.StateOpen, Source: "council.minutes",
-				Kind: due.KindOnce, Status: mn.State, Context: c.Name, EscalateTo: due.EscalateEditors})
+				Kind: due.KindOnce, Status: mn.State, Context: c.Name, EscalateTo: due.EscalateEditors,
+				Key: fmt.Sprintf("council.minutes:%d", mn.ID), Changed: sent})
 		}
 	}
 	slices.SortFunc(out, func(a, b due.Item) int { return a.Due.Compare(b.Due) })

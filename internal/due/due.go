@@ -40,6 +40,14 @@ type Item struct {
 	// EscalateTo says whom to tell when it stalls: EscalateEditors (the
 	// organisation's editors) unless a capability names someone.
 	EscalateTo string
+	// Key names the item within its organisation, the same every time it
+	// is read («measure:42»): the reminder engine's send log is keyed by
+	// it, so a reminder is sent once per item, rule and occurrence.
+	Key string
+	// Changed is when the item's status last changed; zero when unknown.
+	// An open item unchanged for the organisation's configured time is
+	// escalated as stalled.
+	Changed time.Time
 }
 
 // Kinds of due item.

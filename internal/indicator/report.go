@@ -296,7 +296,8 @@ func (d DueSource) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]du
 			}
 			out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: *st.ResponsibleID, Due: dueDay,
 				Title: fmt.Sprintf("%s %s", ind.Name(locale), p.Key()), URL: fmt.Sprintf("/o/%s/indicators/report/%s", q.OrgSlug, reportPeriod(p)),
-				State: state, Source: "indicator.report", Kind: due.KindOnce, EscalateTo: due.EscalateEditors, Context: ind.Code})
+				State: state, Source: "indicator.report", Kind: due.KindOnce, EscalateTo: due.EscalateEditors, Context: ind.Code,
+				Key: "indicator.report:" + ind.Code + ":" + p.Key()})
 		}
 	}
 	slices.SortFunc(out, func(a, b due.Item) int { return a.Due.Compare(b.Due) })

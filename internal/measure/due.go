@@ -29,7 +29,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		where += " AND m.due <= ?"
 		args = append(args, q.Until)
 	}
-	const cols = "m.id, m.source_kind, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title"
+	const cols = "m.id, m.source_kind, m.description, m.due, m.deadline_text, m.deadline_kind, m.status, m.source_path, m.source_title, m.updated_at"
 	query, qargs := ResponsibleQuery(cols, "measures AS m", where, args, q.ResponsibleID)
 	query += " ORDER BY due, id"
 	if q.Limit > 0 {
@@ -45,6 +45,7 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		Status       string    `bun:"status"`
 		SourcePath   string    `bun:"source_path"`
 		SourceTitle  string    `bun:"source_title"`
+		UpdatedAt    time.Time `bun:"updated_at"`
 		Person       int64     `bun:"person"`
 		Role         string    `bun:"role"`
 	}
@@ -64,7 +65,8 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		text := r.DeadlineText // as written when it is more than a day: «Gjennomført innen 1.11.2016»
 		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: r.Person, Due: r.Due, DueText: text, Title: r.Description,
 			URL: fmt.Sprintf("/o/%s/measures/%s", q.OrgSlug, r.ID), State: state, Source: dueSource(r.SourceKind),
-			Kind: kind, Status: r.Status, Role: r.Role, Context: r.SourceTitle, EscalateTo: due.EscalateEditors})
+			Kind: kind, Status: r.Status, Role: r.Role, Context: r.SourceTitle, EscalateTo: due.EscalateEditors,
+			Key: "measure:" + r.ID, Changed: r.UpdatedAt})
 	}
 	return out, nil
 }

@@ -58,7 +58,8 @@ func (RoundDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.I
 		out = append(out, due.Item{OrgID: q.OrgID, ResponsibleID: r.Person, Due: r.Due, Title: r.Description,
 			URL:   fmt.Sprintf("/o/%s/plans/%d/rounds/%d#m-%s", q.OrgSlug, r.PlanID, r.RoundID, r.MeasureID),
 			State: due.StateOpen, Source: "plan.round", Kind: due.KindOnce, Status: r.Status, Role: r.Role,
-			Context: r.PlanTitle + " – " + r.RoundTitle, EscalateTo: due.EscalateEditors})
+			Context: r.PlanTitle + " – " + r.RoundTitle, EscalateTo: due.EscalateEditors,
+			Key: fmt.Sprintf("plan.round:%d:%s", r.RoundID, r.MeasureID)})
 	}
 	return out, nil
 }

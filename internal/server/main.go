@@ -36,6 +36,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/outbox"
 	"github.com/samvirke/samvirke/internal/queue"
+	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
 	"github.com/samvirke/samvirke/tenants"
@@ -151,6 +152,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Accounts.BaseURL = strings.TrimRight(m.URL(), "/") // links in e-mail
+	m.Reminders.BaseURL = m.Accounts.BaseURL
 	if m.banner != nil {
 		m.banner()
 	}
@@ -312,6 +314,8 @@ func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
 	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
 	m.registrars = append(m.registrars, &indicator.Tasks{Service: m.Indicators, Files: m.Files, Text: m.Catalog.T})
+	reminders := &remind.Tasks{Service: m.Reminders}
+	m.registrars = append(m.registrars, reminders)
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
@@ -327,6 +331,9 @@ func (m *Main) openWorker() error {
 		return err
 	}
 	if err := m.Outbox.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	if err := reminders.Schedule(m.Scheduler); err != nil {
 		return err
 	}
 	return m.Limiter.Schedule(m.Scheduler)

@@ -24,6 +24,7 @@ import (
 	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -68,6 +69,7 @@ type Services struct {
 	Plans      *plan.Service
 	Councils   *council.Service
 	Indicators *indicator.Service
+	Reminders  *remind.Service
 	Limiter    *ratelimit.Limiter
 	Outbox     *outbox.Outbox
 	Files      *files.Service
@@ -104,6 +106,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
 	s.Indicators = &indicator.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
+	s.Reminders = &remind.Service{DB: p.DB, Due: s.Due, Queue: p.Queue, Outbox: s.Outbox, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})

@@ -109,6 +109,7 @@ func New(tb testing.TB, opts Options) *Harness {
 	srv := httptest.NewUnstartedServer(nil)
 	h.URL = "http://" + srv.Listener.Addr().String()
 	h.Accounts.BaseURL = h.URL // links in e-mail
+	h.Reminders.BaseURL = h.URL
 	d := h.WebDeps()
 	d.Assets, d.Registry, d.BaseURL = webassets.FS(""), prometheus.NewRegistry(), h.URL
 	if opts.Deps != nil {
