@@ -212,7 +212,7 @@ func RemoveClosure(ctx context.Context, bdb *bun.DB, orgID, id int64) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return app.Errorf(app.ENotFound, "error.not_found")
+			return app.Errorf(app.ENotFound, "error.not_found.text")
 		}
 		return nil
 	})
