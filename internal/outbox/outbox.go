@@ -51,8 +51,13 @@ const (
 	// archived as failed.
 	MaxAttempts = 12
 	// Lease is how long a handler holds a message while sending it; a
-	// process that dies mid-send frees it after Lease.
-	Lease = 5 * time.Minute
+	// process that dies mid-send frees it after Lease. It outlasts the
+	// send task's timeout (sendTimeout), so a slow send is never taken
+	// over while it may still succeed.
+	Lease = time.Minute
+	// sendTimeout bounds one attempt (the SMTP client bounds each
+	// exchange at 10 s).
+	sendTimeout = 45 * time.Second
 	// SweepAfter is how old an unsent message must be before the sweep
 	// enqueues it, so that it does not race the dispatcher of the process
 	// that wrote it.
@@ -300,5 +305,5 @@ func (o *Outbox) enqueueOne(ctx context.Context, id int64) error {
 func NewSendTask(id int64) *asynq.Task {
 	s := strconv.FormatInt(id, 10)
 	return asynq.NewTask(TypeSend, []byte(s), asynq.TaskID("outbox:"+s), asynq.Queue(queue.Critical),
-		asynq.MaxRetry(MaxAttempts), asynq.Timeout(2*time.Minute))
+		asynq.MaxRetry(MaxAttempts), asynq.Timeout(sendTimeout))
 }

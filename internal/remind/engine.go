@@ -172,8 +172,7 @@ func (s *Service) people(ctx context.Context, idb bun.IDB, orgID int64, day time
 		Name   string
 		Email  string
 	}
-	if err := idb.NewRaw(`SELECT m.user_id, m.role, u.name, u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-		WHERE m.org_id = ? AND u.disabled_at IS NULL ORDER BY m.user_id`, orgID).Scan(ctx, &members); err != nil {
+	if err := idb.NewRaw(`SELECT m.user_id, m.role, u.name, u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.org_id = ? AND u.disabled_at IS NULL ORDER BY m.user_id`, orgID).Scan(ctx, &members); err != nil {
 		return p, err
 	}
 	var admins []int64

@@ -224,8 +224,7 @@ func (s *Service) recipient(ctx context.Context, idb bun.IDB, x Send) (Recipient
 	}
 	err := idb.NewRaw(`SELECT u.name, u.email, u.locale, o.locale AS org_locale, p.mode
 		FROM memberships AS m JOIN users AS u ON u.id = m.user_id JOIN organisations AS o ON o.id = m.org_id
-		LEFT JOIN notification_prefs AS p ON p.user_id = u.id AND p.kind = ?
-		WHERE m.org_id = ? AND m.user_id = ? AND u.disabled_at IS NULL`, x.Kind, x.OrgID, x.UserID).Scan(ctx, &rows)
+		LEFT JOIN notification_prefs AS p ON p.user_id = u.id AND p.kind = ? WHERE m.org_id = ? AND m.user_id = ? AND u.disabled_at IS NULL`, x.Kind, x.OrgID, x.UserID).Scan(ctx, &rows)
 	if err != nil || len(rows) == 0 {
 		return Recipient{}, false, err
 	}

@@ -41,6 +41,7 @@ import (
 	"github.com/samvirke/samvirke/internal/mail"
 	"github.com/samvirke/samvirke/internal/mail/mailtest"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
 	"github.com/samvirke/samvirke/internal/web"
@@ -106,6 +107,7 @@ func New(tb testing.TB, opts Options) *Harness {
 		tb.Fatalf("webtest: compose: %v", err)
 	}
 	h.Outbox.RegisterTasks(q.mux)
+	(&remind.Tasks{Service: h.Reminders}).RegisterTasks(q.mux)
 	srv := httptest.NewUnstartedServer(nil)
 	h.URL = "http://" + srv.Listener.Addr().String()
 	h.Accounts.BaseURL = h.URL // links in e-mail
