@@ -115,10 +115,19 @@ func (s *Service) Deliveries(ctx context.Context, orgID int64, day time.Time) ([
 			if it.Key == "" || it.ResponsibleID == 0 {
 				continue
 			}
+			// One message per item and audience a day: the latest rule
+			// that fired in the window (a weekend's «3 days before» and
+			// Monday's «due today» make one reminder), saying how far
+			// the deadline is from the day it is sent.
+			told := map[bool]bool{}
 			for _, oc := range set.Fire(it, window) {
+				if told[oc.Escalation] {
+					continue
+				}
+				told[oc.Escalation] = true
 				d := Delivery{OrgID: orgID, Slug: o.Slug, Kind: KindReminder, ItemKey: it.Key, Rule: oc.Rule, On: oc.On,
-					Title: it.Title, Context: it.Context, URL: it.URL, Due: Day(it.Due), DueText: it.DueText, Days: oc.Days,
-					Source: it.Source, Status: it.Status}
+					Title: it.Title, Context: it.Context, URL: it.URL, Due: Day(it.Due), DueText: it.DueText,
+					Days: int(Day(it.Due).Sub(day).Hours() / 24), Source: it.Source, Status: it.Status}
 				if !oc.Escalation {
 					d.UserID = it.ResponsibleID
 					if del, ok := people.delegates[it.ResponsibleID]; ok {

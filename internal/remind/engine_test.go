@@ -178,9 +178,9 @@ func TestDelegateAndDigestPreference(t *testing.T) {
 	if n := len(w.h.Mail()); n != 0 {
 		t.Fatalf("Friday sent %d; nothing is 14 or 3 days away or due", n)
 	}
-	w.runAt(t, time.Date(2026, 3, 9, 8, 0, 0, 0, oslo)) // Monday sends Saturday's «3 days before»
+	w.runAt(t, time.Date(2026, 3, 9, 8, 0, 0, 0, oslo)) // Monday sends Saturday's «3 days before», saying how near it is now
 	got := subjects(w.h, per.Email)
-	if len(got) != 1 || got[0] != "Frist om 3 dager: Norskkurs for foreldre" {
+	if len(got) != 1 || got[0] != "Frist i morgen: Norskkurs for foreldre" {
 		t.Fatalf("the delegate got %q", got)
 	}
 	if m := w.h.MailTo(per.Email); !strings.Contains(m.Text, "stedfortreder for") {

@@ -27,8 +27,9 @@ type Occurrence struct {
 }
 
 // Fire answers the rules that fire for it on the days of window (one
-// working day and the days off before it; see Calendar.Window). Nothing
-// fires for an item that is done or has no due day.
+// working day and the days off before it, latest first; see
+// Calendar.Window), latest day first. Nothing fires for an item that is
+// done or has no due day.
 func (s Settings) Fire(it due.Item, window []time.Time) []Occurrence {
 	if it.State != due.StateOpen || it.Due.IsZero() {
 		return nil
