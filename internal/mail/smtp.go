@@ -80,6 +80,15 @@ func (s *SMTP) Addr() string { return net.JoinHostPort(s.cfg.Host, strconv.Itoa(
 // "mail: send: ", name the server's host:port except for an invalid m (then
 // the cause is its *app.Error), and never contain the password.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
+	return s.SendAccepted(ctx, m, nil)
+}
+
+// SendAccepted is Send calling accepted, when not nil, the moment the
+// server has accepted the message and before the connection is closed:
+// a caller that notes the message as sent there leaves the shortest
+// window in which a crash would send it twice. An error closing the
+// connection after acceptance is not an error of the send.
+func (s *SMTP) SendAccepted(ctx context.Context, m Message, accepted func()) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("mail: send: %w", err)
 	}
@@ -108,13 +117,31 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return s.sendError(err)
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+	fail := func(err error) error {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w: %w", ctx.Err(), err)
 		}
 		return s.sendError(err)
 	}
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if err := client.SendWithSMTPClient(sc, msg); err != nil {
+		client.CloseWithSMTPClient(sc)
+		return fail(err)
+	}
+	if accepted != nil {
+		accepted()
+	}
+	client.CloseWithSMTPClient(sc) // accepted: a failed QUIT changes nothing
 	return nil
+}
+
+// AcceptedSender is a Sender that can say when the server accepted a
+// message (SMTP does; the outbox uses it).
+type AcceptedSender interface {
+	SendAccepted(ctx context.Context, m Message, accepted func()) error
 }
 
 // dialer opens the TCP connection, with TLS from the first byte in

@@ -62,8 +62,17 @@ func (o *Outbox) Deliver(ctx context.Context, id int64) error {
 	if err != nil {
 		return o.fail(ctx, r, fmt.Errorf("message does not open: %w", err))
 	}
-	err = o.Mail.Send(ctx, m)
+	noted := false
+	if as, ok := o.Mail.(mail.AcceptedSender); ok {
+		// Noted the moment the server accepts, in one statement, before
+		// the connection closes: a crash after that sends nothing again.
+		err = as.SendAccepted(ctx, m, func() { noted = o.markSent(ctx, r.ID) == nil })
+	} else {
+		err = o.Mail.Send(ctx, m)
+	}
 	switch {
+	case err == nil && noted:
+		return nil
 	case err == nil:
 		return o.finish(ctx, r.ID, "sent_at = ?, message = ''", o.Clock.Now())
 	case app.ErrorCode(err) == app.EInvalid:
@@ -94,6 +103,16 @@ func (o *Outbox) claim(ctx context.Context, id int64) (*Row, bool, error) {
 		return nil, false, nil
 	}
 	return &rows[0], true, nil
+}
+
+// markSent notes message id as sent in a single statement (no
+// transaction around it: mail_outbox is no tenant table).
+func (o *Outbox) markSent(ctx context.Context, id int64) error {
+	return db.RunBare(ctx, o.DB, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*Row)(nil)).Set("sent_at = ?, message = ''", o.Clock.Now()).
+			Set("claimed_until = NULL").Where("id = ?", id).Exec(ctx)
+		return err
+	})
 }
 
 // finish releases the claim on message id and sets set (a SET clause with

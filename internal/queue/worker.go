@@ -33,6 +33,10 @@ type WorkerOptions struct {
 	ShutdownTimeout time.Duration
 	Logger          *slog.Logger
 	Registerer      prometheus.Registerer
+	// TaskCheckInterval is how long an idle worker waits before looking
+	// for new tasks again (asynq's default, 1 s, when zero); tests that
+	// walk a clock through many hours shorten it.
+	TaskCheckInterval time.Duration
 }
 
 // NewWorker builds a worker over q with the handlers of every registrar.
@@ -51,11 +55,12 @@ func NewWorker(q *Queue, o WorkerOptions, registrars ...Registrar) (*Worker, err
 		r.RegisterTasks(w.mux)
 	}
 	w.srv = asynq.NewServerFromRedisClient(q.Redis, asynq.Config{
-		Concurrency:     o.Concurrency,
-		Queues:          map[string]int{Critical: 6, Default: 3, Low: 1},
-		ShutdownTimeout: o.ShutdownTimeout,
-		Logger:          slogAdapter{o.Logger.With("component", "asynq")},
-		LogLevel:        asynq.WarnLevel,
+		Concurrency:       o.Concurrency,
+		Queues:            map[string]int{Critical: 6, Default: 3, Low: 1},
+		ShutdownTimeout:   o.ShutdownTimeout,
+		TaskCheckInterval: o.TaskCheckInterval,
+		Logger:            slogAdapter{o.Logger.With("component", "asynq")},
+		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)
 			maxRetry, _ := asynq.GetMaxRetry(ctx)

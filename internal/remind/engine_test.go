@@ -3,6 +3,7 @@ package remind_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 // the test's days.
 type world struct {
 	h      *webtest.Harness
-	clock  *app.FixedClock
+	clock  *testClock
 	o      *org.Organisation
 	editor *account.User
 	plan   int64
@@ -32,7 +33,7 @@ type world struct {
 
 func newWorld(t *testing.T, now time.Time) *world {
 	t.Helper()
-	clock := &app.FixedClock{T: now}
+	clock := &testClock{t: now}
 	h := webtest.New(t, webtest.Options{Clock: clock})
 	w := &world{h: h, clock: clock, o: h.Org(org.KindMunicipality)}
 	w.editor = h.User(w.o, "editor")
@@ -71,7 +72,7 @@ func (w *world) setStatus(t *testing.T, id, status string) {
 // runAt runs the plan task as the scheduler would at instant at.
 func (w *world) runAt(t *testing.T, at time.Time) int {
 	t.Helper()
-	w.clock.T = at
+	w.clock.Set(at)
 	n, err := w.tasks.RunPlan(context.Background(), remind.PlanPayload{OrgID: w.o.ID, At: at})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +166,7 @@ func TestDelegateAndDigestPreference(t *testing.T) {
 	ctx := context.Background()
 	err := db.RunTx(ctx, w.h.DB, db.OrgScope(w.o.ID), func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewRaw("INSERT INTO absences (org_id, user_id, delegate_id, starts, ends, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			w.o.ID, kari.ID, per.ID, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC), w.clock.T).Exec(ctx); err != nil {
+			w.o.ID, kari.ID, per.ID, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC), w.clock.Now()).Exec(ctx); err != nil {
 			return err
 		}
 		_, err := tx.NewRaw("INSERT INTO notification_prefs (user_id, kind, mode) VALUES (?, ?, ?)", lise.ID, remind.KindReminder, remind.ModeDaily).Exec(ctx)
@@ -199,6 +200,24 @@ func TestDelegateAndDigestPreference(t *testing.T) {
 	if err != nil || len(pending) != 1 || !pending[0] {
 		t.Errorf("notifications of the digest reader: %v (%v), want one waiting for the digest", pending, err)
 	}
+}
+
+// testClock is a clock the test moves while workers read it.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
 }
 
 func sameSet(a, b []string) bool {

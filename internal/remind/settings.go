@@ -165,7 +165,7 @@ func SaveSettings(ctx context.Context, bdb *bun.DB, s Settings, now time.Time) (
 			Set("before_days = EXCLUDED.before_days, overdue_every = EXCLUDED.overdue_every, escalate_after = EXCLUDED.escalate_after").
 			Set("stalled_after = EXCLUDED.stalled_after, send_hour = EXCLUDED.send_hour, report_day = EXCLUDED.report_day").
 			Set("report_recipients = EXCLUDED.report_recipients, agenda_days = EXCLUDED.agenda_days, network_days = EXCLUDED.network_days").
-			Set("updated_at = EXCLUDED.updated_at").Where("reminder_settings.org_id = ?", s.OrgID).Exec(ctx)
+			Set("updated_at = EXCLUDED.updated_at").Exec(ctx)
 		return err
 	})
 	if err != nil {
