@@ -52,7 +52,7 @@ func (s Scale) Generate(ctx context.Context, bdb *bun.DB, w *scale.World) (int, 
 			d := due
 			batch = append(batch, measure.MeasureRow{OrgID: o.ID, ID: fmt.Sprintf("s%d", i+1), SourceKind: measure.SourcePlan,
 				PlanID: &planID, SourceTitle: "Handlingsplan for integrering 2027–2030", Visibility: "private", Position: i,
-				Description: fmt.Sprintf("Tiltak %d: språkpraksis og «arbeid først» for nyankomne", i+1),
+				Description:     fmt.Sprintf("Tiltak %d: språkpraksis og «arbeid først» for nyankomne", i+1),
 				ResponsibleUser: &u, DeadlineText: d.Format(time.DateOnly), DeadlineKind: "date", Due: &d, Status: "ongoing",
 				GoalIDs: "[]", CreatedAt: w.Now, UpdatedAt: w.Now})
 		}
