@@ -137,6 +137,6 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Limiter: s.Limiter, Nav: s.Nav,
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/ratelimit"
+	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -64,6 +65,9 @@ type Deps struct {
 	Councils  *council.Service
 	// Indicators holds the indicator catalogue, values and benchmarks.
 	Indicators *indicator.Service
+	// Reminders holds the reminder engine: its settings, the send log,
+	// notifications, preferences and absences.
+	Reminders *remind.Service
 	SecretKey  string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter
