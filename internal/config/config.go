@@ -46,6 +46,7 @@ type Config struct {
 	LogLevel          string        // SAMVIRKE_LOG_LEVEL
 	LogFormat         string        // SAMVIRKE_LOG_FORMAT
 	TrustedProxies    []string      // SAMVIRKE_TRUSTED_PROXIES
+	Operators         []string      // SAMVIRKE_OPERATORS: e-mail addresses of the platform's operators (/ops)
 	SSOAllowNetworks  []string      // SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: internal ranges SSO providers may use
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
@@ -168,6 +169,7 @@ func FromEnv(env Env) (Config, error) {
 		}
 	}
 	list("SAMVIRKE_TRUSTED_PROXIES", &c.TrustedProxies)
+	list("SAMVIRKE_OPERATORS", &c.Operators)
 	list("SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS", &c.SSOAllowNetworks)
 	if v, ok := env("SAMVIRKE_SHUTDOWN_TIMEOUT"); ok && v != "" {
 		d, err := time.ParseDuration(v)

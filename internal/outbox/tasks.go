@@ -60,7 +60,7 @@ func (o *Outbox) Deliver(ctx context.Context, id int64) error {
 		err = json.Unmarshal([]byte(plain), &m)
 	}
 	if err != nil {
-		return o.fail(ctx, r, fmt.Errorf("message does not open: %w", err))
+		return o.fail(ctx, r, fmt.Errorf("message does not open: %w", err), false)
 	}
 	noted := false
 	if as, ok := o.Mail.(mail.AcceptedSender); ok {
@@ -76,9 +76,11 @@ func (o *Outbox) Deliver(ctx context.Context, id int64) error {
 	case err == nil:
 		return o.finish(ctx, r.ID, "sent_at = ?, message = ''", o.Clock.Now())
 	case app.ErrorCode(err) == app.EInvalid:
-		return o.fail(ctx, r, err)
+		return o.fail(ctx, r, err, false)
 	case r.Attempts >= MaxAttempts:
-		return o.fail(ctx, r, fmt.Errorf("%d attempts: %w", r.Attempts, err))
+		// Kept (until Retention) so that an operator can send it again
+		// once the mail server takes mail (Revive).
+		return o.fail(ctx, r, fmt.Errorf("%d attempts: %w", r.Attempts, err), true)
 	}
 	if ferr := o.finish(ctx, r.ID, "last_error = ?", truncate(err.Error())); ferr != nil {
 		o.Log.Warn("outbox: release", "id", r.ID, "err", ferr)
@@ -125,18 +127,41 @@ func (o *Outbox) finish(ctx context.Context, id int64, set string, arg any) erro
 	})
 }
 
-// fail archives the message: marked failed (emptied), logged, not retried.
-func (o *Outbox) fail(ctx context.Context, r *Row, cause error) error {
+// fail archives the message: marked failed, logged, not retried. A
+// message that can never be sent is emptied; one that ran out of attempts
+// is kept (keep) for Revive.
+func (o *Outbox) fail(ctx context.Context, r *Row, cause error, keep bool) error {
 	o.Log.Error("outbox: message not sent, archived", "id", r.ID, "kind", r.Kind, "attempts", r.Attempts, "err", cause)
 	err := db.Run(ctx, o.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		_, err := idb.NewUpdate().Model((*Row)(nil)).Set("failed_at = ?", o.Clock.Now()).Set("message = ''").
-			Set("last_error = ?", truncate(cause.Error())).Set("claimed_until = NULL").Where("id = ?", r.ID).Exec(ctx)
+		q := idb.NewUpdate().Model((*Row)(nil)).Set("failed_at = ?", o.Clock.Now()).
+			Set("last_error = ?", truncate(cause.Error())).Set("claimed_until = NULL").Where("id = ?", r.ID)
+		if !keep {
+			q = q.Set("message = ''")
+		}
+		_, err := q.Exec(ctx)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("outbox: mark %d failed: %w", r.ID, err)
 	}
 	return fmt.Errorf("outbox: %d (%s): %v: %w", r.ID, r.Kind, cause, asynq.SkipRetry)
+}
+
+// ReviveTask makes the message of an archived send task sendable again
+// (its attempts counted afresh), so that the task, run again by an
+// operator, sends it. A message that can never be sent, or one already
+// sent, is left as it is. It is the queue's hook before an operator's
+// retry of a TypeSend task (queue.Queue.BeforeRetry).
+func (o *Outbox) ReviveTask(ctx context.Context, payload []byte) error {
+	id, err := strconv.ParseInt(string(payload), 10, 64)
+	if err != nil {
+		return nil // not ours to judge: the task fails as it would
+	}
+	return db.RunBare(ctx, o.DB, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*Row)(nil)).Set("failed_at = NULL, attempts = 0, last_error = ''").
+			Where("id = ? AND failed_at IS NOT NULL AND sent_at IS NULL AND message <> ''", id).Exec(ctx)
+		return err
+	})
 }
 
 func truncate(s string) string {

@@ -39,8 +39,9 @@ type Queue struct {
 	Inspector *asynq.Inspector
 	Redis     redis.UniversalClient
 
-	embedded *Embedded
-	log      *slog.Logger
+	embedded    *Embedded
+	log         *slog.Logger
+	beforeRetry map[string]func(context.Context, []byte) error // BeforeRetry
 }
 
 // Options configure Open.

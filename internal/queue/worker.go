@@ -37,6 +37,12 @@ type WorkerOptions struct {
 	// for new tasks again (asynq's default, 1 s, when zero); tests that
 	// walk a clock through many hours shorten it.
 	TaskCheckInterval time.Duration
+	// RetryDelay is the wait before a failed task's retry n (asynq's
+	// exponential backoff when nil); DelayedTaskCheckInterval how often
+	// retries and scheduled tasks that are due are moved to their queue
+	// (5 s when zero). Tests shorten both.
+	RetryDelay               func(n int) time.Duration
+	DelayedTaskCheckInterval time.Duration
 }
 
 // NewWorker builds a worker over q with the handlers of every registrar.
@@ -55,12 +61,14 @@ func NewWorker(q *Queue, o WorkerOptions, registrars ...Registrar) (*Worker, err
 		r.RegisterTasks(w.mux)
 	}
 	w.srv = asynq.NewServerFromRedisClient(q.Redis, asynq.Config{
-		Concurrency:       o.Concurrency,
-		Queues:            map[string]int{Critical: 6, Default: 3, Low: 1},
-		ShutdownTimeout:   o.ShutdownTimeout,
-		TaskCheckInterval: o.TaskCheckInterval,
-		Logger:            slogAdapter{o.Logger.With("component", "asynq")},
-		LogLevel:          asynq.WarnLevel,
+		Concurrency:              o.Concurrency,
+		Queues:                   map[string]int{Critical: 6, Default: 3, Low: 1},
+		ShutdownTimeout:          o.ShutdownTimeout,
+		TaskCheckInterval:        o.TaskCheckInterval,
+		DelayedTaskCheckInterval: o.DelayedTaskCheckInterval,
+		RetryDelayFunc:           retryDelay(o.RetryDelay),
+		Logger:                   slogAdapter{o.Logger.With("component", "asynq")},
+		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			retried, _ := asynq.GetRetryCount(ctx)
 			maxRetry, _ := asynq.GetMaxRetry(ctx)
@@ -68,6 +76,13 @@ func NewWorker(q *Queue, o WorkerOptions, registrars ...Registrar) (*Worker, err
 		}),
 	})
 	return w, nil
+}
+
+func retryDelay(f func(int) time.Duration) asynq.RetryDelayFunc {
+	if f == nil {
+		return nil
+	}
+	return func(n int, _ error, _ *asynq.Task) time.Duration { return f(n) }
 }
 
 // Mux is the handler table, for tests that add a handler of their own.

@@ -99,6 +99,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsIndicatorAPI(),
 		routeRowsIndicatorBenchmark(),
 		routeRowsIndicatorPages(),
+		routeRowsOps(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -198,7 +199,7 @@ func TestAuthorizationTable(t *testing.T) {
 				}
 			}
 			switch rt.Access {
-			case web.User, web.Account:
+			case web.User, web.Account, web.Operator:
 				for role, c := range w.clients(exp) {
 					if got := w.do(t, c, rt, w.own, exp); got != exp.signedIn {
 						t.Errorf("%s: %d; want %d", role, got, exp.signedIn)
@@ -291,6 +292,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
 		":comment": strconv.FormatInt(tn.comment, 10), ":gathering": strconv.FormatInt(tn.gathering, 10),
 		":measure": orNone(tn.measure), ":goal": orNone(tn.goal),
+		":queue": "default", ":task": "no-such-task",
 	}
 	if strings.Contains(path, ":member") { // a member's workbook, read by its network tn
 		repl[":member"], repl[":workbook"] = w.own.org.Slug, strconv.FormatInt(w.own.workbook, 10)

@@ -68,6 +68,9 @@ type Main struct {
 	Scheduler *queue.Scheduler
 	Registry  *prometheus.Registry
 	Mail      mail.Sender // set before Open to send through it; else from the configuration
+	// TuneWorker, set before Open, adjusts the worker's options (tests
+	// shorten the retry backoff).
+	TuneWorker func(*queue.WorkerOptions)
 	*Services
 
 	listener   net.Listener
@@ -305,6 +308,9 @@ func (m *Main) openWeb(assets fs.FS) error {
 	d := m.Services.WebDeps()
 	d.Queue, d.Assets, d.Registry, d.BaseURL, d.Demo = ready, assets, m.Registry, m.Config.BaseURL, m.Config.Demo
 	d.TrustedProxies, d.OpsOnly = m.Config.TrustedProxies, m.Mode == ModeWorker
+	d.Queues, d.Operators = m.Queue, m.Config.Operators
+	// An operator's retry of a message that ran out of attempts sends it.
+	m.Queue.BeforeRetry(outbox.TypeSend, m.Outbox.ReviveTask)
 	var err error
 	m.Web, err = web.New(d)
 	return err
@@ -319,10 +325,14 @@ func (m *Main) openWorker() error {
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
-	m.Worker, err = queue.NewWorker(m.Queue, queue.WorkerOptions{
+	wo := queue.WorkerOptions{
 		Concurrency: m.Config.WorkerConcurrency, ShutdownTimeout: m.Config.ShutdownTimeout * 2 / 3,
 		Logger: m.Logger, Registerer: m.Registry,
-	}, m.registrars...)
+	}
+	if m.TuneWorker != nil {
+		m.TuneWorker(&wo)
+	}
+	m.Worker, err = queue.NewWorker(m.Queue, wo, m.registrars...)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,10 @@ const (
 	// single sign-on session limited to one organisation 403.
 	Account Access = "account"
 	Org     Access = "org" // a member of the organisation in the path, with Perm
+	// Operator routes are the platform operators' (Deps.Operators), in an
+	// interactive session; to anyone else signed in they do not exist
+	// (404).
+	Operator Access = "operator"
 )
 
 // Request body limits. Every route has one, enforced before anything reads
@@ -97,6 +101,8 @@ func (s *Server) handle(method, path string, access Access, perm authz.Perm, h g
 		chain = append(chain, s.requireUser)
 	case Account:
 		chain = append(chain, s.requireUser, s.requireInteractive)
+	case Operator:
+		chain = append(chain, s.requireUser, s.requireInteractive, s.requireOperator)
 	case Org:
 		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
 		if rt.Writes {
@@ -120,6 +126,10 @@ func (s *Server) user(method, path string, h func(*gin.Context) error, opts ...r
 
 func (s *Server) account(method, path string, h func(*gin.Context) error, opts ...routeOption) {
 	s.handle(method, path, Account, authz.Perm{}, s.h(h), opts...)
+}
+
+func (s *Server) operator(method, path string, h func(*gin.Context) error, opts ...routeOption) {
+	s.handle(method, path, Operator, authz.Perm{}, s.h(h), opts...)
 }
 
 func (s *Server) org(method, path string, perm authz.Perm, h func(*gin.Context) error, opts ...routeOption) {
@@ -190,6 +200,10 @@ func (s *Server) routes() {
 	s.indicatorAPIRoutes()
 	s.indicatorBenchmarkRoutes()
 	s.indicatorRoutes()
+	s.remindLogRoutes()
+
+	// The platform's operators.
+	s.opsRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)

@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/plan"
+	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/search"
@@ -68,7 +69,13 @@ type Deps struct {
 	// Reminders holds the reminder engine: its settings, the send log,
 	// notifications, preferences and absences.
 	Reminders *remind.Service
-	SecretKey  string // signs short-lived cookies (second-factor step, SSO flow)
+	// Queues is the task queue the operators' page inspects (nil: the
+	// page says the queue is not reachable from this process).
+	Queues *queue.Queue
+	// Operators are the e-mail addresses of the platform's operators,
+	// who see every organisation's queues (SAMVIRKE_OPERATORS).
+	Operators []string
+	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter
 	// WriteGate, when set, is asked before every write route of an

@@ -70,8 +70,18 @@ type Process struct {
 // output is logged.
 func Open(tb testing.TB, cfg config.Config, mode server.Mode) *Process {
 	tb.Helper()
+	return OpenWith(tb, cfg, mode, nil)
+}
+
+// OpenWith is Open with prepare called on the Main before it opens (to set
+// TuneWorker, Mail or Clock).
+func OpenWith(tb testing.TB, cfg config.Config, mode server.Mode, prepare func(*server.Main)) *Process {
+	tb.Helper()
 	p := &Process{out: &SyncBuffer{}}
 	p.Main = server.New(cfg, mode, p.out)
+	if prepare != nil {
+		prepare(p.Main)
+	}
 	if err := p.Main.Open(context.Background()); err != nil {
 		p.Main.Close()
 		tb.Fatalf("servertest: open: %v\n%s", err, p.out.String())
