@@ -177,9 +177,15 @@ func TestRefusedMailRetriedArchivedAndShownToOperators(t *testing.T) {
 		}
 	}
 
-	// The operator sees it: the overview's archived count, the task with
-	// the server's answer.
+	// The operator finds the page from their account and sees the
+	// overview's archived count, and the task with the server's answer.
 	oc := sessionClient(t, r.DB, base, operator)
+	if code, body := get(t, oc, base+"/account"); code != http.StatusOK || !strings.Contains(body, `href="/ops/queues"`) {
+		t.Errorf("the operator's account page does not link the queues (%d)", code)
+	}
+	if _, body := get(t, ec, base+"/account"); strings.Contains(body, `href="/ops/queues"`) {
+		t.Error("an editor's account page links the operators' queues")
+	}
 	code, body := get(t, oc, base+"/ops/queues")
 	if code != http.StatusOK {
 		t.Fatalf("operator's queue page: %d %.300s", code, body)

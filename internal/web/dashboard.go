@@ -100,6 +100,7 @@ type accountPage struct {
 	User     *account.User
 	Sessions []*account.Session
 	Current  string
+	Operator bool // one of the platform's operators: the queue page is linked
 }
 
 func (s *Server) handleAccount(c *gin.Context) error {
@@ -118,6 +119,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, data *accountPage) er
 	if a.SessionID != "" {
 		data.Current = a.SessionID[:16]
 	}
+	data.Operator = s.isOperator(c)
 	if data.Values == nil {
 		data.Values = map[string]string{"name": data.User.Name, "locale": data.User.Locale}
 	}
