@@ -118,12 +118,16 @@ func (a Agendas) send(ctx context.Context, o *org.Organisation, m *council.Meeti
 					docs[r.Locale], file = &f, &f
 				}
 				start := m.StartsAt.In(o.Location())
-				args := []any{"council", v.Council.Name, "date", longDate(t, start), "time", start.Format("15:04"), "place", m.Place}
+				args := []any{"council", v.Council.Name, "date", longDate(t, start), "time", start.Format("15:04")}
 				l := remind.Letter{Subject: t("remind_reports."+what+".subject", args...),
 					Greeting: t("remind.mail.greeting", "name", firstNonEmpty(r.Name, r.Email)),
 					Lead:     []string{t("remind_reports."+what+".lead", args...)},
 					Action:   t("remind_reports."+what+".open"), ActionURL: a.Reminders.URL(path),
 					Footer: a.Reminders.Footer(r.Locale)}
+				place := firstNonEmpty(m.Place, v.Council.Place)
+				if !minutes && place != "" {
+					l.Lead[0] += " " + t("remind_reports.place", "place", place)
+				}
 				msg, err := l.Message()
 				msg.Attachments = []mail.Attachment{*file}
 				return msg, err

@@ -95,7 +95,7 @@ func (n Networks) compose(o *org.Organisation, g *workbook.Gathering, grids []*w
 		Action:   t("remind_reports.network.open"), ActionURL: n.Reminders.URL(path), Footer: n.Reminders.Footer(loc)}
 	lead := t("remind_reports.network.lead", "network", o.Name, "gathering", g.Title, "date", date)
 	if g.Place != "" {
-		lead += " " + t("remind_reports.network.place", "place", g.Place)
+		lead += " " + t("remind_reports.place", "place", g.Place)
 	}
 	l.Lead = append(l.Lead, lead)
 	if len(grids) == 0 {
