@@ -122,7 +122,7 @@ func (a Agendas) send(ctx context.Context, o *org.Organisation, m *council.Meeti
 				l := remind.Letter{Subject: t("remind_reports."+what+".subject", args...),
 					Greeting: t("remind.mail.greeting", "name", firstNonEmpty(r.Name, r.Email)),
 					Lead:     []string{t("remind_reports."+what+".lead", args...)},
-					Action:   t("remind_reports."+what+".open"), ActionURL: a.Reminders.URL(path),
+					Action:   t("remind_reports." + what + ".open"), ActionURL: a.Reminders.URL(path),
 					Footer: a.Reminders.Footer(r.Locale)}
 				place := firstNonEmpty(m.Place, v.Council.Place)
 				if !minutes && place != "" {
