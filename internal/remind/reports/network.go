@@ -16,8 +16,8 @@ import (
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
-// Networks sends a network's coordinators (its editors and owners) a
-// report NetworkDays before each gathering, on a working day: the
+// Networks sends a network's coordinators (its members in the roles
+// coordinator, editor and owner) a report NetworkDays before each gathering, on a working day: the
 // chapters due there and, per member municipality, which of them are
 // ready, in progress or not started, with a link to the gathering's
 // progress page. Each gathering's report goes to each coordinator once.
@@ -59,8 +59,7 @@ func (n Networks) Daily(ctx context.Context, o *org.Organisation, set remind.Set
 func (n Networks) coordinators(ctx context.Context, networkID int64) ([]int64, error) {
 	var ids []int64
 	err := db.Run(ctx, n.Reminders.DB, db.OrgScope(networkID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewRaw(`SELECT m.user_id FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-			WHERE m.org_id = ? AND m.role IN ('editor', 'owner') AND u.disabled_at IS NULL ORDER BY m.user_id`, networkID).Scan(ctx, &ids)
+		return idb.NewRaw(`SELECT m.user_id FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.org_id = ? AND m.role IN ('coordinator', 'editor', 'owner') AND u.disabled_at IS NULL ORDER BY m.user_id`, networkID).Scan(ctx, &ids)
 	})
 	return ids, err
 }
