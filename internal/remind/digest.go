@@ -157,7 +157,6 @@ func (s *Service) composeDigest(o *org.Organisation, userID int64, mode string, 
 			l.Subject = s.t(loc, "remind_reports.digest.daily.subject", "org", o.Name, "date", date)
 		}
 		l.Lead = []string{s.plural(loc, "remind_reports.digest.lead", len(ids), "org", o.Name)}
-		l.Action, l.ActionURL = s.t(loc, "remind_reports.digest.preferences"), s.URL(PreferencesPath)
 		return l.Message()
 	}
 }
