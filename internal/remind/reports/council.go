@@ -51,7 +51,8 @@ func (a Agendas) Daily(ctx context.Context, o *org.Organisation, set remind.Sett
 				if err := a.send(ctx, o, m, day, false); err != nil {
 					return err
 				}
-			case m.Status == council.MeetingPublished && working && !on.After(day) && on.After(day.AddDate(-1, 0, 0)):
+			case m.Status == council.MeetingPublished && working && !on.After(day) &&
+				!remind.Day(m.UpdatedAt.In(o.Location())).Before(day.AddDate(0, 0, -CatchUp)): // published lately
 				if err := a.send(ctx, o, m, day, true); err != nil {
 					return err
 				}
