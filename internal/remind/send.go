@@ -115,6 +115,11 @@ type Send struct {
 	// ListUnsubscribe are filled in by Send. It runs inside Send's
 	// transaction, only when the message is due.
 	Compose func(ctx context.Context, idb bun.IDB, r Recipient) (mail.Message, error)
+	// Direct mails a user at once whatever they chose for the kind, with
+	// no notification in the app: a digest, which is the mail of what
+	// they chose to hear of later. A user who chose «off» for the kind is
+	// sent nothing.
+	Direct bool
 }
 
 // MessageID answers the Message-ID's local part of the send with key in
@@ -145,10 +150,13 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 			return err
 		}
 		channel := ChannelMail
-		switch r.Mode {
-		case ModeDaily, ModeWeekly:
+		switch {
+		case x.Direct && r.Mode == ModeOff:
+			return nil
+		case x.Direct:
+		case r.Mode == ModeDaily, r.Mode == ModeWeekly:
 			channel = ChannelDigest
-		case ModeOff:
+		case r.Mode == ModeOff:
 			channel = ChannelApp
 		}
 		msgID := MessageID(x.OrgID, x.Key)
@@ -172,7 +180,7 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 		if len(ids) == 0 {
 			return nil // another worker logged it first
 		}
-		if x.UserID != 0 {
+		if x.UserID != 0 && !x.Direct {
 			if _, err := tx.NewRaw(`INSERT INTO notifications (org_id, user_id, kind, title, url, created_at, mail_pending)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, x.OrgID, x.UserID, x.Kind, clip(x.Title, 1000), x.URL, now, channel == ChannelDigest).Exec(ctx); err != nil {
 				return err
@@ -195,10 +203,30 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 		sent = true
 		return nil
 	})
+	if errors.Is(err, ErrNothingToSend) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("remind: send %s: %w", x.Kind, err)
 	}
 	return sent, nil
+}
+
+// ErrNothingToSend, answered by a Compose, leaves the send unmade: the
+// transaction is rolled back and Send answers false (a digest whose
+// notifications another worker mailed meanwhile).
+var ErrNothingToSend = errors.New("remind: nothing to send")
+
+// Calendar answers the organisation's working days: its country's
+// holidays and its closures.
+func (s *Service) Calendar(ctx context.Context, orgID int64, country string) (*Calendar, error) {
+	var cs []Closure
+	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		cs, err = Closures(ctx, idb, orgID)
+		return err
+	})
+	return NewCalendar(country, cs), err
 }
 
 // PreferencesPath is the page where a person chooses what they are sent.

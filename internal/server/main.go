@@ -320,7 +320,7 @@ func (m *Main) openWorker() error {
 	accountTasks := &account.Tasks{DB: m.DB, Clock: m.Clock, Logger: m.Logger}
 	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
 	m.registrars = append(m.registrars, &indicator.Tasks{Service: m.Indicators, Files: m.Files, Text: m.Catalog.T})
-	reminders := &remind.Tasks{Service: m.Reminders}
+	reminders := &remind.Tasks{Service: m.Reminders, Dailies: m.Services.Dailies()}
 	m.registrars = append(m.registrars, reminders)
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not

@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/queue"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/remind"
+	"github.com/samvirke/samvirke/internal/remind/reports"
 	"github.com/samvirke/samvirke/internal/search"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -128,6 +129,14 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Nav.Add(web.NavIndicators)
 	s.Nav.Add(web.NavAdmin)
 	return s, nil
+}
+
+// Dailies are the reminder engine's daily work after the plan: the
+// monthly indicator report, agendas and minutes, network reports and
+// digests.
+func (s *Services) Dailies() []remind.Daily {
+	return (&reports.Reports{Reminders: s.Reminders, Indicators: s.Indicators, Councils: s.Councils, Workbooks: s.Workbooks,
+		Text: s.Catalog.T}).Dailies()
 }
 
 // WebDeps answers the web server's dependencies that the services

@@ -107,7 +107,7 @@ func New(tb testing.TB, opts Options) *Harness {
 		tb.Fatalf("webtest: compose: %v", err)
 	}
 	h.Outbox.RegisterTasks(q.mux)
-	(&remind.Tasks{Service: h.Reminders}).RegisterTasks(q.mux)
+	(&remind.Tasks{Service: h.Reminders, Dailies: h.Dailies()}).RegisterTasks(q.mux)
 	srv := httptest.NewUnstartedServer(nil)
 	h.URL = "http://" + srv.Listener.Addr().String()
 	h.Accounts.BaseURL = h.URL // links in e-mail

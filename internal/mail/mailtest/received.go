@@ -24,6 +24,25 @@ type Received struct {
 	HTML    string         // text/html body, decoded, UTF-8, "\n" line ends; "" if none
 	Header  netmail.Header // the top-level header, as sent (not decoded)
 	Raw     []byte         // the message exactly as sent after DATA
+	// Attachments are the parts sent as attachments, decoded, in order.
+	Attachments []Attachment
+}
+
+// Attachment is a file that came with a message.
+type Attachment struct {
+	Name string // its file name, RFC 2047/2231-decoded
+	Type string // its media type, «application/pdf»
+	Data []byte
+}
+
+// Attachment answers the first attachment of media type typ, if any.
+func (r Received) Attachment(typ string) (Attachment, bool) {
+	for _, a := range r.Attachments {
+		if a.Type == typ {
+			return a, true
+		}
+	}
+	return Attachment{}, false
 }
 
 // linkRE matches http(s) URLs up to white space or a character that cannot
@@ -96,7 +115,20 @@ func (r *Received) walk(h textproto.MIMEHeader, body io.Reader) error {
 			}
 		}
 	}
-	if mediaType != "text/plain" && mediaType != "text/html" {
+	disp, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	if disp == "attachment" || (mediaType != "text/plain" && mediaType != "text/html") {
+		b, err := decode(h.Get("Content-Transfer-Encoding"), body)
+		if err != nil {
+			return fmt.Errorf("%s attachment: %w", mediaType, err)
+		}
+		name := dparams["filename"]
+		if name == "" {
+			name = params["name"]
+		}
+		if dec, err := new(mime.WordDecoder).DecodeHeader(name); err == nil {
+			name = dec
+		}
+		r.Attachments = append(r.Attachments, Attachment{Name: name, Type: mediaType, Data: b})
 		return nil
 	}
 	switch cs := strings.ToLower(params["charset"]); cs {
