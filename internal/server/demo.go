@@ -19,6 +19,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/tenants"
 )
 
@@ -96,9 +97,21 @@ func (m *Main) loadDemo(ctx context.Context) error {
 				return err
 			}
 		}
+		m.demoFresh = true
 	}
 	m.banner = func() { m.printBanner(logins, password, generated) }
 	return nil
+}
+
+// loadDemoReminders gives a demo loaded on this start its reminder
+// settings and the first morning's reminders, once the services run (the
+// reminder engine reads what every capability's demo made).
+func (m *Main) loadDemoReminders(ctx context.Context) error {
+	if !m.demoFresh {
+		return nil
+	}
+	m.Reminders.BaseURL = strings.TrimRight(m.Config.BaseURL, "/") // until the address is bound
+	return remind.DemoLoader{Service: m.Reminders}.LoadDemo(ctx, m.DB, m.Clock)
 }
 
 func (m *Main) tenantDefinitions() ([]org.Definition, error) {

@@ -79,6 +79,7 @@ type Main struct {
 	metricsSrv *http.Server
 	registrars []queue.Registrar
 	banner     func() // prints the demo logins once listening
+	demoFresh  bool   // the demo was loaded on this start
 }
 
 // New returns a Main for cfg, logging and printing its banner to out.
@@ -141,6 +142,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if err := m.openServices(ctx, secret, cat); err != nil {
+		return err
+	}
+	if err := m.loadDemoReminders(ctx); err != nil {
 		return err
 	}
 	if err := m.openWeb(assets); err != nil {
