@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/apidoc"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
@@ -68,7 +69,10 @@ type Deps struct {
 	// Reminders holds the reminder engine: its settings, the send log,
 	// notifications, preferences and absences.
 	Reminders *remind.Service
-	SecretKey  string // signs short-lived cookies (second-factor step, SSO flow)
+	// Calendar answers the annual cycle's month and year views and the
+	// personal iCalendar feeds.
+	Calendar  *calendar.Service
+	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter
 	// WriteGate, when set, is asked before every write route of an
