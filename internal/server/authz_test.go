@@ -99,6 +99,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsIndicatorAPI(),
 		routeRowsIndicatorBenchmark(),
 		routeRowsIndicatorPages(),
+		routeRowsCalendar(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
