@@ -156,7 +156,7 @@ func TestMonthAndYearViews(t *testing.T) {
 		"<h2 id=\"month-h\">Desember 2026</h2>",
 		"Språkkafé «Møteplass» – æøå", `href="/o/`+w.o.Slug+`/measures/`+ids[0]+`"`,
 		"Integreringsrådet – «Ærlig talt»", "16:30", `href="/o/`+w.o.Slug+`/councils/`, "/meetings/",
-		"Nettverkssamling på Værnes", "Tirsdag 15. desember", "3 hendelser denne perioden", `<th scope="col">mandag</th>`)
+		"Nettverkssamling på Værnes", "Tirsdag 15. desember", "3 hendelser denne perioden", `<th scope="col">Mandag</th>`)
 	mustLack(t, page, "December's month view", foreign...)
 	// The deadline is in the cell of the 15th, the meeting in the 10th's.
 	cells := regexp.MustCompile(`(?s)<td class="[^"]*">\s*<span class="cal-day">(\d+)</span>(.*?)</td>`).FindAllStringSubmatch(page, -1)
