@@ -17,6 +17,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
@@ -79,6 +80,13 @@ func (w *calWorld) meeting(t *testing.T, o *org.Organisation, c *council.Council
 // day for its responsible, and answers their ids.
 func (w *calWorld) measures(t *testing.T, o *org.Organisation, editor *account.User, rows ...measureRow) []string {
 	t.Helper()
+	_, ids := w.plan(t, o, editor, rows...)
+	return ids
+}
+
+// plan is measures answering the plan's id too.
+func (w *calWorld) plan(t *testing.T, o *org.Organisation, editor *account.User, rows ...measureRow) (int64, []string) {
+	t.Helper()
 	ctx := context.Background()
 	a := &app.Actor{UserID: editor.ID, Email: editor.Email, Name: "Åse Ødegård", OrgID: o.ID, Role: "editor"}
 	p, err := w.h.Plans.Create(ctx, o, a, plan.Meta{Kind: plan.KindActionPlan, Title: "Handlingsplan for integrering"})
@@ -97,7 +105,7 @@ func (w *calWorld) measures(t *testing.T, o *org.Organisation, editor *account.U
 		}
 		ids = append(ids, id)
 	}
-	return ids
+	return p.ID, ids
 }
 
 type measureRow struct {
@@ -411,3 +419,48 @@ func readAll(t *testing.T, resp *http.Response) []byte {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestRoundIsOneEvent: a follow-up round's unreported measures are one
+// reporting event on the round's due day, saying how many are left, and
+// the reporting filter keeps it.
+func TestRoundIsOneEvent(t *testing.T) {
+	w := newCalWorld(t)
+	planID, _ := w.plan(t, w.o, w.editor,
+		measureRow{"Språkpraksis", w.kari, "2027-03-01"},
+		measureRow{"Bolig for familier", w.kari, "2027-03-01"},
+		measureRow{"Frivilligsentral", w.editor, "2027-03-01"})
+	due := time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC)
+	a := &app.Actor{UserID: w.editor.ID, Email: w.editor.Email, Name: "Åse", OrgID: w.o.ID, Role: "editor"}
+	if _, err := w.h.Plans.OpenRound(context.Background(), w.o, a, planID, "Tertial 3 2026", &due); err != nil {
+		t.Fatal(err)
+	}
+	_, page := w.h.Client(w.kari).Get("/o/" + w.o.Slug + "/calendar?month=2026-12&kind=reporting")
+	page = html.UnescapeString(page)
+	if n := strings.Count(page, ">Handlingsplan for integrering – Tertial 3 2026</a>"); n != 2 { // the table's and the list's
+		t.Errorf("the round shows %d times in the page, want once in the table and once in the list", n)
+	}
+	mustContain(t, page, "the round", "(3 tiltak å rapportere)", "Fredag 18. desember", "1 hendelse denne perioden")
+}
+
+// TestFeedRateLimited: one client fetching feeds more often than
+// calendar.FeedLimit allows is told to wait (429), known token or not.
+func TestFeedRateLimited(t *testing.T) {
+	w := newCalWorld(t)
+	saved := calendar.FeedLimit
+	calendar.FeedLimit.Max = 2
+	t.Cleanup(func() { calendar.FeedLimit = saved })
+	token, _, err := w.h.Calendar.CreateFeed(context.Background(), w.kari.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := w.h.Anonymous()
+	var got []int
+	for _, p := range []string{"/calendar/" + token + ".ics", "/calendar/" + strings.Repeat("B", 43) + ".ics", "/calendar/" + token + ".ics"} {
+		resp := anon.Do(mustRequest(t, w.h.URLOf(p)))
+		resp.Body.Close()
+		got = append(got, resp.StatusCode)
+	}
+	if got[0] != 200 || got[1] != 404 || got[2] != 429 {
+		t.Errorf("three fetches answered %v, want [200 404 429]", got)
+	}
+}
