@@ -464,3 +464,27 @@ func TestFeedRateLimited(t *testing.T) {
 		t.Errorf("three fetches answered %v, want [200 404 429]", got)
 	}
 }
+
+// TestFeedLeavesOutSecondFactorOrgs: an organisation that requires a
+// second factor gives nothing to the feed of a member who has none, as it
+// refuses them an API token; their other organisation's items stay.
+func TestFeedLeavesOutSecondFactorOrgs(t *testing.T) {
+	w := newCalWorld(t)
+	strict := w.h.Org(org.KindMunicipality, func(o *org.Organisation) { o.RequireSecondFactor, o.TimeZone = true, "Europe/Oslo" })
+	w.h.Member(strict, w.kari, "contributor")
+	strictEditor := w.h.User(strict, "editor")
+	w.measures(t, strict, strictEditor, measureRow{"Tiltak bak tofaktor", w.kari, "2026-12-20"})
+	w.measures(t, w.o, w.editor, measureRow{"Tiltak i egen kommune", w.kari, "2026-12-21"})
+	token, _, err := w.h.Calendar.CreateFeed(context.Background(), w.kari.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := w.h.Anonymous().Do(mustRequest(t, w.h.URLOf("/calendar/"+token+".ics")))
+	body := string(readAll(t, resp))
+	if resp.StatusCode != 200 || !strings.Contains(body, "Tiltak i egen kommune") {
+		t.Fatalf("feed %d lacks the own municipality's item:\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(body, "Tiltak bak tofaktor") {
+		t.Error("the feed shows an item of an organisation that requires a second factor the member lacks")
+	}
+}

@@ -113,8 +113,10 @@ func (s *Service) RevokeFeed(ctx context.Context, userID, id int64) (bool, error
 // by client (an address, for FeedLimit): its owner's open due items in
 // every organisation they belong to (as on "My work") from FeedBack ago
 // to FeedAhead, as all-day events, and the meetings of the councils they
-// are members of, at their times. An unknown or revoked token, or a
-// disabled user, is app.ENotFound.
+// are members of, at their times. An organisation that requires a second
+// factor is left out while its member has none (as API tokens are
+// refused). An unknown or revoked token, or a disabled user, is
+// app.ENotFound.
 func (s *Service) FeedCalendar(ctx context.Context, token, client string) (*ical.Calendar, error) {
 	if s.Limits != nil {
 		if err := s.Limits.Take(ctx, FeedLimit, client); err != nil {
@@ -142,7 +144,15 @@ func (s *Service) FeedCalendar(ctx context.Context, token, client string) (*ical
 		if u.DisabledAt != nil {
 			return notFound
 		}
-		ms, err = account.FindUserMemberships(ctx, idb, u.ID)
+		all, err := account.FindUserMemberships(ctx, idb, u.ID)
+		for _, m := range all {
+			// As with API tokens: an organisation that requires a
+			// second factor gives nothing to a feed of someone without.
+			if m.Org.RequireSecondFactor && u.TOTPEnabledAt == nil {
+				continue
+			}
+			ms = append(ms, m)
+		}
 		return err
 	})
 	if err != nil {
