@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -275,7 +276,7 @@ func parseFeed(t *testing.T, ics []byte) (string, []feedEvent) {
 
 var (
 	feedURLRe    = regexp.MustCompile(`id="feed-url"[^>]*value="([^"]+)"`)
-	feedRevokeRe = regexp.MustCompile(`action="(/o/[^"]+/calendar/feeds/\d+/revoke)"`)
+	feedRevokeRe = regexp.MustCompile(`action="(/account/calendar-feeds/\d+/revoke)"`)
 )
 
 // TestPersonalFeed is issue 16's acceptance 6: a person makes a secret
@@ -300,7 +301,11 @@ func TestPersonalFeed(t *testing.T) {
 	w.meeting(t, w.o, w.addCouncil(t, w.o, "Eldrerådet"), time.Date(2026, 12, 11, 10, 0, 0, 0, oslo), "")
 
 	c := w.h.Client(w.kari)
-	resp, page := c.PostResponse("/o/"+w.o.Slug+"/calendar/feeds", nil)
+	_, page := c.Get("/o/" + w.o.Slug + "/calendar")
+	if !strings.Contains(page, `action="/account/calendar-feeds"`) {
+		t.Fatal("the calendar page offers no feed")
+	}
+	resp, page := c.PostResponse("/account/calendar-feeds", url.Values{"back": {"/o/" + w.o.Slug + "/calendar#feeds"}})
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("create feed: %d\n%s", resp.StatusCode, page)
 	}
@@ -382,14 +387,18 @@ func TestPersonalFeed(t *testing.T) {
 		t.Fatalf("no revoke button on the page")
 	}
 	// Someone else cannot revoke it.
-	if resp, _ := w.h.Client(w.editor).PostResponse(rv[1], nil); resp.StatusCode != 303 {
+	back := url.Values{"back": {"/o/" + w.o.Slug + "/calendar#feeds"}}
+	if resp, _ := w.h.Client(w.editor).PostResponse(rv[1], back); resp.StatusCode != 303 {
 		t.Errorf("another member's revoke: %d", resp.StatusCode)
 	}
 	if get := anon.Do(mustRequest(t, w.h.URLOf(path))); get.StatusCode != 200 {
 		t.Errorf("after another member's revoke the feed answers %d, want 200", get.StatusCode)
 	}
-	if resp, _ := c.PostResponse(rv[1], nil); resp.StatusCode != 303 {
-		t.Fatalf("revoke: %d", resp.StatusCode)
+	if resp, _ := c.PostResponse(rv[1], back); resp.StatusCode != 303 || resp.Header.Get("Location") != "/o/"+w.o.Slug+"/calendar#feeds" {
+		t.Fatalf("revoke: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := c.Get("/o/" + w.o.Slug + "/calendar"); !strings.Contains(page, "Kalenderadressen er trukket tilbake") || feedRevokeRe.MatchString(page) {
+		t.Error("after revoking, the page does not say so or still lists the feed")
 	}
 	if get := anon.Do(mustRequest(t, w.h.URLOf(path))); get.StatusCode != 404 {
 		t.Errorf("revoked feed answers %d, want 404", get.StatusCode)
@@ -486,5 +495,33 @@ func TestFeedLeavesOutSecondFactorOrgs(t *testing.T) {
 	}
 	if strings.Contains(body, "Tiltak bak tofaktor") {
 		t.Error("the feed shows an item of an organisation that requires a second factor the member lacks")
+	}
+}
+
+// TestFeedNeedsOwnSession: a feed spans all of its owner's
+// organisations, so neither an API token of one organisation (401) nor a
+// single sign-on session limited to one (403) may make one, and the
+// calendar page offers it to neither; nothing is stored.
+func TestFeedNeedsOwnSession(t *testing.T) {
+	w := newCalWorld(t)
+	ctx := context.Background()
+	tok, _, err := w.h.Accounts.CreateAPIToken(ctx, w.o, w.kari.ID, "Fagsystem", account.ScopeWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := url.Values{"back": {"/o/" + w.o.Slug + "/calendar"}}
+	if code, _ := w.h.TokenClient(tok).Post("/account/calendar-feeds", back); code != 401 {
+		t.Errorf("an API token makes a feed: %d, want 401", code)
+	}
+	sso := w.h.SSOClient(w.kari, w.o)
+	if code, _ := sso.Post("/account/calendar-feeds", back); code != 403 {
+		t.Errorf("a single sign-on session makes a feed: %d, want 403", code)
+	}
+	code, page := sso.Get("/o/" + w.o.Slug + "/calendar")
+	if code != 200 || strings.Contains(page, `action="/account/calendar-feeds"`) || !strings.Contains(page, "ikke med felles innlogging") {
+		t.Errorf("the single sign-on session's calendar page (%d) offers a feed or does not say why not", code)
+	}
+	if feeds, err := w.h.Calendar.Feeds(ctx, w.kari.ID); err != nil || len(feeds) != 0 {
+		t.Errorf("feeds stored: %d (%v)", len(feeds), err)
 	}
 }

@@ -24,8 +24,13 @@ import (
 func (s *Server) calendarRoutes() {
 	s.org("GET", "/o/:org/calendar", authz.OrgRead, s.handleCalendarMonth)
 	s.org("GET", "/o/:org/calendar/year", authz.OrgRead, s.handleCalendarYear)
-	s.org("POST", "/o/:org/calendar/feeds", authz.OrgRead, s.handleCalendarFeedCreate)
-	s.org("POST", "/o/:org/calendar/feeds/:id/revoke", authz.OrgRead, s.handleCalendarFeedRevoke)
+	// A feed spans every organisation of its owner, so it is made and
+	// revoked only in a session opened with the owner's own credentials
+	// (Account): not with an API token of one organisation, nor in a
+	// single sign-on session limited to one. Neither is an organisation's
+	// data, so a read-only organisation does not stop them.
+	s.account("POST", "/account/calendar-feeds", s.handleCalendarFeedCreate)
+	s.account("POST", "/account/calendar-feeds/:id/revoke", s.handleCalendarFeedRevoke)
 	// A calendar program fetches it without a session; the token in the
 	// address is the credential. It counts the client against
 	// calendar.FeedLimit and notes when the feed was last used.
@@ -72,9 +77,8 @@ type calendarPage struct {
 	ThisMonth  string // YYYY-MM of today, for the «today» link
 	Weekdays   []int  // 1..6, 0: Monday first
 	Feeds      []*calendar.Feed
-	NewFeedURL string // shown once, after it is made
-	FeedErr    string
-	WebcalURL  string
+	// CanFeed says the session may make and revoke feeds (Account).
+	CanFeed bool
 	// Year view.
 	Year               int
 	PrevYear, NextYear string
@@ -102,14 +106,10 @@ func parseMonth(v string) (time.Time, bool) {
 	return t, true
 }
 
-func (s *Server) handleCalendarMonth(c *gin.Context) error {
-	return s.renderCalendarMonth(c, http.StatusOK, nil)
-}
-
-// renderCalendarMonth shows the month of ?month= (default this month in
+// handleCalendarMonth shows the month of ?month= (default this month in
 // the organisation's zone) with the events of the kinds filtered, and the
-// actor's feeds; prepare, when set, fills in more (a new feed's address).
-func (s *Server) renderCalendarMonth(c *gin.Context, status int, prepare func(*calendarPage)) error {
+// actor's feeds.
+func (s *Server) handleCalendarMonth(c *gin.Context) error {
 	o, data := s.calendarBase(c)
 	today := s.Calendar.Today(o)
 	first := calendar.FirstOf(today)
@@ -132,11 +132,10 @@ func (s *Server) renderCalendarMonth(c *gin.Context, status int, prepare func(*c
 	if data.Feeds, err = s.Calendar.Feeds(c.Request.Context(), a.UserID); err != nil {
 		return err
 	}
-	if prepare != nil {
-		prepare(data)
-	}
+	_, token := c.Get(ctxToken)
+	data.CanFeed = !token && !s.ssoSession(c)
 	data.Breadcrumbs = []Crumb{{Label: o.Name, URL: "/o/" + o.Slug + "/dashboard"}, {Label: s.Catalog.T(s.locale(c), "calendar.title")}}
-	s.render(c, status, "calendar/month.html", data)
+	s.render(c, http.StatusOK, "calendar/month.html", data)
 	return nil
 }
 
@@ -172,26 +171,39 @@ func (s *Server) feedURL(token string) string {
 	return strings.TrimRight(s.BaseURL, "/") + "/calendar/" + token + ".ics"
 }
 
-// handleCalendarFeedCreate makes the actor a new feed and shows its
-// address this once, on the month view.
-func (s *Server) handleCalendarFeedCreate(c *gin.Context) error {
-	a := app.ActorFrom(c.Request.Context())
-	token, _, err := s.Calendar.CreateFeed(c.Request.Context(), a.UserID)
-	if err != nil {
-		if ae := app.AsError(err); ae != nil && ae.Code == app.EConflict {
-			return s.renderCalendarMonth(c, http.StatusConflict, func(d *calendarPage) { d.FeedErr = s.Catalog.T(s.locale(c), ae.Key, ae.Args) })
-		}
-		return err
-	}
-	u := s.feedURL(token)
-	return s.renderCalendarMonth(c, http.StatusCreated, func(d *calendarPage) {
-		d.NewFeedURL = u
-		d.WebcalURL = "webcal://" + strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-	})
+type feedCreatedPage struct {
+	Layout
+	URL, Webcal string // the new feed's address, shown this once
+	Error       string
+	Back        string // the page the form was on
 }
 
-// handleCalendarFeedRevoke ends one of the actor's feeds. A feed that is
-// not theirs (or gone already) is left alone and said so.
+// handleCalendarFeedCreate makes the actor a new feed and shows its
+// address this once, with how to subscribe, and a way back to the page
+// the form was on (form field back).
+func (s *Server) handleCalendarFeedCreate(c *gin.Context) error {
+	a := app.ActorFrom(c.Request.Context())
+	data := &feedCreatedPage{Back: safeNext(c.PostForm("back"))}
+	token, _, err := s.Calendar.CreateFeed(c.Request.Context(), a.UserID)
+	if err != nil {
+		ae := app.AsError(err)
+		if ae == nil || ae.Code != app.EConflict {
+			return err
+		}
+		data.Error = s.Catalog.T(s.locale(c), ae.Key, ae.Args)
+		s.render(c, http.StatusConflict, "calendar/feed_created.html", data)
+		return nil
+	}
+	data.URL = s.feedURL(token)
+	data.Webcal = "webcal://" + strings.TrimPrefix(strings.TrimPrefix(data.URL, "https://"), "http://")
+	c.Header("Cache-Control", "no-store")
+	s.render(c, http.StatusCreated, "calendar/feed_created.html", data)
+	return nil
+}
+
+// handleCalendarFeedRevoke ends one of the actor's feeds and goes back to
+// the page the form was on. A feed that is not theirs (or gone already)
+// is left alone and said so.
 func (s *Server) handleCalendarFeedRevoke(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -207,7 +219,7 @@ func (s *Server) handleCalendarFeedRevoke(c *gin.Context) error {
 	} else {
 		s.setFlash(c, "calendar.feed.not_found")
 	}
-	c.Redirect(http.StatusSeeOther, "/o/"+orgOf(c).Slug+"/calendar#feeds")
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("back")))
 	return nil
 }
 
