@@ -2,6 +2,7 @@ package browsertest_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,15 @@ func TestCalendarMonthView(t *testing.T) {
 	}
 	if wide := browsertest.Eval[bool](t, b, `document.documentElement.scrollWidth > window.innerWidth`); wide {
 		t.Errorf("%s at 1280 px scrolls sideways", month)
+	}
+	b.CheckA11y(t)
+
+	// A personal feed: its address is shown once, on a page of its own.
+	if status := b.ClickAndWait(t, `form[action="/account/calendar-feeds"] button`); status != 201 {
+		t.Fatalf("making a feed: status %d", status)
+	}
+	if u := browsertest.Eval[string](t, b, `document.querySelector("#feed-url").value`); !strings.HasPrefix(u, srv.URL+"/calendar/") || !strings.HasSuffix(u, ".ics") {
+		t.Errorf("the new feed's address is %q", u)
 	}
 	b.CheckA11y(t)
 

@@ -166,9 +166,15 @@ func (s *Server) handleCalendarYear(c *gin.Context) error {
 	return nil
 }
 
-// feedURL is the address a calendar program subscribes to.
+// feedURL is the address a calendar program subscribes to, on the
+// address the program listens at (the calendar service learns it once
+// listening, as the feed's own links do).
 func (s *Server) feedURL(token string) string {
-	return strings.TrimRight(s.BaseURL, "/") + "/calendar/" + token + ".ics"
+	base := s.Calendar.BaseURL
+	if base == "" {
+		base = s.BaseURL
+	}
+	return strings.TrimRight(base, "/") + "/calendar/" + token + ".ics"
 }
 
 type feedCreatedPage struct {
