@@ -525,3 +525,27 @@ func TestFeedNeedsOwnSession(t *testing.T) {
 		t.Errorf("feeds stored: %d (%v)", len(feeds), err)
 	}
 }
+
+// TestLocales: the month's name, the weekdays and the days of the list
+// follow the reader's language; the dashboard's "My work" leads to the
+// calendar.
+func TestLocales(t *testing.T) {
+	w := newCalWorld(t)
+	w.measures(t, w.o, w.editor, measureRow{"Språkkafé", w.kari, "2026-12-15"})
+	c := w.h.Client(w.kari)
+	if _, page := c.Get("/o/" + w.o.Slug + "/dashboard"); !strings.Contains(page, `href="/o/`+w.o.Slug+`/calendar"`) {
+		t.Error("the dashboard does not lead to the calendar")
+	}
+	for loc, want := range map[string][]string{
+		"sv": {"December 2026", ">Måndag</th>", "Tisdag 15 december", "2026-12-15"},
+		"da": {"December 2026", ">Mandag</th>", "Tirsdag 15. december", "15.12.2026"},
+		"en": {"December 2026", ">Monday</th>", "Tuesday 15 December", "15 Dec 2026"},
+	} {
+		if code, _ := c.Post("/language", url.Values{"locale": {loc}, "next": {"/"}}); code != 303 {
+			t.Fatalf("language %s: %d", loc, code)
+		}
+		_, month := c.Get("/o/" + w.o.Slug + "/calendar?month=2026-12")
+		_, year := c.Get("/o/" + w.o.Slug + "/calendar/year?year=2026")
+		mustContain(t, month+year, loc, want...)
+	}
+}
