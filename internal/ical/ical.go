@@ -67,6 +67,11 @@ type Event struct {
 	// Updated is when the event was last changed (LAST-MODIFIED); zero
 	// writes none.
 	Updated time.Time
+	// AllDay writes the event as the whole day of Start's own date
+	// (DTSTART;VALUE=DATE, DTEND the day after): a deadline, not a
+	// meeting. Start's date is taken as it is, in whatever location it
+	// carries, never converted to the calendar's; End is ignored.
+	AllDay bool
 }
 
 // Calendar is one VCALENDAR with METHOD:PUBLISH.
@@ -94,6 +99,7 @@ type Calendar struct {
 const (
 	localLayout = "20060102T150405"
 	utcLayout   = "20060102T150405Z"
+	dateLayout  = "20060102" // a DATE, for all-day events
 )
 
 // Validate reports the first problem that would make the calendar wrong:
@@ -111,7 +117,7 @@ func (c *Calendar) Validate() error {
 			return fmt.Errorf("ical: event %d: no UID", i)
 		case e.Start.IsZero():
 			return fmt.Errorf("ical: event %q: no start", e.UID)
-		case !e.End.IsZero() && e.End.Before(e.Start):
+		case !e.AllDay && !e.End.IsZero() && e.End.Before(e.Start):
 			return fmt.Errorf("ical: event %q: ends before it starts", e.UID)
 		case e.Sequence < 0:
 			return fmt.Errorf("ical: event %q: negative sequence", e.UID)
@@ -198,9 +204,17 @@ func writeEvent(b *bytes.Buffer, e Event, loc *time.Location, utc bool, stamp ti
 	line(b, "BEGIN:VEVENT")
 	line(b, "UID:"+EscapeText(e.UID))
 	line(b, "DTSTAMP:"+stamp.UTC().Format(utcLayout))
-	line(b, "DTSTART"+dateTime(e.Start, loc, utc))
-	if !e.End.IsZero() {
-		line(b, "DTEND"+dateTime(e.End, loc, utc))
+	switch {
+	case e.AllDay:
+		y, m, d := e.Start.Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		line(b, "DTSTART;VALUE=DATE:"+day.Format(dateLayout))
+		line(b, "DTEND;VALUE=DATE:"+day.AddDate(0, 0, 1).Format(dateLayout))
+	default:
+		line(b, "DTSTART"+dateTime(e.Start, loc, utc))
+		if !e.End.IsZero() {
+			line(b, "DTEND"+dateTime(e.End, loc, utc))
+		}
 	}
 	line(b, "SEQUENCE:"+strconv.Itoa(e.Sequence))
 	if e.Status != "" {

@@ -100,6 +100,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsIndicatorBenchmark(),
 		routeRowsIndicatorPages(),
 		routeRowsOps(),
+		routeRowsCalendar(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

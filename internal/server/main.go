@@ -160,6 +160,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Accounts.BaseURL = strings.TrimRight(m.URL(), "/") // links in e-mail
 	m.Reminders.BaseURL = m.Accounts.BaseURL
+	m.Calendar.BaseURL = m.Accounts.BaseURL
 	if m.banner != nil {
 		m.banner()
 	}

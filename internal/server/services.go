@@ -10,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
@@ -71,6 +72,7 @@ type Services struct {
 	Councils   *council.Service
 	Indicators *indicator.Service
 	Reminders  *remind.Service
+	Calendar   *calendar.Service
 	Limiter    *ratelimit.Limiter
 	Outbox     *outbox.Outbox
 	Files      *files.Service
@@ -108,6 +110,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
 	s.Indicators = &indicator.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Reminders = &remind.Service{DB: p.DB, Due: s.Due, Queue: p.Queue, Outbox: s.Outbox, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
+	s.Calendar = &calendar.Service{DB: p.DB, Clock: p.Clock, Due: s.Due, Limits: s.Limiter, Text: p.Catalog.T}                              // BaseURL once listening
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
@@ -146,6 +149,6 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Calendar: s.Calendar, Limiter: s.Limiter, Nav: s.Nav,
 	}
 }

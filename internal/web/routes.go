@@ -201,6 +201,7 @@ func (s *Server) routes() {
 	s.indicatorBenchmarkRoutes()
 	s.indicatorRoutes()
 	s.remindLogRoutes()
+	s.calendarRoutes()
 
 	// The platform's operators.
 	s.opsRoutes()

@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/apidoc"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
@@ -75,6 +76,9 @@ type Deps struct {
 	// Operators are the e-mail addresses of the platform's operators,
 	// who see every organisation's queues (SAMVIRKE_OPERATORS).
 	Operators []string
+	// Calendar answers the annual cycle's month and year views and the
+	// personal iCalendar feeds.
+	Calendar  *calendar.Service
 	SecretKey string // signs short-lived cookies (second-factor step, SSO flow)
 	// Limiter bounds expensive actions per user and client address.
 	Limiter *ratelimit.Limiter

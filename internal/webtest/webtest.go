@@ -112,6 +112,7 @@ func New(tb testing.TB, opts Options) *Harness {
 	h.URL = "http://" + srv.Listener.Addr().String()
 	h.Accounts.BaseURL = h.URL // links in e-mail
 	h.Reminders.BaseURL = h.URL
+	h.Calendar.BaseURL = h.URL
 	d := h.WebDeps()
 	d.Assets, d.Registry, d.BaseURL = webassets.FS(""), prometheus.NewRegistry(), h.URL
 	if opts.Deps != nil {
