@@ -14,6 +14,15 @@ import (
 // preferences page offers them.
 var Modes = []string{ModeImmediate, ModeDaily, ModeWeekly, ModeOff}
 
+// ModesFor answers the choices for kind: the weekly overview (KindDigest)
+// is itself a digest, so it is sent or not; every other kind has Modes.
+func ModesFor(kind string) []string {
+	if kind == KindDigest {
+		return []string{ModeImmediate, ModeOff}
+	}
+	return Modes
+}
+
 // Prefs answers userID's choice for every kind of Kinds; a kind without a
 // stored choice is ModeImmediate.
 func (s *Service) Prefs(ctx context.Context, userID int64) (map[string]string, error) {
@@ -42,7 +51,7 @@ func (s *Service) Prefs(ctx context.Context, userID int64) (map[string]string, e
 func (s *Service) SavePrefs(ctx context.Context, userID int64, prefs map[string]string) error {
 	for _, k := range Kinds {
 		m, ok := prefs[k]
-		if ok && !slices.Contains(Modes, m) {
+		if ok && !slices.Contains(ModesFor(k), m) {
 			return app.Errorf(app.EInvalid, "error.invalid").WithField("kind_" + k)
 		}
 	}

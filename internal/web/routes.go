@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	s.indicatorAPIRoutes()
 	s.indicatorBenchmarkRoutes()
 	s.indicatorRoutes()
+	s.remindPageRoutes()
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
