@@ -36,10 +36,11 @@ type Layout struct {
 	Breadcrumbs []Crumb
 	Flash       *Flash
 	MainNav     []navLink // the main navigation the actor sees (Deps.Nav)
+	Path        string    // this page, for forms that come back here
+
 	// Bell is the header's link to the actor's notifications with their
 	// unread count (remind_notifications.go); nil outside an organisation.
 	Bell *bellLink
-	Path        string    // this page, for forms that come back here
 
 	termOverrides map[string]string
 	translate     func(key string) string
