@@ -39,8 +39,7 @@ const MaxAbsenceDays = 366
 func (s *Service) Delegates(ctx context.Context, orgID, userID int64) ([]Person, error) {
 	var out []Person
 	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewRaw(`SELECT m.user_id, u.name, u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-			WHERE m.org_id = ? AND m.user_id <> ? AND u.disabled_at IS NULL ORDER BY u.name, u.email`, orgID, userID).Scan(ctx, &out)
+		return idb.NewRaw(`SELECT m.user_id, u.name, u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id <> ? AND u.disabled_at IS NULL ORDER BY u.name, u.email`, orgID, userID).Scan(ctx, &out)
 	})
 	return out, err
 }
@@ -54,8 +53,7 @@ func (s *Service) Absences(ctx context.Context, userID int64, orgIDs []int64) ([
 		err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
 			var rows []Absence
 			err := idb.NewRaw(`SELECT a.id, a.org_id, a.user_id, a.delegate_id, COALESCE(NULLIF(u.name, ''), u.email, '') AS delegate_name, a.starts, a.ends
-				FROM absences AS a LEFT JOIN users AS u ON u.id = a.delegate_id
-				WHERE a.org_id = ? AND a.user_id = ? AND a.ends >= ? ORDER BY a.starts, a.id`, orgID, userID, today).Scan(ctx, &rows)
+				FROM absences AS a LEFT JOIN users AS u ON u.id = a.delegate_id WHERE a.org_id = ? AND a.user_id = ? AND a.ends >= ? ORDER BY a.starts, a.id`, orgID, userID, today).Scan(ctx, &rows)
 			out = append(out, rows...)
 			return err
 		})
@@ -91,8 +89,7 @@ func (s *Service) AddAbsence(ctx context.Context, a Absence) (Absence, error) {
 	a.Starts, a.Ends = Day(a.Starts), Day(a.Ends)
 	err := db.RunTx(ctx, s.DB, db.OrgScope(a.OrgID), func(ctx context.Context, tx bun.Tx) error {
 		var ids []int64
-		if err := tx.NewRaw(`SELECT m.user_id FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-			WHERE m.org_id = ? AND m.user_id IN (?, ?) AND u.disabled_at IS NULL`, a.OrgID, a.UserID, *a.DelegateID).Scan(ctx, &ids); err != nil {
+		if err := tx.NewRaw(`SELECT m.user_id FROM memberships AS m JOIN users AS u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id IN (?, ?) AND u.disabled_at IS NULL`, a.OrgID, a.UserID, *a.DelegateID).Scan(ctx, &ids); err != nil {
 			return err
 		}
 		self, delegate := false, false
