@@ -48,6 +48,7 @@ func TestBellAt360(t *testing.T) {
 	if h := browsertest.Eval[int](t, b, `Math.round(document.querySelector(".site-header").getBoundingClientRect().height)`); h > 80 {
 		t.Errorf("at 1152 px with the bell the header is %d px high: not one row", h)
 	}
+	b.Screenshot(t, "bell-1152.png")
 
 	b.SetViewport(t, 360, 800)
 	b.Visit(t, srv.URL+"/o/nittedal/dashboard")
@@ -55,6 +56,7 @@ func TestBellAt360(t *testing.T) {
 	if !strings.Contains(said, "2") {
 		t.Errorf("the phone's bell says %q; want the count in words", said)
 	}
+	b.Screenshot(t, "bell-360.png")
 	if code := b.ClickAndWait(t, ".bell-narrow"); code != 200 {
 		t.Fatalf("the bell leads to %d", code)
 	}
