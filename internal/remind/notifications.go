@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
@@ -27,13 +28,17 @@ func (n Notification) Unread() bool { return n.ReadAt == nil }
 // NotificationsPerPage is how many notifications a page lists.
 const NotificationsPerPage = 50
 
-// Unread counts userID's unread notifications in orgID: the bell's figure,
-// one query on the partial index notifications_unread.
+// Unread counts userID's unread notifications in orgID: the bell's figure
+// on every page, so one statement on the partial index
+// notifications_unread, outside a scope's transaction (on PostgreSQL
+// through samvirke_unread_notifications, which reads only these rows).
 func (s *Service) Unread(ctx context.Context, orgID, userID int64) (int, error) {
 	var n int
-	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewRaw("SELECT count(*) FROM notifications WHERE org_id = ? AND user_id = ? AND read_at IS NULL",
-			orgID, userID).Scan(ctx, &n)
+	err := db.RunBare(ctx, s.DB, func(ctx context.Context, idb bun.IDB) error {
+		if idb.Dialect().Name() == dialect.PG {
+			return idb.NewRaw("SELECT samvirke_unread_notifications(?, ?)", orgID, userID).Scan(ctx, &n)
+		}
+		return idb.NewRaw("SELECT count(*) FROM notifications WHERE org_id = ? AND user_id = ? AND read_at IS NULL", orgID, userID).Scan(ctx, &n)
 	})
 	return n, err
 }
