@@ -122,7 +122,8 @@ func TestBellAndNotifications(t *testing.T) {
 // TestPreferencesDecideTheMail: a person who turns reminders off gets the
 // notification but no e-mail from Send; one who chooses the daily digest
 // gets a notification kept for the digest and no e-mail at once; the
-// default sends the e-mail. An unknown choice is refused.
+// default sends the e-mail. An unknown choice is refused. A single
+// sign-on session may set them too.
 func TestPreferencesDecideTheMail(t *testing.T) {
 	t.Parallel()
 	h := webtest.New(t, webtest.Options{})
@@ -167,6 +168,11 @@ func TestPreferencesDecideTheMail(t *testing.T) {
 	}
 	if _, body := kc.Get("/account/notifications"); !strings.Contains(body, `<option value="off" selected>`) {
 		t.Error("the page does not show the stored choice")
+	}
+	// The e-mails' List-Unsubscribe leads here: a person signed in through
+	// their organisation's single sign-on may use it too.
+	if code, body := h.SSOClient(kari, o).Get(remind.PreferencesPath); code != 200 || !strings.Contains(body, `<option value="off" selected>`) {
+		t.Errorf("single sign-on session: %d", code)
 	}
 	before := h.MailCountTo(kari.Email)
 	if !notify(t, h, o, kari, "pref-1", "Frist om 3 dager: Jobbmesse", "/o/"+o.Slug+"/dashboard") {
