@@ -110,6 +110,19 @@ func TestBellAndNotifications(t *testing.T) {
 		t.Errorf("Kari's unread after Ola's try: %d; want 2", n)
 	}
 
+	// Fifty to a page, newest first.
+	for i := range remind.NotificationsPerPage + 2 {
+		notify(t, h, o, ola, fmt.Sprint("page-", i), fmt.Sprintf("Melding nr. %03d", i), "")
+	}
+	_, body = oc.Get(base + "/notifications")
+	if n := strings.Count(body, `class="notification is-unread"`); n != remind.NotificationsPerPage || !strings.Contains(body, "Side 1 av 2") || !strings.Contains(body, "Melding nr. 051") || badge(body) != "52" {
+		t.Errorf("first page: %d notifications, badge %q", n, badge(body))
+	}
+	_, body = oc.Get(base + "/notifications?page=2")
+	if n := strings.Count(body, `class="notification is-unread"`); n != 2 || !strings.Contains(body, "Melding nr. 000") || strings.Contains(body, "Melding nr. 051") {
+		t.Errorf("second page: %d notifications", n)
+	}
+
 	if resp, _ := kc.PostResponse(base+"/notifications/read", url.Values{}); resp.StatusCode != 303 {
 		t.Fatalf("mark all read: %d", resp.StatusCode)
 	}
