@@ -83,7 +83,7 @@ func (s Settings) Recipients() []string {
 }
 
 // MaxRecipients bounds the report's committee list.
-const MaxRecipients = 50
+const MaxRecipients = 20
 
 // Validate checks s and normalises its lists; the error names the field
 // (app.EInvalid).

@@ -101,6 +101,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsIndicatorPages(),
 		routeRowsOps(),
 		routeRowsCalendar(),
+		routeRowsRemindPages(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -317,6 +318,11 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if strings.Contains(path, ":code") || strings.Contains(path, ":period") || strings.Contains(path, ":group") { // an indicator of the national catalogue (authz_routes_indicator_test.go)
 		for k, v := range indicatorParams(t, w.db, tn.org, rt.Path) {
+			repl[k] = v
+		}
+	}
+	if strings.Contains(path, ":notification") || strings.Contains(path, ":absence") || strings.Contains(path, ":closure") { // authz_routes_remind_pages_test.go
+		for k, v := range remindParams(t, w, c, tn, path) {
 			repl[k] = v
 		}
 	}

@@ -38,6 +38,10 @@ type Layout struct {
 	MainNav     []navLink // the main navigation the actor sees (Deps.Nav)
 	Path        string    // this page, for forms that come back here
 
+	// Bell is the header's link to the actor's notifications with their
+	// unread count (remind_notifications.go); nil outside an organisation.
+	Bell *bellLink
+
 	termOverrides map[string]string
 	translate     func(key string) string
 }
@@ -308,6 +312,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
 		l.MainNav = s.mainNav(c, a, loc, l.Nav)
+		l.Bell = s.bell(c, a, l.Nav)
 		if a.OrgID != 0 && a.Role != "" {
 			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
 				l.termOverrides = t[loc]

@@ -202,6 +202,7 @@ func (s *Server) routes() {
 	s.indicatorRoutes()
 	s.remindLogRoutes()
 	s.calendarRoutes()
+	s.remindPageRoutes()
 
 	// The platform's operators.
 	s.opsRoutes()
