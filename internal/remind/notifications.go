@@ -78,7 +78,7 @@ func (s *Service) MarkRead(ctx context.Context, orgID, userID, id int64) (Notifi
 		}
 		now := s.Clock.Now()
 		n[0].ReadAt = &now
-		_, err := tx.NewRaw("UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND id = ? AND read_at IS NULL",
+		_, err := tx.NewRaw("UPDATE notifications SET read_at = ?, mail_pending = FALSE WHERE org_id = ? AND user_id = ? AND id = ? AND read_at IS NULL",
 			now, orgID, userID, id).Exec(ctx)
 		return err
 	})
@@ -93,7 +93,7 @@ func (s *Service) MarkRead(ctx context.Context, orgID, userID, id int64) (Notifi
 func (s *Service) MarkAllRead(ctx context.Context, orgID, userID int64) (int, error) {
 	var n int64
 	err := db.RunTx(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewRaw("UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND read_at IS NULL",
+		res, err := tx.NewRaw("UPDATE notifications SET read_at = ?, mail_pending = FALSE WHERE org_id = ? AND user_id = ? AND read_at IS NULL",
 			s.Clock.Now(), orgID, userID).Exec(ctx)
 		if err == nil {
 			n, _ = res.RowsAffected()

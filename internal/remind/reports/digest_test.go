@@ -110,6 +110,15 @@ func TestDigests(t *testing.T) {
 
 	w.clock.Set(time.Date(2026, 3, 11, 12, 0, 0, 0, oslo))
 	l5 := tell(kari, remind.KindReminder, "Fristen gikk ut i går: Frivilligsentral")
+	tell(kari, remind.KindReminder, "Frist i dag: Lest i appen")
+	// Read in the app before the digest: not mailed again.
+	ns, _, err := h.Reminders.Notifications(ctx, o.ID, kari.ID, 1)
+	if err != nil || len(ns) == 0 || ns[0].Title != "Frist i dag: Lest i appen" {
+		t.Fatalf("newest notification: %v %v", ns, err)
+	}
+	if _, err := h.Reminders.MarkRead(ctx, o.ID, kari.ID, ns[0].ID); err != nil {
+		t.Fatal(err)
+	}
 	w.runAt(t, o, time.Date(2026, 3, 12, 8, 0, 0, 0, oslo))
 	if _, got, links = digest(kari, 2); !slices.Equal(got, []string{"Fristen gikk ut i går: Frivilligsentral"}) || !slices.Contains(links, l5) {
 		t.Errorf("Thursday's digest lists %q", got)
