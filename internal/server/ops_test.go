@@ -221,7 +221,7 @@ func TestRefusedMailRetriedArchivedAndShownToOperators(t *testing.T) {
 
 	// The organisation's send log shows the reminder to its admin.
 	code, body = get(t, sessionClient(t, r.DB, base, admin), base+"/o/"+o.Slug+"/admin/sent?kind=reminder")
-	if code != http.StatusOK || !strings.Contains(body, "Språkkafé «Ærlig talt»") || !strings.Contains(body, editor.Email) {
+	if code != http.StatusOK || !strings.Contains(body, "Språkkafé «Ærlig talt»") || !strings.Contains(body, editor.Email) || !strings.Contains(body, "Fristen er i dag") {
 		t.Errorf("send log: %d; want the reminder to %s:\n%.2000s", code, editor.Email, body)
 	}
 }

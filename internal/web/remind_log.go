@@ -26,8 +26,31 @@ type sendLogPage struct {
 	Kinds   []string
 	Kind    string
 	Query   string
-	Entries []remind.Sent
+	Entries []sentRow
 	Page    Pagination
+}
+
+// sentRow is a send log line with its rule in words («14 dager før»).
+type sentRow struct {
+	remind.Sent
+	RuleText string
+}
+
+// ruleText answers rule («before:14», «overdue:21», «due», «escalate»,
+// «stalled», or a report's own) in loc's words; "" for one it does not know.
+func (s *Server) ruleText(loc, rule string) string {
+	name, arg, _ := strings.Cut(rule, ":")
+	switch name {
+	case remind.RuleBefore, remind.RuleOverdue:
+		n, err := strconv.Atoi(arg)
+		if err != nil {
+			return ""
+		}
+		return s.Catalog.N(loc, "admin.sent.rule."+name, n)
+	case remind.RuleDue, remind.RuleEscalate, remind.RuleStalled:
+		return s.Catalog.T(loc, "admin.sent.rule."+name)
+	}
+	return ""
 }
 
 func (s *Server) handleSendLog(c *gin.Context) error {
@@ -51,7 +74,11 @@ func (s *Server) handleSendLog(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data.Entries, data.Page = entries, paginate(c, total, perPage)
+	loc := s.locale(c)
+	for _, e := range entries {
+		data.Entries = append(data.Entries, sentRow{Sent: e, RuleText: s.ruleText(loc, e.Rule)})
+	}
+	data.Page = paginate(c, total, perPage)
 	s.render(c, http.StatusOK, "admin/sent.html", data)
 	return nil
 }
