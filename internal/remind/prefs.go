@@ -14,7 +14,7 @@ import (
 // preferences page offers them.
 var Modes = []string{ModeImmediate, ModeDaily, ModeWeekly, ModeOff}
 
-// ModesFor answers the choices for kind: the weekly overview (KindDigest)
+// ModesFor answers the choices for kind: the summaries (KindDigest)
 // is itself a digest, so it is sent or not; every other kind has Modes.
 func ModesFor(kind string) []string {
 	if kind == KindDigest {

@@ -43,7 +43,7 @@ const (
 	KindMinutes       = "minutes"
 	KindReport        = "report"
 	KindNetworkReport = "network_report"
-	KindDigest        = "digest" // the weekly overview of one's open items
+	KindDigest        = "digest" // the daily and weekly summaries of notifications
 )
 
 // Kinds are the kinds in the order the preferences page lists them.
