@@ -10,6 +10,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/remind"
 )
 
@@ -111,16 +112,12 @@ func (s *Server) handleNotificationPrefsSave(c *gin.Context) error {
 	return s.doneTo(c, "/account/notifications", "remind.page.prefs.saved")
 }
 
-// parseDay reads a date as a date field sends it (2026-07-06) or as
-// Nordic people write it (06.07.2026); anything else is the zero time.
+// parseDay reads a date as the page's date fields ask for it (06.07.2026,
+// or 2026-07-06); anything else is the zero time, which the service
+// refuses with its own message.
 func parseDay(v string) time.Time {
-	v = strings.TrimSpace(v)
-	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t
-		}
-	}
-	return time.Time{}
+	d, _ := i18n.ParseDate(v)
+	return d
 }
 
 // handleAbsenceAdd records an absence: from, to and the delegate, chosen
