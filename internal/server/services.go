@@ -100,6 +100,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Due.Add(plan.RoundDue{})
 	s.Due.Add(council.SignDue{})
 	s.Due.Add(indicator.DueSource{Clock: p.Clock})
+	s.Due.Add(workbook.ChapterDue{Clock: p.Clock})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
