@@ -15,8 +15,10 @@ import (
 // DemoLoader gives the demo organisations what a municipality sets up in
 // its first week: the summer holiday weeks in which no reminder goes out
 // (fellesferie, semester, sommerferie), Nittedal's monthly report to its
-// committee, and the first morning's reminders, so that the bell and the
-// send log show what the workers do.
+// committee, and the first morning's reminders as notifications in the
+// app (the bell and the send log; no e-mail), so that the demo shows what
+// the workers do. The day's plan finds them in the send log and sends
+// them no more.
 type DemoLoader struct {
 	Service *Service
 }
@@ -74,7 +76,9 @@ func (l DemoLoader) LoadDemo(ctx context.Context, bdb *bun.DB, clock app.Clock) 
 			return fmt.Errorf("reminder demo: %s: %w", o.Slug, err)
 		}
 		for _, d := range ds {
-			if _, err := l.Service.Deliver(ctx, d); err != nil {
+			// In the app only: a demo's first start mails nobody.
+			if _, err := l.Service.Send(ctx, Send{OrgID: d.OrgID, Key: d.Key, Kind: d.Kind, ItemKey: d.ItemKey, Rule: d.Rule,
+				Occurrence: d.On, UserID: d.UserID, Title: d.Title, URL: d.URL, AppOnly: true}); err != nil {
 				return fmt.Errorf("reminder demo: %s: %w", o.Slug, err)
 			}
 		}

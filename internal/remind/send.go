@@ -120,6 +120,9 @@ type Send struct {
 	// they chose to hear of later. A user who chose «off» for the kind is
 	// sent nothing.
 	Direct bool
+	// AppOnly tells a user in the app alone (the bell and the send log),
+	// whatever they chose: the demo's first morning.
+	AppOnly bool
 }
 
 // MessageID answers the Message-ID's local part of the send with key in
@@ -153,6 +156,8 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 		switch {
 		case x.Direct && r.Mode == ModeOff:
 			return nil
+		case x.AppOnly && x.UserID != 0:
+			channel = ChannelApp
 		case x.Direct:
 		case r.Mode == ModeDaily, r.Mode == ModeWeekly:
 			channel = ChannelDigest

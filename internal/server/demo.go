@@ -110,7 +110,6 @@ func (m *Main) loadDemoReminders(ctx context.Context) error {
 	if !m.demoFresh {
 		return nil
 	}
-	m.Reminders.BaseURL = strings.TrimRight(m.Config.BaseURL, "/") // until the address is bound
 	return remind.DemoLoader{Service: m.Reminders}.LoadDemo(ctx, m.DB, m.Clock)
 }
 

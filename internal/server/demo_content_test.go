@@ -188,4 +188,5 @@ func checkDemoContent(t *testing.T, p *servertest.Process, password string) {
 		t.Errorf("Åfjord's answer %s: %d; want its measures", peer[1], code)
 	}
 	checkDemoPlans(t, p, password)
+	checkDemoReminders(t, p, password)
 }
