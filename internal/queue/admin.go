@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -26,8 +27,12 @@ var States = []string{StatePending, StateActive, StateScheduled, StateRetry, Sta
 const AdminPageSize = 50
 
 // ErrNoTask answers an operation on a task that is not (or no longer) in
-// the queue and state named.
-var ErrNoTask = errors.New("queue: no such task")
+// the queue and state named; ErrTaskRunning one on a task a worker is
+// running at that moment.
+var (
+	ErrNoTask      = errors.New("queue: no such task")
+	ErrTaskRunning = errors.New("queue: the task is running")
+)
 
 // QueueStats is one queue's counts, for the operators' page.
 type QueueStats struct {
@@ -174,8 +179,13 @@ func (q *Queue) DeleteTask(ctx context.Context, queue, id string) error {
 }
 
 func taskErr(err error) error {
-	if errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound) {
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound) || errors.Is(err, asynq.ErrQueueNotFound):
 		return ErrNoTask
+	case err != nil && strings.Contains(err.Error(), "FAILED_PRECONDITION"):
+		// asynq refuses to delete or run a task in the active state (it
+		// has no sentinel for it): a worker took it in the meantime.
+		return ErrTaskRunning
 	}
 	return err
 }

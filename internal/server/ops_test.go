@@ -3,6 +3,7 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -116,6 +117,14 @@ func TestRefusedMailRetriedArchivedAndShownToOperators(t *testing.T) {
 		ran <- string(t.Payload())
 		return nil
 	})
+	release := make(chan struct{})
+	p.Worker.Mux().HandleFunc("test:slow", func(ctx context.Context, _ *asynq.Task) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	})
 	o := dbtest.MustCreateOrg(t, p.DB, org.KindMunicipality)
 	editor, _ := dbtest.MustCreateUser(t, p.DB, o, "editor")
 	operator, _ := dbtest.MustCreateUser(t, p.DB, o, "viewer")
@@ -210,6 +219,10 @@ func TestRefusedMailRetriedArchivedAndShownToOperators(t *testing.T) {
 	if !strings.Contains(got.Subject, "«Ærlig talt»") {
 		t.Errorf("delivered subject %q", got.Subject)
 	}
+	waitFor(t, 20*time.Second, func() bool { // done: asynq forgets it
+		_, err := r.Queue.Inspector.GetTaskInfo(queue.Critical, task.ID)
+		return errors.Is(err, asynq.ErrTaskNotFound)
+	})
 	code, body = get(t, oc, base+"/ops/queues?queue=critical&state=archived")
 	if code != http.StatusOK || strings.Contains(body, `<code class="wrap">`+task.ID+`</code>`) {
 		t.Errorf("the task is still listed as archived after its retry succeeded (%d)", code)
@@ -218,6 +231,24 @@ func TestRefusedMailRetriedArchivedAndShownToOperators(t *testing.T) {
 	if code, _ := post(t, oc, base+"/ops/queues/critical/tasks/"+url.PathEscape(task.ID)+"/delete", url.Values{"state": {"archived"}}); code != http.StatusSeeOther {
 		t.Errorf("delete of a finished task: %d; want 303 with a notice", code)
 	}
+
+	// A task a worker is running cannot be deleted: the page says so.
+	slow, err := r.Queue.EnqueueContext(ctx, asynq.NewTask("test:slow", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, func() bool {
+		ti, err := r.Queue.Inspector.GetTaskInfo(slow.Queue, slow.ID)
+		return err == nil && ti.State == asynq.TaskStateActive
+	})
+	resp, _ := oc.PostForm(base+"/ops/queues/"+slow.Queue+"/tasks/"+url.PathEscape(slow.ID)+"/delete", url.Values{"state": {"active"}})
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if code, body := get(t, oc, base+"/ops/queues?queue="+slow.Queue+"&state=active"); code != http.StatusOK || !strings.Contains(body, "kan ikke endres") {
+		t.Errorf("deleting a running task: %d; want the notice that it is running", code)
+	}
+	close(release)
 
 	// The organisation's send log shows the reminder to its admin.
 	code, body = get(t, sessionClient(t, r.DB, base, admin), base+"/o/"+o.Slug+"/admin/sent?kind=reminder")

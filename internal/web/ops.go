@@ -115,6 +115,8 @@ func (s *Server) opsTaskAction(c *gin.Context, what string) error {
 	switch {
 	case errors.Is(err, queue.ErrNoTask):
 		s.setFlash(c, "ops.task.gone")
+	case errors.Is(err, queue.ErrTaskRunning):
+		s.setFlash(c, "ops.task.running")
 	case err != nil:
 		return err
 	default:
