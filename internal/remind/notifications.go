@@ -16,6 +16,7 @@ import (
 type Notification struct {
 	ID        int64      `bun:"id"`
 	Kind      string     `bun:"kind"`
+	Rule      string     `bun:"rule"` // a reminder's rule («before:14»); "" for other kinds
 	Title     string     `bun:"title"`
 	URL       string     `bun:"url"`
 	CreatedAt time.Time  `bun:"created_at"`
@@ -55,7 +56,7 @@ func (s *Service) Notifications(ctx context.Context, orgID, userID int64, page i
 		if err := idb.NewRaw("SELECT count(*) FROM notifications WHERE org_id = ? AND user_id = ?", orgID, userID).Scan(ctx, &total); err != nil {
 			return err
 		}
-		return idb.NewRaw(`SELECT id, kind, title, url, created_at, read_at FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+		return idb.NewRaw(`SELECT id, kind, rule, title, url, created_at, read_at FROM notifications WHERE org_id = ? AND user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
 			orgID, userID, NotificationsPerPage, (page-1)*NotificationsPerPage).Scan(ctx, &out)
 	})
 	return out, total, err
@@ -67,7 +68,7 @@ func (s *Service) Notifications(ctx context.Context, orgID, userID int64, page i
 func (s *Service) MarkRead(ctx context.Context, orgID, userID, id int64) (Notification, error) {
 	var n []Notification
 	err := db.RunTx(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewRaw(`SELECT id, kind, title, url, created_at, read_at FROM notifications WHERE org_id = ? AND user_id = ? AND id = ?`, orgID, userID, id).Scan(ctx, &n); err != nil {
+		if err := tx.NewRaw(`SELECT id, kind, rule, title, url, created_at, read_at FROM notifications WHERE org_id = ? AND user_id = ? AND id = ?`, orgID, userID, id).Scan(ctx, &n); err != nil {
 			return err
 		}
 		if len(n) == 0 {

@@ -365,3 +365,32 @@ func TestAbsences(t *testing.T) {
 		t.Errorf("after removal: %d absences", len(abs))
 	}
 }
+
+// TestNotificationSaysWhy: a reminder's notification says in words which
+// rule sent it («21 dager over fristen», «Uendret for lenge»), beside its
+// kind, as the send log does.
+func TestNotificationSaysWhy(t *testing.T) {
+	t.Parallel()
+	h := webtest.New(t, webtest.Options{})
+	o := h.Org(org.KindMunicipality, norway)
+	kari := h.User(o, "editor")
+	kc := h.Client(kari)
+	kc.Post("/language", url.Values{"locale": {"nb"}})
+	for i, x := range []struct{ kind, rule, title string }{
+		{remind.KindReminder, "overdue:21", "Bolig for familier"},
+		{remind.KindEscalation, remind.RuleStalled, "Språkpraksis – «æøå»"},
+	} {
+		if _, err := h.Reminders.Send(context.Background(), remind.Send{OrgID: o.ID, Key: fmt.Sprint("why-", i), Kind: x.kind, Rule: x.rule,
+			UserID: kari.ID, Title: x.title, URL: "/o/" + o.Slug + "/dashboard", Compose: func(ctx context.Context, idb bun.IDB, r remind.Recipient) (mail.Message, error) {
+				return mail.Message{Subject: x.title, Text: x.title}, nil
+			}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := kc.Get("/o/" + o.Slug + "/notifications")
+	for _, want := range []string{"Påminnelse: 21 dager over fristen", "Til oppfølging: Uendret for lenge"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the notifications page does not say %q", want)
+		}
+	}
+}

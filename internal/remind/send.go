@@ -186,8 +186,8 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 			return nil // another worker logged it first
 		}
 		if x.UserID != 0 && !x.Direct {
-			if _, err := tx.NewRaw(`INSERT INTO notifications (org_id, user_id, kind, title, url, created_at, mail_pending)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, x.OrgID, x.UserID, x.Kind, clip(x.Title, 1000), x.URL, now, channel == ChannelDigest).Exec(ctx); err != nil {
+			if _, err := tx.NewRaw(`INSERT INTO notifications (org_id, user_id, kind, rule, title, url, created_at, mail_pending)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, x.OrgID, x.UserID, x.Kind, clip(x.Rule, 100), clip(x.Title, 1000), x.URL, now, channel == ChannelDigest).Exec(ctx); err != nil {
 				return err
 			}
 		}

@@ -67,7 +67,8 @@ type notificationsPage struct {
 
 type notificationRow struct {
 	remind.Notification
-	When string // in the organisation's zone, the locale's way
+	When     string // in the organisation's zone, the locale's way
+	RuleText string // why, in words («14 dager før fristen»); "" when not a reminder
 }
 
 func (s *Server) handleNotifications(c *gin.Context) error {
@@ -87,7 +88,8 @@ func (s *Server) handleNotifications(c *gin.Context) error {
 	data := &notificationsPage{Org: o, Unread: unread, Total: total, PageNo: page,
 		Pages: (total + remind.NotificationsPerPage - 1) / remind.NotificationsPerPage}
 	for _, n := range list {
-		data.Items = append(data.Items, notificationRow{Notification: n, When: i18n.FormatDateTime(l, n.CreatedAt, o.Location())})
+		data.Items = append(data.Items, notificationRow{Notification: n, When: i18n.FormatDateTime(l, n.CreatedAt, o.Location()),
+			RuleText: s.ruleText(l, n.Rule)})
 	}
 	base := "/o/" + o.Slug + "/notifications"
 	if page > 1 {
