@@ -67,15 +67,56 @@ type PlanPayload struct {
 }
 
 // Plan decides the reminders and escalations of the organisation's day
-// (day is its local date) and enqueues one delivery task each. It answers
-// how many it planned. On a day off it plans nothing: those days'
-// reminders go out with the next working day's.
+// (day is its local date) that the send log does not hold yet and
+// enqueues one delivery task each. It answers how many it planned. On a
+// day off it plans nothing: those days' reminders go out with the next
+// working day's. Planning the same day again enqueues only what was not
+// sent (a queue lost with its tasks, a worker down at the send hour).
 func (s *Service) Plan(ctx context.Context, orgID int64, day time.Time) (int, error) {
 	ds, err := s.Deliveries(ctx, orgID, day)
 	if err != nil {
 		return 0, err
 	}
+	if ds, err = s.unsent(ctx, orgID, ds); err != nil {
+		return 0, err
+	}
 	return len(ds), s.enqueue(ctx, ds)
+}
+
+// unsent answers the deliveries of ds whose keys the send log does not
+// hold.
+func (s *Service) unsent(ctx context.Context, orgID int64, ds []Delivery) ([]Delivery, error) {
+	if len(ds) == 0 {
+		return ds, nil
+	}
+	sent := map[string]bool{}
+	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
+		for i := 0; i < len(ds); i += 500 {
+			keys := make([]string, 0, 500)
+			for _, d := range ds[i:min(i+500, len(ds))] {
+				keys = append(keys, d.Key)
+			}
+			var got []string
+			if err := idb.NewSelect().TableExpr("reminder_sends").Column("key").
+				Where("org_id = ? AND key IN (?)", orgID, bun.In(keys)).Scan(ctx, &got); err != nil {
+				return err
+			}
+			for _, k := range got {
+				sent[k] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("remind: send log: %w", err)
+	}
+	out := ds[:0:0]
+	for _, d := range ds {
+		if !sent[d.Key] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // Deliveries answers what Plan would enqueue.

@@ -153,6 +153,29 @@ func TestPlanRemindsOnceAndEscalates(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Errorf("send log holds %d mail rows (%v), want 5", n, err)
 	}
+	if planned := w.runAt(t, at.Add(2*time.Hour)); planned != 0 {
+		t.Errorf("10:00 planned %d again; want nothing, all were sent", planned)
+	}
+}
+
+// TestPlanCatchesUpLaterInTheDay: with no worker at 08:00 (the day's plan
+// never ran, or its tasks were lost with the queue), the next hour's plan
+// sends the day's reminders, once; the next day's hours do not send the
+// previous day's.
+func TestPlanCatchesUpLaterInTheDay(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	kari := w.h.User(w.o, "contributor")
+	w.measure(t, "Kartlegging av kompetanse – «æøå»", kari, "2026-03-09")
+	at := time.Date(2026, 3, 6, 11, 0, 0, 0, oslo) // Friday, three hours late
+	if n := w.runAt(t, at); n != 1 {
+		t.Fatalf("11:00 without an 08:00 plan planned %d; want the day's one reminder", n)
+	}
+	if n := w.runAt(t, at.Add(time.Hour)); n != 0 {
+		t.Errorf("12:00 planned %d again", n)
+	}
+	if got := subjects(w.h, kari.Email); len(got) != 1 || got[0] != "Frist om 3 dager: Kartlegging av kompetanse – «æøå»" {
+		t.Errorf("the responsible got %q; want the day's reminder once", got)
+	}
 }
 
 // TestDelegateAndDigestPreference: a responsible away names a delegate,

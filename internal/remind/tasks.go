@@ -37,9 +37,10 @@ func (t *Tasks) RegisterTasks(mux *asynq.ServeMux) {
 }
 
 // Schedule fires the plan every hour in every organisation's time zone;
-// the plan acts only in the organisation's send hour (08:00 unless it
-// chose another), so it follows the organisation's clock across
-// daylight-saving changes.
+// the plan starts the day in the organisation's send hour (08:00 unless
+// it chose another), so it follows the organisation's clock across
+// daylight-saving changes, and each later hour of the day sends what the
+// send log does not hold yet.
 func (t *Tasks) Schedule(s *queue.Scheduler) error {
 	return s.Register(queue.Periodic{Name: TypePlan, Spec: "0 * * * *", PerOrg: true, Queue: queue.Default,
 		Task: func(orgID int64, at time.Time) (*asynq.Task, error) {
@@ -56,8 +57,8 @@ func NewPlanTask(p PlanPayload) (*asynq.Task, error) {
 	return asynq.NewTask(TypePlan, b, asynq.MaxRetry(5), asynq.Timeout(10*time.Minute)), nil
 }
 
-// HandlePlan plans the organisation's reminders for its day and runs the
-// dailies, when the hour the task names is the organisation's send hour.
+// HandlePlan plans the organisation's reminders for its day from its send
+// hour on, and runs the dailies in the send hour.
 func (t *Tasks) HandlePlan(ctx context.Context, task *asynq.Task) error {
 	var p PlanPayload
 	if err := json.Unmarshal(task.Payload(), &p); err != nil || p.OrgID <= 0 {
@@ -87,13 +88,16 @@ func (t *Tasks) RunPlan(ctx context.Context, p PlanPayload) (int, error) {
 		return 0, err
 	}
 	local := p.At.In(o.Location())
-	if !p.Force && (local.Hour() != set.SendHour || local.Minute() != 0) {
+	// From the send hour to midnight, every hour: the send hour plans the
+	// day, the later hours plan what the send log does not hold yet (the
+	// send hour's tasks lost with the queue, or no worker at 08:00).
+	if !p.Force && (local.Hour() < set.SendHour || local.Minute() != 0) {
 		return 0, nil
 	}
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
 	n, err := s.Plan(ctx, o.ID, day)
-	if err != nil {
-		return n, err
+	if err != nil || (!p.Force && local.Hour() != set.SendHour) {
+		return n, err // the dailies run in the send hour (reports catch up by themselves)
 	}
 	var errs []error
 	for _, d := range t.Dailies {
