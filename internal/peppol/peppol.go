@@ -16,6 +16,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -194,24 +195,38 @@ func (c Checker) CheckAll(ctx context.Context, invoices ...[]byte) ([]Report, er
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "in")
-	if err := os.Mkdir(in, 0o755); err != nil {
-		return nil, err
-	}
-	names := make([]string, len(invoices))
-	for i, doc := range invoices {
-		names[i] = fmt.Sprintf("invoice-%03d.xml", i)
-		if err := os.WriteFile(filepath.Join(in, names[i]), doc, 0o644); err != nil {
+	// in holds every invoice for the schema; sch holds the well-formed ones
+	// for the stylesheets (Saxon stops a batch at the first that is not).
+	in, sch := filepath.Join(dir, "in"), filepath.Join(dir, "sch")
+	for _, d := range []string{in, sch} {
+		if err := os.Mkdir(d, 0o755); err != nil {
 			return nil, err
 		}
 	}
 	reports := make([]Report, len(invoices))
-	for i, name := range names {
-		fs, err := c.schema(ctx, filepath.Join(in, name))
+	var names []string // files in sch
+	var which []int    // the invoice each is
+	for i, doc := range invoices {
+		name := fmt.Sprintf("invoice-%03d.xml", i)
+		file := filepath.Join(in, name)
+		if err := os.WriteFile(file, doc, 0o644); err != nil {
+			return nil, err
+		}
+		fs, err := c.schema(ctx, file)
 		if err != nil {
 			return nil, err
 		}
 		reports[i].Failures = append(reports[i].Failures, fs...)
+		if !wellFormed(doc) {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(sch, name), doc, 0o644); err != nil {
+			return nil, err
+		}
+		names, which = append(names, name), append(which, i)
+	}
+	if len(names) == 0 {
+		return reports, nil
 	}
 
 	stages := []struct{ source, xslt string }{{SourceCEN, c.Files.CENXSLT}, {SourcePeppol, c.Files.PeppolXSLT}}
@@ -222,7 +237,7 @@ func (c Checker) CheckAll(ctx context.Context, invoices ...[]byte) ([]Report, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[s], errs[s] = c.schematron(ctx, st.source, st.xslt, dir, in, names)
+			results[s], errs[s] = c.schematron(ctx, st.source, st.xslt, dir, sch, names)
 		}()
 	}
 	wg.Wait()
@@ -230,11 +245,36 @@ func (c Checker) CheckAll(ctx context.Context, invoices ...[]byte) ([]Report, er
 		return nil, err
 	}
 	for s := range stages {
-		for i := range names {
-			reports[i].Failures = append(reports[i].Failures, results[s][i]...)
+		for k, i := range which {
+			reports[i].Failures = append(reports[i].Failures, results[s][k]...)
 		}
 	}
 	return reports, nil
+}
+
+// wellFormed says whether the document parses as XML with one root element.
+func wellFormed(doc []byte) bool {
+	d := xml.NewDecoder(bytes.NewReader(doc))
+	roots := 0
+	depth := 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return roots == 1 && depth == 0
+		}
+		if err != nil {
+			return false
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				roots++
+			}
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // schema validates one file against the UBL 2.1 invoice schema. xmllint
