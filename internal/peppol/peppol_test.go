@@ -116,6 +116,47 @@ func TestBrokenInvoicesNameTheRule(t *testing.T) {
 	}
 }
 
+// The buyer's electronic address in the three countries: Norway 0192
+// (organisation number, mod 11), Sweden 0007 (organisationsnummer, Luhn),
+// Denmark 0184 (CVR, eight digits). Well-formed ones pass, others fail
+// naming the country's rule.
+func TestBuyerEndpointSchemes(t *testing.T) {
+	no := example(t, "Norwegian-example-1.xml")
+	const buyer = `<cbc:EndpointID schemeID="0192">987654325</cbc:EndpointID>`
+	cases := []struct {
+		scheme, id, rule string // rule "" for valid
+	}{
+		{"0192", "964338531", ""},
+		{"0007", "2120000142", ""},
+		{"0184", "12345678", ""},
+		{"0184", "DK12345678", ""},
+		{"0192", "987654321", "PEPPOL-COMMON-R041"},
+		{"0007", "5560360794", "PEPPOL-COMMON-R049"},
+		{"0007", "556036-0793", "PEPPOL-COMMON-R049"},
+		{"0184", "1234567", "PEPPOL-COMMON-R042"},
+	}
+	var docs [][]byte
+	for _, c := range cases {
+		docs = append(docs, replace(t, no, buyer, `<cbc:EndpointID schemeID="`+c.scheme+`">`+c.id+`</cbc:EndpointID>`))
+	}
+	reports, err := peppol.CheckAll(context.Background(), docs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		r := reports[i]
+		if c.rule == "" {
+			if !r.Valid() {
+				t.Errorf("%s %s: not valid:\n%s", c.scheme, c.id, r)
+			}
+			continue
+		}
+		if len(r.Failed(c.rule)) == 0 || r.Valid() {
+			t.Errorf("%s %s: does not fail %s:\n%s", c.scheme, c.id, c.rule, r)
+		}
+	}
+}
+
 // Without the tools the check is an error naming what is missing, never a
 // pass.
 func TestMissingToolsAreAnError(t *testing.T) {
