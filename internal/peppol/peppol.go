@@ -218,6 +218,11 @@ func (c Checker) CheckAll(ctx context.Context, invoices ...[]byte) ([]Report, er
 		}
 		reports[i].Failures = append(reports[i].Failures, fs...)
 		if !wellFormed(doc) {
+			// Never a pass unseen: the rules did not run on it.
+			if len(fs) == 0 {
+				reports[i].Failures = append(reports[i].Failures, Failure{Source: SourceXSD, ID: "XSD", Flag: "fatal",
+					Text: "not well-formed UTF-8 XML with one root element: the rules could not run"})
+			}
 			continue
 		}
 		if err := os.WriteFile(filepath.Join(sch, name), doc, 0o644); err != nil {
