@@ -74,15 +74,14 @@ func firstWorkingOfWeek(cal *Calendar, day time.Time) bool {
 }
 
 // Daily sends the organisation's digests of day.
-func (g Digests) Daily(ctx context.Context, o *org.Organisation, _ Settings, day time.Time) error {
+func (g Digests) Daily(ctx context.Context, o *org.Organisation, _ Settings, cal *Calendar, day time.Time) error {
 	s := g.Service
 	day = Day(day)
-	cal, err := s.Calendar(ctx, o.ID, o.Country)
-	if err != nil || !cal.Working(day) {
-		return err
+	if !cal.Working(day) {
+		return nil
 	}
 	var notes []pendingNote
-	err = db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		notes, err = pending(ctx, idb, o.ID, 0)
 		return err

@@ -222,18 +222,6 @@ func (s *Service) Send(ctx context.Context, x Send) (bool, error) {
 // notifications another worker mailed meanwhile).
 var ErrNothingToSend = errors.New("remind: nothing to send")
 
-// Calendar answers the organisation's working days: its country's
-// holidays and its closures.
-func (s *Service) Calendar(ctx context.Context, orgID int64, country string) (*Calendar, error) {
-	var cs []Closure
-	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
-		var err error
-		cs, err = Closures(ctx, idb, orgID)
-		return err
-	})
-	return NewCalendar(country, cs), err
-}
-
 // PreferencesPath is the page where a person chooses what they are sent.
 const PreferencesPath = "/account/notifications"
 

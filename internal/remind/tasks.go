@@ -17,10 +17,12 @@ import (
 )
 
 // Daily is work done once a day for an organisation, in its send hour,
-// after the day's reminders are planned: reports, agendas, digests. It
-// must be safe to run twice for the same day (use Send's keys).
+// after the day's reminders are planned: reports, agendas, digests. cal
+// is the organisation's calendar of working days (its country's holidays
+// and its holiday weeks), read once for all of them. It must be safe to
+// run twice for the same day (use Send's keys).
 type Daily interface {
-	Daily(ctx context.Context, o *org.Organisation, set Settings, day time.Time) error
+	Daily(ctx context.Context, o *org.Organisation, set Settings, cal *Calendar, day time.Time) error
 }
 
 // Tasks runs the reminder engine's background work.
@@ -73,12 +75,16 @@ func (t *Tasks) RunPlan(ctx context.Context, p PlanPayload) (int, error) {
 	s := t.Service
 	var o *org.Organisation
 	var set Settings
+	var closures []Closure
 	err := db.Run(ctx, s.DB, db.OrgScope(p.OrgID), func(ctx context.Context, idb bun.IDB) error {
 		var err error
 		if o, err = org.FindOrganisationByID(ctx, idb, p.OrgID); err != nil {
 			return err
 		}
-		set, err = LoadSettings(ctx, idb, p.OrgID)
+		if set, err = LoadSettings(ctx, idb, p.OrgID); err != nil {
+			return err
+		}
+		closures, err = Closures(ctx, idb, p.OrgID)
 		return err
 	})
 	if app.ErrorCode(err) == app.ENotFound {
@@ -99,9 +105,10 @@ func (t *Tasks) RunPlan(ctx context.Context, p PlanPayload) (int, error) {
 	if err != nil || (!p.Force && local.Hour() != set.SendHour) {
 		return n, err // the dailies run in the send hour (reports catch up by themselves)
 	}
+	cal := NewCalendar(o.Country, closures)
 	var errs []error
 	for _, d := range t.Dailies {
-		errs = append(errs, d.Daily(ctx, o, set, day))
+		errs = append(errs, d.Daily(ctx, o, set, cal, day))
 	}
 	return n, errors.Join(errs...)
 }

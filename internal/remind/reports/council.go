@@ -24,15 +24,11 @@ import (
 type Agendas struct{ *Reports }
 
 // Daily sends the agendas and minutes due on day.
-func (a Agendas) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, day time.Time) error {
+func (a Agendas) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, cal *remind.Calendar, day time.Time) error {
 	if o.Kind != org.KindMunicipality || a.Councils == nil {
 		return nil
 	}
 	day = remind.Day(day)
-	cal, err := a.Reminders.Calendar(ctx, o.ID, o.Country)
-	if err != nil {
-		return err
-	}
 	working := cal.Working(day)
 	cs, err := a.Councils.List(ctx, o, day.Year())
 	if err != nil {

@@ -40,14 +40,10 @@ func ReportMonth(cal *remind.Calendar, reportDay int, day time.Time) (month time
 }
 
 // Daily sends the report due on day.
-func (m Monthly) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, day time.Time) error {
+func (m Monthly) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, cal *remind.Calendar, day time.Time) error {
 	to := set.Recipients()
 	if o.Kind != org.KindMunicipality || set.ReportDay == 0 || len(to) == 0 {
 		return nil
-	}
-	cal, err := m.Reminders.Calendar(ctx, o.ID, o.Country)
-	if err != nil {
-		return err
 	}
 	month, ok := ReportMonth(cal, set.ReportDay, day)
 	if !ok {

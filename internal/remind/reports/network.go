@@ -24,14 +24,13 @@ import (
 type Networks struct{ *Reports }
 
 // Daily sends the reports due on day.
-func (n Networks) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, day time.Time) error {
+func (n Networks) Daily(ctx context.Context, o *org.Organisation, set remind.Settings, cal *remind.Calendar, day time.Time) error {
 	if o.Kind != org.KindNetwork || n.Workbooks == nil || set.NetworkDays == 0 {
 		return nil
 	}
 	day = remind.Day(day)
-	cal, err := n.Reminders.Calendar(ctx, o.ID, o.Country)
-	if err != nil || !cal.Working(day) {
-		return err
+	if !cal.Working(day) {
+		return nil
 	}
 	list, err := n.Workbooks.Gatherings(ctx, o)
 	if err != nil {
