@@ -273,7 +273,7 @@ func TestReminderSettingsPage(t *testing.T) {
 	if !strings.Contains(body, "Fellesferie – «sommer»") || !strings.Contains(body, "06.07.2026") || !strings.Contains(body, "31.07.2026") {
 		t.Fatal("the holiday weeks are not listed")
 	}
-	cls, err := h.Reminders.OrgClosures(ctx, o.ID)
+	cls, err := h.Reminders.OrgClosures(ctx, o.ID, nil)
 	if err != nil || len(cls) != 1 {
 		t.Fatalf("closures: %v %v", cls, err)
 	}

@@ -26,10 +26,18 @@ func (s *Service) SaveOrgSettings(ctx context.Context, st Settings) (Settings, e
 	return SaveSettings(ctx, s.DB, st, s.Clock.Now())
 }
 
-// OrgClosures answers orgID's holiday weeks (Closures).
-func (s *Service) OrgClosures(ctx context.Context, orgID int64) ([]Closure, error) {
+// OrgClosures answers orgID's holiday weeks (Closures) and, with
+// settings set, its reminder settings, in one read.
+func (s *Service) OrgClosures(ctx context.Context, orgID int64, settings *Settings) ([]Closure, error) {
 	var out []Closure
 	err := db.Run(ctx, s.DB, db.OrgScope(orgID), func(ctx context.Context, idb bun.IDB) error {
+		if settings != nil {
+			st, err := LoadSettings(ctx, idb, orgID)
+			if err != nil {
+				return err
+			}
+			*settings = st
+		}
 		var err error
 		out, err = Closures(ctx, idb, orgID)
 		return err

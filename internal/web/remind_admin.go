@@ -38,16 +38,16 @@ func (s *Server) handleReminderSettings(c *gin.Context) error {
 
 func (s *Server) renderReminderSettings(c *gin.Context, status int, data *reminderSettingsPage) error {
 	o, ctx := orgOf(c), c.Request.Context()
+	var st *remind.Settings // read with the holiday weeks unless the form brings what was typed
 	if data.Values == nil {
-		st, err := s.Reminders.OrgSettings(ctx, o.ID)
-		if err != nil {
-			return err
-		}
-		data.Values = settingsValues(st)
+		st = &remind.Settings{}
 	}
 	var err error
-	if data.Closures, err = s.Reminders.OrgClosures(ctx, o.ID); err != nil {
+	if data.Closures, err = s.Reminders.OrgClosures(ctx, o.ID, st); err != nil {
 		return err
+	}
+	if st != nil {
+		data.Values = settingsValues(*st)
 	}
 	year := s.Clock.Now().In(o.Location()).Year()
 	data.Org, data.Year, data.Holidays = o, strconv.Itoa(year), remind.HolidayList(o.Country, year)
