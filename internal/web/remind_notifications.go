@@ -99,7 +99,8 @@ func (s *Server) handleNotifications(c *gin.Context) error {
 		data.NextURL = base + "?page=" + strconv.Itoa(page+1)
 	}
 	data.Layout = Layout{Nav: "notifications", Breadcrumbs: []Crumb{
-		{Label: o.Name, URL: "/o/" + o.Slug + "/dashboard"}, {Label: s.Catalog.T(l, "remind.page.notifications.title")}}}
+		{Label: o.Name, URL: "/o/" + o.Slug + "/dashboard"}, {Label: s.Catalog.T(l, "remind.page.notifications.title")}},
+		Bell: &bellLink{URL: base, Unread: unread, Current: true}} // counted above: the header needs no second count
 	s.render(c, http.StatusOK, "remind/notifications.html", data)
 	return nil
 }

@@ -312,7 +312,9 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		l.Actor = a
 		l.MainNav = s.mainNav(c, a, loc, l.Nav)
-		l.Bell = s.bell(c, a, l.Nav)
+		if l.Bell == nil {
+			l.Bell = s.bell(c, a, l.Nav)
+		}
 		if a.OrgID != 0 && a.Role != "" {
 			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
 				l.termOverrides = t[loc]
