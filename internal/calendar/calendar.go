@@ -257,4 +257,3 @@ func Filter(es []Event, kinds []string) []Event {
 	return out
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

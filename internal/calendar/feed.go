@@ -220,21 +220,8 @@ func (s *Service) FeedCalendar(ctx context.Context, token, client string) (*ical
 				return err
 			}
 			for _, mt := range meetings {
-				place := mt.Place
-				if place == "" {
-					place = mt.Council.Place
-				}
-				// The UID of the council's own calendar (web), so a
-				// meeting in both is one meeting.
-				ev := ical.Event{UID: "meeting-" + itoa(mt.ID) + "@" + o.Slug + ".samvirke", Start: mt.StartsAt,
-					Summary: mt.Council.Name + " – " + t("calendar.feed.meeting"), Location: place, Description: o.Name,
-					URL: base + "/o/" + o.Slug + "/" + mt.Path(), Status: ical.StatusConfirmed, Sequence: mt.Rev, Updated: mt.UpdatedAt}
-				if mt.EndsAt != nil {
-					ev.End = *mt.EndsAt
-				}
-				if mt.Status == council.MeetingCancelled {
-					ev.Status = ical.StatusCancelled
-				}
+				ev := mt.CalendarEvent(o.Slug, mt.Council, mt.Council.Name+" – "+t("calendar.feed.meeting"), base+"/o/"+o.Slug+"/"+mt.Path())
+				ev.Description = o.Name
 				cal.Events = append(cal.Events, ev)
 			}
 			return nil

@@ -2,10 +2,35 @@ package council
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/ical"
 )
+
+// CalendarEvent answers meeting m of council co, an organisation's whose
+// slug is orgSlug, as a calendar event titled summary and linking to url:
+// at its place (else the council's), confirmed or cancelled, revised by
+// its revision, with the same UID in every calendar it appears in (the
+// council's own, a person's feed), so that a calendar holding both shows
+// one meeting.
+func (m *Meeting) CalendarEvent(orgSlug string, co *Council, summary, url string) ical.Event {
+	place := m.Place
+	if place == "" {
+		place = co.Place
+	}
+	ev := ical.Event{UID: "meeting-" + strconv.FormatInt(m.ID, 10) + "@" + orgSlug + ".samvirke", Start: m.StartsAt,
+		Summary: summary, Location: place, URL: url, Status: ical.StatusConfirmed, Sequence: m.Rev, Updated: m.UpdatedAt}
+	if m.EndsAt != nil {
+		ev.End = *m.EndsAt
+	}
+	if m.Status == MeetingCancelled {
+		ev.Status = ical.StatusCancelled
+	}
+	return ev
+}
 
 // Dated is a meeting with its council, for calendars.
 type Dated struct {

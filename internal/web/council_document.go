@@ -197,20 +197,7 @@ func (s *Server) councilCalendar(o *org.Organisation, co *council.Council, ms []
 		cal.Location = nil
 	}
 	for _, m := range ms {
-		place := m.Place
-		if place == "" {
-			place = co.Place
-		}
-		ev := ical.Event{UID: "meeting-" + strconv.FormatInt(m.ID, 10) + "@" + o.Slug + ".samvirke", Start: m.StartsAt,
-			Summary: co.Name + " – " + t("council_document.calendar.meeting"), Location: place, URL: url(m),
-			Status: ical.StatusConfirmed, Sequence: m.Rev, Updated: m.UpdatedAt}
-		if m.EndsAt != nil {
-			ev.End = *m.EndsAt
-		}
-		if m.Status == council.MeetingCancelled {
-			ev.Status = ical.StatusCancelled
-		}
-		cal.Events = append(cal.Events, ev)
+		cal.Events = append(cal.Events, m.CalendarEvent(o.Slug, co, co.Name+" – "+t("council_document.calendar.meeting"), url(m)))
 	}
 	return cal
 }
