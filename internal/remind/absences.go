@@ -2,6 +2,7 @@ package remind
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -136,10 +137,6 @@ func HolidayList(country string, year int) []Holiday {
 	for d, n := range Holidays(country, year) {
 		out = append(out, Holiday{Day: d, Name: n})
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Day.Before(out[j-1].Day); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	slices.SortFunc(out, func(a, b Holiday) int { return a.Day.Compare(b.Day) })
 	return out
 }
