@@ -256,4 +256,3 @@ func Filter(es []Event, kinds []string) []Event {
 	}
 	return out
 }
-
