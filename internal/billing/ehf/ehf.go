@@ -129,7 +129,8 @@ type VAT struct {
 // taken in each time's own location (convert Stripe's Unix times to
 // Europe/Oslo first).
 type Period struct {
-	Start, End time.Time
+	Start time.Time // first day
+	End   time.Time // last day, not before Start
 }
 
 // Document is an invoice to write.
@@ -324,7 +325,7 @@ func (d Document) Validate() error {
 	sellerVAT, buyerVAT := vatID(d.Seller) != "", vatID(d.Buyer) != ""
 	if slices.Contains(cats, "O") {
 		if len(cats) > 1 {
-			bad("Lines", "category O (not subject to VAT) cannot be mixed with %s on one invoice (BR-O-11)", strings.Join(slices.DeleteFunc(slices.Clone(cats), func(c string) bool { return c == "O" }), ", "))
+			bad("Lines", "category O (not subject to VAT) cannot be mixed with other VAT categories on one invoice (BR-O-11)")
 		}
 		if sellerVAT {
 			bad("Seller.VATNumber", "must be empty on an invoice not subject to VAT, category O (BR-O-02)")
@@ -457,8 +458,8 @@ func ruleCategory(c string) string {
 
 // subtotal is one entry of the VAT breakdown (BG-23).
 type subtotal struct {
-	vat           VAT // of its first line
-	taxable, vatt int64
+	vat          VAT // of its first line
+	taxable, tax int64
 }
 
 // totals are the document's sums, in minor units.
@@ -483,8 +484,8 @@ func (d Document) totals() totals {
 	}
 	for i := range t.breakdown {
 		s := &t.breakdown[i]
-		s.vatt = vatAmount(s.taxable, s.vat.Percent)
-		t.vat += s.vatt
+		s.tax = vatAmount(s.taxable, s.vat.Percent)
+		t.vat += s.tax
 	}
 	t.inclusive = t.lines + t.vat
 	t.payable = t.inclusive - d.Prepaid
@@ -547,7 +548,7 @@ func Invoice(d Document) ([]byte, error) {
 		for _, s := range t.breakdown {
 			w.elem("cac:TaxSubtotal", func() {
 				w.amount("cbc:TaxableAmount", s.taxable)
-				w.amount("cbc:TaxAmount", s.vatt)
+				w.amount("cbc:TaxAmount", s.tax)
 				w.elem("cac:TaxCategory", func() { w.taxCategory(s.vat, true) })
 			})
 		}
