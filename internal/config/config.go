@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,8 @@ type Config struct {
 	StripeSecretKey   string        // SAMVIRKE_STRIPE_SECRET_KEY(_FILE)
 	StripeWebhookKey  string        // SAMVIRKE_STRIPE_WEBHOOK_SECRET(_FILE)
 	StripeAPIBase     string        // SAMVIRKE_STRIPE_API_BASE
+	BillingPlans      string        // SAMVIRKE_BILLING_PLANS: the billing configuration file (plans, prices, seller)
+	AccessPointToken  string        // SAMVIRKE_BILLING_ACCESS_POINT_TOKEN(_FILE): the Peppol access point's bearer token
 	LogLevel          string        // SAMVIRKE_LOG_LEVEL
 	LogFormat         string        // SAMVIRKE_LOG_FORMAT
 	TrustedProxies    []string      // SAMVIRKE_TRUSTED_PROXIES
@@ -149,6 +152,8 @@ func FromEnv(env Env) (Config, error) {
 	secret("SAMVIRKE_STRIPE_SECRET_KEY", &c.StripeSecretKey)
 	secret("SAMVIRKE_STRIPE_WEBHOOK_SECRET", &c.StripeWebhookKey)
 	str("SAMVIRKE_STRIPE_API_BASE", &c.StripeAPIBase)
+	str("SAMVIRKE_BILLING_PLANS", &c.BillingPlans)
+	secret("SAMVIRKE_BILLING_ACCESS_POINT_TOKEN", &c.AccessPointToken)
 	str("SAMVIRKE_LOG_LEVEL", &c.LogLevel)
 	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
 	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
@@ -294,6 +299,9 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
 		bad("SAMVIRKE_SMTP_PORT: %d is not a port number", c.SMTPPort)
+	}
+	if billing := []string{c.StripeSecretKey, c.StripeWebhookKey, c.BillingPlans}; slices.Contains(billing, "") && slices.ContainsFunc(billing, func(v string) bool { return v != "" }) {
+		bad("SAMVIRKE_STRIPE_SECRET_KEY, SAMVIRKE_STRIPE_WEBHOOK_SECRET and SAMVIRKE_BILLING_PLANS: billing needs all three; set the missing ones, or none to run without billing")
 	}
 	if c.StripeAPIBase != "" {
 		if u, err := url.Parse(c.StripeAPIBase); err != nil || u.Host == "" {

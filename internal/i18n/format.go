@@ -151,3 +151,24 @@ func ParseDate(s string) (t time.Time, ok bool) {
 	}
 	return time.Time{}, false
 }
+
+// FormatMoney formats an amount in minor units (øre, öre) of currency
+// (NOK, SEK, DKK) the locale's way, with the currency code so that
+// crowns of three countries are never confused: «25 000,00 NOK» in nb
+// and sv, «25.000,00 DKK» in da, «NOK 25,000.00» in en.
+func FormatMoney(loc string, minor int64, currency string) string {
+	dec, _ := separators(loc)
+	neg := minor < 0
+	u := uint64(minor)
+	if neg {
+		u = uint64(-(minor + 1)) + 1
+	}
+	out := FormatInt(loc, int64(u/100)) + dec + strconv.FormatUint(100+u%100, 10)[1:]
+	if neg {
+		out = "\u2212" + out
+	}
+	if loc == "en" {
+		return currency + "\u00a0" + out
+	}
+	return out + "\u00a0" + currency
+}

@@ -102,6 +102,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsOps(),
 		routeRowsCalendar(),
 		routeRowsRemindPages(),
+		routeRowsBilling(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -294,7 +295,7 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 		":statement": strconv.FormatInt(tn.statement, 10), ":format": "xlsx", ":chapter": strconv.FormatInt(tn.chapter, 10),
 		":comment": strconv.FormatInt(tn.comment, 10), ":gathering": strconv.FormatInt(tn.gathering, 10),
 		":measure": orNone(tn.measure), ":goal": orNone(tn.goal),
-		":queue": "default", ":task": "no-such-task",
+		":queue": "default", ":task": "no-such-task", ":invoice": "999999999",
 	}
 	if strings.Contains(path, ":member") { // a member's workbook, read by its network tn
 		repl[":member"], repl[":workbook"] = w.own.org.Slug, strconv.FormatInt(w.own.workbook, 10)

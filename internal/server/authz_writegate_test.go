@@ -44,6 +44,12 @@ func TestWriteGate(t *testing.T) {
 		before := asked.Load()
 		resp, body := w.send(t, owner, rt, w.own, table[key])
 		called := asked.Load() - before
+		if rt.Writes && rt.Ungated { // the owner's billing actions: paying is how it opens again
+			if called != 0 || readOnlyText(body) {
+				t.Errorf("%s is an owner's billing action: %d, gate asked %d times; want it to pass the gate", key, resp.StatusCode, called)
+			}
+			continue
+		}
 		if rt.Writes {
 			nWrites++
 			if called != 1 || resp.StatusCode != 403 || !readOnlyText(body) {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/billing"
 	"github.com/samvirke/samvirke/internal/config"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/i18n"
@@ -161,6 +162,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Accounts.BaseURL = strings.TrimRight(m.URL(), "/") // links in e-mail
 	m.Reminders.BaseURL = m.Accounts.BaseURL
 	m.Calendar.BaseURL = m.Accounts.BaseURL
+	m.Billing.BaseURL = m.Accounts.BaseURL
 	if m.banner != nil {
 		m.banner()
 	}
@@ -280,8 +282,16 @@ func (m *Main) openServices(ctx context.Context, secret string, cat *i18n.Catalo
 	if err != nil {
 		return err
 	}
+	var plans *billing.Config
+	if m.Config.BillingPlans != "" {
+		if plans, err = billing.ReadConfig(m.Config.BillingPlans); err != nil {
+			return err
+		}
+		plans.AccessPoint.Token = m.Config.AccessPointToken
+	}
 	m.Services, err = Compose(ctx, Parts{DB: m.DB, Queue: m.Queue, Mail: m.Mail, Clock: m.Clock, Logger: m.Logger,
-		Catalog: cat, Secret: secret, SSOAllowNetworks: m.Config.SSOAllowedNetworks(), Files: fs})
+		Catalog: cat, Secret: secret, SSOAllowNetworks: m.Config.SSOAllowedNetworks(), Files: fs,
+		Billing: plans, StripeKey: m.Config.StripeSecretKey, StripeAPIBase: m.Config.StripeAPIBase, StripeWebhookSecret: m.Config.StripeWebhookKey})
 	return err
 }
 
@@ -326,7 +336,7 @@ func (m *Main) openWorker() error {
 	m.registrars = []queue.Registrar{accountTasks, m.Limiter, m.Outbox}
 	m.registrars = append(m.registrars, &indicator.Tasks{Service: m.Indicators, Files: m.Files, Text: m.Catalog.T})
 	reminders := &remind.Tasks{Service: m.Reminders, Dailies: m.Services.Dailies()}
-	m.registrars = append(m.registrars, reminders)
+	m.registrars = append(m.registrars, reminders, m.Billing)
 	var err error
 	// Running tasks get two thirds of the shutdown budget; what does not
 	// finish in it goes back to the queue and runs again.
@@ -349,6 +359,9 @@ func (m *Main) openWorker() error {
 		return err
 	}
 	if err := reminders.Schedule(m.Scheduler); err != nil {
+		return err
+	}
+	if err := m.Billing.Schedule(m.Scheduler); err != nil {
 		return err
 	}
 	return m.Limiter.Schedule(m.Scheduler)

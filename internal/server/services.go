@@ -10,6 +10,7 @@ import (
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/billing"
 	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/db"
@@ -51,6 +52,12 @@ type Parts struct {
 	// Files keeps uploaded files (logos, attachments): a local directory
 	// or an S3-compatible bucket, chosen by the process's configuration.
 	Files *files.Service
+	// Billing is the billing configuration; nil: billing is not
+	// configured and every organisation may do everything.
+	Billing *billing.Config
+	// StripeKey, StripeAPIBase and StripeWebhookSecret reach Stripe
+	// (SAMVIRKE_STRIPE_…).
+	StripeKey, StripeAPIBase, StripeWebhookSecret string
 }
 
 // Services are the capability services shared by web and workers, wired
@@ -73,6 +80,7 @@ type Services struct {
 	Indicators *indicator.Service
 	Reminders  *remind.Service
 	Calendar   *calendar.Service
+	Billing    *billing.Service
 	Limiter    *ratelimit.Limiter
 	Outbox     *outbox.Outbox
 	Files      *files.Service
@@ -110,8 +118,12 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
 	s.Indicators = &indicator.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
-	s.Reminders = &remind.Service{DB: p.DB, Due: s.Due, Queue: p.Queue, Outbox: s.Outbox, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T} // BaseURL once listening
-	s.Calendar = &calendar.Service{DB: p.DB, Clock: p.Clock, Due: s.Due, Limits: s.Limiter, Text: p.Catalog.T}                              // BaseURL once listening
+	s.Reminders = &remind.Service{DB: p.DB, Due: s.Due, Queue: p.Queue, Outbox: s.Outbox, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T}        // BaseURL once listening
+	s.Calendar = &calendar.Service{DB: p.DB, Clock: p.Clock, Due: s.Due, Limits: s.Limiter, Text: p.Catalog.T}                                     // BaseURL once listening
+	s.Billing = &billing.Service{DB: p.DB, Config: p.Billing, WebhookSecret: p.StripeWebhookSecret, Queue: p.Queue, Clock: p.Clock, Log: p.Logger} // BaseURL once listening
+	if p.Billing != nil && p.StripeKey != "" {
+		s.Billing.Stripe = billing.NewStripe(p.StripeKey, p.StripeAPIBase, nil)
+	}
 	s.Search = &search.Registry{}
 	s.Search.Add(account.MemberSearch{})
 	s.Search.Add(org.NetworkSearch{Clock: p.Clock})
@@ -151,5 +163,6 @@ func (s *Services) WebDeps() web.Deps {
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
 		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Calendar: s.Calendar, Limiter: s.Limiter, Nav: s.Nav,
+		Billing: s.Billing, WriteGate: s.Billing.WriteGate,
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) adminLayout(c *gin.Context, current string) Layout {
 	for _, t := range []struct {
 		key  string
 		perm authz.Perm
-	}{{"members", authz.MembersRead}, {"roles", authz.MembersRead}, {"settings", authz.OrgManage}, {"sso", authz.OrgManage}, {"reminders", authz.OrgManage}, {"audit", authz.AuditRead}, {"sent", authz.AuditRead}, {"tokens", authz.TokensManage}} {
+	}{{"members", authz.MembersRead}, {"roles", authz.MembersRead}, {"settings", authz.OrgManage}, {"sso", authz.OrgManage}, {"reminders", authz.OrgManage}, {"audit", authz.AuditRead}, {"sent", authz.AuditRead}, {"tokens", authz.TokensManage}, {"billing", authz.BillingManage}} {
 		if s.allowed(c, t.perm) {
 			tabs = append(tabs, adminTab{Key: t.key, URL: base + t.key, Current: t.key == current})
 		}

@@ -41,6 +41,10 @@ type Layout struct {
 	// Bell is the header's link to the actor's notifications with their
 	// unread count (remind_notifications.go); nil outside an organisation.
 	Bell *bellLink
+	// BillingNotice tells the members of a read-only organisation why,
+	// and its owners of a payment overdue or a trial ending
+	// (billing_notice.go); nil otherwise.
+	BillingNotice *billingNotice
 
 	termOverrides map[string]string
 	translate     func(key string) string
@@ -140,7 +144,8 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			}
 			return fmt.Sprint(v)
 		},
-		"pct": i18n.FormatPercent,
+		"pct":   i18n.FormatPercent,
+		"money": i18n.FormatMoney,
 		// figure prints a protected indicator figure (indicator_figure.go).
 		"figure": func(loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
 			return figureText(cat, loc, ind, f, threshold)
@@ -315,6 +320,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		if l.Bell == nil {
 			l.Bell = s.bell(c, a, l.Nav)
 		}
+		l.BillingNotice = s.billingNotice(c, a, loc)
 		if a.OrgID != 0 && a.Role != "" {
 			if t, err := s.termsOf(c.Request.Context(), a.OrgID); err == nil {
 				l.termOverrides = t[loc]

@@ -71,6 +71,9 @@ type Route struct {
 	// organisation read-only; the route walk fails when a route that
 	// reads sends a write to the database.
 	Writes bool
+	// Ungated marks an owner's billing action, which passes the write
+	// gate: paying is how a read-only organisation becomes writable.
+	Ungated bool
 	// PeriodLock marks a write route whose :period is refused (409) while
 	// the organisation has locked it (indicator.Service.Locked).
 	PeriodLock bool
@@ -82,6 +85,9 @@ type routeOption func(*Route)
 // maxBody lets a route accept bodies up to n bytes instead of
 // DefaultMaxBody.
 func maxBody(n int64) routeOption { return func(r *Route) { r.MaxBody = n } }
+
+// ungated lets a write route pass the write gate (Route.Ungated).
+func ungated() routeOption { return func(r *Route) { r.Ungated = true } }
 
 // writes marks a GET route as one that changes stored data.
 func writes() routeOption { return func(r *Route) { r.Writes = true } }
@@ -105,7 +111,7 @@ func (s *Server) handle(method, path string, access Access, perm authz.Perm, h g
 		chain = append(chain, s.requireUser, s.requireInteractive, s.requireOperator)
 	case Org:
 		chain = append(chain, s.requireUser, s.inOrg, s.require(perm))
-		if rt.Writes {
+		if rt.Writes && !rt.Ungated {
 			chain = append(chain, s.gateWrites)
 		}
 		if rt.Writes && rt.PeriodLock {
@@ -193,6 +199,7 @@ func (s *Server) routes() {
 	s.planPublicRoutes()
 	s.planIORoutes()
 	s.councilRoutes()
+	s.billingRoutes()
 	s.councilMeetingRoutes()
 	s.councilDocumentRoutes()
 	s.councilPublicRoutes()

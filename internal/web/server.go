@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/apidoc"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
+	"github.com/samvirke/samvirke/internal/billing"
 	"github.com/samvirke/samvirke/internal/calendar"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/due"
@@ -70,6 +71,9 @@ type Deps struct {
 	// Reminders holds the reminder engine: its settings, the send log,
 	// notifications, preferences and absences.
 	Reminders *remind.Service
+	// Billing is subscriptions, entitlements and e-invoices (never nil;
+	// it says whether it is configured).
+	Billing *billing.Service
 	// Queues is the task queue the operators' page inspects (nil: the
 	// page says the queue is not reachable from this process).
 	Queues *queue.Queue
