@@ -162,6 +162,9 @@ type world struct {
 	// outsider is signed in and a member of nothing, likewise.
 	outsider, freshOutsider *http.Client
 	writes                  *writeLog
+	// readOnly makes any write a request sends to the database fail the
+	// test (a lapsed organisation's walk).
+	readOnly bool
 }
 
 // TestAuthorizationTable walks every registered route for every role
@@ -400,6 +403,9 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 	}
 	if stmts := w.writes.take(rid); !rt.Writes && len(stmts) > 0 {
 		t.Errorf("%s %s reads (Route.Writes is false) but sent %d writes to the database (answer %d), first: %s",
+			rt.Method, path, len(stmts), resp.StatusCode, stmts[0])
+	} else if w.readOnly && len(stmts) > 0 {
+		t.Errorf("%s %s in a read-only organisation sent %d writes to the database (answer %d), first: %s",
 			rt.Method, path, len(stmts), resp.StatusCode, stmts[0])
 	}
 	if rt.Writes && resp.StatusCode < 400 && (strings.Contains(rt.Path, ":plan") || strings.Contains(rt.Path, ":council")) {
