@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/billing"
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/indicator"
@@ -36,6 +37,7 @@ type DemoLoader interface {
 func demoLoaders() []DemoLoader {
 	return []DemoLoader{
 		workbook.DemoLoader{Definitions: tenants.Workbooks},
+		billing.DemoLoader{},
 	}
 }
 

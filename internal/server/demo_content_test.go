@@ -189,4 +189,5 @@ func checkDemoContent(t *testing.T, p *servertest.Process, password string) {
 	}
 	checkDemoPlans(t, p, password)
 	checkDemoReminders(t, p, password)
+	checkDemoBilling(t, p)
 }
