@@ -81,8 +81,9 @@ type Offer struct {
 	Plan     Plan
 	Currency string
 	Price    Price
-	// Band is the population band's upper bound (0: open).
-	Band int
+	// From and To are the population band's bounds (From 0: the first
+	// band; To 0: open above; both 0: one price for all).
+	From, To int
 }
 
 // maxInvoicesShown is how many invoices the billing page lists.
@@ -131,8 +132,17 @@ func (s *Service) offers(o *org.Organisation, acc *Account) []Offer {
 	}
 	var out []Offer
 	for _, p := range s.Config.PlansFor(o.Kind) {
-		b := p.Band(acc.Population)
-		out = append(out, Offer{Plan: p, Currency: ct.Currency, Price: b.Prices[ct.Currency], Band: b.UpTo})
+		of := Offer{Plan: p, Currency: ct.Currency}
+		for i, b := range p.Bands {
+			if b.UpTo == 0 || acc.Population <= b.UpTo {
+				of.Price, of.To = b.Prices[ct.Currency], b.UpTo
+				if i > 0 {
+					of.From = p.Bands[i-1].UpTo + 1
+				}
+				break
+			}
+		}
+		out = append(out, of)
 	}
 	return out
 }

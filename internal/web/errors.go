@@ -90,7 +90,11 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		})
 		return
 	}
-	data := &errorPage{Heading: s.Catalog.T(loc, "error."+code+".title"), Message: detail}
+	heading := "error." + code + ".title"
+	if key == "org.error.read_only" || strings.HasPrefix(key, "billing.read_only.") {
+		heading = "error.read_only.title" // not a lack of permission: the organisation's state
+	}
+	data := &errorPage{Heading: s.Catalog.T(loc, heading), Message: detail}
 	if code == app.EInternal || code == app.EUnavailable {
 		data.RequestID = rid
 	}
