@@ -300,8 +300,12 @@ func (c Config) Validate() error {
 	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
 		bad("SAMVIRKE_SMTP_PORT: %d is not a port number", c.SMTPPort)
 	}
-	if billing := []string{c.StripeSecretKey, c.StripeWebhookKey, c.BillingPlans}; slices.Contains(billing, "") && slices.ContainsFunc(billing, func(v string) bool { return v != "" }) {
-		bad("SAMVIRKE_STRIPE_SECRET_KEY, SAMVIRKE_STRIPE_WEBHOOK_SECRET and SAMVIRKE_BILLING_PLANS: billing needs all three; set the missing ones, or none to run without billing")
+	// Billing needs all three settings; some of them alone is a mistake.
+	billing := []struct{ name, v string }{{"SAMVIRKE_STRIPE_SECRET_KEY", c.StripeSecretKey}, {"SAMVIRKE_STRIPE_WEBHOOK_SECRET", c.StripeWebhookKey}, {"SAMVIRKE_BILLING_PLANS", c.BillingPlans}}
+	if set := slices.IndexFunc(billing, func(b struct{ name, v string }) bool { return b.v != "" }); set >= 0 {
+		if missing := slices.IndexFunc(billing, func(b struct{ name, v string }) bool { return b.v == "" }); missing >= 0 {
+			bad("%s: billing needs it as well as %s; set it, or unset the billing settings to run without billing", billing[missing].name, billing[set].name)
+		}
 	}
 	if c.StripeAPIBase != "" {
 		if u, err := url.Parse(c.StripeAPIBase); err != nil || u.Host == "" {

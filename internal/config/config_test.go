@@ -144,6 +144,8 @@ func TestValidateNamesTheSetting(t *testing.T) {
 		{"S3 bucket without endpoint", map[string]string{"SAMVIRKE_FILES_S3_BUCKET": "files"}, "SAMVIRKE_FILES_S3_ENDPOINT"},
 		{"S3 endpoint as URL", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "https://minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "files", "SAMVIRKE_FILES_S3_ACCESS_KEY": "a", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_ENDPOINT"},
 		{"S3 bad bucket name", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "Samvirke_Files", "SAMVIRKE_FILES_S3_ACCESS_KEY": "a", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_BUCKET"},
+		{"Stripe keys without the billing plans", map[string]string{"SAMVIRKE_STRIPE_SECRET_KEY": "sk_live_x", "SAMVIRKE_STRIPE_WEBHOOK_SECRET": "whsec_x"}, "SAMVIRKE_BILLING_PLANS"},
+		{"billing plans without a webhook secret", map[string]string{"SAMVIRKE_STRIPE_SECRET_KEY": "sk_live_x", "SAMVIRKE_BILLING_PLANS": "/config/plans.yaml"}, "SAMVIRKE_STRIPE_WEBHOOK_SECRET"},
 		{"S3 without access key", map[string]string{"SAMVIRKE_FILES_S3_ENDPOINT": "minio:9000", "SAMVIRKE_FILES_S3_BUCKET": "files", "SAMVIRKE_FILES_S3_SECRET_KEY": "s"}, "SAMVIRKE_FILES_S3_ACCESS_KEY"},
 	}
 	for _, tt := range tests {
