@@ -3,6 +3,8 @@ package billing
 import (
 	"errors"
 	"strings"
+
+	"github.com/samvirke/samvirke/internal/billing/ehf"
 )
 
 // NormalOrgNumber answers an organisation number as digits only: spaces,
@@ -18,60 +20,11 @@ func NormalOrgNumber(s string) string {
 
 var errOrgNumber = errors.New("billing: not a valid organisation number")
 
-// CheckOrgNumber checks an organisation number of country by its length
-// and check digit: Norway's organisasjonsnummer (9 digits, modulus 11),
-// Sweden's organisationsnummer (10 digits, Luhn) and Denmark's CVR (8
-// digits, modulus 11).
+// CheckOrgNumber checks an organisation number of country, typed with or
+// without spaces and hyphens, by its length and check digit (see
+// ehf.ValidOrgNumber: Norway 9 digits, Sweden 10, Denmark's CVR 8).
 func CheckOrgNumber(country, s string) error {
-	n := NormalOrgNumber(s)
-	for _, r := range n {
-		if r < '0' || r > '9' {
-			return errOrgNumber
-		}
-	}
-	d := func(i int) int { return int(n[i] - '0') }
-	switch country {
-	case "NO":
-		if len(n) != 9 {
-			return errOrgNumber
-		}
-		sum := 0
-		for i, w := range []int{3, 2, 7, 6, 5, 4, 3, 2} {
-			sum += d(i) * w
-		}
-		check := (11 - sum%11) % 11
-		if check == 10 || check != d(8) {
-			return errOrgNumber
-		}
-	case "SE":
-		if len(n) != 10 {
-			return errOrgNumber
-		}
-		sum := 0
-		for i := 0; i < 10; i++ {
-			v := d(i)
-			if i%2 == 0 {
-				if v *= 2; v > 9 {
-					v -= 9
-				}
-			}
-			sum += v
-		}
-		if sum%10 != 0 {
-			return errOrgNumber
-		}
-	case "DK":
-		if len(n) != 8 {
-			return errOrgNumber
-		}
-		sum := 0
-		for i, w := range []int{2, 7, 6, 5, 4, 3, 2, 1} {
-			sum += d(i) * w
-		}
-		if sum%11 != 0 {
-			return errOrgNumber
-		}
-	default:
+	if !ehf.ValidOrgNumber(country, NormalOrgNumber(s)) {
 		return errOrgNumber
 	}
 	return nil

@@ -391,16 +391,16 @@ func checkParty(bad func(field, format string, args ...any), name string, p Part
 	orgOK := false
 	switch p.Country {
 	case "NO":
-		if orgOK = len(org) == 9 && mod11(org); !orgOK {
+		if orgOK = ValidOrgNumber("NO", org); !orgOK {
 			bad(name+".OrgNumber", "%q is not a Norwegian organisation number: 9 digits with a MOD11 check digit", p.OrgNumber)
 		}
 	case "SE":
-		if orgOK = len(org) == 10 && luhn(org); !orgOK {
+		if orgOK = ValidOrgNumber("SE", org); !orgOK {
 			bad(name+".OrgNumber", "%q is not a Swedish organisationsnummer: 10 digits (NNNNNN-NNNN) with a Luhn check digit", p.OrgNumber)
 		}
 	case "DK":
-		if orgOK = len(org) == 8 && digitsRE.MatchString(org); !orgOK {
-			bad(name+".OrgNumber", "%q is not a Danish CVR number: 8 digits", p.OrgNumber)
+		if orgOK = ValidOrgNumber("DK", org); !orgOK {
+			bad(name+".OrgNumber", "%q is not a Danish CVR number: 8 digits with a modulus 11 check", p.OrgNumber)
 		}
 	default:
 		if org == "" && vatID(p) == "" {
@@ -772,6 +772,30 @@ func blank(s string) bool   { return clean(s) == "" }
 
 // inRange says whether an amount is within ±maxAmount.
 func inRange(n int64) bool { return n >= -maxAmount && n <= maxAmount }
+
+// ValidOrgNumber reports whether digits (digits only) is an organisation
+// number of country with a correct check digit: Norway's
+// organisasjonsnummer (9 digits, MOD11), Sweden's organisationsnummer (10
+// digits, Luhn) and Denmark's CVR (8 digits, weights 2 7 6 5 4 3 2 1 summing
+// to a multiple of 11).
+func ValidOrgNumber(country, digits string) bool {
+	switch country {
+	case "NO":
+		return len(digits) == 9 && mod11(digits)
+	case "SE":
+		return len(digits) == 10 && luhn(digits)
+	case "DK":
+		if len(digits) != 8 || !digitsRE.MatchString(digits) {
+			return false
+		}
+		sum := 0
+		for i, w := range []int{2, 7, 6, 5, 4, 3, 2, 1} {
+			sum += int(digits[i]-'0') * w
+		}
+		return sum%11 == 0
+	}
+	return false
+}
 
 // mod11 checks the last digit of a Norwegian organisation or account number:
 // weights 2, 3, 4, 5, 6, 7, 2, 3, … from the right of the other digits
