@@ -107,12 +107,12 @@ func tenantRows(t *testing.T, bdb *bun.DB, o *org.Organisation) map[string]int64
 }
 
 // TestLapsedOrganisationIsReadOnly walks every route of an organisation
-// whose subscription Stripe ended, as its editor: every write route
+// whose payment is overdue beyond the grace period, as its editor: every write route
 // answers 403 with a message that says the organisation is read-only,
 // why, and what the owner can do, and changes nothing; every read and
-// export route still answers. The owner can still act on billing. The
-// organisation's next subscription opens writing again, with every row
-// it had. A webhook with a bad signature is refused with 400.
+// export route still answers. The owner can still act on billing.
+// Paying opens writing again, with every row the organisation had. A
+// webhook with a bad signature is refused with 400.
 func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 	t.Parallel()
 	p := billedProcess(t)
@@ -128,7 +128,12 @@ func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 	if e, _ := p.Billing.Entitlement(ctx, own); !e.Write || !e.Trial {
 		t.Fatalf("before any event: %+v; want the trial", e)
 	}
-	if got := stripeEvent(t, p.URL(), billingSecret, "evt_end", "customer.subscription.deleted", "sub_1", "canceled", own, time.Now()); got != 200 {
+	// Subscribed 40 days ago, past due for 20: the 14 days' grace is over.
+	now := time.Now()
+	if got := stripeEvent(t, p.URL(), billingSecret, "evt_sub", "customer.subscription.created", "sub_1", "active", own, now.AddDate(0, 0, -40)); got != 200 {
+		t.Fatalf("webhook: %d; want 200", got)
+	}
+	if got := stripeEvent(t, p.URL(), billingSecret, "evt_due", "customer.subscription.updated", "sub_1", "past_due", own, now.AddDate(0, 0, -20)); got != 200 {
 		t.Fatalf("webhook: %d; want 200", got)
 	}
 	waitWritable(t, p, own, false)
@@ -168,7 +173,7 @@ func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 	}
 	w.readOnly = false
 	// Every member reads why on every page; the owner reads what to do.
-	for role, want := range map[string]string{"editor": "en eier kan bestille abonnement igjen", "owner": "bestill abonnement igjen for å gjøre endringer"} {
+	for role, want := range map[string]string{"editor": "en eier kan betale for å få tilgangen tilbake", "owner": "Betal den åpne fakturaen eller oppdater kortet"} {
 		resp, err := w.users[role].Get(p.URL() + "/o/" + own.Slug + "/dashboard")
 		if err != nil {
 			t.Fatal(err)
@@ -188,8 +193,8 @@ func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 			}
 		}
 	}
-	// A new subscription: writing again, nothing lost.
-	if got := stripeEvent(t, p.URL(), billingSecret, "evt_new", "customer.subscription.created", "sub_2", "active", own, time.Now().Add(time.Second)); got != 200 {
+	// Paid: writing again, nothing lost.
+	if got := stripeEvent(t, p.URL(), billingSecret, "evt_paid", "customer.subscription.updated", "sub_1", "active", own, now.Add(time.Second)); got != 200 {
 		t.Fatalf("webhook: %d; want 200", got)
 	}
 	waitWritable(t, p, own, true)
