@@ -26,7 +26,7 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, ev *stripe.Event, create
 		if err := json.Unmarshal(ev.Data.Raw, &cs); err != nil {
 			return nil, nil, fmt.Errorf("%w: unreadable session: %v", errNotOurs, err)
 		}
-		orgID, err := s.orgOf(ctx, tx, map[string]string{"org_id": cs.ClientReferenceID}, cs.Customer)
+		orgID, err := s.orgOf(ctx, tx, map[string]string{MetaOrg: cs.ClientReferenceID}, cs.Customer)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -37,8 +37,9 @@ func (s *Service) apply(ctx context.Context, tx bun.Tx, ev *stripe.Event, create
 		if acc.CustomerID == "" && cs.Customer != nil {
 			acc.CustomerID = cs.Customer.ID
 		}
-		if cs.Subscription != nil && (acc.SubscriptionID == "" || ended(acc.Status)) {
+		if cs.Subscription != nil && cs.Subscription.ID != acc.SubscriptionID && (acc.SubscriptionID == "" || ended(acc.Status)) {
 			acc.SubscriptionID, acc.Status, acc.Collection, acc.StateAt = cs.Subscription.ID, "", CollectCard, nil
+			acc.PastDueSince, acc.CanceledAt = nil, nil
 		}
 		acc.UpdatedAt = s.Clock.Now()
 		return &orgID, nil, saveAccount(ctx, tx, acc)
@@ -78,32 +79,39 @@ func ended(status string) bool {
 	return status == StatusCanceled || status == StatusIncompleteExpired
 }
 
-// orgOf finds the organisation an event is about: by the org_id Samvirke
-// put in the metadata, checked against the customer when both are known,
-// else by the customer.
+// orgOf finds the organisation an event is about. Samvirke makes every
+// customer itself and stores it before anything is bought, so an event
+// with a customer is about that customer's organisation, and one whose
+// customer Samvirke does not know is not Samvirke's (another product on
+// the same Stripe account), whatever its metadata says; the metadata,
+// when present, must agree. Only an event without a customer is placed
+// by its metadata.
 func (s *Service) orgOf(ctx context.Context, tx bun.Tx, meta map[string]string, customer *stripe.Customer) (int64, error) {
-	var byCustomer *Account
+	named, err := strconv.ParseInt(meta[MetaOrg], 10, 64)
+	if err != nil || named <= 0 {
+		named = 0
+	}
 	if customer != nil && customer.ID != "" {
-		var err error
-		if byCustomer, err = findAccountByCustomer(ctx, tx, customer.ID); err != nil {
+		acc, err := findAccountByCustomer(ctx, tx, customer.ID)
+		switch {
+		case err != nil:
 			return 0, err
+		case acc == nil:
+			return 0, fmt.Errorf("%w: unknown customer %s", errNotOurs, customer.ID)
+		case named != 0 && acc.OrgID != named:
+			return 0, fmt.Errorf("%w: metadata names organisation %d, customer %s is organisation %d's", errNotOurs, named, customer.ID, acc.OrgID)
 		}
+		return acc.OrgID, nil
 	}
-	if id, err := strconv.ParseInt(meta["org_id"], 10, 64); err == nil && id > 0 {
-		if byCustomer != nil && byCustomer.OrgID != id {
-			return 0, fmt.Errorf("%w: metadata names organisation %d, customer %s is organisation %d's", errNotOurs, id, customer.ID, byCustomer.OrgID)
-		}
-		var o org.Organisation
-		err := tx.NewSelect().Model(&o).Column("id").Where("id = ?", id).Scan(ctx)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("%w: no organisation %d", errNotOurs, id)
-		}
-		return id, err
+	if named == 0 {
+		return 0, fmt.Errorf("%w: no customer and no organisation named", errNotOurs)
 	}
-	if byCustomer != nil {
-		return byCustomer.OrgID, nil
+	var o org.Organisation
+	err = tx.NewSelect().Model(&o).Column("id").Where("id = ?", named).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: no organisation %d", errNotOurs, named)
 	}
-	return 0, fmt.Errorf("%w: unknown customer", errNotOurs)
+	return named, err
 }
 
 // statusRank orders subscription states for two events of one
@@ -148,16 +156,24 @@ func (s *Service) applySubscription(ctx context.Context, tx bun.Tx, orgID int64,
 		acc.PastDueSince, acc.CanceledAt = nil, nil
 	}
 	acc.SubscriptionID, acc.Status, acc.StateAt = sub.ID, status, &created
-	if p := sub.Metadata["plan"]; p != "" {
-		acc.Plan = p
-	} else if sub.Items != nil {
+	// The price says the plan (a plan changed in the portal keeps the old
+	// metadata); the metadata serves where the price is not configured.
+	plan := ""
+	if sub.Items != nil {
 		for _, it := range sub.Items.Data {
-			if it.Price != nil {
-				if p, ok := s.Config.PlanByPrice(it.Price.ID); ok {
-					acc.Plan = p.Key
-				}
+			if it.Price == nil {
+				continue
+			}
+			if p, ok := s.Config.PlanByPrice(it.Price.ID); ok {
+				plan = p.Key
 			}
 		}
+	}
+	if plan == "" {
+		plan = sub.Metadata[MetaPlan]
+	}
+	if plan != "" {
+		acc.Plan = plan
 	}
 	if sub.CollectionMethod != "" {
 		acc.Collection = string(sub.CollectionMethod)
@@ -221,7 +237,8 @@ func (s *Service) applyInvoice(ctx context.Context, tx bun.Tx, orgID int64, si *
 	inv.DueOn, inv.PeriodStart, inv.PeriodEnd = unixTime(si.DueDate), unixTime(si.PeriodStart), unixTime(si.PeriodEnd)
 	inv.HostedURL, inv.PDFURL, inv.UpdatedAt = si.HostedInvoiceURL, si.InvoicePDF, now
 	deliver := false
-	if inv.Collection == CollectInvoice && inv.UBL == "" && (status == "open" || status == "paid") {
+	// An invoice of nothing (a trial's) asks for no payment: no e-invoice.
+	if inv.Collection == CollectInvoice && inv.UBL == "" && inv.Total != 0 && (status == "open" || status == "paid") {
 		if err := s.makeEInvoice(ctx, tx, inv, si); err != nil {
 			return nil, err
 		}

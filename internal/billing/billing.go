@@ -56,6 +56,11 @@ type Account struct {
 	PostalCode     string `bun:",notnull"`
 	City           string `bun:",notnull"`
 
+	// FreeTrialEnds is the end of the free trial of an organisation that
+	// existed when billing was turned on (EnsureTrials); nil: 30 days
+	// (Config.TrialDays) from its creation.
+	FreeTrialEnds *time.Time
+
 	CustomerID     string `bun:",notnull"` // Stripe's
 	TaxID          string `bun:",notnull"` // Stripe's id of the customer's tax id
 	Plan           string `bun:",notnull"`

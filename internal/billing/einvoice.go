@@ -62,7 +62,7 @@ func (s *Service) document(o *org.Organisation, acc *Account, inv *Invoice, si *
 		return ehf.Document{}, fmt.Errorf("invoice in %s, buyers in %s pay in %s", inv.Currency, acc.Country, ct.Currency)
 	}
 	sl := s.Config.Seller
-	_, buyerVAT := TaxID(acc.Country, acc.OrgNumber)
+	buyerVAT := VATNumber(acc.Country, acc.OrgNumber)
 	doc := ehf.Document{
 		Number: inv.Number, Currency: inv.Currency, BuyerReference: acc.BuyerReference,
 		Seller: ehf.Party{Name: sl.Name, Country: sl.Country, OrgNumber: sl.OrgNumber, VATNumber: sl.VATNumber,
@@ -163,7 +163,7 @@ func (s *Service) Deliver(ctx context.Context, orgID, id int64) error {
 	if app.ErrorCode(err) == app.ENotFound {
 		return fmt.Errorf("billing: invoice %d of organisation %d: %w", id, orgID, asynq.SkipRetry)
 	}
-	if err != nil || inv.DeliveredAt != nil || inv.UBL == "" {
+	if err != nil || inv.DeliveredAt != nil || inv.UBL == "" || inv.Status == "void" {
 		return err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ap.URL, bytes.NewReader([]byte(inv.UBL)))
@@ -191,7 +191,10 @@ func (s *Service) Deliver(ctx context.Context, orgID, id int64) error {
 		set = func(q *bun.UpdateQuery) *bun.UpdateQuery {
 			return q.Set("delivered_at = ?", s.Clock.Now()).Set("delivery_error = ''")
 		}
-	case resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusRequestTimeout:
+	case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnprocessableEntity:
+		// The document refused; anything else (a wrong token, a moved
+		// address, a busy access point) is retried, and the operators'
+		// queue page shows the task failing.
 		problem := fmt.Sprintf("%d %s", resp.StatusCode, strings.TrimSpace(string(body)))
 		set = func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("delivery_error = ?", problem) }
 	default:
@@ -202,7 +205,7 @@ func (s *Service) Deliver(ctx context.Context, orgID, id int64) error {
 			Where("org_id = ? AND id = ?", orgID, id).Exec(ctx)
 		return err
 	})
-	if err == nil && resp.StatusCode/100 == 4 {
+	if err == nil && resp.StatusCode/100 == 4 { // 400 or 422: kept, not retried
 		s.Log.Error("billing: access point refused an e-invoice", "org_id", orgID, "invoice", inv.Number, "status", resp.StatusCode)
 		return fmt.Errorf("billing: access point refused invoice %s: %w", inv.Number, asynq.SkipRetry)
 	}

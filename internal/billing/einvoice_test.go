@@ -16,6 +16,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/billing"
 	"github.com/samvirke/samvirke/internal/peppol/peppoltest"
 )
@@ -29,8 +30,8 @@ func invoiceObject(o *orgT, id, number, currency string, amount, tax int64, issu
 		"amount_paid": 0, "created": issued.Unix(), "effective_at": issued.Unix(), "due_date": issued.AddDate(0, 0, 30).Unix(),
 		"period_start": issued.Unix(), "period_end": issued.AddDate(1, 0, 0).Unix(),
 		"hosted_invoice_url": "https://invoice.stripe.com/i/" + id, "invoice_pdf": "https://pay.stripe.com/invoice/" + id + "/pdf",
-		"customer":     "cus_" + strconv.FormatInt(o.ID, 10),
-		"subscription": map[string]any{"id": "sub_" + id, "object": "subscription", "metadata": map[string]string{"org_id": strconv.FormatInt(o.ID, 10)}},
+		"customer":     customerOf(o),
+		"subscription": map[string]any{"id": "sub_" + id, "object": "subscription", "metadata": map[string]string{billing.MetaOrg: strconv.FormatInt(o.ID, 10)}},
 		"lines": map[string]any{"object": "list", "data": []map[string]any{{
 			"id": "il_" + id, "object": "line_item", "amount": amount, "amount_excluding_tax": amount, "currency": strings.ToLower(currency),
 			"description": "Samvirke – kommune, 20 001–60 000 innbyggere (år)", "quantity": 1,
@@ -207,5 +208,38 @@ func TestEInvoiceMustMatchStripe(t *testing.T) {
 	}
 	if q := k.tasks.of(billing.TypeDeliver); len(q) != 0 {
 		t.Errorf("queued %v; want nothing to send", q)
+	}
+}
+
+// TestNoEInvoiceForNothingOrWithoutReference: a trial's invoice of 0 kr
+// gets no e-invoice; subscribing by invoice without the buyer reference
+// public buyers require is refused at that field before Stripe is asked.
+func TestNoEInvoiceForNothingOrWithoutReference(t *testing.T) {
+	t.Parallel()
+	k := newKit(t)
+	o := k.municipality(t, "NO", "Nittedal kommune", "964950768")
+	k.deliverAndProcess(t, event("evt_zero_"+o.Slug, "invoice.finalized", k.clock.T, invoiceObject(o, "in_z_"+o.Slug, "SAMV-0", "NOK", 0, 0, k.clock.T)))
+	ov, err := k.svc.Overview(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ov.Invoices) != 1 || ov.Invoices[0].UBLError != "" || len(k.tasks.of(billing.TypeDeliver)) != 0 {
+		t.Errorf("a 0 kr invoice: %+v, deliveries %v; want it listed, with no e-invoice and nothing sent", ov.Invoices, k.tasks.of(billing.TypeDeliver))
+	}
+	if _, _, err := k.svc.InvoiceDocument(context.Background(), o, ov.Invoices[0].ID); app.ErrorCode(err) != app.ENotFound {
+		t.Errorf("downloading its e-invoice: %v; want not found", err)
+	}
+	p := k.account(t, o).Profile()
+	p.BuyerReference = ""
+	if err := k.svc.SaveProfile(context.Background(), o, p); err != nil {
+		t.Fatal(err)
+	}
+	calls := len(k.calls.all())
+	err = k.svc.SubscribeByInvoice(context.Background(), o, "municipality", "0123456789abcdef0123456789abcdef")
+	if ae := app.AsError(err); ae == nil || ae.Field != "buyer_reference" {
+		t.Errorf("subscribing by invoice without a buyer reference: %v; want it refused at buyer_reference", err)
+	}
+	if n := len(k.calls.all()) - calls; n != 0 {
+		t.Errorf("the refused subscription made %d calls to Stripe", n)
 	}
 }

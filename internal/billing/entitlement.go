@@ -138,7 +138,7 @@ func (s *Service) decide(o *org.Organisation, acc *Account, now time.Time) Entit
 			e.Since = *acc.CanceledAt
 		}
 	default: // no subscription yet, or its first payment pending: the trial
-		e.TrialEnds = o.CreatedAt.AddDate(0, 0, s.Config.TrialDays)
+		e.TrialEnds = s.freeTrialEnds(o, acc)
 		if now.Before(e.TrialEnds) {
 			e.Write, e.Trial = true, true
 		} else {
@@ -163,4 +163,50 @@ func (s *Service) WriteGate(ctx context.Context, o *org.Organisation) error {
 		return nil
 	}
 	return app.Errorf(app.EForbidden, "billing.read_only."+e.Reason)
+}
+
+// freeTrialEnds answers when o's free trial ends: 30 days (TrialDays)
+// from its creation, or from the day billing was turned on for an
+// organisation that existed then.
+func (s *Service) freeTrialEnds(o *org.Organisation, acc *Account) time.Time {
+	if acc != nil && acc.FreeTrialEnds != nil {
+		return *acc.FreeTrialEnds
+	}
+	return o.CreatedAt.AddDate(0, 0, s.Config.TrialDays)
+}
+
+// EnsureTrials gives the organisations that have no free trial recorded
+// theirs, on every start with billing configured: the first time, every
+// organisation created before now gets its TrialDays from now, so that
+// turning billing on makes none of them read-only at once; later,
+// organisations created since get theirs from their creation.
+func (s *Service) EnsureTrials(ctx context.Context) error {
+	if !s.Configured() {
+		return nil
+	}
+	now := s.Clock.Now()
+	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		started, err := tx.NewSelect().Model((*Account)(nil)).Where("free_trial_ends IS NOT NULL").Count(ctx)
+		if err != nil {
+			return err
+		}
+		var orgs []org.Organisation
+		err = tx.NewSelect().Model(&orgs).Column("id", "created_at").
+			Where("id NOT IN (SELECT org_id FROM billing_accounts WHERE free_trial_ends IS NOT NULL)").Scan(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			from := o.CreatedAt
+			if started == 0 && from.Before(now) {
+				from = now
+			}
+			ends := from.AddDate(0, 0, s.Config.TrialDays)
+			a := &Account{OrgID: o.ID, FreeTrialEnds: &ends, UpdatedAt: now}
+			if _, err := tx.NewInsert().Model(a).On("CONFLICT (org_id) DO UPDATE").Set("free_trial_ends = EXCLUDED.free_trial_ends").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

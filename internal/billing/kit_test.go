@@ -110,8 +110,34 @@ func (l *callLog) all() []call {
 }
 
 // municipality makes a municipality of country with complete billing
-// details.
+// details and a Stripe customer (customerOf).
 func (k *kit) municipality(t *testing.T, country, name, orgNumber string) *org.Organisation {
+	t.Helper()
+	o := k.prospect(t, country, name, orgNumber)
+	k.customer(t, o)
+	return o
+}
+
+// customerOf is the Stripe customer the tests give o.
+func customerOf(o *org.Organisation) string { return "cus_test_" + strconv.FormatInt(o.ID, 10) }
+
+// customer records customerOf(o) as o's Stripe customer, as subscribing
+// does before anything is bought.
+func (k *kit) customer(t *testing.T, o *org.Organisation) {
+	t.Helper()
+	err := db.RunTx(context.Background(), k.db, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(&billing.Account{OrgID: o.ID, CustomerID: customerOf(o), UpdatedAt: k.clock.T}).
+			On("CONFLICT (org_id) DO UPDATE").Set("customer_id = EXCLUDED.customer_id").Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// prospect makes a municipality of country with complete billing details
+// that has not subscribed yet (no Stripe customer).
+func (k *kit) prospect(t *testing.T, country, name, orgNumber string) *org.Organisation {
 	t.Helper()
 	numbers := map[string]string{"NO": "3032", "SE": "1481", "DK": "751"}
 	o := dbtest.MustCreateOrg(t, k.db, org.KindMunicipality, func(o *org.Organisation) {
@@ -164,9 +190,9 @@ func event(id, typ string, created time.Time, object map[string]any) []byte {
 // subscription is a subscription object of o.
 func subscription(o *org.Organisation, id, status, plan string, periodEnd time.Time) map[string]any {
 	return map[string]any{
-		"id": id, "object": "subscription", "status": status, "customer": "cus_" + strconv.FormatInt(o.ID, 10),
+		"id": id, "object": "subscription", "status": status, "customer": customerOf(o),
 		"current_period_end": periodEnd.Unix(), "collection_method": "send_invoice", "cancel_at_period_end": false,
-		"metadata": map[string]string{"org_id": strconv.FormatInt(o.ID, 10), "plan": plan},
+		"metadata": map[string]string{billing.MetaOrg: strconv.FormatInt(o.ID, 10), billing.MetaPlan: plan},
 	}
 }
 

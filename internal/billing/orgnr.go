@@ -31,17 +31,29 @@ func CheckOrgNumber(country, s string) error {
 }
 
 // TaxID answers the Stripe tax id of an organisation with a VAT
-// registration in country: Norway's «NO999999999MVA» (no_vat), Sweden's
-// «SE999999999901» and Denmark's «DK99999999» (eu_vat).
+// registration in country: Norway's «999999999MVA» (no_vat, as Stripe
+// writes it), Sweden's «SE999999999901» and Denmark's «DK99999999»
+// (eu_vat).
 func TaxID(country, orgNumber string) (kind, value string) {
 	n := NormalOrgNumber(orgNumber)
 	switch country {
 	case "NO":
-		return "no_vat", "NO" + n + "MVA"
+		return "no_vat", n + "MVA"
 	case "SE":
 		return "eu_vat", "SE" + n + "01"
 	case "DK":
 		return "eu_vat", "DK" + n
 	}
 	return "", ""
+}
+
+// VATNumber answers the VAT number an e-invoice states for an
+// organisation of country: «NO999999999MVA», «SE999999999901»,
+// «DK99999999».
+func VATNumber(country, orgNumber string) string {
+	_, v := TaxID(country, orgNumber)
+	if country == "NO" {
+		return "NO" + v
+	}
+	return v
 }

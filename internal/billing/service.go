@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -161,22 +162,47 @@ func (s *Service) SaveProfile(ctx context.Context, o *org.Organisation, p Profil
 		return err
 	}
 	now := s.Clock.Now()
+	// Read, call Stripe outside any transaction (a database write lock is
+	// not held across a network round trip), then save.
+	acc, err := s.account(ctx, o)
+	if err != nil {
+		return err
+	}
+	version, oldNumber, oldTaxID := acc.UpdatedAt, acc.OrgNumber, acc.TaxID
+	acc.Country, acc.Population, acc.OrgNumber, acc.BuyerReference = p.Country, p.Population, p.OrgNumber, strings.TrimSpace(p.BuyerReference)
+	acc.InvoiceEmail, acc.Street, acc.PostalCode, acc.City = strings.TrimSpace(p.InvoiceEmail), strings.TrimSpace(p.Street), strings.TrimSpace(p.PostalCode), strings.TrimSpace(p.City)
+	if acc.CustomerID != "" {
+		if err := s.updateCustomer(o, acc, version, oldNumber); err != nil {
+			return err
+		}
+	}
 	return db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		acc, err := lockAccount(ctx, tx, o.ID, now)
+		cur, err := lockAccount(ctx, tx, o.ID, now)
 		if err != nil {
 			return err
 		}
-		oldNumber := acc.OrgNumber
-		acc.Country, acc.Population, acc.OrgNumber, acc.BuyerReference = p.Country, p.Population, p.OrgNumber, strings.TrimSpace(p.BuyerReference)
-		acc.InvoiceEmail, acc.Street, acc.PostalCode, acc.City = strings.TrimSpace(p.InvoiceEmail), strings.TrimSpace(p.Street), strings.TrimSpace(p.PostalCode), strings.TrimSpace(p.City)
-		acc.UpdatedAt = now
-		if acc.CustomerID != "" {
-			if err := s.updateCustomer(o, acc, oldNumber); err != nil {
-				return err
-			}
+		if acc.TaxID == oldTaxID {
+			acc.TaxID = cur.TaxID
 		}
-		return saveAccount(ctx, tx, acc)
+		cur.Country, cur.Population, cur.OrgNumber, cur.BuyerReference = acc.Country, acc.Population, acc.OrgNumber, acc.BuyerReference
+		cur.InvoiceEmail, cur.Street, cur.PostalCode, cur.City, cur.TaxID = acc.InvoiceEmail, acc.Street, acc.PostalCode, acc.City, acc.TaxID
+		cur.UpdatedAt = now
+		return saveAccount(ctx, tx, cur)
 	})
+}
+
+// account answers o's account as stored, or an empty one of its country.
+func (s *Service) account(ctx context.Context, o *org.Organisation) (*Account, error) {
+	var acc *Account
+	err := db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		acc, err = findAccount(ctx, idb, o.ID)
+		return err
+	})
+	if acc == nil {
+		acc = &Account{OrgID: o.ID, Country: o.Country}
+	}
+	return acc, err
 }
 
 // errNotConfigured is the answer of an action that needs billing.
@@ -213,8 +239,8 @@ func (s *Service) customerParams(o *org.Organisation, acc *Account) *stripe.Cust
 		p.InvoiceSettings.CustomFields = append(p.InvoiceSettings.CustomFields, &stripe.CustomerInvoiceSettingsCustomFieldParams{
 			Name: stripe.String(buyerRefLabel(acc.Country)), Value: stripe.String(acc.BuyerReference)})
 	}
-	p.AddMetadata("org_id", strconv.FormatInt(o.ID, 10))
-	p.AddMetadata("org_slug", o.Slug)
+	p.AddMetadata(MetaOrg, strconv.FormatInt(o.ID, 10))
+	p.AddMetadata("samvirke_org_slug", o.Slug)
 	return p
 }
 
@@ -258,11 +284,14 @@ func (s *Service) ensureCustomer(o *org.Organisation, acc *Account) error {
 }
 
 // updateCustomer carries changed billing details to Stripe; a changed
-// organisation number replaces the tax id.
-func (s *Service) updateCustomer(o *org.Organisation, acc *Account, oldNumber string) error {
+// organisation number replaces the tax id. version is the account's
+// UpdatedAt before this change: with it in the idempotency keys, a change
+// back to earlier details (A, B, A) is a new call, not a replay.
+func (s *Service) updateCustomer(o *org.Organisation, acc *Account, version time.Time, oldNumber string) error {
+	v := strconv.FormatInt(version.UnixNano(), 10)
 	p := s.customerParams(o, acc)
-	p.SetIdempotencyKey(idem("customer-update", acc.CustomerID, acc.InvoiceEmail, acc.Street, acc.PostalCode, acc.City,
-		acc.OrgNumber, acc.BuyerReference, o.Name, s.Clock.Now().Format(time.DateOnly)))
+	p.SetIdempotencyKey(idem("customer-update", acc.CustomerID, v, acc.InvoiceEmail, acc.Street, acc.PostalCode, acc.City,
+		acc.OrgNumber, acc.BuyerReference, o.Name))
 	if _, err := s.Stripe.Customers.Update(acc.CustomerID, p); err != nil {
 		return s.stripeErr("update customer", o.ID, err)
 	}
@@ -271,15 +300,16 @@ func (s *Service) updateCustomer(o *org.Organisation, acc *Account, oldNumber st
 	}
 	kind, value := TaxID(acc.Country, acc.OrgNumber)
 	tp := &stripe.TaxIDParams{Customer: stripe.String(acc.CustomerID), Type: stripe.String(kind), Value: stripe.String(value)}
-	tp.SetIdempotencyKey(idem("taxid", acc.CustomerID, value))
+	tp.SetIdempotencyKey(idem("taxid", acc.CustomerID, v, value))
 	t, err := s.Stripe.TaxIDs.New(tp)
 	if err != nil {
 		return s.stripeErr("add tax id", o.ID, err)
 	}
 	if acc.TaxID != "" {
 		dp := &stripe.TaxIDParams{Customer: stripe.String(acc.CustomerID)}
-		dp.SetIdempotencyKey(idem("taxid-del", acc.CustomerID, acc.TaxID))
-		if _, err := s.Stripe.TaxIDs.Del(acc.TaxID, dp); err != nil {
+		dp.SetIdempotencyKey(idem("taxid-del", acc.CustomerID, v, acc.TaxID))
+		var se *stripe.Error
+		if _, err := s.Stripe.TaxIDs.Del(acc.TaxID, dp); err != nil && !(errors.As(err, &se) && se.Code == stripe.ErrorCodeResourceMissing) {
 			return s.stripeErr("remove old tax id", o.ID, err)
 		}
 	}
@@ -293,36 +323,43 @@ func (s *Service) prepare(ctx context.Context, o *org.Organisation, planKey stri
 	if !s.Configured() {
 		return nil, Price{}, Country{}, errNotConfigured()
 	}
-	var acc *Account
-	var price Price
-	var ct Country
-	err := db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if acc, err = lockAccount(ctx, tx, o.ID, s.Clock.Now()); err != nil {
+	acc, err := s.account(ctx, o)
+	if err != nil {
+		return nil, Price{}, Country{}, err
+	}
+	if !acc.Complete() {
+		return nil, Price{}, Country{}, app.Errorf(app.EInvalid, "billing.error.profile_first")
+	}
+	if acc.SubscriptionID != "" && !ended(acc.Status) {
+		return nil, Price{}, Country{}, app.Errorf(app.EConflict, "billing.error.already_subscribed")
+	}
+	p, ok := s.Config.Plan(planKey)
+	if !ok || p.For != o.Kind {
+		return nil, Price{}, Country{}, app.Errorf(app.EInvalid, "billing.error.plan").WithField("plan")
+	}
+	ct, ok := s.Config.Countries[acc.Country]
+	if !ok {
+		return nil, Price{}, Country{}, app.Errorf(app.EInvalid, "billing.error.country").WithField("country")
+	}
+	price := p.Band(acc.Population).Prices[ct.Currency]
+	if acc.CustomerID != "" {
+		return acc, price, ct, nil
+	}
+	// A new customer, created outside any transaction; its key names the
+	// organisation and its details, so a retry finds the same customer.
+	if err := s.ensureCustomer(o, acc); err != nil {
+		return nil, Price{}, Country{}, err
+	}
+	err = db.RunTx(ctx, s.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		cur, err := lockAccount(ctx, tx, o.ID, s.Clock.Now())
+		if err != nil {
 			return err
 		}
-		if !acc.Complete() {
-			return app.Errorf(app.EInvalid, "billing.error.profile_first")
+		if cur.CustomerID == "" {
+			cur.CustomerID, cur.TaxID, cur.UpdatedAt = acc.CustomerID, acc.TaxID, s.Clock.Now()
+			return saveAccount(ctx, tx, cur)
 		}
-		if acc.SubscriptionID != "" && acc.Status != StatusCanceled && acc.Status != StatusIncompleteExpired {
-			return app.Errorf(app.EConflict, "billing.error.already_subscribed")
-		}
-		p, ok := s.Config.Plan(planKey)
-		if !ok || p.For != o.Kind {
-			return app.Errorf(app.EInvalid, "billing.error.plan").WithField("plan")
-		}
-		if ct, ok = s.Config.Countries[acc.Country]; !ok {
-			return app.Errorf(app.EInvalid, "billing.error.country").WithField("country")
-		}
-		price = p.Band(acc.Population).Prices[ct.Currency]
-		had := acc.CustomerID
-		if err := s.ensureCustomer(o, acc); err != nil {
-			return err
-		}
-		if acc.CustomerID != had {
-			acc.UpdatedAt = s.Clock.Now()
-			return saveAccount(ctx, tx, acc)
-		}
+		acc.CustomerID, acc.TaxID = cur.CustomerID, cur.TaxID // another request made it first
 		return nil
 	})
 	return acc, price, ct, err
@@ -331,7 +368,7 @@ func (s *Service) prepare(ctx context.Context, o *org.Organisation, planKey stri
 // trialEnd answers the end of o's trial as Stripe takes it (Unix seconds),
 // or 0 when less than two days remain (Stripe's minimum).
 func (s *Service) trialEnd(o *org.Organisation, acc *Account) int64 {
-	end := o.CreatedAt.AddDate(0, 0, s.Config.TrialDays)
+	end := s.freeTrialEnds(o, acc)
 	if acc.Status == StatusCanceled || end.Sub(s.Clock.Now()) < 48*time.Hour {
 		return 0
 	}
@@ -347,7 +384,7 @@ func (s *Service) Checkout(ctx context.Context, o *org.Organisation, planKey, no
 		return "", err
 	}
 	base := strings.TrimRight(s.BaseURL, "/") + "/o/" + o.Slug + "/admin/billing"
-	sd := &stripe.CheckoutSessionSubscriptionDataParams{Metadata: map[string]string{"org_id": strconv.FormatInt(o.ID, 10), "plan": planKey}}
+	sd := &stripe.CheckoutSessionSubscriptionDataParams{Metadata: map[string]string{MetaOrg: strconv.FormatInt(o.ID, 10), MetaPlan: planKey}}
 	if ct.TaxRate != "" {
 		sd.DefaultTaxRates = stripe.StringSlice([]string{ct.TaxRate})
 	}
@@ -380,6 +417,10 @@ func (s *Service) Checkout(ctx context.Context, o *org.Organisation, planKey, no
 // an e-invoice (EHF / Peppol BIS 3.0) for the access point. nonce is the
 // form's.
 func (s *Service) SubscribeByInvoice(ctx context.Context, o *org.Organisation, planKey, nonce string) error {
+	if acc, err := s.account(ctx, o); err == nil && acc.Complete() && strings.TrimSpace(acc.BuyerReference) == "" {
+		// Public buyers refuse an e-invoice without their reference.
+		return app.Errorf(app.EInvalid, "billing.error.buyer_reference").WithField("buyer_reference")
+	}
 	acc, price, ct, err := s.prepare(ctx, o, planKey)
 	if err != nil {
 		return err
@@ -396,8 +437,8 @@ func (s *Service) SubscribeByInvoice(ctx context.Context, o *org.Organisation, p
 	if end := s.trialEnd(o, acc); end != 0 {
 		p.TrialEnd = stripe.Int64(end)
 	}
-	p.AddMetadata("org_id", strconv.FormatInt(o.ID, 10))
-	p.AddMetadata("plan", planKey)
+	p.AddMetadata(MetaOrg, strconv.FormatInt(o.ID, 10))
+	p.AddMetadata(MetaPlan, planKey)
 	p.SetIdempotencyKey(idem("subscribe", strconv.FormatInt(o.ID, 10), planKey, price.Stripe, nonce))
 	sub, err := s.Stripe.Subscriptions.New(p)
 	if err != nil {
@@ -410,8 +451,9 @@ func (s *Service) SubscribeByInvoice(ctx context.Context, o *org.Organisation, p
 		if err != nil {
 			return err
 		}
-		if a.SubscriptionID == "" || a.Status == StatusCanceled || a.Status == StatusIncompleteExpired {
+		if a.SubscriptionID == "" || ended(a.Status) {
 			a.SubscriptionID, a.Plan, a.Status, a.Collection, a.StateAt = sub.ID, planKey, "", CollectInvoice, nil
+			a.PastDueSince, a.CanceledAt = nil, nil
 			a.UpdatedAt = s.Clock.Now()
 			return saveAccount(ctx, tx, a)
 		}

@@ -18,7 +18,7 @@ func TestStripeCallShapes(t *testing.T) {
 	t.Parallel()
 	k := newKit(t)
 	ctx := context.Background()
-	o := k.municipality(t, "NO", "Nittedal kommune", "964950768")
+	o := k.prospect(t, "NO", "Nittedal kommune", "964950768")
 	if n := len(k.calls.all()); n != 0 {
 		t.Errorf("saving billing details before subscribing called Stripe %d times; want none", n)
 	}

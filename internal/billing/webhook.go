@@ -61,6 +61,13 @@ func (s *Service) Receive(ctx context.Context, payload []byte, signature string)
 	return s.enqueueEvent(ctx, ev.ID)
 }
 
+// Metadata keys Samvirke puts on its Stripe customers, subscriptions
+// and Checkout sessions.
+const (
+	MetaOrg  = "samvirke_org_id"
+	MetaPlan = "samvirke_plan"
+)
+
 // Task types.
 const (
 	TypeEvent   = "billing:event"   // process one Stripe event

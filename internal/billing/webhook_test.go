@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -171,6 +172,7 @@ func TestNetworkPlanCoversMembers(t *testing.T) {
 	t.Parallel()
 	k := newKit(t)
 	net := dbtest.MustCreateOrg(t, k.db, "network", func(o *orgT) { o.Name = "Læringsnettverk Øst «2027»" })
+	k.customer(t, net)
 	stays := k.municipality(t, "NO", "Nittedal kommune", "964950768")
 	leaves := k.municipality(t, "NO", "Lunner kommune", "964950768")
 	alone := k.municipality(t, "NO", "Hurdal kommune", "964950768")
@@ -203,5 +205,70 @@ func TestNetworkPlanCoversMembers(t *testing.T) {
 	}
 	if e := k.entitlement(t, stays); !e.Write {
 		t.Errorf("still a member: %+v; want write access", e)
+	}
+}
+
+// TestEventsOfAnotherProductIgnored: an event about a customer Samvirke
+// did not make (another product on the same Stripe account) changes no
+// organisation, even when its metadata names one; nor does an event whose
+// metadata names another organisation than its customer's. Both are
+// recorded with the reason and not retried.
+func TestEventsOfAnotherProductIgnored(t *testing.T) {
+	t.Parallel()
+	k := newKit(t)
+	o := k.municipality(t, "NO", "Nittedal kommune", "964950768")
+	other := k.municipality(t, "DK", "Aarhus Kommune", "55133018")
+	foreign := subscription(o, "sub_foreign", "canceled", "municipality", k.clock.T)
+	foreign["customer"] = "cus_someone_elses"
+	k.deliverAndProcess(t, event("evt_foreign_"+o.Slug, "customer.subscription.deleted", k.clock.T, foreign))
+	crossed := subscription(other, "sub_crossed", "canceled", "municipality", k.clock.T)
+	crossed["metadata"] = map[string]string{billing.MetaOrg: strconv.FormatInt(o.ID, 10)}
+	k.deliverAndProcess(t, event("evt_crossed_"+o.Slug, "customer.subscription.deleted", k.clock.T, crossed))
+	for _, x := range []*orgT{o, other} {
+		if a := k.account(t, x); a.SubscriptionID != "" || a.Status != "" {
+			t.Errorf("%s after events not its own: subscription %q %q; want none", x.Name, a.SubscriptionID, a.Status)
+		}
+	}
+	var problems []string
+	err := db.RunBare(context.Background(), k.db, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Model((*billing.Event)(nil)).Column("error").Where("id IN (?)", bun.In([]string{"evt_foreign_" + o.Slug, "evt_crossed_" + o.Slug})).Scan(ctx, &problems)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 2 || !strings.Contains(strings.Join(problems, " "), "unknown customer") || !strings.Contains(strings.Join(problems, " "), "metadata names") {
+		t.Errorf("recorded reasons %q; want the unknown customer and the crossed metadata", problems)
+	}
+}
+
+// TestTrialStartsWhenBillingIsTurnedOn: organisations that existed when
+// billing was first configured get their free trial from that day, not
+// from their creation; a later start gives organisations created since
+// then theirs from their creation and lengthens nobody's.
+func TestTrialStartsWhenBillingIsTurnedOn(t *testing.T) {
+	t.Parallel()
+	k := newKit(t)
+	old := k.prospect(t, "NO", "Nittedal kommune", "964950768")
+	k.at(100 * day) // created 100 days before billing
+	if e := k.entitlement(t, old); e.Write {
+		t.Fatalf("before billing was turned on for it: %+v; the test needs an old organisation", e)
+	}
+	if err := k.svc.EnsureTrials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := k.clock.T.AddDate(0, 0, 30)
+	if e := k.entitlement(t, old); !e.Write || !e.Trial || !e.TrialEnds.Equal(want) {
+		t.Errorf("an old organisation after billing was turned on: %+v; want a trial until %v", e, want)
+	}
+	k.at(140 * day)
+	late := k.prospect(t, "SE", "Tierps kommun", "2120000282") // created (by the fixtures) on day 0
+	if err := k.svc.EnsureTrials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e := k.entitlement(t, late); e.Write || e.Reason != billing.ReasonTrialEnded {
+		t.Errorf("an organisation recorded after billing started: %+v; want its trial from its creation (ended)", e)
+	}
+	if e := k.entitlement(t, old); e.Write || !e.Since.Equal(want) {
+		t.Errorf("the old organisation after a second start: %+v; want its trial ended on %v, not lengthened", e, want)
 	}
 }

@@ -42,8 +42,8 @@ func billedProcess(t *testing.T) *servertest.Process {
 // does, signed with secret, and answers the status.
 func stripeEvent(t *testing.T, base, secret, id, typ, sub, status string, o *org.Organisation, created time.Time) int {
 	t.Helper()
-	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":%q,"type":%q,"created":%d,"data":{"object":{"id":%q,"object":"subscription","status":%q,"customer":"cus_walk","current_period_end":%d,"metadata":{"org_id":"%d","plan":"municipality"}}}}`,
-		id, stripe.APIVersion, typ, created.Unix(), sub, status, created.AddDate(1, 0, 0).Unix(), o.ID)
+	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":%q,"type":%q,"created":%d,"data":{"object":{"id":%q,"object":"subscription","status":%q,"customer":"cus_walk_%d","current_period_end":%d,"metadata":{"samvirke_org_id":"%d","samvirke_plan":"municipality"}}}}`,
+		id, stripe.APIVersion, typ, created.Unix(), sub, status, o.ID, created.AddDate(1, 0, 0).Unix(), o.ID)
 	sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: []byte(payload), Secret: secret, Timestamp: time.Now()})
 	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/stripe", strings.NewReader(payload))
 	req.Header.Set("Content-Type", "application/json")
@@ -128,7 +128,15 @@ func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 	if e, _ := p.Billing.Entitlement(ctx, own); !e.Write || !e.Trial {
 		t.Fatalf("before any event: %+v; want the trial", e)
 	}
-	// Subscribed 40 days ago, past due for 20: the 14 days' grace is over.
+	// The owner became a Stripe customer when subscribing, 40 days ago;
+	// past due for 20 days: the 14 days' grace is over.
+	err := db.RunTx(ctx, w.db, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewRaw("INSERT INTO billing_accounts (org_id, customer_id, updated_at) VALUES (?, ?, ?)", own.ID, fmt.Sprintf("cus_walk_%d", own.ID), time.Now()).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now()
 	if got := stripeEvent(t, p.URL(), billingSecret, "evt_sub", "customer.subscription.created", "sub_1", "active", own, now.AddDate(0, 0, -40)); got != 200 {
 		t.Fatalf("webhook: %d; want 200", got)
@@ -184,14 +192,22 @@ func TestLapsedOrganisationIsReadOnly(t *testing.T) {
 			t.Errorf("%s's dashboard of a lapsed organisation lacks the notice %q", role, want)
 		}
 	}
-	// The owner's billing actions pass: paying is how it opens again.
+	// The owner's billing actions pass (paying is how it opens again), and
+	// so does taking access away.
 	owner := w.users["owner"]
+	var ungated int
 	for _, rt := range p.Web.Routes() {
-		if rt.Method+" "+rt.Path == "POST /o/:org/admin/billing/profile" {
-			if resp, body := w.send(t, owner, rt, w.own, table["POST /o/:org/admin/billing/profile"]); resp.StatusCode != 303 {
-				t.Errorf("owner saving billing details in a lapsed organisation: %d; want 303\n%.400s", resp.StatusCode, body)
-			}
+		if rt.Access != web.Org || !rt.Ungated {
+			continue
 		}
+		ungated++
+		key := rt.Method + " " + rt.Path
+		if resp, body := w.send(t, owner, rt, w.own, table[key]); resp.StatusCode == 403 || resp.StatusCode >= 500 {
+			t.Errorf("%s by the owner of a lapsed organisation: %d; want it past the write gate (which answers 403)\n%.400s", key, resp.StatusCode, body)
+		}
+	}
+	if ungated < 8 {
+		t.Errorf("%d routes pass the write gate; want the billing actions and the revocations", ungated)
 	}
 	// Paid: writing again, nothing lost.
 	if got := stripeEvent(t, p.URL(), billingSecret, "evt_paid", "customer.subscription.updated", "sub_1", "active", own, now.Add(time.Second)); got != 200 {

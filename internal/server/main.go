@@ -148,6 +148,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.loadDemoReminders(ctx); err != nil {
 		return err
 	}
+	if err := m.Billing.EnsureTrials(ctx); err != nil {
+		return fmt.Errorf("billing: recording free trials: %w", err)
+	}
 	if err := m.openWeb(assets); err != nil {
 		return err
 	}

@@ -71,8 +71,12 @@ type Route struct {
 	// organisation read-only; the route walk fails when a route that
 	// reads sends a write to the database.
 	Writes bool
-	// Ungated marks an owner's billing action, which passes the write
-	// gate: paying is how a read-only organisation becomes writable.
+	// Ungated marks an action that passes the write gate because a
+	// read-only organisation must still be able to do it: an owner's
+	// billing action (paying is how it becomes writable again) and taking
+	// access away (removing a member, changing a role, revoking sessions,
+	// invitations and API tokens), which security and privacy cannot wait
+	// for.
 	Ungated bool
 	// PeriodLock marks a write route whose :period is refused (409) while
 	// the organisation has locked it (indicator.Service.Locked).
@@ -216,13 +220,13 @@ func (s *Server) routes() {
 
 	// Administration.
 	s.org("GET", "/o/:org/admin/members", authz.MembersRead, s.handleMembers)
-	s.org("POST", "/o/:org/admin/members/:user/role", authz.MembersManage, s.handleMemberRole)
+	s.org("POST", "/o/:org/admin/members/:user/role", authz.MembersManage, s.handleMemberRole, ungated())
 	s.org("GET", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemoveConfirm)
-	s.org("POST", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemove)
+	s.org("POST", "/o/:org/admin/members/:user/remove", authz.MembersManage, s.handleMemberRemove, ungated())
 	s.org("GET", "/o/:org/admin/members/:user/sessions", authz.SessionsManage, s.handleMemberSessions)
-	s.org("POST", "/o/:org/admin/members/:user/sessions/:session/revoke", authz.SessionsManage, s.handleMemberSessionRevoke)
+	s.org("POST", "/o/:org/admin/members/:user/sessions/:session/revoke", authz.SessionsManage, s.handleMemberSessionRevoke, ungated())
 	s.org("POST", "/o/:org/admin/invitations", authz.MembersManage, s.handleInvite)
-	s.org("POST", "/o/:org/admin/invitations/:id/revoke", authz.MembersManage, s.handleInvitationRevoke)
+	s.org("POST", "/o/:org/admin/invitations/:id/revoke", authz.MembersManage, s.handleInvitationRevoke, ungated())
 	s.org("GET", "/o/:org/admin/roles", authz.MembersRead, s.handleRoles)
 	s.org("POST", "/o/:org/admin/roles", authz.MembersManage, s.handleRoleCreate)
 	s.org("GET", "/o/:org/admin/roles/:role", authz.MembersRead, s.handleRole)
@@ -238,7 +242,7 @@ func (s *Server) routes() {
 	s.org("GET", "/o/:org/admin/audit", authz.AuditRead, s.handleAudit)
 	s.org("GET", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokens)
 	s.org("POST", "/o/:org/admin/tokens", authz.TokensManage, s.handleTokenCreate)
-	s.org("POST", "/o/:org/admin/tokens/:id/revoke", authz.TokensManage, s.handleTokenRevoke)
+	s.org("POST", "/o/:org/admin/tokens/:id/revoke", authz.TokensManage, s.handleTokenRevoke, ungated())
 
 	// JSON API, version 1 (bearer API tokens, or a session).
 	s.public("GET", "/api/v1/openapi.json", s.handleOpenAPI)

@@ -4,7 +4,9 @@
 -- their EHF / Peppol BIS 3.0 documents. Billing never deletes an
 -- organisation's data; these rows go only with the organisation.
 
--- One row per organisation that has billing details or a subscription.
+-- One row per organisation that has billing details or a subscription,
+-- or that existed when billing was turned on: free_trial_ends is when its
+-- free trial ends (30 days from then, not from its creation).
 -- state_at is the time of the Stripe event the subscription state came
 -- from: an older event arriving later does not overwrite it.
 CREATE TABLE billing_accounts (
@@ -19,6 +21,7 @@ CREATE TABLE billing_accounts (
     city                 TEXT        NOT NULL DEFAULT '' CHECK (length(city) <= 100),
     customer_id          TEXT        NOT NULL DEFAULT '',
     tax_id               TEXT        NOT NULL DEFAULT '',
+    free_trial_ends      TIMESTAMP,
     plan                 TEXT        NOT NULL DEFAULT '',
     subscription_id      TEXT        NOT NULL DEFAULT '',
     status               TEXT        NOT NULL DEFAULT '',
@@ -32,7 +35,7 @@ CREATE TABLE billing_accounts (
     updated_at           TIMESTAMP   NOT NULL,
     PRIMARY KEY (org_id)
 );
-CREATE INDEX billing_accounts_customer ON billing_accounts (customer_id) WHERE customer_id <> '';
+CREATE UNIQUE INDEX billing_accounts_customer ON billing_accounts (customer_id) WHERE customer_id <> '';
 
 -- Every Stripe event received with a good signature, once by its id.
 CREATE TABLE billing_events (
