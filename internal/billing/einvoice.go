@@ -17,6 +17,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/billing/ehf"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -133,16 +134,7 @@ func (s *Service) InvoiceDocument(ctx context.Context, o *org.Organisation, id i
 	if inv.UBL == "" {
 		return nil, "", app.Errorf(app.ENotFound, "billing.error.no_einvoice")
 	}
-	return []byte(inv.UBL), "ehf-" + fileSafe(inv.Number) + ".xml", nil
-}
-
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
-			return r
-		}
-		return '_'
-	}, s)
+	return []byte(inv.UBL), files.SanitizeName("ehf-"+inv.Number+".xml", "ehf.xml"), nil
 }
 
 // Deliver sends invoice id of organisation orgID to the access point once:

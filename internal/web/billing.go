@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/billing"
+	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -164,7 +165,7 @@ func (s *Server) handleBillingEInvoice(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Content-Disposition", files.ContentDisposition("attachment", name))
 	c.Data(http.StatusOK, "application/xml; charset=utf-8", b)
 	return nil
 }
