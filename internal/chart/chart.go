@@ -55,6 +55,10 @@ type Chart struct {
 	Series       []Series
 	Unit         string
 	Decimals     int
+	// Max, when above every value, is the top of a radar's value axis:
+	// the scale's end (5 on a scale from 1 to 5), so that roses drawn
+	// apart compare by eye.
+	Max float64
 }
 
 // Format is how a chart's texts are printed: numbers in Locale's format

@@ -265,7 +265,11 @@ func (c *Chart) drawBoxes(f Format, d *Drawing) {
 }
 
 func (c *Chart) drawRadar(f Format, d *Drawing) {
-	s := niceScale(c.all())
+	vals := c.all()
+	if c.Max > 0 {
+		vals = append(vals, c.Max)
+	}
+	s := niceScale(vals)
 	s.lo = math.Min(s.lo, 0)
 	cx, cy := width/2, (height-legendRow)/2+4
 	r := cy - 24

@@ -79,6 +79,8 @@ func dueSource(kind string) string {
 		return "plan.measure"
 	case SourceCouncil:
 		return "council.followup"
+	case SourceSurvey:
+		return "survey.followup"
 	}
 	return "workbook.measure"
 }

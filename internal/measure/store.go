@@ -20,6 +20,7 @@ const (
 	SourceWorkbookEntry = "workbook.entry" // a municipality's answer to a problem statement
 	SourcePlan          = "plan"           // an action plan's tree
 	SourceCouncil       = "council"        // a council decision's follow-up actions (measures only)
+	SourceSurvey        = "survey"         // a survey round's follow-ups of low axis scores (measures only)
 )
 
 // Source is the object goals and measures belong to, as its capability

@@ -50,19 +50,29 @@ func (s *Service) CopySource(ctx context.Context, o *org.Organisation, peerSlug,
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := s.Targets(ctx, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pm, out, nil
+}
+
+// Targets answers o's current plans with at least one focus area, with
+// their focus areas: where a measure can be placed.
+func (s *Service) Targets(ctx context.Context, o *org.Organisation) ([]CopyTarget, error) {
 	var plans []*Plan
-	err = db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		return idb.NewSelect().Model(&plans).Column("id", "title", "rev", "content").
 			Where("org_id = ? AND superseded_by IS NULL", o.ID).OrderExpr("updated_at DESC, id DESC").Limit(500).Scan(ctx)
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var out []CopyTarget
 	for _, p := range plans {
 		c, err := decodeContent(p.Content)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if len(c.Areas) == 0 {
 			continue
@@ -73,7 +83,7 @@ func (s *Service) CopySource(ctx context.Context, o *org.Organisation, peerSlug,
 		}
 		out = append(out, t)
 	}
-	return pm, out, nil
+	return out, nil
 }
 
 // CopyMeasure copies the peer's (by slug) shared measure id to the end of

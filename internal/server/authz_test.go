@@ -103,6 +103,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsCalendar(),
 		routeRowsRemindPages(),
 		routeRowsBilling(),
+		routeRowsSurvey(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {
@@ -330,6 +331,11 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 			repl[k] = v
 		}
 	}
+	if strings.Contains(path, "/surveys/") { // a questionnaire and a round of tn's own (authz_routes_survey_test.go)
+		for k, v := range surveyParams(t, w.db, tn, path) {
+			repl[k] = v
+		}
+	}
 	if strings.Contains(path, "/tokens/") {
 		repl[":id"] = strconv.FormatInt(tn.token, 10)
 	}
@@ -371,6 +377,8 @@ func (w *world) send(t *testing.T, c *http.Client, rt web.Route, tn *tenant, exp
 					v = strconv.FormatInt(w.own.entry, 10)
 				case ":victim":
 					v = strconv.FormatInt(tn.victim.ID, 10)
+				case ":ownquestionnaire":
+					v = repl[":ownquestionnaire"]
 				}
 				body.Add(k, v)
 			}

@@ -29,6 +29,7 @@ import (
 	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/remind/reports"
 	"github.com/samvirke/samvirke/internal/search"
+	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/web"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
@@ -81,6 +82,7 @@ type Services struct {
 	Reminders  *remind.Service
 	Calendar   *calendar.Service
 	Billing    *billing.Service
+	Surveys    *survey.Service
 	Limiter    *ratelimit.Limiter
 	Outbox     *outbox.Outbox
 	Files      *files.Service
@@ -118,6 +120,7 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}
 	s.Indicators = &indicator.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
+	s.Surveys = &survey.Service{DB: p.DB, Clock: p.Clock, Indicators: s.Indicators, Plans: s.Plans}
 	s.Reminders = &remind.Service{DB: p.DB, Due: s.Due, Queue: p.Queue, Outbox: s.Outbox, Clock: p.Clock, Log: p.Logger, Text: p.Catalog.T}        // BaseURL once listening
 	s.Calendar = &calendar.Service{DB: p.DB, Clock: p.Clock, Due: s.Due, Limits: s.Limiter, Text: p.Catalog.T}                                     // BaseURL once listening
 	s.Billing = &billing.Service{DB: p.DB, Config: p.Billing, WebhookSecret: p.StripeWebhookSecret, Queue: p.Queue, Clock: p.Clock, Log: p.Logger} // BaseURL once listening
@@ -162,7 +165,7 @@ func (s *Services) WebDeps() web.Deps {
 	return web.Deps{
 		DB: db.Pinger{DB: s.DB}, Catalog: s.Catalog, Logger: s.Logger, Clock: s.Clock, SecretKey: s.secret,
 		Authz: s.Authz, Accounts: s.Accounts, Orgs: s.Orgs, Due: s.Due, Overview: s.Overview, Search: s.Search,
-		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Calendar: s.Calendar, Limiter: s.Limiter, Nav: s.Nav,
+		Workbooks: s.Workbooks, Plans: s.Plans, Councils: s.Councils, Indicators: s.Indicators, Reminders: s.Reminders, Calendar: s.Calendar, Surveys: s.Surveys, Limiter: s.Limiter, Nav: s.Nav,
 		Billing: s.Billing, WriteGate: s.Billing.WriteGate,
 	}
 }

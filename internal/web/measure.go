@@ -16,6 +16,7 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
+	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -53,6 +54,10 @@ type measurePage struct {
 	Council *council.Council
 	Meeting *council.Meeting
 	Item    *council.Item
+	// SurveyRound and SurveyAxis are the survey round and the axis a
+	// follow-up serves (in a plan or of its own).
+	SurveyRound *survey.Round
+	SurveyAxis  string
 }
 
 func (s *Server) handleMeasure(c *gin.Context) error {
@@ -87,6 +92,18 @@ func (s *Server) renderMeasure(c *gin.Context, status int, data *measurePage) er
 		switch {
 		case err == nil:
 			data.Council, data.Meeting, data.Item = cl, m, it
+		case !app.IsNotFound(err):
+			return err
+		}
+	}
+	if d.Row.SourceKind == measure.SourceSurvey || d.Row.SourceKind == measure.SourcePlan {
+		r, axis, err := s.Surveys.RoundOf(c.Request.Context(), o, d.Row.ID)
+		switch {
+		case err == nil:
+			data.SurveyRound, data.SurveyAxis = r, axis
+			if a, ok := r.Content.Axis(axis); ok {
+				data.SurveyAxis = axisName(&r.Content, a, s.locale(c))
+			}
 		case !app.IsNotFound(err):
 			return err
 		}
@@ -377,6 +394,8 @@ func navOfSource(kind string) string {
 		return "plans"
 	case measure.SourceCouncil:
 		return "councils"
+	case measure.SourceSurvey:
+		return "indicators"
 	}
 	return "workbooks"
 }

@@ -59,12 +59,22 @@ func (s *Server) accessLog(c *gin.Context) {
 		level = slog.LevelError
 	}
 	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", loggedPath(c),
-		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds(), "ip", c.ClientIP()}
+		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds()}
+	if !c.GetBool(ctxAnonymous) {
+		attrs = append(attrs, "ip", c.ClientIP())
+	}
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		attrs = append(attrs, "user_id", a.UserID, "org_id", a.OrgID)
 	}
 	s.Logger.Log(c.Request.Context(), level, "http", attrs...)
 }
+
+// ctxAnonymous marks a request of an anonymous route (Route.Anonymous).
+const ctxAnonymous = "samvirke.anonymous"
+
+// markAnonymous marks the request anonymous for the access log. It takes
+// the place of authenticate: an anonymous route reads no session.
+func markAnonymous(c *gin.Context) { c.Set(ctxAnonymous, true) }
 
 // loggedPath is the request path for logs: routes that carry a one-time
 // token in the path (invitations, password resets) are logged as their

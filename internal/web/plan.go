@@ -18,6 +18,7 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
+	"github.com/samvirke/samvirke/internal/survey"
 )
 
 // NavPlans leads to the organisation's action plans.
@@ -520,7 +521,12 @@ func (s *Server) updateRowMeasure(c *gin.Context, o *org.Organisation, id string
 	}
 	_, err = s.Councils.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
 		council.MeasureUpdate{Status: status, Progress: progress, Note: note})
-	if errors.Is(err, council.ErrNotCouncilMeasure) {
+	if !errors.Is(err, council.ErrNotCouncilMeasure) {
+		return true, err
+	}
+	_, err = s.Surveys.UpdateMeasure(c.Request.Context(), o, app.ActorFrom(c.Request.Context()), id,
+		measure.StatusUpdate{Status: status, Progress: progress, Note: note})
+	if errors.Is(err, survey.ErrNotSurveyMeasure) {
 		return false, nil
 	}
 	return true, err

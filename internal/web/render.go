@@ -23,11 +23,20 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/survey"
 )
 
 // Layout is what every page shares; each page's data struct embeds it.
 type Layout struct {
-	Locale      string
+	Locale string
+	// Lang and Dir, when set, are the page's language and direction
+	// when its content is in a language the interface does not speak (a
+	// survey respondent's Arabic: lang="ar", dir="rtl"); Locale stays the
+	// language of the interface's own texts.
+	Lang, Dir string
+	// Bare leaves out the header, navigation and footer links: a page for
+	// someone outside the product (a survey respondent).
+	Bare        bool
 	Actor       *app.Actor
 	OrgName     string
 	Memberships []*account.Membership
@@ -153,9 +162,11 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		// groupName prints a comparison group's name (a country by its
 		// name in loc).
 		"groupName": func(loc string, g indicator.CompareGroup) string { return figurePrinter(cat, loc, 0).GroupName(g) },
-		"neg":       func(n int) int { return -n },
-		"list":      func(v ...string) []string { return v },
-		"inc":       func(i int) int { return i + 1 },
+		// langinfo answers a survey language's name in itself and direction.
+		"langinfo": func(code string) survey.LanguageInfo { l, _ := survey.LanguageOf(code); return l },
+		"neg":      func(n int) int { return -n },
+		"list":     func(v ...string) []string { return v },
+		"inc":      func(i int) int { return i + 1 },
 		// splitWords splits a space-separated list of ids.
 		"splitWords": strings.Fields,
 		// deref answers an optional number's value (0 when absent).

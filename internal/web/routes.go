@@ -78,6 +78,11 @@ type Route struct {
 	// invitations and API tokens), which security and privacy cannot wait
 	// for.
 	Ungated bool
+	// Anonymous marks a public route whose requests must leave no trace
+	// that could identify who made them (a survey respondent's): the
+	// access log records neither the client address nor the path beyond
+	// its pattern.
+	Anonymous bool
 	// PeriodLock marks a write route whose :period is refused (409) while
 	// the organisation has locked it (indicator.Service.Locked).
 	PeriodLock bool
@@ -93,6 +98,9 @@ func maxBody(n int64) routeOption { return func(r *Route) { r.MaxBody = n } }
 // ungated lets a write route pass the write gate (Route.Ungated).
 func ungated() routeOption { return func(r *Route) { r.Ungated = true } }
 
+// anonymous marks a route Anonymous.
+func anonymous() routeOption { return func(r *Route) { r.Anonymous = true } }
+
 // writes marks a GET route as one that changes stored data.
 func writes() routeOption { return func(r *Route) { r.Writes = true } }
 
@@ -106,6 +114,9 @@ func (s *Server) handle(method, path string, access Access, perm authz.Perm, h g
 		o(&rt)
 	}
 	chain := []gin.HandlerFunc{s.limitBody(rt.MaxBody), s.authenticate}
+	if rt.Anonymous {
+		chain = []gin.HandlerFunc{s.limitBody(rt.MaxBody), markAnonymous}
+	}
 	switch access {
 	case User:
 		chain = append(chain, s.requireUser)
@@ -214,6 +225,9 @@ func (s *Server) routes() {
 	s.remindLogRoutes()
 	s.calendarRoutes()
 	s.remindPageRoutes()
+	s.surveyRoutes()
+	s.surveyRespondentRoutes()
+	// s.surveyAPIRoutes() TEMP
 
 	// The platform's operators.
 	s.opsRoutes()

@@ -31,6 +31,7 @@ import (
 	"github.com/samvirke/samvirke/internal/ratelimit"
 	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/search"
+	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -74,6 +75,9 @@ type Deps struct {
 	// Billing is subscriptions, entitlements and e-invoices (never nil;
 	// it says whether it is configured).
 	Billing *billing.Service
+	// Surveys holds the integration survey: questionnaires, rounds,
+	// respondent links, the rose and its follow-ups.
+	Surveys *survey.Service
 	// Queues is the task queue the operators' page inspects (nil: the
 	// page says the queue is not reachable from this process).
 	Queues *queue.Queue
