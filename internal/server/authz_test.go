@@ -104,6 +104,7 @@ func routeTable(t *testing.T) map[string]expectation {
 		routeRowsRemindPages(),
 		routeRowsBilling(),
 		routeRowsSurvey(),
+		routeRowsSurveyAPI(),
 	} {
 		for key, exp := range rows {
 			if _, dup := table[key]; dup {

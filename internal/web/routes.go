@@ -227,7 +227,7 @@ func (s *Server) routes() {
 	s.remindPageRoutes()
 	s.surveyRoutes()
 	s.surveyRespondentRoutes()
-	// s.surveyAPIRoutes() TEMP
+	s.surveyAPIRoutes()
 
 	// The platform's operators.
 	s.opsRoutes()
