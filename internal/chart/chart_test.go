@@ -204,3 +204,29 @@ func TestPartial(t *testing.T) {
 		}
 	}
 }
+
+// TestRadarMax checks that a radar with Max runs its spokes to the top of
+// the answer scale, so a rose of low scores looks low rather than filling
+// the chart.
+func TestRadarMax(t *testing.T) {
+	reach := func(max float64) (outer, series float64) {
+		c := &Chart{Kind: Radar, Title: "Integreringsrosa", Labels: []string{"Holdninger", "Språk", "Arbeid", "Bolig"},
+			Series: []Series{{Name: "2026", Values: []float64{2.5, 2.5, 2.5, 2.5}}}, Max: max}
+		for _, s := range c.Draw(nb).Shapes {
+			switch {
+			case s.Op == OpLine:
+				outer = math.Max(outer, math.Hypot(s.X2-s.X, s.Y2-s.Y))
+			case s.Op == OpPath && s.Fill != "":
+				cx, cy := s.Points[0].X, s.Points[2].Y+(s.Points[0].Y-s.Points[2].Y)/2
+				series = math.Hypot(s.Points[0].X-cx, s.Points[0].Y-cy)
+			}
+		}
+		return outer, series
+	}
+	if outer, series := reach(5); math.Abs(series/outer-0.5) > 1e-9 {
+		t.Errorf("with Max 5, a score of 2.5 reaches %.3f of the spoke; want 0.5", series/outer)
+	}
+	if outer, series := reach(0); math.Abs(series/outer-1) > 1e-9 {
+		t.Errorf("without Max, the largest value reaches %.3f of the spoke; want the whole spoke", series/outer)
+	}
+}
