@@ -34,7 +34,11 @@ const DemoPassword = "nettleser-test-æøå-2026"
 type Server struct {
 	URL  string       // http://127.0.0.1:<port>, without a trailing slash
 	Main *server.Main // the running program: its DB, Queue, Web …
+	proc *servertest.Process
 }
+
+// Log is what the program has logged so far (its access log among it).
+func (s *Server) Log() string { return s.proc.Output() }
 
 // Option adjusts the configuration StartServer runs the program with.
 type Option func(*config.Config)
@@ -53,7 +57,7 @@ func StartServer(tb testing.TB, opts ...Option) *Server {
 		o(&cfg)
 	}
 	p := servertest.Open(tb, cfg, server.ModeServe).Run(tb)
-	return &Server{URL: p.URL(), Main: p.Main}
+	return &Server{URL: p.URL(), Main: p.Main, proc: p}
 }
 
 // RepoRoot answers the repository's root directory: the nearest directory

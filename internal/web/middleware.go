@@ -60,9 +60,18 @@ func (s *Server) accessLog(c *gin.Context) {
 	}
 	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", loggedPath(c),
 		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds()}
-	if !c.GetBool(ctxAnonymous) {
-		attrs = append(attrs, "ip", c.ClientIP())
+	if c.GetBool(ctxAnonymous) {
+		// A respondent's request: no client address and no time, so
+		// that the log cannot be laid beside anything else to say who
+		// answered when.
+		r := slog.NewRecord(time.Time{}, level, "http", 0)
+		r.Add(attrs...)
+		if h := s.Logger.Handler(); h.Enabled(c.Request.Context(), level) {
+			_ = h.Handle(c.Request.Context(), r)
+		}
+		return
 	}
+	attrs = append(attrs, "ip", c.ClientIP())
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		attrs = append(attrs, "user_id", a.UserID, "org_id", a.OrgID)
 	}
