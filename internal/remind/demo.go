@@ -70,8 +70,11 @@ func (l DemoLoader) LoadDemo(ctx context.Context, bdb *bun.DB, clock app.Clock) 
 				return fmt.Errorf("reminder demo: %s: %w", o.Slug, err)
 			}
 		}
-		local := now.In(o.Location())
-		ds, err := l.Service.Deliveries(ctx, o.ID, time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC))
+		day, err := demoMorning(ctx, bdb, o, now)
+		if err != nil {
+			return fmt.Errorf("reminder demo: %s: %w", o.Slug, err)
+		}
+		ds, err := l.Service.Deliveries(ctx, o.ID, day)
 		if err != nil {
 			return fmt.Errorf("reminder demo: %s: %w", o.Slug, err)
 		}
@@ -84,6 +87,25 @@ func (l DemoLoader) LoadDemo(ctx context.Context, bdb *bun.DB, clock app.Clock) 
 		}
 	}
 	return nil
+}
+
+// demoMorning answers the demo's first morning for o: today, or on a day
+// off (a weekend, a holiday) the last working day before it, so that a
+// demo started on a Saturday still shows its reminders.
+func demoMorning(ctx context.Context, bdb *bun.DB, o *org.Organisation, now time.Time) (time.Time, error) {
+	local := now.In(o.Location())
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, time.UTC)
+	var closures []Closure
+	err := db.Run(ctx, bdb, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		closures, err = Closures(ctx, idb, o.ID)
+		return err
+	})
+	cal := NewCalendar(o.Country, closures)
+	for i := 0; i < 62 && !cal.Working(day); i++ {
+		day = day.AddDate(0, 0, -1)
+	}
+	return day, err
 }
 
 // isoWeekStart answers the Monday of ISO week w of year, midnight UTC.
