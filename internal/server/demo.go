@@ -16,6 +16,7 @@ import (
 	"github.com/samvirke/samvirke/internal/files"
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/plan"
+	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/workbook"
 
 	"github.com/samvirke/samvirke/internal/account"
@@ -51,6 +52,7 @@ func demoStaffing(store *files.Service) []DemoLoader {
 		plan.DemoLoader{Definitions: tenants.Plans},
 		council.DemoLoader{Definitions: tenants.Councils, Files: store},
 		indicator.DemoLoader{Definitions: tenants.Indicators},
+		survey.DemoLoader{},
 	}
 }
 
