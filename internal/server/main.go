@@ -166,6 +166,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Reminders.BaseURL = m.Accounts.BaseURL
 	m.Calendar.BaseURL = m.Accounts.BaseURL
 	m.Billing.BaseURL = m.Accounts.BaseURL
+	if m.Web != nil {
+		m.Web.BaseURL = m.Accounts.BaseURL // links on pages (respondent links)
+	}
 	if m.banner != nil {
 		m.banner()
 	}

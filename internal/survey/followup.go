@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -79,15 +80,20 @@ func (s *Service) AddFollowup(ctx context.Context, o *org.Organisation, a *app.A
 		return "", err
 	}
 	if in.ResponsibleUser != nil {
-		var member bool
+		// The person must be a member; named by a person only, the
+		// measure shows their name as its responsible.
+		var names []struct{ Name, Email string }
 		if err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-			member, err = org.HasMember(ctx, idb, o.ID, *in.ResponsibleUser)
-			return err
+			return idb.NewRaw("SELECT u.name, u.email FROM users AS u JOIN memberships AS m ON m.user_id = u.id WHERE m.org_id = ? AND u.id = ?",
+				o.ID, *in.ResponsibleUser).Scan(ctx, &names)
 		}); err != nil {
 			return "", err
 		}
-		if !member {
+		if len(names) == 0 {
 			return "", app.Errorf(app.EInvalid, "survey.error.responsible").WithField("responsible_user")
+		}
+		if in.Responsible == "" {
+			in.Responsible = cmp.Or(names[0].Name, names[0].Email)
 		}
 	}
 	ax, _ := r.Content.Axis(in.Axis)

@@ -642,7 +642,25 @@ func (s *Server) renderSurveyRound(c *gin.Context, status int, data *roundPage) 
 			data.Low = append(data.Low, v)
 		}
 	}
-	names, roses := []string{res.Round.Title}, []survey.Rose{res.Rose}
+	// Series are named by their year, short beside the chart, unless two
+	// rounds share a year.
+	shown := []*survey.Round{res.Round}
+	for i, e := range res.Earlier {
+		if i < 2 {
+			shown = append(shown, e.Round)
+		}
+	}
+	years := map[int]bool{}
+	for _, r := range shown {
+		years[r.Year] = true
+	}
+	label := func(r *survey.Round) string {
+		if len(years) == len(shown) {
+			return strconv.Itoa(r.Year)
+		}
+		return r.Title
+	}
+	names, roses := []string{label(res.Round)}, []survey.Rose{res.Rose}
 	if res.Network != nil {
 		names, roses = append(names, s.Catalog.T(l, "survey.rose.network", "name", res.NetworkName)), append(roses, *res.Network)
 	}
@@ -650,7 +668,7 @@ func (s *Server) renderSurveyRound(c *gin.Context, status int, data *roundPage) 
 		if i == 2 {
 			break
 		}
-		names, roses = append(names, e.Round.Title), append(roses, e.Rose)
+		names, roses = append(names, label(e.Round)), append(roses, e.Rose)
 	}
 	if res.Rose.Respondents > 0 {
 		data.Rose = s.roseChart(c, "rose", content, s.Catalog.T(l, "survey.rose.title", "round", res.Round.Title), names, roses)
