@@ -192,3 +192,34 @@ func TestSurveyRespondentLink(t *testing.T) {
 		}
 	}
 }
+
+// TestSurveyFollowupOnMyWork: the measure made for Trysil's lowest axis
+// is on its responsible's "My work", marked as a survey's follow-up; the
+// contributor sets it going from there, and the round's page shows the
+// new status.
+func TestSurveyFollowupOnMyWork(t *testing.T) {
+	srv := browsertest.StartServer(t)
+	path, _ := openRound(t, srv)
+	b := browsertest.NewBrowser(t)
+	b.SignIn(t, srv.URL, "contributor@trysil.example", browsertest.DemoPassword)
+	b.Visit(t, srv.URL+"/o/trysil/dashboard")
+	row := `//tr[td[contains(., "Oppfølging av undersøkelse")]]`
+	rows := browsertest.Eval[int](t, b, `document.evaluate('count(`+row+`)', document, null, XPathResult.NUMBER_TYPE, null).numberValue`)
+	if rows != 1 {
+		t.Fatalf("the contributor's My work has %d survey follow-ups; want the demo's one:\n%s", rows, b.Text(t, "main"))
+	}
+	sel := browsertest.Eval[string](t, b, `(() => { const tr = document.evaluate('`+row+`', document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+		return "#" + tr.querySelector("form.quick-update select").id; })()`)
+	if !strings.Contains(b.Text(t, "main"), "Integreringsrosa 2026: Fritidsaktiviteter") {
+		t.Errorf("the follow-up does not name its round and axis")
+	}
+	browsertest.Eval[bool](t, b, `(() => { const s = document.querySelector(`+js(sel)+`); s.value = "ongoing"; return true; })()`)
+	b.Fill(t, `form.quick-update:has(`+sel+`) input[name="note"]`, "Første «Prøv en aktivitet»-kveld holdt på Trysil bibliotek")
+	if code := b.ClickAndWait(t, `form.quick-update:has(`+sel+`) button[type="submit"]`); code != http.StatusOK {
+		t.Fatalf("updating the follow-up's status from My work answered %d", code)
+	}
+	b.Visit(t, srv.URL+path)
+	if got := b.Text(t, `section[aria-labelledby="r-fu-h"] tbody tr`); !strings.Contains(got, "Pågår") || !strings.Contains(got, "Demo contributor") {
+		t.Errorf("the round's follow-up reads %q; want its responsible and the status Pågår", got)
+	}
+}

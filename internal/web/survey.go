@@ -397,7 +397,7 @@ type translatePage struct {
 	formPage
 	Org     *org.Organisation
 	Q       *survey.Questionnaire
-	Lang    survey.LanguageInfo
+	Target  survey.LanguageInfo // the language translated into
 	Base    survey.LanguageInfo
 	Rows    []translateRow
 	Missing int
@@ -413,8 +413,8 @@ type translateRow struct {
 func (s *Server) translateRows(c *gin.Context, q *survey.Questionnaire, lang string) []translateRow {
 	l, base := s.locale(c), q.Content.Base()
 	var rows []translateRow
-	for _, a := range q.Content.Axes {
-		rows = append(rows, translateRow{Name: "axis." + a.Key, Label: s.Catalog.T(l, "survey.translate.axis"), Source: a.Names.In(base)})
+	for i, a := range q.Content.Axes {
+		rows = append(rows, translateRow{Name: "axis." + a.Key, Label: s.Catalog.T(l, "survey.translate.axis", "n", i+1), Source: a.Names.In(base)})
 	}
 	for i, x := range q.Content.Questions {
 		rows = append(rows, translateRow{Name: "question." + x.Key, Label: s.Catalog.T(l, "survey.translate.question", "n", i+1),
@@ -466,7 +466,7 @@ func (s *Server) renderTranslate(c *gin.Context, status int, data *translatePage
 	if !ok || !q.Content.Has(lang.Code) {
 		return app.Errorf(app.ENotFound, "survey.error.not_found")
 	}
-	data.Org, data.Lang = o, lang
+	data.Org, data.Target = o, lang
 	data.Base, _ = survey.LanguageOf(q.Content.Base())
 	data.Rows = s.translateRows(c, q, lang.Code)
 	data.Missing = len(q.Content.Missing(lang.Code))
@@ -1013,10 +1013,10 @@ func (s *Server) handleQuestionnaireResults(c *gin.Context) error {
 		}
 	}
 	if len(roses) > 0 {
-		data.Rose = s.roseChart(c, "network-rose", n.Content, s.Catalog.T(l, "survey.network.rose", "year", year), names, roses)
+		data.Rose = s.roseChart(c, "network-rose", n.Content, s.Catalog.T(l, "survey.network.rose", "year", strconv.Itoa(year)), names, roses)
 	}
 	data.Layout = Layout{Nav: "indicators", Breadcrumbs: s.surveyCrumbs(c, o, Crumb{Label: q.Title, URL: questionnaireURL(o, q.ID)},
-		Crumb{Label: s.Catalog.T(l, "survey.network.title", "year", year)})}
+		Crumb{Label: s.Catalog.T(l, "survey.network.title", "year", strconv.Itoa(year))})}
 	s.render(c, http.StatusOK, "survey/results.html", data)
 	return nil
 }
