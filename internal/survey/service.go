@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	mrand "math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 	"golang.org/x/time/rate"
 
 	"github.com/samvirke/samvirke/internal/app"
@@ -395,6 +397,9 @@ func (s *Service) setRound(ctx context.Context, o *org.Organisation, a *app.Acto
 	if err != nil || status != RoundClosed {
 		return r, err
 	}
+	if err := s.shuffle(ctx, o, r.ID); err != nil {
+		return r, err
+	}
 	return r, s.FeedIndicators(ctx, o, a, r)
 }
 
@@ -660,7 +665,70 @@ func (s *Service) Submit(ctx context.Context, token string, a Answers) error {
 		}
 		return err
 	}
+	// The answers are stored: a respondent must not see a failure now.
+	// A shuffle that fails here is done by the next submission and by
+	// closing the round, which fails while it cannot.
+	_ = s.shuffle(ctx, o, rsp.Round.ID)
 	return nil
+}
+
+// MaxShuffle bounds the rows shuffle rewrites one by one; a larger round's
+// rows are rewritten by one statement each table (one transaction id
+// still, their order within pages kept).
+const MaxShuffle = 4000
+
+// shuffle rewrites, on PostgreSQL, every used link and every response of
+// round id in one transaction and in a random order, so that all of them
+// carry that one transaction's id (xmin) and lie in no order of
+// submission (ctid): no query can pair a claimed link with the response
+// stored just after it. SQLite keeps neither: its survey tables are
+// ordered by their random keys.
+func (s *Service) shuffle(ctx context.Context, o *org.Organisation, id int64) error {
+	if s.DB.Dialect().Name() != dialect.PG {
+		return nil
+	}
+	return db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
+		var hashes, ids []string
+		if err := tx.NewSelect().Model((*link)(nil)).Column("token_hash").
+			Where("org_id = ? AND round_id = ? AND used", o.ID, id).Scan(ctx, &hashes); err != nil {
+			return err
+		}
+		if err := tx.NewSelect().Model((*response)(nil)).Column("id").
+			Where("org_id = ? AND round_id = ?", o.ID, id).Scan(ctx, &ids); err != nil {
+			return err
+		}
+		if len(hashes)+len(ids) > MaxShuffle {
+			if _, err := tx.NewUpdate().Model((*link)(nil)).Set("used = used").Where("org_id = ? AND round_id = ? AND used", o.ID, id).Exec(ctx); err != nil {
+				return err
+			}
+			_, err := tx.NewUpdate().Model((*response)(nil)).Set("id = id").Where("org_id = ? AND round_id = ?", o.ID, id).Exec(ctx)
+			return err
+		}
+		type row struct {
+			link bool
+			key  string
+		}
+		rows := make([]row, 0, len(hashes)+len(ids))
+		for _, h := range hashes {
+			rows = append(rows, row{true, h})
+		}
+		for _, k := range ids {
+			rows = append(rows, row{false, k})
+		}
+		mrand.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		for _, r := range rows {
+			var err error
+			if r.link {
+				_, err = tx.NewUpdate().Model((*link)(nil)).Set("used = used").Where("org_id = ? AND round_id = ? AND token_hash = ?", o.ID, id, r.key).Exec(ctx)
+			} else {
+				_, err = tx.NewUpdate().Model((*response)(nil)).Set("id = id").Where("org_id = ? AND round_id = ? AND id = ?", o.ID, id, r.key).Exec(ctx)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Interview stores the answers an interviewer entered for o's open round
