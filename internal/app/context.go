@@ -28,3 +28,29 @@ func ActorFrom(ctx context.Context) *Actor {
 	a, _ := ctx.Value(actorKey{}).(*Actor)
 	return a
 }
+
+// AuthorID answers the acting user's id for a nullable author column: nil
+// without an actor or a user (a system task).
+func (a *Actor) AuthorID() *int64 {
+	if a == nil || a.UserID == 0 {
+		return nil
+	}
+	id := a.UserID
+	return &id
+}
+
+// AuthorName answers the acting user's name, "" without an actor.
+func (a *Actor) AuthorName() string {
+	if a == nil {
+		return ""
+	}
+	return a.Name
+}
+
+// User answers the acting user's id, 0 without an actor.
+func (a *Actor) User() int64 {
+	if a == nil {
+		return 0
+	}
+	return a.UserID
+}

@@ -106,7 +106,7 @@ func (s *Service) followUpEdit(ctx context.Context, o *org.Organisation, a *app.
 		seasons := measure.SeasonsOf(o)
 		src := itemSource(o, c, m, it)
 		return measure.Save(ctx, tx, measure.Change{OrgID: o.ID, Seasons: seasons, Source: src, OldVisibility: src.Visibility,
-			OldMeasures: old, Measures: next, AuthorID: actorID(a), AuthorName: actorName(a), Now: now})
+			OldMeasures: old, Measures: next, AuthorID: a.AuthorID(), AuthorName: a.AuthorName(), Now: now})
 	})
 }
 
@@ -195,7 +195,7 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 		}
 		progress := up.ProgressFrom(row.Progress)
 		before := row.Status
-		st := measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note), AuthorID: actorID(a), AuthorName: actorName(a), Now: now}
+		st := measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note), AuthorID: a.AuthorID(), AuthorName: a.AuthorName(), Now: now}
 		if err := measure.SetStatus(ctx, tx, row, st); err != nil {
 			return err
 		}

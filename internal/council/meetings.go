@@ -215,7 +215,7 @@ func (s *Service) MarkHeld(ctx context.Context, o *org.Organisation, a *app.Acto
 			return app.Errorf(app.EConflict, "council.error.status")
 		}
 		m.Status = MeetingHeld
-		mn := &Minutes{OrgID: o.ID, MeetingID: m.ID, Version: 1, State: MinutesDraft, CreatedAt: now, CreatedBy: actorID(a)}
+		mn := &Minutes{OrgID: o.ID, MeetingID: m.ID, Version: 1, State: MinutesDraft, CreatedAt: now, CreatedBy: a.AuthorID()}
 		if _, err := tx.NewInsert().Model(mn).Returning("id").Exec(ctx); err != nil {
 			return err
 		}

@@ -234,7 +234,7 @@ func (m *Minutes) Doc() (*Doc, error) {
 }
 
 func addEvent(ctx context.Context, tx bun.Tx, mn *Minutes, kind string, member *Member, a *app.Actor, text string, now time.Time) error {
-	ev := &Event{OrgID: mn.OrgID, MinutesID: mn.ID, Kind: kind, UserID: actorID(a), AuthorName: actorName(a), Text: text, At: now}
+	ev := &Event{OrgID: mn.OrgID, MinutesID: mn.ID, Kind: kind, UserID: a.AuthorID(), AuthorName: a.AuthorName(), Text: text, At: now}
 	if member != nil {
 		ev.MemberID = &member.ID
 		ev.AuthorName = member.Name
@@ -470,7 +470,7 @@ func (s *Service) Approve(ctx context.Context, o *org.Organisation, a *app.Actor
 		if err != nil {
 			return err
 		}
-		by, ref := actorName(a), ""
+		by, ref := a.AuthorName(), ""
 		switch c.SignOff {
 		case SignOffNextMeeting:
 			at := new(Meeting)
@@ -570,7 +570,7 @@ func (s *Service) Correct(ctx context.Context, o *org.Organisation, a *app.Actor
 		if !mn.Locked() {
 			return app.Errorf(app.EConflict, "council.error.minutes_state")
 		}
-		next := &Minutes{OrgID: o.ID, MeetingID: m.ID, Version: mn.Version + 1, State: MinutesDraft, Reason: reason, CreatedAt: now, CreatedBy: actorID(a)}
+		next := &Minutes{OrgID: o.ID, MeetingID: m.ID, Version: mn.Version + 1, State: MinutesDraft, Reason: reason, CreatedAt: now, CreatedBy: a.AuthorID()}
 		if _, err := tx.NewInsert().Model(next).Returning("id").Exec(ctx); err != nil {
 			return err
 		}

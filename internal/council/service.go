@@ -234,21 +234,6 @@ func (s *Service) Delete(ctx context.Context, o *org.Organisation, id int64) err
 	})
 }
 
-func actorID(a *app.Actor) *int64 {
-	if a == nil || a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
-}
-
-func actorName(a *app.Actor) string {
-	if a == nil {
-		return ""
-	}
-	return a.Name
-}
-
 func tooLong(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
 		return app.Errorf(app.EInvalid, "error.too_long", "max", max).WithField(field)

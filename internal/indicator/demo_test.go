@@ -22,6 +22,9 @@ import (
 	"github.com/samvirke/samvirke/web"
 )
 
+// iddTables are the tables a second start of the demo must leave as they were.
+var iddTables = []string{"indicators", "indicator_values", "indicator_value_history", "indicator_national_values", "indicator_settings", "indicator_targets"}
+
 // iddLoad loads the demo organisations and their users, the national
 // catalogue and the demo figures into a fresh database, as the demo's
 // first start does.
@@ -110,27 +113,6 @@ func iddCounts(t *testing.T, bdb *bun.DB, o *org.Organisation, code, period stri
 	return out
 }
 
-// iddRowCounts counts the rows of the indicator tables.
-func iddRowCounts(t *testing.T, bdb *bun.DB) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		for _, tbl := range []string{"indicators", "indicator_values", "indicator_value_history", "indicator_national_values",
-			"indicator_settings", "indicator_targets"} {
-			n, err := idb.NewSelect().Table(tbl).Count(ctx)
-			if err != nil {
-				return err
-			}
-			out[tbl] = int(n)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // TestDemoIndicators: the demo's first start gives Nittedal its monthly
 // report and Thisted its quota table as the seeds print them, computed
 // the way the seeds compute them (Nittedal's 2018 goal achievement by the
@@ -193,9 +175,9 @@ func TestDemoIndicators(t *testing.T) {
 		t.Errorf("Osen's unaccompanied minors as Meldal sees them: %s; want «under 10»", seen)
 	}
 
-	before := iddRowCounts(t, bdb)
+	before := dbtest.RowCounts(t, bdb, iddTables...)
 	iddLoadAgain(t, bdb, clock)
-	if after := iddRowCounts(t, bdb); !iddSameCounts(before, after) {
+	if after := dbtest.RowCounts(t, bdb, iddTables...); !iddSameCounts(before, after) {
 		t.Errorf("rows after a second load %v; after the first %v: want nothing added", after, before)
 	}
 	if before["indicator_values"] < 1000 || before["indicator_settings"] == 0 || before["indicator_national_values"] != 2 {

@@ -239,7 +239,7 @@ func (s *Service) OpenRound(ctx context.Context, o *org.Organisation, a *app.Act
 		return nil, app.Errorf(app.EInvalid, "error.too_long", "max", MaxRoundTitle).WithField("title")
 	}
 	now := s.Clock.Now()
-	r := &Round{OrgID: o.ID, Title: title, Due: due, OpenedAt: now, OpenedBy: actorID(a)}
+	r := &Round{OrgID: o.ID, Title: title, Due: due, OpenedAt: now, OpenedBy: a.AuthorID()}
 	err := db.RunTx(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, tx bun.Tx) error {
 		p := new(Plan)
 		q := tx.NewSelect().Model(p).Column("id", "lineage_id", "title", "superseded_by").Where("org_id = ? AND id = ?", o.ID, planID)
@@ -445,7 +445,7 @@ func (s *Service) Report(ctx context.Context, o *org.Organisation, a *app.Actor,
 			return err
 		}
 		entry = &RoundEntry{OrgID: o.ID, RoundID: r.ID, MeasureID: measureID, Status: row.Status, Progress: row.Progress,
-			Note: strings.TrimSpace(up.Note), AuthorID: actorID(a), ReportedAt: now}
+			Note: strings.TrimSpace(up.Note), AuthorID: a.AuthorID(), ReportedAt: now}
 		if a != nil {
 			entry.AuthorName = a.Name
 		}

@@ -125,7 +125,7 @@ func (s *Service) Create(ctx context.Context, o *org.Organisation, a *app.Actor,
 		return nil, err
 	}
 	now := s.Clock.Now()
-	p := &Plan{OrgID: o.ID, Status: StatusDraft, Version: 1, Rev: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: actorID(a)}
+	p := &Plan{OrgID: o.ID, Status: StatusDraft, Version: 1, Rev: 1, CreatedAt: now, UpdatedAt: now, UpdatedBy: a.AuthorID()}
 	m.apply(p)
 	c := Content{MainGoal: strings.TrimSpace(m.MainGoal), Areas: []Area{}}
 	p.Content = encode(c)
@@ -443,7 +443,7 @@ func cloneContent(c Content) Content {
 func (e *editing) save(ctx context.Context, tx bun.Tx) error {
 	p := e.Plan
 	p.Rev++
-	p.UpdatedAt, p.UpdatedBy = e.now, actorID(e.actor)
+	p.UpdatedAt, p.UpdatedBy = e.now, e.actor.AuthorID()
 	if !e.skipTree {
 		if e.Content.count() > MaxItems {
 			return app.Errorf(app.EInvalid, "plan.error.too_many", "max", MaxItems)
@@ -456,7 +456,7 @@ func (e *editing) save(ctx context.Context, tx bun.Tx) error {
 		c := measure.Change{OrgID: e.org.ID, Seasons: measure.SeasonsOf(e.org), OldVisibility: e.oldVis, Now: e.now,
 			Source: measure.Source{Kind: measure.SourcePlan, PlanID: p.ID, Path: p.Path(), Title: p.Title, Visibility: p.Visibility}}
 		if e.actor != nil {
-			c.AuthorID, c.AuthorName = actorID(e.actor), e.actor.Name
+			c.AuthorID, c.AuthorName = e.actor.AuthorID(), e.actor.Name
 		}
 		for _, id := range e.oldContent.ids(ItemGoal) {
 			if g, ok := e.oldGoals[id]; ok {
@@ -483,14 +483,6 @@ func (e *editing) save(ctx context.Context, tx bun.Tx) error {
 	}
 	_, err := tx.NewUpdate().Model(p).ExcludeColumn("org_id", "id", "created_at").Where("org_id = ? AND id = ?", p.OrgID, p.ID).Exec(ctx)
 	return err
-}
-
-func actorID(a *app.Actor) *int64 {
-	if a == nil || a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
 }
 
 // MeasureUpdate is a status update of a plan measure (measure.StatusUpdate).
@@ -529,7 +521,7 @@ func updateMeasure(ctx context.Context, tx bun.Tx, o *org.Organisation, a *app.A
 	}
 	progress := up.ProgressFrom(row.Progress)
 	before := row.Status
-	st := measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note), AuthorID: actorID(a), Now: now}
+	st := measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note), AuthorID: a.AuthorID(), Now: now}
 	if a != nil {
 		st.AuthorName = a.Name
 	}

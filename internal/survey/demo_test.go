@@ -21,6 +21,9 @@ import (
 	"github.com/samvirke/samvirke/tenants"
 )
 
+// sdTables are the tables a second start of the demo must leave as they were.
+var sdTables = []string{"survey_questionnaires", "survey_rounds", "survey_links", "survey_responses", "survey_followups", "measures", "indicators", "indicator_values"}
+
 // TestDemoSurveys: the demo's Trysil has its «Integreringsrosa» ready in
 // all seven languages, last year's round closed with its axis figures in
 // Trysil's indicators, this year's open with 23 respondents (some through
@@ -59,7 +62,7 @@ func TestDemoSurveys(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("survey demo loaded in %s", time.Since(start))
-	rows := sdRows(t, bdb)
+	rows := dbtest.RowCounts(t, bdb, sdTables...)
 
 	svc := &survey.Service{DB: bdb, Clock: clock, Indicators: &indicator.Service{DB: bdb, Clock: clock}}
 	trysil, network := sdOrg(t, bdb, "trysil"), sdOrg(t, bdb, "sor-trondelag")
@@ -218,7 +221,7 @@ func TestDemoSurveys(t *testing.T) {
 	if err := (survey.DemoLoader{}).LoadDemo(ctx, bdb, clock); err != nil {
 		t.Fatal(err)
 	}
-	if again := sdRows(t, bdb); fmt.Sprint(again) != fmt.Sprint(rows) {
+	if again := dbtest.RowCounts(t, bdb, sdTables...); fmt.Sprint(again) != fmt.Sprint(rows) {
 		t.Errorf("rows after the first run %v, after a second %v; want nothing added", rows, again)
 	}
 }
@@ -235,27 +238,6 @@ func sdOrg(t *testing.T, bdb *bun.DB, slug string) *org.Organisation {
 		t.Fatal(err)
 	}
 	return o
-}
-
-// sdRows counts the rows of the survey tables and what they feed.
-func sdRows(t *testing.T, bdb *bun.DB) map[string]int {
-	t.Helper()
-	out := map[string]int{}
-	err := db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
-		for _, tbl := range []string{"survey_questionnaires", "survey_rounds", "survey_links", "survey_responses", "survey_followups",
-			"measures", "indicators", "indicator_values"} {
-			var n int
-			if err := idb.NewRaw("SELECT count(*) FROM "+tbl).Scan(ctx, &n); err != nil {
-				return fmt.Errorf("%s: %w", tbl, err)
-			}
-			out[tbl] = n
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func sdValues(vals []*indicator.Value) []string {

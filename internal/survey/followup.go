@@ -129,7 +129,7 @@ func (s *Service) AddFollowup(ctx context.Context, o *org.Organisation, a *app.A
 			Deadline: in.Deadline, DeadlineText: in.DeadlineText, Status: measure.StatusNotStarted}
 		src := measure.Source{Kind: measure.SourceSurvey, Path: r.Path(), Title: r.Title + ": " + ax.Names.In(r.Content.Base()), Visibility: "private"}
 		if err := measure.Save(ctx, tx, measure.Change{OrgID: o.ID, Seasons: measure.SeasonsOf(o), Source: src, Measures: []measure.Measure{m},
-			AuthorID: actorID(a), AuthorName: actorName(a), Now: now}); err != nil {
+			AuthorID: a.AuthorID(), AuthorName: a.AuthorName(), Now: now}); err != nil {
 			return err
 		}
 		return s.linkFollowup(ctx, tx, o, r, in.Axis, mid, now)
@@ -204,7 +204,7 @@ func (s *Service) UpdateMeasure(ctx context.Context, o *org.Organisation, a *app
 		progress := up.ProgressFrom(row.Progress)
 		before := row.Status
 		if err := measure.SetStatus(ctx, tx, row, measure.Status{Status: status, Progress: progress, Note: strings.TrimSpace(up.Note),
-			AuthorID: actorID(a), AuthorName: actorName(a), Now: now}); err != nil {
+			AuthorID: a.AuthorID(), AuthorName: a.AuthorName(), Now: now}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, o.ID, audit.MeasureUpdated, row.Description,
@@ -246,28 +246,6 @@ func (s *Service) FeedIndicators(ctx context.Context, o *org.Organisation, a *ap
 	if len(entries) == 0 {
 		return nil
 	}
-	_, err = s.Indicators.Save(ctx, o, actorIDValue(a), entries)
+	_, err = s.Indicators.Save(ctx, o, a.User(), entries)
 	return err
-}
-
-func actorID(a *app.Actor) *int64 {
-	if a == nil || a.UserID == 0 {
-		return nil
-	}
-	id := a.UserID
-	return &id
-}
-
-func actorIDValue(a *app.Actor) int64 {
-	if a == nil {
-		return 0
-	}
-	return a.UserID
-}
-
-func actorName(a *app.Actor) string {
-	if a == nil {
-		return ""
-	}
-	return a.Name
 }
