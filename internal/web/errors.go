@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,7 +65,7 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	status := statusOf(code)
 	rid := requestIDOf(c)
 	if code == app.EInternal {
-		s.Logger.Error("request failed", "request_id", rid, "method", c.Request.Method, "path", loggedPath(c), "err", err)
+		s.logRequest(c, slog.LevelError, "request failed", "request_id", rid, "method", c.Request.Method, "path", loggedPath(c), "err", err)
 	}
 	loc := s.locale(c)
 	key := "error." + code + ".text"

@@ -60,22 +60,30 @@ func (s *Server) accessLog(c *gin.Context) {
 	}
 	attrs := []any{"request_id", requestIDOf(c), "method", c.Request.Method, "path", loggedPath(c),
 		"status", c.Writer.Status(), "duration_ms", time.Since(start).Milliseconds()}
-	if c.GetBool(ctxAnonymous) {
-		// A respondent's request: no client address and no time, so
-		// that the log cannot be laid beside anything else to say who
-		// answered when.
-		r := slog.NewRecord(time.Time{}, level, "http", 0)
-		r.Add(attrs...)
-		if h := s.Logger.Handler(); h.Enabled(c.Request.Context(), level) {
-			_ = h.Handle(c.Request.Context(), r)
-		}
-		return
+	if !c.GetBool(ctxAnonymous) {
+		attrs = append(attrs, "ip", c.ClientIP())
 	}
-	attrs = append(attrs, "ip", c.ClientIP())
 	if a := app.ActorFrom(c.Request.Context()); a != nil {
 		attrs = append(attrs, "user_id", a.UserID, "org_id", a.OrgID)
 	}
-	s.Logger.Log(c.Request.Context(), level, "http", attrs...)
+	s.logRequest(c, level, "http", attrs...)
+}
+
+// logRequest writes a log line about the request. A respondent's request
+// (an anonymous route) is logged without its time, as it is without the
+// client's address, so that the log cannot be laid beside anything else
+// to say who answered when.
+func (s *Server) logRequest(c *gin.Context, level slog.Level, msg string, attrs ...any) {
+	ctx := c.Request.Context()
+	if !c.GetBool(ctxAnonymous) {
+		s.Logger.Log(ctx, level, msg, attrs...)
+		return
+	}
+	if h := s.Logger.Handler(); h.Enabled(ctx, level) {
+		r := slog.NewRecord(time.Time{}, level, msg, 0)
+		r.Add(attrs...)
+		_ = h.Handle(ctx, r)
+	}
 }
 
 // ctxAnonymous marks a request of an anonymous route (Route.Anonymous).
@@ -102,7 +110,7 @@ func (s *Server) recover(c *gin.Context) {
 			if r == http.ErrAbortHandler {
 				panic(r)
 			}
-			s.Logger.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.logRequest(c, slog.LevelError, "panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			if !c.Writer.Written() {
 				s.writeError(c, fmt.Errorf("panic: %v", r))
 			}
