@@ -95,6 +95,11 @@ func TestSecurity01AccountNeedsInteractiveSession(t *testing.T) {
 		if rt.Method == "GET" {
 			continue
 		}
+		if rt.Anonymous {
+			// A survey respondent's route reads no credentials: a
+			// token's holder is anyone there, acting as no user.
+			continue
+		}
 		path := strings.NewReplacer(":org", o.Slug).Replace(rt.Path)
 		if code, _ := rc.Send(rt.Method, base+path, form); code != http.StatusForbidden {
 			t.Errorf("%s %s with a read token: %d; want 403", rt.Method, rt.Path, code)
