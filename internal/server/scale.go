@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/scale"
+	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/workbook"
 )
 
@@ -13,5 +14,6 @@ func ScaleSlices() []scale.Slice {
 	return []scale.Slice{
 		workbook.Scale{},
 		indicator.Scale{},
+		survey.Scale{},
 	}
 }

@@ -155,7 +155,7 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 			return err
 		}
 		out.Round = r
-		rs, err := responsesOf(ctx, idb, o.ID, []int64{r.ID})
+		rs, err := responsesOf(ctx, idb, []int64{o.ID}, []int64{r.ID})
 		if err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 		for i, e := range earlier {
 			ids[i] = e.ID
 		}
-		ers, err := responsesOf(ctx, idb, o.ID, ids)
+		ers, err := responsesOf(ctx, idb, []int64{o.ID}, ids)
 		if err != nil {
 			return err
 		}
@@ -216,14 +216,15 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 	return out, nil
 }
 
-// responsesOf answers the responses of orgID's rounds ids, by round.
-func responsesOf(ctx context.Context, idb bun.IDB, orgID int64, ids []int64) (map[int64][]*response, error) {
+// responsesOf answers the responses of rounds ids of the organisations
+// orgIDs, by round (round ids are unique across organisations).
+func responsesOf(ctx context.Context, idb bun.IDB, orgIDs []int64, ids []int64) (map[int64][]*response, error) {
 	out := map[int64][]*response{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rs []*response
-	if err := idb.NewSelect().Model(&rs).Where("org_id = ? AND round_id IN (?)", orgID, bun.In(ids)).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&rs).Where("org_id IN (?) AND round_id IN (?)", bun.In(orgIDs), bun.In(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
@@ -299,22 +300,39 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 		if err != nil {
 			return err
 		}
+		// Two queries whatever the network's size: the members' rounds
+		// of the year, then their responses.
+		if len(members) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(members))
+		for i, m := range members {
+			ids[i] = m.ID
+		}
+		var rounds []*Round
+		if err := idb.NewSelect().Model(&rounds).
+			Where("questionnaire_org_id = ? AND questionnaire_id = ? AND year = ? AND org_id IN (?)", netID, qID, year, bun.In(ids)).
+			Scan(ctx); err != nil {
+			return err
+		}
+		latest := map[int64]*Round{} // a member's latest round of the year
+		for _, r := range rounds {
+			if l := latest[r.OrgID]; l == nil || r.ID > l.ID {
+				latest[r.OrgID] = r
+			}
+		}
+		roundIDs := make([]int64, 0, len(latest))
+		for _, r := range latest {
+			roundIDs = append(roundIDs, r.ID)
+		}
+		rs, err := responsesOf(ctx, idb, ids, roundIDs)
+		if err != nil {
+			return err
+		}
 		for _, m := range members {
-			var rounds []*Round
-			if err := idb.NewSelect().Model(&rounds).
-				Where("org_id = ? AND questionnaire_org_id = ? AND questionnaire_id = ? AND year = ?", m.ID, netID, qID, year).
-				OrderExpr("id DESC").Limit(1).Scan(ctx); err != nil {
-				return err
+			if r := latest[m.ID]; r != nil {
+				out.Members = append(out.Members, MemberRose{Org: m, Round: r, Own: m.ID == reader, Rose: roseOf(content, rs[r.ID])})
 			}
-			if len(rounds) == 0 {
-				continue
-			}
-			rs, err := responsesOf(ctx, idb, m.ID, []int64{rounds[0].ID})
-			if err != nil {
-				return err
-			}
-			out.Members = append(out.Members, MemberRose{Org: m, Round: rounds[0], Own: m.ID == reader,
-				Rose: roseOf(content, rs[rounds[0].ID])})
 		}
 		return nil
 	})
