@@ -72,6 +72,8 @@ var pageKinds = []struct {
 	{"workbook", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+$`)},
 	{"answer", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+/statements/\d+$`)},
 	{"gathering view", regexp.MustCompile(`^/o/[^/]+/templates/\d+/statements/\d+/gathering$`)},
+	{"survey round", regexp.MustCompile(`^/o/[^/]+/surveys/rounds/\d+$`)},
+	{"survey results", regexp.MustCompile(`^/o/[^/]+/surveys/questionnaires/\d+/results$`)},
 }
 
 var hrefRE = regexp.MustCompile(`href="(/o/[^"?#]+)"`)
@@ -101,7 +103,10 @@ func discover(ctx context.Context, base string, users []*user) (*plan, error) {
 			return nil, fmt.Errorf("%s: sign-in led to %q, not to an organisation", u.email, home)
 		}
 		prefix := strings.Join(strings.SplitN(home, "/", 4)[:3], "/") + "/" // /o/slug/
-		seen, queue, found := map[string]bool{home: true}, []string{home}, map[string]bool{}
+		// The surveys hang deeper than the rest (under Indicators): start
+		// from their list as well.
+		surveys := prefix + "surveys"
+		seen, queue, found := map[string]bool{home: true, surveys: true}, []string{home, surveys}, map[string]bool{}
 		for reads := 0; len(queue) > 0 && reads < 40 && len(found) < len(pageKinds); reads++ {
 			path := queue[0]
 			queue = queue[1:]
