@@ -360,6 +360,23 @@ func FindMeasure(ctx context.Context, idb bun.IDB, orgID int64, id string) (*Mea
 	return findLive[MeasureRow](ctx, idb, orgID, id)
 }
 
+// FindMeasures answers the live measures of orgID among ids, by id, in
+// one query; ids taken out of their source are absent.
+func FindMeasures(ctx context.Context, idb bun.IDB, orgID int64, ids []string) (map[string]*MeasureRow, error) {
+	out := make(map[string]*MeasureRow, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []*MeasureRow
+	if err := idb.NewSelect().Model(&rows).Where("org_id = ? AND id IN (?) AND removed_at IS NULL", orgID, bun.In(ids)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
 // FindGoal answers a live goal of orgID.
 func FindGoal(ctx context.Context, idb bun.IDB, orgID int64, id string) (*GoalRow, error) {
 	return findLive[GoalRow](ctx, idb, orgID, id)

@@ -150,16 +150,19 @@ func followupsOf(ctx context.Context, idb bun.IDB, orgID, roundID int64) ([]Foll
 	if err := idb.NewSelect().Model(&fs).Where("org_id = ? AND round_id = ?", orgID, roundID).Limit(MaxFollowups).Scan(ctx); err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.MeasureID
+	}
+	ms, err := measure.FindMeasures(ctx, idb, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []Followup
 	for _, f := range fs {
-		m, err := measure.FindMeasure(ctx, idb, orgID, f.MeasureID)
-		if app.IsNotFound(err) {
-			continue // taken out of its plan since
+		if m := ms[f.MeasureID]; m != nil { // else taken out of its plan since
+			out = append(out, Followup{Axis: f.Axis, Measure: m})
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Followup{Axis: f.Axis, Measure: m})
 	}
 	return out, nil
 }

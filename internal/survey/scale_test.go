@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -72,5 +73,38 @@ func TestScaleNetworkResults(t *testing.T) {
 			}
 			statements[i] = got
 		}
+	}
+}
+
+// TestResultsStatementsDoNotGrow: a round's results (its rose, earlier
+// rounds, follow-ups) are read with the same statements whether the
+// municipality has one earlier round and one follow-up or four and six.
+func TestResultsStatementsDoNotGrow(t *testing.T) {
+	count := func(earlier, followups int) int {
+		f := newFixture(t)
+		o, a := f.municipality(t)
+		q := f.questionnaire(t, o, nil)
+		for y := range earlier {
+			r := f.round(t, o, q, 2020+y)
+			f.interview(t, o, r, 2, map[string]string{"job": "2", "home": "4"})
+		}
+		r := f.round(t, o, q, 2026)
+		f.interview(t, o, r, 3, map[string]string{"job": "2", "skills": "1", "home": "4"})
+		deadline := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+		for i := range followups {
+			_, err := f.svc.AddFollowup(f.ctx, o, a, r.ID, survey.FollowupInput{Axis: "work", Description: "Språkpraksis " + itoa(i),
+				Responsible: "Leder NAV", Deadline: &deadline})
+			noErr(t, err)
+		}
+		counter := dbtest.CountStatements(t, f.bdb)
+		res, err := f.svc.Results(audit.WithMeta(f.ctx, audit.Meta{RequestID: "results"}), o, r.ID)
+		noErr(t, err)
+		if len(res.Earlier) != earlier || len(res.Followups) != followups {
+			t.Fatalf("results with %d earlier rounds and %d follow-ups: %d and %d", earlier, followups, len(res.Earlier), len(res.Followups))
+		}
+		return len(counter.Request("results").Statements)
+	}
+	if small, large := count(1, 1), count(4, 6); small != large {
+		t.Errorf("a round's results: %d statements with one earlier round and one follow-up, %d with four and six", small, large)
 	}
 }
