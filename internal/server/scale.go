@@ -2,6 +2,7 @@ package server
 
 import (
 	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/scale"
 	"github.com/samvirke/samvirke/internal/survey"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -13,6 +14,7 @@ import (
 func ScaleSlices() []scale.Slice {
 	return []scale.Slice{
 		workbook.Scale{},
+		plan.Scale{},
 		indicator.Scale{},
 		survey.Scale{},
 	}
