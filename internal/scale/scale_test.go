@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
@@ -91,8 +92,26 @@ func TestGenerate(t *testing.T) {
 	if len(vis) < 2 {
 		t.Errorf("visibility %v: want a mix", vis)
 	}
-	if rep.Rows["workbook answers"] != 2*72+5*72 {
-		t.Errorf("workbook slice reports %d rows, want 72 answers, 72 revisions and their 2 goals and 3 measures each as rows", rep.Rows["workbook answers"])
+	if rep.Rows["workbook answers"] != 2*72+5*72+3*4+12 {
+		t.Errorf("workbook slice reports %d rows, want 72 answers, 72 revisions and their 2 goals and 3 measures each as rows, "+
+			"2 gatherings of each network with their chapter each and the 12 workbooks' statuses of the first", rep.Rows["workbook answers"])
+	}
+	// The coordinator's progress grid of each network's first gathering
+	// shows its four members.
+	svc := &workbook.Service{DB: bdb, Clock: app.SystemClock{}}
+	var networks []*org.Organisation
+	db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		return idb.NewSelect().Model(&networks).Where("kind = ?", org.KindNetwork).OrderExpr("slug").Scan(ctx)
+	})
+	for _, nw := range networks {
+		gs, err := svc.Gatherings(context.Background(), nw)
+		if err != nil || len(gs.Gatherings) != 2 {
+			t.Fatalf("%s: gatherings %v, %v", nw.Slug, gs, err)
+		}
+		_, ps, err := svc.GatheringProgress(context.Background(), nw, gs.Gatherings[0].ID)
+		if err != nil || len(ps) != 1 || len(ps[0].Grids(nw.Slug)) != 1 || len(ps[0].Grids(nw.Slug)[0].Rows) != 4 {
+			t.Errorf("%s: progress of the first gathering %v, %v", nw.Slug, ps, err)
+		}
 	}
 	var due int
 	db.Run(context.Background(), bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {

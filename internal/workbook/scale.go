@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/measure"
+	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/scale"
 )
 
@@ -78,8 +79,43 @@ func (s Scale) Generate(ctx context.Context, bdb *bun.DB, w *scale.World) (int, 
 		if err != nil {
 			return rows, err
 		}
+		n, err = scaleGatherings(ctx, svc, bdb, w, nw, t, books)
+		rows += n
+		if err != nil {
+			return rows, err
+		}
 	}
 	return rows, nil
+}
+
+// scaleGatherings plans two gatherings of network nw, the first chapters
+// due at the first and the rest at the second, and gives each member's
+// chapters due at the first a status, as the coordinator's progress grid
+// shows them.
+func scaleGatherings(ctx context.Context, svc *Service, bdb *bun.DB, w *scale.World, nw *org.Organisation, t *Template, books []*Workbook) (int, error) {
+	half := (len(t.Chapters) + 1) / 2
+	rows := 0
+	for i, chs := range [][]*Chapter{t.Chapters[:half], t.Chapters[half:]} {
+		g := &Gathering{Title: fmt.Sprintf("Samling %d: «Hvordan står det til med kvalifiseringen?»", i+1),
+			StartsOn: w.Now.AddDate(0, 0, 14+90*i).Truncate(24 * time.Hour), Place: "Rådhuset, møterom Ærfugl",
+			Agenda: "Hver kommune legger fram status for kapitlene; erfaringsdeling og felles tiltak."}
+		for _, ch := range chs {
+			g.ChapterIDs = append(g.ChapterIDs, ch.ID)
+		}
+		if err := svc.CreateGathering(ctx, nw, g); err != nil {
+			return rows, err
+		}
+		rows += 1 + len(chs)
+	}
+	var statuses []*chapterStatus
+	for _, b := range books {
+		for _, ch := range t.Chapters[:half] {
+			statuses = append(statuses, &chapterStatus{OrgID: b.OrgID, WorkbookID: b.ID, ChapterID: ch.ID,
+				Status: ChapterStatuses[w.Rand.IntN(len(ChapterStatuses))], UpdatedAt: w.Now})
+		}
+	}
+	n, err := scale.Insert(ctx, bdb, statuses)
+	return rows + n, err
 }
 
 // scaleAnswers answers every statement of t in each of books, then writes
