@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -63,66 +64,108 @@ func signIn(ctx context.Context, base string, emails []string, password string) 
 	return out, nil
 }
 
-// The pages the load run browses, and how their addresses look.
-var pageKinds = []struct {
-	name string
-	re   *regexp.Regexp
-}{
-	{"dashboard", regexp.MustCompile(`^/o/[^/]+/dashboard$`)},
-	{"workbook", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+$`)},
-	{"answer", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+/statements/\d+$`)},
-	{"gathering view", regexp.MustCompile(`^/o/[^/]+/templates/\d+/statements/\d+/gathering$`)},
-	{"survey round", regexp.MustCompile(`^/o/[^/]+/surveys/rounds/\d+$`)},
-	{"survey results", regexp.MustCompile(`^/o/[^/]+/surveys/questionnaires/\d+/results$`)},
+// pageKind is one kind of request of the load run's mix. A page is found
+// by following links (re); the benchmark API, the status update and
+// sign-in are made from what was found. weight is how many of each kind
+// a hundred requests of the mix hold: mostly reading, a status update in
+// a dozen, a sign-in in a hundred (each one a deliberately slow hash).
+type pageKind struct {
+	name   string
+	re     *regexp.Regexp
+	weight int
 }
+
+// The requests the load run sends, and how their addresses look.
+var pageKinds = []pageKind{
+	{"dashboard", regexp.MustCompile(`^/o/[^/]+/dashboard$`), 14},
+	{"workbook", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+$`), 6},
+	{"answer", regexp.MustCompile(`^/o/[^/]+/workbooks/\d+/statements/\d+$`), 8},
+	{"gathering view", regexp.MustCompile(`^/o/[^/]+/templates/\d+/statements/\d+/gathering$`), 6},
+	{"progress grid", regexp.MustCompile(`^/o/[^/]+/gatherings/\d+$`), 6},
+	{"plan tree", regexp.MustCompile(`^/o/[^/]+/plans/\d+$`), 10},
+	{"meeting", regexp.MustCompile(`^/o/[^/]+/councils/\d+/meetings/\d+$`), 10},
+	{"benchmark", regexp.MustCompile(`^/o/[^/]+/indicators/[^/]+/benchmark$`), 10},
+	{"benchmark API", nil, 10},
+	{"survey round", regexp.MustCompile(`^/o/[^/]+/surveys/rounds/\d+$`), 4},
+	{"survey results", regexp.MustCompile(`^/o/[^/]+/surveys/questionnaires/\d+/results$`), 4},
+	{"status update", nil, 8},
+	{"sign-in", nil, 1},
+}
+
+// measureRE is a measure's page, from "My work": its status form is the
+// status update's target.
+var measureRE = regexp.MustCompile(`^/o/[^/]+/measures/[A-Za-z0-9_-]+$`)
 
 var hrefRE = regexp.MustCompile(`href="(/o/[^"?#]+)"`)
 
-// visit is one page a user asks for.
+// visit is one request a user sends.
 type visit struct {
-	user *user
-	path string
+	user   *user
+	method string // "" is GET
+	path   string
+	body   string // a form, for POST
+
+	requestID string // its X-Request-ID, when set
 }
 
-// plan is what each kind of page is asked for, by whom.
+// plan is what each kind of request is sent for, by whom.
 type plan struct {
-	base   string
-	visits map[string][]visit // page kind → visits
-	kindOf map[string]string  // URL → page kind
-	kinds  []string           // the kinds someone reaches
+	base     string
+	password string
+	visits   map[string][]visit // kind → visits
+	kindOf   map[string]string  // method and URL → kind
+	kinds    []string           // the kinds someone reaches
+	schedule []string           // one round of the mix: kinds by weight
 }
 
-// discover follows each user's links from the page sign-in led to, in
-// their organisation only, until it has found one page of every kind or
-// read 40 pages. A kind nobody reaches is left out (and reported).
-func discover(ctx context.Context, base string, users []*user) (*plan, error) {
-	p := &plan{base: base, visits: map[string][]visit{}, kindOf: map[string]string{}}
+// discover follows each user's links from the page sign-in led to (and
+// from the lists of surveys, plans, councils, gatherings and indicators),
+// in their organisation only, until it has found one page of every kind
+// or read 60 pages, then makes the requests that are not pages. A kind
+// nobody reaches is left out (and reported).
+func discover(ctx context.Context, base string, users []*user, data, password string) (*plan, error) {
+	p := &plan{base: base, password: password, visits: map[string][]visit{}, kindOf: map[string]string{}}
+	pages := 0
+	for _, k := range pageKinds {
+		if k.re != nil {
+			pages++
+		}
+	}
 	for _, u := range users {
 		home := u.home
 		if !strings.HasPrefix(home, "/o/") {
 			return nil, fmt.Errorf("%s: sign-in led to %q, not to an organisation", u.email, home)
 		}
 		prefix := strings.Join(strings.SplitN(home, "/", 4)[:3], "/") + "/" // /o/slug/
-		// The surveys hang deeper than the rest (under Indicators): start
-		// from their list as well.
-		surveys := prefix + "surveys"
-		seen, queue, found := map[string]bool{home: true, surveys: true}, []string{home, surveys}, map[string]bool{}
-		for reads := 0; len(queue) > 0 && reads < 40 && len(found) < len(pageKinds); reads++ {
+		queue := []string{home}
+		for _, list := range []string{"surveys", "plans", "councils", "gatherings", "indicators"} {
+			queue = append(queue, prefix+list)
+		}
+		seen, found, measure := map[string]bool{}, map[string]bool{}, ""
+		for _, q := range queue {
+			seen[q] = true
+		}
+		for reads := 0; len(queue) > 0 && reads < 60 && len(found) < pages; reads++ {
 			path := queue[0]
 			queue = queue[1:]
 			body, err := get(ctx, base+path, u.cookie)
 			if err != nil {
+				if strings.Contains(err.Error(), "status 404") || strings.Contains(err.Error(), "status 403") {
+					continue // a list this organisation does not have
+				}
 				return nil, fmt.Errorf("%s reading %s: %w", u.email, path, err)
 			}
 			for _, k := range pageKinds {
-				if !found[k.name] && k.re.MatchString(path) {
+				if k.re != nil && !found[k.name] && k.re.MatchString(path) {
 					found[k.name] = true
-					p.visits[k.name] = append(p.visits[k.name], visit{u, path})
-					p.kindOf[base+path] = k.name
+					p.visits[k.name] = append(p.visits[k.name], visit{user: u, path: path})
 				}
 			}
 			for _, m := range hrefRE.FindAllStringSubmatch(body, -1) {
 				link := m[1]
+				if measure == "" && path == home && measureRE.MatchString(link) && strings.HasPrefix(link, prefix) {
+					measure = link
+				}
 				if seen[link] || !strings.HasPrefix(link, prefix) || skipLink(link) {
 					continue
 				}
@@ -130,16 +173,92 @@ func discover(ctx context.Context, base string, users []*user) (*plan, error) {
 				queue = append(queue, link)
 			}
 		}
+		// A measure on the user's "My work" whose status they may update.
+		if measure != "" {
+			v := visit{user: u, method: "POST", path: measure + "/status",
+				body: url.Values{"status": {"ongoing"}, "progress": {"40"}, "note": {"Fulgt opp på møtet – «språkpraksis» i gang"}}.Encode()}
+			if code, err := send(ctx, base, v); err == nil && code == http.StatusSeeOther {
+				p.visits["status update"] = append(p.visits["status update"], v)
+			}
+		}
+		p.visits["sign-in"] = append(p.visits["sign-in"], visit{method: "POST", path: "/signin",
+			body: url.Values{"email": {u.email}, "password": {password}}.Encode()})
+	}
+	// The scale data set's benchmark is each municipality's whole
+	// country's settled refugees (scale.settled, 290 to 357 municipalities),
+	// and its API the same figures as JSON.
+	if data == "scale" {
+		p.visits["benchmark"] = nil
+		for _, u := range users {
+			slug := strings.Split(u.home, "/")[2]
+			if c := scaleCountry.FindStringSubmatch(slug); c != nil {
+				p.visits["benchmark"] = append(p.visits["benchmark"], visit{user: u,
+					path: "/o/" + slug + "/indicators/scale.settled/benchmark?group=country-" + c[1]})
+			}
+		}
+	}
+	for _, v := range p.visits["benchmark"] {
+		slug := strings.Split(v.path, "/")[2]
+		api := visit{user: v.user, path: "/api/v1/orgs/" + slug + strings.TrimPrefix(v.path, "/o/"+slug)}
+		p.visits["benchmark API"] = append(p.visits["benchmark API"], api)
 	}
 	for _, k := range pageKinds {
 		if len(p.visits[k.name]) > 0 {
 			p.kinds = append(p.kinds, k.name)
 		}
+		for _, v := range p.visits[k.name] {
+			t := v.target(base)
+			p.kindOf[t.Method+" "+t.URL] = k.name
+		}
 	}
 	if len(p.kinds) == 0 {
 		return nil, fmt.Errorf("the signed-in users reach none of the pages")
 	}
+	for r := range slices.MaxFunc(pageKinds, func(a, b pageKind) int { return a.weight - b.weight }).weight {
+		for _, k := range pageKinds {
+			if len(p.visits[k.name]) > 0 && k.weight > r {
+				p.schedule = append(p.schedule, k.name)
+			}
+		}
+	}
 	return p, nil
+}
+
+var scaleCountry = regexp.MustCompile(`^scale-(no|se|dk)-\d+$`)
+
+// send sends v once and answers its status.
+func send(ctx context.Context, base string, v visit) (int, error) {
+	t := v.target(base)
+	req, err := http.NewRequestWithContext(ctx, t.Method, t.URL, strings.NewReader(string(t.Body)))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = t.Header
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// target is v as vegeta sends it.
+func (v visit) target(base string) vegeta.Target {
+	h := http.Header{}
+	if v.user != nil {
+		h.Set("Cookie", v.user.cookie)
+	}
+	if v.requestID != "" {
+		h.Set("X-Request-ID", v.requestID)
+	}
+	t := vegeta.Target{Method: "GET", URL: base + v.path, Header: h}
+	if v.method == "POST" {
+		t.Method, t.Body = "POST", []byte(v.body)
+		h.Set("Content-Type", "application/x-www-form-urlencoded")
+		h.Set("Sec-Fetch-Site", "same-origin")
+	}
+	return t
 }
 
 // skipLink leaves out what is not a page to browse: downloads, history,
@@ -176,27 +295,32 @@ func (p *plan) describe() string {
 			fmt.Fprintf(&b, "%-15s no user reaches one: left out\n", k.name)
 			continue
 		}
-		fmt.Fprintf(&b, "%-15s %2d users, e.g. %s\n", k.name, len(v), v[0].path)
+		fmt.Fprintf(&b, "%-15s %2d users, weight %d, e.g. %s %s\n", k.name, len(v), k.weight, cmp.Or(v[0].method, "GET"), v[0].path)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// targeter hands out the pages in turn, one kind after the other, and
-// within a kind each user's page in turn, so that every kind is asked for
-// equally often.
+// targeter hands out the requests of the schedule in turn, and within a
+// kind each user's request in turn, so that every kind is asked for as
+// often as its weight says.
 func (p *plan) targeter() vegeta.Targeter {
 	var mu sync.Mutex
 	next, turn := map[string]int{}, 0
 	return func(t *vegeta.Target) error {
 		mu.Lock()
-		k := p.kinds[turn%len(p.kinds)]
+		k := p.schedule[turn%len(p.schedule)]
 		turn++
 		v := p.visits[k][next[k]%len(p.visits[k])]
 		next[k]++
 		mu.Unlock()
-		*t = vegeta.Target{Method: "GET", URL: p.base + v.path, Header: http.Header{"Cookie": {v.user.cookie}}}
+		*t = v.target(p.base)
 		return nil
 	}
+}
+
+// only is p with kind k alone.
+func (p *plan) only(k string) *plan {
+	return &plan{base: p.base, visits: map[string][]visit{k: p.visits[k]}, kindOf: p.kindOf, kinds: []string{k}, schedule: []string{k}}
 }
 
 // results are the measured requests by page kind.
@@ -211,7 +335,7 @@ func attack(p *plan, workers int, d time.Duration) *results {
 		vegeta.Connections(workers), vegeta.Redirects(vegeta.NoFollow), vegeta.Timeout(30*time.Second), vegeta.KeepAlive(true))
 	r := &results{byKind: map[string]*vegeta.Metrics{}}
 	for res := range a.Attack(p.targeter(), vegeta.Rate{Freq: 0}, d, "load") {
-		k := p.kindOf[res.URL]
+		k := p.kindOf[res.Method+" "+res.URL]
 		m := r.byKind[k]
 		if m == nil {
 			m = &vegeta.Metrics{}
@@ -254,7 +378,7 @@ func (r *results) report(w io.Writer, target time.Duration) {
 		if m := r.byKind[k.name]; m != nil {
 			codes := make([]string, 0, len(m.StatusCodes))
 			for c, n := range m.StatusCodes {
-				if c != "200" {
+				if c < "200" || c >= "400" {
 					codes = append(codes, fmt.Sprintf("%s×%d", c, n))
 				}
 			}

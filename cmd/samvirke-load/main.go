@@ -21,7 +21,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -37,9 +36,13 @@ type options struct {
 	Users      int           // distinct signed-in users, each one concurrent worker
 	Duration   time.Duration // measured run
 	Warmup     time.Duration // run before, not measured
+	Phase      time.Duration // each kind alone, and each limit, at its peak
 	Target     time.Duration // p95 a page should stay under
 	Out        string        // results file
-	CPUProfile string        // CPU profile of the measured run (server included when started here)
+	CPUProfile string        // CPU profile of the product's process
+	Serve      bool          // be the product's process (started by the load run)
+	Capture    string        // the product's process: where captured requests go
+	Hello      bool          // be the hello-world limit's process
 }
 
 func main() {
@@ -58,9 +61,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Users, "users", 20, "distinct signed-in users, browsing at the same time")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "length of the measured run")
 	fs.DurationVar(&o.Warmup, "warmup", 5*time.Second, "length of the unmeasured run before it")
+	fs.DurationVar(&o.Phase, "phase", 5*time.Second, "length of each kind's run alone (and each limit's) after the mix, at its peak; half as long with one worker")
 	fs.DurationVar(&o.Target, "target", 100*time.Millisecond, "the 95th percentile each page should stay under")
 	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
-	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured run to this file")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
+	fs.BoolVar(&o.Serve, "serve", false, "(internal) run the product: the load run starts itself with it as a second process")
+	fs.StringVar(&o.Capture, "capture", "", "(internal) with --serve: write the statements and render time of requests whose X-Request-ID starts with capture- to this file")
+	fs.BoolVar(&o.Hello, "hello", false, "(internal) serve gin's hello world: the load run's limit of the web framework")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,7 +83,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := loadRun(ctx, o, stdout); err != nil {
+	run := loadRun
+	switch {
+	case o.Serve:
+		run = serve
+	case o.Hello:
+		run = hello
+	}
+	if err := run(ctx, o, stdout); err != nil {
 		fmt.Fprintf(stderr, "samvirke-load: %v\n", err)
 		return 1
 	}
@@ -86,13 +100,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	base, emails := o.URL, []string(nil)
 	backend := "the server at " + o.URL
+	var p *product
 	if base == "" {
-		p, err := startProduct(ctx, o)
-		if err != nil {
+		var err error
+		if p, err = startProduct(ctx, o); err != nil {
 			return err
 		}
 		defer p.stop()
-		base, backend = p.url, "PostgreSQL "+redactURL(o.Postgres)+" + Redis "+o.Redis+", started in this process"
+		base, backend = p.url, "PostgreSQL "+redactURL(o.Postgres)+" + Redis "+o.Redis+", the product in a process of its own"
 		if emails, err = p.users(ctx, o.Data, o.Users); err != nil {
 			return err
 		}
@@ -104,39 +119,58 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, err := discover(ctx, base, users)
+	plan, err := discover(ctx, base, users, o.Data, o.Password)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s\nwarming up for %s …\n", plan.describe(), o.Warmup)
 	attack(plan, len(users), o.Warmup)
 
-	var stopProfile func()
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
-	}
 	before := loadAverage()
+	var cpu0 time.Duration
+	if p != nil {
+		if cpu0, err = cpuTime(p.pid); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "%d users browsing for %s …\n", len(users), o.Duration)
 	res := attack(plan, len(users), o.Duration)
 	after := loadAverage()
-	if stopProfile != nil {
-		stopProfile()
-	}
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Samvirke load run, %s\n", time.Now().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "backend: %s\n", backend)
 	fmt.Fprintf(&b, "data: %s; %d distinct signed-in users, each one concurrent worker without pause (closed loop), %s measured after %s warm-up\n",
 		o.Data, len(users), o.Duration, o.Warmup)
-	fmt.Fprintf(&b, "machine: %d cores; load average before %s, after %s (1, 5, 15 min)\n\n", runtime.NumCPU(), before, after)
+	fmt.Fprintf(&b, "machine: %d cores; load average before %s, after %s (1, 5, 15 min)\n", runtime.NumCPU(), before, after)
+	var cpuPerRequest time.Duration
+	if p != nil {
+		cpu1, err := cpuTime(p.pid)
+		if err != nil {
+			return err
+		}
+		peak, now, err := memory(p.pid)
+		if err != nil {
+			return err
+		}
+		used := cpu1 - cpu0
+		cpuPerRequest = used / time.Duration(max(res.all.Requests, 1))
+		fmt.Fprintf(&b, "product process: start-up to ready %s; CPU %.1f s over %d requests = %.2f ms a request (%.0f %% of one core); "+
+			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included)\n",
+			p.ready.Round(time.Millisecond), used.Seconds(), res.all.Requests, float64(used.Microseconds())/1000/float64(max(res.all.Requests, 1)),
+			100*used.Seconds()/o.Duration.Seconds(), float64(now)/(1<<20), float64(peak)/(1<<20))
+	}
+	fmt.Fprintln(&b)
 	res.report(&b, o.Target)
+	if p != nil {
+		fmt.Fprintf(stdout, "measuring the limits and each kind alone (%d kinds, about %s) …\n", len(plan.kinds), 2*o.Phase*time.Duration(len(plan.kinds)+1))
+		lim, err := limits(ctx, o, plan, p, len(users), o.Phase)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(&b)
+		lim.report(&b, res, cpuPerRequest)
+	}
 	fmt.Fprint(stdout, "\n"+b.String())
 	if err := os.MkdirAll(filepath.Dir(o.Out), 0o755); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,7 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -24,17 +30,22 @@ import (
 // (deploy/postgres/init-app-role.sh): it cannot bypass row-level security.
 const appRole = "samvirke_app"
 
-// product is the product started in this process.
+// product is the product started as a second process, so that its CPU
+// time and memory are its own (/proc), apart from the load's.
 type product struct {
 	url   string
-	main  *server.Main
+	pid   int
 	owner *bun.DB
-	stop  func()
+	ready time.Duration // from starting the process to its first healthy answer
+	// capture is the file the process writes captured requests to.
+	capture string
+	stop    func() error
 }
 
 // startProduct makes sure the load database exists, is migrated and lets
 // the application role in, then starts the product on it (web and workers)
-// on a free port, with the demo organisations when o.Data is demo.
+// on a free port, in a process of its own (this program with --serve),
+// with the demo organisations when o.Data is demo.
 func startProduct(ctx context.Context, o options) (*product, error) {
 	if db.DialectOf(o.Postgres) != db.Postgres {
 		return nil, fmt.Errorf("--postgres %q is not a postgres:// URL", o.Postgres)
@@ -59,35 +70,65 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 			return nil, err
 		}
 	}
-	dir, err := os.MkdirTemp("", "samvirke-load-")
+	exe, err := os.Executable()
 	if err != nil {
 		owner.Close()
 		return nil, err
 	}
-	cfg := config.Default()
-	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", dir
-	cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = withUser(o.Postgres, appRole), o.Postgres, o.Redis
-	cfg.AutoMigrate, cfg.LogLevel = false, "error"
-	cfg.Demo = o.Data == "demo"
-	cfg.DemoPassword = o.Password
-	var out bytes.Buffer
-	m := server.New(cfg, server.ModeServe, &out)
-	if err := m.Open(ctx); err != nil {
-		m.Close()
-		owner.Close()
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("starting the product: %w\n%s", err, out.String())
+	capture := filepath.Join(os.TempDir(), fmt.Sprintf("samvirke-load-capture-%d.jsonl", os.Getpid()))
+	args := []string{"--serve", "--postgres", o.Postgres, "--redis", o.Redis, "--data", o.Data, "--password", o.Password, "--capture", capture}
+	if o.CPUProfile != "" {
+		args = append(args, "--cpuprofile", o.CPUProfile)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- m.Run(runCtx) }()
-	p := &product{url: "http://" + m.Addr(), main: m, owner: owner}
-	p.stop = func() {
-		cancel()
-		<-done
-		m.Close()
+	cmd := exec.Command(exe, args...)
+	var logs syncBuffer
+	cmd.Stderr = &logs
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
 		owner.Close()
-		os.RemoveAll(dir)
+		return nil, err
+	}
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		owner.Close()
+		return nil, err
+	}
+	p := &product{pid: cmd.Process.Pid, owner: owner, capture: capture}
+	p.stop = func() error {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			err = fmt.Errorf("the product did not stop within 30 s of SIGTERM")
+		}
+		owner.Close()
+		os.Remove(capture)
+		return err
+	}
+	// The child's first line on stdout is the address it listens on.
+	line := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			line <- sc.Text()
+		}
+		close(line)
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case l, ok := <-line:
+		if !ok || !strings.HasPrefix(l, "listening ") {
+			p.stop()
+			return nil, fmt.Errorf("starting the product: %q\n%s", l, logs.String())
+		}
+		p.url = strings.TrimPrefix(l, "listening ")
+	case <-time.After(2 * time.Minute):
+		p.stop()
+		return nil, fmt.Errorf("the product did not listen within two minutes\n%s", logs.String())
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -95,15 +136,77 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
+				p.ready = time.Since(started)
 				return p, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			p.stop()
-			return nil, fmt.Errorf("the product at %s is not healthy after a minute: %v\n%s", p.url, err, out.String())
+			return nil, fmt.Errorf("the product at %s is not healthy after a minute: %v\n%s", p.url, err, logs.String())
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// serve is the product's process (--serve): it runs the product on the
+// load database as the application role until SIGTERM, first telling its
+// address on stdout.
+func serve(ctx context.Context, o options, stdout io.Writer) error {
+	dir, err := os.MkdirTemp("", "samvirke-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	cfg := config.Default()
+	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", dir
+	cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = withUser(o.Postgres, appRole), o.Postgres, o.Redis
+	cfg.AutoMigrate, cfg.LogLevel = false, "error"
+	cfg.Demo = o.Data == "demo"
+	cfg.DemoPassword = o.Password
+	m := server.New(cfg, server.ModeServe, os.Stderr)
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return fmt.Errorf("starting the product: %w", err)
+	}
+	if o.Capture != "" {
+		c, err := newCapturer(o.Capture)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		m.DB.AddQueryHook(c)
+		m.Web.RenderProbe = c.probe
+	}
+	fmt.Fprintf(stdout, "listening http://%s\n", m.Addr())
+	return m.Run(ctx)
+}
+
+// syncBuffer is a buffer written by one goroutine and read by another.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // ensureDatabase creates the database dsn names when it does not exist,

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -362,6 +363,9 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		s.Logger.Error("render failed", "page", name, "request_id", requestIDOf(c), "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
+	}
+	if s.RenderProbe != nil {
+		s.RenderProbe(requestIDOf(c), name, func(w io.Writer) error { return set.ExecuteTemplate(w, "layout", data) })
 	}
 	if c.Writer.Header().Get("Cache-Control") == "" { // a public page may be cached
 		c.Header("Cache-Control", "no-store")

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -111,6 +112,13 @@ type Server struct {
 	publicPDFs   pdfCache // PDFs of published plans, made once (plan_public.go)
 	ssoProviders providerCache
 	routeList    []Route
+
+	// RenderProbe, when set, hears every page rendered with a function
+	// that renders the same page data again with the bare template (no
+	// request, no database): the load run measures that render as the
+	// limit of a page's CPU time (cmd/samvirke-load). Set it before
+	// serving; production leaves it nil.
+	RenderProbe func(requestID, page string, render func(io.Writer) error)
 }
 
 // New builds the server, parses every template and merges the OpenAPI
