@@ -543,7 +543,27 @@ func peersOf(groups []CompareGroup, reader *org.Organisation) []int64 {
 
 // loadUniverse reads and protects the universe of ind and year for reader.
 func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Organisation, ind *Indicator, year int, groups []CompareGroup) (*universe, error) {
-	u := &universe{ind: ind, year: year, reader: reader, groups: groups, orgs: map[int64]*org.Organisation{}, values: map[valueKey]*Value{}}
+	us, err := s.loadUniverses(ctx, idb, reader, []universeKey{{ind, year}}, groups)
+	if err != nil {
+		return nil, err
+	}
+	return us[0], nil
+}
+
+// universeKey names a universe: an indicator's year.
+type universeKey struct {
+	ind  *Indicator
+	year int
+}
+
+// loadUniverses reads and protects the universes of keys for reader, in
+// the same statements however many there are (the organisations, the
+// values of every key in one query, the threshold), and answers them in
+// the order of keys.
+func (s *Service) loadUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup) ([]*universe, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
 	ids := map[int64]bool{}
 	if reader.Kind == org.KindMunicipality {
 		ids[reader.ID] = true
@@ -565,22 +585,29 @@ func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Org
 			return nil, err
 		}
 	}
+	orgs := map[int64]*org.Organisation{}
+	values := map[universeKey][]*Value{}
 	if len(all) > 0 {
-		var orgs []*org.Organisation
-		if err := idb.NewSelect().Model(&orgs).Column("id", "slug", "kind", "name", "country", "municipality_number", "locale", "time_zone", "parent_id").
+		var os []*org.Organisation
+		if err := idb.NewSelect().Model(&os).Column("id", "slug", "kind", "name", "country", "municipality_number", "locale", "time_zone", "parent_id").
 			Where("id IN (?)", bun.In(all)).Scan(ctx); err != nil {
 			return nil, err
 		}
-		for _, o := range orgs {
-			u.orgs[o.ID] = o
+		for _, o := range os {
+			orgs[o.ID] = o
 		}
 		var vals []*Value
-		from, to := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC)
 		// Only what the figures print; the index on (indicator_id,
-		// period_start, org_id) reads the year alone, however many years
-		// the table holds.
-		q := idb.NewSelect().Model(&vals).Column("org_id", "period", "category", "num", "den", "rate", "state", "source", "as_of", "final").
-			Where("indicator_id = ? AND period_start >= ? AND period_start < ?", ind.ID, from, to).
+		// period_start, org_id) reads each key's year alone, however many
+		// years the table holds.
+		q := idb.NewSelect().Model(&vals).Column("indicator_id", "org_id", "period", "period_start", "category", "num", "den", "rate", "state", "source", "as_of", "final").
+			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+				for _, k := range keys {
+					from, to := time.Date(k.year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(k.year+1, 1, 1, 0, 0, 0, 0, time.UTC)
+					q = q.WhereOr("indicator_id = ? AND period_start >= ? AND period_start < ?", k.ind.ID, from, to)
+				}
+				return q
+			}).
 			Where("org_id IN (?)", bun.In(all))
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			q = q.Where("visibility = ?", VisibilityPublic)
@@ -595,40 +622,52 @@ func (s *Service) loadUniverse(ctx context.Context, idb bun.IDB, reader *org.Org
 		if err := q.Scan(ctx); err != nil {
 			return nil, err
 		}
-		for _, v := range vals {
-			if v.Period == fmt.Sprint(year) && ind.Periodicity != Yearly {
-				continue
-			}
-			u.values[valueKey{v.OrgID, v.Period, v.Category}] = v
+		byID := map[int64]*Indicator{}
+		for _, k := range keys {
+			byID[k.ind.ID] = k.ind
 		}
-	}
-	p := Period{Year: year, Kind: ind.Periodicity, Index: 1}
-	if ind.Periodicity == Yearly {
-		p.Index = 0
-	}
-	for ; p.Year == year; p = p.Next() {
-		u.periods = append(u.periods, p)
+		for _, v := range vals {
+			k := universeKey{byID[v.IndicatorID], v.PeriodStart.Year()}
+			values[k] = append(values[k], v)
+		}
 	}
 	thr, err := thresholdFor(ctx, idb, groups)
 	if err != nil {
 		return nil, err
 	}
-	u.threshold = thr
-	u.build()
-	if ind.Protected() {
-		protect := s.cache.protect
-		if s.PrimaryOnly {
-			protect = func(t disclosure.Table, thr int) ([]disclosure.Status, error) { return disclosure.Primary(t, thr) }
+	out := make([]*universe, len(keys))
+	for i, k := range keys {
+		u := &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]*Value{}, threshold: thr}
+		for _, v := range values[k] {
+			if v.Period == fmt.Sprint(k.year) && k.ind.Periodicity != Yearly {
+				continue
+			}
+			u.values[valueKey{v.OrgID, v.Period, v.Category}] = v
 		}
-		st, err := protect(u.table, thr)
-		if err != nil {
-			return nil, err
+		p := Period{Year: k.year, Kind: k.ind.Periodicity, Index: 1}
+		if k.ind.Periodicity == Yearly {
+			p.Index = 0
 		}
-		u.status = st
-	} else {
-		u.status = make([]disclosure.Status, len(u.table.Cells)) // amounts: all shown
+		for ; p.Year == k.year; p = p.Next() {
+			u.periods = append(u.periods, p)
+		}
+		u.build()
+		if k.ind.Protected() {
+			protect := s.cache.protect
+			if s.PrimaryOnly {
+				protect = func(t disclosure.Table, thr int) ([]disclosure.Status, error) { return disclosure.Primary(t, thr) }
+			}
+			st, err := protect(u.table, thr)
+			if err != nil {
+				return nil, err
+			}
+			u.status = st
+		} else {
+			u.status = make([]disclosure.Status, len(u.table.Cells)) // amounts: all shown
+		}
+		out[i] = u
 	}
-	return u, nil
+	return out, nil
 }
 
 // thresholdFor answers the strictest small-count threshold of the
@@ -909,24 +948,44 @@ func distribution(xs []float64) Distribution {
 // findTargets answers the targets of ind valid on day (any day when day
 // is zero) that apply to reader: national, its networks' and its own.
 func findTargets(ctx context.Context, idb bun.IDB, indicatorID int64, reader *org.Organisation, groups []CompareGroup, day time.Time) ([]*Target, error) {
+	all, err := findTargetsOf(ctx, idb, []int64{indicatorID}, reader, groups)
+	return validOn(all[indicatorID], day), err
+}
+
+// findTargetsOf answers the targets of indicators reader sees, by
+// indicator, in one query.
+func findTargetsOf(ctx context.Context, idb bun.IDB, indicators []int64, reader *org.Organisation, groups []CompareGroup) (map[int64][]*Target, error) {
 	owners := []int64{reader.ID}
 	for _, g := range groups {
 		if g.Kind == GroupNetwork {
 			owners = append(owners, g.ID)
 		}
 	}
+	out := map[int64][]*Target{}
+	if len(indicators) == 0 {
+		return out, nil
+	}
 	var ts []*Target
-	err := idb.NewSelect().Model(&ts).Where("indicator_id = ?", indicatorID).
+	err := idb.NewSelect().Model(&ts).Where("indicator_id IN (?)", bun.In(indicators)).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("owner_org_id IS NULL").WhereOr("owner_org_id IN (?)", bun.In(owners))
 		}).OrderExpr("level, id").Scan(ctx)
-	out := ts[:0]
+	for _, t := range ts {
+		out[t.IndicatorID] = append(out[t.IndicatorID], t)
+	}
+	return out, err
+}
+
+// validOn answers the targets of ts valid on day (all of them when day is
+// zero).
+func validOn(ts []*Target, day time.Time) []*Target {
+	var out []*Target
 	for _, t := range ts {
 		if day.IsZero() || t.ValidOn(day) {
 			out = append(out, t)
 		}
 	}
-	return out, err
+	return out
 }
 
 // countryOf answers the country a reader compares with: its own, or its

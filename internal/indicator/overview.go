@@ -48,7 +48,27 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 		if err != nil {
 			return err
 		}
-		universes := map[[2]int64]*universe{}
+		// Every universe and target the page shows, in the same statements
+		// however many indicators the catalogue holds.
+		var keys []universeKey
+		var shown []int64
+		for _, ind := range cat {
+			if p, ok := latest[ind.ID]; ok && visibleTo(ind, reader, ids) {
+				keys, shown = append(keys, universeKey{ind, p.Year}), append(shown, ind.ID)
+			}
+		}
+		us, err := s.loadUniverses(ctx, idb, reader, keys, groups)
+		if err != nil {
+			return err
+		}
+		universes := map[int64]*universe{}
+		for i, k := range keys {
+			universes[k.ind.ID] = us[i]
+		}
+		targets, err := findTargetsOf(ctx, idb, shown, reader, groups)
+		if err != nil {
+			return err
+		}
 		for _, ind := range cat {
 			if !visibleTo(ind, reader, ids) {
 				continue
@@ -65,14 +85,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 				continue
 			}
 			line.Period, line.HasFigure = p, true
-			key := [2]int64{ind.ID, int64(p.Year)}
-			u := universes[key]
-			if u == nil {
-				if u, err = s.loadUniverse(ctx, idb, reader, ind, p.Year, groups); err != nil {
-					return err
-				}
-				universes[key] = u
-			}
+			u := universes[ind.ID]
 			line.Threshold = u.threshold
 			rule := ""
 			if len(ind.Rules) > 0 {
@@ -85,9 +98,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 				a := u.aggregate(groups[0], p, rule)
 				line.Aggregate = &a
 			}
-			if line.Targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1)); err != nil {
-				return err
-			}
+			line.Targets = validOn(targets[ind.ID], p.End().AddDate(0, 0, -1))
 			out = append(out, line)
 		}
 		return nil

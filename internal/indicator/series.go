@@ -98,11 +98,15 @@ func (s *Service) seriesIn(ctx context.Context, idb bun.IDB, reader *org.Organis
 				return err
 			}
 		}
+		var keys []universeKey
 		for y := from; y <= to; y++ {
-			u, err := s.loadUniverse(ctx, idb, reader, ind, y, groups)
-			if err != nil {
-				return err
-			}
+			keys = append(keys, universeKey{ind, y})
+		}
+		us, err := s.loadUniverses(ctx, idb, reader, keys, groups)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
 			out.Threshold = max(out.Threshold, u.threshold)
 			for _, p := range u.periods {
 				pt := SeriesPoint{Period: p, Figure: u.rowFigure(subject.ID, p, q.Rule)}
