@@ -202,17 +202,26 @@ func discover(ctx context.Context, base string, users []*user, data, password st
 		api := visit{user: v.user, path: "/api/v1/orgs/" + slug + strings.TrimPrefix(v.path, "/o/"+slug)}
 		p.visits["benchmark API"] = append(p.visits["benchmark API"], api)
 	}
+	p.build()
+	if len(p.kinds) == 0 {
+		return nil, fmt.Errorf("the signed-in users reach none of the pages")
+	}
+	return p, nil
+}
+
+// build lists the kinds someone reaches, maps each request to its kind,
+// and makes one round of the mix: each kind as often as its weight,
+// interleaved.
+func (p *plan) build() {
+	p.kinds, p.schedule, p.kindOf = nil, nil, map[string]string{}
 	for _, k := range pageKinds {
 		if len(p.visits[k.name]) > 0 {
 			p.kinds = append(p.kinds, k.name)
 		}
 		for _, v := range p.visits[k.name] {
-			t := v.target(base)
+			t := v.target(p.base)
 			p.kindOf[t.Method+" "+t.URL] = k.name
 		}
-	}
-	if len(p.kinds) == 0 {
-		return nil, fmt.Errorf("the signed-in users reach none of the pages")
 	}
 	for r := range slices.MaxFunc(pageKinds, func(a, b pageKind) int { return a.weight - b.weight }).weight {
 		for _, k := range pageKinds {
@@ -221,7 +230,6 @@ func discover(ctx context.Context, base string, users []*user, data, password st
 			}
 		}
 	}
-	return p, nil
 }
 
 var scaleCountry = regexp.MustCompile(`^scale-(no|se|dk)-\d+$`)

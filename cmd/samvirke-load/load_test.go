@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// TestProcessFigures: the CPU time read from /proc grows by what the
+// process spends, and its peak resident memory is at least what it holds.
+func TestProcessFigures(t *testing.T) {
+	before, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := 0
+	for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+		x++
+	}
+	after, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used := after - before; used < 200*time.Millisecond || used > 2*time.Second {
+		t.Errorf("300 ms of spinning used %s of CPU by /proc (%d)", used, x)
+	}
+	hold := make([]byte, 64<<20)
+	for i := range hold {
+		hold[i] = 1
+	}
+	peak, now, err := memory(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now < 64<<20 || peak < now {
+		t.Errorf("holding 64 MB: resident %d, peak %d", now, peak)
+	}
+	_ = hold[len(hold)-1]
+}
+
+// TestScheduleFollowsWeights: a round of the mix asks for each kind as
+// often as its weight, and leaves out a kind nobody reaches.
+func TestScheduleFollowsWeights(t *testing.T) {
+	u := &user{email: "u03@scale-no-0101.scale.example", home: "/o/scale-no-0101/dashboard"}
+	p := &plan{visits: map[string][]visit{}}
+	for _, k := range pageKinds {
+		if k.name != "meeting" {
+			p.visits[k.name] = []visit{{user: u, path: "/" + k.name}}
+		}
+	}
+	p.build()
+	n := map[string]int{}
+	for _, k := range p.schedule {
+		n[k]++
+	}
+	for _, k := range pageKinds {
+		want := k.weight
+		if k.name == "meeting" {
+			want = 0
+		}
+		if n[k.name] != want {
+			t.Errorf("%s: %d in a round of %d, want %d", k.name, n[k.name], len(p.schedule), want)
+		}
+	}
+}
