@@ -140,9 +140,9 @@ func buildDoc(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council,
 	return docOf(ctx, idb, o, c, m, r)
 }
 
-// docOf makes the minutes of meeting m from its record r and its items.
-func docOf(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting, r record) (*Doc, error) {
-	roll := r.roll
+// docHead starts the minutes of meeting m of c: who was there, who was
+// away (with notice, and who stood in) and who kept the minutes.
+func docHead(c *Council, m *Meeting, roll Roll) *Doc {
 	d := &Doc{CouncilID: c.ID, CouncilName: c.Name, Term: c.Term(), MeetingID: m.ID, StartsAt: m.StartsAt, EndsAt: m.EndsAt, Place: m.Place}
 	person := func(mb *Member) DocPerson {
 		return DocPerson{Name: mb.Name, Role: mb.Role, RepresentsText: mb.RepresentsText}
@@ -161,6 +161,12 @@ func docOf(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m 
 	for _, mb := range roll.Secretary {
 		d.Secretary = append(d.Secretary, person(mb))
 	}
+	return d
+}
+
+// docOf makes the minutes of meeting m from its record r and its items.
+func docOf(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting, r record) (*Doc, error) {
+	d := docHead(c, m, r.roll)
 	its, err := items(ctx, idb, o.ID, m.ID)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/scale"
@@ -15,6 +16,7 @@ func ScaleSlices() []scale.Slice {
 	return []scale.Slice{
 		workbook.Scale{},
 		plan.Scale{},
+		council.Scale{},
 		indicator.Scale{},
 		survey.Scale{},
 	}
