@@ -121,7 +121,7 @@ type plan struct {
 // discover follows each user's links from the page sign-in led to (and
 // from the lists of surveys, plans, councils, gatherings and indicators),
 // in their organisation only, until it has found one page of every kind
-// or read 60 pages, then makes the requests that are not pages. A kind
+// or read 200 pages, then makes the requests that are not pages. A kind
 // nobody reaches is left out (and reported).
 func discover(ctx context.Context, base string, users []*user, data, password string) (*plan, error) {
 	p := &plan{base: base, password: password, visits: map[string][]visit{}, kindOf: map[string]string{}}
@@ -138,14 +138,18 @@ func discover(ctx context.Context, base string, users []*user, data, password st
 		}
 		prefix := strings.Join(strings.SplitN(home, "/", 4)[:3], "/") + "/" // /o/slug/
 		queue := []string{home}
-		for _, list := range []string{"surveys", "plans", "councils", "gatherings", "indicators"} {
+		lists := []string{"surveys", "plans", "councils", "gatherings"}
+		if data != "scale" { // the scale data set's benchmark is made below
+			lists = append(lists, "indicators")
+		}
+		for _, list := range lists {
 			queue = append(queue, prefix+list)
 		}
 		seen, found, measure := map[string]bool{}, map[string]bool{}, ""
 		for _, q := range queue {
 			seen[q] = true
 		}
-		for reads := 0; len(queue) > 0 && reads < 60 && len(found) < pages; reads++ {
+		for reads := 0; len(queue) > 0 && reads < 200 && len(found) < pages; reads++ {
 			path := queue[0]
 			queue = queue[1:]
 			body, err := get(ctx, base+path, u.cookie)
@@ -166,7 +170,7 @@ func discover(ctx context.Context, base string, users []*user, data, password st
 				if measure == "" && path == home && measureRE.MatchString(link) && strings.HasPrefix(link, prefix) {
 					measure = link
 				}
-				if seen[link] || !strings.HasPrefix(link, prefix) || skipLink(link) {
+				if seen[link] || !strings.HasPrefix(link, prefix) || skipLink(link) || (data == "scale" && strings.Contains(link, "/indicators")) {
 					continue
 				}
 				seen[link] = true
@@ -326,9 +330,11 @@ func (p *plan) targeter() vegeta.Targeter {
 	}
 }
 
-// only is p with kind k alone.
+// only is p with kind k alone, its first request only: the one the limits
+// capture, so that the product and its limits are measured on the same
+// request.
 func (p *plan) only(k string) *plan {
-	return &plan{base: p.base, visits: map[string][]visit{k: p.visits[k]}, kindOf: p.kindOf, kinds: []string{k}, schedule: []string{k}}
+	return &plan{base: p.base, visits: map[string][]visit{k: p.visits[k][:1]}, kindOf: p.kindOf, kinds: []string{k}, schedule: []string{k}}
 }
 
 // results are the measured requests by page kind.

@@ -40,6 +40,7 @@ type options struct {
 	Target     time.Duration // p95 a page should stay under
 	Out        string        // results file
 	CPUProfile string        // CPU profile of the product's process
+	MemProfile string        // heap profile of the product's process, when it stops
 	Serve      bool          // be the product's process (started by the load run)
 	Capture    string        // the product's process: where captured requests go
 	Hello      bool          // be the hello-world limit's process
@@ -65,6 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Target, "target", 100*time.Millisecond, "the 95th percentile each page should stay under")
 	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process, as it stops, to this file")
 	fs.BoolVar(&o.Serve, "serve", false, "(internal) run the product: the load run starts itself with it as a second process")
 	fs.StringVar(&o.Capture, "capture", "", "(internal) with --serve: write the statements and render time of requests whose X-Request-ID starts with capture- to this file")
 	fs.BoolVar(&o.Hello, "hello", false, "(internal) serve gin's hello world: the load run's limit of the web framework")

@@ -80,6 +80,9 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 	if o.CPUProfile != "" {
 		args = append(args, "--cpuprofile", o.CPUProfile)
 	}
+	if o.MemProfile != "" {
+		args = append(args, "--memprofile", o.MemProfile)
+	}
 	cmd := exec.Command(exe, args...)
 	var logs syncBuffer
 	cmd.Stderr = &logs
@@ -188,7 +191,18 @@ func serve(ctx context.Context, o options, stdout io.Writer) error {
 		m.Web.RenderProbe = c.probe
 	}
 	fmt.Fprintf(stdout, "listening http://%s\n", m.Addr())
-	return m.Run(ctx)
+	err = m.Run(ctx)
+	if o.MemProfile != "" {
+		f, ferr := os.Create(o.MemProfile)
+		if ferr != nil {
+			return ferr
+		}
+		defer f.Close()
+		if ferr := pprof.Lookup("heap").WriteTo(f, 0); ferr != nil {
+			return ferr
+		}
+	}
+	return err
 }
 
 // syncBuffer is a buffer written by one goroutine and read by another.
