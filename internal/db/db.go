@@ -46,7 +46,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	)
 	switch DialectOf(dsn) {
 	case Postgres:
-		sqldb, err = sql.Open("pgx", dsn)
+		sqldb, err = sql.Open("pgx", withExecMode(dsn))
 		if err != nil {
 			return nil, err
 		}
@@ -79,6 +79,26 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 		return nil, err
 	}
 	return bdb, nil
+}
+
+// withExecMode makes pgx send each statement in one round trip without
+// preparing it (default_query_exec_mode=exec), unless dsn chooses a mode.
+// bun writes its arguments into the statement's text, so nearly every
+// statement is a text of its own: pgx's default, which prepares and keeps
+// each new text on each connection, paid a second round trip per
+// statement and held tens of megabytes of statements never sent again.
+func withExecMode(dsn string) string {
+	if strings.Contains(dsn, "default_query_exec_mode") {
+		return dsn
+	}
+	u, err := url.Parse(dsn) // a postgres:// URL, see DialectOf
+	if err != nil {
+		return dsn // pgx reports what is wrong with it
+	}
+	q := u.Query()
+	q.Set("default_query_exec_mode", "exec")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // OpenSQL is Open for callers that need only database/sql, such as the
