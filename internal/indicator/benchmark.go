@@ -556,14 +556,59 @@ type universeKey struct {
 	year int
 }
 
-// loadUniverses reads and protects the universes of keys for reader, in
-// the same statements however many there are (the organisations, the
-// values of every key in one query, the threshold), and answers them in
-// the order of keys.
+// loadUniverses answers the universes of keys for reader in the order of
+// keys: those kept under the current data versions from the cache (see
+// universe_cache.go), the others read and protected in the same statements
+// however many there are (the organisations, the values of every key in
+// one query, the threshold).
 func (s *Service) loadUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup) ([]*universe, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
+	out := make([]*universe, len(keys))
+	var cacheKeys []universeCacheKey
+	if !s.PrimaryOnly {
+		scopes := []string{scopeOrganisations}
+		for _, k := range keys {
+			scopes = append(scopes, indicatorScope(k.ind.ID))
+		}
+		versions, err := dataVersions(ctx, idb, scopes)
+		if err != nil {
+			return nil, err
+		}
+		gh := groupsHash(groups)
+		cacheKeys = make([]universeCacheKey, len(keys))
+		for i, k := range keys {
+			cacheKeys[i] = universeCacheKey{reader: reader.ID, indicator: k.ind.ID, definition: k.ind.UpdatedAt.UnixNano(), year: k.year,
+				groups: gh, values: versions[indicatorScope(k.ind.ID)], orgs: versions[scopeOrganisations]}
+			out[i] = s.universes.get(cacheKeys[i], reader, groups)
+		}
+	}
+	var missing []universeKey
+	var at []int
+	for i, k := range keys {
+		if out[i] == nil {
+			missing, at = append(missing, k), append(at, i)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	built, err := s.buildUniverses(ctx, idb, reader, missing, groups)
+	if err != nil {
+		return nil, err
+	}
+	for j, u := range built {
+		out[at[j]] = u
+		if cacheKeys != nil {
+			s.universes.put(cacheKeys[at[j]], u)
+		}
+	}
+	return out, nil
+}
+
+// buildUniverses reads and protects the universes of keys for reader.
+func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup) ([]*universe, error) {
 	ids := map[int64]bool{}
 	if reader.Kind == org.KindMunicipality {
 		ids[reader.ID] = true

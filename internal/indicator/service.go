@@ -32,6 +32,9 @@ type Service struct {
 	PrimaryOnly bool
 	// cache keeps protected benchmark tables (see benchmark.go).
 	cache protectedCache
+	// universes keeps built and protected universes by data version (see
+	// universe_cache.go).
+	universes universeCache
 }
 
 // ImportsPerHour bounds imports of values per user.

@@ -1,0 +1,157 @@
+package indicator
+
+import (
+	"container/list"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/org"
+)
+
+// A benchmark is read far more often than its figures change: a
+// municipality reports once a month, and every coordinator, politician and
+// public page compares. The universe of an indicator's year (every
+// municipality's values, built into a disclosure table and protected) is
+// therefore kept, keyed by everything it is made of:
+//
+//   - the reader (its own figures are known to it, its networks' shared
+//     figures are visible to it), and the groups it compares with, each
+//     with its members, as read fresh on this request: a municipality
+//     leaving a network changes the key at once;
+//   - the indicator and its definition (updated_at);
+//   - the data versions of the indicator's values and of the
+//     organisations (names, places, small-count thresholds), which
+//     triggers bump in the same transaction as every write (migration
+//     data_versions), so a reader that sees a version sees the rows it
+//     stands for, on every process of the instance.
+//
+// Versions are read before the rows: a universe kept under a version holds
+// rows at least as new as it. Sessions and memberships are not cached:
+// they are checked on the request before the service is reached.
+
+// universeCacheBytes bounds the memory the kept universes take (an
+// estimate: a country's year of a monthly rate is about 2 MB).
+const universeCacheBytes = 24 << 20
+
+type universeCacheKey struct {
+	reader     int64
+	indicator  int64
+	definition int64 // the indicator's updated_at, in nanoseconds
+	year       int
+	groups     uint64 // hash of the groups' keys and members
+	values     int64  // data version of the indicator's values
+	orgs       int64  // data version of the organisations
+}
+
+type universeCache struct {
+	mu    sync.Mutex
+	bytes int
+	lru   *list.List // of *universeEntry, most recent first
+	m     map[universeCacheKey]*list.Element
+	// hits and misses count lookups, for tests and the load run's notes.
+	hits, misses int
+}
+
+type universeEntry struct {
+	key   universeCacheKey
+	u     *universe
+	bytes int
+}
+
+// get answers the universe kept under k, made the reader's: the groups as
+// read on this request (same keys and members, possibly renamed) and the
+// reader's organisation as read on this request.
+func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups []CompareGroup) *universe {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok {
+		c.misses++
+		return nil
+	}
+	c.hits++
+	c.lru.MoveToFront(e)
+	u := *e.Value.(*universeEntry).u
+	u.reader, u.groups = reader, groups
+	return &u
+}
+
+func (c *universeCache) put(k universeCacheKey, u *universe) {
+	size := u.size()
+	if size > universeCacheBytes/4 {
+		return // one huge universe would push out every other
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m, c.lru = map[universeCacheKey]*list.Element{}, list.New()
+	}
+	if e, ok := c.m[k]; ok {
+		c.lru.MoveToFront(e)
+		return
+	}
+	c.m[k] = c.lru.PushFront(&universeEntry{key: k, u: u, bytes: size})
+	c.bytes += size
+	for c.bytes > universeCacheBytes {
+		last := c.lru.Back()
+		e := last.Value.(*universeEntry)
+		c.lru.Remove(last)
+		delete(c.m, e.key)
+		c.bytes -= e.bytes
+	}
+}
+
+// size estimates the bytes u holds: its values, cells and table.
+func (u *universe) size() int {
+	return 320*len(u.values) + 96*len(u.cells) + 17*len(u.table.Base) + 40*len(u.table.Cells) + 8*len(u.status) + 200*len(u.orgs)
+}
+
+// groupsHash answers a hash of what the groups contribute to a universe:
+// each group's kind, key and members.
+func groupsHash(groups []CompareGroup) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, g := range groups {
+		h.Write([]byte(g.Kind))
+		h.Write([]byte{0})
+		h.Write([]byte(g.Key))
+		h.Write([]byte{0})
+		members := slices.Clone(g.Members)
+		slices.Sort(members)
+		binary.LittleEndian.PutUint64(b[:], uint64(len(members)))
+		h.Write(b[:])
+		for _, m := range members {
+			binary.LittleEndian.PutUint64(b[:], uint64(m))
+			h.Write(b[:])
+		}
+	}
+	return h.Sum64()
+}
+
+// scopeOrganisations is the data version of the organisations.
+const scopeOrganisations = "organisations"
+
+func indicatorScope(id int64) string { return fmt.Sprintf("indicator:%d", id) }
+
+// dataVersions answers the data versions of scopes in one statement; a
+// scope never written is at version 0.
+func dataVersions(ctx context.Context, idb bun.IDB, scopes []string) (map[string]int64, error) {
+	var rows []struct {
+		Scope   string
+		Version int64
+	}
+	if err := idb.NewSelect().Table("data_versions").Column("scope", "version").Where("scope IN (?)", bun.In(scopes)).Scan(ctx, &rows); err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Scope] = r.Version
+	}
+	return out, nil
+}

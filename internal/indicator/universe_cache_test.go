@@ -1,0 +1,142 @@
+package indicator_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
+	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/ratelimit"
+)
+
+// TestBenchmarkKeptUntilItsDataChanges: a benchmark read again under the
+// same data versions does not read the values again, and every change a
+// reader would see shows on the next read, whoever made it and however:
+// a value saved through another instance of the service (another process
+// of the instance), a value changed by a statement outside the service,
+// a municipality renamed, a municipality joining the network.
+func TestBenchmarkKeptUntilItsDataChanges(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 3)
+	save := func(svc *indicator.Service, i int, num, den float64) {
+		t.Helper()
+		_, err := svc.Save(f.ctx, f.muns[i], f.users[i], []indicator.Entry{
+			{Code: "intro.outcome", Period: "2019", Category: "work_50_100", Num: &num},
+			{Code: "intro.outcome", Period: "2019", Category: "other", Num: ptr(den - num)},
+		})
+		idcNoErr(t, err)
+	}
+	for i, v := range [][2]float64{{40, 100}, {60, 120}, {30, 90}} {
+		save(f.svc, i, v[0], v[1])
+	}
+	counter := dbtest.CountStatements(t, f.bdb)
+	reader := f.muns[0]
+	request := 0
+	bench := func() (*indicator.View, dbtest.Count) {
+		t.Helper()
+		request++
+		id := "cache-" + strings.Repeat("x", request)
+		v, err := f.svc.Benchmark(audit.WithMeta(f.ctx, audit.Meta{RequestID: id}), reader, indicator.BenchmarkQuery{Code: "intro.outcome", Period: "2019", Rule: "imdi"})
+		idcNoErr(t, err)
+		return v, counter.Request(id)
+	}
+	rowOf := func(v *indicator.View, o *org.Organisation) *indicator.Row {
+		for i := range v.Rows {
+			if v.Rows[i].Org.ID == o.ID {
+				return &v.Rows[i]
+			}
+		}
+		return nil
+	}
+	numOf := func(v *indicator.View, o *org.Organisation) float64 {
+		t.Helper()
+		r := rowOf(v, o)
+		if r == nil || r.Figure.Num == nil {
+			t.Fatalf("no figure of %s in %+v", o.Name, v.Rows)
+		}
+		return *r.Figure.Num
+	}
+	readsValues := func(c dbtest.Count) bool {
+		for _, q := range c.Statements {
+			if strings.Contains(q, `"period_start" >=`) || strings.Contains(q, `period_start >=`) {
+				return true
+			}
+		}
+		return false
+	}
+
+	first, c1 := bench()
+	if !readsValues(c1) {
+		t.Fatalf("the first benchmark did not read the values:\n%s", c1)
+	}
+	again, c2 := bench()
+	if readsValues(c2) || len(c2.Statements) >= len(c1.Statements) {
+		t.Errorf("read again under the same data versions, the benchmark sent\n%s\nafter\n%s", c2, c1)
+	}
+	if numOf(again, f.muns[1]) != numOf(first, f.muns[1]) || len(again.Rows) != len(first.Rows) {
+		t.Fatalf("the kept benchmark differs: %+v vs %+v", again.Rows, first.Rows)
+	}
+
+	// Another process saves a figure: the next read shows it.
+	other := &indicator.Service{DB: f.bdb, Clock: f.clock, Limits: &ratelimit.Limiter{DB: f.bdb, Clock: f.clock}}
+	save(other, 1, 70, 120)
+	v, c := bench()
+	if got := numOf(v, f.muns[1]); got != 70 || !readsValues(c) {
+		t.Errorf("after another process saved 70, the benchmark shows %v (values read: %v)", got, readsValues(c))
+	}
+
+	// A statement outside the service (a repair, a migration) changes a
+	// figure: the trigger bumps the version all the same.
+	system(t, f.bdb, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewUpdate().Table("indicator_values").Set("num = 35").
+			Where("org_id = ? AND category = 'work_50_100'", f.muns[2].ID).Exec(ctx)
+		return err
+	})
+	if v, _ := bench(); numOf(v, f.muns[2]) != 35 {
+		t.Errorf("after an UPDATE outside the service to 35, the benchmark shows %v", numOf(v, f.muns[2]))
+	}
+
+	// A municipality is renamed: its row carries the new name.
+	system(t, f.bdb, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewUpdate().Table("organisations").Set("name = ?", "Nye Ærø «kommune»").Where("id = ?", f.muns[2].ID).Exec(ctx)
+		return err
+	})
+	if v, _ := bench(); rowOf(v, f.muns[2]) == nil || rowOf(v, f.muns[2]).Org.Name != "Nye Ærø «kommune»" {
+		t.Errorf("after the rename the row is %+v", rowOf(v, f.muns[2]))
+	}
+
+	// A municipality with figures joins the network; nothing about the
+	// values changes, but the reader's group does.
+	d := dbtest.MustCreateOrg(t, f.bdb, org.KindMunicipality)
+	du, _ := dbtest.MustCreateUser(t, f.bdb, d, "editor")
+	_, err := f.svc.Save(f.ctx, d, du.ID, []indicator.Entry{
+		{Code: "intro.outcome", Period: "2019", Category: "work_50_100", Num: ptr(50)},
+		{Code: "intro.outcome", Period: "2019", Category: "other", Num: ptr(50)},
+	})
+	idcNoErr(t, err)
+	if v, _ := bench(); rowOf(v, d) != nil {
+		t.Fatalf("a municipality outside the network is a row: %+v", rowOf(v, d))
+	}
+	dbtest.MustJoinNetwork(t, f.bdb, f.net, d, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	v, _ = bench()
+	if r := rowOf(v, d); r == nil || r.Figure.Num == nil || *r.Figure.Num != 50 {
+		t.Errorf("after joining the network the new member's row is %+v; want 50", r)
+	}
+}
+
+func ptr(x float64) *float64 { return &x }
+
+// system runs fn as the system, as a repair script or a migration would.
+func system(t *testing.T, bdb *bun.DB, fn func(ctx context.Context, tx bun.Tx) error) {
+	t.Helper()
+	if err := db.RunTx(context.Background(), bdb, db.SystemScope, fn); err != nil {
+		t.Fatal(err)
+	}
+}
