@@ -116,6 +116,9 @@ type plan struct {
 	kindOf   map[string]string  // method and URL → kind
 	kinds    []string           // the kinds someone reaches
 	schedule []string           // one round of the mix: kinds by weight
+	// before, when set, runs before each request is sent (the limits'
+	// uncached benchmark bumps the data versions with it).
+	before func()
 }
 
 // discover follows each user's links from the page sign-in led to (and
@@ -324,6 +327,9 @@ func (p *plan) targeter() vegeta.Targeter {
 		turn++
 		v := p.visits[k][next[k]%len(p.visits[k])]
 		next[k]++
+		if p.before != nil {
+			p.before()
+		}
 		mu.Unlock()
 		*t = v.target(p.base)
 		return nil
