@@ -22,7 +22,7 @@ import (
 	"github.com/samvirke/samvirke/tenants"
 )
 
-func client(t *testing.T) *http.Client {
+func client(t testing.TB) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
@@ -30,7 +30,7 @@ func client(t *testing.T) *http.Client {
 }
 
 // signIn posts the sign-in form as a browser on the same site does.
-func signIn(t *testing.T, c *http.Client, base, email, password string) *http.Response {
+func signIn(t testing.TB, c *http.Client, base, email, password string) *http.Response {
 	t.Helper()
 	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader(url.Values{
 		"email": {email}, "password": {password}, "next": {"/dashboard"}}.Encode()))
@@ -44,7 +44,7 @@ func signIn(t *testing.T, c *http.Client, base, email, password string) *http.Re
 	return resp
 }
 
-func get(t *testing.T, c *http.Client, u string) (int, string) {
+func get(t testing.TB, c *http.Client, u string) (int, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
