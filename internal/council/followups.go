@@ -249,26 +249,32 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 	for i, b := range before {
 		byMeeting[b.ID], ids[i] = b, b.ID
 	}
+	// The actions to show, chosen by the database (a council of 60
+	// meetings has hundreds of items, most of them long settled), then
+	// only their items, and only what the table and the document print.
+	rows, err := measure.FollowUpsOfCouncilMeetings(ctx, idb, orgID, ids, since)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	itemIDs := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		itemIDs = append(itemIDs, *r.CouncilItemID)
+	}
 	var its []*Item
-	if err := idb.NewSelect().Model(&its).ExcludeColumn("search_text").Where("org_id = ? AND meeting_id IN (?)", orgID, bun.In(ids)).
-		Limit(5000).Scan(ctx); err != nil {
+	if err := idb.NewSelect().Model(&its).Column("org_id", "id", "council_id", "meeting_id", "position", "title", "closed").
+		Where("org_id = ? AND id IN (?)", orgID, bun.In(itemIDs)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	byItem := map[int64]*Item{}
-	itemIDs := make([]int64, len(its))
-	for i, it := range its {
-		byItem[it.ID], itemIDs[i] = it, it.ID
-	}
-	rows, err := measure.MeasuresOfCouncilItems(ctx, idb, orgID, itemIDs)
-	if err != nil {
-		return nil, err
+	for _, it := range its {
+		byItem[it.ID] = it
 	}
 	var out []EarlierAction
 	for _, r := range rows {
-		if measure.Closed(r.Status) && r.UpdatedAt.Before(since) {
+		it := byItem[*r.CouncilItemID]
+		if it == nil || byMeeting[it.MeetingID] == nil {
 			continue
 		}
-		it := byItem[*r.CouncilItemID]
 		out = append(out, EarlierAction{Meeting: byMeeting[it.MeetingID], Item: it, Measure: r})
 	}
 	slices.SortStableFunc(out, func(a, b EarlierAction) int {

@@ -204,6 +204,13 @@ func TestMeetingFollowUpOnMyWorkAndEarlierDecisions(t *testing.T) {
 			t.Errorf("the next agenda's PDF lacks %q:\n%s", want, text)
 		}
 	}
+	// The meeting after the next one no longer hears of an action closed
+	// before the next one met: it is settled.
+	_, thirdURL := m.meeting(t, now.AddDate(0, 2, 0))
+	_, third := m.sc.Get(thirdURL)
+	if earlier := section(t, third, "earlier"); strings.Contains(earlier, "Afklare brug af frivillige tolke") {
+		t.Errorf("a meeting two months on still lists the action closed before the previous meeting:\n%s", earlier)
+	}
 }
 
 // multipartPost uploads content as file name with title to path.

@@ -483,6 +483,21 @@ func MeasuresOfCouncilItems(ctx context.Context, idb bun.IDB, orgID int64, ids [
 	return rows, err
 }
 
+// FollowUpsOfCouncilMeetings answers the live measures of the items of
+// council meetings (org's, ids) that are still open or were closed (done
+// or cancelled) at or after closedSince, by item and position.
+func FollowUpsOfCouncilMeetings(ctx context.Context, idb bun.IDB, orgID int64, meetingIDs []int64, closedSince time.Time) ([]*MeasureRow, error) {
+	var rows []*MeasureRow
+	if len(meetingIDs) == 0 {
+		return rows, nil
+	}
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND removed_at IS NULL", orgID).
+		Where("council_item_id IN (SELECT id FROM council_items WHERE org_id = ? AND meeting_id IN (?))", orgID, bun.In(meetingIDs)).
+		Where("(status NOT IN (?) OR updated_at >= ?)", bun.In([]string{StatusDone, StatusCancelled}), closedSince).
+		OrderExpr("council_item_id, position").Scan(ctx)
+	return rows, err
+}
+
 // GoalsOf answers the live goals of the source of r (a measure's goals are
 // among them), in order.
 func GoalsOf(ctx context.Context, idb bun.IDB, r *MeasureRow) ([]*GoalRow, error) {
