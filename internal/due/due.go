@@ -128,6 +128,17 @@ type Entry struct {
 	Days int
 }
 
+// IsMeasure reports whether the item is a measure (a workbook's, a
+// plan's, a council's or a survey's follow-up action), whose status "My
+// work" offers to update in its row.
+func (it Item) IsMeasure() bool {
+	switch it.Source {
+	case "workbook.measure", "plan.measure", "council.followup", "survey.followup":
+		return true
+	}
+	return false
+}
+
 // Group sorts open items into overdue, due within 14 days of today, and
 // later. today is the current day in the organisation's time zone.
 func Group(items []Item, today time.Time) Groups {

@@ -19,9 +19,9 @@ import (
 
 // BenchmarkRenderPage renders the template of a page of the scale data set
 // alone, with the data the page's handler gave it (captured through
-// web.Server.RenderProbe): the plan tree of 200 measures and a meeting of
-// 10 items with its minutes, as the first municipality's editor sees
-// them. Run it with
+// web.Server.RenderProbe): the dashboard with "My work", the plan tree of
+// 200 measures and a meeting of 10 items with its minutes, as the first
+// municipality's editor sees them. Run it with
 //
 //	go test -tags nomsgpack -run '^$' -bench RenderPage -benchmem ./internal/server/
 //
@@ -56,6 +56,7 @@ func BenchmarkRenderPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, p := range []struct{ name, path, page string }{
+		{"dashboard", "/o/scale-no-0101/dashboard", "dashboard"},
 		{"plan tree 200 measures", fmt.Sprintf("/o/scale-no-0101/plans/%d", planID), "plan"},
 		{"meeting 10 items", fmt.Sprintf("/o/scale-no-0101/councils/%d/meetings/%d", councilID, meetingID), "meeting"},
 	} {
