@@ -566,23 +566,12 @@ func (s *Service) loadUniverses(ctx context.Context, idb bun.IDB, reader *org.Or
 		return nil, nil
 	}
 	out := make([]*universe, len(keys))
-	var cacheKeys []universeCacheKey
-	if !s.PrimaryOnly {
-		scopes := []string{scopeOrganisations}
-		for _, k := range keys {
-			scopes = append(scopes, indicatorScope(k.ind.ID))
-		}
-		versions, err := dataVersions(ctx, idb, scopes)
-		if err != nil {
-			return nil, err
-		}
-		gh := groupsHash(groups)
-		cacheKeys = make([]universeCacheKey, len(keys))
-		for i, k := range keys {
-			cacheKeys[i] = universeCacheKey{reader: reader.ID, indicator: k.ind.ID, definition: k.ind.UpdatedAt.UnixNano(), year: k.year,
-				groups: gh, values: versions[indicatorScope(k.ind.ID)], orgs: versions[scopeOrganisations]}
-			out[i] = s.universes.get(cacheKeys[i], reader, groups)
-		}
+	cacheKeys, err := s.cacheKeysOf(ctx, idb, reader, keys, groups)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cacheKeys {
+		out[i] = s.universes.get(cacheKeys[i], reader, groups)
 	}
 	var missing []universeKey
 	var at []int
@@ -603,6 +592,30 @@ func (s *Service) loadUniverses(ctx context.Context, idb bun.IDB, reader *org.Or
 		if cacheKeys != nil {
 			s.universes.put(cacheKeys[at[j]], u)
 		}
+	}
+	return out, nil
+}
+
+// cacheKeysOf answers the keys the universes of keys are kept under for
+// reader now, their data versions read in one statement; none when the
+// service keeps nothing (PrimaryOnly).
+func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup) ([]universeCacheKey, error) {
+	if s.PrimaryOnly || len(keys) == 0 {
+		return nil, nil
+	}
+	scopes := []string{scopeOrganisations}
+	for _, k := range keys {
+		scopes = append(scopes, indicatorScope(k.ind.ID))
+	}
+	versions, err := dataVersions(ctx, idb, scopes)
+	if err != nil {
+		return nil, err
+	}
+	gh := groupsHash(groups)
+	out := make([]universeCacheKey, len(keys))
+	for i, k := range keys {
+		out[i] = universeCacheKey{reader: reader.ID, indicator: k.ind.ID, definition: k.ind.UpdatedAt.UnixNano(), year: k.year,
+			groups: gh, values: versions[indicatorScope(k.ind.ID)], orgs: versions[scopeOrganisations]}
 	}
 	return out, nil
 }

@@ -44,6 +44,15 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 		if err != nil {
 			return err
 		}
+		// A network or county reads its members' shared values: the
+		// latest period with one too (on PostgreSQL row-level security
+		// hid them from this query before, and the coordinator's page
+		// showed no figure for indicators its members share).
+		if peers := peersOf(groups, reader); len(peers) > 0 && reader.Kind != org.KindMunicipality {
+			if ctx, err = db.ReadAlso(ctx, idb, peers...); err != nil {
+				return err
+			}
+		}
 		latest, err := s.latestPeriods(ctx, idb, reader, cat)
 		if err != nil {
 			return err
@@ -57,13 +66,49 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 				keys, shown = append(keys, universeKey{ind, p.Year}), append(shown, ind.ID)
 			}
 		}
-		us, err := s.loadUniverses(ctx, idb, reader, keys, groups)
+		// Each line's figures are kept under the data versions of its
+		// universe: a network's coordinator sees 40 indicators of a whole
+		// country, too many universes to keep, but few figures.
+		cacheKeys, err := s.cacheKeysOf(ctx, idb, reader, keys, groups)
 		if err != nil {
 			return err
 		}
-		universes := map[int64]*universe{}
+		figures := map[int64]*overviewFigures{}
+		var missing []universeKey
+		var missingKeys []overviewKey
 		for i, k := range keys {
-			universes[k.ind.ID] = us[i]
+			var key overviewKey
+			if cacheKeys != nil {
+				key = overviewKey{universeCacheKey: cacheKeys[i], period: latest[k.ind.ID].Key()}
+				if f := s.overviewLines.get(key); f != nil {
+					figures[k.ind.ID] = f
+					continue
+				}
+			}
+			missing, missingKeys = append(missing, k), append(missingKeys, key)
+		}
+		us, err := s.loadUniverses(ctx, idb, reader, missing, groups)
+		if err != nil {
+			return err
+		}
+		for i, k := range missing {
+			u, p := us[i], latest[k.ind.ID]
+			f := &overviewFigures{threshold: u.threshold}
+			rule := ""
+			if len(k.ind.Rules) > 0 {
+				rule = k.ind.Rules[0].Key
+			}
+			if reader.Kind == org.KindMunicipality {
+				f.own = u.rowFigure(reader.ID, p, rule)
+			}
+			if len(groups) > 0 {
+				a := u.aggregate(groups[0], p, rule)
+				f.aggregate = &a
+			}
+			figures[k.ind.ID] = f
+			if cacheKeys != nil {
+				s.overviewLines.put(missingKeys[i], f)
+			}
 		}
 		targets, err := findTargetsOf(ctx, idb, shown, reader, groups)
 		if err != nil {
@@ -85,17 +130,11 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 				continue
 			}
 			line.Period, line.HasFigure = p, true
-			u := universes[ind.ID]
-			line.Threshold = u.threshold
-			rule := ""
-			if len(ind.Rules) > 0 {
-				rule = ind.Rules[0].Key
-			}
-			if reader.Kind == org.KindMunicipality {
-				line.Figure = u.rowFigure(reader.ID, p, rule)
-			}
-			if len(groups) > 0 {
-				a := u.aggregate(groups[0], p, rule)
+			f := figures[ind.ID]
+			line.Threshold, line.Figure = f.threshold, f.own
+			if f.aggregate != nil {
+				a := *f.aggregate
+				a.Group = groups[0] // as read on this request
 				line.Aggregate = &a
 			}
 			line.Targets = validOn(targets[ind.ID], p.End().AddDate(0, 0, -1))

@@ -35,6 +35,8 @@ type Service struct {
 	// universes keeps built and protected universes by data version (see
 	// universe_cache.go).
 	universes universeCache
+	// overviewLines keeps the indicators page's figures by data version.
+	overviewLines overviewLineCache
 }
 
 // ImportsPerHour bounds imports of values per user.

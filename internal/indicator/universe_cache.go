@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/uptrace/bun"
 
@@ -107,9 +108,14 @@ func (c *universeCache) put(k universeCacheKey, u *universe) {
 	}
 }
 
-// size estimates the bytes u holds: its values, cells and table.
+// size estimates the bytes u holds: its values (the row, its boxed
+// numbers and strings, the map's entry), cells (key and map entry), table
+// and statuses. Organisations are shared with the reader's other
+// universes and not counted.
 func (u *universe) size() int {
-	return 320*len(u.values) + 96*len(u.cells) + 17*len(u.table.Base) + 40*len(u.table.Cells) + 8*len(u.status) + 200*len(u.orgs)
+	const value = int(unsafe.Sizeof(Value{})) + 3*8 + 48 + int(unsafe.Sizeof(valueKey{})) + 16
+	const cell = int(unsafe.Sizeof(cellKey{})) + 8 + 16
+	return value*len(u.values) + cell*len(u.cells) + (9+32)*len(u.table.Base) + 32*len(u.table.Cells) + len(u.status)
 }
 
 // groupsHash answers a hash of what the groups contribute to a universe:
@@ -154,4 +160,44 @@ func dataVersions(ctx context.Context, idb bun.IDB, scopes []string) (map[string
 		out[r.Scope] = r.Version
 	}
 	return out, nil
+}
+
+// overviewFigures are the figures of one line of the indicators page: the
+// reader's own and its first group's aggregate, with the threshold.
+type overviewFigures struct {
+	own       Figure
+	aggregate *Aggregate
+	threshold int
+}
+
+// overviewKey is a line's universe under its data versions, and the period
+// the line shows.
+type overviewKey struct {
+	universeCacheKey
+	period string
+}
+
+// overviewLineCache keeps the indicators page's figures by overviewKey; a
+// line is a few hundred bytes, so it is bounded by count and emptied when
+// full.
+type overviewLineCache struct {
+	mu sync.Mutex
+	m  map[overviewKey]*overviewFigures
+}
+
+const overviewLinesMax = 8192
+
+func (c *overviewLineCache) get(k overviewKey) *overviewFigures {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *overviewLineCache) put(k overviewKey, f *overviewFigures) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= overviewLinesMax {
+		c.m = map[overviewKey]*overviewFigures{}
+	}
+	c.m[k] = f
 }

@@ -140,3 +140,62 @@ func system(t *testing.T, bdb *bun.DB, fn func(ctx context.Context, tx bun.Tx) e
 		t.Fatal(err)
 	}
 }
+
+// TestOverviewKeptUntilItsDataChanges: the indicators page of a network's
+// coordinator (every indicator's network aggregate, each protected within
+// the whole country) reads no values when nothing changed since the last
+// view, and shows a member's new figure on the next view.
+func TestOverviewKeptUntilItsDataChanges(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 3)
+	save := func(i int, num, den float64) {
+		t.Helper()
+		_, err := f.svc.Save(f.ctx, f.muns[i], f.users[i], []indicator.Entry{
+			{Code: "intro.outcome", Period: "2019", Category: "work_50_100", Num: &num},
+			{Code: "intro.outcome", Period: "2019", Category: "other", Num: ptr(den - num)},
+		})
+		idcNoErr(t, err)
+	}
+	for i, v := range [][2]float64{{40, 100}, {60, 120}, {30, 90}} {
+		save(i, v[0], v[1])
+	}
+	counter := dbtest.CountStatements(t, f.bdb)
+	views := 0
+	overview := func() (*indicator.Aggregate, dbtest.Count) {
+		t.Helper()
+		views++
+		id := "overview-" + strings.Repeat("x", views)
+		lines, err := f.svc.Overview(audit.WithMeta(f.ctx, audit.Meta{RequestID: id}), f.net)
+		idcNoErr(t, err)
+		for _, l := range lines {
+			if l.Indicator.Code == "intro.outcome" {
+				if l.Aggregate == nil || l.Aggregate.Figure.Den == nil {
+					t.Fatalf("the network's aggregate of intro.outcome is missing: %+v", l.Aggregate)
+				}
+				return l.Aggregate, counter.Request(id)
+			}
+		}
+		t.Fatal("intro.outcome is not on the indicators page")
+		return nil, dbtest.Count{}
+	}
+	readsValues := func(c dbtest.Count) bool {
+		for _, q := range c.Statements {
+			if strings.Contains(q, "period_start\" >=") || strings.Contains(q, "period_start >=") {
+				return true
+			}
+		}
+		return false
+	}
+	a1, c1 := overview()
+	if *a1.Figure.Den != 310 || !readsValues(c1) {
+		t.Fatalf("first view: the network's total is %v (want 310), values read: %v", *a1.Figure.Den, readsValues(c1))
+	}
+	a2, c2 := overview()
+	if readsValues(c2) || *a2.Figure.Den != 310 || a2.Group.Key != a1.Group.Key {
+		t.Errorf("second view with nothing changed: total %v, group %q, sent\n%s", *a2.Figure.Den, a2.Group.Key, c2)
+	}
+	save(2, 30, 100)
+	if a3, _ := overview(); *a3.Figure.Den != 320 {
+		t.Errorf("after a member's new figure the network's total is %v; want 320", *a3.Figure.Den)
+	}
+}
