@@ -565,11 +565,20 @@ func (s *Service) loadUniverses(ctx context.Context, idb bun.IDB, reader *org.Or
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	out := make([]*universe, len(keys))
 	cacheKeys, err := s.cacheKeysOf(ctx, idb, reader, keys, groups)
 	if err != nil {
 		return nil, err
 	}
+	return s.loadUniversesAt(ctx, idb, reader, keys, cacheKeys, groups)
+}
+
+// loadUniversesAt is loadUniverses with the keys the universes are kept
+// under already read (cacheKeysOf; nil: keep nothing).
+func (s *Service) loadUniversesAt(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, cacheKeys []universeCacheKey, groups []CompareGroup) ([]*universe, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	out := make([]*universe, len(keys))
 	for i := range cacheKeys {
 		out[i] = s.universes.get(cacheKeys[i], reader, groups)
 	}

@@ -76,6 +76,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 		figures := map[int64]*overviewFigures{}
 		var missing []universeKey
 		var missingKeys []overviewKey
+		var missingCacheKeys []universeCacheKey
 		for i, k := range keys {
 			var key overviewKey
 			if cacheKeys != nil {
@@ -84,10 +85,11 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 					figures[k.ind.ID] = f
 					continue
 				}
+				missingCacheKeys = append(missingCacheKeys, cacheKeys[i])
 			}
 			missing, missingKeys = append(missing, k), append(missingKeys, key)
 		}
-		us, err := s.loadUniverses(ctx, idb, reader, missing, groups)
+		us, err := s.loadUniversesAt(ctx, idb, reader, missing, missingCacheKeys, groups)
 		if err != nil {
 			return err
 		}

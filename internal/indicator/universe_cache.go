@@ -55,8 +55,6 @@ type universeCache struct {
 	bytes int
 	lru   *list.List // of *universeEntry, most recent first
 	m     map[universeCacheKey]*list.Element
-	// hits and misses count lookups, for tests and the load run's notes.
-	hits, misses int
 }
 
 type universeEntry struct {
@@ -73,10 +71,8 @@ func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
 	if !ok {
-		c.misses++
 		return nil
 	}
-	c.hits++
 	c.lru.MoveToFront(e)
 	u := *e.Value.(*universeEntry).u
 	u.reader, u.groups = reader, groups
