@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 
@@ -248,14 +249,17 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 	if err != nil {
 		return fmt.Errorf("web: templates: %w", err)
 	}
-	// definedBy: template name → the shared file that defines it.
+	// definedBy: template name → the shared file that defines it; uses:
+	// shared file → the names its templates call.
 	definedBy := map[string]string{}
+	uses := map[string][]string{}
 	blocks := map[string]bool{}
 	for _, name := range shared {
-		defs, err := definedNames(tfs, name, funcs)
+		defs, refs, err := templateNames(tfs, name, funcs)
 		if err != nil {
 			return err
 		}
+		uses[name] = refs
 		for _, d := range defs {
 			if other, ok := definedBy[d]; ok {
 				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
@@ -269,24 +273,45 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 	if _, ok := definedBy["layout"]; !ok {
 		return fmt.Errorf("web: templates: layout.html defines no \"layout\"")
 	}
-	base := template.New("").Funcs(funcs)
-	for _, name := range shared {
-		if base, err = base.ParseFS(tfs, name); err != nil {
-			return fmt.Errorf("web: template %s: %w", name, err)
-		}
-	}
 	for _, name := range pageFiles {
-		defs, err := definedNames(tfs, name, funcs)
+		defs, refs, err := templateNames(tfs, name, funcs)
 		if err != nil {
 			return err
 		}
+		own := map[string]bool{}
 		for _, d := range defs {
 			if other, ok := definedBy[d]; ok && !blocks[d] {
 				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
 			}
+			own[d] = true
 		}
-		set, err := template.Must(base.Clone()).ParseFS(tfs, name)
-		if err != nil {
+		// A page's set holds the layout, the page and only the shared
+		// files they call, directly or through one another: a copy of
+		// every partial for each of a hundred pages held megabytes of
+		// parse trees no request would walk.
+		need := map[string]bool{"layout.html": true}
+		queue := append(append([]string(nil), uses["layout.html"]...), refs...)
+		for len(queue) > 0 {
+			ref := queue[0]
+			queue = queue[1:]
+			file, ok := definedBy[ref]
+			switch {
+			case !ok && !own[ref]:
+				return fmt.Errorf("web: template %s calls %q, which no shared file or the page defines", name, ref)
+			case ok && !need[file]:
+				need[file] = true
+				queue = append(queue, uses[file]...)
+			}
+		}
+		set := template.New("").Funcs(funcs)
+		for _, f := range shared {
+			if need[f] {
+				if set, err = set.ParseFS(tfs, f); err != nil {
+					return fmt.Errorf("web: template %s: %w", f, err)
+				}
+			}
+		}
+		if set, err = set.ParseFS(tfs, name); err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}
 		p.sets[name] = set
@@ -294,25 +319,55 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 	return nil
 }
 
-// definedNames answers the names a template file defines ({{define}} and
-// {{block}}), in the order html/template lists them.
-func definedNames(fsys fs.FS, name string, funcs template.FuncMap) ([]string, error) {
+// templateNames answers the names a template file defines ({{define}} and
+// {{block}}) and the names its templates call ({{template}}), each sorted.
+func templateNames(fsys fs.FS, name string, funcs template.FuncMap) (defs, refs []string, err error) {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t, err := template.New(name).Funcs(funcs).Parse(string(b))
 	if err != nil {
-		return nil, fmt.Errorf("web: template %s: %w", name, err)
+		return nil, nil, fmt.Errorf("web: template %s: %w", name, err)
 	}
-	var out []string
+	called := map[string]bool{}
 	for _, d := range t.Templates() {
 		if d.Name() != name {
-			out = append(out, d.Name())
+			defs = append(defs, d.Name())
+		}
+		if d.Tree != nil {
+			calledIn(d.Tree.Root, called)
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	for n := range called {
+		refs = append(refs, n)
+	}
+	sort.Strings(defs)
+	sort.Strings(refs)
+	return defs, refs, nil
+}
+
+// calledIn adds the names of the templates node calls, at any depth.
+func calledIn(node parse.Node, called map[string]bool) {
+	switch n := node.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				calledIn(c, called)
+			}
+		}
+	case *parse.TemplateNode:
+		called[n.Name] = true
+	case *parse.IfNode:
+		calledIn(n.List, called)
+		calledIn(n.ElseList, called)
+	case *parse.RangeNode:
+		calledIn(n.List, called)
+		calledIn(n.ElseList, called)
+	case *parse.WithNode:
+		calledIn(n.List, called)
+		calledIn(n.ElseList, called)
+	}
 }
 
 // render writes page name (its path under templates/, "workbook/entry.html") with data, filling in the shared layout from the

@@ -118,3 +118,37 @@ func TestTemplatesRefuseADuplicateName(t *testing.T) {
 		})
 	}
 }
+
+// TestTemplatesRefuseACallToNothing: a page calling a template no shared
+// file or the page itself defines would fail on its first request; the start
+// is refused instead, naming the page and the name. A page's set holds only
+// the shared files it calls.
+func TestTemplatesRefuseACallToNothing(t *testing.T) {
+	fsys := fstest.MapFS{
+		"static/app.css":                 {Data: []byte("body{}")},
+		"templates/layout.html":          {Data: []byte(`{{define "layout"}}{{block "content" .}}{{end}}{{template "foot" .}}{{end}}`)},
+		"templates/partials/foot.html":   {Data: []byte(`{{define "foot"}}<footer>{{end}}`)},
+		"templates/partials/form.html":   {Data: []byte(`{{define "field"}}<input>{{template "label" .}}{{end}}{{define "label"}}<label>{{end}}`)},
+		"templates/plan/partials/p.html": {Data: []byte(`{{define "planrow"}}<tr>{{end}}`)},
+		"templates/plan/index.html":      {Data: []byte(`{{define "content"}}{{if .}}{{range .}}{{template "field" .}}{{end}}{{end}}{{end}}`)},
+	}
+	p, err := loadPages(fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := p.sets["plan/index.html"]
+	for name, want := range map[string]bool{"layout": true, "foot": true, "field": true, "label": true, "planrow": false} {
+		if got := set.Lookup(name) != nil; got != want {
+			t.Errorf("plan/index.html's set holds %q: %v, want %v", name, got, want)
+		}
+	}
+	var b strings.Builder
+	if err := set.ExecuteTemplate(&b, "layout", []int{1}); err != nil || b.String() != "<input><label><footer>" {
+		t.Errorf("rendered %q, %v", b.String(), err)
+	}
+	fsys["templates/council/index.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{with .}}{{template "minutes" .}}{{end}}{{end}}`)}
+	_, err = loadPages(fsys, nil)
+	if err == nil || !strings.Contains(err.Error(), `"minutes"`) || !strings.Contains(err.Error(), "council/index.html") {
+		t.Errorf("a call to nothing: %v; want the start refused naming the page and the name", err)
+	}
+}
