@@ -46,6 +46,7 @@ type kindFigure struct {
 	pageCPU    time.Duration // the product's CPU time a request at that peak
 	template   time.Duration // one bare render of the page's data (0: not a page)
 	errors     uint64
+	sql        []string // the captured request's statements, as sent
 }
 
 // hello is the hello-world limit's process (--hello): gin with nothing
@@ -174,7 +175,7 @@ func (p *plan) alone(ctx context.Context, app *bun.DB, prod *product, k, id stri
 	if c == nil || len(c.statements) == 0 {
 		return nil, fmt.Errorf("capturing %s: no statements written down", k)
 	}
-	kf.statements, kf.template = len(c.statements), c.template
+	kf.statements, kf.template, kf.sql = len(c.statements), c.template, c.statements
 	if kf.sqlP50, kf.sqlPeak, err = replay(ctx, app, c.statements, workers, phase); err != nil {
 		return nil, fmt.Errorf("replaying %s: %w", k, err)
 	}
@@ -295,5 +296,18 @@ func (f *limitFigures) report(w io.Writer, res *results, cpuPerRequest time.Dura
 	if cached != nil && uncached != nil {
 		fmt.Fprintf(w, "  benchmark API kept under its data version: p50 %.2f ms = %.2f × the uncached request's bare SQL p50 (%.2f ms)\n",
 			ms(cached.pageP50), float64(cached.pageP50)/float64(max(uncached.sqlP50, 1)), ms(uncached.sqlP50))
+	}
+	// What each kind sends, so the next run's statement counts can be
+	// read against this one's (one line each, long texts cut).
+	fmt.Fprintf(w, "\nstatements of the captured request of each kind:\n")
+	for _, k := range f.kinds {
+		fmt.Fprintf(w, "  %s (%d):\n", k.kind, len(k.sql))
+		for i, q := range k.sql {
+			q = strings.Join(strings.Fields(q), " ")
+			if r := []rune(q); len(r) > 160 {
+				q = string(r[:160]) + " …"
+			}
+			fmt.Fprintf(w, "    %2d %s\n", i+1, q)
+		}
 	}
 }
