@@ -155,7 +155,7 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 			return err
 		}
 		out.Round = r
-		rs, err := responsesOf(ctx, idb, []int64{o.ID}, []int64{r.ID})
+		rs, err := responsesOf(ctx, idb, []int64{o.ID}, []int64{r.ID}, true)
 		if err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 		for i, e := range earlier {
 			ids[i] = e.ID
 		}
-		ers, err := responsesOf(ctx, idb, []int64{o.ID}, ids)
+		ers, err := responsesOf(ctx, idb, []int64{o.ID}, ids, false)
 		if err != nil {
 			return err
 		}
@@ -217,14 +217,20 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 }
 
 // responsesOf answers the responses of rounds ids of the organisations
-// orgIDs, by round (round ids are unique across organisations).
-func responsesOf(ctx context.Context, idb bun.IDB, orgIDs []int64, ids []int64) (map[int64][]*response, error) {
+// orgIDs, by round (round ids are unique across organisations): their
+// scores, and their free texts when texts is set (a rose needs only the
+// scores; free texts are the longest part of a response).
+func responsesOf(ctx context.Context, idb bun.IDB, orgIDs []int64, ids []int64, texts bool) (map[int64][]*response, error) {
 	out := map[int64][]*response{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	var rs []*response
-	if err := idb.NewSelect().Model(&rs).Where("org_id IN (?) AND round_id IN (?)", bun.In(orgIDs), bun.In(ids)).Scan(ctx); err != nil {
+	q := idb.NewSelect().Model(&rs).Column("round_id", "scores")
+	if texts {
+		q = q.Column("texts")
+	}
+	if err := q.Where("org_id IN (?) AND round_id IN (?)", bun.In(orgIDs), bun.In(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, r := range rs {
@@ -309,8 +315,8 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 		for i, m := range members {
 			ids[i] = m.ID
 		}
-		var rounds []*Round
-		if err := idb.NewSelect().Model(&rounds).
+		var rounds []*Round // which, not what: the roses are read on content
+		if err := idb.NewSelect().Model(&rounds).Column("org_id", "id").
 			Where("questionnaire_org_id = ? AND questionnaire_id = ? AND year = ? AND org_id IN (?)", netID, qID, year, bun.In(ids)).
 			Scan(ctx); err != nil {
 			return err
@@ -325,7 +331,7 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 		for _, r := range latest {
 			roundIDs = append(roundIDs, r.ID)
 		}
-		rs, err := responsesOf(ctx, idb, ids, roundIDs)
+		rs, err := responsesOf(ctx, idb, ids, roundIDs, false)
 		if err != nil {
 			return err
 		}

@@ -25,8 +25,11 @@
 package survey
 
 import (
+	"bytes"
 	"crypto/rand"
+	"database/sql/driver"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -446,8 +449,93 @@ type response struct {
 	OrgID   int64             `bun:",pk"`
 	RoundID int64             `bun:",pk"`
 	ID      string            `bun:",pk"`
-	Scores  map[string]int    `bun:",type:text,notnull"`
+	Scores  answerScores      `bun:",type:text,notnull"`
 	Texts   map[string]string `bun:",type:text,notnull"`
+}
+
+// answerScores is a response's answers to scale questions, question key → the
+// chosen step, stored as a JSON object. A network's results read every
+// member's responses, so it is read with a parser for exactly what
+// Value writes (JSON's general decoder took most of that page's time);
+// anything else stored is read by encoding/json.
+type answerScores map[string]int
+
+// Value stores the scores as a JSON object.
+func (s answerScores) Value() (driver.Value, error) {
+	b, err := json.Marshal(map[string]int(s))
+	return string(b), err
+}
+
+// Scan reads scores stored as a JSON object.
+func (s *answerScores) Scan(v any) error {
+	var b []byte
+	switch x := v.(type) {
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	case nil:
+		*s = answerScores{}
+		return nil
+	default:
+		return fmt.Errorf("survey: scores from %T", v)
+	}
+	if m, ok := parseScores(b); ok {
+		*s = m
+		return nil
+	}
+	m := map[string]int{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("survey: scores: %w", err)
+	}
+	*s = m
+	return nil
+}
+
+// parseScores reads {"key":1,"other":5}: keys without escapes, values
+// small non-negative integers, no spaces; ok is false for anything else.
+func parseScores(b []byte) (answerScores, bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, false
+	}
+	m := make(answerScores, bytes.Count(b, []byte{','})+1)
+	i := 1
+	if b[i] == '}' {
+		return m, true
+	}
+	for {
+		if b[i] != '"' {
+			return nil, false
+		}
+		j := i + 1
+		for j < len(b) && b[j] != '"' && b[j] != '\\' {
+			j++
+		}
+		if j+1 >= len(b) || b[j] != '"' || b[j+1] != ':' {
+			return nil, false
+		}
+		key := string(b[i+1 : j])
+		k, n := j+2, 0
+		for k < len(b) && b[k] >= '0' && b[k] <= '9' && k-(j+2) < 6 {
+			n = n*10 + int(b[k]-'0')
+			k++
+		}
+		if k == j+2 || k >= len(b) {
+			return nil, false
+		}
+		m[key] = n
+		switch b[k] {
+		case '}':
+			return m, k == len(b)-1
+		case ',':
+			i = k + 1
+		default:
+			return nil, false
+		}
+		if i >= len(b) {
+			return nil, false
+		}
+	}
 }
 
 // followup links a measure to the round and axis it follows up.
