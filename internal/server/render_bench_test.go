@@ -15,13 +15,15 @@ import (
 	"github.com/samvirke/samvirke/internal/scale"
 	"github.com/samvirke/samvirke/internal/server"
 	"github.com/samvirke/samvirke/internal/server/servertest"
+	"github.com/samvirke/samvirke/internal/workbook"
 )
 
 // BenchmarkRenderPage renders the template of a page of the scale data set
 // alone, with the data the page's handler gave it (captured through
 // web.Server.RenderProbe): the dashboard with "My work", the plan tree of
 // 200 measures and a meeting of 10 items with its minutes, as the first
-// municipality's editor sees them. Run it with
+// municipality's editor sees them; a gathering's progress grid of 40
+// members and the dashboard, as the network's coordinator sees them. Run it with
 //
 //	go test -tags nomsgpack -run '^$' -bench RenderPage -benchmem ./internal/server/
 //
@@ -31,8 +33,9 @@ func BenchmarkRenderPage(b *testing.B) {
 	ctx := context.Background()
 	r := servertest.Open(b, servertest.NewEnv(b).Config(), server.ModeWeb)
 	const password = "korrekt hest batteri stall"
-	opts := scale.Options{Seed: 3, Municipalities: 2, Networks: 1, UsersPer: 4, Password: password}
-	if _, err := scale.Generate(ctx, r.DB, opts, []scale.Slice{plan.Scale{Measures: 200}, council.Scale{Meetings: 2, Items: 10}}, nil); err != nil {
+	opts := scale.Options{Seed: 3, Municipalities: 40, Networks: 1, UsersPer: 4, Password: password}
+	slices := []scale.Slice{plan.Scale{Measures: 200}, council.Scale{Meetings: 2, Items: 10}, workbook.Scale{}}
+	if _, err := scale.Generate(ctx, r.DB, opts, slices, nil); err != nil {
 		b.Fatal(err)
 	}
 	r.Authz.Reload()
@@ -44,10 +47,17 @@ func BenchmarkRenderPage(b *testing.B) {
 	if resp := signIn(b, c, base, "u03@scale-no-0101.scale.example", password); resp.StatusCode != http.StatusSeeOther {
 		b.Fatalf("sign-in: %d", resp.StatusCode)
 	}
-	var planID, councilID, meetingID int64
+	coordinator := client(b)
+	if resp := signIn(b, coordinator, base, "coordinator@scale-network-01.scale.example", password); resp.StatusCode != http.StatusSeeOther {
+		b.Fatalf("the coordinator's sign-in: %d", resp.StatusCode)
+	}
+	var planID, councilID, meetingID, gatheringID int64
 	err := db.RunTx(ctx, r.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		org := "(SELECT id FROM organisations WHERE slug = 'scale-no-0101')"
 		if err := tx.NewRaw("SELECT id FROM plans WHERE org_id = "+org+" ORDER BY id LIMIT 1").Scan(ctx, &planID); err != nil {
+			return err
+		}
+		if err := tx.NewRaw("SELECT id FROM gatherings WHERE org_id = (SELECT id FROM organisations WHERE slug = 'scale-network-01') ORDER BY id LIMIT 1").Scan(ctx, &gatheringID); err != nil {
 			return err
 		}
 		return tx.NewRaw("SELECT council_id, id FROM council_meetings WHERE org_id = "+org+" ORDER BY id LIMIT 1").Scan(ctx, &councilID, &meetingID)
@@ -55,13 +65,18 @@ func BenchmarkRenderPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, p := range []struct{ name, path, page string }{
-		{"dashboard", "/o/scale-no-0101/dashboard", "dashboard"},
-		{"plan tree 200 measures", fmt.Sprintf("/o/scale-no-0101/plans/%d", planID), "plan"},
-		{"meeting 10 items", fmt.Sprintf("/o/scale-no-0101/councils/%d/meetings/%d", councilID, meetingID), "meeting"},
+	for _, p := range []struct {
+		name, path, page string
+		c                *http.Client
+	}{
+		{"dashboard", "/o/scale-no-0101/dashboard", "dashboard", c},
+		{"plan tree 200 measures", fmt.Sprintf("/o/scale-no-0101/plans/%d", planID), "plan", c},
+		{"meeting 10 items", fmt.Sprintf("/o/scale-no-0101/councils/%d/meetings/%d", councilID, meetingID), "meeting", c},
+		{"progress grid 40 members", fmt.Sprintf("/o/scale-network-01/gatherings/%d", gatheringID), "progress", coordinator},
+		{"coordinator's dashboard", "/o/scale-network-01/dashboard", "network dashboard", coordinator},
 	} {
 		clear(renders)
-		if code, _ := get(b, c, base+p.path); code != http.StatusOK {
+		if code, _ := get(b, p.c, base+p.path); code != http.StatusOK {
 			b.Fatalf("%s: %d", p.path, code)
 		}
 		if len(renders) != 1 {

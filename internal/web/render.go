@@ -25,6 +25,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/overview"
 	"github.com/samvirke/samvirke/internal/survey"
 )
 
@@ -138,7 +139,9 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	}
 	funcs := template.FuncMap{
 		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		"n": func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
+		// localGrid translates a grid once, for the grid partial.
+		"localGrid": func(loc string, g overview.Grid) gridView { return localGrid(cat, loc, g) },
+		"n":         func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
 		"num": func(loc string, v any) string {
 			switch v := v.(type) {
 			case int:
