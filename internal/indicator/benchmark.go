@@ -762,9 +762,10 @@ func thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup) (int,
 	return max(thr, MinThreshold), nil
 }
 
-// Benchmark answers the protected comparison of one indicator for one
-// period across a group, with every group's aggregate.
-func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q BenchmarkQuery) (*View, error) {
+// benchmarkRead answers the protected comparison of one indicator for one
+// period across a group, with every group's aggregate, reading everything
+// (Benchmark keeps what it can under data versions).
+func (s *Service) benchmarkRead(ctx context.Context, reader *org.Organisation, q BenchmarkQuery) (*View, error) {
 	var v *View
 	err := s.read(ctx, reader, func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error {
 		ind, err := resolve(ctx, idb, reader, s.now(), q.Code)

@@ -81,7 +81,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 			var key overviewKey
 			if cacheKeys != nil {
 				key = overviewKey{universeCacheKey: cacheKeys[i], period: latest[k.ind.ID].Key()}
-				if f := s.overviewLines.get(key); f != nil {
+				if f, ok := s.overviewLines.get(key); ok {
 					figures[k.ind.ID] = f
 					continue
 				}

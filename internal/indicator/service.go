@@ -36,7 +36,10 @@ type Service struct {
 	// universe_cache.go).
 	universes universeCache
 	// overviewLines keeps the indicators page's figures by data version.
-	overviewLines overviewLineCache
+	overviewLines keptMap[overviewKey, *overviewFigures]
+	// kept keeps what a benchmark reads besides its universe by the
+	// catalogue's data version (benchmark_kept.go).
+	kept benchmarkKept
 }
 
 // ImportsPerHour bounds imports of values per user.

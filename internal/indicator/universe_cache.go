@@ -23,8 +23,9 @@ import (
 //
 //   - the reader (its own figures are known to it, its networks' shared
 //     figures are visible to it), and the groups it compares with, each
-//     with its members, as read fresh on this request: a municipality
-//     leaving a network changes the key at once;
+//     with its members (themselves kept under the catalogue's data
+//     version, benchmark_kept.go): a municipality leaving a network
+//     changes the key on the next request;
 //   - the indicator and its definition (updated_at);
 //   - the data versions of the indicator's values and of the
 //     organisations (names, places, small-count thresholds), which
@@ -173,27 +174,29 @@ type overviewKey struct {
 	period string
 }
 
-// overviewLineCache keeps the indicators page's figures by overviewKey; a
-// line is a few hundred bytes, so it is bounded by count and emptied when
-// full.
-type overviewLineCache struct {
+// keptMap keeps small derived values (a line of the indicators page, a
+// reader's comparison groups) under keys that hold their data versions;
+// bounded by count and emptied when full, as an entry is a few hundred
+// bytes and a changed version makes the old keys unreachable anyway.
+type keptMap[K comparable, V any] struct {
 	mu sync.Mutex
-	m  map[overviewKey]*overviewFigures
+	m  map[K]V
 }
 
-const overviewLinesMax = 8192
+const keptMax = 8192
 
-func (c *overviewLineCache) get(k overviewKey) *overviewFigures {
+func (c *keptMap[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.m[k]
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *overviewLineCache) put(k overviewKey, f *overviewFigures) {
+func (c *keptMap[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= overviewLinesMax {
-		c.m = map[overviewKey]*overviewFigures{}
+	if c.m == nil || len(c.m) >= keptMax {
+		c.m = map[K]V{}
 	}
-	c.m[k] = f
+	c.m[k] = v
 }

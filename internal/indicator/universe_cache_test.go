@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
@@ -128,6 +129,50 @@ func TestBenchmarkKeptUntilItsDataChanges(t *testing.T) {
 	v, _ = bench()
 	if r := rowOf(v, d); r == nil || r.Figure.Num == nil || *r.Figure.Num != 50 {
 		t.Errorf("after joining the network the new member's row is %+v; want 50", r)
+	}
+
+	// What a benchmark reads besides its values (the groups, the
+	// indicator, the targets, the national figure) is kept as well: read
+	// again, it sends only the data versions, reading no tenant row.
+	_, kept := bench()
+	for _, q := range kept.Statements {
+		for _, table := range []string{"network_members", "indicators", "indicator_values", "indicator_targets", "indicator_national_values", "indicator_groups", "organisations"} {
+			if strings.Contains(q, `"`+table+`"`) || strings.Contains(q, " "+table+" ") {
+				t.Errorf("kept, the benchmark read %s:\n%s", table, kept)
+			}
+		}
+	}
+	// A target set, a comparison group saved and the indicator renamed
+	// each show on the next read.
+	_, err = f.svc.AddTarget(f.ctx, reader, indicator.TargetInput{Code: "intro.outcome", Rule: "imdi", Value: 55})
+	idcNoErr(t, err)
+	v, _ = bench()
+	set := false
+	for _, tg := range v.Targets {
+		set = set || tg.Value == 55
+	}
+	if !set {
+		t.Errorf("after a target of 55 the benchmark's targets are %+v", v.Targets)
+	}
+	_, err = f.svc.SaveGroup(f.ctx, reader, 0, indicator.GroupInput{Name: "Nabokommuner «Øst»", Members: []string{f.muns[1].Slug, f.muns[2].Slug}})
+	idcNoErr(t, err)
+	v, _ = bench()
+	saved := false
+	for _, a := range v.Aggregates {
+		saved = saved || a.Group.Name == "Nabokommuner «Øst»"
+	}
+	if !saved {
+		t.Errorf("after saving a comparison group the aggregates are %+v", v.Aggregates)
+	}
+	system(t, f.bdb, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.NewUpdate().Table("indicators").Set("updated_at = updated_at + interval '1 second'").Where("code = 'intro.outcome'").Exec(ctx)
+		if tx.Dialect().Name() != dialect.PG {
+			_, err = tx.NewUpdate().Table("indicators").Set("updated_at = datetime(updated_at, '+1 second')").Where("code = 'intro.outcome'").Exec(ctx)
+		}
+		return err
+	})
+	if _, c := bench(); !readsValues(c) {
+		t.Errorf("after the indicator's definition changed the benchmark read no values:\n%s", c)
 	}
 }
 

@@ -64,21 +64,29 @@ func ReadScope(ctx context.Context, bdb *bun.DB, o *Organisation, day time.Time)
 // scope to them (db.ReadAlso) before fn runs.
 func RunRead(ctx context.Context, bdb *bun.DB, o *Organisation, day time.Time, fn func(ctx context.Context, idb bun.IDB) error) error {
 	return db.Run(ctx, bdb, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		if o.Kind == KindMunicipality {
-			nets, err := FindMemberNetworks(ctx, idb, o.ID, day)
-			if err != nil {
-				return err
-			}
-			ids := make([]int64, len(nets))
-			for i, n := range nets {
-				ids[i] = n.ID
-			}
-			if ctx, err = db.ReadAlso(ctx, idb, ids...); err != nil {
-				return err
-			}
+		ctx, err := WidenRead(ctx, idb, o, day)
+		if err != nil {
+			return err
 		}
 		return fn(ctx, idb)
 	})
+}
+
+// WidenRead widens a unit of work in o's own scope to o's read scope on
+// day (see ReadScope): a municipality's networks' shared rows too.
+func WidenRead(ctx context.Context, idb bun.IDB, o *Organisation, day time.Time) (context.Context, error) {
+	if o.Kind != KindMunicipality {
+		return ctx, nil
+	}
+	nets, err := FindMemberNetworks(ctx, idb, o.ID, day)
+	if err != nil {
+		return ctx, err
+	}
+	ids := make([]int64, len(nets))
+	for i, n := range nets {
+		ids[i] = n.ID
+	}
+	return db.ReadAlso(ctx, idb, ids...)
 }
 
 // ReadScope answers o's read scope today (see the function ReadScope).
