@@ -107,7 +107,11 @@ func limits(ctx context.Context, o options, p *plan, prod *product, workers int,
 	f.helloRate, f.helloRequests = r.all.Throughput, r.all.Requests
 	f.helloCPU = cpu / time.Duration(max(r.all.Requests, 1))
 
-	app, err := db.Open(ctx, withUser(o.Postgres, appRole))
+	appDSN := withUser(o.Postgres, appRole)
+	if o.SQLite != "" {
+		appDSN = o.SQLite
+	}
+	app, err := db.Open(ctx, appDSN)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@
 // gen-scale` (`make bench`).
 //
 //	samvirke-load --postgres URL --redis URL [--data demo|scale] [--users 20]
+//	samvirke-load --sqlite FILE [--data demo|scale] …
 //	              [--duration 30s] [--out FILE] [--cpuprofile FILE]
 //	samvirke-load --url http://host:port --password P [--data demo|scale] …
 package main
@@ -30,6 +31,7 @@ import (
 type options struct {
 	URL        string        // a running server; "" starts one
 	Postgres   string        // the load database, as its owner (a superuser may create it)
+	SQLite     string        // instead: the product on this SQLite file and its in-process Redis
 	Redis      string        // the queue's Redis
 	Data       string        // demo or scale
 	Password   string        // the users' password
@@ -56,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.URL, "url", "", "drive the server at this URL instead of starting one")
 	fs.StringVar(&o.Postgres, "postgres", "postgres://postgres@127.0.0.1:5432/samvirke_load?sslmode=disable", "the load database as its owner; created and migrated when missing")
+	fs.StringVar(&o.SQLite, "sqlite", "", "run the product on its embedded default instead, this SQLite file and the in-process Redis (created, migrated and filled when missing); --postgres and --redis are then not used")
 	fs.StringVar(&o.Redis, "redis", "redis://127.0.0.1:6379/9", "Redis for the queue and rate limits")
 	fs.StringVar(&o.Data, "data", "demo", "demo: the demo organisations; scale: the data set of `samvirke dev gen-scale`")
 	fs.StringVar(&o.Password, "password", "", "the users' password (default: load-demo-passord for demo, scale-1 for scale)")
@@ -110,6 +113,9 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 		}
 		defer p.stop()
 		base, backend = p.url, "PostgreSQL "+redactURL(o.Postgres)+" + Redis "+o.Redis+", the product in a process of its own"
+		if o.SQLite != "" {
+			backend = "SQLite " + o.SQLite + " + the in-process Redis (the embedded default), the product in a process of its own"
+		}
 		if emails, err = p.users(ctx, o.Data, o.Users); err != nil {
 			return err
 		}

@@ -47,22 +47,28 @@ type product struct {
 // on a free port, in a process of its own (this program with --serve),
 // with the demo organisations when o.Data is demo.
 func startProduct(ctx context.Context, o options) (*product, error) {
-	if db.DialectOf(o.Postgres) != db.Postgres {
-		return nil, fmt.Errorf("--postgres %q is not a postgres:// URL", o.Postgres)
+	dsn := o.SQLite
+	if dsn == "" {
+		dsn = o.Postgres
+		if db.DialectOf(o.Postgres) != db.Postgres {
+			return nil, fmt.Errorf("--postgres %q is not a postgres:// URL", o.Postgres)
+		}
+		if err := ensureDatabase(ctx, o.Postgres); err != nil {
+			return nil, err
+		}
 	}
-	if err := ensureDatabase(ctx, o.Postgres); err != nil {
+	if err := server.Migrate(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return nil, err
 	}
-	if err := server.Migrate(ctx, o.Postgres, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		return nil, err
-	}
-	owner, err := db.Open(ctx, o.Postgres)
+	owner, err := db.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	if err := grantAppRole(ctx, owner); err != nil {
-		owner.Close()
-		return nil, err
+	if o.SQLite == "" {
+		if err := grantAppRole(ctx, owner); err != nil {
+			owner.Close()
+			return nil, err
+		}
 	}
 	if o.Data == "scale" {
 		if err := ensureScale(ctx, owner); err != nil {
@@ -76,7 +82,7 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 		return nil, err
 	}
 	capture := filepath.Join(os.TempDir(), fmt.Sprintf("samvirke-load-capture-%d.jsonl", os.Getpid()))
-	args := []string{"--serve", "--postgres", o.Postgres, "--redis", o.Redis, "--data", o.Data, "--password", o.Password, "--capture", capture}
+	args := []string{"--serve", "--postgres", o.Postgres, "--sqlite", o.SQLite, "--redis", o.Redis, "--data", o.Data, "--password", o.Password, "--capture", capture}
 	if o.CPUProfile != "" {
 		args = append(args, "--cpuprofile", o.CPUProfile)
 	}
@@ -173,6 +179,9 @@ func serve(ctx context.Context, o options, stdout io.Writer) error {
 	cfg := config.Default()
 	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", dir
 	cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = withUser(o.Postgres, appRole), o.Postgres, o.Redis
+	if o.SQLite != "" { // the embedded default: one file, the in-process Redis
+		cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = o.SQLite, "", ""
+	}
 	cfg.AutoMigrate, cfg.LogLevel = false, "error"
 	cfg.Demo = o.Data == "demo"
 	cfg.DemoPassword = o.Password
