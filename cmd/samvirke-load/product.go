@@ -180,7 +180,7 @@ func serve(ctx context.Context, o options, stdout io.Writer) error {
 	cfg.Addr, cfg.BaseURL, cfg.DataDir = "127.0.0.1:0", "http://127.0.0.1:0", dir
 	cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = withUser(o.Postgres, appRole), o.Postgres, o.Redis
 	if o.SQLite != "" { // the embedded default: one file, the in-process Redis
-		cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = o.SQLite, "", ""
+		cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = "sqlite://"+o.SQLite, "", ""
 	}
 	cfg.AutoMigrate, cfg.LogLevel = false, "error"
 	cfg.Demo = o.Data == "demo"
