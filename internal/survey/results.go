@@ -195,12 +195,10 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 		if out.Followups, err = followupsOf(ctx, idb, o.ID, r.ID); err != nil {
 			return err
 		}
-		return nil
+		out.Links, out.LinksUsed, err = linkCounts(ctx, idb, o.ID, r.ID)
+		return err
 	})
 	if err != nil {
-		return nil, err
-	}
-	if out.Links, out.LinksUsed, err = s.LinkCounts(ctx, o, id); err != nil {
 		return nil, err
 	}
 	if out.Round.QuestionnaireOrgID != o.ID {

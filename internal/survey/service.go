@@ -451,23 +451,28 @@ const MaxLinksPerRound int64 = 20000
 // used.
 func (s *Service) LinkCounts(ctx context.Context, o *org.Organisation, id int64) (made, used int, err error) {
 	err = db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		var rows []struct {
-			Used bool `bun:"used"`
-			N    int  `bun:"n"`
-		}
-		if err := idb.NewSelect().Model((*link)(nil)).Column("used").ColumnExpr("count(*) AS n").
-			Where("org_id = ? AND round_id = ?", o.ID, id).Group("used").Scan(ctx, &rows); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			made += r.N
-			if r.Used {
-				used += r.N
-			}
-		}
-		return nil
+		made, used, err = linkCounts(ctx, idb, o.ID, id)
+		return err
 	})
 	return made, used, err
+}
+
+func linkCounts(ctx context.Context, idb bun.IDB, orgID, id int64) (made, used int, err error) {
+	var rows []struct {
+		Used bool `bun:"used"`
+		N    int  `bun:"n"`
+	}
+	if err := idb.NewSelect().Model((*link)(nil)).Column("used").ColumnExpr("count(*) AS n").
+		Where("org_id = ? AND round_id = ?", orgID, id).Group("used").Scan(ctx, &rows); err != nil {
+		return 0, 0, err
+	}
+	for _, r := range rows {
+		made += r.N
+		if r.Used {
+			used += r.N
+		}
+	}
+	return made, used, nil
 }
 
 // NewToken answers a new respondent token: 32 characters of base32, 160
