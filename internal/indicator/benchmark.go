@@ -762,38 +762,6 @@ func thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup) (int,
 	return max(thr, MinThreshold), nil
 }
 
-// benchmarkRead answers the protected comparison of one indicator for one
-// period across a group, with every group's aggregate, reading everything
-// (Benchmark keeps what it can under data versions).
-func (s *Service) benchmarkRead(ctx context.Context, reader *org.Organisation, q BenchmarkQuery) (*View, error) {
-	var v *View
-	err := s.read(ctx, reader, func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error {
-		ind, err := resolve(ctx, idb, reader, s.now(), q.Code)
-		if err != nil {
-			return err
-		}
-		p, err := s.periodFor(ctx, idb, reader, ind, q.Period)
-		if err != nil {
-			return err
-		}
-		u, err := s.loadUniverse(ctx, idb, reader, ind, p.Year, groups)
-		if err != nil {
-			return err
-		}
-		v, err = u.view(p, q.Group, q.Rule)
-		if err != nil {
-			return err
-		}
-		v.Targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1))
-		if err != nil {
-			return err
-		}
-		v.National, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, u), p.Key())
-		return err
-	})
-	return v, err
-}
-
 // read runs fn in reader's read scope with its comparison groups.
 func (s *Service) read(ctx context.Context, reader *org.Organisation, fn func(ctx context.Context, idb bun.IDB, groups []CompareGroup) error) error {
 	return org.RunRead(ctx, s.DB, reader, s.now(), func(ctx context.Context, idb bun.IDB) error {

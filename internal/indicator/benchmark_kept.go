@@ -80,9 +80,6 @@ type benchmarkExtras struct {
 // period across a group, with every group's aggregate, from what is kept
 // under the current data versions where it can.
 func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q BenchmarkQuery) (*View, error) {
-	if s.PrimaryOnly {
-		return s.benchmarkRead(ctx, reader, q)
-	}
 	var v *View
 	err := db.Run(ctx, s.DB, db.OrgScope(reader.ID), func(ctx context.Context, idb bun.IDB) error {
 		now := s.now()
@@ -161,18 +158,26 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			}
 		}
 		gh := groupsHash(groups)
-		uk := universeCacheKey{reader: reader.ID, indicator: ind.ID, definition: ind.UpdatedAt.UnixNano(), year: p.Year,
-			groups: gh, values: values, orgs: orgs}
-		if s.universes.get(uk, reader, groups) == nil {
+		// A universe protected without secondary suppression
+		// (PrimaryOnly) is never kept.
+		var uks []universeCacheKey
+		var u *universe
+		if !s.PrimaryOnly {
+			uks = []universeCacheKey{{reader: reader.ID, indicator: ind.ID, definition: ind.UpdatedAt.UnixNano(), year: p.Year,
+				groups: gh, values: values, orgs: orgs}}
+			u = s.universes.get(uks[0], reader, groups)
+		}
+		if u == nil {
 			if err := widen(); err != nil {
 				return err
 			}
+			us, err := s.loadUniversesAt(ctx, idb, reader, []universeKey{{ind, p.Year}}, uks, groups)
+			if err != nil {
+				return err
+			}
+			u = us[0]
 		}
-		us, err := s.loadUniversesAt(ctx, idb, reader, []universeKey{{ind, p.Year}}, []universeCacheKey{uk}, groups)
-		if err != nil {
-			return err
-		}
-		if v, err = us[0].view(p, q.Group, q.Rule); err != nil {
+		if v, err = u.view(p, q.Group, q.Rule); err != nil {
 			return err
 		}
 		ek := extrasKey{reader.ID, ind.ID, p.Key(), gh, catalogue, orgs}
@@ -184,7 +189,7 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			if x.targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1)); err != nil {
 				return err
 			}
-			if x.national, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, us[0]), p.Key()); err != nil {
+			if x.national, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, u), p.Key()); err != nil {
 				return err
 			}
 			k.extras.put(ek, x)
