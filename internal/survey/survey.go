@@ -215,13 +215,11 @@ func (c Content) Value() (any, error) {
 
 // Scan reads content stored as JSON text.
 func (c *Content) Scan(v any) error {
-	var b []byte
-	switch x := v.(type) {
-	case string:
-		b = []byte(x)
-	case []byte:
-		b = x
-	case nil:
+	b, err := storedJSON(v)
+	if err != nil {
+		return err
+	}
+	if b == nil {
 		*c = Content{}
 		c.Defaults()
 		return nil
@@ -468,17 +466,13 @@ func (s answerScores) Value() (driver.Value, error) {
 
 // Scan reads scores stored as a JSON object.
 func (s *answerScores) Scan(v any) error {
-	var b []byte
-	switch x := v.(type) {
-	case string:
-		b = []byte(x)
-	case []byte:
-		b = x
-	case nil:
+	b, err := storedJSON(v)
+	if err != nil {
+		return err
+	}
+	if b == nil {
 		*s = answerScores{}
 		return nil
-	default:
-		return fmt.Errorf("survey: scores from %T", v)
 	}
 	if m, ok := parseScores(b); ok {
 		*s = m
@@ -490,6 +484,20 @@ func (s *answerScores) Scan(v any) error {
 	}
 	*s = m
 	return nil
+}
+
+// storedJSON answers the bytes of a JSON text column as the driver gives
+// it (nil for NULL).
+func storedJSON(v any) ([]byte, error) {
+	switch x := v.(type) {
+	case string:
+		return []byte(x), nil
+	case []byte:
+		return x, nil
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("survey: JSON from %T", v)
 }
 
 // parseScores reads {"key":1,"other":5}: keys without escapes, values
