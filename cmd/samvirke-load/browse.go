@@ -343,6 +343,22 @@ func (p *plan) only(k string) *plan {
 	return &plan{base: p.base, visits: map[string][]visit{k: p.visits[k][:1]}, kindOf: p.kindOf, kinds: []string{k}, schedule: []string{k}}
 }
 
+// limitTo is p with only the given kinds, all their visits; a kind
+// nobody reaches, or that does not exist, is an error naming it.
+func (p *plan) limitTo(kinds []string) (*plan, error) {
+	q := *p
+	q.visits = map[string][]visit{}
+	for _, k := range kinds {
+		k = strings.TrimSpace(k)
+		if len(p.visits[k]) == 0 {
+			return nil, fmt.Errorf("--kinds: nobody reaches a kind %q (the kinds reached: %s)", k, strings.Join(p.kinds, ", "))
+		}
+		q.visits[k] = p.visits[k]
+	}
+	q.build()
+	return &q, nil
+}
+
 // results are the measured requests by page kind.
 type results struct {
 	byKind map[string]*vegeta.Metrics

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,5 +62,34 @@ func TestScheduleFollowsWeights(t *testing.T) {
 		if n[k.name] != want {
 			t.Errorf("%s: %d in a round of %d, want %d", k.name, n[k.name], len(p.schedule), want)
 		}
+	}
+}
+
+// TestLimitToKinds: --kinds leaves only the named kinds in the round of
+// the mix, and names a kind nobody reaches instead of running without it.
+func TestLimitToKinds(t *testing.T) {
+	u := &user{email: "u03@scale-no-0101.scale.example", home: "/o/scale-no-0101/dashboard"}
+	p := &plan{visits: map[string][]visit{}}
+	for _, k := range pageKinds {
+		p.visits[k.name] = []visit{{user: u, path: "/" + k.name}}
+	}
+	p.build()
+	q, err := p.limitTo([]string{"plan tree", " meeting"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(q.kinds, ","); got != "plan tree,meeting" {
+		t.Errorf("kinds %q, want plan tree,meeting", got)
+	}
+	for _, k := range q.schedule {
+		if k != "plan tree" && k != "meeting" {
+			t.Errorf("the round holds %q", k)
+		}
+	}
+	if len(p.kinds) != len(pageKinds) {
+		t.Errorf("limiting changed the plan it was made from: %d kinds", len(p.kinds))
+	}
+	if _, err := p.limitTo([]string{"plan-tree"}); err == nil || !strings.Contains(err.Error(), `"plan-tree"`) {
+		t.Errorf("an unknown kind: %v", err)
 	}
 }

@@ -40,6 +40,7 @@ type options struct {
 	Warmup     time.Duration // run before, not measured
 	Phase      time.Duration // each kind alone, and each limit, at its peak
 	Target     time.Duration // p95 a page should stay under
+	Kinds      string        // comma-separated kinds the mix is limited to; "" is every kind
 	Out        string        // results file
 	CPUProfile string        // CPU profile of the product's process
 	MemProfile string        // heap profile of the product's process, when it stops
@@ -67,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Warmup, "warmup", 5*time.Second, "length of the unmeasured run before it")
 	fs.DurationVar(&o.Phase, "phase", 5*time.Second, "length of each kind's run alone (and each limit's) after the mix, at its peak; half as long with one worker")
 	fs.DurationVar(&o.Target, "target", 100*time.Millisecond, "the 95th percentile each page should stay under")
+	fs.StringVar(&o.Kinds, "kinds", "", "limit the mix and the limits to these kinds (comma-separated, as the results name them: \"plan tree,meeting\"), to profile one kind of request; the figures of a limited run are not the mix's")
 	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process, as it stops, to this file")
@@ -130,6 +132,11 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	plan, err := discover(ctx, base, users, o.Data, o.Password)
 	if err != nil {
 		return err
+	}
+	if o.Kinds != "" {
+		if plan, err = plan.limitTo(strings.Split(o.Kinds, ",")); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "%s\nwarming up for %s …\n", plan.describe(), o.Warmup)
 	attack(plan, len(users), o.Warmup)
