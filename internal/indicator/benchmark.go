@@ -146,9 +146,40 @@ type universe struct {
 	periods   []Period
 	table     disclosure.Table
 	status    []disclosure.Status
-	// cells maps what is published to its cell: a municipality's or a
+	// cells finds what is published in the table: a municipality's or a
 	// group's part for a period («num», «den», a category, a rule).
-	cells map[cellKey]int
+	cells cellIndex
+}
+
+// cellIndex finds a published cell by position: at[(row*len(periods)+t)*
+// len(parts)+p] is the cell's index in the table plus one (0: nothing is
+// published there). Rows are the municipalities (rowOf) and after them
+// the groups in their order; periods are the universe's, the year last.
+// A twentieth of the memory a map by name took, and no string hashed.
+type cellIndex struct {
+	rowOf   map[int64]int
+	groups  []string // the groups' keys
+	periods []string // the periods' keys, the year last
+	parts   []string // «num», «den», «cat:<key>», «rule:<key>»
+	at      []int32
+}
+
+// find answers the cell of k.
+func (c *cellIndex) find(k cellKey) (int, bool) {
+	row := -1
+	if k.group != "" {
+		if g := slices.Index(c.groups, k.group); g >= 0 {
+			row = len(c.rowOf) + g
+		}
+	} else if r, ok := c.rowOf[k.org]; ok {
+		row = r
+	}
+	t, p := slices.Index(c.periods, k.period), slices.Index(c.parts, k.part)
+	if row < 0 || t < 0 || p < 0 {
+		return 0, false
+	}
+	i := c.at[(row*len(c.periods)+t)*len(c.parts)+p]
+	return int(i) - 1, i != 0
 }
 
 type valueKey struct {
@@ -220,24 +251,35 @@ func (u *universe) build() {
 		}
 	}
 	u.table = disclosure.Table{Base: counts, Known: known}
-	u.cells = make(map[cellKey]int, len(orgIDs)*(np+1)*(nk+1+len(u.ind.Rules)))
+	ruleParts := make([]string, len(u.ind.Rules))
+	for i, r := range u.ind.Rules {
+		ruleParts[i] = "rule:" + r.Key
+	}
+	// The parts published: the base parts, and a breakdown's total and
+	// rules after them.
+	names := slices.Clone(parts)
+	if u.ind.IsBreakdown() {
+		names = append(append(names, "den"), ruleParts...)
+	}
+	year := Period{Year: u.year, Kind: Yearly}.Key()
+	u.cells = cellIndex{rowOf: pos, periods: append(slices.Clone(keys), year), parts: names}
+	for _, g := range u.groups {
+		u.cells.groups = append(u.cells.groups, g.Key)
+	}
+	nper, nparts := np+1, len(names)
+	u.cells.at = make([]int32, (len(orgIDs)+len(u.groups))*nper*nparts)
+	u.table.Cells = make([]disclosure.Cell, 0, len(u.cells.at)) // at most one a place
 	// Cells' parts are cut from one array.
 	arena := make([]int, 0, 4*len(counts))
-	addCell := func(k cellKey, idx []int) {
-		if len(idx) == 0 {
-			return
-		}
-		if _, dup := u.cells[k]; dup {
+	addCell := func(row, t, p int, idx []int) {
+		at := &u.cells.at[(row*nper+t)*nparts+p]
+		if len(idx) == 0 || *at != 0 {
 			return
 		}
 		start := len(arena)
 		arena = append(arena, idx...)
-		u.cells[k] = len(u.table.Cells)
 		u.table.Cells = append(u.table.Cells, disclosure.Cell{Parts: arena[start:len(arena):len(arena)]})
-	}
-	ruleParts := make([]string, len(u.ind.Rules))
-	for i, r := range u.ind.Rules {
-		ruleParts[i] = "rule:" + r.Key
+		*at = int32(len(u.table.Cells))
 	}
 	catPart := map[string]int{}
 	for k, part := range parts {
@@ -247,7 +289,7 @@ func (u *universe) build() {
 	var scratch []int
 	// derived answers the published parts of one (municipalities, periods):
 	// the base parts themselves, and for a breakdown its total and rules.
-	derived := func(members []int, periods []int, emit func(part string, idx []int)) {
+	derived := func(members []int, periods []int, emit func(p int, idx []int)) {
 		for k := range per {
 			per[k] = per[k][:0]
 		}
@@ -262,15 +304,15 @@ func (u *universe) build() {
 				}
 			}
 		}
-		for k, part := range parts {
-			emit(part, per[k])
+		for k := range parts {
+			emit(k, per[k])
 		}
 		if u.ind.IsBreakdown() {
 			scratch = scratch[:0]
 			for k := range parts {
 				scratch = append(scratch, per[k]...)
 			}
-			emit("den", scratch)
+			emit(nk, scratch)
 			for i, r := range u.ind.Rules {
 				scratch = scratch[:0]
 				for _, c := range r.Categories {
@@ -278,23 +320,23 @@ func (u *universe) build() {
 						scratch = append(scratch, per[k]...)
 					}
 				}
-				emit(ruleParts[i], scratch)
+				emit(nk+1+i, scratch)
 			}
 		}
 	}
 	yearly := u.ind.Periodicity != Yearly && u.ind.Aggregation == AggSum
-	year := Period{Year: u.year, Kind: Yearly}.Key()
 	one := []int{0}
-	for o, id := range orgIDs {
+	for o := range orgIDs {
 		one[0] = o
 		for t := range np {
-			derived(one, all[t:t+1], func(part string, idx []int) { addCell(cellKey{org: id, period: keys[t], part: part}, idx) })
+			derived(one, all[t:t+1], func(p int, idx []int) { addCell(o, t, p, idx) })
 		}
 		if yearly {
-			derived(one, all, func(part string, idx []int) { addCell(cellKey{org: id, period: year, part: part}, idx) })
+			derived(one, all, func(p int, idx []int) { addCell(o, np, p, idx) })
 		}
 	}
-	for _, g := range u.groups {
+	for gi, g := range u.groups {
+		row := len(orgIDs) + gi
 		members := make([]int, 0, len(g.Members))
 		for _, m := range g.Members {
 			if o, ok := pos[m]; ok {
@@ -302,10 +344,10 @@ func (u *universe) build() {
 			}
 		}
 		for t := range np {
-			derived(members, all[t:t+1], func(part string, idx []int) { addCell(cellKey{group: g.Key, period: keys[t], part: part}, idx) })
+			derived(members, all[t:t+1], func(p int, idx []int) { addCell(row, t, p, idx) })
 		}
 		if yearly {
-			derived(members, all, func(part string, idx []int) { addCell(cellKey{group: g.Key, period: year, part: part}, idx) })
+			derived(members, all, func(p int, idx []int) { addCell(row, np, p, idx) })
 		}
 	}
 }
@@ -351,7 +393,7 @@ func (u *universe) figure(k cellKey, rule string) Figure {
 	f.Final = true
 	get := func(part string) (*float64, bool, bool, bool) {
 		k.part = part
-		i, ok := u.cells[k]
+		i, ok := u.cells.find(k)
 		if !ok {
 			return nil, false, false, false
 		}
@@ -592,7 +634,11 @@ func (s *Service) loadUniversesAt(ctx context.Context, idb bun.IDB, reader *org.
 	if len(missing) == 0 {
 		return out, nil
 	}
-	built, err := s.buildUniverses(ctx, idb, reader, missing, groups)
+	orgsVersion := int64(-1) // not kept
+	if len(cacheKeys) > 0 {
+		orgsVersion = cacheKeys[0].orgs
+	}
+	built, err := s.buildUniverses(ctx, idb, reader, missing, groups, orgsVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -629,8 +675,10 @@ func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Orga
 	return out, nil
 }
 
-// buildUniverses reads and protects the universes of keys for reader.
-func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup) ([]*universe, error) {
+// buildUniverses reads and protects the universes of keys for reader;
+// the organisations are those kept under orgsVersion, the organisations'
+// data version read before (-1: read them all).
+func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup, orgsVersion int64) ([]*universe, error) {
 	ids := map[int64]bool{}
 	if reader.Kind == org.KindMunicipality {
 		ids[reader.ID] = true
@@ -655,13 +703,9 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	orgs := map[int64]*org.Organisation{}
 	values := map[universeKey][]*Value{}
 	if len(all) > 0 {
-		var os []*org.Organisation
-		if err := idb.NewSelect().Model(&os).Column("id", "slug", "kind", "name", "country", "municipality_number", "locale", "time_zone", "parent_id").
-			Where("id IN (?)", bun.In(all)).Scan(ctx); err != nil {
+		var err error
+		if orgs, err = s.kept.orgs.of(ctx, idb, orgsVersion, all); err != nil {
 			return nil, err
-		}
-		for _, o := range os {
-			orgs[o.ID] = o
 		}
 		var vals []*Value
 		// Only what the figures print; the index on (indicator_id,
@@ -698,7 +742,7 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 			values[k] = append(values[k], v)
 		}
 	}
-	thr, err := thresholdFor(ctx, idb, groups)
+	thr, err := s.thresholdFor(ctx, idb, groups, orgsVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -738,8 +782,9 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 }
 
 // thresholdFor answers the strictest small-count threshold of the
-// networks among groups (DefaultThreshold when none sets one).
-func thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup) (int, error) {
+// networks among groups (DefaultThreshold when none sets one), the
+// networks kept under orgsVersion (keptOrgs.of; -1 reads them).
+func (s *Service) thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup, orgsVersion int64) (int, error) {
 	thr := DefaultThreshold
 	var ids []int64
 	for _, g := range groups {
@@ -750,14 +795,12 @@ func thresholdFor(ctx context.Context, idb bun.IDB, groups []CompareGroup) (int,
 	if len(ids) == 0 {
 		return thr, nil
 	}
-	var ts []int
-	if err := idb.NewSelect().Table("organisations").Column("small_count_threshold").Where("id IN (?)", bun.In(ids)).Scan(ctx, &ts); err != nil {
+	nets, err := s.kept.orgs.of(ctx, idb, orgsVersion, ids)
+	if err != nil {
 		return 0, err
 	}
-	for _, t := range ts {
-		if t > thr {
-			thr = t
-		}
+	for _, n := range nets {
+		thr = max(thr, n.SmallCountThreshold)
 	}
 	return max(thr, MinThreshold), nil
 }
@@ -1026,7 +1069,7 @@ func validOn(ts []*Target, day time.Time) []*Target {
 
 // countryOf answers the country a reader compares with: its own, or its
 // members'.
-func countryOf(reader *org.Organisation, groups []CompareGroup, u *universe) string {
+func countryOf(reader *org.Organisation, groups []CompareGroup) string {
 	if reader.Country != "" {
 		return reader.Country
 	}

@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -31,6 +32,88 @@ type benchmarkKept struct {
 	hints      keptMap[hintKey, int64]
 	periods    keptMap[periodKey, Period]
 	extras     keptMap[extrasKey, benchmarkExtras]
+	// views are benchmarks as answered (the ranking of a group, its
+	// aggregates and distribution): a universe holds a reader's whole year
+	// of every group, a view one page of it, a fiftieth of the memory.
+	// Kept apart from the universes, many readers' views stay kept where
+	// only a few universes would (universeCacheBytes).
+	views lruBytes[viewKey, *View]
+	// orgs are the municipalities the universes name, one copy for every
+	// reader's universes and views.
+	orgs keptOrgs
+}
+
+// keptOrgs keeps organisations (a directory without row-level security:
+// every reader may read every row) under the organisations' data version.
+type keptOrgs struct {
+	mu      sync.Mutex
+	version int64
+	m       map[int64]*org.Organisation
+}
+
+// orgColumns are what a benchmark prints of an organisation, and a
+// network's small-count threshold: the columns whose change bumps the
+// organisations' data version (migration data_versions).
+var orgColumns = []string{"id", "slug", "kind", "name", "country", "municipality_number", "locale", "time_zone", "parent_id", "small_count_threshold"}
+
+// of answers the organisations of ids by id, those kept under version
+// from memory and the others read in one statement and kept. version is
+// the organisations' data version read before; a version older than the
+// kept one (a request that read it before a change) is answered from the
+// table, and -1 keeps nothing.
+func (k *keptOrgs) of(ctx context.Context, idb bun.IDB, version int64, ids []int64) (map[int64]*org.Organisation, error) {
+	out := make(map[int64]*org.Organisation, len(ids))
+	var missing []int64
+	k.mu.Lock()
+	if version >= 0 && version > k.version {
+		k.version, k.m = version, nil
+	}
+	usable := version >= 0 && version == k.version
+	for _, id := range ids {
+		if o := k.m[id]; usable && o != nil {
+			out[id] = o
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	k.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var read []*org.Organisation
+	if err := idb.NewSelect().Model(&read).Column(orgColumns...).Where("id IN (?)", bun.In(missing)).Scan(ctx); err != nil {
+		return nil, err
+	}
+	for _, o := range read {
+		out[o.ID] = o
+	}
+	if !usable {
+		return out, nil
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.version == version {
+		if k.m == nil {
+			k.m = make(map[int64]*org.Organisation, len(read))
+		}
+		for _, o := range read {
+			k.m[o.ID] = o
+		}
+	}
+	return out, nil
+}
+
+// viewsBytes bounds the memory the kept views take (an estimate, see
+// View.size: a country's ranking of 750 municipalities is about 150 kB,
+// so some fifty readers' views stay kept).
+const viewsBytes = 8 << 20
+
+// viewKey: a benchmark as answered: its universe, the catalogue's version
+// (the groups' names), and the period, group and rule asked for.
+type viewKey struct {
+	universe            universeCacheKey
+	catalogue           int64
+	period, group, rule string
 }
 
 // groupsKey: a reader's comparison groups on a day (memberships have
@@ -89,12 +172,28 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 		// (org.RunRead): its networks' shared rows too. A benchmark kept
 		// whole reads no tenant rows and needs no widening.
 		widened := false
+		var groups []CompareGroup
+		groupsKnown := false
 		widen := func() error {
 			if widened {
 				return nil
 			}
 			var err error
-			ctx, err = org.WidenRead(ctx, idb, reader, now)
+			if groupsKnown && reader.Kind == org.KindMunicipality {
+				// A municipality's networks on the day are its network
+				// groups (Groups reads them as WidenRead does, and they
+				// are kept under the catalogue's version, which
+				// memberships bump): no need to read them again.
+				var nets []int64
+				for _, g := range groups {
+					if g.Kind == GroupNetwork {
+						nets = append(nets, g.ID)
+					}
+				}
+				ctx, err = db.ReadAlso(ctx, idb, nets...)
+			} else {
+				ctx, err = org.WidenRead(ctx, idb, reader, now)
+			}
 			widened = err == nil
 			return err
 		}
@@ -110,8 +209,8 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 		}
 		orgs, catalogue := vs[scopeOrganisations], vs[scopeCatalogue]
 		gk := groupsKey{reader.ID, day, orgs, catalogue}
-		groups, ok := k.groups.get(gk)
-		if !ok {
+		groups, groupsKnown = k.groups.get(gk)
+		if !groupsKnown {
 			if err := widen(); err != nil {
 				return err
 			}
@@ -119,6 +218,7 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 				return err
 			}
 			k.groups.put(gk, groups)
+			groupsKnown = true
 		}
 		ik := indicatorKey{reader.ID, q.Code, day, catalogue}
 		ind, ok := k.indicators.get(ik)
@@ -159,27 +259,43 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 		}
 		gh := groupsHash(groups)
 		// A universe protected without secondary suppression
-		// (PrimaryOnly) is never kept.
+		// (PrimaryOnly) is never kept, nor a view of it.
 		var uks []universeCacheKey
-		var u *universe
+		var vk viewKey
+		var kept *View
 		if !s.PrimaryOnly {
 			uks = []universeCacheKey{{reader: reader.ID, indicator: ind.ID, definition: ind.UpdatedAt.UnixNano(), year: p.Year,
 				groups: gh, values: values, orgs: orgs}}
-			u = s.universes.get(uks[0], reader, groups)
+			vk = viewKey{universe: uks[0], catalogue: catalogue, period: p.Key(), group: q.Group, rule: q.Rule}
+			kept, _ = k.views.get(vk)
 		}
-		if u == nil {
-			if err := widen(); err != nil {
+		var u *universe
+		if kept == nil {
+			if !s.PrimaryOnly {
+				u = s.universes.get(uks[0], reader, groups)
+			}
+			if u == nil {
+				if err := widen(); err != nil {
+					return err
+				}
+				us, err := s.loadUniversesAt(ctx, idb, reader, []universeKey{{ind, p.Year}}, uks, groups)
+				if err != nil {
+					return err
+				}
+				u = us[0]
+			}
+			if kept, err = u.view(p, q.Group, q.Rule); err != nil {
 				return err
 			}
-			us, err := s.loadUniversesAt(ctx, idb, reader, []universeKey{{ind, p.Year}}, uks, groups)
-			if err != nil {
-				return err
+			if !s.PrimaryOnly {
+				k.views.put(vk, kept, kept.size(), viewsBytes)
 			}
-			u = us[0]
 		}
-		if v, err = u.view(p, q.Group, q.Rule); err != nil {
-			return err
-		}
+		// The kept view is shared: the request's answer is a copy with
+		// its own reader, targets and national figure.
+		cp := *kept
+		v = &cp
+		v.Reader = reader
 		ek := extrasKey{reader.ID, ind.ID, p.Key(), gh, catalogue, orgs}
 		x, ok := k.extras.get(ek)
 		if !ok {
@@ -189,7 +305,7 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			if x.targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1)); err != nil {
 				return err
 			}
-			if x.national, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, u), p.Key()); err != nil {
+			if x.national, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups), p.Key()); err != nil {
 				return err
 			}
 			k.extras.put(ek, x)

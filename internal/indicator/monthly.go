@@ -123,7 +123,7 @@ func (s *Service) MonthlyReport(ctx context.Context, o *org.Organisation, month 
 				return err
 			}
 		}
-		thr, err := thresholdFor(ctx, idb, groups)
+		thr, err := s.thresholdFor(ctx, idb, groups, -1)
 		if err != nil {
 			return err
 		}

@@ -153,7 +153,7 @@ func (u *universe) partFigure(id int64, p Period, part string) Figure {
 		return u.rowFigure(id, p, "")
 	}
 	f := Figure{Final: true}
-	i, ok := u.cells[cellKey{org: id, period: p.Key(), part: part}]
+	i, ok := u.cells.find(cellKey{org: id, period: p.Key(), part: part})
 	if !ok {
 		f.Missing = true
 	} else {

@@ -253,7 +253,7 @@ func (s *Service) BenchmarkSimilar(ctx context.Context, reader *org.Organisation
 		if v.Targets, err = findTargets(ctx, idb, ind.ID, reader, groups, p.End().AddDate(0, 0, -1)); err != nil {
 			return err
 		}
-		v.National, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups, u), p.Key())
+		v.National, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups), p.Key())
 		return err
 	})
 	return v, sim, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/disclosure"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -38,7 +39,9 @@ import (
 // they are checked on the request before the service is reached.
 
 // universeCacheBytes bounds the memory the kept universes take (an
-// estimate: a country's year of a monthly rate is about 2 MB).
+// estimate, universe.size: a country's year of a monthly rate is about
+// 8 MB, so three are kept; the views made of them are kept apart,
+// benchmark_kept.go).
 const universeCacheBytes = 24 << 20
 
 type universeCacheKey struct {
@@ -51,68 +54,96 @@ type universeCacheKey struct {
 	orgs       int64  // data version of the organisations
 }
 
+// universeCache keeps universes (see above) within universeCacheBytes.
 type universeCache struct {
-	mu    sync.Mutex
-	bytes int
-	lru   *list.List // of *universeEntry, most recent first
-	m     map[universeCacheKey]*list.Element
-}
-
-type universeEntry struct {
-	key   universeCacheKey
-	u     *universe
-	bytes int
+	lru lruBytes[universeCacheKey, *universe]
 }
 
 // get answers the universe kept under k, made the reader's: the groups as
 // read on this request (same keys and members, possibly renamed) and the
 // reader's organisation as read on this request.
 func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups []CompareGroup) *universe {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[k]
+	kept, ok := c.lru.get(k)
 	if !ok {
 		return nil
 	}
-	c.lru.MoveToFront(e)
-	u := *e.Value.(*universeEntry).u
+	u := *kept
 	u.reader, u.groups = reader, groups
 	return &u
 }
 
 func (c *universeCache) put(k universeCacheKey, u *universe) {
-	size := u.size()
-	if size > universeCacheBytes/4 {
-		return // one huge universe would push out every other
+	c.lru.put(k, u, u.size(), universeCacheBytes)
+}
+
+// lruBytes keeps values under keys within a budget of estimated bytes,
+// the least recently used leaving first. A value larger than a third of
+// the budget is not kept: it would push out nearly every other. The zero
+// value is empty and ready.
+type lruBytes[K comparable, V any] struct {
+	mu    sync.Mutex
+	bytes int
+	order *list.List // of *lruEntry[K, V], most recent first
+	m     map[K]*list.Element
+}
+
+type lruEntry[K comparable, V any] struct {
+	key   K
+	v     V
+	bytes int
+}
+
+func (c *lruBytes[K, V]) get(k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*lruEntry[K, V]).v, true
+}
+
+// put keeps v under k, size its estimated bytes, within budget bytes.
+func (c *lruBytes[K, V]) put(k K, v V, size, budget int) {
+	if size > budget/3 {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m, c.lru = map[universeCacheKey]*list.Element{}, list.New()
+		c.m, c.order = map[K]*list.Element{}, list.New()
 	}
 	if e, ok := c.m[k]; ok {
-		c.lru.MoveToFront(e)
+		c.order.MoveToFront(e)
 		return
 	}
-	c.m[k] = c.lru.PushFront(&universeEntry{key: k, u: u, bytes: size})
+	c.m[k] = c.order.PushFront(&lruEntry[K, V]{key: k, v: v, bytes: size})
 	c.bytes += size
-	for c.bytes > universeCacheBytes {
-		last := c.lru.Back()
-		e := last.Value.(*universeEntry)
-		c.lru.Remove(last)
+	for c.bytes > budget {
+		last := c.order.Back()
+		e := last.Value.(*lruEntry[K, V])
+		c.order.Remove(last)
 		delete(c.m, e.key)
 		c.bytes -= e.bytes
 	}
 }
 
-// size estimates the bytes u holds: its values (the row, its boxed
-// numbers and strings, the map's entry), cells (key and map entry), table
-// and statuses. Organisations are shared with the reader's other
-// universes and not counted.
+// size estimates the bytes u holds (TestKeptSizesAsMeasured compares it
+// with the heap): a value is its row, its boxed numbers and date, the
+// strings scanned with it and its entry in the map (grown by inserting:
+// about twice the entry); a cell its parts' slice and status, and a
+// place in the index, which has one for every position, published or not
+// (as has the slice of cells); a base count the count, whether it is
+// known and its place in the parts.
+// Organisations are shared with the reader's other universes and not
+// counted.
 func (u *universe) size() int {
-	const value = int(unsafe.Sizeof(Value{})) + 3*8 + 48 + int(unsafe.Sizeof(valueKey{})) + 16
-	const cell = int(unsafe.Sizeof(cellKey{})) + 8 + 16
-	return value*len(u.values) + cell*len(u.cells) + (9+32)*len(u.table.Base) + 32*len(u.table.Cells) + len(u.status)
+	const value = int(unsafe.Sizeof(Value{})) + 2*8 + 24 + 32 + 2*(int(unsafe.Sizeof(valueKey{}))+8)
+	const place = int(unsafe.Sizeof(disclosure.Cell{})) + 4
+	const base = 8 + 1 + 4*8
+	return value*len(u.values) + place*len(u.cells.at) + len(u.table.Cells) + base*len(u.table.Base)
 }
 
 // groupsHash answers a hash of what the groups contribute to a universe:
@@ -199,4 +230,31 @@ func (c *keptMap[K, V]) put(k K, v V) {
 		c.m = map[K]V{}
 	}
 	c.m[k] = v
+}
+
+// size estimates the bytes a kept view holds besides what its universe's
+// organisations and the kept groups share with it: the view, its rows and
+// aggregates, and the numbers and dates their figures point to (an
+// allocation of 8 bytes each, a time 24).
+func (v *View) size() int {
+	figure := func(f Figure) int {
+		n := 0
+		for _, x := range []*float64{f.Num, f.Den, f.Rate} {
+			if x != nil {
+				n += 8
+			}
+		}
+		if f.AsOf != nil {
+			n += 24
+		}
+		return n
+	}
+	n := int(unsafe.Sizeof(*v)) + cap(v.Rows)*int(unsafe.Sizeof(Row{})) + cap(v.Aggregates)*int(unsafe.Sizeof(Aggregate{}))
+	for _, r := range v.Rows {
+		n += figure(r.Figure)
+	}
+	for _, a := range v.Aggregates {
+		n += figure(a.Figure)
+	}
+	return n
 }
