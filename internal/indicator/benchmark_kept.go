@@ -41,6 +41,67 @@ type benchmarkKept struct {
 	// orgs are the municipalities the universes name, one copy for every
 	// reader's universes and views.
 	orgs keptOrgs
+	// catalogues are the indicators each reader sees (Service.Catalogue).
+	catalogues keptCatalogues
+}
+
+// catalogueKey: the catalogue a reader sees on a day (its networks'
+// indicators by their memberships on the day).
+type catalogueKey struct {
+	reader int64
+	day    string
+}
+
+// keptCatalogues keeps each reader's catalogue under the catalogue's data
+// version (indicators and network memberships bump it): a list of ids a
+// reader, the indicators themselves once, however many readers see them.
+type keptCatalogues struct {
+	mu      sync.Mutex
+	version int64
+	byID    map[int64]*Indicator
+	lists   map[catalogueKey][]int64
+}
+
+// get answers the catalogue kept for key under version, or nil. The slice
+// is the caller's; the indicators are shared.
+func (k *keptCatalogues) get(version int64, key catalogueKey) []*Indicator {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	ids, ok := k.lists[key]
+	if !ok || version != k.version {
+		return nil
+	}
+	out := make([]*Indicator, len(ids))
+	for i, id := range ids {
+		out[i] = k.byID[id]
+	}
+	return out
+}
+
+// put keeps list for key under version, read after the version was, and
+// answers it with the kept indicators in place of equal ones. An older
+// version than the kept one (read before a change) is not kept.
+func (k *keptCatalogues) put(version int64, key catalogueKey, list []*Indicator) []*Indicator {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if version < k.version {
+		return list
+	}
+	if version > k.version || k.byID == nil || len(k.lists) >= keptMax {
+		k.version, k.byID, k.lists = version, map[int64]*Indicator{}, map[catalogueKey][]int64{}
+	}
+	ids := make([]int64, len(list))
+	out := make([]*Indicator, len(list))
+	for i, ind := range list {
+		if kept := k.byID[ind.ID]; kept != nil {
+			ind = kept
+		} else {
+			k.byID[ind.ID] = ind
+		}
+		ids[i], out[i] = ind.ID, ind
+	}
+	k.lists[key] = ids
+	return out
 }
 
 // keptOrgs keeps organisations (a directory without row-level security:

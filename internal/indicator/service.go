@@ -76,16 +76,35 @@ func findCatalogue(ctx context.Context, idb bun.IDB, ownerIDs []int64) ([]*Indic
 }
 
 // Catalogue answers the indicators o sees: the national catalogue, its
-// networks' and its own.
+// networks' and its own; kept under the catalogue's data version
+// (keptCatalogues), so that a page offering the catalogue reads only the
+// version. The indicators are shared: callers only read them.
 func (s *Service) Catalogue(ctx context.Context, o *org.Organisation) ([]*Indicator, error) {
 	var out []*Indicator
-	err := org.RunRead(ctx, s.DB, o, s.now(), func(ctx context.Context, idb bun.IDB) error {
-		ids, err := owners(ctx, idb, o, s.now())
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		now := s.now()
+		vs, err := dataVersions(ctx, idb, []string{scopeCatalogue})
 		if err != nil {
 			return err
 		}
-		out, err = findCatalogue(ctx, idb, ids)
-		return err
+		key := catalogueKey{reader: o.ID, day: now.UTC().Format(time.DateOnly)}
+		version := vs[scopeCatalogue]
+		if out = s.kept.catalogues.get(version, key); out != nil {
+			return nil
+		}
+		if ctx, err = org.WidenRead(ctx, idb, o, now); err != nil {
+			return err
+		}
+		ids, err := owners(ctx, idb, o, now)
+		if err != nil {
+			return err
+		}
+		list, err := findCatalogue(ctx, idb, ids)
+		if err != nil {
+			return err
+		}
+		out = s.kept.catalogues.put(version, key, list)
+		return nil
 	})
 	return out, err
 }

@@ -251,3 +251,57 @@ func TestOverviewKeptUntilItsDataChanges(t *testing.T) {
 		t.Errorf("after a member's new figure the network's total is %v; want 320", *a3.Figure.Den)
 	}
 }
+
+// TestCatalogueKeptUntilItsDataChanges: the catalogue a municipality sees
+// (the national one and its network's) is read once under the
+// catalogue's data version; an indicator the network adds, and a
+// municipality joining the network, show on the next read.
+func TestCatalogueKeptUntilItsDataChanges(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 2)
+	counter := dbtest.CountStatements(t, f.bdb)
+	reads := 0
+	catalogue := func(o *org.Organisation) (map[string]bool, dbtest.Count) {
+		t.Helper()
+		reads++
+		id := "catalogue-" + strings.Repeat("x", reads)
+		list, err := f.svc.Catalogue(audit.WithMeta(f.ctx, audit.Meta{RequestID: id}), o)
+		idcNoErr(t, err)
+		codes := map[string]bool{}
+		for _, ind := range list {
+			codes[ind.Code] = true
+		}
+		return codes, counter.Request(id)
+	}
+	readsIndicators := func(c dbtest.Count) bool {
+		for _, q := range c.Statements {
+			if strings.Contains(q, `"indicators"`) {
+				return true
+			}
+		}
+		return false
+	}
+	first, c1 := catalogue(f.muns[0])
+	if !first["intro.outcome"] || !readsIndicators(c1) {
+		t.Fatalf("the first read: intro.outcome %v, indicators read %v", first["intro.outcome"], readsIndicators(c1))
+	}
+	again, c2 := catalogue(f.muns[0])
+	if readsIndicators(c2) || len(again) != len(first) {
+		t.Errorf("read again under the same version: %d indicators (first %d), sent\n%s", len(again), len(first), c2)
+	}
+	ind := &indicator.Indicator{Code: "net.language", Names: indicator.Texts{"en": "Language course", "nb": "Språkkurs «norsk» på Ål"},
+		Unit: indicator.UnitCount, Direction: indicator.HigherIsBetter, Periodicity: indicator.Monthly,
+		Aggregation: indicator.AggSum, Source: indicator.SourceOwn}
+	idcNoErr(t, f.svc.Create(f.ctx, f.net, ind))
+	if got, _ := catalogue(f.muns[0]); !got[ind.Code] {
+		t.Errorf("after the network added %s, the member's catalogue lacks it", ind.Code)
+	}
+	d := dbtest.MustCreateOrg(t, f.bdb, org.KindMunicipality)
+	if got, _ := catalogue(d); got[ind.Code] {
+		t.Fatalf("a municipality outside the network sees its indicator %s", ind.Code)
+	}
+	dbtest.MustJoinNetwork(t, f.bdb, f.net, d, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{})
+	if got, _ := catalogue(d); !got[ind.Code] {
+		t.Errorf("after joining the network the new member's catalogue lacks %s", ind.Code)
+	}
+}
