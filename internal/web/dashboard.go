@@ -38,9 +38,24 @@ type dashboardPage struct {
 	Work   due.Groups
 	Panels []*overview.Panel
 	Today  time.Time
-	// CanUpdate offers a measure's status update straight from "My work".
+	// CanUpdate offers a measure's status update straight from "My work",
+	// with the statuses to choose from, translated once for every row.
 	CanUpdate bool
-	Statuses  []string
+	Statuses  []statusChoice
+}
+
+// statusChoice is a status as a form's option offers it.
+type statusChoice struct{ Value, Label string }
+
+// statusChoices answers statuses with their labels (keyPrefix+status) in
+// the request's language.
+func (s *Server) statusChoices(c *gin.Context, keyPrefix string, statuses []string) []statusChoice {
+	loc := s.locale(c)
+	out := make([]statusChoice, len(statuses))
+	for i, st := range statuses {
+		out[i] = statusChoice{Value: st, Label: s.Catalog.T(loc, keyPrefix+st)}
+	}
+	return out
 }
 
 // handleDashboard shows "My work" (what the user is responsible for, in
@@ -58,7 +73,9 @@ func (s *Server) handleDashboard(c *gin.Context) error {
 		return err
 	}
 	data.Work, data.Panels = due.Group(items, data.Today), panels
-	data.CanUpdate, data.Statuses = s.allowed(c, authz.StatusWrite), measure.Statuses
+	if data.CanUpdate = s.allowed(c, authz.StatusWrite); data.CanUpdate {
+		data.Statuses = s.statusChoices(c, "measure.status.", measure.Statuses)
+	}
 	s.render(c, http.StatusOK, "org/dashboard.html", data)
 	return nil
 }
