@@ -82,7 +82,8 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 }
 
 // withExecMode makes pgx send each statement in one round trip without
-// preparing it (default_query_exec_mode=exec), unless dsn chooses a mode.
+// preparing it (default_query_exec_mode=exec) and keep no statement or
+// description caches, unless dsn chooses a mode.
 // bun writes its arguments into the statement's text, so nearly every
 // statement is a text of its own: pgx's default, which prepares and keeps
 // each new text on each connection, paid a second round trip per
@@ -97,6 +98,13 @@ func withExecMode(dsn string) string {
 	}
 	q := u.Query()
 	q.Set("default_query_exec_mode", "exec")
+	// Nothing prepared or described is kept in this mode: no caches (each
+	// connection allocated two of 512 entries, 4 MB across the pool).
+	for _, c := range []string{"statement_cache_capacity", "description_cache_capacity"} {
+		if !q.Has(c) {
+			q.Set(c, "0")
+		}
+	}
 	u.RawQuery = q.Encode()
 	return u.String()
 }
