@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
@@ -233,5 +234,50 @@ func TestBudgetPagesDoNotGrow(t *testing.T) {
 		if counts[1].Rows > rowBound {
 			t.Errorf("%s reads %d rows with 10 answers and %d with 1 000", p, counts[0].Rows, counts[1].Rows)
 		}
+	}
+}
+
+// TestBudgetAnswerPageOneUnitOfWork: an answer's page reads its workbook,
+// the answer, its comments and the network peers' shared answers to the
+// statement in one unit of work, and the members who may be named
+// responsible in a second: two transactions, where it took four.
+func TestBudgetAnswerPageOneUnitOfWork(t *testing.T) {
+	t.Parallel()
+	w := newBudgetWorld(t, 3)
+	w.fill(t, 2)
+	o := w.r.URL() + "/o/" + w.muni.Slug
+	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 { // opening the organisation makes it the session's
+		t.Fatalf("dashboard: %d", code)
+	}
+	st := w.tmpl.Chapters[0].Statements[0]
+	page := fmt.Sprintf("%s/workbooks/%d/statements/%d", o, w.book.ID, st.ID)
+	if code, body := post(t, w.ec, page+"/comments", url.Values{"body": {"Hva med skoleskyss i «vinterferien»?"}}); code != http.StatusSeeOther {
+		t.Fatalf("commenting: %d %s", code, body)
+	}
+	code, body, n := counted(t, w.ec, w.count, "GET", page, nil)
+	if code != 200 {
+		t.Fatalf("the answer's page: %d", code)
+	}
+	peer := fmt.Sprintf("/workbooks/%d/statements/%d", w.peer.ID, st.ID)
+	if !strings.Contains(body, "Svar 0 om skoleskyss") || !strings.Contains(body, "«vinterferien»") || !strings.Contains(body, "/peers/") || !strings.Contains(body, peer) {
+		t.Errorf("the page lacks the answer, its comment or the peer's shared answer (%s)", peer)
+	}
+	// The workbook is read once (it was read again for the peers), and on
+	// PostgreSQL, where reads run in transactions, two are opened.
+	begins, workbooks := 0, 0
+	for _, q := range n.Statements {
+		switch q = strings.TrimSpace(q); {
+		case strings.HasPrefix(strings.ToUpper(q), "BEGIN"):
+			begins++
+		case strings.HasPrefix(q, `SELECT "workbook"."org_id"`):
+			workbooks++
+		}
+	}
+	t.Logf("the answer's page: %d statements", len(n.Statements))
+	if workbooks != 1 {
+		t.Errorf("the answer's page read its workbook %d times; want once:\n%s", workbooks, n)
+	}
+	if w.r.DB.Dialect().Name() == dialect.PG && begins != 2 {
+		t.Errorf("the answer's page opened %d transactions; want 2:\n%s", begins, n)
 	}
 }

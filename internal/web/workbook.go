@@ -132,6 +132,7 @@ type entryPage struct {
 	Comments     *commentsView         // nil before the first save
 	Peers        []workbook.PeerAnswer // the network peers' shared answers to the statement
 	GatheringURL string                // the statement side by side, for a member of the network
+	peersRead    bool                  // Peers are read (answerData): showEntry reads them otherwise
 
 	// Responsible names the person responsible for each measure of the
 	// entry, by the measure's id, for the read-only table.
@@ -139,7 +140,7 @@ type entryPage struct {
 }
 
 // entryData loads the page of one statement's entry, without the members
-// (see loadMembers).
+// (see loadMembers), the peers' answers and the comments (see showEntry).
 func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	sid, err := pathID(c, "statement")
 	if err != nil {
@@ -149,12 +150,46 @@ func (s *Server) entryData(c *gin.Context) (*entryPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.entryPageOf(c, ref, entries[sid], sid)
+}
+
+// answerData loads the page of an answer as it is shown: entryData with
+// the network peers' answers and a page of the comments, read in one unit
+// of work (workbook.Service.OpenAnswer); the members are still to load.
+func (s *Server) answerData(c *gin.Context) (*entryPage, error) {
+	wid, err := pathID(c, "workbook")
+	if err != nil {
+		return nil, err
+	}
+	sid, err := pathID(c, "statement")
+	if err != nil {
+		return nil, err
+	}
+	before, _ := strconv.ParseInt(c.Query("comments_before"), 10, 64)
+	a, err := s.Workbooks.OpenAnswer(c.Request.Context(), orgOf(c), wid, sid, before)
+	if err != nil {
+		return nil, err
+	}
+	data, err := s.entryPageOf(c, a.Ref, a.Entry, sid)
+	if err != nil {
+		return nil, err
+	}
+	data.Peers, data.peersRead = a.Peers, true
+	if a.Comments != nil {
+		data.Comments = s.commentsOf(c, data.Org.Name, a.Comments, data.BaseURL)
+	}
+	return data, nil
+}
+
+// entryPageOf is the page of the entry to statement sid in ref's workbook
+// (e nil: not answered yet).
+func (s *Server) entryPageOf(c *gin.Context, ref workbookRef, e *workbook.Entry, sid int64) (*entryPage, error) {
 	ch, st := ref.Template.Statement(sid)
 	if st == nil {
 		return nil, app.Errorf(app.ENotFound, "workbook.error.not_found")
 	}
 	o := orgOf(c)
-	data := &entryPage{Org: o, Ref: ref, Chapter: ch, Statement: st, Entry: entries[sid], CanEdit: s.allowed(c, authz.ContentWrite),
+	data := &entryPage{Org: o, Ref: ref, Chapter: ch, Statement: st, Entry: e, CanEdit: s.allowed(c, authz.ContentWrite),
 		BaseURL: "/o/" + o.Slug + "/workbooks/" + strconv.FormatInt(ref.Workbook.ID, 10) + "/statements/" + strconv.FormatInt(sid, 10)}
 	data.Values = map[string]string{}
 	data.Visibility = workbook.VisibilityNetwork
@@ -209,7 +244,7 @@ func nameOf(m *account.Member) string {
 }
 
 func (s *Server) handleWorkbookEntry(c *gin.Context) error {
-	data, err := s.entryData(c)
+	data, err := s.answerData(c)
 	if err != nil {
 		return err
 	}
@@ -222,14 +257,19 @@ func (s *Server) showEntry(c *gin.Context, data *entryPage, refused *refusal) er
 	if err := s.loadMembers(c, data); err != nil {
 		return err
 	}
-	if err := s.loadPeers(c, data); err != nil {
-		return err
+	if !data.peersRead {
+		if err := s.loadPeers(c, data); err != nil {
+			return err
+		}
 	}
+	s.gatheringLink(data)
 	status := http.StatusOK
 	if data.Entry != nil {
-		var err error
-		if data.Comments, err = s.comments(c, data.Org.Name, data.Org.ID, data.Entry.ID, data.BaseURL); err != nil {
-			return err
+		if data.Comments == nil {
+			var err error
+			if data.Comments, err = s.comments(c, data.Org.Name, data.Org.ID, data.Entry.ID, data.BaseURL); err != nil {
+				return err
+			}
 		}
 		if s.allowed(c, authz.CommentModerate) {
 			data.Comments.HideURL = data.BaseURL + "/comments"

@@ -42,6 +42,13 @@ func (s *Server) comments(c *gin.Context, owner string, ownerOrgID, entryID int6
 	if err != nil {
 		return nil, err
 	}
+	return s.commentsOf(c, owner, p, page), nil
+}
+
+// commentsOf is the comments section of page p of an answer's comments,
+// the page asked for by comments_before.
+func (s *Server) commentsOf(c *gin.Context, owner string, p *workbook.CommentPage, page string) *commentsView {
+	before, _ := strconv.ParseInt(c.Query("comments_before"), 10, 64)
 	v := &commentsView{Locale: s.locale(c), Owner: owner, Comments: p.Comments}
 	if p.Older != 0 {
 		v.OlderURL = fmt.Sprintf("%s?comments_before=%d#comments", page, p.Older)
@@ -52,7 +59,7 @@ func (s *Server) comments(c *gin.Context, owner string, ownerOrgID, entryID int6
 	if s.allowed(c, authz.CommentWrite) {
 		v.Action = page + "/comments"
 	}
-	return v, nil
+	return v
 }
 
 // commentTarget is the answer a comment is posted on.

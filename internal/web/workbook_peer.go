@@ -84,13 +84,18 @@ func (s *Server) peerEntry(c *gin.Context) (*peerEntryPage, error) {
 // of the statement when the municipality is a member of the network today.
 func (s *Server) loadPeers(c *gin.Context, data *entryPage) error {
 	var err error
-	if data.Peers, err = s.Workbooks.PeerAnswers(c.Request.Context(), data.Org, data.Ref.Workbook.ID, data.Statement.ID); err != nil {
-		return err
-	}
+	data.Peers, err = s.Workbooks.PeerAnswers(c.Request.Context(), data.Org, data.Ref.Workbook.ID, data.Statement.ID)
+	data.peersRead = err == nil
+	s.gatheringLink(data)
+	return err
+}
+
+// gatheringLink links a municipality's answer to the statement side by
+// side with its network peers'.
+func (s *Server) gatheringLink(data *entryPage) {
 	if data.Org.Kind == org.KindMunicipality {
 		data.GatheringURL = fmt.Sprintf("/o/%s/templates/%d/statements/%d/gathering", data.Org.Slug, data.Ref.Template.ID, data.Statement.ID)
 	}
-	return nil
 }
 
 // PeerURL is the address of a peer's shared answer as the page's

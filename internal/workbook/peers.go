@@ -49,40 +49,84 @@ func (s *Service) PeerAnswers(ctx context.Context, o *org.Organisation, workbook
 		if err != nil {
 			return err
 		}
-		if o.Kind != org.KindMunicipality || !slices.Contains(readNetworks(ctx, o), wb.NetworkID) {
-			return nil
+		out, err = peerAnswers(ctx, idb, o, wb, statementID, now)
+		return err
+	})
+	return out, err
+}
+
+// peerAnswers is PeerAnswers of o's workbook wb in a unit of work in o's
+// read scope (org.RunRead). It widens the unit of work's scope to the
+// peers and leaves it so: call it last.
+func peerAnswers(ctx context.Context, idb bun.IDB, o *org.Organisation, wb *Workbook, statementID int64, now time.Time) ([]PeerAnswer, error) {
+	if o.Kind != org.KindMunicipality || !slices.Contains(readNetworks(ctx, o), wb.NetworkID) {
+		return nil, nil
+	}
+	members, byID, err := org.NetworkPeers(ctx, idb, []int64{wb.NetworkID}, o.ID, now)
+	ids := members[wb.NetworkID]
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	wide, err := db.ReadAlso(ctx, idb, ids...)
+	if err != nil {
+		return nil, err
+	}
+	var heads []*Entry // which answers exist: their content is read on the peer's page
+	err = idb.NewSelect().Model(&heads).Column("org_id", "id", "workbook_id", "statement_id", "visibility", "updated_at").
+		Where("org_id IN (?) AND statement_id = ? AND visibility IN (?)", bun.In(ids), statementID, bun.In(sharedVisibilities)).
+		Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
+			Where("org_id IN (?) AND network_id = ?", bun.In(ids), wb.NetworkID)).
+		Scan(wide)
+	if err != nil {
+		return nil, err
+	}
+	byOrg := map[int64]*Entry{}
+	for _, e := range heads {
+		if cur := byOrg[e.OrgID]; cur == nil || e.UpdatedAt.After(cur.UpdatedAt) {
+			byOrg[e.OrgID] = e
 		}
-		members, byID, err := org.NetworkPeers(ctx, idb, []int64{wb.NetworkID}, o.ID, now)
-		ids := members[wb.NetworkID]
-		if err != nil || len(ids) == 0 {
-			return err
+	}
+	var out []PeerAnswer
+	for _, id := range ids { // the members' name order
+		if e := byOrg[id]; e != nil {
+			out = append(out, PeerAnswer{Peer: byID[id], WorkbookID: e.WorkbookID, StatementID: e.StatementID, Visibility: e.Visibility, UpdatedAt: e.UpdatedAt})
 		}
-		if ctx, err = db.ReadAlso(ctx, idb, ids...); err != nil {
-			return err
-		}
-		var heads []*Entry
-		err = idb.NewSelect().Model(&heads).Column("org_id", "id", "workbook_id", "statement_id", "visibility", "updated_at").
-			Where("org_id IN (?) AND statement_id = ? AND visibility IN (?)", bun.In(ids), statementID, bun.In(sharedVisibilities)).
-			Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
-				Where("org_id IN (?) AND network_id = ?", bun.In(ids), wb.NetworkID)).
-			Scan(ctx)
+	}
+	return out, nil
+}
+
+// Answer is the page of one of a municipality's answers, besides who may
+// be named responsible: its workbook, the answer (nil before the first
+// save), the network peers' shared answers to the statement (PeerAnswers)
+// and a page of the answer's comments (Comments; nil without an answer).
+type Answer struct {
+	Ref      Ref
+	Entry    *Entry
+	Peers    []PeerAnswer
+	Comments *CommentPage
+}
+
+// OpenAnswer answers the page of o's answer to statement in workbook id,
+// comments before commentsBefore (0: the newest), in one unit of work.
+// Errors: app.ENotFound for a workbook that is not o's.
+func (s *Service) OpenAnswer(ctx context.Context, o *org.Organisation, id, statementID, commentsBefore int64) (*Answer, error) {
+	a := &Answer{}
+	now := s.Clock.Now()
+	err := org.RunRead(ctx, s.DB, o, now, func(ctx context.Context, idb bun.IDB) error {
+		ref, entries, err := s.openWorkbook(ctx, idb, o, id, StatementEntry(statementID))
 		if err != nil {
 			return err
 		}
-		byOrg := map[int64]*Entry{}
-		for _, e := range heads {
-			if cur := byOrg[e.OrgID]; cur == nil || e.UpdatedAt.After(cur.UpdatedAt) {
-				byOrg[e.OrgID] = e
+		a.Ref, a.Entry = ref, entries[statementID]
+		if a.Entry != nil {
+			if a.Comments, err = FindComments(ctx, idb, o.ID, a.Entry.ID, commentsBefore); err != nil {
+				return err
 			}
 		}
-		for _, id := range ids { // the members' name order
-			if e := byOrg[id]; e != nil {
-				out = append(out, PeerAnswer{Peer: byID[id], WorkbookID: e.WorkbookID, StatementID: e.StatementID, Visibility: e.Visibility, UpdatedAt: e.UpdatedAt})
-			}
-		}
-		return nil
+		a.Peers, err = peerAnswers(ctx, idb, o, ref.Workbook, statementID, now)
+		return err
 	})
-	return out, err
+	return a, err
 }
 
 // PeerSearch finds the shared answers of a municipality's network peers
