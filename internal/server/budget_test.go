@@ -98,6 +98,17 @@ func newBudgetWorld(t *testing.T, statements int) *budgetWorld {
 	return w
 }
 
+// open opens the municipality in the editor's session (the dashboard
+// makes it the session's) and answers its address.
+func (w *budgetWorld) open(t *testing.T) string {
+	t.Helper()
+	o := w.r.URL() + "/o/" + w.muni.Slug
+	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 {
+		t.Fatalf("dashboard: %d", code)
+	}
+	return o
+}
+
 // fill inserts n answers straight into the store, in one transaction, each
 // with the word "skoleskyss" in it and a measure with a deadline, every
 // other one the editor's; and as many of the peer's, shared with the
@@ -193,10 +204,7 @@ func TestBudgetPageViewsWriteNothing(t *testing.T) {
 	t.Parallel()
 	w := newBudgetWorld(t, 3)
 	w.fill(t, 2)
-	o := w.r.URL() + "/o/" + w.muni.Slug
-	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 { // opening the organisation makes it the session's
-		t.Fatalf("dashboard: %d", code)
-	}
+	o := w.open(t)
 	for _, p := range []string{"/dashboard", "/search?q=skoleskyss", "/workbooks", fmt.Sprintf("/workbooks/%d", w.book.ID),
 		fmt.Sprintf("/workbooks/%d/statements/%d", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID), "/terms", "/gatherings", fmt.Sprintf("/workbooks/%d/statements/%d/history", w.book.ID, w.tmpl.Chapters[0].Statements[0].ID)} {
 		code, _, n := counted(t, w.ec, w.count, "GET", o+p, nil)
@@ -245,10 +253,7 @@ func TestBudgetAnswerPageOneUnitOfWork(t *testing.T) {
 	t.Parallel()
 	w := newBudgetWorld(t, 3)
 	w.fill(t, 2)
-	o := w.r.URL() + "/o/" + w.muni.Slug
-	if code, _ := get(t, w.ec, o+"/dashboard"); code != 200 { // opening the organisation makes it the session's
-		t.Fatalf("dashboard: %d", code)
-	}
+	o := w.open(t)
 	st := w.tmpl.Chapters[0].Statements[0]
 	page := fmt.Sprintf("%s/workbooks/%d/statements/%d", o, w.book.ID, st.ID)
 	if code, body := post(t, w.ec, page+"/comments", url.Values{"body": {"Hva med skoleskyss i «vinterferien»?"}}); code != http.StatusSeeOther {
