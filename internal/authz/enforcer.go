@@ -37,11 +37,18 @@ func New(ctx context.Context, bdb *bun.DB, log *slog.Logger) (*Enforcer, error) 
 	if err != nil {
 		return nil, err
 	}
-	e, err := casbin.NewSyncedEnforcer(m, adapter{bdb})
+	// The role manager is set before the first load, so that casbin's
+	// own is never built (see roleLinks).
+	e, err := casbin.NewSyncedEnforcer(m)
 	if err != nil {
 		return nil, fmt.Errorf("authz: %w", err)
 	}
+	e.SetRoleManager(newRoleLinks())
+	e.SetAdapter(adapter{bdb})
 	e.EnableAutoSave(false)
+	if err := e.LoadPolicy(); err != nil {
+		return nil, fmt.Errorf("authz: %w", err)
+	}
 	return &Enforcer{e: e, db: bdb, log: log}, nil
 }
 
