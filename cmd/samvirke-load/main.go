@@ -14,6 +14,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -44,6 +45,7 @@ type options struct {
 	Out        string        // results file
 	CPUProfile string        // CPU profile of the product's process
 	MemProfile string        // heap profile of the product's process, when it stops
+	MemLimit   string        // the product's soft memory limit (GOMEMLIMIT); "" is the environment's
 	Serve      bool          // be the product's process (started by the load run)
 	Capture    string        // the product's process: where captured requests go
 	Hello      bool          // be the hello-world limit's process
@@ -72,6 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process, as it stops, to this file")
+	fs.StringVar(&o.MemLimit, "memory-limit", "", "run the product with this soft memory limit (GOMEMLIMIT, e.g. 140MiB): the garbage collector works harder to keep the heap under it")
 	fs.BoolVar(&o.Serve, "serve", false, "(internal) run the product: the load run starts itself with it as a second process")
 	fs.StringVar(&o.Capture, "capture", "", "(internal) with --serve: write the statements and render time of requests whose X-Request-ID starts with capture- to this file")
 	fs.BoolVar(&o.Hello, "hello", false, "(internal) serve gin's hello world: the load run's limit of the web framework")
@@ -171,9 +174,9 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 		used := cpu1 - cpu0
 		cpuPerRequest = used / time.Duration(max(res.all.Requests, 1))
 		fmt.Fprintf(&b, "product process: start-up to ready %s; CPU %.1f s over %d requests = %.2f ms a request (%.0f %% of one core); "+
-			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included)\n",
+			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included); soft memory limit %s\n",
 			p.ready.Round(time.Millisecond), used.Seconds(), res.all.Requests, float64(used.Microseconds())/1000/float64(max(res.all.Requests, 1)),
-			100*used.Seconds()/o.Duration.Seconds(), float64(now)/(1<<20), float64(peak)/(1<<20))
+			100*used.Seconds()/o.Duration.Seconds(), float64(now)/(1<<20), float64(peak)/(1<<20), cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"))
 	}
 	fmt.Fprintln(&b)
 	res.report(&b, o.Target)

@@ -90,6 +90,9 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 		args = append(args, "--memprofile", o.MemProfile)
 	}
 	cmd := exec.Command(exe, args...)
+	if o.MemLimit != "" {
+		cmd.Env = append(os.Environ(), "GOMEMLIMIT="+o.MemLimit)
+	}
 	var logs syncBuffer
 	cmd.Stderr = &logs
 	stdout, err := cmd.StdoutPipe()
