@@ -16,6 +16,7 @@ import (
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/disclosure"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -658,11 +659,11 @@ func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Orga
 	if s.PrimaryOnly || len(keys) == 0 {
 		return nil, nil
 	}
-	scopes := []string{scopeOrganisations}
+	scopes := []string{kept.Organisations}
 	for _, k := range keys {
-		scopes = append(scopes, indicatorScope(k.ind.ID))
+		scopes = append(scopes, kept.Indicator(k.ind.ID))
 	}
-	versions, err := dataVersions(ctx, idb, scopes)
+	versions, err := kept.Versions(ctx, idb, scopes)
 	if err != nil {
 		return nil, err
 	}
@@ -670,7 +671,7 @@ func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Orga
 	out := make([]universeCacheKey, len(keys))
 	for i, k := range keys {
 		out[i] = universeCacheKey{reader: reader.ID, indicator: k.ind.ID, definition: k.ind.UpdatedAt.UnixNano(), year: k.year,
-			groups: gh, values: versions[indicatorScope(k.ind.ID)], orgs: versions[scopeOrganisations]}
+			groups: gh, values: versions[kept.Indicator(k.ind.ID)], orgs: versions[kept.Organisations]}
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -23,21 +24,18 @@ import (
 // Sessions and memberships are still read on every request, before the
 // service is reached.
 
-// scopeCatalogue is the data version of the catalogue.
-const scopeCatalogue = "catalogue"
-
 type benchmarkKept struct {
-	groups     keptMap[groupsKey, []CompareGroup]
-	indicators keptMap[indicatorKey, *Indicator]
-	hints      keptMap[hintKey, int64]
-	periods    keptMap[periodKey, Period]
-	extras     keptMap[extrasKey, benchmarkExtras]
+	groups     kept.Map[groupsKey, []CompareGroup]
+	indicators kept.Map[indicatorKey, *Indicator]
+	hints      kept.Map[hintKey, int64]
+	periods    kept.Map[periodKey, Period]
+	extras     kept.Map[extrasKey, benchmarkExtras]
 	// views are benchmarks as answered (the ranking of a group, its
 	// aggregates and distribution): a universe holds a reader's whole year
 	// of every group, a view one page of it, a fiftieth of the memory.
 	// Kept apart from the universes, many readers' views stay kept where
 	// only a few universes would (universeCacheBytes).
-	views lruBytes[viewKey, *View]
+	views kept.LRU[viewKey, *View]
 	// orgs are the municipalities the universes name, one copy for every
 	// reader's universes and views.
 	orgs keptOrgs
@@ -87,14 +85,14 @@ func (k *keptCatalogues) put(version int64, key catalogueKey, list []*Indicator)
 	if version < k.version {
 		return list
 	}
-	if version > k.version || k.byID == nil || len(k.lists) >= keptMax {
+	if version > k.version || k.byID == nil || len(k.lists) >= kept.MapMax {
 		k.version, k.byID, k.lists = version, map[int64]*Indicator{}, map[catalogueKey][]int64{}
 	}
 	ids := make([]int64, len(list))
 	out := make([]*Indicator, len(list))
 	for i, ind := range list {
-		if kept := k.byID[ind.ID]; kept != nil {
-			ind = kept
+		if had := k.byID[ind.ID]; had != nil {
+			ind = had
 		} else {
 			k.byID[ind.ID] = ind
 		}
@@ -259,18 +257,18 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			return err
 		}
 		// The versions first: what is read after them is at least as new.
-		scopes := []string{scopeOrganisations, scopeCatalogue}
-		hint, hinted := k.hints.get(hintKey{reader.ID, q.Code})
+		scopes := []string{kept.Organisations, kept.Catalogue}
+		hint, hinted := k.hints.Get(hintKey{reader.ID, q.Code})
 		if hinted {
-			scopes = append(scopes, indicatorScope(hint))
+			scopes = append(scopes, kept.Indicator(hint))
 		}
-		vs, err := dataVersions(ctx, idb, scopes)
+		vs, err := kept.Versions(ctx, idb, scopes)
 		if err != nil {
 			return err
 		}
-		orgs, catalogue := vs[scopeOrganisations], vs[scopeCatalogue]
+		orgs, catalogue := vs[kept.Organisations], vs[kept.Catalogue]
 		gk := groupsKey{reader.ID, day, orgs, catalogue}
-		groups, groupsKnown = k.groups.get(gk)
+		groups, groupsKnown = k.groups.Get(gk)
 		if !groupsKnown {
 			if err := widen(); err != nil {
 				return err
@@ -278,11 +276,11 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			if groups, err = Groups(ctx, idb, reader, now); err != nil {
 				return err
 			}
-			k.groups.put(gk, groups)
+			k.groups.Put(gk, groups)
 			groupsKnown = true
 		}
 		ik := indicatorKey{reader.ID, q.Code, day, catalogue}
-		ind, ok := k.indicators.get(ik)
+		ind, ok := k.indicators.Get(ik)
 		if !ok {
 			if err := widen(); err != nil {
 				return err
@@ -290,17 +288,17 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			if ind, err = resolve(ctx, idb, reader, now, q.Code); err != nil {
 				return err
 			}
-			k.indicators.put(ik, ind)
-			k.hints.put(hintKey{reader.ID, q.Code}, ind.ID)
+			k.indicators.Put(ik, ind)
+			k.hints.Put(hintKey{reader.ID, q.Code}, ind.ID)
 		}
 		if !hinted || hint != ind.ID {
-			more, err := dataVersions(ctx, idb, []string{indicatorScope(ind.ID)})
+			more, err := kept.Versions(ctx, idb, []string{kept.Indicator(ind.ID)})
 			if err != nil {
 				return err
 			}
-			vs[indicatorScope(ind.ID)] = more[indicatorScope(ind.ID)]
+			vs[kept.Indicator(ind.ID)] = more[kept.Indicator(ind.ID)]
 		}
-		values := vs[indicatorScope(ind.ID)]
+		values := vs[kept.Indicator(ind.ID)]
 		var p Period
 		if q.Period != "" {
 			if p, err = s.periodFor(ctx, idb, reader, ind, q.Period); err != nil {
@@ -308,14 +306,14 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			}
 		} else {
 			pk := periodKey{reader.ID, ind.ID, values, orgs}
-			if p, ok = k.periods.get(pk); !ok {
+			if p, ok = k.periods.Get(pk); !ok {
 				if err := widen(); err != nil {
 					return err
 				}
 				if p, err = s.periodFor(ctx, idb, reader, ind, ""); err != nil {
 					return err
 				}
-				k.periods.put(pk, p)
+				k.periods.Put(pk, p)
 			}
 		}
 		gh := groupsHash(groups)
@@ -323,15 +321,15 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 		// (PrimaryOnly) is never kept, nor a view of it.
 		var uks []universeCacheKey
 		var vk viewKey
-		var kept *View
+		var view *View
 		if !s.PrimaryOnly {
 			uks = []universeCacheKey{{reader: reader.ID, indicator: ind.ID, definition: ind.UpdatedAt.UnixNano(), year: p.Year,
 				groups: gh, values: values, orgs: orgs}}
 			vk = viewKey{universe: uks[0], catalogue: catalogue, period: p.Key(), group: q.Group, rule: q.Rule}
-			kept, _ = k.views.get(vk)
+			view, _ = k.views.Get(vk)
 		}
 		var u *universe
-		if kept == nil {
+		if view == nil {
 			if !s.PrimaryOnly {
 				u = s.universes.get(uks[0], reader, groups)
 			}
@@ -345,20 +343,20 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 				}
 				u = us[0]
 			}
-			if kept, err = u.view(p, q.Group, q.Rule); err != nil {
+			if view, err = u.view(p, q.Group, q.Rule); err != nil {
 				return err
 			}
 			if !s.PrimaryOnly {
-				k.views.put(vk, kept, kept.size(), viewsBytes)
+				k.views.Put(vk, view, view.size(), viewsBytes)
 			}
 		}
-		// The kept view is shared: the request's answer is a copy with
+		// The view view is shared: the request's answer is a copy with
 		// its own reader, targets and national figure.
-		cp := *kept
+		cp := *view
 		v = &cp
 		v.Reader = reader
 		ek := extrasKey{reader.ID, ind.ID, p.Key(), gh, catalogue, orgs}
-		x, ok := k.extras.get(ek)
+		x, ok := k.extras.Get(ek)
 		if !ok {
 			if err := widen(); err != nil {
 				return err
@@ -369,7 +367,7 @@ func (s *Service) Benchmark(ctx context.Context, reader *org.Organisation, q Ben
 			if x.national, err = findNational(ctx, idb, ind.ID, countryOf(reader, groups), p.Key()); err != nil {
 				return err
 			}
-			k.extras.put(ek, x)
+			k.extras.Put(ek, x)
 		}
 		v.Targets, v.National = x.targets, x.national
 		return nil

@@ -81,7 +81,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 			var key overviewKey
 			if cacheKeys != nil {
 				key = overviewKey{universeCacheKey: cacheKeys[i], period: latest[k.ind.ID].Key()}
-				if f, ok := s.overviewLines.get(key); ok {
+				if f, ok := s.overviewLines.Get(key); ok {
 					figures[k.ind.ID] = f
 					continue
 				}
@@ -109,7 +109,7 @@ func (s *Service) Overview(ctx context.Context, reader *org.Organisation) ([]Ove
 			}
 			figures[k.ind.ID] = f
 			if cacheKeys != nil {
-				s.overviewLines.put(missingKeys[i], f)
+				s.overviewLines.Put(missingKeys[i], f)
 			}
 		}
 		targets, err := findTargetsOf(ctx, idb, shown, reader, groups)

@@ -16,6 +16,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
 )
@@ -36,7 +37,7 @@ type Service struct {
 	// universe_cache.go).
 	universes universeCache
 	// overviewLines keeps the indicators page's figures by data version.
-	overviewLines keptMap[overviewKey, *overviewFigures]
+	overviewLines kept.Map[overviewKey, *overviewFigures]
 	// kept keeps what a benchmark reads besides its universe by the
 	// catalogue's data version (benchmark_kept.go).
 	kept benchmarkKept
@@ -83,12 +84,12 @@ func (s *Service) Catalogue(ctx context.Context, o *org.Organisation) ([]*Indica
 	var out []*Indicator
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		now := s.now()
-		vs, err := dataVersions(ctx, idb, []string{scopeCatalogue})
+		vs, err := kept.Versions(ctx, idb, []string{kept.Catalogue})
 		if err != nil {
 			return err
 		}
 		key := catalogueKey{reader: o.ID, day: now.UTC().Format(time.DateOnly)}
-		version := vs[scopeCatalogue]
+		version := vs[kept.Catalogue]
 		if out = s.kept.catalogues.get(version, key); out != nil {
 			return nil
 		}

@@ -1,18 +1,13 @@
 package indicator
 
 import (
-	"container/list"
-	"context"
 	"encoding/binary"
-	"fmt"
 	"hash/fnv"
 	"slices"
-	"sync"
 	"unsafe"
 
-	"github.com/uptrace/bun"
-
 	"github.com/samvirke/samvirke/internal/disclosure"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -56,14 +51,14 @@ type universeCacheKey struct {
 
 // universeCache keeps universes (see above) within universeCacheBytes.
 type universeCache struct {
-	lru lruBytes[universeCacheKey, *universe]
+	lru kept.LRU[universeCacheKey, *universe]
 }
 
 // get answers the universe kept under k, made the reader's: the groups as
 // read on this request (same keys and members, possibly renamed) and the
 // reader's organisation as read on this request.
 func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups []CompareGroup) *universe {
-	kept, ok := c.lru.get(k)
+	kept, ok := c.lru.Get(k)
 	if !ok {
 		return nil
 	}
@@ -73,61 +68,7 @@ func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups
 }
 
 func (c *universeCache) put(k universeCacheKey, u *universe) {
-	c.lru.put(k, u, u.size(), universeCacheBytes)
-}
-
-// lruBytes keeps values under keys within a budget of estimated bytes,
-// the least recently used leaving first. A value larger than a third of
-// the budget is not kept: it would push out nearly every other. The zero
-// value is empty and ready.
-type lruBytes[K comparable, V any] struct {
-	mu    sync.Mutex
-	bytes int
-	order *list.List // of *lruEntry[K, V], most recent first
-	m     map[K]*list.Element
-}
-
-type lruEntry[K comparable, V any] struct {
-	key   K
-	v     V
-	bytes int
-}
-
-func (c *lruBytes[K, V]) get(k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[k]
-	if !ok {
-		var zero V
-		return zero, false
-	}
-	c.order.MoveToFront(e)
-	return e.Value.(*lruEntry[K, V]).v, true
-}
-
-// put keeps v under k, size its estimated bytes, within budget bytes.
-func (c *lruBytes[K, V]) put(k K, v V, size, budget int) {
-	if size > budget/3 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m, c.order = map[K]*list.Element{}, list.New()
-	}
-	if e, ok := c.m[k]; ok {
-		c.order.MoveToFront(e)
-		return
-	}
-	c.m[k] = c.order.PushFront(&lruEntry[K, V]{key: k, v: v, bytes: size})
-	c.bytes += size
-	for c.bytes > budget {
-		last := c.order.Back()
-		e := last.Value.(*lruEntry[K, V])
-		c.order.Remove(last)
-		delete(c.m, e.key)
-		c.bytes -= e.bytes
-	}
+	c.lru.Put(k, u, u.size(), universeCacheBytes)
 }
 
 // size estimates the bytes u holds (TestKeptSizesAsMeasured compares it
@@ -168,28 +109,6 @@ func groupsHash(groups []CompareGroup) uint64 {
 	return h.Sum64()
 }
 
-// scopeOrganisations is the data version of the organisations.
-const scopeOrganisations = "organisations"
-
-func indicatorScope(id int64) string { return fmt.Sprintf("indicator:%d", id) }
-
-// dataVersions answers the data versions of scopes in one statement; a
-// scope never written is at version 0.
-func dataVersions(ctx context.Context, idb bun.IDB, scopes []string) (map[string]int64, error) {
-	var rows []struct {
-		Scope   string
-		Version int64
-	}
-	if err := idb.NewSelect().Table("data_versions").Column("scope", "version").Where("scope IN (?)", bun.In(scopes)).Scan(ctx, &rows); err != nil {
-		return nil, err
-	}
-	out := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		out[r.Scope] = r.Version
-	}
-	return out, nil
-}
-
 // overviewFigures are the figures of one line of the indicators page: the
 // reader's own and its first group's aggregate, with the threshold.
 type overviewFigures struct {
@@ -203,33 +122,6 @@ type overviewFigures struct {
 type overviewKey struct {
 	universeCacheKey
 	period string
-}
-
-// keptMap keeps small derived values (a line of the indicators page, a
-// reader's comparison groups) under keys that hold their data versions;
-// bounded by count and emptied when full, as an entry is a few hundred
-// bytes and a changed version makes the old keys unreachable anyway.
-type keptMap[K comparable, V any] struct {
-	mu sync.Mutex
-	m  map[K]V
-}
-
-const keptMax = 8192
-
-func (c *keptMap[K, V]) get(k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[k]
-	return v, ok
-}
-
-func (c *keptMap[K, V]) put(k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= keptMax {
-		c.m = map[K]V{}
-	}
-	c.m[k] = v
 }
 
 // size estimates the bytes a kept view holds besides what its universe's

@@ -71,36 +71,6 @@ func TestKeptSizesAsMeasured(t *testing.T) {
 	}
 }
 
-// TestLRUBytesKeepsTheRecentWithinItsBudget: the least recently used
-// leave first, the kept stay within the budget, and one value larger than
-// a third of it is not kept.
-func TestLRUBytesKeepsTheRecentWithinItsBudget(t *testing.T) {
-	var c lruBytes[int, string]
-	for k := range 10 {
-		c.put(k, fmt.Sprint(k), 10, 50)
-	}
-	for k := range 10 {
-		if _, ok := c.get(k); ok != (k >= 5) {
-			t.Errorf("after 10 puts of 10 bytes in 50, %d kept: %v", k, ok)
-		}
-	}
-	c.get(5) // 5 is now the most recent: 6 leaves first
-	c.put(10, "10", 10, 50)
-	if _, ok := c.get(5); !ok {
-		t.Error("the most recently read left")
-	}
-	if _, ok := c.get(6); ok {
-		t.Error("the least recently used stayed")
-	}
-	c.put(11, "big", 17, 50)
-	if _, ok := c.get(11); ok {
-		t.Error("a value of 17 bytes was kept in a budget of 50")
-	}
-	if c.bytes > 50 {
-		t.Errorf("%d bytes kept in a budget of 50", c.bytes)
-	}
-}
-
 // sizeTestUniverse answers the universe of a country's year of a monthly
 // rate across 750 municipalities, every value recorded, not yet built.
 func sizeTestUniverse() *universe {
