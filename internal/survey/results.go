@@ -2,13 +2,17 @@ package survey
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
+	"math"
 	"sort"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/disclosure"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -183,14 +187,14 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 		for i, e := range earlier {
 			ids[i] = e.ID
 		}
-		ers, err := responsesOf(ctx, idb, []int64{o.ID}, ids, false)
+		// An earlier round is read on this round's axes: the same
+		// questionnaire, perhaps edited between the two.
+		roses, err := s.rosesOf(ctx, idb, []int64{o.ID}, ids, &r.Content)
 		if err != nil {
 			return err
 		}
 		for _, e := range earlier {
-			// An earlier round is read on this round's axes: the same
-			// questionnaire, perhaps edited between the two.
-			out.Earlier = append(out.Earlier, Earlier{Round: e, Rose: roseOf(&r.Content, ers[e.ID])})
+			out.Earlier = append(out.Earlier, Earlier{Round: e, Rose: roses[e.ID]})
 		}
 		if out.Followups, err = followupsOf(ctx, idb, o.ID, r.ID); err != nil {
 			return err
@@ -329,13 +333,13 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 		for _, r := range latest {
 			roundIDs = append(roundIDs, r.ID)
 		}
-		rs, err := responsesOf(ctx, idb, ids, roundIDs, false)
+		roses, err := s.rosesOf(ctx, idb, ids, roundIDs, content)
 		if err != nil {
 			return err
 		}
 		for _, m := range members {
 			if r := latest[m.ID]; r != nil {
-				out.Members = append(out.Members, MemberRose{Org: m, Round: r, Own: m.ID == reader, Rose: roseOf(content, rs[r.ID])})
+				out.Members = append(out.Members, MemberRose{Org: m, Round: r, Own: m.ID == reader, Rose: roses[r.ID]})
 			}
 		}
 		return nil
@@ -371,6 +375,75 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 		out.Total = Rose{}
 	}
 	return out, nil
+}
+
+// roseKey is a round's rose on a questionnaire's scoring, under the
+// round's data version (its responses).
+type roseKey struct {
+	round, version int64
+	scoring        uint64
+}
+
+// rosesOf answers the roses of the rounds ids (of the organisations
+// orgIDs) on content's axes, by round id. A round's rose is kept under its
+// data version (migration survey_round_version: every write of its
+// responses bumps it) and the scoring it was computed on: the responses
+// are read only for rounds answered since. Versions are read before the
+// responses, so a rose kept under a version is at least as new as it.
+func (s *Service) rosesOf(ctx context.Context, idb bun.IDB, orgIDs, ids []int64, content *Content) (map[int64]Rose, error) {
+	out := make(map[int64]Rose, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	scopes := make([]string, len(ids))
+	for i, id := range ids {
+		scopes[i] = kept.SurveyRound(id)
+	}
+	vs, err := kept.Versions(ctx, idb, scopes)
+	if err != nil {
+		return nil, err
+	}
+	scoring := content.scoring()
+	var missing []int64
+	for i, id := range ids {
+		if r, ok := s.roses.Get(roseKey{id, vs[scopes[i]], scoring}); ok {
+			out[id] = r
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	rs, err := responsesOf(ctx, idb, orgIDs, missing, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range missing {
+		r := roseOf(content, rs[id])
+		s.roses.Put(roseKey{id, vs[kept.SurveyRound(id)], scoring}, r)
+		out[id] = r
+	}
+	return out, nil
+}
+
+// scoring answers a hash of what a rose computed on c depends on: each
+// axis's key and scale questions, and where a respondent does well.
+func (c *Content) scoring() uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, a := range c.Axes {
+		h.Write([]byte(a.Key))
+		h.Write([]byte{0})
+		for _, q := range c.AxisQuestions(a.Key) {
+			h.Write([]byte(q.Key))
+			h.Write([]byte{1})
+		}
+		h.Write([]byte{2})
+	}
+	binary.LittleEndian.PutUint64(b[:], math.Float64bits(c.GoodFrom))
+	h.Write(b[:])
+	return h.Sum64()
 }
 
 // NetworkResults answers a network's results for its questionnaire id in

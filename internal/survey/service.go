@@ -23,6 +23,7 @@ import (
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
 )
@@ -40,6 +41,10 @@ type Service struct {
 	mu       sync.Mutex
 	perRound map[int64]*rate.Limiter // respondents' submissions, in memory only
 	guesses  *rate.Limiter           // unknown tokens, across all rounds
+
+	// roses are the members' roses a network's results are made of, kept
+	// by their rounds' data versions (rosesOf).
+	roses kept.Map[roseKey, Rose]
 }
 
 func (s *Service) now() time.Time {
