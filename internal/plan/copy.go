@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"time"
 
@@ -70,16 +71,25 @@ func (s *Service) Targets(ctx context.Context, o *org.Organisation) ([]CopyTarge
 	}
 	var out []CopyTarget
 	for _, p := range plans {
-		c, err := decodeContent(p.Content)
-		if err != nil {
-			return nil, err
+		// Only the areas' ids and titles: their items (200 measures in a
+		// large plan) are skipped, not built.
+		var c struct {
+			Areas []struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			} `json:"areas"`
+		}
+		if p.Content != "" {
+			if err := json.Unmarshal([]byte(p.Content), &c); err != nil {
+				return nil, err
+			}
 		}
 		if len(c.Areas) == 0 {
 			continue
 		}
-		t := CopyTarget{PlanID: p.ID, Title: p.Title, Rev: p.Rev}
-		for _, a := range c.Areas {
-			t.Areas = append(t.Areas, Area{ID: a.ID, Title: a.Title})
+		t := CopyTarget{PlanID: p.ID, Title: p.Title, Rev: p.Rev, Areas: make([]Area, len(c.Areas))}
+		for i, a := range c.Areas {
+			t.Areas[i] = Area{ID: a.ID, Title: a.Title}
 		}
 		out = append(out, t)
 	}
