@@ -143,7 +143,7 @@ type universe struct {
 	threshold int
 	orgs      map[int64]*org.Organisation
 	groups    []CompareGroup
-	values    map[valueKey]*Value
+	values    map[valueKey]fact
 	periods   []Period
 	table     disclosure.Table
 	status    []disclosure.Status
@@ -187,6 +187,72 @@ type valueKey struct {
 	org      int64
 	period   string
 	category string
+}
+
+// fact is what a universe keeps of a value: its counts or published rate
+// and its provenance. A scanned row with its boxed numbers, date and
+// strings takes three times the memory, and a kept universe holds a
+// country's year of them.
+type fact struct {
+	num, den, rate float64
+	asOf           *time.Time // shared by the facts of the same date
+	state, source  string     // shared by the facts that repeat them
+	has            uint8      // hasNum | hasDen | hasRate
+	final          bool
+}
+
+const (
+	hasNum uint8 = 1 << iota
+	hasDen
+	hasRate
+)
+
+// rateOnly reports whether f is a published rate without its counts.
+func (f fact) rateOnly() bool { return f.has&hasRate != 0 && f.has&hasNum == 0 }
+
+// factMaker makes a universe's facts, sharing the strings and dates that
+// many values repeat (periods, categories, states, sources, as-of dates).
+type factMaker struct {
+	strs  map[string]string
+	dates map[time.Time]*time.Time
+}
+
+func (m *factMaker) str(s string) string {
+	if m.strs == nil {
+		m.strs = map[string]string{}
+	}
+	if have, ok := m.strs[s]; ok {
+		return have
+	}
+	m.strs[s] = s
+	return s
+}
+
+// keep puts v into u's facts.
+func (m *factMaker) keep(u *universe, v *Value) {
+	f := fact{state: m.str(v.State), source: m.str(v.Source), final: v.Final}
+	if v.Num != nil {
+		f.num, f.has = *v.Num, f.has|hasNum
+	}
+	if v.Den != nil {
+		f.den, f.has = *v.Den, f.has|hasDen
+	}
+	if v.Rate != nil {
+		f.rate, f.has = *v.Rate, f.has|hasRate
+	}
+	if v.AsOf != nil {
+		if m.dates == nil {
+			m.dates = map[time.Time]*time.Time{}
+		}
+		d, ok := m.dates[*v.AsOf]
+		if !ok {
+			d = new(time.Time)
+			*d = *v.AsOf
+			m.dates[*v.AsOf] = d
+		}
+		f.asOf = d
+	}
+	u.values[valueKey{v.OrgID, m.str(v.Period), m.str(v.Category)}] = f
 }
 
 type cellKey struct {
@@ -360,24 +426,24 @@ func (u *universe) countsOf(orgID int64, period string) ([]float64, bool) {
 		out := make([]float64, len(u.ind.Categories))
 		any := false
 		for i, c := range u.ind.Categories {
-			v := u.values[valueKey{orgID, period, c.Key}]
-			if v != nil && v.State == StateOK && v.Num != nil {
-				out[i], any = *v.Num, true
+			v, ok := u.values[valueKey{orgID, period, c.Key}]
+			if ok && v.state == StateOK && v.has&hasNum != 0 {
+				out[i], any = v.num, true
 			}
 		}
 		return out, any
 	}
-	v := u.values[valueKey{orgID, period, ""}]
-	if v == nil || v.State != StateOK || v.Num == nil {
+	v, ok := u.values[valueKey{orgID, period, ""}]
+	if !ok || v.state != StateOK || v.has&hasNum == 0 {
 		return nil, false
 	}
 	if u.ind.IsRate() {
-		if v.Den == nil {
+		if v.has&hasDen == 0 {
 			return nil, false
 		}
-		return []float64{*v.Num, *v.Den}, true
+		return []float64{v.num, v.den}, true
 	}
-	return []float64{*v.Num}, true
+	return []float64{v.num}, true
 }
 
 // figure answers the published figure of a municipality (org != 0) or a
@@ -749,12 +815,13 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	}
 	out := make([]*universe, len(keys))
 	for i, k := range keys {
-		u := &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]*Value{}, threshold: thr}
+		u := &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]fact{}, threshold: thr}
+		var facts factMaker
 		for _, v := range values[k] {
 			if v.Period == fmt.Sprint(k.year) && k.ind.Periodicity != Yearly {
 				continue
 			}
-			u.values[valueKey{v.OrgID, v.Period, v.Category}] = v
+			facts.keep(u, v)
 		}
 		p := Period{Year: k.year, Kind: k.ind.Periodicity, Index: 1}
 		if k.ind.Periodicity == Yearly {
@@ -908,16 +975,16 @@ func (u *universe) view(p Period, groupKey, rule string) (*View, error) {
 // counts as protected, or a published rate without counts as published.
 func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
 	period := p.Key()
-	var val *Value
+	var val fact
+	found := false
 	if u.ind.IsBreakdown() {
 		for _, c := range u.ind.Categories {
-			if x := u.values[valueKey{id, period, c.Key}]; x != nil {
-				val = x
+			if val, found = u.values[valueKey{id, period, c.Key}]; found {
 				break
 			}
 		}
 	} else {
-		val = u.values[valueKey{id, period, ""}]
+		val, found = u.values[valueKey{id, period, ""}]
 	}
 	if p.Kind == Yearly && u.ind.Periodicity != Yearly {
 		// a year of a finer indicator: its sum or last period
@@ -933,13 +1000,13 @@ func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
 		}
 	}
 	f := u.figure(cellKey{org: id, period: period}, rule)
-	if val != nil {
-		f.Source, f.AsOf, f.Final = val.Source, val.AsOf, val.Final
-		if f.Missing && val.RateOnly() {
-			r := *val.Rate
-			f = Figure{Rate: &r, RateOnly: true, Source: val.Source, AsOf: val.AsOf, Final: val.Final}
-		} else if f.Missing && val.State != StateOK {
-			f.State = val.State
+	if found {
+		f.Source, f.AsOf, f.Final = val.source, val.asOf, val.final
+		if f.Missing && val.rateOnly() {
+			r := val.rate
+			f = Figure{Rate: &r, RateOnly: true, Source: val.source, AsOf: val.asOf, Final: val.final}
+		} else if f.Missing && val.state != StateOK {
+			f.State = val.state
 		}
 	}
 	return f
@@ -952,7 +1019,7 @@ func (u *universe) aggregate(g CompareGroup, p Period, rule string) Aggregate {
 	for _, m := range g.Members {
 		if _, ok := u.countsOf(m, p.Key()); ok {
 			a.Covered++
-		} else if x := u.values[valueKey{m, p.Key(), ""}]; x != nil && x.RateOnly() {
+		} else if x, ok := u.values[valueKey{m, p.Key(), ""}]; ok && x.rateOnly() {
 			a.RateOnly++
 		}
 	}

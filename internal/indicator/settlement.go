@@ -171,8 +171,8 @@ func (u *universe) partFigure(id int64, p Period, part string) Figure {
 			f.Num = &x
 		}
 	}
-	if v := u.values[valueKey{id, p.Key(), part[len("cat:"):]}]; v != nil {
-		f.Source, f.AsOf, f.Final = v.Source, v.AsOf, v.Final
+	if v, ok := u.values[valueKey{id, p.Key(), part[len("cat:"):]}]; ok {
+		f.Source, f.AsOf, f.Final = v.source, v.asOf, v.final
 	}
 	return f
 }

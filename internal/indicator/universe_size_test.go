@@ -97,14 +97,15 @@ func sizeTestUniverse() *universe {
 	}
 	groups := []CompareGroup{network, country}
 	asOf := time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)
-	u := &universe{ind: ind, year: 2025, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]*Value{}, threshold: DefaultThreshold}
+	u := &universe{ind: ind, year: 2025, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]fact{}, threshold: DefaultThreshold}
+	var facts factMaker
 	for p := (Period{Year: 2025, Kind: Monthly, Index: 1}); p.Year == 2025; p = p.Next() {
 		u.periods = append(u.periods, p)
 		for id := int64(1); id <= 750; id++ {
 			num, den := float64(id%40), float64(40+id%60)
 			at := asOf
-			u.values[valueKey{id, p.Key(), ""}] = &Value{OrgID: id, IndicatorID: 1, Period: p.Key(), PeriodStart: p.Start(),
-				Num: &num, Den: &den, State: StateOK, Source: "own", AsOf: &at, Visibility: VisibilityPublic}
+			facts.keep(u, &Value{OrgID: id, IndicatorID: 1, Period: p.Key(), PeriodStart: p.Start(),
+				Num: &num, Den: &den, State: StateOK, Source: "own", AsOf: &at, Visibility: VisibilityPublic})
 		}
 	}
 	return u
