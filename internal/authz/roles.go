@@ -42,6 +42,12 @@ func oneDomain(domain []string) (string, error) {
 	return domain[0], nil
 }
 
+// linkOf answers where name's roles in the one domain are kept.
+func linkOf(name string, domain []string) (nameIn, error) {
+	dom, err := oneDomain(domain)
+	return nameIn{name, dom}, err
+}
+
 // Clear removes every link.
 func (r *roleLinks) Clear() error {
 	r.mu.Lock()
@@ -52,11 +58,10 @@ func (r *roleLinks) Clear() error {
 
 // AddLink makes name1 hold role name2 in the domain.
 func (r *roleLinks) AddLink(name1, name2 string, domain ...string) error {
-	dom, err := oneDomain(domain)
+	k, err := linkOf(name1, domain)
 	if err != nil {
 		return err
 	}
-	k := nameIn{name1, dom}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, have := range r.roles[k] {
@@ -75,11 +80,10 @@ func (r *roleLinks) BuildRelationship(name1, name2 string, domain ...string) err
 
 // DeleteLink makes name1 no longer hold role name2 in the domain.
 func (r *roleLinks) DeleteLink(name1, name2 string, domain ...string) error {
-	dom, err := oneDomain(domain)
+	k, err := linkOf(name1, domain)
 	if err != nil {
 		return err
 	}
-	k := nameIn{name1, dom}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	kept := r.roles[k][:0]

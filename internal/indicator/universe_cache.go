@@ -58,11 +58,11 @@ type universeCache struct {
 // read on this request (same keys and members, possibly renamed) and the
 // reader's organisation as read on this request.
 func (c *universeCache) get(k universeCacheKey, reader *org.Organisation, groups []CompareGroup) *universe {
-	kept, ok := c.lru.Get(k)
+	had, ok := c.lru.Get(k)
 	if !ok {
 		return nil
 	}
-	u := *kept
+	u := *had
 	u.reader, u.groups = reader, groups
 	return &u
 }

@@ -405,11 +405,13 @@ func (s *Service) rosesOf(ctx context.Context, idb bun.IDB, orgIDs, ids []int64,
 	}
 	scoring := content.scoring()
 	var missing []int64
+	var missingKeys []roseKey
 	for i, id := range ids {
-		if r, ok := s.roses.Get(roseKey{id, vs[scopes[i]], scoring}); ok {
+		k := roseKey{id, vs[scopes[i]], scoring}
+		if r, ok := s.roses.Get(k); ok {
 			out[id] = r
 		} else {
-			missing = append(missing, id)
+			missing, missingKeys = append(missing, id), append(missingKeys, k)
 		}
 	}
 	if len(missing) == 0 {
@@ -419,9 +421,9 @@ func (s *Service) rosesOf(ctx context.Context, idb bun.IDB, orgIDs, ids []int64,
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range missing {
+	for i, id := range missing {
 		r := roseOf(content, rs[id])
-		s.roses.Put(roseKey{id, vs[kept.SurveyRound(id)], scoring}, r)
+		s.roses.Put(missingKeys[i], r)
 		out[id] = r
 	}
 	return out, nil
