@@ -139,9 +139,9 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	}
 	funcs := template.FuncMap{
 		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		// localGrid translates a grid once, for the grid partial.
-		"localGrid": func(loc string, g overview.Grid) gridView { return localGrid(cat, loc, g) },
-		"n":         func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
+		// gridHTML writes a progress grid (grid.go).
+		"gridHTML": func(loc string, g overview.Grid) template.HTML { return gridHTML(cat, loc, g) },
+		"n":        func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
 		"num": func(loc string, v any) string {
 			switch v := v.(type) {
 			case int:
