@@ -92,3 +92,49 @@ func TestGridWrittenAsTheTemplateWould(t *testing.T) {
 		}
 	}
 }
+
+// benchRowsAsTemplate is a benchmark's ranking rows as the page's template
+// wrote them before benchRowsHTML.
+const benchRowsAsTemplate = `{{$l := .L}}{{$rate := .Rate}}{{$tRank := t $l "indicator_benchmark.col.rank"}}{{$tFigure := t $l "indicator_benchmark.col.figure"}}{{$tParts := t $l "indicator_benchmark.col.parts"}}{{$tProvenance := t $l "indicator_benchmark.col.provenance"}}
+  {{- $tWithheld := t $l "indicator_benchmark.withheld"}}{{$tWithheldNote := t $l "indicator_benchmark.withheld_note"}}<tbody>{{range .Rows}}<tr{{if .Own}} class="own"{{end}}>
+    <td data-label="{{$tRank}}">{{or .Rank "–"}}</td>
+    <th scope="row">{{.Name}}{{if .Own}} <span class="pill">{{t $l "indicator_benchmark.own"}}</span>{{end}}</th>
+    <td class="num" data-label="{{$tFigure}}">{{if .Hidden}}<span aria-hidden="true">–</span><span class="visually-hidden">{{$tWithheld}}</span><sup><a href="#bench-withheld" aria-label="{{$tWithheldNote}}">*</a></sup>{{else}}{{.Figure}}{{end}}</td>
+    {{if $rate}}<td class="num" data-label="{{$tParts}}">{{.Parts}}</td>{{end}}
+    <td data-label="{{$tProvenance}}">{{.Provenance}}</td>
+  </tr>{{end}}</tbody>`
+
+// TestBenchmarkRowsWrittenAsTheTemplateWould writes a ranking with the
+// reader's own row, a withheld figure, a row without rank and hostile and
+// Nordic names, of a count and of a rate, and finds it byte for byte as
+// the template wrote it.
+func TestBenchmarkRowsWrittenAsTheTemplateWould(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []benchRow{
+		{Rank: "1", Name: "Ås", Figure: "12,5 %", Parts: "5 av 40", Provenance: "SSB « 2025 » §"},
+		{Rank: "2", Name: `Malmö <script>alert("x")</script>`, Figure: "9,1 %", Parts: "1 + 10", Provenance: "SCB", Own: true},
+		{Name: "Aabenraa & 'Sønderborg'", Hidden: true, Parts: "–", Provenance: "DST"},
+		{Rank: "4", Name: "Tromsø", Figure: "–", Missing: true},
+	}
+	for _, loc := range []string{"nb", "sv", "da", "en"} {
+		tpl := template.Must(template.New("rows").Funcs(template.FuncMap{
+			"t": func(loc, key string) string { return cat.T(loc, key) },
+		}).Parse(benchRowsAsTemplate))
+		for _, rate := range []bool{false, true} {
+			var want strings.Builder
+			if err := tpl.Execute(&want, map[string]any{"L": loc, "Rate": rate, "Rows": rows}); err != nil {
+				t.Fatal(err)
+			}
+			got := "<tbody>" + string(benchRowsHTML(cat, loc, rows, rate)) + "</tbody>"
+			if got != want.String() {
+				t.Errorf("%s, rate %v: the rows as written:\n%s\nas the template writes them:\n%s", loc, rate, got, want.String())
+			}
+			if strings.Contains(got, "<script>") || !strings.Contains(got, "Malmö") || !strings.Contains(got, "« 2025 » §") {
+				t.Errorf("%s: %s", loc, got)
+			}
+		}
+	}
+}

@@ -81,3 +81,55 @@ func link(f *fragment, url, text string) {
 	f.text(text)
 	f.raw("</a>")
 }
+
+// benchRowsHTML writes the rows of a benchmark's ranking (a country has
+// 750), in the language loc, as a fragment (fragment.go): a row per
+// municipality with its rank, name (the reader's own marked), figure or
+// the mark of a withheld one, the parts of a rate when rate is set, and
+// the figure's provenance, each cell labelled by its column for the
+// stacked table on a phone.
+func benchRowsHTML(cat *i18n.Catalog, loc string, rows []benchRow, rate bool) template.HTML {
+	label := func(key string) string {
+		var f fragment
+		f.text(cat.T(loc, key))
+		return f.b.String()
+	}
+	rank, figure, parts, provenance := label("indicator_benchmark.col.rank"), label("indicator_benchmark.col.figure"), label("indicator_benchmark.col.parts"), label("indicator_benchmark.col.provenance")
+	own := label("indicator_benchmark.own")
+	withheld := `<span aria-hidden="true">–</span><span class="visually-hidden">` + label("indicator_benchmark.withheld") +
+		`</span><sup><a href="#bench-withheld" aria-label="` + label("indicator_benchmark.withheld_note") + `">*</a></sup>`
+	var f fragment
+	f.b.Grow(400 * len(rows))
+	for _, r := range rows {
+		f.raw("<tr")
+		if r.Own {
+			f.raw(` class="own"`)
+		}
+		f.raw(">\n    <td data-label=\"" + rank + `">`)
+		if r.Rank == "" {
+			f.raw("–")
+		}
+		f.text(r.Rank)
+		f.raw("</td>\n    <th scope=\"row\">")
+		f.text(r.Name)
+		if r.Own {
+			f.raw(` <span class="pill">` + own + "</span>")
+		}
+		f.raw("</th>\n    <td class=\"num\" data-label=\"" + figure + `">`)
+		if r.Hidden {
+			f.raw(withheld)
+		} else {
+			f.text(r.Figure)
+		}
+		f.raw("</td>\n    ")
+		if rate {
+			f.raw(`<td class="num" data-label="` + parts + `">`)
+			f.text(r.Parts)
+			f.raw("</td>")
+		}
+		f.raw("\n    <td data-label=\"" + provenance + `">`)
+		f.text(r.Provenance)
+		f.raw("</td>\n  </tr>")
+	}
+	return f.html()
+}

@@ -141,7 +141,9 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
 		// gridHTML writes a progress grid (grid.go).
 		"gridHTML": func(loc string, g overview.Grid) template.HTML { return gridHTML(cat, loc, g) },
-		"n":        func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
+		// benchRowsHTML writes a benchmark's ranking (grid.go).
+		"benchRowsHTML": func(loc string, rows []benchRow, rate bool) template.HTML { return benchRowsHTML(cat, loc, rows, rate) },
+		"n":             func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
 		"num": func(loc string, v any) string {
 			switch v := v.(type) {
 			case int:
