@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/plan"
 	webassets "github.com/samvirke/samvirke/web"
 )
 
@@ -134,6 +136,54 @@ func TestBenchmarkRowsWrittenAsTheTemplateWould(t *testing.T) {
 			}
 			if strings.Contains(got, "<script>") || !strings.Contains(got, "Malmö") || !strings.Contains(got, "« 2025 » §") {
 				t.Errorf("%s: %s", loc, got)
+			}
+		}
+	}
+}
+
+// planMeasureAsTemplate is a measure's line of a plan's tree as the
+// plantree partial wrote it before planMeasureHTML.
+const planMeasureAsTemplate = `{{$l := .L}}{{$measures := .Measures}}{{$it := .Item}}{{$tProblem := t $l "plan.col.problem"}}{{$tResponsible := t $l "plan.col.responsible"}}{{$tTimeline := t $l "plan.col.timeline"}}{{$tFollowUp := t $l "plan.col.follow_up"}}{{$tNoActivity := t $l "plan.no_activity"}}{{with .Measure}}<p><a href="{{$measures}}{{.ID}}">{{or .Description $tNoActivity}}</a></p>
+        <p class="muted"><span class="pill pill-{{.Status}}">{{t $l (print "measure.status." .Status)}}</span> {{.Progress}} %{{with .Responsible}} · {{$tResponsible}}: {{.}}{{end}}{{with $it.Timeline}} · {{$tTimeline}}: {{.}}{{end}}{{with .From}} · {{t $l "measure.origin" "org" .OrgName}}{{end}}</p>
+        {{with $it.Problem}}<p class="muted">{{$tProblem}}: {{.}}</p>{{end}}
+        {{if or $it.FollowUp $it.FollowUpDate}}<p class="muted">{{$tFollowUp}}: {{$it.FollowUp}}{{with $it.FollowUpDate}} ({{date $l .}}){{end}}</p>{{end}}{{end}}`
+
+// TestPlanMeasureWrittenAsTheTemplateWould writes measures' lines, bare
+// and with every part (a responsible, a timeline, an origin, a problem, a
+// follow-up with and without its date), with hostile and Nordic text, and
+// finds them byte for byte as the plan's template wrote them.
+func TestPlanMeasureWrittenAsTheTemplateWould(t *testing.T) {
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 6, 20, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		it plan.Item
+		m  measure.Measure
+	}{
+		{plan.Item{Kind: "measure", ID: "a1"}, measure.Measure{ID: "m1", Status: "not_started"}},
+		{plan.Item{Kind: "measure", ID: "a2", Timeline: "Høst 2026, «minst» to ganger", Problem: `Få <i>deltar</i> & "ingen" følger opp`, FollowUp: "Evaluert § 4 + 5", FollowUpDate: &day},
+			measure.Measure{ID: "m2x", Description: "Språkpraksis i Malmö 'stad'", Status: "ongoing", Progress: 40, Responsible: "NAV <leder>", From: &measure.Origin{OrgName: "Aabenraa & Sønderborg"}}},
+		{plan.Item{Kind: "measure", ID: "a3", FollowUpDate: &day}, measure.Measure{ID: "m 3/æ?", Status: "done", Progress: 100}},
+		{plan.Item{Kind: "measure", ID: "a4", FollowUp: "Ingen dato"}, measure.Measure{ID: "m4", Status: "stopped", Responsible: "Skole"}},
+	}
+	for _, loc := range []string{"nb", "sv", "da", "en"} {
+		tpl := template.Must(template.New("line").Funcs(template.FuncMap{
+			"t":    func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
+			"date": func(loc string, d time.Time) string { return i18n.FormatDate(loc, d) },
+		}).Parse(planMeasureAsTemplate))
+		for _, c := range cases {
+			var want strings.Builder
+			if err := tpl.Execute(&want, map[string]any{"L": loc, "Measures": "/o/ås/measures/", "Item": c.it, "Measure": &c.m}); err != nil {
+				t.Fatal(err)
+			}
+			got := string(planMeasureHTML(cat, loc, "/o/ås/measures/", c.it, &c.m))
+			if got != want.String() {
+				t.Errorf("%s, measure %s: the line as written:\n%s\nas the template writes it:\n%s", loc, c.m.ID, got, want.String())
+			}
+			if strings.Contains(got, "<i>") || strings.Contains(got, "<leder>") {
+				t.Errorf("%s: unescaped: %s", loc, got)
 			}
 		}
 	}

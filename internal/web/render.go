@@ -25,7 +25,9 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/indicator"
+	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/overview"
+	"github.com/samvirke/samvirke/internal/plan"
 	"github.com/samvirke/samvirke/internal/survey"
 )
 
@@ -143,7 +145,11 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"gridHTML": func(loc string, g overview.Grid) template.HTML { return gridHTML(cat, loc, g) },
 		// benchRowsHTML writes a benchmark's ranking (grid.go).
 		"benchRowsHTML": func(loc string, rows []benchRow, rate bool) template.HTML { return benchRowsHTML(cat, loc, rows, rate) },
-		"n":             func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
+		// planMeasureHTML writes a measure's line of a plan's tree (grid.go).
+		"planMeasureHTML": func(loc, measures string, it plan.Item, m *measure.Measure) template.HTML {
+			return planMeasureHTML(cat, loc, measures, it, m)
+		},
+		"n": func(loc, key string, count int, args ...any) string { return cat.N(loc, key, count, args...) },
 		"num": func(loc string, v any) string {
 			switch v := v.(type) {
 			case int:
