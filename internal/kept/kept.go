@@ -5,11 +5,11 @@
 // A data version is a counter per scope in the table data_versions that
 // triggers bump in the same transaction as every write of the data it
 // stands for (migrations data_versions, catalogue_version,
-// survey_round_version), whatever code path or script writes, so that
-// every process of the instance sees the same versions. A reader reads
-// the versions before the rows: what it keeps under a version is at least
-// as new as that version, and a write makes the old keys unreachable.
-// Sessions and memberships are never kept: they are checked on every
+// survey_round_version, workbook_network_version), whatever code path or
+// script writes, so that every process of the instance sees the same
+// versions. A reader reads the versions before the rows: what it keeps
+// under a version is at least as new as that version, and a write makes
+// the old keys unreachable. Sessions and memberships are never kept: they are checked on every
 // request before a service is reached.
 package kept
 
@@ -37,6 +37,11 @@ func Indicator(id int64) string { return fmt.Sprintf("indicator:%d", id) }
 
 // SurveyRound is the scope of a survey round's responses.
 func SurveyRound(id int64) string { return fmt.Sprintf("survey_round:%d", id) }
+
+// WorkbookNetwork is the scope of a network's workbooks: which its
+// members have, which answers they hold and how those are shared, and
+// their chapters' statuses.
+func WorkbookNetwork(id int64) string { return fmt.Sprintf("workbook_network:%d", id) }
 
 // Versions answers the data versions of scopes in one statement; a scope
 // never written is at version 0.

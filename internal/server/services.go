@@ -114,8 +114,8 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
-	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock})
 	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
+	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock, Workbooks: s.Workbooks})
 	s.Workbooks.Limits = s.Limiter
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}
 	s.Councils = &council.Service{DB: p.DB, Clock: p.Clock, Files: p.Files, Limits: s.Limiter}

@@ -3,12 +3,15 @@ package workbook
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/overview"
 )
@@ -58,46 +61,100 @@ func (r ProgressRow) Cell(statementID int64) ProgressCell {
 	return ProgressCell{State: ProgressMissing}
 }
 
+// progressKeptBytes bounds the progress grids' rows a process keeps: a
+// network of 40 members and 40 problem statements is some 120 kB.
+const progressKeptBytes = 4 << 20
+
+// progressKey is what a progress grid's rows are kept under: the network,
+// the template, the network's workbook data version and its members.
+type progressKey struct {
+	network, template, version int64
+	members                    string
+}
+
+// keptProgress is a grid's rows by member, shared by every reader of the
+// grid and never changed once kept.
+type keptProgress map[int64]keptProgressRow
+
+type keptProgressRow struct {
+	WorkbookID int64
+	Chapters   map[int64]ChapterState
+	Cells      map[int64]ProgressCell
+}
+
+// size estimates the bytes k holds.
+func (k keptProgress) size() int {
+	n := 64
+	for _, r := range k {
+		n += 160 + 64*len(r.Chapters) + 56*len(r.Cells)
+	}
+	return n
+}
+
 // progress reads the grid of template t's chapters inside a unit of work
-// of the network's scope: it widens the scope to the members for its own
-// reads, reads of their answers only which exist and how they are shared
-// (never their content), and narrows the scope back.
-func progress(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Template, chapters []*Chapter, day time.Time) (*Progress, error) {
+// of the network's scope. The members are read every time; their rows are
+// kept under the network's workbook data version (kept.WorkbookNetwork),
+// which every write of a member's workbook, answer or chapter status
+// bumps, so a grid read again costs one statement for the version.
+func (s *Service) progress(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Template, chapters []*Chapter, day time.Time) (*Progress, error) {
 	p := &Progress{Template: t, Chapters: chapters}
 	members, err := org.FindNetworkMemberOrgs(ctx, idb, network.ID, day)
 	if err != nil || len(members) == 0 {
 		return p, err
 	}
 	ids := make([]int64, len(members))
+	var key strings.Builder
 	for i, m := range members {
 		ids[i] = m.ID
+		key.WriteString(strconv.FormatInt(m.ID, 10))
+		key.WriteByte(',')
 	}
+	scope := kept.WorkbookNetwork(network.ID)
+	versions, err := kept.Versions(ctx, idb, []string{scope})
+	if err != nil {
+		return nil, err
+	}
+	k := progressKey{network: network.ID, template: t.ID, version: versions[scope], members: key.String()}
+	rows, ok := s.progressRows.Get(k)
+	if !ok {
+		if rows, err = progressRows(ctx, idb, network, t, ids); err != nil {
+			return nil, err
+		}
+		s.progressRows.Put(k, rows, rows.size(), progressKeptBytes)
+	}
+	for _, m := range members {
+		r := rows[m.ID]
+		p.Rows = append(p.Rows, ProgressRow{Member: m, WorkbookID: r.WorkbookID, Chapters: r.Chapters, Cells: r.Cells})
+	}
+	return p, nil
+}
+
+// progressRows reads the members' (ids) rows of template t's grid: it
+// widens the scope to the members for its own reads, reads of their
+// answers only which exist and how they are shared (never their content),
+// and narrows the scope back. A member without a workbook has no row.
+func progressRows(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Template, ids []int64) (keptProgress, error) {
 	wide, err := db.ReadAlso(ctx, idb, ids...)
 	if err != nil {
 		return nil, err
 	}
+	out := keptProgress{}
 	err = func() error {
 		var books []*Workbook
 		if err := idb.NewSelect().Model(&books).Where("org_id IN (?) AND network_id = ? AND template_id = ?", bun.In(ids), network.ID, t.ID).
 			OrderExpr("created_at DESC, id DESC").Scan(wide); err != nil {
 			return err
 		}
-		bookOf, bookIDs := map[int64]int64{}, []int64{}
+		member, bookIDs := map[int64]int64{}, []int64{} // workbook → member
 		for _, b := range books {
-			if bookOf[b.OrgID] == 0 { // the newest
-				bookOf[b.OrgID] = b.ID
+			if _, ok := out[b.OrgID]; !ok { // the newest
+				out[b.OrgID] = keptProgressRow{WorkbookID: b.ID, Chapters: map[int64]ChapterState{}, Cells: map[int64]ProgressCell{}}
+				member[b.ID] = b.OrgID
 				bookIDs = append(bookIDs, b.ID)
 			}
 		}
-		for _, m := range members {
-			p.Rows = append(p.Rows, ProgressRow{Member: m, WorkbookID: bookOf[m.ID], Chapters: map[int64]ChapterState{}, Cells: map[int64]ProgressCell{}})
-		}
 		if len(bookIDs) == 0 {
 			return nil
-		}
-		row := map[int64]*ProgressRow{}
-		for i := range p.Rows {
-			row[p.Rows[i].WorkbookID] = &p.Rows[i]
 		}
 		var heads []*Entry // which answers exist and how they are shared: never their content
 		if err := idb.NewSelect().Model(&heads).Column("org_id", "workbook_id", "statement_id", "visibility", "updated_at").
@@ -105,12 +162,12 @@ func progress(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Te
 			return err
 		}
 		for _, e := range heads {
-			if r := row[e.WorkbookID]; r != nil {
+			if m, ok := member[e.WorkbookID]; ok {
 				c := ProgressCell{State: ProgressPrivate}
 				if e.Visibility != VisibilityPrivate {
 					c = ProgressCell{State: ProgressShared, UpdatedAt: e.UpdatedAt}
 				}
-				r.Cells[e.StatementID] = c
+				out[m].Cells[e.StatementID] = c
 			}
 		}
 		var sts []chapterStatus
@@ -118,8 +175,8 @@ func progress(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Te
 			return err
 		}
 		for _, st := range sts {
-			if r := row[st.WorkbookID]; r != nil {
-				r.Chapters[st.ChapterID] = ChapterState{Status: st.Status, UpdatedAt: st.UpdatedAt}
+			if m, ok := member[st.WorkbookID]; ok {
+				out[m].Chapters[st.ChapterID] = ChapterState{Status: st.Status, UpdatedAt: st.UpdatedAt}
 			}
 		}
 		return nil
@@ -127,7 +184,7 @@ func progress(ctx context.Context, idb bun.IDB, network *org.Organisation, t *Te
 	if rerr := db.ResetRead(ctx, idb); err == nil {
 		err = rerr
 	}
-	return p, err
+	return out, err
 }
 
 // currentTemplates answers the network's published templates, the newest
@@ -188,7 +245,7 @@ func (s *Service) GatheringProgress(ctx context.Context, network *org.Organisati
 			if len(chs) == 0 {
 				continue
 			}
-			p, err := progress(ctx, idb, network, t, chs, g.StartsOn)
+			p, err := s.progress(ctx, idb, network, t, chs, g.StartsOn)
 			if err != nil {
 				return err
 			}
@@ -201,8 +258,11 @@ func (s *Service) GatheringProgress(ctx context.Context, network *org.Organisati
 
 // ProgressPanel is the network dashboard's progress grid: for each of the
 // network's current templates, its member municipalities × chapters and
-// problem statements.
-type ProgressPanel struct{ Clock app.Clock }
+// problem statements, read through Workbooks (which keeps the grids).
+type ProgressPanel struct {
+	Clock     app.Clock
+	Workbooks *Service
+}
 
 // Panel answers the panel for a network, nil elsewhere.
 func (p ProgressPanel) Panel(ctx context.Context, idb bun.IDB, o overview.Org, _ *app.Actor) (*overview.Panel, error) {
@@ -216,7 +276,7 @@ func (p ProgressPanel) Panel(ctx context.Context, idb bun.IDB, o overview.Org, _
 	}
 	panel := &overview.Panel{Title: "workbook.progress.title", Empty: "workbook.progress.empty"}
 	for _, t := range ts {
-		pr, err := progress(ctx, idb, network, t, t.Chapters, p.Clock.Now())
+		pr, err := p.Workbooks.progress(ctx, idb, network, t, t.Chapters, p.Clock.Now())
 		if err != nil {
 			return nil, err
 		}

@@ -7,7 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/webtest"
 	"github.com/samvirke/samvirke/internal/workbook"
@@ -129,4 +134,108 @@ func TestProgressGrid(t *testing.T) {
 			t.Errorf("another member's workbook under a member's slug: %d; want 404", code)
 		}
 	})
+}
+
+// TestProgressKeptUntilAMemberWrites: a gathering's progress grid read
+// again sends no statement for the members' answers (its rows are kept
+// under the network's workbook data version), and shows every write as
+// soon as it is made: an answer saved, a chapter's status set, and
+// answers changed or deleted by hand, as a script would, which the
+// triggers see all the same.
+func TestProgressKeptUntilAMemberWrites(t *testing.T) {
+	t.Parallel()
+	r := webtest.New(t, webtest.Options{})
+	network := r.Org(org.KindNetwork)
+	a := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Ås kommune" })
+	b := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Bø kommune" })
+	for _, m := range []*org.Organisation{a, b} {
+		r.Join(network, m, webtest.Since2016)
+	}
+	ctx := context.Background()
+	tmpl, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "«Bosetting»")
+	stmt, chapter := tmpl.Chapters[0].Statements[0].ID, tmpl.Chapters[0].ID
+	save := func(o *org.Organisation, vis string) {
+		t.Helper()
+		if _, err := r.Workbooks.SaveEntry(ctx, o, &app.Actor{Name: o.Name}, workbook.Save{WorkbookID: workbooktest.BookOf(t, books, o.ID).ID,
+			StatementID: stmt, Visibility: vis, Content: workbook.Content{Answers: map[string]string{"analysis": "Kartlegging § 3"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(a, workbook.VisibilityNetwork)
+	g := &workbook.Gathering{Title: "Vårsamling", StartsOn: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), ChapterIDs: []int64{chapter}}
+	if err := r.Workbooks.CreateGathering(ctx, network, g); err != nil {
+		t.Fatal(err)
+	}
+	counter := dbtest.CountStatements(t, r.DB)
+	// read answers the members' cell and chapter states and the statements
+	// the read sent for their answers.
+	read := func(id string) (cells, chapters map[string]string, entries []string) {
+		t.Helper()
+		_, grids, err := r.Workbooks.GatheringProgress(audit.WithMeta(ctx, audit.Meta{RequestID: id}), network, g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(grids) != 1 {
+			t.Fatalf("%s: %d grids, want 1", id, len(grids))
+		}
+		cells, chapters = map[string]string{}, map[string]string{}
+		for _, row := range grids[0].Rows {
+			cells[row.Member.Name], chapters[row.Member.Name] = row.Cell(stmt).State, row.Chapters[chapter].Status
+		}
+		for _, st := range counter.Request(id).Statements {
+			if strings.Contains(st, "workbook_entries") {
+				entries = append(entries, st)
+			}
+		}
+		return cells, chapters, entries
+	}
+	want := func(id, name string, got map[string]string, state string) {
+		t.Helper()
+		if got[name] != state {
+			t.Errorf("%s: %s is %q, want %q", id, name, got[name], state)
+		}
+	}
+	cells, _, entries := read("first")
+	if len(entries) != 1 {
+		t.Fatalf("the first read sent %d statements for the answers, want 1: %q", len(entries), entries)
+	}
+	want("first", "Ås kommune", cells, workbook.ProgressShared)
+	want("first", "Bø kommune", cells, workbook.ProgressMissing)
+	cells, _, entries = read("again")
+	if len(entries) != 0 {
+		t.Errorf("the grid read again sent statements for the answers: %q", entries)
+	}
+	want("again", "Ås kommune", cells, workbook.ProgressShared)
+
+	save(b, workbook.VisibilityPrivate)
+	cells, _, entries = read("b answered")
+	if len(entries) != 1 {
+		t.Errorf("after b's answer the grid sent %d statements for the answers, want 1", len(entries))
+	}
+	want("b answered", "Bø kommune", cells, workbook.ProgressPrivate)
+
+	if err := r.Workbooks.SetChapterStatus(ctx, a, workbooktest.BookOf(t, books, a.ID).ID, chapter, workbook.ChapterReady); err != nil {
+		t.Fatal(err)
+	}
+	_, chapters, _ := read("a ready")
+	want("a ready", "Ås kommune", chapters, workbook.ChapterReady)
+
+	byHand := func(query string, args ...any) {
+		t.Helper()
+		err := db.Run(ctx, r.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+			_, err := idb.NewRaw(query, args...).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	byHand("UPDATE workbook_entries SET visibility = 'private' WHERE org_id = ?", a.ID)
+	cells, _, _ = read("a made private by hand")
+	want("a made private by hand", "Ås kommune", cells, workbook.ProgressPrivate)
+	byHand("DELETE FROM workbook_entries WHERE org_id = ?", b.ID)
+	byHand("DELETE FROM workbook_chapter_status WHERE org_id = ?", a.ID)
+	cells, chapters, _ = read("deleted by hand")
+	want("deleted by hand", "Bø kommune", cells, workbook.ProgressMissing)
+	want("deleted by hand", "Ås kommune", chapters, "")
 }

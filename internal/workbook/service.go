@@ -14,6 +14,7 @@ import (
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/ratelimit"
@@ -27,7 +28,8 @@ type Service struct {
 	// Limits bounds how many comments people write (required to comment).
 	Limits *ratelimit.Limiter
 
-	templates templateCache // published templates, see findTemplate
+	templates    templateCache                       // published templates, see findTemplate
+	progressRows kept.LRU[progressKey, keptProgress] // progress grids' rows, see progress
 }
 
 // TemplateSpec describes a template to create.
