@@ -55,16 +55,17 @@ func (f *fragment) url(s string) {
 	f.text(s[start:])
 }
 
-// urlKeeps reports whether a URL keeps byte c as it is: RFC 3986's
-// unreserved and reserved characters but the single quote and
-// parentheses, as html/template's URL normaliser does.
-func urlKeeps(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+// urlKept holds the bytes a URL keeps as they are: RFC 3986's unreserved
+// and reserved characters but the single quote and parentheses, as
+// html/template's URL normaliser does.
+var urlKept = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!#$&*+,/:;=?@[]", byte(c)) >= 0
 	}
-	return strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0
-}
+	return t
+}()
+
+func urlKeeps(c byte) bool { return urlKept[c] }
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

@@ -424,8 +424,9 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
-	var buf bytes.Buffer
-	if err := set.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := set.ExecuteTemplate(buf, "layout", data); err != nil {
 		s.Logger.Error("render failed", "page", name, "request_id", requestIDOf(c), "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
@@ -437,6 +438,23 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 		c.Header("Cache-Control", "no-store")
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// renderBuffers holds the buffers pages are rendered into before they
+// are sent: a page of 200 measures or 750 municipalities is some 250 kB,
+// which a new buffer allocated some 500 kB for on every request, growing
+// by doubling. A buffer grown past renderBufferMax is let go rather than
+// kept.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const renderBufferMax = 1 << 20
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > renderBufferMax {
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 const flashCookie = "samvirke_flash"
