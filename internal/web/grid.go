@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strconv"
 
+	"github.com/samvirke/samvirke/internal/chart"
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/overview"
@@ -198,6 +199,42 @@ func planMeasureHTML(cat *i18n.Catalog, loc, measures string, it plan.Item, m *m
 			f.raw(")")
 		}
 		f.raw("</p>")
+	}
+	return f.html()
+}
+
+// chartRowsHTML writes the rows of a chart's data table (beside the
+// drawing; a benchmark's chart has a bar, and so a row, for each of 750
+// municipalities) as a fragment (fragment.go): each row headed by its
+// label, then its figures, each labelled by its column head for the
+// stacked table on a phone.
+func chartRowsHTML(t chart.Table) template.HTML {
+	heads := make([]string, len(t.Head))
+	for i, h := range t.Head {
+		var f fragment
+		f.text(h)
+		heads[i] = f.b.String()
+	}
+	var f fragment
+	f.b.Grow(64 * len(t.Rows) * (len(t.Head) + 1))
+	for _, row := range t.Rows {
+		f.raw("<tr>")
+		for i, c := range row {
+			if i == 0 {
+				f.raw(`<th scope="row">`)
+				f.text(c)
+				f.raw("</th>")
+				continue
+			}
+			f.raw(`<td class="num" data-label="`)
+			if i < len(heads) {
+				f.raw(heads[i])
+			}
+			f.raw(`">`)
+			f.text(c)
+			f.raw("</td>")
+		}
+		f.raw("</tr>")
 	}
 	return f.html()
 }
