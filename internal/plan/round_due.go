@@ -21,13 +21,25 @@ type RoundDue struct{}
 // DueItems answers the unreported measures of q.OrgID's open rounds due
 // for q.ResponsibleID (everyone's when 0), soonest first, at most q.Limit.
 func (RoundDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, error) {
-	where := "r.org_id = ? AND r.closed_at IS NULL AND r.due IS NOT NULL AND m.removed_at IS NULL" +
-		" AND NOT EXISTS (SELECT 1 FROM plan_round_reports AS rr WHERE rr.org_id = r.org_id AND rr.round_id = r.id AND rr.measure_id = m.id)"
-	args := []any{q.OrgID}
+	// An organisation has an open round with a due day for a few weeks a
+	// year: its rounds are read first, from their own table, and the
+	// measures only when one is open. The query of the measures joins five
+	// tables twice under row-level security, and PostgreSQL took longer
+	// to plan it (1.6 ms) than any other statement of a load run.
+	rounds := idb.NewSelect().Table("plan_rounds").Column("id").Where("org_id = ? AND closed_at IS NULL AND due IS NOT NULL", q.OrgID)
 	if !q.Until.IsZero() {
-		where += " AND r.due <= ?"
-		args = append(args, q.Until)
+		rounds = rounds.Where("due <= ?", q.Until)
 	}
+	var open []int64
+	if err := rounds.Scan(ctx, &open); err != nil {
+		return nil, err
+	}
+	if len(open) == 0 {
+		return nil, nil
+	}
+	where := "r.org_id = ? AND r.id IN (?) AND m.removed_at IS NULL" +
+		" AND NOT EXISTS (SELECT 1 FROM plan_round_reports AS rr WHERE rr.org_id = r.org_id AND rr.round_id = r.id AND rr.measure_id = m.id)"
+	args := []any{q.OrgID, bun.In(open)}
 	const from = "plan_rounds AS r" +
 		" JOIN plans AS p ON p.org_id = r.org_id AND p.lineage_id = r.lineage_id AND p.superseded_by IS NULL" +
 		" JOIN measures AS m ON m.org_id = p.org_id AND m.plan_id = p.id"
