@@ -434,8 +434,8 @@ func (n *demoNetwork) gathering(ctx context.Context, dg demoGathering) error {
 	}
 	var t *Template
 	err := db.Run(ctx, n.db, db.OrgScope(n.network.ID), func(ctx context.Context, idb bun.IDB) error {
-		ts, err := currentTemplates(ctx, idb, n.network.ID)
-		if len(ts) > 0 {
+		all, err := FindTemplates(ctx, idb, n.network.ID)
+		if ts := current(all); len(ts) > 0 {
 			t = ts[0]
 		}
 		return err

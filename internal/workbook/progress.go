@@ -189,11 +189,14 @@ func progressRows(ctx context.Context, idb bun.IDB, network *org.Organisation, t
 
 // currentTemplates answers the network's published templates, the newest
 // version of each.
-func currentTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Template, error) {
-	ts, err := FindTemplates(ctx, idb, networkID) // by name, newest version first
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) currentTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Template, error) {
+	ts, err := s.findTemplates(ctx, idb, networkID)
+	return current(ts), err
+}
+
+// current answers the published templates of ts (by name, newest version
+// first), the newest version of each.
+func current(ts []*Template) []*Template {
 	var out []*Template
 	seen := map[string]bool{}
 	for _, t := range ts {
@@ -202,7 +205,7 @@ func currentTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Tem
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // GatheringProgress answers one of the network's gatherings with the
@@ -231,7 +234,7 @@ func (s *Service) GatheringProgress(ctx context.Context, network *org.Organisati
 		for _, id := range g.ChapterIDs {
 			due[id] = true
 		}
-		ts, err := FindTemplates(ctx, idb, network.ID)
+		ts, err := s.findTemplates(ctx, idb, network.ID)
 		if err != nil {
 			return err
 		}
@@ -270,7 +273,7 @@ func (p ProgressPanel) Panel(ctx context.Context, idb bun.IDB, o overview.Org, _
 		return nil, nil
 	}
 	network := &org.Organisation{ID: o.ID, Slug: o.Slug, Kind: o.Kind, Name: o.Name}
-	ts, err := currentTemplates(ctx, idb, o.ID)
+	ts, err := p.Workbooks.currentTemplates(ctx, idb, o.ID)
 	if err != nil {
 		return nil, err
 	}

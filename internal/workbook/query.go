@@ -51,7 +51,7 @@ func (s *Service) WorkbookList(ctx context.Context, o *org.Organisation) (*Listi
 	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		if o.Kind == org.KindNetwork {
 			var err error
-			if out.Templates, err = FindTemplates(ctx, idb, o.ID); err != nil {
+			if out.Templates, err = s.findTemplates(ctx, idb, o.ID); err != nil {
 				return err
 			}
 			out.Cycles, err = FindCycles(ctx, idb, o.ID)
@@ -201,7 +201,7 @@ func (s *Service) Templates(ctx context.Context, o *org.Organisation) ([]*Templa
 	err := org.RunRead(ctx, s.DB, o, s.Clock.Now(), func(ctx context.Context, idb bun.IDB) error {
 		nets := readNetworks(ctx, o)
 		for _, n := range nets {
-			ts, err := FindTemplates(ctx, idb, n)
+			ts, err := s.findTemplates(ctx, idb, n)
 			if err != nil {
 				return err
 			}
@@ -252,7 +252,7 @@ func (s *Service) Gatherings(ctx context.Context, o *org.Organisation) (*Gatheri
 			}
 		}
 		for _, n := range nets {
-			tmpls, err := FindTemplates(ctx, idb, n)
+			tmpls, err := s.findTemplates(ctx, idb, n)
 			if err != nil {
 				return err
 			}
