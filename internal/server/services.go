@@ -105,16 +105,16 @@ func Compose(ctx context.Context, p Parts) (*Services, error) {
 	s := &Services{DB: p.DB, Clock: p.Clock, Logger: p.Logger, Catalog: p.Catalog, Authz: enf, Files: p.Files, secret: p.Secret}
 	s.Limiter = &ratelimit.Limiter{DB: p.DB, Clock: p.Clock}
 	s.Outbox = &outbox.Outbox{DB: p.DB, Queue: p.Queue, Mail: p.Mail, Sealer: sealer, Clock: p.Clock, Log: p.Logger}
+	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Due = &due.Registry{}
 	s.Due.Add(measure.Due{})
 	s.Due.Add(plan.RoundDue{})
 	s.Due.Add(council.SignDue{})
 	s.Due.Add(indicator.DueSource{Clock: p.Clock})
-	s.Due.Add(workbook.ChapterDue{Clock: p.Clock})
+	s.Due.Add(workbook.ChapterDue{Clock: p.Clock, Workbooks: s.Workbooks})
 	s.Overview = &overview.Registry{}
 	s.Overview.Add(org.NetworkPanel{Clock: p.Clock})
 	s.Overview.Add(workbook.NextGatheringPanel{Clock: p.Clock})
-	s.Workbooks = &workbook.Service{DB: p.DB, Clock: p.Clock, Notify: workbook.Notifier{Outbox: s.Outbox, Text: p.Catalog.T}}
 	s.Overview.Add(workbook.ProgressPanel{Clock: p.Clock, Workbooks: s.Workbooks})
 	s.Workbooks.Limits = s.Limiter
 	s.Plans = &plan.Service{DB: p.DB, Clock: p.Clock, Limits: s.Limiter}

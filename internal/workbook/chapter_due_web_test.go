@@ -7,6 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
+	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
+	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/remind"
 	"github.com/samvirke/samvirke/internal/webtest"
@@ -97,5 +102,55 @@ func TestChapterDueAtGatheringReminds(t *testing.T) {
 	}
 	if _, body := r.Client(readyEditor).Get("/o/" + ready.Slug + "/dashboard"); strings.Contains(myWork(body), chapter.Title) {
 		t.Error("a chapter marked ready is still on My work")
+	}
+}
+
+// TestChapterDueCarriedIntoANewVersion: when the network publishes a new
+// version of its template into the running cycle, the members' workbooks
+// move onto it and a chapter the new version carries over from the old
+// one stays due at the coming gathering; the version's new chapter,
+// which no gathering takes up, is not due. (Chapters were once matched
+// by the version that made them, so a carried-over chapter fell off My
+// work the day a new version was published.)
+func TestChapterDueCarriedIntoANewVersion(t *testing.T) {
+	t.Parallel()
+	r := webtest.New(t, webtest.Options{})
+	ctx := context.Background()
+	network := r.Org(org.KindNetwork)
+	m := r.Org(org.KindMunicipality, func(o *org.Organisation) { o.Name = "Ørland kommune" })
+	r.Join(network, m, webtest.Since2016)
+	editor := r.User(m, "editor")
+	v1, books := workbooktest.Publish(t, r.Workbooks, network, "2026", "Bosetting «§ 3»")
+	chapter := v1.Chapters[0]
+	g := &workbook.Gathering{Title: "Vårsamling på Ørland", StartsOn: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 20), ChapterIDs: []int64{chapter.ID}}
+	if err := r.Workbooks.CreateGathering(ctx, network, g); err != nil {
+		t.Fatal(err)
+	}
+	v2, err := r.Workbooks.CreateTemplate(ctx, network, workbook.TemplateSpec{Name: "Arbeidsboka", Chapters: []workbook.ChapterSpec{
+		{Title: chapter.Title, Statements: []workbook.StatementSpec{{Title: "Bosetting «§ 3»"}}},
+		{Title: "Kapittel 5: Arbeid", Statements: []workbook.StatementSpec{{Title: "Kvalifisering"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2.Chapters[0].ID != chapter.ID {
+		t.Fatalf("version 2 lists chapter %d first; want the carried-over chapter %d", v2.Chapters[0].ID, chapter.ID)
+	}
+	if pub, err := r.Workbooks.Publish(ctx, network, v2.ID, workbook.Publication{Cycle: "2026"}); err != nil || pub.Moved != 1 {
+		t.Fatalf("publishing version 2 into the running cycle: %v, %+v; want the workbook moved", err, pub)
+	}
+	var items []due.Item
+	err = db.Run(ctx, r.DB, db.OrgScope(m.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		items, err = workbook.ChapterDue{Clock: app.SystemClock{}, Workbooks: r.Workbooks}.DueItems(ctx, idb, due.Query{OrgID: m.ID, OrgSlug: m.Slug, ResponsibleID: editor.ID, OpenOnly: true})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := workbooktest.BookOf(t, books, m.ID)
+	want := fmt.Sprintf("workbook.chapter:%d:%d:%d", book.ID, chapter.ID, g.ID)
+	if len(items) != 1 || items[0].Key != want || items[0].Title != chapter.Title || !strings.Contains(items[0].Context, "Vårsamling på Ørland") {
+		t.Fatalf("chapters due after version 2: %+v; want one, %s, %q at «Vårsamling på Ørland»", items, want, chapter.Title)
 	}
 }
