@@ -9,8 +9,10 @@ package chart
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"math"
 
+	"github.com/samvirke/samvirke/internal/fragment"
 	"github.com/samvirke/samvirke/internal/i18n"
 )
 
@@ -167,4 +169,38 @@ func (c *Chart) Table(f Format) Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// RowsHTML writes t's rows for the "chart" partial's table (a benchmark's
+// chart has a bar, and so a row, for each of 750 municipalities) as a
+// fragment written in Go: each row headed by its label, then its
+// figures, each labelled by its column head for the stacked table on a
+// phone.
+func (t Table) RowsHTML() template.HTML {
+	heads := make([]string, len(t.Head))
+	for i, h := range t.Head {
+		heads[i] = fragment.Escape(h)
+	}
+	var f fragment.Writer
+	f.Grow(64 * len(t.Rows) * (len(t.Head) + 1))
+	for _, row := range t.Rows {
+		f.Raw("<tr>")
+		for i, c := range row {
+			if i == 0 {
+				f.Raw(`<th scope="row">`)
+				f.Text(c)
+				f.Raw("</th>")
+				continue
+			}
+			f.Raw(`<td class="num" data-label="`)
+			if i < len(heads) {
+				f.Raw(heads[i])
+			}
+			f.Raw(`">`)
+			f.Text(c)
+			f.Raw("</td>")
+		}
+		f.Raw("</tr>")
+	}
+	return f.HTML()
 }

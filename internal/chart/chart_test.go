@@ -230,3 +230,26 @@ func TestRadarMax(t *testing.T) {
 		t.Errorf("without Max, the largest value reaches %.3f of the spoke; want the whole spoke", series/outer)
 	}
 }
+
+// chartRowsAsTemplate is a chart's data table's rows as the chart partial
+// wrote them before Table.RowsHTML.
+const chartRowsAsTemplate = `{{range .Table.Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td class="num" data-label="{{index $.Table.Head $i}}">{{$c}}</td>{{end}}{{end}}</tr>{{end}}`
+
+// TestChartRowsWrittenAsTheTemplateWould writes a chart's table of
+// Nordic and hostile labels and figures and finds it byte for byte as the
+// chart partial wrote it.
+func TestChartRowsWrittenAsTheTemplateWould(t *testing.T) {
+	table := Table{Caption: "Bosatte", Head: []string{"Kommune", `Andel "i arbeid"`, "Mål < 75 %"}, Rows: [][]string{
+		{"Ås", "12,5 %", "75 %"},
+		{`Malmö <script>alert("x")</script>`, "9,1 %", ""},
+		{"Aabenraa & 'Sønderborg'", "–", "« 3 + 4 » §"},
+	}}
+	tpl := template.Must(template.New("rows").Parse(chartRowsAsTemplate))
+	var want strings.Builder
+	if err := tpl.Execute(&want, View{Table: table}); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(table.RowsHTML()); got != want.String() {
+		t.Errorf("the rows as written:\n%s\nas the template writes them:\n%s", got, want.String())
+	}
+}

@@ -145,8 +145,6 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"gridHTML": func(loc string, g overview.Grid) template.HTML { return gridHTML(cat, loc, g) },
 		// benchRowsHTML writes a benchmark's ranking (grid.go).
 		"benchRowsHTML": func(loc string, rows []benchRow, rate bool) template.HTML { return benchRowsHTML(cat, loc, rows, rate) },
-		// chartRowsHTML writes the rows of a chart's data table (grid.go).
-		"chartRowsHTML": chartRowsHTML,
 		// planMeasureHTML writes a measure's line of a plan's tree (grid.go).
 		"planMeasureHTML": func(loc, measures string, it plan.Item, m *measure.Measure) template.HTML {
 			return planMeasureHTML(cat, loc, measures, it, m)
