@@ -39,7 +39,14 @@ func TestMyWork(t *testing.T) {
 	o := r.Org(org.KindMunicipality)
 	u := r.User(o, "contributor")
 	someoneElse := r.User(o, "contributor")
-	today := time.Now().UTC()
+	// Days are counted in the organisation's time zone, as the dashboard
+	// counts them (between 23:00 and midnight UTC it is already tomorrow
+	// in Oslo).
+	zone, err := time.LoadLocation(o.TimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(zone)
 	day := func(d int) time.Time { return today.AddDate(0, 0, d) }
 	r.Due.Add(fixedSource(
 		due.Item{OrgID: o.ID, ResponsibleID: u.ID, Due: day(30), Title: "Språkpraksis hos frivilligsentralen", Source: "workbook.measure", State: due.StateOpen},
