@@ -52,7 +52,7 @@ func (f *Writer) URL(s string) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if urlKeeps(c) || c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
+		if urlKept[c] || c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
 			continue
 		}
 		f.Text(s[start:i])
@@ -74,14 +74,9 @@ var urlKept = func() (t [256]bool) {
 	return t
 }()
 
-func urlKeeps(c byte) bool { return urlKept[c] }
-
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
-
-// String answers what was written.
-func (f *Writer) String() string { return f.b.String() }
 
 // HTML answers what was written, to be placed in a template as it is.
 func (f *Writer) HTML() template.HTML { return template.HTML(f.b.String()) } //nolint:gosec // escaped as written

@@ -9,8 +9,8 @@
 // script writes, so that every process of the instance sees the same
 // versions. A reader reads the versions before the rows: what it keeps
 // under a version is at least as new as that version, and a write makes
-// the old keys unreachable. Sessions and memberships are never kept: they are checked on every
-// request before a service is reached.
+// the old keys unreachable. Sessions and memberships are never kept: they
+// are checked on every request before a service is reached.
 package kept
 
 import (

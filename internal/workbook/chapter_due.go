@@ -24,21 +24,14 @@ import (
 // and narrows it back.
 type ChapterDue struct {
 	Clock app.Clock
-	// Workbooks, when set, answers the templates from its cache of
-	// published ones.
+	// Workbooks answers the templates from its cache of published ones.
 	Workbooks *Service
 }
 
-// template answers a network's template, through the cache when there is
-// one; nil when it is not found.
+// template answers a network's template through the cache; nil when it
+// is not found.
 func (d ChapterDue) template(ctx context.Context, idb bun.IDB, networkID, id int64) (*Template, error) {
-	var t *Template
-	var err error
-	if d.Workbooks != nil {
-		t, err = d.Workbooks.findTemplate(ctx, idb, networkID, id)
-	} else {
-		t, err = FindTemplate(ctx, idb, networkID, id)
-	}
+	t, err := d.Workbooks.findTemplate(ctx, idb, networkID, id)
 	if app.ErrorCode(err) == app.ENotFound {
 		return nil, nil
 	}

@@ -44,12 +44,17 @@ func (s *Service) findTemplate(ctx context.Context, idb bun.IDB, networkID, id i
 		return t, err
 	}
 	c.mu.Lock()
+	c.put(networkID, t)
+	c.mu.Unlock()
+	return t, nil
+}
+
+// put keeps a copy of the network's published template t; c.mu is held.
+func (c *templateCache) put(networkID int64, t *Template) {
 	if c.m == nil || len(c.m) >= templateCacheSize {
 		c.m = map[[2]int64]*Template{}
 	}
-	c.m[key] = t.clone()
-	c.mu.Unlock()
-	return t, nil
+	c.m[[2]int64{networkID, t.ID}] = t.clone()
 }
 
 // clone copies t with its chapters, statements and sections.
@@ -121,10 +126,7 @@ func (s *Service) findTemplates(ctx context.Context, idb bun.IDB, networkID int6
 		j++
 		out[i] = t
 		if t.PublishedAt != nil {
-			if c.m == nil || len(c.m) >= templateCacheSize {
-				c.m = map[[2]int64]*Template{}
-			}
-			c.m[[2]int64{networkID, t.ID}] = t.clone()
+			c.put(networkID, t)
 		}
 	}
 	return out, nil
