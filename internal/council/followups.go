@@ -233,15 +233,16 @@ type EarlierAction struct {
 // earlierActions answers the follow-up actions of the decisions of
 // council c's meetings before m: those still open, and those closed since
 // the meeting before m (so the council hears what was finished), by
-// meeting and item.
-func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m *Meeting) ([]EarlierAction, error) {
+// meeting and item; and the meetings before m it looked in (not
+// cancelled, newest first, at most 200).
+func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m *Meeting) ([]EarlierAction, []*Meeting, error) {
 	var before []*Meeting
 	if err := idb.NewSelect().Model(&before).Where("org_id = ? AND council_id = ? AND starts_at < ? AND status <> ?", orgID, c.ID, m.StartsAt, MeetingCancelled).
 		OrderExpr("starts_at DESC").Limit(200).Scan(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(before) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	since := before[0].StartsAt
 	byMeeting := map[int64]*Meeting{}
@@ -254,7 +255,7 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 	// only their items, and only what the table and the document print.
 	rows, err := measure.FollowUpsOfCouncilMeetings(ctx, idb, orgID, ids, since)
 	if err != nil || len(rows) == 0 {
-		return nil, err
+		return nil, before, err
 	}
 	itemIDs := make([]int64, 0, len(rows))
 	for _, r := range rows {
@@ -263,7 +264,7 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 	var its []*Item
 	if err := idb.NewSelect().Model(&its).Column("org_id", "id", "council_id", "meeting_id", "position", "title", "closed").
 		Where("org_id = ? AND id IN (?)", orgID, bun.In(itemIDs)).Scan(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byItem := map[int64]*Item{}
 	for _, it := range its {
@@ -281,7 +282,7 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 		return cmp.Or(a.Meeting.StartsAt.Compare(b.Meeting.StartsAt), cmp.Compare(a.Item.Position, b.Item.Position),
 			cmp.Compare(a.Measure.Position, b.Measure.Position))
 	})
-	return out, nil
+	return out, before, nil
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -114,6 +114,19 @@ type record struct {
 	members []*Member
 	roll    Roll
 	earlier []EarlierAction
+	// before are the council's meetings before this one, not cancelled,
+	// newest first (at most 200).
+	before []*Meeting
+}
+
+// meeting answers the earlier meeting id of r.
+func (r record) meeting(id int64) *Meeting {
+	for _, b := range r.before {
+		if b.ID == id {
+			return b
+		}
+	}
+	return nil
 }
 
 func readRecord(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Council, m *Meeting) (record, error) {
@@ -127,7 +140,7 @@ func readRecord(ctx context.Context, idb bun.IDB, o *org.Organisation, c *Counci
 		return r, err
 	}
 	r.roll = RollOf(r.members, att, day(m.StartsAt, o.Location()))
-	r.earlier, err = earlierActions(ctx, idb, o.ID, c, m)
+	r.earlier, r.before, err = earlierActions(ctx, idb, o.ID, c, m)
 	return r, err
 }
 
@@ -212,6 +225,25 @@ func latestMinutes(ctx context.Context, idb bun.IDB, orgID, meetingID int64) (*M
 		return nil, nil
 	}
 	return mn, err
+}
+
+// latestMinutesOf answers the latest version of the minutes of each of
+// meetingIDs that has minutes, by meeting, in one statement.
+func latestMinutesOf(ctx context.Context, idb bun.IDB, orgID int64, meetingIDs []int64) (map[int64]*Minutes, error) {
+	if len(meetingIDs) == 0 {
+		return nil, nil
+	}
+	var list []*Minutes
+	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND meeting_id IN (?)", orgID, bun.In(meetingIDs)).
+		Where("version = (SELECT max(x.version) FROM council_minutes AS x WHERE x.org_id = mn.org_id AND x.meeting_id = mn.meeting_id)").
+		Scan(ctx); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Minutes, len(list))
+	for _, mn := range list {
+		out[mn.MeetingID] = mn
+	}
+	return out, nil
 }
 
 // publishedDoc answers the newest published version of a meeting's
@@ -592,28 +624,35 @@ func (s *Service) Correct(ctx context.Context, o *org.Organisation, a *app.Actor
 // with their events, oldest first.
 func (s *Service) Versions(ctx context.Context, o *org.Organisation, meetingID int64) ([]*Minutes, map[int64][]*Event, error) {
 	var out []*Minutes
-	evs := map[int64][]*Event{}
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		if err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", o.ID, meetingID).OrderExpr("version DESC").Limit(100).Scan(ctx); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		ids := make([]int64, len(out))
-		for i, mn := range out {
-			ids[i] = mn.ID
-		}
-		var list []*Event
-		if err := idb.NewSelect().Model(&list).Where("org_id = ? AND minutes_id IN (?)", o.ID, bun.In(ids)).OrderExpr("at, id").Limit(5000).Scan(ctx); err != nil {
-			return err
-		}
-		for _, e := range list {
-			evs[e.MinutesID] = append(evs[e.MinutesID], e)
-		}
-		return nil
+	var evs map[int64][]*Event
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) (err error) {
+		out, evs, err = versions(ctx, idb, o.ID, meetingID)
+		return err
 	})
 	return out, evs, err
+}
+
+func versions(ctx context.Context, idb bun.IDB, orgID, meetingID int64) ([]*Minutes, map[int64][]*Event, error) {
+	var out []*Minutes
+	evs := map[int64][]*Event{}
+	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", orgID, meetingID).OrderExpr("version DESC").Limit(100).Scan(ctx); err != nil {
+		return nil, nil, err
+	}
+	if len(out) == 0 {
+		return nil, evs, nil
+	}
+	ids := make([]int64, len(out))
+	for i, mn := range out {
+		ids[i] = mn.ID
+	}
+	var list []*Event
+	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND minutes_id IN (?)", orgID, bun.In(ids)).OrderExpr("at, id").Limit(5000).Scan(ctx); err != nil {
+		return nil, nil, err
+	}
+	for _, e := range list {
+		evs[e.MinutesID] = append(evs[e.MinutesID], e)
+	}
+	return out, evs, nil
 }
 
 // MinutesVersion answers version n of a meeting's minutes with its frozen

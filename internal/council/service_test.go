@@ -2,6 +2,7 @@ package council_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -345,5 +346,32 @@ func TestApprovalAtNextMeeting(t *testing.T) {
 	}
 	if v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, g.ID, next.ID)); len(v.Pending) != 0 {
 		t.Errorf("approved minutes still pending: %+v", v.Pending)
+	}
+}
+
+// TestPendingAfterManyMeetings: a group that has held more meetings than
+// the page lists for approval is offered the latest, the meeting just
+// before first among them, not the oldest of its history.
+func TestPendingAfterManyMeetings(t *testing.T) {
+	f := newSvcFixture(t)
+	g := ok[*council.Council](t)(f.svc.Create(f.ctx, f.o, council.CouncilInput{Kind: council.KindSteeringGroup, Name: "Styringsgruppe for bosetting",
+		SignOff: council.SignOffNextMeeting}))
+	loc, _ := time.LoadLocation("Europe/Oslo")
+	var held []*council.Meeting
+	for i := range 14 {
+		m := ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, g.ID, council.MeetingInput{StartsAt: time.Date(2019, time.Month(1+i), 10, 9, 0, 0, 0, loc)}))
+		held = append(held, ok[*council.Meeting](t)(f.svc.MarkHeld(f.ctx, f.o, f.secretary, g.ID, m.ID)))
+	}
+	next := ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, g.ID, council.MeetingInput{StartsAt: time.Date(2020, 3, 10, 9, 0, 0, 0, loc)}))
+	v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, g.ID, next.ID))
+	var got, want []int64
+	for _, m := range v.Pending {
+		got = append(got, m.ID)
+	}
+	for _, m := range held[2:] {
+		want = append(want, m.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("minutes offered for approval %v, want the latest twelve held %v", got, want)
 	}
 }

@@ -61,10 +61,11 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 		if v.Doc, err = docOf(ctx, idb, o, v.Council, v.Meeting, r); err != nil {
 			return err
 		}
-		if v.Minutes, err = latestMinutes(ctx, idb, o.ID, meetingID); err != nil {
+		if v.Versions, v.Events, err = versions(ctx, idb, o.ID, meetingID); err != nil {
 			return err
 		}
-		if v.Minutes != nil {
+		if len(v.Versions) > 0 {
+			v.Minutes = v.Versions[0]
 			if v.Signed, err = signedBy(ctx, idb, v.Minutes); err != nil {
 				return err
 			}
@@ -77,26 +78,27 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 		if v.Council.SignOff != SignOffNextMeeting {
 			return nil
 		}
-		var held []*Meeting
-		if err := idb.NewSelect().Model(&held).Where("org_id = ? AND council_id = ? AND starts_at < ? AND status = ?",
-			o.ID, councilID, v.Meeting.StartsAt, MeetingHeld).OrderExpr("starts_at").Limit(12).Scan(ctx); err != nil {
+		// The meetings held before this one whose minutes wait for
+		// approval: of the latest twelve held (the record's earlier
+		// meetings, newest first), oldest first.
+		var held []int64
+		for _, b := range r.before {
+			if b.Status == MeetingHeld && len(held) < 12 {
+				held = append(held, b.ID)
+			}
+		}
+		latest, err := latestMinutesOf(ctx, idb, o.ID, held)
+		if err != nil {
 			return err
 		}
-		for _, h := range held {
-			mn, err := latestMinutes(ctx, idb, o.ID, h.ID)
-			if err != nil {
-				return err
-			}
-			if mn != nil && !mn.Locked() {
-				v.Pending = append(v.Pending, h)
+		for i := len(held) - 1; i >= 0; i-- {
+			if mn := latest[held[i]]; mn != nil && !mn.Locked() {
+				v.Pending = append(v.Pending, r.meeting(held[i]))
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
-	}
-	if v.Versions, v.Events, err = s.Versions(ctx, o, meetingID); err != nil {
 		return nil, err
 	}
 	return v, nil
