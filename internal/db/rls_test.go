@@ -12,6 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/account"
+	"github.com/samvirke/samvirke/internal/audit"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/org"
@@ -91,6 +92,45 @@ func TestRowLevelSecurity(t *testing.T) {
 		if got := membershipOrgs(t, ctx, bdb); len(got) != 0 {
 			t.Errorf("outside any scope, after a widened unit of work, the query saw %v; want nothing", got)
 		}
+	})
+	t.Run("ReadAlsoWhatIsReadableAlready", func(t *testing.T) {
+		counter := dbtest.CountStatements(t, bdb)
+		counted := audit.WithMeta(ctx, audit.Meta{RequestID: "read-also"})
+		db.Run(counted, bdb, db.OrgScope(b.ID, a.ID), func(ctx context.Context, idb bun.IDB) error {
+			before := len(counter.Request("read-also").Statements)
+			wide, err := db.ReadAlso(ctx, idb, a.ID, b.ID)
+			if err != nil || wide != ctx {
+				t.Fatalf("widening to what the scope reads already: %v, a new scope %v", err, wide != ctx)
+			}
+			if err := db.ResetRead(ctx, wide, idb); err != nil {
+				t.Fatal(err)
+			}
+			if got := counter.Request("read-also").Statements[before:]; len(got) != 0 {
+				t.Errorf("nothing to widen sent %q", got)
+			}
+			if got := membershipOrgs(t, ctx, idb); !cmp.Equal(got, map[int64]int{a.ID: 2, b.ID: 1}) {
+				t.Errorf("B with A readable saw %v; want both", got)
+			}
+			return nil
+		})
+	})
+	t.Run("ResetReadAfterWidening", func(t *testing.T) {
+		db.Run(ctx, bdb, db.OrgScope(b.ID), func(ctx context.Context, idb bun.IDB) error {
+			wide, err := db.ReadAlso(ctx, idb, a.ID, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := db.ScopeFrom(wide); !slices.Equal(s.ReadOrgIDs, []int64{a.ID}) {
+				t.Errorf("widened scope reads %v; want A once", s.ReadOrgIDs)
+			}
+			if err := db.ResetRead(ctx, wide, idb); err != nil {
+				t.Fatal(err)
+			}
+			if got := membershipOrgs(t, ctx, idb); !cmp.Equal(got, map[int64]int{b.ID: 1}) {
+				t.Errorf("narrowed back to B, the query saw %v; want B's row only", got)
+			}
+			return nil
+		})
 	})
 	t.Run("SessionMembershipsOfItsSessionOnly", func(t *testing.T) {
 		var token string

@@ -84,9 +84,9 @@ func Run(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Context,
 	}
 	ctx = context.WithValue(ctx, scopeKey{}, s)
 	if bdb.Dialect().Name() != dialect.PG {
-		return fn(ctx, bdb)
+		return fn(withMemo(ctx), bdb)
 	}
-	return RunTx(ctx, bdb, s, func(ctx context.Context, tx bun.Tx) error { return fn(ctx, tx) })
+	return RunTx(ctx, bdb, s, func(ctx context.Context, tx bun.Tx) error { return fn(withMemo(ctx), tx) })
 }
 
 // RunBare runs fn as system work on the database directly, outside any
@@ -106,7 +106,7 @@ func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Contex
 	if s.OrgID == 0 && !s.System {
 		return ErrNoScope
 	}
-	ctx = context.WithValue(ctx, scopeKey{}, s)
+	ctx = context.WithValue(context.WithValue(ctx, scopeKey{}, s), memoCtxKey{}, memo(nil))
 	return bdb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if bdb.Dialect().Name() == dialect.PG {
 			read := make([]string, 0, len(s.ReadOrgIDs))
@@ -133,16 +133,23 @@ func RunTx(ctx context.Context, bdb *bun.DB, s Scope, fn func(ctx context.Contex
 // read which organisations it may read (a municipality's networks) needs
 // no second one. On PostgreSQL it is one statement changing the
 // transaction-local setting, which dies with the transaction like the
-// others. Errors: ErrNoScope outside an organisation's scope.
+// others; none when ctx may read every one of orgIDs already (ctx itself
+// is answered then). Errors: ErrNoScope outside an organisation's scope.
 func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Context, error) {
 	s, ok := ScopeFrom(ctx)
 	if !ok || s.System || s.OrgID == 0 {
 		return ctx, ErrNoScope
 	}
-	if len(orgIDs) == 0 {
+	var more []int64
+	for _, id := range orgIDs {
+		if id != s.OrgID && !slices.Contains(s.ReadOrgIDs, id) && !slices.Contains(more, id) {
+			more = append(more, id)
+		}
+	}
+	if len(more) == 0 {
 		return ctx, nil
 	}
-	s.ReadOrgIDs = append(append([]int64(nil), s.ReadOrgIDs...), orgIDs...)
+	s.ReadOrgIDs = append(append([]int64(nil), s.ReadOrgIDs...), more...)
 	if idb.Dialect().Name() == dialect.PG {
 		if _, ok := idb.(bun.Tx); !ok {
 			return ctx, errors.New("db: ReadAlso outside a transaction")
@@ -159,15 +166,16 @@ func ReadAlso(ctx context.Context, idb bun.IDB, orgIDs ...int64) (context.Contex
 }
 
 // ResetRead narrows the unit of work back to the read scope ctx carries,
-// after ReadAlso widened it under a derived context: a step that read
-// further (a search source reading network peers) leaves the steps after
-// it the scope they started with. On PostgreSQL it is one statement.
-func ResetRead(ctx context.Context, idb bun.IDB) error {
+// after ReadAlso widened it to wide, a context derived from ctx: a step
+// that read further (a search source reading network peers) leaves the
+// steps after it the scope they started with. On PostgreSQL it is one
+// statement; none when wide is ctx (ReadAlso found nothing to widen).
+func ResetRead(ctx, wide context.Context, idb bun.IDB) error {
 	s, ok := ScopeFrom(ctx)
 	if !ok || s.System || s.OrgID == 0 {
 		return ErrNoScope
 	}
-	if idb.Dialect().Name() != dialect.PG {
+	if idb.Dialect().Name() != dialect.PG || wide == ctx {
 		return nil
 	}
 	read := make([]string, 0, len(s.ReadOrgIDs))

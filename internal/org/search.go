@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -21,7 +22,7 @@ func (n NetworkSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) 
 		return nil, err
 	}
 	if q.OrgKind == KindNetwork {
-		nets = append(nets, &Organisation{ID: q.OrgID}) // itself: only its members are searched
+		nets = append(slices.Clip(nets), &Organisation{ID: q.OrgID}) // itself: only its members are searched
 	}
 	seen := map[int64]bool{q.OrgID: true}
 	var hits []search.Hit

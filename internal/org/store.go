@@ -111,7 +111,15 @@ func FindNetworkMembers(ctx context.Context, idb bun.IDB, networkID int64) ([]Ne
 
 // FindNetworkMemberOrgs lists the organisations that are members of the
 // network on day.
+// Within a unit of work of db.Run the network's own answer is read once
+// (db.Remember); it is shared, not to be changed.
 func FindNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, day time.Time) ([]*Organisation, error) {
+	return db.Remember(ctx, "network members", networkID, day, func() ([]*Organisation, error) {
+		return findNetworkMemberOrgs(ctx, idb, networkID, day)
+	})
+}
+
+func findNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, day time.Time) ([]*Organisation, error) {
 	day = day.UTC().Truncate(24 * time.Hour)
 	var out []*Organisation
 	err := idb.NewSelect().Model(&out).
@@ -138,7 +146,15 @@ func (s Store) ScheduleTargets(ctx context.Context) ([]queue.Target, error) {
 }
 
 // FindMemberNetworks lists the networks a municipality belongs to on day.
+// Within a unit of work of db.Run the municipality's own answer is read
+// once (db.Remember); it is shared, not to be changed.
 func FindMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day time.Time) ([]*Organisation, error) {
+	return db.Remember(ctx, "member networks", memberID, day, func() ([]*Organisation, error) {
+		return findMemberNetworks(ctx, idb, memberID, day)
+	})
+}
+
+func findMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day time.Time) ([]*Organisation, error) {
 	day = day.UTC().Truncate(24 * time.Hour)
 	var out []*Organisation
 	// The kind is the answer's own (a second read of the organisations

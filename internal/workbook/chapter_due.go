@@ -115,7 +115,7 @@ func (d ChapterDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]d
 		}
 		return cmp.Compare(a.position, b.position)
 	})
-	if rerr := db.ResetRead(ctx, idb); err == nil {
+	if rerr := db.ResetRead(ctx, wide, idb); err == nil {
 		err = rerr
 	}
 	if err != nil {

@@ -197,7 +197,7 @@ func (p PeerSearch) Search(ctx context.Context, idb bun.IDB, q search.Query) ([]
 		sel.Limit(int64(q.Limit))
 	}
 	err = sel.Scan(wide, &rows)
-	if rerr := db.ResetRead(ctx, idb); err == nil {
+	if rerr := db.ResetRead(ctx, wide, idb); err == nil {
 		err = rerr
 	}
 	if err != nil {

@@ -181,7 +181,7 @@ func progressRows(ctx context.Context, idb bun.IDB, network *org.Organisation, t
 		}
 		return nil
 	}()
-	if rerr := db.ResetRead(ctx, idb); err == nil {
+	if rerr := db.ResetRead(ctx, wide, idb); err == nil {
 		err = rerr
 	}
 	return out, err
