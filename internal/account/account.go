@@ -99,4 +99,9 @@ type Membership struct {
 	CreatedAt time.Time `bun:",notnull" json:"created_at"`
 
 	Org *org.Organisation `bun:"rel:belongs-to,join:org_id=id" json:"organisation,omitempty"`
+
+	// Unread is the user's unread notifications in the organisation, as
+	// the session read counts them for the header's bell (FindSignedIn);
+	// nil when the membership was read otherwise.
+	Unread *int `bun:"unread,scanonly" json:"-"`
 }

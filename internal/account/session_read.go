@@ -31,13 +31,19 @@ type sessionRow struct {
 func FindSignedIn(ctx context.Context, idb bun.IDB, token string, now time.Time) (*SignedIn, error) {
 	join := `LEFT JOIN memberships AS membership ON membership.user_id = session.user_id
 		AND (session.restrict_org_id IS NULL OR membership.org_id = session.restrict_org_id)`
+	// The bell's figure of each membership, on the partial index of
+	// unread notifications: the page would otherwise ask for it in a
+	// statement of its own.
+	unread := `(SELECT count(*) FROM notifications AS n WHERE n.org_id = membership.org_id AND n.user_id = session.user_id AND n.read_at IS NULL)`
 	if idb.Dialect().Name() == dialect.PG {
 		join = `LEFT JOIN LATERAL samvirke_session_memberships(session.id) AS membership ON TRUE`
+		unread = `samvirke_unread_notifications(membership.org_id, session.user_id)`
 	}
 	var rows []*sessionRow
 	err := idb.NewSelect().Model(&rows).Relation("User").
 		ColumnExpr("?TableColumns").
 		ColumnExpr(prefixedColumns(idb, (*Membership)(nil), "membership")).
+		ColumnExpr(`CASE WHEN membership.org_id IS NULL THEN NULL ELSE `+unread+` END AS "membership__unread"`).
 		ColumnExpr(prefixedColumns(idb, (*org.Organisation)(nil), "membership__org")).
 		Join(join).
 		Join(`LEFT JOIN organisations AS membership__org ON membership__org.id = membership.org_id`).

@@ -130,6 +130,18 @@ func TestBellAndNotifications(t *testing.T) {
 	if badge(body) != "" || !strings.Contains(body, "Ingen uleste varsler") || !strings.Contains(body, "2 varsler merket som lest.") || strings.Contains(body, "pill-unread") {
 		t.Errorf("after «mark all as read» the bell shows %q", badge(body))
 	}
+
+	// Kari in a second municipality: each organisation's bell counts its
+	// own notifications.
+	other := h.Org(org.KindMunicipality, norway)
+	h.Member(other, kari, "contributor")
+	notify(t, h, other, kari, "other-0", "Frist i morgen: Tolketjeneste", "")
+	if _, body := kc.Get("/o/" + other.Slug + "/dashboard"); badge(body) != "1" {
+		t.Errorf("in the second municipality the bell shows %q; want 1", badge(body))
+	}
+	if _, body := kc.Get(base + "/dashboard"); badge(body) != "" {
+		t.Errorf("back in the first the bell shows %q; want none", badge(body))
+	}
 }
 
 // TestPreferencesDecideTheMail: a person who turns reminders off gets the

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/authz"
 	"github.com/samvirke/samvirke/internal/i18n"
@@ -39,18 +40,30 @@ type bellLink struct {
 }
 
 // bell answers the header's bell for a member with an organisation open:
-// one count on the partial index of unread notifications. A failing count
-// leaves the bell out rather than the page.
+// the count of unread notifications the session read made as the request
+// began, else one count on the partial index of unread notifications. A
+// failing count leaves the bell out rather than the page.
 func (s *Server) bell(c *gin.Context, a *app.Actor, nav string) *bellLink {
 	if s.Reminders == nil || a.OrgID == 0 || a.OrgSlug == "" {
 		return nil
 	}
-	n, err := s.Reminders.Unread(c.Request.Context(), a.OrgID, a.UserID)
-	if err != nil {
-		s.Logger.Warn("bell: unread count", "org_id", a.OrgID, "err", err)
-		return nil
+	var counted *int
+	if v, ok := c.Get(ctxMemberships); ok {
+		for _, m := range v.([]*account.Membership) {
+			if m.OrgID == a.OrgID {
+				counted = m.Unread
+			}
+		}
 	}
-	return &bellLink{URL: "/o/" + a.OrgSlug + "/notifications", Unread: n, Current: nav == "notifications"}
+	if counted == nil {
+		n, err := s.Reminders.Unread(c.Request.Context(), a.OrgID, a.UserID)
+		if err != nil {
+			s.Logger.Warn("bell: unread count", "org_id", a.OrgID, "err", err)
+			return nil
+		}
+		counted = &n
+	}
+	return &bellLink{URL: "/o/" + a.OrgSlug + "/notifications", Unread: *counted, Current: nav == "notifications"}
 }
 
 type notificationsPage struct {
