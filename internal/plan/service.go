@@ -106,14 +106,46 @@ func (s *Service) List(ctx context.Context, o *org.Organisation) ([]*Plan, error
 	return out, err
 }
 
-// Versions answers every version of the plan's lineage, oldest first.
-func (s *Service) Versions(ctx context.Context, o *org.Organisation, p *Plan) ([]*Plan, error) {
+// versions answers every version of a plan lineage, oldest first.
+func versions(ctx context.Context, idb bun.IDB, orgID, lineageID int64) ([]*Plan, error) {
 	var out []*Plan
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot", "search_text").
-			Where("org_id = ? AND lineage_id = ?", o.ID, p.LineageID).OrderExpr("version").Limit(100).Scan(ctx)
-	})
+	err := idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot", "search_text").
+		Where("org_id = ? AND lineage_id = ?", orgID, lineageID).OrderExpr("version").Limit(100).Scan(ctx)
 	return out, err
+}
+
+// Page is what a plan's page reads: the plan with its tree, every version
+// of its lineage, oldest first, and the plan it replaces (nil when it
+// names none, or that plan is gone).
+type Page struct {
+	Tree     *Tree
+	Versions []*Plan
+	Replaces *Plan
+}
+
+// Page answers o's plan id for its page, in one unit of work (app.ENotFound
+// as Get).
+func (s *Service) Page(ctx context.Context, o *org.Organisation, id int64) (*Page, error) {
+	pg := &Page{}
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if pg.Tree, err = load(ctx, idb, o.ID, id, false); err != nil {
+			return err
+		}
+		if pg.Versions, err = versions(ctx, idb, o.ID, pg.Tree.Plan.LineageID); err != nil {
+			return err
+		}
+		if r := pg.Tree.Plan.ReplacesID; r != nil {
+			if pg.Replaces, err = header(ctx, idb, o.ID, *r); app.IsNotFound(err) {
+				pg.Replaces, err = nil, nil
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pg, nil
 }
 
 // Create stores a new plan, a draft with no areas yet.
@@ -609,13 +641,24 @@ func (s *Service) Standings(ctx context.Context, o *org.Organisation, ids []int6
 // unknown id or another organisation's): for a page that names a plan and
 // shows nothing under it.
 func (s *Service) Header(ctx context.Context, o *org.Organisation, id int64) (*Plan, error) {
-	p := new(Plan)
-	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return db.Err(idb.NewSelect().Model(p).ExcludeColumn("content", "snapshot", "search_text").
-			Where("org_id = ? AND id = ?", o.ID, id).Scan(ctx), "plan.error.not_found")
+	var p *Plan
+	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) (err error) {
+		p, err = header(ctx, idb, o.ID, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	return p, nil
+}
+
+// header reads a plan without its content.
+func header(ctx context.Context, idb bun.IDB, orgID, id int64) (*Plan, error) {
+	p := new(Plan)
+	err := idb.NewSelect().Model(p).ExcludeColumn("content", "snapshot", "search_text").
+		Where("org_id = ? AND id = ?", orgID, id).Scan(ctx)
+	if err != nil {
+		return nil, db.Err(err, "plan.error.not_found")
 	}
 	return p, nil
 }

@@ -354,11 +354,16 @@ func (s *Server) handlePlan(c *gin.Context) error {
 
 func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 	o, ctx := orgOf(c), c.Request.Context()
-	t, err := s.planTree(c)
+	id, err := planID(c)
 	if err != nil {
 		return err
 	}
-	data.Org, data.Tree, data.Views, data.Statuses = o, t, planViews, measure.Statuses
+	pg, err := s.Plans.Page(ctx, o, id)
+	if err != nil {
+		return err
+	}
+	t := pg.Tree
+	data.Org, data.Tree, data.Versions, data.Replaces, data.Views, data.Statuses = o, t, pg.Versions, pg.Replaces, planViews, measure.Statuses
 	data.View = c.Query("view")
 	if !slices.Contains(planViews, data.View) {
 		data.View = "tree"
@@ -367,16 +372,6 @@ func (s *Server) renderPlan(c *gin.Context, status int, data *planPage) error {
 	data.Editing = data.CanEdit && data.View == "tree" && (c.Query("edit") == "1" || len(data.Errors) > 0)
 	data.Next = plan.NextStatuses(t.Plan.Status)
 	data.Now = s.Clock.Now()
-	if data.Versions, err = s.Plans.Versions(ctx, o, t.Plan); err != nil {
-		return err
-	}
-	if id := t.Plan.ReplacesID; id != nil {
-		if r, err := s.Plans.Header(ctx, o, *id); err == nil {
-			data.Replaces = r
-		} else if !app.IsNotFound(err) {
-			return err
-		}
-	}
 	data.GoalNames = map[string]string{}
 	for id, g := range t.Goals {
 		data.GoalNames[id] = g.Statement
