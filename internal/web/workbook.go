@@ -133,6 +133,7 @@ type entryPage struct {
 	Peers        []workbook.PeerAnswer // the network peers' shared answers to the statement
 	GatheringURL string                // the statement side by side, for a member of the network
 	peersRead    bool                  // Peers are read (answerData): showEntry reads them otherwise
+	membersRead  bool                  // Members are read (answerData): loadMembers reads them otherwise
 
 	// Responsible names the person responsible for each measure of the
 	// entry, by the measure's id, for the read-only table.
@@ -175,6 +176,7 @@ func (s *Server) answerData(c *gin.Context) (*entryPage, error) {
 		return nil, err
 	}
 	data.Peers, data.peersRead = a.Peers, true
+	data.Members, data.membersRead = a.Members, true
 	if a.Comments != nil {
 		data.Comments = s.commentsOf(c, data.Org.Name, a.Comments, data.BaseURL)
 	}
@@ -217,9 +219,14 @@ func (s *Server) entryPageOf(c *gin.Context, ref workbookRef, e *workbook.Entry,
 // loadMembers fills in who may be named responsible for a measure, for
 // the pages that edit an entry.
 func (s *Server) loadMembers(c *gin.Context, data *entryPage) error {
-	var err error
-	if data.Members, err = s.Accounts.Members(c.Request.Context(), data.Org); err != nil || data.Entry == nil {
-		return err
+	if !data.membersRead {
+		var err error
+		if data.Members, err = s.Accounts.Members(c.Request.Context(), data.Org); err != nil {
+			return err
+		}
+	}
+	if data.Entry == nil {
+		return nil
 	}
 	data.Responsible = map[string]string{}
 	for _, m := range data.Entry.Content.Measures {

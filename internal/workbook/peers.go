@@ -9,6 +9,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
@@ -95,15 +96,17 @@ func peerAnswers(ctx context.Context, idb bun.IDB, o *org.Organisation, wb *Work
 	return out, nil
 }
 
-// Answer is the page of one of a municipality's answers, besides who may
-// be named responsible: its workbook, the answer (nil before the first
-// save), the network peers' shared answers to the statement (PeerAnswers)
-// and a page of the answer's comments (Comments; nil without an answer).
+// Answer is the page of one of a municipality's answers: its workbook,
+// the answer (nil before the first save), the network peers' shared
+// answers to the statement (PeerAnswers), a page of the answer's comments
+// (Comments; nil without an answer) and the municipality's members, who
+// may be named responsible for its measures.
 type Answer struct {
 	Ref      Ref
 	Entry    *Entry
 	Peers    []PeerAnswer
 	Comments *CommentPage
+	Members  []*account.Member
 }
 
 // OpenAnswer answers the page of o's answer to statement in workbook id,
@@ -122,6 +125,9 @@ func (s *Service) OpenAnswer(ctx context.Context, o *org.Organisation, id, state
 			if a.Comments, err = FindComments(ctx, idb, o.ID, a.Entry.ID, commentsBefore); err != nil {
 				return err
 			}
+		}
+		if a.Members, err = account.FindMembers(ctx, idb, o.ID); err != nil {
+			return err
 		}
 		a.Peers, err = peerAnswers(ctx, idb, o, ref.Workbook, statementID, now)
 		return err
