@@ -44,6 +44,17 @@ type dashboardPage struct {
 	Statuses  []statusChoice
 }
 
+// WorkGroups are "My work"'s groups as the page writes them: overdue, soon
+// and later, each returning to the dashboard after a status update.
+func (p *dashboardPage) WorkGroups() []dueGroup {
+	back := "/o/" + p.Org.Slug + "/dashboard"
+	return []dueGroup{
+		{Key: "mywork.overdue", ID: "overdue", Items: p.Work.Overdue, Up: p.CanUpdate, Statuses: p.Statuses, Back: back},
+		{Key: "mywork.soon", ID: "soon", Items: p.Work.Soon, Up: p.CanUpdate, Statuses: p.Statuses, Back: back},
+		{Key: "mywork.later", ID: "later", Items: p.Work.Later, Up: p.CanUpdate, Statuses: p.Statuses, Back: back},
+	}
+}
+
 // statusChoice is a status as a form's option offers it.
 type statusChoice struct{ Value, Label string }
 

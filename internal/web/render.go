@@ -143,6 +143,8 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
 		// gridHTML writes a progress grid (grid.go).
 		"gridHTML": func(loc string, g overview.Grid) template.HTML { return gridHTML(cat, loc, g) },
+		// dueGroupHTML writes a group of "My work" (mywork.go).
+		"dueGroupHTML": func(loc string, g dueGroup) template.HTML { return dueGroupHTML(cat, loc, g) },
 		// benchRowsHTML writes a benchmark's ranking (grid.go).
 		"benchRowsHTML": func(loc string, rows []benchRow, rate bool) template.HTML { return benchRowsHTML(cat, loc, rows, rate) },
 		// planMeasureHTML writes a measure's line of a plan's tree (grid.go).
