@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"path"
 	"sort"
@@ -212,6 +213,8 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return "", fmt.Errorf("no static asset %q", name)
 		},
 	}
+	// Fragments of the meeting's page written in Go (meeting_fragment.go).
+	maps.Copy(funcs, meetingFragmentFuncs(cat))
 	funcs["dict"] = func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")
