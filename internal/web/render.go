@@ -213,8 +213,10 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 			return "", fmt.Errorf("no static asset %q", name)
 		},
 	}
-	// Fragments of the meeting's page written in Go (meeting_fragment.go).
+	// Fragments of the meeting's and the plan's pages written in Go
+	// (meeting_fragment.go, plan_fragment.go).
 	maps.Copy(funcs, meetingFragmentFuncs(cat))
+	maps.Copy(funcs, planFragmentFuncs(cat))
 	funcs["dict"] = func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")
