@@ -64,26 +64,6 @@ func (f *Writer) URL(s string) {
 	f.Text(s[start:])
 }
 
-// QueryValue writes data placed in a URL after its "?" (a query's value,
-// as in href="?page={{.}}"), as html/template does there: every byte but
-// ASCII letters, digits and -._~ percent-encoded.
-func (f *Writer) QueryValue(s string) {
-	const hex = "0123456789abcdef"
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			continue
-		}
-		f.b.WriteString(s[start:i])
-		f.b.WriteByte('%')
-		f.b.WriteByte(hex[c>>4])
-		f.b.WriteByte(hex[c&15])
-		start = i + 1
-	}
-	f.b.WriteString(s[start:])
-}
-
 // urlKept holds the bytes a URL keeps as they are: RFC 3986's unreserved
 // and reserved characters but the single quote and parentheses, as
 // html/template's URL normaliser does.

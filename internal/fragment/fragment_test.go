@@ -7,11 +7,10 @@ import (
 )
 
 // TestWritesAsTheTemplateWould writes hostile, Nordic and URL-shaped
-// strings as text, as an attribute's value, as a link and as a link's
-// query value, and finds each
+// strings as text, as an attribute's value and as a link, and finds each
 // byte for byte as html/template writes it in the same place.
 func TestWritesAsTheTemplateWould(t *testing.T) {
-	tpl := template.Must(template.New("").Parse(`<p title="{{.}}">{{.}}</p><a href="{{.}}">x</a><a href="/o/x?q={{.}}&amp;n=1">y</a>`))
+	tpl := template.Must(template.New("").Parse(`<p title="{{.}}">{{.}}</p><a href="{{.}}">x</a>`))
 	for _, s := range []string{
 		"", "Ås «Bosetting» § 3 + 4", `<script>alert("x")</script>`, "Aabenraa & 'Sønderborg'", "nul\x00byte",
 		"/o/ås kommune/workbooks/1?a=1&b=2+3 'x'(y)%41%zz", "javascript:alert(1)", "JavaScript:x", "a?b:c",
@@ -28,9 +27,7 @@ func TestWritesAsTheTemplateWould(t *testing.T) {
 		f.Raw(Escape(s))
 		f.Raw(`</p><a href="`)
 		f.URL(s)
-		f.Raw(`">x</a><a href="/o/x?q=`)
-		f.QueryValue(s)
-		f.Raw(`&amp;n=1">y</a>`)
+		f.Raw(`">x</a>`)
 		if got := string(f.HTML()); got != want.String() {
 			t.Errorf("%q:\nwritten  %s\ntemplate %s", s, got, want.String())
 		}
