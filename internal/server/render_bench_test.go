@@ -23,7 +23,9 @@ import (
 // web.Server.RenderProbe): the dashboard with "My work", the plan tree of
 // 200 measures and a meeting of 10 items with its minutes, as the first
 // municipality's editor sees them; a gathering's progress grid of 40
-// members and the dashboard, as the network's coordinator sees them. Run it with
+// members and the dashboard, as the network's coordinator sees them; a
+// workbook, one of its answers and that statement's gathering view (the
+// network's members side by side), as the editor sees them. Run it with
 //
 //	go test -tags nomsgpack -run '^$' -bench RenderPage -benchmem ./internal/server/
 //
@@ -51,9 +53,16 @@ func BenchmarkRenderPage(b *testing.B) {
 	if resp := signIn(b, coordinator, base, "coordinator@scale-network-01.scale.example", password); resp.StatusCode != http.StatusSeeOther {
 		b.Fatalf("the coordinator's sign-in: %d", resp.StatusCode)
 	}
-	var planID, councilID, meetingID, gatheringID int64
+	var planID, councilID, meetingID, gatheringID, workbookID, templateID, statementID int64
 	err := db.RunTx(ctx, r.DB, db.SystemScope, func(ctx context.Context, tx bun.Tx) error {
 		org := "(SELECT id FROM organisations WHERE slug = 'scale-no-0101')"
+		if err := tx.NewRaw("SELECT workbook_id, statement_id FROM workbook_entries WHERE org_id = "+org+" AND visibility = 'network' ORDER BY id LIMIT 1").
+			Scan(ctx, &workbookID, &statementID); err != nil {
+			return err
+		}
+		if err := tx.NewRaw("SELECT template_id FROM workbooks WHERE org_id = "+org+" AND id = ?", workbookID).Scan(ctx, &templateID); err != nil {
+			return err
+		}
 		if err := tx.NewRaw("SELECT id FROM plans WHERE org_id = "+org+" ORDER BY id LIMIT 1").Scan(ctx, &planID); err != nil {
 			return err
 		}
@@ -74,6 +83,9 @@ func BenchmarkRenderPage(b *testing.B) {
 		{"meeting 10 items", fmt.Sprintf("/o/scale-no-0101/councils/%d/meetings/%d", councilID, meetingID), "meeting", c},
 		{"progress grid 40 members", fmt.Sprintf("/o/scale-network-01/gatherings/%d", gatheringID), "progress", coordinator},
 		{"coordinator's dashboard", "/o/scale-network-01/dashboard", "network dashboard", coordinator},
+		{"workbook", fmt.Sprintf("/o/scale-no-0101/workbooks/%d", workbookID), "workbook", c},
+		{"answer", fmt.Sprintf("/o/scale-no-0101/workbooks/%d/statements/%d", workbookID, statementID), "answer", c},
+		{"gathering view", fmt.Sprintf("/o/scale-no-0101/templates/%d/statements/%d/gathering", templateID, statementID), "gathering view", c},
 	} {
 		clear(renders)
 		if code, _ := get(b, p.c, base+p.path); code != http.StatusOK {
