@@ -217,6 +217,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	// (meeting_fragment.go, plan_fragment.go).
 	maps.Copy(funcs, meetingFragmentFuncs(cat))
 	maps.Copy(funcs, planFragmentFuncs(cat))
+	maps.Copy(funcs, workbookFragmentFuncs(cat))
 	funcs["dict"] = func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")
