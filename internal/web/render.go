@@ -219,6 +219,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	maps.Copy(funcs, planFragmentFuncs(cat))
 	maps.Copy(funcs, workbookFragmentFuncs(cat))
 	maps.Copy(funcs, answerFragmentFuncs(cat))
+	maps.Copy(funcs, gatheringFragmentFuncs(cat))
 	funcs["dict"] = func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict: odd number of arguments")
