@@ -2,7 +2,6 @@ package web
 
 import (
 	"html/template"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // The parts of the answer page (templates/workbook/entry.html) as the
@@ -79,14 +77,8 @@ const (
 // rows left empty, of hostile, Nordic and javascript: text, and finds them
 // byte for byte as the template wrote them, in every language.
 func TestAnswerFragmentsWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	form, err := fs.ReadFile(webassets.FS(""), "templates/partials/form.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
+	form := sharedTemplate(t, "partials/form.html")
 	if !strings.Contains(string(form), answerCellAsTemplate) {
 		t.Fatal("the cell partial of form.html is no longer the one this test writes the template with")
 	}
@@ -137,18 +129,7 @@ func TestAnswerFragmentsWrittenAsTheTemplateWould(t *testing.T) {
 		"empty":   {"x", "", nil, goals[1:2], measures[1:3], members[:1], errs},
 		"nothing": {"x", "/o/x/templates/1/statements/7/gathering?a='1'&b=<2>", nil, nil, nil, nil, nil},
 	}
-	tpl := template.Must(template.New("answer").Funcs(template.FuncMap{
-		"t":    func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		"date": func(loc string, t any) string { return i18n.FormatDate(loc, timeOf(t)) },
-		"inc":  func(i int) int { return i + 1 },
-		"dict": func(kv ...any) map[string]any {
-			m := map[string]any{}
-			for i := 0; i+1 < len(kv); i += 2 {
-				m[kv[i].(string)] = kv[i+1]
-			}
-			return m
-		},
-	}).Parse(answerPeersAsTemplate + answerRowsAsTemplate + answerCellAsTemplate))
+	tpl := template.Must(template.New("answer").Funcs(templateFuncs(cat, nil)).Parse(answerPeersAsTemplate + answerRowsAsTemplate + answerCellAsTemplate))
 	for _, loc := range []string{"nb", "sv", "da", "en"} {
 		for name, pg := range pages {
 			p := &entryPage{formPage: formPage{Layout: Layout{Locale: loc}, Errors: pg.errs}, Org: &org.Organisation{Slug: pg.slug},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +31,7 @@ const gridAsTemplate = `<div class="table-wrap"><table class="stack grid">
 // html/template writes it: text and attributes escaped alike, a
 // javascript: link neutralised, a URL's other bytes percent-encoded.
 func TestGridWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	when := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
 	g := overview.Grid{
 		Caption: `Arbeidsbok «Bosetting» (2): § 3 <script>alert("x")</script> & 'q' + æøå`,
@@ -111,10 +109,7 @@ const benchRowsAsTemplate = `{{$l := .L}}{{$rate := .Rate}}{{$tRank := t $l "ind
 // Nordic names, of a count and of a rate, and finds it byte for byte as
 // the template wrote it.
 func TestBenchmarkRowsWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	rows := []benchRow{
 		{Rank: "1", Name: "Ås", Figure: "12,5 %", Parts: "5 av 40", Provenance: "SSB « 2025 » §"},
 		{Rank: "2", Name: `Malmö <script>alert("x")</script>`, Figure: "9,1 %", Parts: "1 + 10", Provenance: "SCB", Own: true},
@@ -153,10 +148,7 @@ const planMeasureAsTemplate = `{{$l := .L}}{{$measures := .Measures}}{{$it := .I
 // follow-up with and without its date), with hostile and Nordic text, and
 // finds them byte for byte as the plan's template wrote them.
 func TestPlanMeasureWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	day := time.Date(2026, 6, 20, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		it plan.Item
@@ -187,4 +179,27 @@ func TestPlanMeasureWrittenAsTheTemplateWould(t *testing.T) {
 			}
 		}
 	}
+}
+
+// loadCatalog loads the product's locale catalogues, which the pages'
+// template functions translate with.
+func loadCatalog(t *testing.T) *i18n.Catalog {
+	t.Helper()
+	cat, err := i18n.Load(webassets.FS(""), "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// sharedTemplate answers the text of a template file (its path under
+// templates/): a fragment that writes again what a shared partial writes
+// checks that the partial is still the one its test compares with.
+func sharedTemplate(t *testing.T, name string) string {
+	t.Helper()
+	b, err := fs.ReadFile(webassets.FS(""), "templates/"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -99,13 +99,8 @@ func gatheringColumnsHTML(cat *i18n.Catalog, loc string, v *workbook.GatheringVi
 		f.Raw("</tr></tbody>\n  </table></div>\n</section>")
 	}
 	f.Raw("\n\n")
-	status := func(s string) { // the status partial
-		f.Raw(`<span class="pill pill-`)
-		f.Text(s)
-		f.Raw(`">`)
-		f.Text(cat.T(loc, "measure.status."+s))
-		f.Raw("</span>")
-	}
+	pill := newPills(cat, loc, "measure.status.")
+	status := func(s string) { pill.write(&f, s) }
 	table := func(id, heading string, cell func(c *workbook.GatheringColumn)) {
 		f.Raw(`<section class="card" aria-labelledby="` + id + "\">\n  <h2 id=\"" + id + `">` + heading +
 			"</h2>\n  <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"" + id +

@@ -2,15 +2,12 @@ package web
 
 import (
 	"html/template"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // The parts of the gathering view (templates/workbook/gathering.html) as
@@ -102,36 +99,12 @@ func gatheringViewForTest() *workbook.GatheringView {
 // comments, for a member and for the network, in every language, and
 // finds them byte for byte as the template wrote them.
 func TestGatheringFragmentsWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	components, err := fs.ReadFile(webassets.FS(""), "templates/partials/components.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
+	components := sharedTemplate(t, "partials/components.html")
 	if !strings.Contains(string(components), statusAsTemplate) {
 		t.Fatal("the status partial is no longer as this test places it")
 	}
-	tpl := template.Must(template.New("gathering").Funcs(template.FuncMap{
-		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		"num": func(loc string, v any) string {
-			if v, ok := v.(*float64); ok && v != nil {
-				return i18n.FormatNumber(loc, *v, -1)
-			}
-			t.Fatalf("num of %T", v)
-			return ""
-		},
-		"date":     func(loc string, t any) string { return i18n.FormatDate(loc, timeOf(t)) },
-		"datetime": func(loc string, t any, tz string) string { return formatDateTime(loc, timeOf(t), tz) },
-		"dict": func(kv ...any) map[string]any {
-			m := map[string]any{}
-			for i := 0; i < len(kv); i += 2 {
-				m[kv[i].(string)] = kv[i+1]
-			}
-			return m
-		},
-	}).Parse(gatheringPeersAsTemplate + gatheringColumnsAsTemplate + statusAsTemplate))
+	tpl := template.Must(template.New("gathering").Funcs(templateFuncs(cat, nil)).Parse(gatheringPeersAsTemplate + gatheringColumnsAsTemplate + statusAsTemplate))
 
 	bare := gatheringViewForTest() // no goals, measures nor comments
 	for i := range bare.Columns {

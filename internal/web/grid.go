@@ -152,11 +152,9 @@ func planMeasureHTML(cat *i18n.Catalog, loc, measures string, it plan.Item, m *m
 	} else {
 		f.Text(cat.T(loc, "plan.no_activity"))
 	}
-	f.Raw("</a></p>\n        <p class=\"muted\"><span class=\"pill pill-")
-	f.Text(m.Status)
-	f.Raw(`">`)
-	f.Text(cat.T(loc, "measure.status."+m.Status))
-	f.Raw("</span> ")
+	f.Raw("</a></p>\n        <p class=\"muted\">")
+	writePill(&f, m.Status, fragment.Escape(cat.T(loc, "measure.status."+m.Status)))
+	f.Raw(" ")
 	f.Raw(strconv.Itoa(m.Progress))
 	f.Raw(" %")
 	if m.Responsible != "" {

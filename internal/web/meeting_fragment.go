@@ -49,7 +49,7 @@ func meetingAgendaHTML(cat *i18n.Catalog, loc string, p *meetingPage) template.H
 	var b fragment.Writer
 	b.URL(p.Base)
 	base := string(b.HTML())
-	decisions := map[string]string{}
+	decisions := newPills(cat, loc, "council_meeting.decision.")
 	var f fragment.Writer
 	f.Grow(len(items) * (400 + 3*len(base)))
 	for i, it := range items {
@@ -66,14 +66,8 @@ func meetingAgendaHTML(cat *i18n.Catalog, loc string, p *meetingPage) template.H
 			f.Raw(` <span class="pill">` + tClosed + "</span>")
 		}
 		if it.DecisionType != "" {
-			d, ok := decisions[it.DecisionType]
-			if !ok {
-				d = fragment.Escape(cat.T(loc, "council_meeting.decision."+it.DecisionType))
-				decisions[it.DecisionType] = d
-			}
-			f.Raw(` <span class="pill pill-`)
-			f.Text(it.DecisionType)
-			f.Raw(`">` + d + "</span>")
+			f.Raw(" ")
+			decisions.write(&f, it.DecisionType)
 		}
 		f.Raw("\n    ")
 		if edit {
@@ -116,7 +110,7 @@ func meetingEarlierHTML(cat *i18n.Catalog, loc string, p *meetingPage) template.
 	tResponsible, tDeadline, tStatus := label("council_meeting.followup.responsible"), label("council_meeting.followup.deadline"), label("council_meeting.status")
 	tOverdue := label("council_meeting.earlier.overdue")
 	prefix := "/o/" + p.Org.Slug + "/"
-	statuses := map[string]string{}
+	statuses := newPills(cat, loc, "measure.status.")
 	var f fragment.Writer
 	f.Grow(len(rows) * 1200)
 	for _, e := range rows {
@@ -150,14 +144,9 @@ func meetingEarlierHTML(cat *i18n.Catalog, loc string, p *meetingPage) template.
 		if p.Overdue[e.Measure.ID] {
 			f.Raw(` <span class="status overdue">` + tOverdue + "</span>")
 		}
-		s, ok := statuses[e.Measure.Status]
-		if !ok {
-			s = fragment.Escape(cat.T(loc, "measure.status."+e.Measure.Status))
-			statuses[e.Measure.Status] = s
-		}
-		f.Raw("</td>\n      <td data-label=\"" + tStatus + `"><span class="pill pill-`)
-		f.Text(e.Measure.Status)
-		f.Raw(`">` + s + "</span></td>\n    </tr>")
+		f.Raw("</td>\n      <td data-label=\"" + tStatus + `">`)
+		statuses.write(&f, e.Measure.Status)
+		f.Raw("</td>\n    </tr>")
 	}
 	return f.HTML()
 }

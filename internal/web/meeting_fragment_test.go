@@ -2,7 +2,6 @@ package web
 
 import (
 	"html/template"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // The parts of the meeting's page (templates/council/meeting.html) as
@@ -51,14 +49,8 @@ const (
 // and missing, overdue or not, hostile, Nordic and javascript: text, and
 // finds them byte for byte as the template wrote them, in every language.
 func TestMeetingFragmentsWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	components, err := fs.ReadFile(webassets.FS(""), "templates/partials/components.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
+	components := sharedTemplate(t, "partials/components.html")
 	if !strings.Contains(string(components), statusAsTemplate) {
 		t.Fatal("the status pill of components.html is no longer the one this test writes the template with")
 	}
@@ -104,18 +96,7 @@ func TestMeetingFragmentsWrittenAsTheTemplateWould(t *testing.T) {
 		"one, empty": page("/o/x/councils/1/meetings/2", "x", true, false, items[3:], nil, nil, nil),
 	}
 	for _, loc := range []string{"nb", "sv", "da", "en"} {
-		tpl := template.Must(template.New("meeting").Funcs(template.FuncMap{
-			"t":    func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-			"date": func(loc string, t any) string { return i18n.FormatDate(loc, timeOf(t)) },
-			"inc":  func(i int) int { return i + 1 },
-			"dict": func(kv ...any) map[string]any {
-				m := map[string]any{}
-				for i := 0; i+1 < len(kv); i += 2 {
-					m[kv[i].(string)] = kv[i+1]
-				}
-				return m
-			},
-		}).Parse(meetingAgendaAsTemplate + meetingEarlierAsTemplate + meetingAttendanceAsTemplate + statusAsTemplate))
+		tpl := template.Must(template.New("meeting").Funcs(templateFuncs(cat, nil)).Parse(meetingAgendaAsTemplate + meetingEarlierAsTemplate + meetingAttendanceAsTemplate + statusAsTemplate))
 		for name, p := range pages {
 			p.Locale = loc
 			for _, part := range []struct {

@@ -142,3 +142,36 @@ func statusForm(f *fragment.Writer, g dueGroup, i int, it due.Entry, id, back, t
 	f.Text(it.Title)
 	f.Raw("</span></button>\n    </form>")
 }
+
+// pills writes the status partial's pill (partials/components.html,
+// "status": the state in words, never by colour alone), each status
+// translated under the key prefix once. The zero value is not ready: make
+// it with newPills.
+type pills struct {
+	cat        *i18n.Catalog
+	loc, key   string
+	translated map[string]string
+}
+
+// newPills answers a pill writer for loc with the key prefix key (the
+// partial's default is "measure.status.").
+func newPills(cat *i18n.Catalog, loc, key string) *pills {
+	return &pills{cat: cat, loc: loc, key: key, translated: map[string]string{}}
+}
+
+// write writes the pill of status.
+func (p *pills) write(f *fragment.Writer, status string) {
+	text, ok := p.translated[status]
+	if !ok {
+		text = fragment.Escape(p.cat.T(p.loc, p.key+status))
+		p.translated[status] = text
+	}
+	writePill(f, status, text)
+}
+
+// writePill writes the pill of status, with its words already escaped.
+func writePill(f *fragment.Writer, status, escaped string) {
+	f.Raw(`<span class="pill pill-`)
+	f.Text(status)
+	f.Raw(`">` + escaped + "</span>")
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/samvirke/samvirke/internal/due"
 	"github.com/samvirke/samvirke/internal/i18n"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // dueGroupAsTemplate is a group of "My work" as the template partial
@@ -42,10 +41,7 @@ const dueGroupAsTemplate = `{{define "duegroup"}}{{if .Items}}{{$up := .Up}}
 // Nordic and javascript: text, and finds them byte for byte as the
 // template wrote them, in every language.
 func TestDueGroupWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	day := time.Date(2026, 12, 9, 0, 0, 0, 0, time.UTC)
 	items := []due.Entry{
 		{Item: due.Item{Due: day, Title: `Språkpraksis «Ås» <script>alert("x")</script> & 'q'`, URL: "/o/ås/measures/abc?x=1&y=2 'z'", Source: "plan.measure",

@@ -6,12 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/indicator"
 	"github.com/samvirke/samvirke/internal/measure"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/plan"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // planTreeAsTemplate is the plan's tree as the plantree partial wrote it
@@ -116,32 +114,13 @@ func planGoalFiguresForTest() map[string]*indicator.GoalFigure {
 // every language, and finds it byte for byte as the plantree partial
 // wrote it.
 func TestPlanAreaWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
 	full := planTreeForTest()
 	one := planTreeForTest()
 	one.Content.Areas = one.Content.Areas[:1]
 	lone := planTreeForTest() // one area of one line
 	lone.Content.Areas = lone.Content.Areas[1:2]
-	funcs := template.FuncMap{
-		"t":   func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		"inc": func(i int) int { return i + 1 },
-		"num": func(loc string, v *float64) string {
-			if v == nil {
-				return ""
-			}
-			return i18n.FormatNumber(loc, *v, -1)
-		},
-		"figure": func(loc string, ind *indicator.Indicator, f indicator.Figure, threshold int) string {
-			return figureText(cat, loc, ind, f, threshold)
-		},
-		"groupName": func(loc string, g indicator.CompareGroup) string { return figurePrinter(cat, loc, 0).GroupName(g) },
-		"planMeasureHTML": func(loc, measures string, it plan.Item, m *measure.Measure) template.HTML {
-			return planMeasureHTML(cat, loc, measures, it, m)
-		},
-	}
+	funcs := templateFuncs(cat, nil)
 	tpl := template.Must(template.New("tree").Funcs(funcs).Parse(planTreeAsTemplate))
 	for _, loc := range []string{"nb", "sv", "da", "en"} {
 		for _, tree := range []*plan.Tree{full, one, lone} {

@@ -140,6 +140,17 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: static assets: %w", err)
 	}
+	if err := p.parseTemplates(fsys, templateFuncs(cat, p.assets)); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// templateFuncs answers the functions the pages' templates call, in the
+// catalogue cat, with the static assets' addresses by name (assets).
+// Fragments' tests execute the template text a fragment replaced with
+// them.
+func templateFuncs(cat *i18n.Catalog, assets map[string]string) template.FuncMap {
 	funcs := template.FuncMap{
 		"t": func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
 		// gridHTML writes a progress grid (grid.go).
@@ -207,14 +218,13 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		// QR code) as safe; never use it on user input.
 		"safeURL": func(s string) template.URL { return template.URL(s) },
 		"asset": func(name string) (string, error) {
-			if u, ok := p.assets[name]; ok {
+			if u, ok := assets[name]; ok {
 				return u, nil
 			}
 			return "", fmt.Errorf("no static asset %q", name)
 		},
 	}
-	// Fragments of the meeting's and the plan's pages written in Go
-	// (meeting_fragment.go, plan_fragment.go).
+	// Parts of pages written in Go (<page>_fragment.go).
 	maps.Copy(funcs, meetingFragmentFuncs(cat))
 	maps.Copy(funcs, planFragmentFuncs(cat))
 	maps.Copy(funcs, workbookFragmentFuncs(cat))
@@ -230,10 +240,7 @@ func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
 		}
 		return m, nil
 	}
-	if err := p.parseTemplates(fsys, funcs); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return funcs
 }
 
 // parseTemplates parses the pages under templates/: the layout and every

@@ -29,6 +29,7 @@ func workbookFragmentFuncs(cat *i18n.Catalog) template.FuncMap {
 // reflection.
 func workbookChaptersHTML(cat *i18n.Catalog, loc string, p *workbookPage) template.HTML {
 	label := func(key string) string { return fragment.Escape(cat.T(loc, key)) }
+	chapterPills := newPills(cat, loc, "workbook.chapter_status.")
 	wbBase := "/o/" + p.Org.Slug + "/workbooks/" + strconv.FormatInt(p.Ref.Workbook.ID, 10)
 	tStatement, tStatus, tVisibility := label("workbook.statement"), label("workbook.status"), label("workbook.visibility")
 	tNotStarted, tChapterStatus := label("workbook.not_started"), label("workbook.chapter_status")
@@ -86,11 +87,9 @@ func workbookChaptersHTML(cat *i18n.Catalog, loc string, p *workbookPage) templa
 			}
 			f.Raw("</select>\n    <button type=\"submit\" class=\"secondary\">" + tSave + "</button>\n  </form>")
 		} else {
-			f.Raw("<p>" + tChapterStatus + `: <span class="pill pill-`)
-			f.Text(st)
-			f.Raw(`">`)
-			f.Text(cat.T(loc, "workbook.chapter_status."+st))
-			f.Raw("</span></p>")
+			f.Raw("<p>" + tChapterStatus + ": ")
+			chapterPills.write(&f, st)
+			f.Raw("</p>")
 		}
 		done := 0
 		for _, s := range ch.Statements {

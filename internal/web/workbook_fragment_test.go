@@ -1,17 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
-	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/samvirke/samvirke/internal/i18n"
 	"github.com/samvirke/samvirke/internal/org"
 	"github.com/samvirke/samvirke/internal/workbook"
-	webassets "github.com/samvirke/samvirke/web"
 )
 
 // workbookChaptersAsTemplate is the workbook page's chapters as
@@ -48,14 +44,8 @@ const workbookChaptersAsTemplate = `{{define "chapters"}}{{$l := .Locale}}{{rang
 // and no chapters, and finds them byte for byte as the template wrote
 // them, in every language.
 func TestWorkbookChaptersWrittenAsTheTemplateWould(t *testing.T) {
-	cat, err := i18n.Load(webassets.FS(""), "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	components, err := fs.ReadFile(webassets.FS(""), "templates/partials/components.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadCatalog(t)
+	components := sharedTemplate(t, "partials/components.html")
 	hostile := ` <script>alert("x")</script> & 'q' + «§» æøå`
 	day := time.Date(2026, 12, 9, 15, 30, 0, 0, time.UTC)
 	chapters := []*workbook.Chapter{
@@ -92,24 +82,7 @@ func TestWorkbookChaptersWrittenAsTheTemplateWould(t *testing.T) {
 		"empty":       page("x", chapters[2:3], answered, status, due),
 		"none":        page("x", nil, nil, nil, nil),
 	}
-	tpl := template.Must(template.New("workbook").Funcs(template.FuncMap{
-		"t":    func(loc, key string, args ...any) string { return cat.T(loc, key, args...) },
-		"date": func(loc string, t any) string { return i18n.FormatDate(loc, timeOf(t)) },
-		"inc":  func(i int) int { return i + 1 },
-		"num": func(loc string, v any) string {
-			if i, ok := v.(int); ok {
-				return i18n.FormatInt(loc, int64(i))
-			}
-			return fmt.Sprint(v)
-		},
-		"dict": func(kv ...any) map[string]any {
-			m := map[string]any{}
-			for i := 0; i+1 < len(kv); i += 2 {
-				m[kv[i].(string)] = kv[i+1]
-			}
-			return m
-		},
-	}).Parse(workbookChaptersAsTemplate + string(components)))
+	tpl := template.Must(template.New("workbook").Funcs(templateFuncs(cat, nil)).Parse(workbookChaptersAsTemplate + string(components)))
 	for _, loc := range []string{"nb", "sv", "da", "en"} {
 		for name, p := range pages {
 			for _, canStatus := range []bool{false, true} {
