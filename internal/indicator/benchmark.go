@@ -2,6 +2,7 @@ package indicator
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -228,31 +229,93 @@ func (m *factMaker) str(s string) string {
 	return s
 }
 
-// keep puts v into u's facts.
-func (m *factMaker) keep(u *universe, v *Value) {
-	f := fact{state: m.str(v.State), source: m.str(v.Source), final: v.Final}
-	if v.Num != nil {
-		f.num, f.has = *v.Num, f.has|hasNum
+// keep puts r into u's facts.
+func (m *factMaker) keep(u *universe, r *valueRow) {
+	f := fact{state: m.str(r.state), source: m.str(r.source), final: r.final}
+	if r.num.Valid {
+		f.num, f.has = r.num.Float64, f.has|hasNum
 	}
-	if v.Den != nil {
-		f.den, f.has = *v.Den, f.has|hasDen
+	if r.den.Valid {
+		f.den, f.has = r.den.Float64, f.has|hasDen
 	}
-	if v.Rate != nil {
-		f.rate, f.has = *v.Rate, f.has|hasRate
+	if r.rate.Valid {
+		f.rate, f.has = r.rate.Float64, f.has|hasRate
 	}
-	if v.AsOf != nil {
+	if r.asOf.valid {
 		if m.dates == nil {
 			m.dates = map[time.Time]*time.Time{}
 		}
-		d, ok := m.dates[*v.AsOf]
+		d, ok := m.dates[r.asOf.t]
 		if !ok {
 			d = new(time.Time)
-			*d = *v.AsOf
-			m.dates[*v.AsOf] = d
+			*d = r.asOf.t
+			m.dates[r.asOf.t] = d
 		}
 		f.asOf = d
 	}
-	u.values[valueKey{v.OrgID, m.str(v.Period), m.str(v.Category)}] = f
+	u.values[valueKey{r.org, m.str(r.period), m.str(r.category)}] = f
+}
+
+// valueRow is a value as a universe reads it: the columns its figures
+// print, scanned into typed fields (no model, no boxing; a row of a
+// country's year is scanned some nine thousand times a universe).
+type valueRow struct {
+	indicator, org   int64
+	period, category string
+	num, den, rate   sql.NullFloat64
+	state, source    string
+	asOf             nullDate
+	final            bool
+}
+
+// valueRowColumns are the columns of valueRow, in scanning order.
+var valueRowColumns = []string{"indicator_id", "org_id", "period", "category", "num", "den", "rate", "state", "source", "as_of", "final"}
+
+// scan reads the current row of rows into r.
+func (r *valueRow) scan(rows *sql.Rows) error {
+	return rows.Scan(&r.indicator, &r.org, &r.period, &r.category, &r.num, &r.den, &r.rate, &r.state, &r.source, &r.asOf, &r.final)
+}
+
+// year answers the year of r's period (its key begins with it, see
+// Period.Key).
+func (r *valueRow) year() int {
+	y := 0
+	for i := 0; i < 4 && i < len(r.period); i++ {
+		y = y*10 + int(r.period[i]-'0')
+	}
+	return y
+}
+
+// nullDate scans a DATE column as PostgreSQL's driver answers it (a time)
+// and as SQLite's may (a time, or its text).
+type nullDate struct {
+	t     time.Time
+	valid bool
+}
+
+func (d *nullDate) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = nullDate{}
+	case time.Time:
+		*d = nullDate{v, true}
+	case string:
+		return d.parse(v)
+	case []byte:
+		return d.parse(string(v))
+	default:
+		return fmt.Errorf("indicator: a date scanned from %T", src)
+	}
+	return nil
+}
+
+func (d *nullDate) parse(s string) error {
+	t, err := time.Parse(time.DateOnly, s[:min(len(s), len(time.DateOnly))])
+	if err != nil {
+		return fmt.Errorf("indicator: a date scanned from %q: %w", s, err)
+	}
+	*d = nullDate{t, true}
+	return nil
 }
 
 type cellKey struct {
@@ -767,18 +830,32 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 			return nil, err
 		}
 	}
+	thr, err := s.thresholdFor(ctx, idb, groups, orgsVersion)
+	if err != nil {
+		return nil, err
+	}
 	orgs := map[int64]*org.Organisation{}
-	values := map[universeKey][]*Value{}
 	if len(all) > 0 {
-		var err error
 		if orgs, err = s.kept.orgs.of(ctx, idb, orgsVersion, all); err != nil {
 			return nil, err
 		}
-		var vals []*Value
+	}
+	out := make([]*universe, len(keys))
+	makers := make([]factMaker, len(keys))
+	type at struct {
+		ind  int64
+		year int
+	}
+	index := make(map[at]int, len(keys))
+	for i, k := range keys {
+		out[i] = &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]fact{}, threshold: thr}
+		index[at{k.ind.ID, k.year}] = i
+	}
+	if len(all) > 0 {
 		// Only what the figures print; the index on (indicator_id,
 		// period_start, org_id) reads each key's year alone, however many
 		// years the table holds.
-		q := idb.NewSelect().Model(&vals).Column("indicator_id", "org_id", "period", "period_start", "category", "num", "den", "rate", "state", "source", "as_of", "final").
+		q := idb.NewSelect().Model((*Value)(nil)).Column(valueRowColumns...).
 			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 				for _, k := range keys {
 					from, to := time.Date(k.year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(k.year+1, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -797,32 +874,33 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 			}
 			return q
 		})
-		if err := q.Scan(ctx); err != nil {
+		rows, err := q.Rows(ctx)
+		if err != nil {
 			return nil, err
 		}
-		byID := map[int64]*Indicator{}
-		for _, k := range keys {
-			byID[k.ind.ID] = k.ind
-		}
-		for _, v := range vals {
-			k := universeKey{byID[v.IndicatorID], v.PeriodStart.Year()}
-			values[k] = append(values[k], v)
-		}
-	}
-	thr, err := s.thresholdFor(ctx, idb, groups, orgsVersion)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*universe, len(keys))
-	for i, k := range keys {
-		u := &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]fact{}, threshold: thr}
-		var facts factMaker
-		for _, v := range values[k] {
-			if v.Period == fmt.Sprint(k.year) && k.ind.Periodicity != Yearly {
+		defer rows.Close()
+		var r valueRow
+		for rows.Next() {
+			if err := r.scan(rows); err != nil {
+				return nil, err
+			}
+			i, ok := index[at{r.indicator, r.year()}]
+			// A finer indicator's year is its own sum, not one of its
+			// periods.
+			if !ok || (len(r.period) == 4 && keys[i].ind.Periodicity != Yearly) {
 				continue
 			}
-			facts.keep(u, v)
+			makers[i].keep(out[i], &r)
 		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	for i, k := range keys {
+		u := out[i]
 		p := Period{Year: k.year, Kind: k.ind.Periodicity, Index: 1}
 		if k.ind.Periodicity == Yearly {
 			p.Index = 0
@@ -844,7 +922,6 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 		} else {
 			u.status = make([]disclosure.Status, len(u.table.Cells)) // amounts: all shown
 		}
-		out[i] = u
 	}
 	return out, nil
 }

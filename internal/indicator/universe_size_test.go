@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"database/sql"
 	"fmt"
 	"runtime"
 	"testing"
@@ -102,10 +103,8 @@ func sizeTestUniverse() *universe {
 	for p := (Period{Year: 2025, Kind: Monthly, Index: 1}); p.Year == 2025; p = p.Next() {
 		u.periods = append(u.periods, p)
 		for id := int64(1); id <= 750; id++ {
-			num, den := float64(id%40), float64(40+id%60)
-			at := asOf
-			facts.keep(u, &Value{OrgID: id, IndicatorID: 1, Period: p.Key(), PeriodStart: p.Start(),
-				Num: &num, Den: &den, State: StateOK, Source: "own", AsOf: &at, Visibility: VisibilityPublic})
+			facts.keep(u, &valueRow{indicator: 1, org: id, period: p.Key(), num: sql.NullFloat64{Float64: float64(id % 40), Valid: true},
+				den: sql.NullFloat64{Float64: float64(40 + id%60), Valid: true}, state: StateOK, source: "own", asOf: nullDate{asOf, true}})
 		}
 	}
 	return u
