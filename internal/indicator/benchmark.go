@@ -184,10 +184,85 @@ func (c *cellIndex) find(k cellKey) (int, bool) {
 	return int(i) - 1, i != 0
 }
 
+// valueKey finds a value in a universe: by municipality, period (its
+// code) and category (categoryCode). No strings: a country's year is some
+// nine thousand keys, each hashed when the universe is read and again
+// when it is laid out.
 type valueKey struct {
 	org      int64
-	period   string
-	category string
+	period   int32
+	category int32
+}
+
+// code answers a number that tells p from every other period: the year
+// times 100 plus the month (1–12), 20 plus the tertial, 40 plus the
+// quarter, or 0 for the year itself.
+func (p Period) code() int32 {
+	c := int32(p.Year) * 100
+	switch p.Kind {
+	case Monthly:
+		return c + int32(p.Index)
+	case Tertial:
+		return c + 20 + int32(p.Index)
+	case Quarterly:
+		return c + 40 + int32(p.Index)
+	}
+	return c
+}
+
+// periodCode answers the code of the period whose key (Period.Key) is
+// key without parsing it into a Period; -1 when key is none.
+func periodCode(key string) int32 {
+	num := func(s string) int32 {
+		n := int32(0)
+		for i := range len(s) {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			n = n*10 + int32(s[i]-'0')
+		}
+		return n
+	}
+	if len(key) < 4 {
+		return -1
+	}
+	y := num(key[:4])
+	if y < 0 {
+		return -1
+	}
+	switch {
+	case len(key) == 4:
+		return y * 100
+	case len(key) == 7 && key[4] == '-':
+		if m := num(key[5:]); m >= 1 && m <= 12 {
+			return y*100 + m
+		}
+	case len(key) == 6 && key[4] == 'T':
+		if t := num(key[5:]); t >= 1 && t <= 3 {
+			return y*100 + 20 + t
+		}
+	case len(key) == 6 && key[4] == 'Q':
+		if q := num(key[5:]); q >= 1 && q <= 4 {
+			return y*100 + 40 + q
+		}
+	}
+	return -1
+}
+
+// categoryCode answers the code of a breakdown's category in u's value
+// keys: 1 plus its place among the indicator's categories, 0 for none,
+// -1 for a category the indicator does not have (such a value is never
+// read).
+func (u *universe) categoryCode(key string) int32 {
+	if key == "" {
+		return 0
+	}
+	for i, c := range u.ind.Categories {
+		if c.Key == key {
+			return int32(i + 1)
+		}
+	}
+	return -1
 }
 
 // fact is what a universe keeps of a value: its counts or published rate
@@ -253,7 +328,11 @@ func (m *factMaker) keep(u *universe, r *valueRow) {
 		}
 		f.asOf = d
 	}
-	u.values[valueKey{r.org, m.str(r.period), m.str(r.category)}] = f
+	period, category := periodCode(r.period), u.categoryCode(r.category)
+	if period < 0 || category < 0 {
+		return
+	}
+	u.values[valueKey{r.org, period, category}] = f
 }
 
 // valueRow is a value as a universe reads it: the columns its figures
@@ -353,11 +432,12 @@ func (u *universe) build() {
 	slices.Sort(orgIDs)
 	parts := u.baseParts()
 	np, nk := len(u.periods), len(parts)
-	keys := make([]string, np)
+	keys, codes := make([]string, np), make([]int32, np)
 	all := make([]int, np)
 	for t, p := range u.periods {
-		keys[t], all[t] = p.Key(), t
+		keys[t], codes[t], all[t] = p.Key(), p.code(), t
 	}
+	var buf []float64
 	// at[(o*np+t)*nk+k] is the base count of part k of municipality o in
 	// period t, or -1 when it has no counts for the period.
 	pos := make(map[int64]int, len(orgIDs))
@@ -368,7 +448,8 @@ func (u *universe) build() {
 		pos[id] = o
 		for t := range np {
 			i := (o*np + t) * nk
-			vals, ok := u.countsOf(id, keys[t])
+			vals, ok := u.countsOf(buf[:0], id, codes[t])
+			buf = vals
 			for k := range nk {
 				if !ok {
 					at[i+k] = -1
@@ -482,21 +563,23 @@ func (u *universe) build() {
 	}
 }
 
-// countsOf answers a municipality's counts for a period in baseParts'
-// order, when it has them (not a published rate alone, not missing).
-func (u *universe) countsOf(orgID int64, period string) ([]float64, bool) {
+// countsOf answers a municipality's counts for a period (its code) in
+// baseParts' order, when it has them (not a published rate alone, not
+// missing), appended to dst.
+func (u *universe) countsOf(dst []float64, orgID int64, period int32) ([]float64, bool) {
 	if u.ind.IsBreakdown() {
-		out := make([]float64, len(u.ind.Categories))
 		any := false
-		for i, c := range u.ind.Categories {
-			v, ok := u.values[valueKey{orgID, period, c.Key}]
+		for i := range u.ind.Categories {
+			n := 0.0
+			v, ok := u.values[valueKey{orgID, period, int32(i + 1)}]
 			if ok && v.state == StateOK && v.has&hasNum != 0 {
-				out[i], any = v.num, true
+				n, any = v.num, true
 			}
+			dst = append(dst, n)
 		}
-		return out, any
+		return dst, any
 	}
-	v, ok := u.values[valueKey{orgID, period, ""}]
+	v, ok := u.values[valueKey{orgID, period, 0}]
 	if !ok || v.state != StateOK || v.has&hasNum == 0 {
 		return nil, false
 	}
@@ -504,9 +587,9 @@ func (u *universe) countsOf(orgID int64, period string) ([]float64, bool) {
 		if v.has&hasDen == 0 {
 			return nil, false
 		}
-		return []float64{v.num, v.den}, true
+		return append(dst, v.num, v.den), true
 	}
-	return []float64{v.num}, true
+	return append(dst, v.num), true
 }
 
 // figure answers the published figure of a municipality (org != 0) or a
@@ -1051,24 +1134,24 @@ func (u *universe) view(p Period, groupKey, rule string) (*View, error) {
 // rowFigure answers a municipality's figure for p, with provenance: its
 // counts as protected, or a published rate without counts as published.
 func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
-	period := p.Key()
+	period, code := p.Key(), p.code()
 	var val fact
 	found := false
 	if u.ind.IsBreakdown() {
-		for _, c := range u.ind.Categories {
-			if val, found = u.values[valueKey{id, period, c.Key}]; found {
+		for i := range u.ind.Categories {
+			if val, found = u.values[valueKey{id, code, int32(i + 1)}]; found {
 				break
 			}
 		}
 	} else {
-		val, found = u.values[valueKey{id, period, ""}]
+		val, found = u.values[valueKey{id, code, 0}]
 	}
 	if p.Kind == Yearly && u.ind.Periodicity != Yearly {
 		// a year of a finer indicator: its sum or last period
 		if u.ind.Aggregation == AggLast {
 			last := u.periods[len(u.periods)-1]
 			for i := len(u.periods) - 1; i >= 0; i-- {
-				if _, ok := u.countsOf(id, u.periods[i].Key()); ok {
+				if _, ok := u.countsOf(nil, id, u.periods[i].code()); ok {
 					last = u.periods[i]
 					break
 				}
@@ -1093,10 +1176,13 @@ func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
 func (u *universe) aggregate(g CompareGroup, p Period, rule string) Aggregate {
 	a := Aggregate{Group: g, Members: len(g.Members), Figure: u.figure(cellKey{group: g.Key, period: p.Key()}, rule)}
 	a.Figure.Source = "aggregate"
+	code := p.code()
+	var buf []float64
 	for _, m := range g.Members {
-		if _, ok := u.countsOf(m, p.Key()); ok {
+		var ok bool
+		if buf, ok = u.countsOf(buf[:0], m, code); ok {
 			a.Covered++
-		} else if x, ok := u.values[valueKey{m, p.Key(), ""}]; ok && x.rateOnly() {
+		} else if x, ok := u.values[valueKey{m, code, 0}]; ok && x.rateOnly() {
 			a.RateOnly++
 		}
 	}
@@ -1104,7 +1190,8 @@ func (u *universe) aggregate(g CompareGroup, p Period, rule string) Aggregate {
 		a.Covered = 0
 		for _, m := range g.Members {
 			for _, q := range u.periods {
-				if _, ok := u.countsOf(m, q.Key()); ok {
+				var ok bool
+				if buf, ok = u.countsOf(buf[:0], m, q.code()); ok {
 					a.Covered++
 					break
 				}

@@ -171,7 +171,7 @@ func (u *universe) partFigure(id int64, p Period, part string) Figure {
 			f.Num = &x
 		}
 	}
-	if v, ok := u.values[valueKey{id, p.Key(), part[len("cat:"):]}]; ok {
+	if v, ok := u.values[valueKey{id, p.code(), u.categoryCode(part[len("cat:"):])}]; ok {
 		f.Source, f.AsOf, f.Final = v.source, v.asOf, v.final
 	}
 	return f
