@@ -48,6 +48,14 @@ func (f *Writer) URL(s string) {
 			return
 		}
 	}
+	f.URLPart(s)
+}
+
+// URLPart writes a part of a URL after its start (a slug in
+// "/o/<slug>/search") as a quoted attribute's value: normalised as URL
+// writes it, without the test of its scheme, as html/template writes a
+// value in the middle of a URL.
+func (f *Writer) URLPart(s string) {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); i++ {

@@ -293,13 +293,15 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
 			}
 			definedBy[d] = name
-			if name == "layout.html" && d != "layout" {
+			if name == "layout.html" && d != "layout-title" && d != "layout-content" {
 				blocks[d] = true
 			}
 		}
 	}
-	if _, ok := definedBy["layout"]; !ok {
-		return fmt.Errorf("web: templates: layout.html defines no \"layout\"")
+	for _, d := range []string{"layout-title", "layout-content"} {
+		if definedBy[d] != "layout.html" {
+			return fmt.Errorf("web: templates: layout.html defines no %q (writePage places a page with it)", d)
+		}
 	}
 	for _, name := range pageFiles {
 		defs, refs, err := templateNames(tfs, name, funcs)
@@ -443,13 +445,13 @@ func (s *Server) render(c *gin.Context, status int, name string, data page) {
 	}
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	defer putRenderBuffer(buf)
-	if err := set.ExecuteTemplate(buf, "layout", data); err != nil {
+	if err := writePage(buf, set, s.Catalog, s.pages.assets, data); err != nil {
 		s.Logger.Error("render failed", "page", name, "request_id", requestIDOf(c), "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
 	if s.RenderProbe != nil {
-		s.RenderProbe(requestIDOf(c), name, func(w io.Writer) error { return set.ExecuteTemplate(w, "layout", data) })
+		s.RenderProbe(requestIDOf(c), name, func(w io.Writer) error { return writePage(w, set, s.Catalog, s.pages.assets, data) })
 	}
 	if c.Writer.Header().Get("Cache-Control") == "" { // a public page may be cached
 		c.Header("Cache-Control", "no-store")

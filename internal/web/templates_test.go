@@ -79,7 +79,7 @@ func TestTemplatesLoadByCapabilityFolder(t *testing.T) {
 // TestTemplatesRefuseADuplicateName: a template name defined twice would
 // silently replace the other one, so the start is refused, naming both files.
 func TestTemplatesRefuseADuplicateName(t *testing.T) {
-	layout := `{{define "layout"}}<title>{{block "title" .}}{{end}}</title>{{block "content" .}}{{end}}{{end}}`
+	layout := `{{define "layout-title"}}<title>{{block "title" .}}{{end}}</title>{{end}}{{define "layout-content"}}{{block "content" .}}{{end}}{{end}}`
 	base := func() fstest.MapFS {
 		return fstest.MapFS{
 			"static/app.css":                 {Data: []byte("body{}")},
@@ -100,7 +100,7 @@ func TestTemplatesRefuseADuplicateName(t *testing.T) {
 	}{
 		"two partials":                       {"templates/council/partials/c.html", `{{define "field"}}<select>{{end}}`, []string{`"field"`, "partials/form.html", "council/partials/c.html"}},
 		"a page and a partial":               {"templates/council/index.html", `{{define "content"}}x{{end}}{{define "planrow"}}<tr>{{end}}`, []string{`"planrow"`, "plan/partials/p.html", "council/index.html"}},
-		"a page and the layout":              {"templates/council/index.html", `{{define "layout"}}x{{end}}`, []string{`"layout"`, "layout.html", "council/index.html"}},
+		"a page and the layout":              {"templates/council/index.html", `{{define "layout-title"}}x{{end}}`, []string{`"layout-title"`, "layout.html", "council/index.html"}},
 		"a page outside a capability folder": {"templates/index.html", `{{define "content"}}x{{end}}`, []string{"index.html", "capability"}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestTemplatesRefuseADuplicateName(t *testing.T) {
 func TestTemplatesRefuseACallToNothing(t *testing.T) {
 	fsys := fstest.MapFS{
 		"static/app.css":                 {Data: []byte("body{}")},
-		"templates/layout.html":          {Data: []byte(`{{define "layout"}}{{block "content" .}}{{end}}{{template "foot" .}}{{end}}`)},
+		"templates/layout.html":          {Data: []byte(`{{define "layout-title"}}{{block "title" .}}{{end}}{{end}}{{define "layout-content"}}{{block "content" .}}{{end}}{{template "foot" .}}{{end}}`)},
 		"templates/partials/foot.html":   {Data: []byte(`{{define "foot"}}<footer>{{end}}`)},
 		"templates/partials/form.html":   {Data: []byte(`{{define "field"}}<input>{{template "label" .}}{{end}}{{define "label"}}<label>{{end}}`)},
 		"templates/plan/partials/p.html": {Data: []byte(`{{define "planrow"}}<tr>{{end}}`)},
@@ -137,13 +137,13 @@ func TestTemplatesRefuseACallToNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := p.sets["plan/index.html"]
-	for name, want := range map[string]bool{"layout": true, "foot": true, "field": true, "label": true, "planrow": false} {
+	for name, want := range map[string]bool{"layout-content": true, "foot": true, "field": true, "label": true, "planrow": false} {
 		if got := set.Lookup(name) != nil; got != want {
 			t.Errorf("plan/index.html's set holds %q: %v, want %v", name, got, want)
 		}
 	}
 	var b strings.Builder
-	if err := set.ExecuteTemplate(&b, "layout", []int{1}); err != nil || b.String() != "<input><label><footer>" {
+	if err := set.ExecuteTemplate(&b, "layout-content", []int{1}); err != nil || b.String() != "<input><label><footer>" {
 		t.Errorf("rendered %q, %v", b.String(), err)
 	}
 	fsys["templates/council/index.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{with .}}{{template "minutes" .}}{{end}}{{end}}`)}
