@@ -144,10 +144,19 @@ type universe struct {
 	threshold int
 	orgs      map[int64]*org.Organisation
 	groups    []CompareGroup
-	values    map[valueKey]fact
 	periods   []Period
-	table     disclosure.Table
-	status    []disclosure.Status
+	// facts holds the values read by place (see factAt): a country's
+	// year of a monthly figure is 9 000 places, a third of the memory a
+	// map by key took, and each found without hashing.
+	facts  []fact
+	ids    []int64       // the municipalities (orgs) in order: the facts' and the cells' rows
+	rowOf  map[int64]int // a municipality's row
+	codes  []int32       // the periods' codes (Period.code), in order
+	slots  int           // the places of a municipality's period: no category, then each category
+	values int           // the facts that hold a value
+	strs   []string      // the states and sources the facts name (fact.state, fact.source)
+	table  disclosure.Table
+	status []disclosure.Status
 	// cells finds what is published in the table: a municipality's or a
 	// group's part for a period («num», «den», a category, a rule).
 	cells cellIndex
@@ -182,16 +191,6 @@ func (c *cellIndex) find(k cellKey) (int, bool) {
 	}
 	i := c.at[(row*len(c.periods)+t)*len(c.parts)+p]
 	return int(i) - 1, i != 0
-}
-
-// valueKey finds a value in a universe: by municipality, period (its
-// code) and category (categoryCode). No strings: a country's year is some
-// nine thousand keys, each hashed when the universe is read and again
-// when it is laid out.
-type valueKey struct {
-	org      int64
-	period   int32
-	category int32
 }
 
 // code answers a number that tells p from every other period: the year
@@ -272,41 +271,97 @@ func (u *universe) categoryCode(key string) int32 {
 type fact struct {
 	num, den, rate float64
 	asOf           *time.Time // shared by the facts of the same date
-	state, source  string     // shared by the facts that repeat them
-	has            uint8      // hasNum | hasDen | hasRate
+	state, source  uint32     // in the universe's strs
+	has            uint8      // hasValue | hasNum | hasDen | hasRate
 	final          bool
 }
 
 const (
-	hasNum uint8 = 1 << iota
+	hasValue uint8 = 1 << iota
+	hasNum
 	hasDen
 	hasRate
 )
+
+// newUniverse answers the universe of ind's year for reader, comparing
+// the municipalities orgs in groups, its values not yet read (keep) nor
+// laid out (build).
+func newUniverse(ind *Indicator, year int, reader *org.Organisation, groups []CompareGroup, orgs map[int64]*org.Organisation, threshold int) *universe {
+	u := &universe{ind: ind, year: year, reader: reader, groups: groups, orgs: orgs, threshold: threshold}
+	p := Period{Year: year, Kind: ind.Periodicity, Index: 1}
+	if ind.Periodicity == Yearly {
+		p.Index = 0
+	}
+	for ; p.Year == year; p = p.Next() {
+		u.periods, u.codes = append(u.periods, p), append(u.codes, p.code())
+	}
+	u.ids = make([]int64, 0, len(orgs))
+	for id := range orgs {
+		u.ids = append(u.ids, id)
+	}
+	slices.Sort(u.ids)
+	u.rowOf = make(map[int64]int, len(u.ids))
+	for row, id := range u.ids {
+		u.rowOf[id] = row
+	}
+	u.slots = 1 + len(ind.Categories)
+	u.facts = make([]fact, len(u.ids)*len(u.periods)*u.slots)
+	return u
+}
+
+// place answers where the facts hold a municipality's value for a period
+// (its code) and category (categoryCode), if it may have one.
+func (u *universe) place(org int64, period, category int32) (int, bool) {
+	row, ok := u.rowOf[org]
+	t := slices.Index(u.codes, period)
+	if !ok || t < 0 || category < 0 || int(category) >= u.slots {
+		return 0, false
+	}
+	return (row*len(u.codes)+t)*u.slots + int(category), true
+}
+
+// factAt answers a municipality's value for a period (its code) and
+// category (categoryCode), when it has one.
+func (u *universe) factAt(org int64, period, category int32) (fact, bool) {
+	i, ok := u.place(org, period, category)
+	if !ok || u.facts[i].has&hasValue == 0 {
+		return fact{}, false
+	}
+	return u.facts[i], true
+}
 
 // rateOnly reports whether f is a published rate without its counts.
 func (f fact) rateOnly() bool { return f.has&hasRate != 0 && f.has&hasNum == 0 }
 
 // factMaker makes a universe's facts, sharing the strings and dates that
-// many values repeat (periods, categories, states, sources, as-of dates).
+// many values repeat (states, sources, as-of dates).
 type factMaker struct {
-	strs  map[string]string
+	strs  map[string]uint32
 	dates map[time.Time]*time.Time
 }
 
-func (m *factMaker) str(s string) string {
+// str answers the place of s in u's strings.
+func (m *factMaker) str(u *universe, s string) uint32 {
 	if m.strs == nil {
-		m.strs = map[string]string{}
+		m.strs = map[string]uint32{}
 	}
-	if have, ok := m.strs[s]; ok {
-		return have
+	if i, ok := m.strs[s]; ok {
+		return i
 	}
-	m.strs[s] = s
-	return s
+	i := uint32(len(u.strs))
+	u.strs = append(u.strs, s)
+	m.strs[s] = i
+	return i
 }
 
-// keep puts r into u's facts.
+// keep puts r into u's facts; a value of a municipality, period or
+// category the universe does not compare is left out.
 func (m *factMaker) keep(u *universe, r *valueRow) {
-	f := fact{state: m.str(r.state), source: m.str(r.source), final: r.final}
+	i, ok := u.place(r.org, periodCode(r.period), u.categoryCode(r.category))
+	if !ok {
+		return
+	}
+	f := fact{state: m.str(u, r.state), source: m.str(u, r.source), final: r.final, has: hasValue}
 	if r.num.Valid {
 		f.num, f.has = r.num.Float64, f.has|hasNum
 	}
@@ -328,11 +383,10 @@ func (m *factMaker) keep(u *universe, r *valueRow) {
 		}
 		f.asOf = d
 	}
-	period, category := periodCode(r.period), u.categoryCode(r.category)
-	if period < 0 || category < 0 {
-		return
+	if u.facts[i].has == 0 {
+		u.values++
 	}
-	u.values[valueKey{r.org, period, category}] = f
+	u.facts[i] = f
 }
 
 // valueRow is a value as a universe reads it: the columns its figures
@@ -425,27 +479,21 @@ func (u *universe) baseParts() []string {
 // a country's universe is 750 municipalities × 12 months, and the page
 // waits for it.
 func (u *universe) build() {
-	orgIDs := make([]int64, 0, len(u.orgs))
-	for id := range u.orgs {
-		orgIDs = append(orgIDs, id)
-	}
-	slices.Sort(orgIDs)
+	orgIDs := u.ids
 	parts := u.baseParts()
 	np, nk := len(u.periods), len(parts)
-	keys, codes := make([]string, np), make([]int32, np)
+	keys, codes := make([]string, np), u.codes
 	all := make([]int, np)
 	for t, p := range u.periods {
-		keys[t], codes[t], all[t] = p.Key(), p.code(), t
+		keys[t], all[t] = p.Key(), t
 	}
 	var buf []float64
 	// at[(o*np+t)*nk+k] is the base count of part k of municipality o in
 	// period t, or -1 when it has no counts for the period.
-	pos := make(map[int64]int, len(orgIDs))
 	at := make([]int, len(orgIDs)*np*nk)
 	counts := make([]int64, 0, len(at))
 	known := make([]bool, 0, len(at))
 	for o, id := range orgIDs {
-		pos[id] = o
 		for t := range np {
 			i := (o*np + t) * nk
 			vals, ok := u.countsOf(buf[:0], id, codes[t])
@@ -473,19 +521,25 @@ func (u *universe) build() {
 		names = append(append(names, "den"), ruleParts...)
 	}
 	year := Period{Year: u.year, Kind: Yearly}.Key()
-	u.cells = cellIndex{rowOf: pos, periods: append(slices.Clone(keys), year), parts: names}
+	u.cells = cellIndex{rowOf: u.rowOf, periods: append(slices.Clone(keys), year), parts: names}
 	for _, g := range u.groups {
 		u.cells.groups = append(u.cells.groups, g.Key)
 	}
 	nper, nparts := np+1, len(names)
 	u.cells.at = make([]int32, (len(orgIDs)+len(u.groups))*nper*nparts)
 	u.table.Cells = make([]disclosure.Cell, 0, len(u.cells.at)) // at most one a place
-	// Cells' parts are cut from one array.
+	// Cells' parts are cut from arrays of a size: a municipality's base
+	// parts, its year's and its groups' take about four parts a base
+	// count. A full array is left as it is (its cells keep it) and the
+	// next begins; appending to it would copy it and keep both.
 	arena := make([]int, 0, 4*len(counts))
 	addCell := func(row, t, p int, idx []int) {
 		at := &u.cells.at[(row*nper+t)*nparts+p]
 		if len(idx) == 0 || *at != 0 {
 			return
+		}
+		if len(arena)+len(idx) > cap(arena) {
+			arena = make([]int, 0, max(len(idx), len(counts)/8, 1024))
 		}
 		start := len(arena)
 		arena = append(arena, idx...)
@@ -550,7 +604,7 @@ func (u *universe) build() {
 		row := len(orgIDs) + gi
 		members := make([]int, 0, len(g.Members))
 		for _, m := range g.Members {
-			if o, ok := pos[m]; ok {
+			if o, ok := u.rowOf[m]; ok {
 				members = append(members, o)
 			}
 		}
@@ -571,16 +625,16 @@ func (u *universe) countsOf(dst []float64, orgID int64, period int32) ([]float64
 		any := false
 		for i := range u.ind.Categories {
 			n := 0.0
-			v, ok := u.values[valueKey{orgID, period, int32(i + 1)}]
-			if ok && v.state == StateOK && v.has&hasNum != 0 {
+			v, ok := u.factAt(orgID, period, int32(i+1))
+			if ok && u.strs[v.state] == StateOK && v.has&hasNum != 0 {
 				n, any = v.num, true
 			}
 			dst = append(dst, n)
 		}
 		return dst, any
 	}
-	v, ok := u.values[valueKey{orgID, period, 0}]
-	if !ok || v.state != StateOK || v.has&hasNum == 0 {
+	v, ok := u.factAt(orgID, period, 0)
+	if !ok || u.strs[v.state] != StateOK || v.has&hasNum == 0 {
 		return nil, false
 	}
 	if u.ind.IsRate() {
@@ -931,7 +985,7 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	}
 	index := make(map[at]int, len(keys))
 	for i, k := range keys {
-		out[i] = &universe{ind: k.ind, year: k.year, reader: reader, groups: groups, orgs: orgs, values: map[valueKey]fact{}, threshold: thr}
+		out[i] = newUniverse(k.ind, k.year, reader, groups, orgs, thr)
 		index[at{k.ind.ID, k.year}] = i
 	}
 	if len(all) > 0 {
@@ -984,13 +1038,6 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	}
 	for i, k := range keys {
 		u := out[i]
-		p := Period{Year: k.year, Kind: k.ind.Periodicity, Index: 1}
-		if k.ind.Periodicity == Yearly {
-			p.Index = 0
-		}
-		for ; p.Year == k.year; p = p.Next() {
-			u.periods = append(u.periods, p)
-		}
 		u.build()
 		if k.ind.Protected() {
 			protect := s.cache.protect
@@ -1139,12 +1186,12 @@ func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
 	found := false
 	if u.ind.IsBreakdown() {
 		for i := range u.ind.Categories {
-			if val, found = u.values[valueKey{id, code, int32(i + 1)}]; found {
+			if val, found = u.factAt(id, code, int32(i+1)); found {
 				break
 			}
 		}
 	} else {
-		val, found = u.values[valueKey{id, code, 0}]
+		val, found = u.factAt(id, code, 0)
 	}
 	if p.Kind == Yearly && u.ind.Periodicity != Yearly {
 		// a year of a finer indicator: its sum or last period
@@ -1161,12 +1208,12 @@ func (u *universe) rowFigure(id int64, p Period, rule string) Figure {
 	}
 	f := u.figure(cellKey{org: id, period: period}, rule)
 	if found {
-		f.Source, f.AsOf, f.Final = val.source, val.asOf, val.final
+		f.Source, f.AsOf, f.Final = u.strs[val.source], val.asOf, val.final
 		if f.Missing && val.rateOnly() {
 			r := val.rate
-			f = Figure{Rate: &r, RateOnly: true, Source: val.source, AsOf: val.asOf, Final: val.final}
-		} else if f.Missing && val.state != StateOK {
-			f.State = val.state
+			f = Figure{Rate: &r, RateOnly: true, Source: u.strs[val.source], AsOf: val.asOf, Final: val.final}
+		} else if f.Missing && u.strs[val.state] != StateOK {
+			f.State = u.strs[val.state]
 		}
 	}
 	return f
@@ -1182,7 +1229,7 @@ func (u *universe) aggregate(g CompareGroup, p Period, rule string) Aggregate {
 		var ok bool
 		if buf, ok = u.countsOf(buf[:0], m, code); ok {
 			a.Covered++
-		} else if x, ok := u.values[valueKey{m, code, 0}]; ok && x.rateOnly() {
+		} else if x, ok := u.factAt(m, code, 0); ok && x.rateOnly() {
 			a.RateOnly++
 		}
 	}

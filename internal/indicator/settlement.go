@@ -171,8 +171,8 @@ func (u *universe) partFigure(id int64, p Period, part string) Figure {
 			f.Num = &x
 		}
 	}
-	if v, ok := u.values[valueKey{id, p.code(), u.categoryCode(part[len("cat:"):])}]; ok {
-		f.Source, f.AsOf, f.Final = v.source, v.asOf, v.final
+	if v, ok := u.factAt(id, p.code(), u.categoryCode(part[len("cat:"):])); ok {
+		f.Source, f.AsOf, f.Final = u.strs[v.source], v.asOf, v.final
 	}
 	return f
 }
