@@ -146,7 +146,7 @@ type universe struct {
 	groups    []CompareGroup
 	periods   []Period
 	// facts holds the values read by place (see factAt): a country's
-	// year of a monthly figure is 9 000 places, a third of the memory a
+	// year of a monthly figure is 9 000 places, a quarter of the memory a
 	// map by key took, and each found without hashing.
 	facts  []fact
 	ids    []int64       // the municipalities (orgs) in order: the facts' and the cells' rows
@@ -248,10 +248,10 @@ func periodCode(key string) int32 {
 	return -1
 }
 
-// categoryCode answers the code of a breakdown's category in u's value
-// keys: 1 plus its place among the indicator's categories, 0 for none,
-// -1 for a category the indicator does not have (such a value is never
-// read).
+// categoryCode answers the slot of a breakdown's category among a
+// municipality's period's facts: 1 plus its place among the indicator's
+// categories, 0 for none, -1 for a category the indicator does not have
+// (such a value is never read).
 func (u *universe) categoryCode(key string) int32 {
 	if key == "" {
 		return 0
