@@ -45,6 +45,19 @@ func (c Count) Writes() []string {
 	return out
 }
 
+// Transactions answers how many transactions the statements began (on
+// PostgreSQL a unit of work of db.Run is one; SQLite's reads run outside
+// any).
+func (c Count) Transactions() int {
+	n := 0
+	for _, q := range c.Statements {
+		if strings.EqualFold(strings.Fields(q + " x")[0], "BEGIN") {
+			n++
+		}
+	}
+	return n
+}
+
 // String lists the statements, one a line, shortened, for a failure message.
 func (c Count) String() string {
 	var b strings.Builder

@@ -61,11 +61,21 @@ func (s *Service) CopySource(ctx context.Context, o *org.Organisation, peerSlug,
 // Targets answers o's current plans with at least one focus area, with
 // their focus areas: where a measure can be placed.
 func (s *Service) Targets(ctx context.Context, o *org.Organisation) ([]CopyTarget, error) {
-	var plans []*Plan
+	var out []CopyTarget
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
-		return idb.NewSelect().Model(&plans).Column("id", "title", "rev", "content").
-			Where("org_id = ? AND superseded_by IS NULL", o.ID).OrderExpr("updated_at DESC, id DESC").Limit(500).Scan(ctx)
+		var err error
+		out, err = FindTargets(ctx, idb, o.ID)
+		return err
 	})
+	return out, err
+}
+
+// FindTargets answers Targets of organisation orgID in idb: a page that
+// reads more offers them from its own unit of work.
+func FindTargets(ctx context.Context, idb bun.IDB, orgID int64) ([]CopyTarget, error) {
+	var plans []*Plan
+	err := idb.NewSelect().Model(&plans).Column("id", "title", "rev", "content").
+		Where("org_id = ? AND superseded_by IS NULL", orgID).OrderExpr("updated_at DESC, id DESC").Limit(500).Scan(ctx)
 	if err != nil {
 		return nil, err
 	}

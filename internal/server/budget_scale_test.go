@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uptrace/bun/dialect"
+
 	"github.com/samvirke/samvirke/internal/council"
 	"github.com/samvirke/samvirke/internal/dbtest"
 	"github.com/samvirke/samvirke/internal/indicator"
@@ -105,11 +107,21 @@ func TestBudgetEveryPageAtTwoSizes(t *testing.T) {
 					found[p.name]++
 					// Once more, counted (the first view may have filled
 					// caches); a kind's count is its most costly page's.
-					code, _, n := counted(t, c, counter, "GET", base+path, nil)
+					code, page, n := counted(t, c, counter, "GET", base+path, nil)
 					if code != 200 {
 						t.Fatalf("%s: %d", path, code)
 					}
 					most[p.name] = max(most[p.name], len(n.Statements))
+					// A survey round's editor gets the round, its members
+					// and its plans in one unit of work; the network's
+					// rose is read in a second, in system scope.
+					if begins := n.Transactions(); p.name == "survey round" && r.DB.Dialect().Name() == dialect.PG && begins > 2 {
+						t.Errorf("%s opened %d transactions; want at most 2:\n%s", path, begins, n)
+					}
+					if _, form, _ := strings.Cut(page, `name="responsible_user"`); p.name == "survey round" && strings.HasPrefix(who.home, "/o/scale-no-") &&
+						(!strings.Contains(form, `<option value="`) || !strings.Contains(form, `<optgroup label="`)) {
+						t.Errorf("%s: the editor's follow-up form offers no member or no plan's focus area", path)
+					}
 				}
 				for _, m := range hrefPath.FindAllStringSubmatch(body, -1) {
 					if link := m[1]; !seen[link] && strings.HasPrefix(link, who.home) && !strings.Contains(link, "/edit") &&

@@ -286,12 +286,9 @@ func TestBudgetAnswerPageOneUnitOfWork(t *testing.T) {
 	// PostgreSQL, where reads run in transactions, one is opened: the
 	// answer, its comments, the peers' answers and the members who may be
 	// named responsible are read together.
-	begins, workbooks := 0, 0
+	begins, workbooks := n.Transactions(), 0
 	for _, q := range n.Statements {
-		switch q = strings.TrimSpace(q); {
-		case strings.HasPrefix(strings.ToUpper(q), "BEGIN"):
-			begins++
-		case strings.HasPrefix(q, `SELECT "workbook"."org_id"`):
+		if strings.HasPrefix(strings.TrimSpace(q), `SELECT "workbook"."org_id"`) {
 			workbooks++
 		}
 	}

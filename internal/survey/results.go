@@ -10,10 +10,12 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/disclosure"
 	"github.com/samvirke/samvirke/internal/kept"
 	"github.com/samvirke/samvirke/internal/org"
+	"github.com/samvirke/samvirke/internal/plan"
 )
 
 // AxisScore is one spoke of a rose: the mean over the respondents who
@@ -152,6 +154,30 @@ func (r *Results) Low() []AxisScore {
 
 // Results answers o's round id with everything its page shows.
 func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*Results, error) {
+	return s.results(ctx, o, id, nil)
+}
+
+// ResultsForEditor answers Results with what the round's editors choose
+// from when they follow an axis up: o's members (the responsible) and its
+// current plans with their focus areas (where the measure goes), read in
+// the same unit of work.
+func (s *Service) ResultsForEditor(ctx context.Context, o *org.Organisation, id int64) (*Results, []*account.Member, []plan.CopyTarget, error) {
+	var members []*account.Member
+	var targets []plan.CopyTarget
+	res, err := s.results(ctx, o, id, func(ctx context.Context, idb bun.IDB) error {
+		var err error
+		if members, err = account.FindMembers(ctx, idb, o.ID); err != nil {
+			return err
+		}
+		targets, err = plan.FindTargets(ctx, idb, o.ID)
+		return err
+	})
+	return res, members, targets, err
+}
+
+// results answers Results; also, when set, reads more in the round's unit
+// of work.
+func (s *Service) results(ctx context.Context, o *org.Organisation, id int64, also func(ctx context.Context, idb bun.IDB) error) (*Results, error) {
 	out := &Results{}
 	err := db.Run(ctx, s.DB, db.OrgScope(o.ID), func(ctx context.Context, idb bun.IDB) error {
 		r := new(Round)
@@ -199,8 +225,10 @@ func (s *Service) Results(ctx context.Context, o *org.Organisation, id int64) (*
 		if out.Followups, err = followupsOf(ctx, idb, o.ID, r.ID); err != nil {
 			return err
 		}
-		out.Links, out.LinksUsed, err = linkCounts(ctx, idb, o.ID, r.ID)
-		return err
+		if out.Links, out.LinksUsed, err = linkCounts(ctx, idb, o.ID, r.ID); err != nil || also == nil {
+			return err
+		}
+		return also(ctx, idb)
 	})
 	if err != nil {
 		return nil, err

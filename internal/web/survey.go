@@ -623,12 +623,19 @@ func (s *Server) renderSurveyRound(c *gin.Context, status int, data *roundPage) 
 	if err != nil {
 		return err
 	}
-	res, err := s.Surveys.Results(ctx, o, id)
+	data.CanEdit, data.CanEnter = s.allowed(c, authz.ContentWrite), s.allowed(c, authz.StatusWrite)
+	// An editor's page offers the members and the plans a follow-up
+	// goes to, read with the round.
+	var res *survey.Results
+	if data.CanEdit {
+		res, data.Members, data.Plans, err = s.Surveys.ResultsForEditor(ctx, o, id)
+	} else {
+		res, err = s.Surveys.Results(ctx, o, id)
+	}
 	if err != nil {
 		return err
 	}
 	data.Org, data.R = o, res
-	data.CanEdit, data.CanEnter = s.allowed(c, authz.ContentWrite), s.allowed(c, authz.StatusWrite)
 	content := &res.Round.Content
 	for _, a := range content.Axes {
 		sc, _ := res.Rose.Axis(a.Key)
@@ -679,14 +686,6 @@ func (s *Server) renderSurveyRound(c *gin.Context, status int, data *roundPage) 
 			name = axisName(content, a, l)
 		}
 		data.Followups = append(data.Followups, followupView{Axis: name, Followup: f})
-	}
-	if data.CanEdit {
-		if data.Members, err = s.Accounts.Members(ctx, o); err != nil {
-			return err
-		}
-		if data.Plans, err = s.Plans.Targets(ctx, o); err != nil {
-			return err
-		}
 	}
 	if data.Values == nil {
 		data.Values = map[string]string{"count": "20"}
