@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"hash/maphash"
 	"html/template"
 	"time"
 
@@ -105,11 +106,13 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 			return err
 		}
 		byOrg := map[int64]*Entry{}
+		shown := map[int64]*shownAnswer{}
 		for _, e := range entries {
-			if err := e.decode(); err != nil {
+			a, err := s.shownAnswer(e)
+			if err != nil {
 				return err
 			}
-			byOrg[e.OrgID] = e
+			byOrg[e.OrgID], shown[e.ID] = e, a
 		}
 		comments, err := gatheringComments(ctx, idb, entries)
 		if err != nil {
@@ -118,13 +121,8 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 		for _, m := range members {
 			col := GatheringColumn{Municipality: m.Name, Answers: map[string]string{}, OrgID: m.ID, OrgSlug: m.Slug}
 			if e := byOrg[m.ID]; e != nil {
-				col.Answers, col.Goals, col.Measures = e.Content.Answers, e.Content.Goals, e.Content.Measures
-				col.AnswersHTML = make(map[string]template.HTML, len(col.Answers))
-				for k, text := range col.Answers {
-					if text != "" {
-						col.AnswersHTML[k] = e.AnswerHTML(k)
-					}
-				}
+				a := shown[e.ID]
+				col.Answers, col.Goals, col.Measures, col.AnswersHTML = a.content.Answers, a.content.Goals, a.content.Measures, a.html
 				col.EntryID, col.WorkbookID, col.GoodPractice = e.ID, e.WorkbookID, marks[[2]int64{m.ID, e.ID}]
 				col.Comments = comments[e.ID]
 			}
@@ -133,6 +131,62 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 		return nil
 	}()
 	return v, err
+}
+
+// shownAnswer is what the gathering view shows of a shared answer: its
+// content decoded and its answers as HTML. Shared by every view that
+// shows the same bytes, and never changed.
+type shownAnswer struct {
+	content Content
+	html    map[string]template.HTML // section key → the answer as HTML; none for an empty answer
+}
+
+// shownKey finds a shown answer: the answer's organisation and id, and a
+// hash of the bytes it was decoded from. The answer's row is read afresh
+// on every view, in the reader's scope; only decoding it again is spared
+// when its bytes are the same (a network's 25 answers, with their
+// rendered HTML, were most of the view's CPU).
+type shownKey struct {
+	org, id int64
+	sum     uint64
+}
+
+// shownBytes bounds the memory the shown answers take (an estimate: twice
+// the bytes they were decoded from).
+const shownBytes = 4 << 20
+
+// shownSeed seeds the hash of shownKey.
+var shownSeed = maphash.MakeSeed()
+
+// shownAnswer answers e as the gathering view shows it, decoded before
+// from the same bytes or now.
+func (s *Service) shownAnswer(e *Entry) (*shownAnswer, error) {
+	var h maphash.Hash
+	h.SetSeed(shownSeed)
+	h.WriteString(e.Raw)
+	if e.RawHTML != nil {
+		h.WriteByte(1)
+		h.WriteString(*e.RawHTML)
+	}
+	k := shownKey{e.OrgID, e.ID, h.Sum64()}
+	if a, ok := s.shown.Get(k); ok {
+		return a, nil
+	}
+	if err := e.decode(); err != nil {
+		return nil, err
+	}
+	a := &shownAnswer{content: e.Content, html: make(map[string]template.HTML, len(e.Content.Answers))}
+	for k, text := range e.Content.Answers {
+		if text != "" {
+			a.html[k] = e.AnswerHTML(k)
+		}
+	}
+	size := 2*len(e.Raw) + 512
+	if e.RawHTML != nil {
+		size += 2 * len(*e.RawHTML)
+	}
+	s.shown.Put(k, a, size, shownBytes)
+	return a, nil
 }
 
 // ReadEntry answers a municipality's entry to a reader organisation:

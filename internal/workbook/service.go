@@ -30,6 +30,7 @@ type Service struct {
 
 	templates    templateCache                       // published templates, see findTemplate
 	progressRows kept.LRU[progressKey, keptProgress] // progress grids' rows, see progress
+	shown        kept.LRU[shownKey, *shownAnswer]    // answers as the gathering view shows them, see shownAnswer
 }
 
 // TemplateSpec describes a template to create.

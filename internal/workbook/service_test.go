@@ -79,13 +79,16 @@ func TestPublishAndGatheringView(t *testing.T) {
 	if again, err := w.svc.PublishTemplate(ctx, w.network, w.tmpl.ID, "2016–2017"); err != nil || len(again) != 0 {
 		t.Errorf("second publish made %d workbooks (%v); want none", len(again), err)
 	}
-	save := func(m *org.Organisation, answers map[string]string, vis string) {
+	// save answers m's statement A over the version base (0: a new
+	// answer) and answers the version saved.
+	save := func(m *org.Organisation, answers map[string]string, vis string, base int) int {
 		t.Helper()
-		_, err := w.svc.SaveEntry(ctx, m, actor("Flyktningkoordinator"), workbook.Save{WorkbookID: w.books[m.ID].ID, StatementID: w.stmtA,
-			Content: workbook.Content{Answers: answers}, Visibility: vis})
+		e, err := w.svc.SaveEntry(ctx, m, actor("Flyktningkoordinator"), workbook.Save{WorkbookID: w.books[m.ID].ID, StatementID: w.stmtA,
+			Content: workbook.Content{Answers: answers}, Visibility: vis, BaseVersion: base})
 		if err != nil {
 			t.Fatal(err)
 		}
+		return e.Version
 	}
 	// Meldal's answer comes from its real filled-in chapter (the seed).
 	defs, err := workbook.LoadDefinitions(tenants.Workbooks, "workbooks")
@@ -99,9 +102,9 @@ func TestPublishAndGatheringView(t *testing.T) {
 	if _, err := w.svc.ImportChapter(ctx, w.members[0], []int64{w.network.ID}, actor("Import"), w.books[w.members[0].ID].ID, workbook.ChapterSource{Text: text}, false); err != nil {
 		t.Fatal(err)
 	}
-	save(w.members[1], map[string]string{workbook.SectionAnalysis: "Vi kartlegger «innvandrerreisen» for fem familier"}, workbook.VisibilityNetwork)
-	save(w.members[2], map[string]string{workbook.SectionAnalysis: "Internt utkast – ikke klart"}, workbook.VisibilityPrivate)
-	save(w.members[5], map[string]string{workbook.SectionAnalysis: "Rissa svarte før sammenslåingen"}, "")
+	afjord := save(w.members[1], map[string]string{workbook.SectionAnalysis: "Vi kartlegger «innvandrerreisen» for fem familier"}, workbook.VisibilityNetwork, 0)
+	save(w.members[2], map[string]string{workbook.SectionAnalysis: "Internt utkast – ikke klart"}, workbook.VisibilityPrivate, 0)
+	save(w.members[5], map[string]string{workbook.SectionAnalysis: "Rissa svarte før sammenslåingen"}, "", 0)
 
 	v, err := w.svc.GatheringView(ctx, w.network, w.tmpl.ID, w.stmtA, w.gathered)
 	if err != nil {
@@ -126,6 +129,36 @@ func TestPublishAndGatheringView(t *testing.T) {
 	}
 	if len(v.Columns) != 5 || v.Chapter != "Kapittel 2" || len(v.Sections) != 4 {
 		t.Errorf("view: %d columns, chapter %q, %d sections; want the 5 current members, Kapittel 2, 4 sections", len(v.Columns), v.Chapter, len(v.Sections))
+	}
+
+	// The view keeps answers as it showed them, by the bytes they came
+	// from: a changed answer is shown changed, text and HTML, at once,
+	// and one made private is gone.
+	column := func(name string) workbook.GatheringColumn {
+		t.Helper()
+		v, err := w.svc.GatheringView(ctx, w.network, w.tmpl.ID, w.stmtA, w.gathered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range v.Columns {
+			if c.Municipality == name {
+				return c
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return workbook.GatheringColumn{}
+	}
+	if c := column("Åfjord kommune"); !strings.Contains(string(c.AnswersHTML[workbook.SectionAnalysis]), "«innvandrerreisen»") {
+		t.Errorf("Åfjord's answer as HTML, seen again: %q", c.AnswersHTML[workbook.SectionAnalysis])
+	}
+	afjord = save(w.members[1], map[string]string{workbook.SectionAnalysis: "Fem familier er **intervjuet** – «reisen» kartlagt"}, workbook.VisibilityNetwork, afjord)
+	if c := column("Åfjord kommune"); c.Answers[workbook.SectionAnalysis] != "Fem familier er **intervjuet** – «reisen» kartlagt" ||
+		!strings.Contains(string(c.AnswersHTML[workbook.SectionAnalysis]), "<strong>intervjuet</strong>") {
+		t.Errorf("Åfjord's changed answer is shown as %q, %q", c.Answers[workbook.SectionAnalysis], c.AnswersHTML[workbook.SectionAnalysis])
+	}
+	save(w.members[1], map[string]string{workbook.SectionAnalysis: "Fem familier er **intervjuet** – «reisen» kartlagt"}, workbook.VisibilityPrivate, afjord)
+	if c := column("Åfjord kommune"); c.Answers[workbook.SectionAnalysis] != "" || len(c.AnswersHTML) != 0 {
+		t.Errorf("Åfjord's answer made private is still shown: %q", c.Answers[workbook.SectionAnalysis])
 	}
 }
 
