@@ -1,12 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"io"
 	"strconv"
 
 	"github.com/samvirke/samvirke/internal/fragment"
 	"github.com/samvirke/samvirke/internal/i18n"
+	"github.com/samvirke/samvirke/internal/survey"
 )
 
 // The layout around every page (the document's head, the app shell's
@@ -44,7 +46,7 @@ func writePage(w io.Writer, set *template.Template, cat *i18n.Catalog, assets ma
 func layoutHead(l *Layout) string {
 	var f fragment.Writer
 	f.Raw("<!doctype html>\n<html lang=\"")
-	f.Text(cmpOr(l.Lang, l.Locale))
+	f.Text(cmp.Or(l.Lang, l.Locale))
 	f.Raw(`"`)
 	if l.Dir != "" {
 		f.Raw(` dir="`)
@@ -89,7 +91,7 @@ func layoutTop(cat *i18n.Catalog, l *Layout, assets map[string]string) string {
 				f.Raw("<details class=\"menu\" id=\"org-menu\">\n          <summary><span class=\"visually-hidden\">")
 				t(&f, "layout.switch_org")
 				f.Raw(`: </span><span class="menu-label">`)
-				f.Text(cmpOr(l.OrgName, cat.T(loc, "layout.switch_org")))
+				f.Text(cmp.Or(l.OrgName, cat.T(loc, "layout.switch_org")))
 				f.Raw("</span></summary>\n          <div class=\"menu-panel\">")
 				shellOrgs(&f, l)
 				f.Raw("</div>\n        </details>")
@@ -105,7 +107,7 @@ func layoutTop(cat *i18n.Catalog, l *Layout, assets map[string]string) string {
 			f.Raw("\n        <details class=\"menu\" id=\"user-menu\">\n          <summary><span class=\"visually-hidden\">")
 			t(&f, "layout.signed_in_as")
 			f.Raw(` </span><span class="menu-label">`)
-			f.Text(cmpOr(a.Name, a.Email))
+			f.Text(cmp.Or(a.Name, a.Email))
 			f.Raw("</span></summary>\n          <div class=\"menu-panel\">")
 			shellUser(&f, cat, l)
 			f.Raw("</div>\n        </details>\n      </div>\n    </div>\n    ")
@@ -132,7 +134,7 @@ func layoutTop(cat *i18n.Catalog, l *Layout, assets map[string]string) string {
 			f.Raw("\n        <p class=\"menu-heading\"><span class=\"visually-hidden\">")
 			t(&f, "layout.signed_in_as")
 			f.Raw(" </span>")
-			f.Text(cmpOr(a.Name, a.Email))
+			f.Text(cmp.Or(a.Name, a.Email))
 			f.Raw("</p>\n        ")
 			shellUser(&f, cat, l)
 			f.Raw("\n      </div>\n    </details>\n    ")
@@ -292,7 +294,7 @@ func shellLanguages(f *fragment.Writer, l *Layout) {
 	f.Raw("<form method=\"post\" action=\"/language\" class=\"menu-list languages\">\n  <input type=\"hidden\" name=\"next\" value=\"")
 	f.Text(l.Path)
 	f.Raw("\">\n  ")
-	for _, loc := range []string{"nb", "sv", "da", "en"} {
+	for _, loc := range i18n.Locales {
 		f.Raw(`<button type="submit" name="locale" value="` + loc + `" lang="` + loc + `" class="menu-item"`)
 		if loc == l.Locale {
 			f.Raw(` aria-current="true"`)
@@ -302,15 +304,10 @@ func shellLanguages(f *fragment.Writer, l *Layout) {
 	f.Raw("\n</form>")
 }
 
-// languageName answers a language's name in itself.
+// languageName answers an interface language's name in itself.
 func languageName(loc string) string {
-	switch loc {
-	case "nb":
-		return "Norsk bokmål"
-	case "sv":
-		return "Svenska"
-	case "da":
-		return "Dansk"
+	if l, ok := survey.LanguageOf(loc); ok {
+		return l.Name
 	}
 	return "English"
 }
@@ -370,14 +367,6 @@ func hrefCurrent(f *fragment.Writer, url string, current bool) {
 		f.Raw(` aria-current="page"`)
 	}
 	f.Raw(">")
-}
-
-// cmpOr answers a, or b when a is empty (the templates' "or").
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // logoMark is Samvirke's mark: three joined circles, for people working
