@@ -153,7 +153,6 @@ type universe struct {
 	rowOf  map[int64]int // a municipality's row
 	codes  []int32       // the periods' codes (Period.code), in order
 	slots  int           // the places of a municipality's period: no category, then each category
-	values int           // the facts that hold a value
 	strs   []string      // the states and sources the facts name (fact.state, fact.source)
 	table  disclosure.Table
 	status []disclosure.Status
@@ -357,7 +356,7 @@ func (m *factMaker) str(u *universe, s string) uint32 {
 // keep puts r into u's facts; a value of a municipality, period or
 // category the universe does not compare is left out.
 func (m *factMaker) keep(u *universe, r *valueRow) {
-	i, ok := u.place(r.org, periodCode(r.period), u.categoryCode(r.category))
+	i, ok := u.place(r.org, r.code, u.categoryCode(r.category))
 	if !ok {
 		return
 	}
@@ -383,9 +382,6 @@ func (m *factMaker) keep(u *universe, r *valueRow) {
 		}
 		f.asOf = d
 	}
-	if u.facts[i].has == 0 {
-		u.values++
-	}
 	u.facts[i] = f
 }
 
@@ -395,6 +391,7 @@ func (m *factMaker) keep(u *universe, r *valueRow) {
 type valueRow struct {
 	indicator, org   int64
 	period, category string
+	code             int32 // the period's (periodCode)
 	num, den, rate   sql.NullFloat64
 	state, source    string
 	asOf             nullDate
@@ -406,17 +403,9 @@ var valueRowColumns = []string{"indicator_id", "org_id", "period", "category", "
 
 // scan reads the current row of rows into r.
 func (r *valueRow) scan(rows *sql.Rows) error {
-	return rows.Scan(&r.indicator, &r.org, &r.period, &r.category, &r.num, &r.den, &r.rate, &r.state, &r.source, &r.asOf, &r.final)
-}
-
-// year answers the year of r's period (its key begins with it, see
-// Period.Key).
-func (r *valueRow) year() int {
-	y := 0
-	for i := 0; i < 4 && i < len(r.period); i++ {
-		y = y*10 + int(r.period[i]-'0')
-	}
-	return y
+	err := rows.Scan(&r.indicator, &r.org, &r.period, &r.category, &r.num, &r.den, &r.rate, &r.state, &r.source, &r.asOf, &r.final)
+	r.code = periodCode(r.period)
+	return err
 }
 
 // nullDate scans a DATE column as PostgreSQL's driver answers it (a time)
@@ -1021,7 +1010,7 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 			if err := r.scan(rows); err != nil {
 				return nil, err
 			}
-			i, ok := index[at{r.indicator, r.year()}]
+			i, ok := index[at{r.indicator, int(r.code / 100)}]
 			// A finer indicator's year is its own sum, not one of its
 			// periods.
 			if !ok || (len(r.period) == 4 && keys[i].ind.Periodicity != Yearly) {
