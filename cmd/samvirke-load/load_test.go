@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -29,14 +30,39 @@ func TestProcessFigures(t *testing.T) {
 	for i := range hold {
 		hold[i] = 1
 	}
-	peak, now, err := memory(os.Getpid())
+	r, err := memory(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if now < 64<<20 || peak < now {
-		t.Errorf("holding 64 MB: resident %d, peak %d", now, peak)
+	if r.Now < 64<<20 || r.Peak < r.Now || r.Anon < 64<<20 || r.Anon+r.File > r.Now {
+		t.Errorf("holding 64 MB: resident %+v", r)
 	}
 	_ = hold[len(hold)-1]
+}
+
+// TestMemWatchKeepsThePeaksPhase: the watch names the phase in which the
+// process held the most, and what it held then, after it has let go.
+func TestMemWatchKeepsThePeaksPhase(t *testing.T) {
+	w := watchMemory(os.Getpid(), 2*time.Millisecond, "before")
+	time.Sleep(20 * time.Millisecond)
+	w.enter("holding")
+	hold := make([]byte, 96<<20)
+	for i := range hold {
+		hold[i] = 1
+	}
+	time.Sleep(20 * time.Millisecond)
+	_ = hold[len(hold)-1]
+	hold = nil
+	debug.FreeOSMemory()
+	w.enter("after")
+	time.Sleep(20 * time.Millisecond)
+	top, phase := w.peak()
+	if phase != "holding" || top.Anon < 96<<20 {
+		t.Errorf("peak %+v in %q, want 96 MB anonymous while holding", top, phase)
+	}
+	if now, err := memory(os.Getpid()); err != nil || now.Now >= top.Now {
+		t.Errorf("after letting go: resident %+v (%v), peak %+v", now, err, top)
+	}
 }
 
 // TestScheduleFollowsWeights: a round of the mix asks for each kind as

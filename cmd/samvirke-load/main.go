@@ -111,11 +111,18 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	base, emails := o.URL, []string(nil)
 	backend := "the server at " + o.URL
 	var p *product
+	var mem *memWatch
 	if base == "" {
 		var err error
 		if p, err = startProduct(ctx, o); err != nil {
 			return err
 		}
+		mem = watchMemory(p.pid, 10*time.Millisecond, "discovery")
+		defer func() {
+			if mem != nil {
+				mem.peak()
+			}
+		}()
 		defer p.stop()
 		base, backend = p.url, "PostgreSQL "+redactURL(o.Postgres)+" + Redis "+o.Redis+", the product in a process of its own"
 		if o.SQLite != "" {
@@ -127,11 +134,18 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	} else {
 		emails = knownUsers(o.Data, o.Users)
 	}
+	enter := func(phase string) {
+		if mem != nil {
+			mem.enter(phase)
+		}
+	}
+	enter("sign-in")
 	fmt.Fprintf(stdout, "signing in %d users at %s …\n", len(emails), base)
 	users, err := signIn(ctx, base, emails, o.Password)
 	if err != nil {
 		return err
 	}
+	enter("discovery")
 	plan, err := discover(ctx, base, users, o.Data, o.Password)
 	if err != nil {
 		return err
@@ -141,6 +155,7 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
+	enter("warm-up")
 	fmt.Fprintf(stdout, "%s\nwarming up for %s …\n", plan.describe(), o.Warmup)
 	attack(plan, len(users), o.Warmup)
 
@@ -151,6 +166,7 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
+	enter("the measured run")
 	fmt.Fprintf(stdout, "%d users browsing for %s …\n", len(users), o.Duration)
 	res := attack(plan, len(users), o.Duration)
 	after := loadAverage()
@@ -167,16 +183,20 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		peak, now, err := memory(p.pid)
+		now, err := memory(p.pid)
 		if err != nil {
 			return err
 		}
+		top, at := mem.peak()
+		mem = nil
 		used := cpu1 - cpu0
 		cpuPerRequest = used / time.Duration(max(res.all.Requests, 1))
+		mb := func(n int64) float64 { return float64(n) / (1 << 20) }
 		fmt.Fprintf(&b, "product process: start-up to ready %s; CPU %.1f s over %d requests = %.2f ms a request (%.0f %% of one core); "+
-			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included); soft memory limit %s\n",
+			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included; sampled: %.0f MB during %s, %.0f MB anonymous, %.0f MB of files); soft memory limit %s\n",
 			p.ready.Round(time.Millisecond), used.Seconds(), res.all.Requests, float64(used.Microseconds())/1000/float64(max(res.all.Requests, 1)),
-			100*used.Seconds()/o.Duration.Seconds(), float64(now)/(1<<20), float64(peak)/(1<<20), cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"))
+			100*used.Seconds()/o.Duration.Seconds(), mb(now.Now), mb(now.Peak), mb(top.Now), at, mb(top.Anon), mb(top.File),
+			cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"))
 	}
 	fmt.Fprintln(&b)
 	res.report(&b, o.Target)
