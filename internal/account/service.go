@@ -141,8 +141,36 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 		if err := s.giveSignIn(ctx, taken); err != nil {
 			return nil, err
 		}
+		if NeedsRehash(user.PasswordHash) {
+			if err := s.rehash(ctx, user, password); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return user, result
+}
+
+// rehash replaces u's password hash, made otherwise than a new one would
+// be, by a new hash of password, which has just checked against it. With
+// no turn free at the Hasher it is left for the next sign-in; a hash
+// changed meanwhile (a reset, say) is not overwritten.
+func (s *Service) rehash(ctx context.Context, u *User, password string) error {
+	hash, err := s.Hasher.Hash(ctx, password)
+	if app.ErrorCode(err) == app.ETooMany {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("account: rehash: %w", err)
+	}
+	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		_, err := idb.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).
+			Where("id = ? AND password_hash = ?", u.ID, u.PasswordHash).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("account: rehash: %w", err)
+	}
+	u.PasswordHash = hash
+	return nil
 }
 
 // giveSignIn gives back the counts of an attempt that did not fail.

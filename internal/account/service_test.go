@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/crypto/argon2"
 
 	"github.com/samvirke/samvirke/internal/account"
 	"github.com/samvirke/samvirke/internal/app"
@@ -102,5 +104,57 @@ func TestCreateAPITokenNotifiesInTheTokensOrganisation(t *testing.T) {
 	}
 	if !strings.HasPrefix(mails[0], "da|mail.changed.subject") || !strings.Contains(mails[0], "America/New_York") || !strings.Contains(mails[0], b.Name) {
 		t.Errorf("mail about a token of %s:\n%s\nwant it in Danish, in America/New_York time, naming %s", b.Slug, mails[0], b.Name)
+	}
+}
+
+// TestSignInRehashesAnOlderHash: a user whose password was hashed with
+// the parameters of before (19 MiB, two passes) signs in with it as
+// before; the stored hash is then one made now, which the same password
+// opens and a wrong one does not. A failed sign-in leaves the hash alone.
+func TestSignInRehashesAnOlderHash(t *testing.T) {
+	t.Parallel()
+	f := newSvcFixture(t)
+	ctx := context.Background()
+	o := dbtest.MustCreateOrg(t, f.bdb, org.KindMunicipality)
+	u, _ := dbtest.MustCreateUser(t, f.bdb, o, "editor")
+	salt := []byte("sixteen byte sal")
+	b64 := base64.RawStdEncoding
+	old := fmt.Sprintf("$argon2id$v=19$m=19456,t=2,p=1$%s$%s", b64.EncodeToString(salt),
+		b64.EncodeToString(argon2.IDKey([]byte(dbtest.Password), salt, 2, 19456, 1, 32)))
+	stored := func() string {
+		var h string
+		f.system(t, func(ctx context.Context, tx bun.Tx) error {
+			return tx.NewSelect().Table("users").Column("password_hash").Where("id = ?", u.ID).Scan(ctx, &h)
+		})
+		return h
+	}
+	f.system(t, func(ctx context.Context, tx bun.Tx) error {
+		return account.SetPassword(ctx, tx, u.ID, old, f.clock.Now())
+	})
+	if !account.NeedsRehash(old) {
+		t.Fatal("a 19 MiB hash does not need rehashing")
+	}
+
+	if _, err := f.svc.SignIn(ctx, u.Email, "feil passord", "192.0.2.1"); app.ErrorCode(err) != app.EUnauthenticated {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if got := stored(); got != old {
+		t.Fatalf("a failed sign-in changed the hash to %s", got)
+	}
+	if _, err := f.svc.SignIn(ctx, u.Email, dbtest.Password, "192.0.2.1"); err != nil {
+		t.Fatalf("right password against the older hash: %v", err)
+	}
+	now := stored()
+	if now == old || account.NeedsRehash(now) || !strings.HasPrefix(now, "$argon2id$v=19$m=7168,t=5,p=1$") {
+		t.Fatalf("after signing in the hash is %s", now)
+	}
+	if _, err := f.svc.SignIn(ctx, u.Email, dbtest.Password, "192.0.2.1"); err != nil {
+		t.Fatalf("right password against the new hash: %v", err)
+	}
+	if _, err := f.svc.SignIn(ctx, u.Email, "feil passord", "192.0.2.1"); app.ErrorCode(err) != app.EUnauthenticated {
+		t.Fatalf("wrong password against the new hash: %v", err)
+	}
+	if got := stored(); got != now {
+		t.Errorf("signing in with a current hash changed it again: %s", got)
 	}
 }
