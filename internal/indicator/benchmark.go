@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -692,9 +693,32 @@ func (u *universe) figure(k cellKey, rule string) Figure {
 // protectedCache keeps the statuses of recent universes by a hash of their
 // contents: a universe whose counts and structure are unchanged is not
 // protected again, and a changed one can never reuse stale statuses.
+//
+// Protecting a country's year takes a core for a tenth of a second or
+// more and allocates tens of megabytes as it goes. When many readers ask
+// at once for universes nobody has kept yet (the first minutes after a
+// start, or after an import changed an indicator's values), a table being
+// protected is protected once, its other askers waiting for that result,
+// and at most as many tables at a time as Go has cores less one (at least
+// one, as for password hashes): more at once would finish no sooner on
+// those cores, only hold more memory and take the core the other requests
+// are served on.
 type protectedCache struct {
-	mu sync.Mutex
-	m  map[uint64][]disclosure.Status
+	mu      sync.Mutex
+	m       map[uint64][]disclosure.Status
+	flights map[uint64]*protectFlight
+
+	// fn protects a table: disclosure.Protect when nil (tests count calls).
+	fn    func(disclosure.Table, int) ([]disclosure.Status, error)
+	once  sync.Once
+	turns chan struct{}
+}
+
+// protectFlight is a table being protected, which later askers wait for.
+type protectFlight struct {
+	done chan struct{}
+	st   []disclosure.Status
+	err  error
 }
 
 func (c *protectedCache) invalidate() {
@@ -727,24 +751,52 @@ func tableHash(t disclosure.Table, threshold int) uint64 {
 }
 
 func (c *protectedCache) protect(t disclosure.Table, threshold int) ([]disclosure.Status, error) {
+	c.once.Do(func() {
+		c.turns = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
+		if c.fn == nil {
+			c.fn = disclosure.Protect
+		}
+	})
 	key := tableHash(t, threshold)
 	c.mu.Lock()
-	st, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
+	if st, ok := c.m[key]; ok {
+		c.mu.Unlock()
 		return st, nil
 	}
-	st, err := disclosure.Protect(t, threshold)
-	if err != nil {
-		return nil, err
+	if f, ok := c.flights[key]; ok {
+		c.mu.Unlock()
+		<-f.done
+		return f.st, f.err
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) > 512 {
-		c.m = map[uint64][]disclosure.Status{}
+	f := &protectFlight{done: make(chan struct{})}
+	if c.flights == nil {
+		c.flights = map[uint64]*protectFlight{}
 	}
-	c.m[key] = st
+	c.flights[key] = f
 	c.mu.Unlock()
-	return st, nil
+
+	func() {
+		c.turns <- struct{}{}
+		defer func() { <-c.turns }()
+		defer func() { // the waiters must not wait for ever
+			if r := recover(); r != nil {
+				f.st, f.err = nil, fmt.Errorf("indicator: protecting a table: %v", r)
+			}
+		}()
+		f.st, f.err = c.fn(t, threshold)
+	}()
+
+	c.mu.Lock()
+	delete(c.flights, key)
+	if f.err == nil {
+		if c.m == nil || len(c.m) > 512 {
+			c.m = map[uint64][]disclosure.Status{}
+		}
+		c.m[key] = f.st
+	}
+	c.mu.Unlock()
+	close(f.done)
+	return f.st, f.err
 }
 
 // BenchmarkQuery says what to compare.
