@@ -44,7 +44,7 @@ type options struct {
 	Kinds      string        // comma-separated kinds the mix is limited to; "" is every kind
 	Out        string        // results file
 	CPUProfile string        // CPU profile of the product's process
-	MemProfile string        // heap profile of the product's process, when it stops
+	MemProfile string        // heap profile of the product's process, as the measured run ends
 	MemLimit   string        // the product's soft memory limit (GOMEMLIMIT); "" is the environment's
 	Serve      bool          // be the product's process (started by the load run)
 	Capture    string        // the product's process: where captured requests go
@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Kinds, "kinds", "", "limit the mix and the limits to these kinds (comma-separated, as the results name them: \"plan tree,meeting\"), to profile one kind of request; the figures of a limited run are not the mix's")
 	fs.StringVar(&o.Out, "out", "", "results file (default .ci/artifacts/load-DATA-DATE.txt)")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
-	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process, as it stops, to this file")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process to this file as the measured run ends (its live heap is the last collection's under load; allocations count from the start)")
 	fs.StringVar(&o.MemLimit, "memory-limit", "", "run the product with this soft memory limit (GOMEMLIMIT, e.g. 140MiB): the garbage collector works harder to keep the heap under it")
 	fs.BoolVar(&o.Serve, "serve", false, "(internal) run the product: the load run starts itself with it as a second process")
 	fs.StringVar(&o.Capture, "capture", "", "(internal) with --serve: write the statements and render time of requests whose X-Request-ID starts with capture- to this file")
@@ -170,6 +170,7 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%d users browsing for %s …\n", len(users), o.Duration)
 	res := attack(plan, len(users), o.Duration)
 	after := loadAverage()
+	p.mixEnded()
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "Samvirke load run, %s\n", time.Now().Format("2006-01-02 15:04 MST"))

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
@@ -35,6 +37,7 @@ const appRole = "samvirke_app"
 type product struct {
 	url   string
 	pid   int
+	cmd   *exec.Cmd
 	owner *bun.DB
 	ready time.Duration // from starting the process to its first healthy answer
 	// capture is the file the process writes captured requests to.
@@ -111,7 +114,7 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 		owner.Close()
 		return nil, err
 	}
-	p := &product{pid: cmd.Process.Pid, owner: owner, capture: capture}
+	p := &product{pid: cmd.Process.Pid, cmd: cmd, owner: owner, capture: capture}
 	p.stop = func() error {
 		cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)
@@ -208,19 +211,48 @@ func serve(ctx context.Context, o options, stdout io.Writer) error {
 		m.DB.AddQueryHook(c)
 		m.Web.RenderProbe = c.probe
 	}
+	// The heap profile is written when the load run says the measured mix
+	// has ended (SIGUSR1): its live heap is then the last collection's
+	// under load, not what an idle process keeps. Without that signal it
+	// is written at the stop.
+	var heapOnce sync.Once
+	var heapErr error
+	writeHeap := func() {
+		heapOnce.Do(func() {
+			f, err := os.Create(o.MemProfile)
+			if err != nil {
+				heapErr = err
+				return
+			}
+			defer f.Close()
+			heapErr = pprof.Lookup("heap").WriteTo(f, 0)
+		})
+	}
+	if o.MemProfile != "" {
+		usr1 := make(chan os.Signal, 1)
+		signal.Notify(usr1, syscall.SIGUSR1)
+		defer signal.Stop(usr1)
+		go func() {
+			if _, ok := <-usr1; ok {
+				writeHeap()
+			}
+		}()
+	}
 	fmt.Fprintf(stdout, "listening http://%s\n", m.Addr())
 	err = m.Run(ctx)
 	if o.MemProfile != "" {
-		f, ferr := os.Create(o.MemProfile)
-		if ferr != nil {
-			return ferr
-		}
-		defer f.Close()
-		if ferr := pprof.Lookup("heap").WriteTo(f, 0); ferr != nil {
-			return ferr
-		}
+		writeHeap()
+		err = cmp.Or(err, heapErr)
 	}
 	return err
+}
+
+// mixEnded tells the product's process that the measured mix has ended,
+// for its heap profile.
+func (p *product) mixEnded() {
+	if p != nil && p.cmd != nil {
+		p.cmd.Process.Signal(syscall.SIGUSR1)
+	}
 }
 
 // syncBuffer is a buffer written by one goroutine and read by another.
