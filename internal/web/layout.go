@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"html/template"
 	"io"
 	"strconv"
 
@@ -21,21 +20,21 @@ import (
 // as before). TestLayoutAsTheTemplateWroteIt compares the bytes with the
 // template this replaced.
 
-// writePage writes the page data (rendered by its template set set) in
-// the layout, in the catalogue cat, with the static assets' addresses by
-// name (assets).
-func writePage(w io.Writer, set *template.Template, cat *i18n.Catalog, assets map[string]string, data page) error {
+// writePage writes the page data (rendered by its templates set) in the
+// layout, in the catalogue cat, with the static assets' addresses by name
+// (assets).
+func writePage(w io.Writer, set *pageSet, cat *i18n.Catalog, assets map[string]string, data page) error {
 	l := data.layout()
 	if _, err := io.WriteString(w, layoutHead(l)); err != nil {
 		return err
 	}
-	if err := set.ExecuteTemplate(w, "layout-title", data); err != nil {
+	if err := set.title.Execute(w, data); err != nil {
 		return err
 	}
 	if _, err := io.WriteString(w, layoutTop(cat, l, assets)); err != nil {
 		return err
 	}
-	if err := set.ExecuteTemplate(w, "layout-content", data); err != nil {
+	if err := set.content.Execute(w, data); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, layoutFoot(cat, l))

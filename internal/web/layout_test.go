@@ -161,7 +161,8 @@ func TestLayoutAsTheTemplateWroteIt(t *testing.T) {
 	funcs := templateFuncs(cat, assets)
 	const page = `{{define "title"}}{{.Title}}{{with .TitleHTML}} · {{.}}{{end}}{{end}}{{define "content"}}<h1>{{.Title}}</h1>{{end}}`
 	old := template.Must(template.Must(template.New("").Funcs(funcs).Parse(layoutAsTemplate)).Parse(page))
-	now := template.Must(template.Must(template.New("").Funcs(funcs).Parse(sharedTemplate(t, "layout.html"))).Parse(page))
+	nowSet := template.Must(template.Must(template.New("").Funcs(funcs).Parse(sharedTemplate(t, "layout.html"))).Parse(page))
+	now := &pageSet{title: nowSet.Lookup("layout-title"), content: nowSet.Lookup("layout-content")}
 
 	hostile := `Ås & Ørsta «kommune» <b>"x"</b> 'y' + § æøå`
 	orgs := []*account.Membership{

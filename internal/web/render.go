@@ -111,16 +111,23 @@ func loadLocation(name string) (*time.Location, error) {
 	return l, err
 }
 
-// pages holds one parsed template set per page and the static assets'
-// content-hashed URLs.
+// pages holds the pages' templates, parsed into one set, with each page's
+// entry points, and the static assets' content-hashed URLs.
 type pages struct {
-	sets   map[string]*template.Template
+	all    *template.Template
+	sets   map[string]*pageSet
 	assets map[string]string // name → /static/<hash>/<name>
 	static fs.FS
 }
 
+// pageSet is a page's two entry points in the one set of every page:
+// the layout's title and content as the page fills them.
+type pageSet struct {
+	title, content *template.Template
+}
+
 func loadPages(fsys fs.FS, cat *i18n.Catalog) (*pages, error) {
-	p := &pages{sets: map[string]*template.Template{}, assets: map[string]string{}}
+	p := &pages{sets: map[string]*pageSet{}, assets: map[string]string{}}
 	var err error
 	if p.static, err = fs.Sub(fsys, "static"); err != nil {
 		return nil, err
@@ -245,14 +252,23 @@ func templateFuncs(cat *i18n.Catalog, assets map[string]string) template.FuncMap
 
 // parseTemplates parses the pages under templates/: the layout and every
 // partials folder (templates/partials/ and templates/<capability>/partials/)
-// form the shared set; every other file, one folder per capability
-// (templates/<capability>/<page>.html), is a page parsed into its own copy of
-// the shared set and known by its path under templates/ ("workbook/entry.html").
+// are shared; every other file, one folder per capability
+// (templates/<capability>/<page>.html), is a page known by its path under
+// templates/ ("workbook/entry.html").
+//
+// Every template is parsed into one set, each shared one once: a set per
+// page held its own copy of the partials it called, their parse trees and
+// their escaped forms, and of the functions' table, some 8 MB for about
+// ninety pages that one set holds in less than half. A page's own
+// templates, and the layout's two around them, are named after the page
+// in the set ("workbook/entry.html#content"), and its calls to them
+// renamed, so pages may define the same names; a partial calls only what
+// the partials define.
 //
 // A template name is defined once: two shared files defining the same name,
 // or a page defining a shared name other than the layout's blocks (title,
 // content), would silently replace one another and so stop the start,
-// naming both files.
+// naming both files; so does a call to a name nothing defines.
 func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 	tfs, err := fs.Sub(fsys, "templates")
 	if err != nil {
@@ -303,6 +319,20 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 			return fmt.Errorf("web: templates: layout.html defines no %q (writePage places a page with it)", d)
 		}
 	}
+	p.all = template.New("").Funcs(funcs)
+	for _, name := range shared {
+		if name == "layout.html" {
+			continue // parsed with each page, as the page's
+		}
+		for _, ref := range uses[name] {
+			if f, ok := definedBy[ref]; !ok || f == "layout.html" {
+				return fmt.Errorf("web: template %s calls %q, which no partial defines", name, ref)
+			}
+		}
+		if _, err := p.all.ParseFS(tfs, name); err != nil {
+			return fmt.Errorf("web: template %s: %w", name, err)
+		}
+	}
 	for _, name := range pageFiles {
 		defs, refs, err := templateNames(tfs, name, funcs)
 		if err != nil {
@@ -315,36 +345,42 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 			}
 			own[d] = true
 		}
-		// A page's set holds the layout, the page and only the shared
-		// files they call, directly or through one another: a copy of
-		// every partial for each of a hundred pages held megabytes of
-		// parse trees no request would walk.
-		need := map[string]bool{"layout.html": true}
-		queue := append(append([]string(nil), uses["layout.html"]...), refs...)
-		for len(queue) > 0 {
-			ref := queue[0]
-			queue = queue[1:]
-			file, ok := definedBy[ref]
-			switch {
-			case !ok && !own[ref]:
+		for _, ref := range refs {
+			if _, ok := definedBy[ref]; !ok && !own[ref] {
 				return fmt.Errorf("web: template %s calls %q, which no shared file or the page defines", name, ref)
-			case ok && !need[file]:
-				need[file] = true
-				queue = append(queue, uses[file]...)
 			}
 		}
-		set := template.New("").Funcs(funcs)
-		for _, f := range shared {
-			if need[f] {
-				if set, err = set.ParseFS(tfs, f); err != nil {
-					return fmt.Errorf("web: template %s: %w", f, err)
-				}
-			}
-		}
-		if set, err = set.ParseFS(tfs, name); err != nil {
+		// The layout and the page, parsed together as before (the page's
+		// title and content replace the layout's empty blocks), then
+		// moved into the one set under the page's names.
+		page, err := template.New(name).Funcs(funcs).ParseFS(tfs, "layout.html", name)
+		if err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}
-		p.sets[name] = set
+		local := map[string]bool{}
+		for _, t := range page.Templates() {
+			if t.Tree != nil && t.Name() != "layout.html" && t.Name() != path.Base(name) {
+				local[t.Name()] = true
+			}
+		}
+		for _, t := range page.Templates() {
+			if !local[t.Name()] {
+				continue
+			}
+			// The tree itself, not a copy: a copy's nodes keep the tree
+			// they were copied from, and the parsed page is not used again.
+			tree := t.Tree
+			tree.Name = name + "#" + t.Name()
+			eachCall(tree.Root, func(n *parse.TemplateNode) {
+				if local[n.Name] {
+					n.Name = name + "#" + n.Name
+				}
+			})
+			if _, err := p.all.AddParseTree(tree.Name, tree); err != nil {
+				return fmt.Errorf("web: template %s: %w", name, err)
+			}
+		}
+		p.sets[name] = &pageSet{title: p.all.Lookup(name + "#layout-title"), content: p.all.Lookup(name + "#layout-content")}
 	}
 	return nil
 }
@@ -366,7 +402,7 @@ func templateNames(fsys fs.FS, name string, funcs template.FuncMap) (defs, refs 
 			defs = append(defs, d.Name())
 		}
 		if d.Tree != nil {
-			calledIn(d.Tree.Root, called)
+			eachCall(d.Tree.Root, func(n *parse.TemplateNode) { called[n.Name] = true })
 		}
 	}
 	for n := range called {
@@ -377,26 +413,26 @@ func templateNames(fsys fs.FS, name string, funcs template.FuncMap) (defs, refs 
 	return defs, refs, nil
 }
 
-// calledIn adds the names of the templates node calls, at any depth.
-func calledIn(node parse.Node, called map[string]bool) {
+// eachCall calls fn with each call of a template in node, at any depth.
+func eachCall(node parse.Node, fn func(*parse.TemplateNode)) {
 	switch n := node.(type) {
 	case *parse.ListNode:
 		if n != nil {
 			for _, c := range n.Nodes {
-				calledIn(c, called)
+				eachCall(c, fn)
 			}
 		}
 	case *parse.TemplateNode:
-		called[n.Name] = true
+		fn(n)
 	case *parse.IfNode:
-		calledIn(n.List, called)
-		calledIn(n.ElseList, called)
+		eachCall(n.List, fn)
+		eachCall(n.ElseList, fn)
 	case *parse.RangeNode:
-		calledIn(n.List, called)
-		calledIn(n.ElseList, called)
+		eachCall(n.List, fn)
+		eachCall(n.ElseList, fn)
 	case *parse.WithNode:
-		calledIn(n.List, called)
-		calledIn(n.ElseList, called)
+		eachCall(n.List, fn)
+		eachCall(n.ElseList, fn)
 	}
 }
 

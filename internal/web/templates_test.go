@@ -121,8 +121,8 @@ func TestTemplatesRefuseADuplicateName(t *testing.T) {
 
 // TestTemplatesRefuseACallToNothing: a page calling a template no shared
 // file or the page itself defines would fail on its first request; the start
-// is refused instead, naming the page and the name. A page's set holds only
-// the shared files it calls.
+// is refused instead, naming the page and the name. So is a partial
+// calling what only a page defines.
 func TestTemplatesRefuseACallToNothing(t *testing.T) {
 	fsys := fstest.MapFS{
 		"static/app.css":                 {Data: []byte("body{}")},
@@ -136,19 +136,64 @@ func TestTemplatesRefuseACallToNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := p.sets["plan/index.html"]
-	for name, want := range map[string]bool{"layout-content": true, "foot": true, "field": true, "label": true, "planrow": false} {
-		if got := set.Lookup(name) != nil; got != want {
-			t.Errorf("plan/index.html's set holds %q: %v, want %v", name, got, want)
-		}
-	}
 	var b strings.Builder
-	if err := set.ExecuteTemplate(&b, "layout-content", []int{1}); err != nil || b.String() != "<input><label><footer>" {
+	if err := p.sets["plan/index.html"].content.Execute(&b, []int{1}); err != nil || b.String() != "<input><label><footer>" {
 		t.Errorf("rendered %q, %v", b.String(), err)
 	}
 	fsys["templates/council/index.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{with .}}{{template "minutes" .}}{{end}}{{end}}`)}
 	_, err = loadPages(fsys, nil)
 	if err == nil || !strings.Contains(err.Error(), `"minutes"`) || !strings.Contains(err.Error(), "council/index.html") {
 		t.Errorf("a call to nothing: %v; want the start refused naming the page and the name", err)
+	}
+	delete(fsys, "templates/council/index.html")
+	fsys["templates/partials/row.html"] = &fstest.MapFile{Data: []byte(`{{define "row"}}{{template "cells" .}}{{end}}`)}
+	fsys["templates/plan/show.html"] = &fstest.MapFile{Data: []byte(`{{define "cells"}}<td>{{end}}{{define "content"}}{{template "row" .}}{{end}}`)}
+	_, err = loadPages(fsys, nil)
+	if err == nil || !strings.Contains(err.Error(), `"cells"`) || !strings.Contains(err.Error(), "partials/row.html") {
+		t.Errorf("a partial calling a page's template: %v; want the start refused naming the partial and the name", err)
+	}
+}
+
+// TestTemplatesOneSetPagesApart: every page is parsed into one set, each
+// partial once, and pages that define the same names (their title and
+// content, a row of their own) each render their own, around the layout's,
+// with a partial escaping its data in each page's context.
+func TestTemplatesOneSetPagesApart(t *testing.T) {
+	fsys := fstest.MapFS{
+		"static/app.css":               {Data: []byte("body{}")},
+		"templates/layout.html":        {Data: []byte(`{{define "layout-title"}}<title>{{block "title" .}}{{end}}</title>{{end}}{{define "layout-content"}}<main>{{block "content" .}}{{end}}</main>{{end}}`)},
+		"templates/partials/link.html": {Data: []byte(`{{define "link"}}<a href="{{.}}">{{.}}</a>{{end}}`)},
+		"templates/plan/index.html":    {Data: []byte(`{{define "title"}}Planer{{end}}{{define "row"}}<p>{{template "link" .}}</p>{{end}}{{define "content"}}{{range .}}{{template "row" .}}{{end}}{{end}}`)},
+		"templates/council/index.html": {Data: []byte(`{{define "title"}}Råd{{end}}{{define "row"}}<li>{{template "link" .}}</li>{{end}}{{define "content"}}<ul>{{range .}}{{template "row" .}}{{end}}</ul>{{end}}`)},
+	}
+	p, err := loadPages(fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []string{`/a?x=«ø» "y"`, "javascript:alert(1)"}
+	for name, want := range map[string]string{
+		"plan/index.html":    `<title>Planer</title><main><p><a href="/a?x=%c2%ab%c3%b8%c2%bb%20%22y%22">/a?x=«ø» &#34;y&#34;</a></p><p><a href="#ZgotmplZ">javascript:alert(1)</a></p></main>`,
+		"council/index.html": `<title>Råd</title><main><ul><li><a href="/a?x=%c2%ab%c3%b8%c2%bb%20%22y%22">/a?x=«ø» &#34;y&#34;</a></li><li><a href="#ZgotmplZ">javascript:alert(1)</a></li></ul></main>`,
+	} {
+		set := p.sets[name]
+		var b strings.Builder
+		if err := set.title.Execute(&b, data); err != nil {
+			t.Fatal(err)
+		}
+		if err := set.content.Execute(&b, data); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, b.String(), want)
+		}
+	}
+	links := 0
+	for _, tpl := range p.all.Templates() {
+		if tpl.Name() == "link" {
+			links++
+		}
+	}
+	if links != 1 {
+		t.Errorf("the set holds the partial %d times", links)
 	}
 }
