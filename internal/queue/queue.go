@@ -75,7 +75,7 @@ func Open(ctx context.Context, o Options) (*Queue, error) {
 		}
 		q.Conn = opt
 	}
-	q.Redis = q.Conn.MakeRedisClient().(redis.UniversalClient)
+	q.Redis = redisClient(q.Conn)
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := q.Redis.Ping(pctx).Err(); err != nil {
@@ -85,6 +85,28 @@ func Open(ctx context.Context, o Options) (*Queue, error) {
 	q.Client = asynq.NewClientFromRedisClient(q.Redis)
 	q.Inspector = asynq.NewInspectorFromRedisClient(q.Redis)
 	return q, nil
+}
+
+// redisBufferSize is the read and the write buffer of each connection to
+// Redis: go-redis's default of 32 KiB each held 1.3 MB for a pool of
+// twenty connections, for commands and tasks of a few hundred bytes; a
+// larger reply is read through the smaller buffer all the same.
+const redisBufferSize = 4 << 10
+
+// redisClient makes the one client the queue's client, inspector, worker
+// server and scheduler share, as asynq would make it from c but with
+// buffers of redisBufferSize.
+func redisClient(c asynq.RedisConnOpt) redis.UniversalClient {
+	opt, ok := c.(asynq.RedisClientOpt)
+	if !ok { // Sentinel or cluster: as asynq makes them
+		return c.MakeRedisClient().(redis.UniversalClient)
+	}
+	return redis.NewClient(&redis.Options{
+		Network: opt.Network, Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: opt.DB,
+		DialTimeout: opt.DialTimeout, ReadTimeout: opt.ReadTimeout, WriteTimeout: opt.WriteTimeout,
+		PoolSize: opt.PoolSize, TLSConfig: opt.TLSConfig,
+		ReadBufferSize: redisBufferSize, WriteBufferSize: redisBufferSize,
+	})
 }
 
 // EnqueueContext enqueues task; see asynq.Client.

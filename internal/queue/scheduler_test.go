@@ -1,17 +1,21 @@
 package queue_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/dbtest"
@@ -189,6 +193,45 @@ func TestEmbeddedSnapshot(t *testing.T) {
 	// The task id is still reserved: no duplicate after a restart.
 	if _, err := q2.EnqueueContext(ctx, asynq.NewTask("test:now", nil), asynq.TaskID("fixed-id")); err == nil {
 		t.Error("enqueueing the same task id after restart succeeded; want a conflict")
+	}
+}
+
+// TestLargeTaskThroughSmallBuffers: the connections to Redis read and
+// write through small buffers; a task of 300 kB (a report's payload, say)
+// goes in and comes back whole, Nordic letters and all, on the real
+// server and on the embedded one.
+func TestLargeTaskThroughSmallBuffers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	payload := []byte(strings.Repeat("Årsrapport «Integrering» § 3: æøå ÄÖ. ", 8000))
+	for name, o := range map[string]queue.Options{
+		"redis":    {RedisURL: dbtest.RedisURL(t), Logger: quiet},
+		"embedded": {Logger: quiet},
+	} {
+		t.Run(name, func(t *testing.T) {
+			q, err := queue.Open(ctx, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q.Close()
+			if n := q.Redis.(*redis.Client).Options().ReadBufferSize; n > 8<<10 {
+				t.Errorf("read buffer %d bytes", n)
+			}
+			id := "large-" + name + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			if _, err := q.EnqueueContext(ctx, asynq.NewTask("test:large", payload), asynq.TaskID(id), asynq.ProcessIn(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			info, err := q.Inspector.GetTaskInfo(queue.Default, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(info.Payload, payload) {
+				t.Errorf("payload came back as %d bytes, want %d", len(info.Payload), len(payload))
+			}
+			if err := q.Inspector.DeleteTask(queue.Default, id); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }
 
