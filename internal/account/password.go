@@ -130,6 +130,21 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 	return hashWith(ctx, h.Key, password)
 }
 
+// HashIfFree hashes password as Hash does if a turn is free now, and
+// answers ok false without waiting if none is: for work that may as well
+// be done later, such as replacing an older hash.
+func (h *Hasher) HashIfFree(ctx context.Context, password string) (hash string, ok bool, err error) {
+	h.init()
+	select {
+	case h.slots <- struct{}{}:
+	default:
+		return "", false, nil
+	}
+	defer func() { <-h.slots }()
+	hash, err = hashWith(ctx, h.Key, password)
+	return hash, err == nil, err
+}
+
 // Check reports whether password matches hash, in constant time.
 func (h *Hasher) Check(ctx context.Context, hash, password string) (bool, error) {
 	release, err := h.acquire(ctx)

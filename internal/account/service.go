@@ -142,24 +142,25 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip string) (*User
 			return nil, err
 		}
 		if NeedsRehash(user.PasswordHash) {
-			if err := s.rehash(ctx, user, password); err != nil {
-				return nil, err
-			}
+			s.rehash(ctx, user, password)
 		}
 	}
 	return user, result
 }
 
 // rehash replaces u's password hash, made otherwise than a new one would
-// be, by a new hash of password, which has just checked against it. With
-// no turn free at the Hasher it is left for the next sign-in; a hash
-// changed meanwhile (a reset, say) is not overwritten.
-func (s *Service) rehash(ctx context.Context, u *User, password string) error {
-	hash, err := s.Hasher.Hash(ctx, password)
-	if app.ErrorCode(err) == app.ETooMany {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("account: rehash: %w", err)
+// be, by a new hash of password, which has just checked against it. It
+// takes a turn at the Hasher only if one is free now: in a burst of
+// sign-ins the replacing waits for a quieter sign-in rather than taking
+// turns from the others. A hash changed meanwhile (a reset, say) is not
+// overwritten. A failure is logged, not answered: the sign-in stands.
+func (s *Service) rehash(ctx context.Context, u *User, password string) {
+	hash, ok, err := s.Hasher.HashIfFree(ctx, password)
+	if !ok {
+		if err != nil {
+			s.Log.Warn("account: rehash", "user_id", u.ID, "err", err)
+		}
+		return
 	}
 	err = db.Run(ctx, s.DB, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
 		_, err := idb.NewUpdate().Model((*User)(nil)).Set("password_hash = ?", hash).
@@ -167,10 +168,8 @@ func (s *Service) rehash(ctx context.Context, u *User, password string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("account: rehash: %w", err)
+		s.Log.Warn("account: rehash", "user_id", u.ID, "err", err)
 	}
-	u.PasswordHash = hash
-	return nil
 }
 
 // giveSignIn gives back the counts of an attempt that did not fail.

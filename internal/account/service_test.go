@@ -158,3 +158,38 @@ func TestSignInRehashesAnOlderHash(t *testing.T) {
 		t.Errorf("signing in with a current hash changed it again: %s", got)
 	}
 }
+
+// TestHashIfFreeDoesNotWait: with the hasher's one turn taken, replacing
+// an older hash is put off at once rather than queued behind it; once the
+// turn is free it hashes.
+func TestHashIfFreeDoesNotWait(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	h := &account.Hasher{Limit: 1, Wait: time.Minute, Key: func(_ context.Context, password, salt []byte, tm, m uint32, p uint8, n uint32) []byte {
+		started <- struct{}{}
+		<-release
+		return make([]byte, n)
+	}}
+	ctx := context.Background()
+	done := make(chan error)
+	go func() {
+		_, err := h.Hash(ctx, "første")
+		done <- err
+	}()
+	<-started
+	begun := time.Now()
+	if hash, ok, err := h.HashIfFree(ctx, "andre"); ok || err != nil || hash != "" {
+		t.Errorf("with the turn taken: %q, %v, %v; want nothing, at once", hash, ok, err)
+	}
+	if waited := time.Since(begun); waited > time.Second {
+		t.Errorf("waited %s for a turn", waited)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if hash, ok, err := h.HashIfFree(ctx, "andre"); !ok || err != nil || !strings.HasPrefix(hash, "$argon2id$") {
+		t.Errorf("with the turn free: %q, %v, %v", hash, ok, err)
+	}
+}
