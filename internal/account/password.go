@@ -25,8 +25,8 @@ import (
 // must stay within 150 MB while people sign in is better served by the
 // small end: the same CPU a hash (about 35 MiB-passes either way), a
 // third of the memory. The parameters are stored with every hash; a hash
-// made with others still checks, and is replaced on its next successful
-// sign-in (Service.SignIn, NeedsRehash).
+// made with others still checks, and is replaced at a successful sign-in
+// when a turn is free (Service.rehash, NeedsRehash).
 const (
 	argonMemory  = 7 * 1024
 	argonTime    = 5
@@ -97,13 +97,21 @@ func (h *Hasher) init() {
 // Waiting answers how many callers wait for a turn now.
 func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
 
-// acquire waits for a turn, at most Wait or until ctx ends.
-func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
+// tryAcquire takes a turn if one is free now.
+func (h *Hasher) tryAcquire() (release func(), ok bool) {
 	h.init()
 	select {
 	case h.slots <- struct{}{}:
-		return func() { <-h.slots }, nil
+		return func() { <-h.slots }, true
 	default:
+		return nil, false
+	}
+}
+
+// acquire waits for a turn, at most Wait or until ctx ends.
+func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
+	if release, ok := h.tryAcquire(); ok {
+		return release, nil
 	}
 	h.waiting.Add(1)
 	defer h.waiting.Add(-1)
@@ -134,13 +142,11 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 // answers ok false without waiting if none is: for work that may as well
 // be done later, such as replacing an older hash.
 func (h *Hasher) HashIfFree(ctx context.Context, password string) (hash string, ok bool, err error) {
-	h.init()
-	select {
-	case h.slots <- struct{}{}:
-	default:
+	release, ok := h.tryAcquire()
+	if !ok {
 		return "", false, nil
 	}
-	defer func() { <-h.slots }()
+	defer release()
 	hash, err = hashWith(ctx, h.Key, password)
 	return hash, err == nil, err
 }
@@ -168,7 +174,7 @@ func hashWith(ctx context.Context, key KeyFunc, password string) (string, error)
 	}
 	k := key(ctx, []byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$%s$%s$%s", argon2.Version, argonParams, b64.EncodeToString(salt), b64.EncodeToString(k)), nil
+	return "$argon2id$" + argonVersion + "$" + argonParams + "$" + b64.EncodeToString(salt) + "$" + b64.EncodeToString(k), nil
 }
 
 func checkWith(ctx context.Context, key KeyFunc, hash, password string) bool {
@@ -194,15 +200,19 @@ func checkWith(ctx context.Context, key KeyFunc, hash, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// argonParams is the parameter field of a hash made now.
-var argonParams = fmt.Sprintf("m=%d,t=%d,p=%d", argonMemory, argonTime, argonThreads)
+// argonVersion and argonParams are the version and parameter fields of a
+// hash made now.
+var (
+	argonVersion = fmt.Sprintf("v=%d", argon2.Version)
+	argonParams  = fmt.Sprintf("m=%d,t=%d,p=%d", argonMemory, argonTime, argonThreads)
+)
 
 // NeedsRehash reports whether hash was made other than Hash makes one
 // now: another algorithm's version or other parameters. A password that
 // has just checked against it should be hashed again.
 func NeedsRehash(hash string) bool {
 	parts := strings.Split(hash, "$")
-	return len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) ||
+	return len(parts) != 6 || parts[1] != "argon2id" || parts[2] != argonVersion ||
 		parts[3] != argonParams || len(parts[5]) != base64.RawStdEncoding.EncodedLen(argonKeyLen)
 }
 
