@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -321,46 +322,51 @@ func (p *pages) parseTemplates(fsys fs.FS, funcs template.FuncMap) error {
 	}
 	p.all = template.New("").Funcs(funcs)
 	for _, name := range shared {
-		if name == "layout.html" {
-			continue // parsed with each page, as the page's
-		}
 		for _, ref := range uses[name] {
-			if f, ok := definedBy[ref]; !ok || f == "layout.html" {
+			if f, ok := definedBy[ref]; !ok || (f == "layout.html" && name != "layout.html") {
 				return fmt.Errorf("web: template %s calls %q, which no partial defines", name, ref)
 			}
+		}
+		if name == "layout.html" {
+			continue // parsed with each page, as the page's
 		}
 		if _, err := p.all.ParseFS(tfs, name); err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}
 	}
 	for _, name := range pageFiles {
-		defs, refs, err := templateNames(tfs, name, funcs)
-		if err != nil {
-			return err
-		}
-		own := map[string]bool{}
-		for _, d := range defs {
-			if other, ok := definedBy[d]; ok && !blocks[d] {
-				return fmt.Errorf("web: template %q is defined in both %s and %s", d, other, name)
-			}
-			own[d] = true
-		}
-		for _, ref := range refs {
-			if _, ok := definedBy[ref]; !ok && !own[ref] {
-				return fmt.Errorf("web: template %s calls %q, which no shared file or the page defines", name, ref)
-			}
-		}
 		// The layout and the page, parsed together as before (the page's
 		// title and content replace the layout's empty blocks), then
-		// moved into the one set under the page's names.
+		// moved into the one set under the page's names. What the page
+		// itself defines and calls are its file's trees' (ParseName).
 		page, err := template.New(name).Funcs(funcs).ParseFS(tfs, "layout.html", name)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", name, err)
 		}
-		local := map[string]bool{}
+		base := path.Base(name)
+		local, own, refs := map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, t := range page.Templates() {
-			if t.Tree != nil && t.Name() != "layout.html" && t.Name() != path.Base(name) {
-				local[t.Name()] = true
+			if t.Tree == nil {
+				continue
+			}
+			fromPage := t.Tree.ParseName == base
+			if fromPage {
+				eachCall(t.Tree.Root, func(n *parse.TemplateNode) { refs[n.Name] = true })
+			}
+			if t.Name() == "layout.html" || t.Name() == base {
+				continue
+			}
+			local[t.Name()] = true
+			if fromPage {
+				if other, ok := definedBy[t.Name()]; ok && !blocks[t.Name()] {
+					return fmt.Errorf("web: template %q is defined in both %s and %s", t.Name(), other, name)
+				}
+				own[t.Name()] = true
+			}
+		}
+		for _, ref := range slices.Sorted(maps.Keys(refs)) {
+			if _, ok := definedBy[ref]; !ok && !own[ref] {
+				return fmt.Errorf("web: template %s calls %q, which no shared file or the page defines", name, ref)
 			}
 		}
 		for _, t := range page.Templates() {
