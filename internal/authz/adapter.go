@@ -27,7 +27,9 @@ type casbinRule struct {
 	V5    string `bun:"v5"`
 }
 
-// adapter loads p rows from casbin_rule and g rows from memberships.
+// adapter loads the p rows (role templates) from casbin_rule. The role
+// links, the memberships, are not rules of casbin's model: the enforcer
+// reads them into its role manager itself (readMembers).
 type adapter struct{ db *bun.DB }
 
 var _ persist.Adapter = adapter{}
@@ -48,21 +50,41 @@ func (a adapter) LoadPolicy(m model.Model) error {
 				return err
 			}
 		}
-		var grants []struct {
-			OrgID  int64
-			UserID int64
-			Role   string
-		}
-		if err := idb.NewSelect().Table("memberships").Column("org_id", "user_id", "role").Scan(ctx, &grants); err != nil {
-			return fmt.Errorf("authz: load memberships: %w", err)
-		}
-		for _, g := range grants {
-			if err := persist.LoadPolicyArray([]string{"g", userSub(g.UserID), g.Role, orgDom(g.OrgID)}, m); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
+}
+
+// readMembers answers every membership's role by user and organisation,
+// each role's name held once however many hold it; about as many as
+// expect (the last load's), so that the map is not grown as it is read.
+func readMembers(ctx context.Context, bdb *bun.DB, expect int) (map[member]string, error) {
+	out := make(map[member]string, expect)
+	err := db.Run(ctx, bdb, db.SystemScope, func(ctx context.Context, idb bun.IDB) error {
+		rows, err := idb.QueryContext(ctx, "SELECT org_id, user_id, role FROM memberships")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		names := map[string]string{}
+		var m member
+		var role []byte
+		for rows.Next() {
+			if err := rows.Scan(&m.org, &m.user, &role); err != nil {
+				return err
+			}
+			name, ok := names[string(role)]
+			if !ok {
+				name = string(role)
+				names[name] = name
+			}
+			out[m] = name
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("authz: load memberships: %w", err)
+	}
+	return out, nil
 }
 
 var errReadOnly = errors.New("authz: policy changes go through SyncPolicy and role changes through memberships")

@@ -24,6 +24,7 @@ type Enforcer struct {
 	// first swap in last, undoing a change the other had read.
 	reload sync.Mutex
 	e      *casbin.SyncedEnforcer
+	links  *roleLinks
 	db     *bun.DB
 	log    *slog.Logger
 }
@@ -43,13 +44,28 @@ func New(ctx context.Context, bdb *bun.DB, log *slog.Logger) (*Enforcer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("authz: %w", err)
 	}
-	e.SetRoleManager(newRoleLinks())
+	links := newRoleLinks()
+	e.SetRoleManager(links)
 	e.SetAdapter(adapter{bdb})
 	e.EnableAutoSave(false)
-	if err := e.LoadPolicy(); err != nil {
+	out := &Enforcer{e: e, links: links, db: bdb, log: log}
+	if err := out.load(ctx); err != nil {
 		return nil, fmt.Errorf("authz: %w", err)
 	}
-	return &Enforcer{e: e, db: bdb, log: log}, nil
+	return out, nil
+}
+
+// load reads the memberships into the role manager, then the policy: the
+// policy's load also forgets the answers casbin remembers of role links
+// (its matcher's memo), so none given before the new memberships were in
+// place survives it.
+func (e *Enforcer) load(ctx context.Context) error {
+	members, err := readMembers(ctx, e.db, e.links.count())
+	if err != nil {
+		return err
+	}
+	e.links.setMembers(members)
+	return e.e.LoadPolicy()
 }
 
 // Allowed reports whether the user, holding role in the organisation (as
@@ -83,7 +99,7 @@ func (e *Enforcer) enforce(userID int64, role string, dom int64, p Perm, reach s
 func (e *Enforcer) Reload() error {
 	e.reload.Lock()
 	defer e.reload.Unlock()
-	return e.e.LoadPolicy()
+	return e.load(context.Background())
 }
 
 // Notify tells every process to reload. Inside a transaction on
