@@ -10,8 +10,8 @@ import (
 
 func TestAuditRanges(t *testing.T) {
 	tab := disclosure.Table{Base: []int64{4, 30, 6, 5}, Cells: []disclosure.Cell{
-		{Parts: []int{0}}, {Parts: []int{1}}, {Parts: []int{0, 1}}, // 0: small, 1: hidden, total 34
-		{Parts: []int{2}}, {Parts: []int{3}}, {Parts: []int{2, 3}}, // two small, total 11
+		{Parts: []int32{0}}, {Parts: []int32{1}}, {Parts: []int32{0, 1}}, // 0: small, 1: hidden, total 34
+		{Parts: []int32{2}}, {Parts: []int32{3}}, {Parts: []int32{2, 3}}, // two small, total 11
 	}}
 	st := []disclosure.Status{disclosure.Small, disclosure.Hidden, disclosure.Shown,
 		disclosure.Small, disclosure.Small, disclosure.Shown}
@@ -25,7 +25,7 @@ func TestAuditRanges(t *testing.T) {
 			t.Errorf("cell %d: %v, want %v", c, rs[c], want[c])
 		}
 	}
-	open := disclosure.Table{Base: []int64{4, 30}, Cells: []disclosure.Cell{{Parts: []int{0}}, {Parts: []int{1}}}}
+	open := disclosure.Table{Base: []int64{4, 30}, Cells: []disclosure.Cell{{Parts: []int32{0}}, {Parts: []int32{1}}}}
 	rs, err = disclosure.Audit(open, []disclosure.Status{disclosure.Small, disclosure.Hidden}, 9)
 	if err != nil || !rs[1].Open || rs[1].Lo != 1 {
 		t.Errorf("lone hidden cell: %v %v, want [1,∞)", rs, err)
@@ -33,7 +33,7 @@ func TestAuditRanges(t *testing.T) {
 }
 
 func TestAuditInconsistent(t *testing.T) {
-	tab := disclosure.Table{Base: []int64{20, 0}, Cells: []disclosure.Cell{{Parts: []int{0}}, {Parts: []int{1}}}}
+	tab := disclosure.Table{Base: []int64{20, 0}, Cells: []disclosure.Cell{{Parts: []int32{0}}, {Parts: []int32{1}}}}
 	for _, st := range [][]disclosure.Status{{disclosure.Small, disclosure.Shown}, {disclosure.Shown, disclosure.Hidden}} {
 		if _, err := disclosure.Audit(tab, st, 9); !errors.Is(err, disclosure.ErrInfeasible) {
 			t.Errorf("statuses %v: %v, want ErrInfeasible", st, err)
@@ -53,10 +53,10 @@ func TestAuditBruteForce(t *testing.T) {
 			tab.Base = append(tab.Base, r.Int64N(limit))
 		}
 		for range 2 + r.IntN(4) {
-			var parts []int
+			var parts []int32
 			for b := range nb {
 				if r.IntN(2) == 0 {
-					parts = append(parts, b)
+					parts = append(parts, int32(b))
 				}
 			}
 			if len(parts) > 0 {

@@ -23,20 +23,20 @@ func dscCountry(r *rand.Rand) disclosure.Table {
 			t.Base = append(t.Base, 10+r.Int64N(500))
 		}
 	}
-	all := make([]int, 750)
+	all := make([]int32, 750)
 	for i := range all {
-		all[i] = i
-		t.Cells = append(t.Cells, disclosure.Cell{Parts: []int{i}})
+		all[i] = int32(i)
+		t.Cells = append(t.Cells, disclosure.Cell{Parts: []int32{int32(i)}})
 	}
 	for c := range 30 {
 		t.Cells = append(t.Cells, disclosure.Cell{Parts: all[c*25 : (c+1)*25]})
 	}
 	t.Cells = append(t.Cells, disclosure.Cell{Parts: all})
 	for range 4 {
-		var parts []int
+		var parts []int32
 		start := r.IntN(700)
 		for i := start; i < start+10+r.IntN(40) && i < 750; i += 1 + r.IntN(3) {
-			parts = append(parts, i)
+			parts = append(parts, int32(i))
 		}
 		t.Cells = append(t.Cells, disclosure.Cell{Parts: parts})
 	}
@@ -186,7 +186,7 @@ func dscUniverse(r *rand.Rand, s dscUniverseSpec) disclosure.Table {
 	}
 	addCell := func(idx []int) {
 		if len(idx) > 0 {
-			t.Cells = append(t.Cells, disclosure.Cell{Parts: idx})
+			t.Cells = append(t.Cells, disclosure.Cell{Parts: parts32(idx)})
 		}
 	}
 	derived := func(members []int, periods []int) {

@@ -8,6 +8,15 @@ import (
 	"github.com/samvirke/samvirke/internal/disclosure"
 )
 
+// parts32 answers a cell's parts from base indices.
+func parts32(idx []int) []int32 {
+	out := make([]int32, len(idx))
+	for i, b := range idx {
+		out[i] = int32(b)
+	}
+	return out
+}
+
 // dscGrid is a table of municipalities × months with the usual cells.
 type dscGrid struct {
 	t      disclosure.Table
@@ -29,7 +38,7 @@ func dscNetwork(counts [][]int64, groups ...[]int) *dscGrid {
 		g.t.Base = append(g.t.Base, counts[i]...)
 	}
 	add := func(parts []int) int {
-		g.t.Cells = append(g.t.Cells, disclosure.Cell{Parts: parts})
+		g.t.Cells = append(g.t.Cells, disclosure.Cell{Parts: parts32(parts)})
 		return len(g.t.Cells) - 1
 	}
 	g.mm = make([][]int, nm)
@@ -126,7 +135,7 @@ func dscRandomTable(r *rand.Rand, thr int64) disclosure.Table {
 	}
 	add := func(parts []int) {
 		if len(parts) > 0 {
-			t.Cells = append(t.Cells, disclosure.Cell{Parts: parts})
+			t.Cells = append(t.Cells, disclosure.Cell{Parts: parts32(parts)})
 		}
 	}
 	of := func(ms []int, ks []int) []int {

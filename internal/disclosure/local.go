@@ -39,7 +39,8 @@ func (m *model) loose(p int, v float64) (bool, error) {
 func (m *model) pinnedLocal(p int, v float64, exact bool) (pinned bool, bind []int32, settled bool, err error) {
 	var n []int
 	inN := m.sh.newSet(len(m.t.Base))
-	for _, b := range m.t.Cells[p].Parts {
+	for _, part := range m.t.Cells[p].Parts {
+		b := int(part)
 		if !m.fixed(b) {
 			n = append(n, b)
 			inN.add(b)
@@ -76,7 +77,8 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (pinned bool, bind []i
 		in := m.sh.newSet(len(m.t.Base))
 		var all []int
 		queue := slices.Clone(n[:0:0])
-		for _, b := range m.t.Cells[p].Parts {
+		for _, part := range m.t.Cells[p].Parts {
+			b := int(part)
 			if !m.fixed(b) && !in.has(b) {
 				in.add(b)
 				queue = append(queue, b)
@@ -92,7 +94,8 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (pinned bool, bind []i
 					continue
 				}
 				seenEq[c] = true
-				for _, x := range m.t.Cells[c].Parts {
+				for _, part := range m.t.Cells[c].Parts {
+					x := int(part)
 					if !in.has(x) && !m.fixed(x) {
 						in.add(x)
 						queue = append(queue, x)
@@ -119,7 +122,8 @@ func (m *model) pinnedLocal(p int, v float64, exact bool) (pinned bool, bind []i
 	if j, ok := lp.sumOf[p]; ok {
 		lp.target = j
 	}
-	for _, b := range m.t.Cells[p].Parts {
+	for _, part := range m.t.Cells[p].Parts {
+		b := int(part)
 		if m.fixed(b) {
 			lp.off += m.lo[b]
 		} else if lp.target < 0 {
@@ -178,7 +182,8 @@ func (m *model) solve(lp localLP, v float64, inN *set) (pinned bool, bind []int3
 			if y == 0 {
 				continue
 			}
-			for _, b := range m.t.Cells[c].Parts {
+			for _, part := range m.t.Cells[c].Parts {
+				b := int(part)
 				if m.fixed(b) || inN.has(b) {
 					continue
 				}
@@ -299,7 +304,8 @@ func (m *model) localLP(p int, n []int, inN *set) localLP {
 	}
 	if lp.target < 0 {
 		// p has one free part (the others fixed): its value is that column.
-		for _, b := range m.t.Cells[p].Parts {
+		for _, part := range m.t.Cells[p].Parts {
+			b := int(part)
 			if m.fixed(b) {
 				lp.off += m.lo[b]
 			} else {
@@ -317,7 +323,8 @@ func (m *model) eqSums(c int) (fixed, free float64) {
 	sh := m.sh
 	if sh.eqVer[c] != sh.ver {
 		fixed, free = 0, 0
-		for _, b := range m.t.Cells[c].Parts {
+		for _, part := range m.t.Cells[c].Parts {
+			b := int(part)
 			if m.fixed(b) {
 				fixed += m.lo[b]
 			} else {

@@ -127,7 +127,8 @@ func newModel(t Table, st []Status, thr int64) (*model, error) {
 func cellsOf(t Table) [][]int32 {
 	out := make([][]int32, len(t.Base))
 	for c, cell := range t.Cells {
-		for _, b := range cell.Parts {
+		for _, part := range cell.Parts {
+			b := int(part)
 			out[b] = append(out[b], int32(c))
 		}
 	}
@@ -285,7 +286,8 @@ func (m *model) union(c int, extra ...[]int32) []int32 {
 			}
 		}
 	}
-	for _, b := range m.t.Cells[c].Parts {
+	for _, part := range m.t.Cells[c].Parts {
+		b := int(part)
 		if m.fixed(b) {
 			add(m.loSrc[b])
 			add(m.upSrc[b])
@@ -310,7 +312,8 @@ func (m *model) presolve(queue []int32) error {
 			continue
 		}
 		free, nfree, off := -1, 0, 0.0
-		for _, b := range m.t.Cells[c].Parts {
+		for _, part := range m.t.Cells[c].Parts {
+			b := int(part)
 			if m.fixed(b) {
 				off += m.lo[b]
 			} else {
@@ -382,7 +385,8 @@ func (m *model) buildColumns() {
 	for c, cell := range m.t.Cells {
 		var free []int
 		off, x := 0.0, 0.0
-		for _, b := range cell.Parts {
+		for _, part := range cell.Parts {
+			b := int(part)
 			if m.fixed(b) {
 				off += m.lo[b]
 			} else {
@@ -549,11 +553,12 @@ func (m *model) bounds(c int, stop bool, v float64) (lo, hi float64, pinned bool
 // shares reports whether cell c contains a base count of cell p that the
 // reader does not know.
 func (m *model) shares(c, p int) bool {
-	for _, b := range m.t.Cells[p].Parts {
+	for _, part := range m.t.Cells[p].Parts {
+		b := int(part)
 		if m.t.known(b) {
 			continue
 		}
-		if slices.Contains(m.t.Cells[c].Parts, b) {
+		if slices.Contains(m.t.Cells[c].Parts, int32(b)) {
 			return true
 		}
 	}

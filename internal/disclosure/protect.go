@@ -147,7 +147,8 @@ func hideable(t Table, st []Status, c int) bool {
 	if v == 0 {
 		return false
 	}
-	for _, b := range t.Cells[c].Parts {
+	for _, part := range t.Cells[c].Parts {
+		b := int(part)
 		if !t.known(b) {
 			return true
 		}
@@ -194,7 +195,8 @@ func candidates(t Table, st []Status, thr int64, p int, bind []int32) []int {
 // repeating this always ends.
 func fallback(t Table, st []Status, thr int64, p int) []int {
 	in := map[int]bool{}
-	for _, b := range t.Cells[p].Parts {
+	for _, part := range t.Cells[p].Parts {
+		b := int(part)
 		in[b] = true
 	}
 	var near, far []int
@@ -203,7 +205,8 @@ func fallback(t Table, st []Status, thr int64, p int) []int {
 			continue
 		}
 		shares := false
-		for _, b := range cell.Parts {
+		for _, part := range cell.Parts {
+			b := int(part)
 			if in[b] {
 				shares = true
 				break

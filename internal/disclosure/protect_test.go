@@ -106,10 +106,10 @@ func TestProtectOneSmallPart(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab := disclosure.Table{Base: tc.parts}
-			var all []int
+			var all []int32
 			for i := range tc.parts {
-				tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{i}})
-				all = append(all, i)
+				tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int32{int32(i)}})
+				all = append(all, int32(i))
 			}
 			tab.Cells = append(tab.Cells, disclosure.Cell{Parts: all})
 			st := dscMustProtect(t, tab, 9)
@@ -129,7 +129,7 @@ func TestProtectOneSmallPart(t *testing.T) {
 // Two small cells whose shown sum is 2T pin both at T.
 func TestProtect2T(t *testing.T) {
 	tab := disclosure.Table{Base: []int64{9, 9, 40}, Cells: []disclosure.Cell{
-		{Parts: []int{0}}, {Parts: []int{1}}, {Parts: []int{2}}, {Parts: []int{0, 1}},
+		{Parts: []int32{0}}, {Parts: []int32{1}}, {Parts: []int32{2}}, {Parts: []int32{0, 1}},
 	}}
 	st, _ := disclosure.Primary(tab, 9)
 	leaks, err := disclosure.Leaks(tab, st, 9)
@@ -161,9 +161,9 @@ func TestProtectOwnMunicipality(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab := disclosure.Table{Base: []int64{tc.own, tc.x, 50}, Known: []bool{true, false, false},
-				Cells: []disclosure.Cell{{Parts: []int{0}}, {Parts: []int{0, 1}}, {Parts: []int{0, 1, 2}}, {Parts: []int{2}}}}
+				Cells: []disclosure.Cell{{Parts: []int32{0}}, {Parts: []int32{0, 1}}, {Parts: []int32{0, 1, 2}}, {Parts: []int32{2}}}}
 			if tc.cellOfX {
-				tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{1}})
+				tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int32{1}})
 			}
 			prim, _ := disclosure.Primary(tab, 9)
 			leaks, err := disclosure.Leaks(tab, prim, 9)
@@ -192,8 +192,8 @@ func TestProtectOwnMunicipality(t *testing.T) {
 // counts is left alone.
 func TestProtectKeepsUnrelated(t *testing.T) {
 	tab := disclosure.Table{Base: []int64{3, 20, 30, 11, 12}, Cells: []disclosure.Cell{
-		{Parts: []int{0}}, {Parts: []int{1}}, {Parts: []int{2}}, {Parts: []int{0, 1, 2}},
-		{Parts: []int{3}}, {Parts: []int{4}}, {Parts: []int{3, 4}},
+		{Parts: []int32{0}}, {Parts: []int32{1}}, {Parts: []int32{2}}, {Parts: []int32{0, 1, 2}},
+		{Parts: []int32{3}}, {Parts: []int32{4}}, {Parts: []int32{3, 4}},
 	}}
 	st := dscMustProtect(t, tab, 9)
 	want := []disclosure.Status{disclosure.Small, disclosure.Hidden, disclosure.Shown, disclosure.Shown,
@@ -211,9 +211,9 @@ func TestProtectMonthsAgainstYear(t *testing.T) {
 	t.Run("OneMunicipality", func(t *testing.T) {
 		tab := disclosure.Table{Base: []int64{20, 30, 2, 40, 12, 50}}
 		for k := range tab.Base {
-			tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{k}})
+			tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int32{int32(k)}})
 		}
-		tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{0, 1, 2, 3, 4, 5}})
+		tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int32{0, 1, 2, 3, 4, 5}})
 		st := dscMustProtect(t, tab, 9)
 		if st[4] != disclosure.Hidden || dscCount(st, disclosure.Hidden) != 1 {
 			t.Errorf("statuses %v, want only the month of 12 hidden", st)
@@ -272,8 +272,8 @@ func TestValidate(t *testing.T) {
 		{"ThresholdBelowFive", disclosure.Table{Base: []int64{1}}, 4, disclosure.ErrThreshold},
 		{"Negative", disclosure.Table{Base: []int64{-1}}, 9, disclosure.ErrTable},
 		{"KnownLength", disclosure.Table{Base: []int64{1}, Known: []bool{}}, 9, disclosure.ErrTable},
-		{"PartOutOfRange", disclosure.Table{Base: []int64{1}, Cells: []disclosure.Cell{{Parts: []int{1}}}}, 9, disclosure.ErrTable},
-		{"PartRepeated", disclosure.Table{Base: []int64{1}, Cells: []disclosure.Cell{{Parts: []int{0, 0}}}}, 9, disclosure.ErrTable},
+		{"PartOutOfRange", disclosure.Table{Base: []int64{1}, Cells: []disclosure.Cell{{Parts: []int32{1}}}}, 9, disclosure.ErrTable},
+		{"PartRepeated", disclosure.Table{Base: []int64{1}, Cells: []disclosure.Cell{{Parts: []int32{0, 0}}}}, 9, disclosure.ErrTable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := disclosure.Protect(tc.tab, tc.thr); !errors.Is(err, tc.want) {

@@ -39,7 +39,7 @@ type Table struct {
 // A Cell is published as the sum of its base counts.
 type Cell struct {
 	// Parts are indices into Table.Base, each at most once.
-	Parts []int
+	Parts []int32
 }
 
 // Status is how a cell is published.
@@ -108,7 +108,8 @@ func (t Table) Validate(threshold int) error {
 	}
 	seen := make([]int, len(t.Base))
 	for c, cell := range t.Cells {
-		for _, b := range cell.Parts {
+		for _, part := range cell.Parts {
+			b := int(part)
 			if b < 0 || b >= len(t.Base) {
 				return fmt.Errorf("%w: cell %d: part %d out of range", ErrTable, c, b)
 			}
@@ -125,7 +126,8 @@ func (t Table) known(b int) bool { return t.Known != nil && t.Known[b] }
 
 // value returns a cell's true value and the part of it the reader knows.
 func (t Table) value(c int) (total, known int64) {
-	for _, b := range t.Cells[c].Parts {
+	for _, part := range t.Cells[c].Parts {
+		b := int(part)
 		total += t.Base[b]
 		if t.known(b) {
 			known += t.Base[b]

@@ -522,14 +522,14 @@ func (u *universe) build() {
 	// parts, its year's and its groups' take about four parts a base
 	// count. A full array is left as it is (its cells keep it) and the
 	// next begins; appending to it would copy it and keep both.
-	arena := make([]int, 0, 4*len(counts))
-	addCell := func(row, t, p int, idx []int) {
+	arena := make([]int32, 0, 4*len(counts))
+	addCell := func(row, t, p int, idx []int32) {
 		at := &u.cells.at[(row*nper+t)*nparts+p]
 		if len(idx) == 0 || *at != 0 {
 			return
 		}
 		if len(arena)+len(idx) > cap(arena) {
-			arena = make([]int, 0, max(len(idx), len(counts)/8, 1024))
+			arena = make([]int32, 0, max(len(idx), len(counts)/8, 1024))
 		}
 		start := len(arena)
 		arena = append(arena, idx...)
@@ -540,11 +540,11 @@ func (u *universe) build() {
 	for k, part := range parts {
 		catPart[part] = k
 	}
-	per := make([][]int, nk)
-	var scratch []int
+	per := make([][]int32, nk)
+	var scratch []int32
 	// derived answers the published parts of one (municipalities, periods):
 	// the base parts themselves, and for a breakdown its total and rules.
-	derived := func(members []int, periods []int, emit func(p int, idx []int)) {
+	derived := func(members []int, periods []int, emit func(p int, idx []int32)) {
 		for k := range per {
 			per[k] = per[k][:0]
 		}
@@ -555,7 +555,7 @@ func (u *universe) build() {
 					continue
 				}
 				for k := range nk {
-					per[k] = append(per[k], at[i+k])
+					per[k] = append(per[k], int32(at[i+k]))
 				}
 			}
 		}
@@ -584,10 +584,10 @@ func (u *universe) build() {
 	for o := range orgIDs {
 		one[0] = o
 		for t := range np {
-			derived(one, all[t:t+1], func(p int, idx []int) { addCell(o, t, p, idx) })
+			derived(one, all[t:t+1], func(p int, idx []int32) { addCell(o, t, p, idx) })
 		}
 		if yearly {
-			derived(one, all, func(p int, idx []int) { addCell(o, np, p, idx) })
+			derived(one, all, func(p int, idx []int32) { addCell(o, np, p, idx) })
 		}
 	}
 	for gi, g := range u.groups {
@@ -599,10 +599,10 @@ func (u *universe) build() {
 			}
 		}
 		for t := range np {
-			derived(members, all[t:t+1], func(p int, idx []int) { addCell(row, t, p, idx) })
+			derived(members, all[t:t+1], func(p int, idx []int32) { addCell(row, t, p, idx) })
 		}
 		if yearly {
-			derived(members, all, func(p int, idx []int) { addCell(row, np, p, idx) })
+			derived(members, all, func(p int, idx []int32) { addCell(row, np, p, idx) })
 		}
 	}
 }
@@ -987,6 +987,11 @@ func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Orga
 // the organisations are those kept under orgsVersion, the organisations'
 // data version read before (-1: read them all).
 func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup, orgsVersion int64) ([]*universe, error) {
+	leave, err := s.builds.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	ids := map[int64]bool{}
 	if reader.Kind == org.KindMunicipality {
 		ids[reader.ID] = true
@@ -1003,7 +1008,6 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	slices.Sort(all)
 	peers := peersOf(groups, reader)
 	if len(peers) > 0 {
-		var err error
 		if ctx, err = db.ReadAlso(ctx, idb, peers...); err != nil {
 			return nil, err
 		}
@@ -1095,6 +1099,31 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 		}
 	}
 	return out, nil
+}
+
+// buildGate bounds how many universes are read, laid out and protected at
+// once: as many as Go has cores. A universe under construction holds a
+// country's year of values, its table and the protection's working
+// memory (several megabytes for a monthly rate), and when many readers
+// open benchmarks nobody has kept yet (the first minutes after a start,
+// or after an import) building them all at once finishes none sooner on
+// those cores, only holds every one of them in memory while they share
+// the cores. Those waiting hold their request and its database
+// connection, nothing of a universe.
+type buildGate struct {
+	once  sync.Once
+	turns chan struct{}
+}
+
+// enter waits for a turn, or for ctx to end; leave gives the turn back.
+func (g *buildGate) enter(ctx context.Context) (leave func(), err error) {
+	g.once.Do(func() { g.turns = make(chan struct{}, max(1, runtime.GOMAXPROCS(0))) })
+	select {
+	case g.turns <- struct{}{}:
+		return func() { <-g.turns }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // thresholdFor answers the strictest small-count threshold of the

@@ -75,7 +75,11 @@ func (b *monthlyBuilder) add(xs ...float64) []int {
 }
 
 func (b *monthlyBuilder) cell(parts []int) int {
-	b.cells = append(b.cells, disclosure.Cell{Parts: parts})
+	c := disclosure.Cell{Parts: make([]int32, len(parts))}
+	for i, p := range parts {
+		c.Parts[i] = int32(p)
+	}
+	b.cells = append(b.cells, c)
 	return len(b.cells) - 1
 }
 

@@ -35,11 +35,11 @@ func (o *idcObserver) add(key string, members []int64, months []int, part string
 	if o.seen[key] {
 		return
 	}
-	var parts []int
+	var parts []int32
 	for _, m := range members {
 		for _, mo := range months {
 			if i, ok := o.baseIndex(m, mo, part); ok {
-				parts = append(parts, i)
+				parts = append(parts, int32(i))
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"sync"
@@ -18,7 +19,7 @@ import (
 // next request tries again.
 func TestProtectOnceAndBounded(t *testing.T) {
 	table := func(n int64) disclosure.Table {
-		return disclosure.Table{Base: []int64{n, 2 * n}, Cells: []disclosure.Cell{{Parts: []int{0}}, {Parts: []int{1}}, {Parts: []int{0, 1}}}}
+		return disclosure.Table{Base: []int64{n, 2 * n}, Cells: []disclosure.Cell{{Parts: []int32{0}}, {Parts: []int32{1}}, {Parts: []int32{0, 1}}}}
 	}
 	var calls, running, most atomic.Int32
 	release := make(chan struct{})
@@ -88,4 +89,64 @@ func TestProtectOnceAndBounded(t *testing.T) {
 	if _, err := c.protect(table(7), 9); err != nil || calls.Load() != 6 {
 		t.Errorf("after a failure the table is protected again: %v, %d protections (want 6)", err, calls.Load())
 	}
+}
+
+// TestBuildsBounded: however many readers build universes at once, no
+// more than Go's cores build at a time, the others waiting their turn;
+// a reader whose request ends while it waits leaves with its context's
+// error and takes no turn.
+func TestBuildsBounded(t *testing.T) {
+	var g buildGate
+	bound := int32(max(1, runtime.GOMAXPROCS(0)))
+	var running, most, done atomic.Int32
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			leave, err := g.enter(context.Background())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer leave()
+			n := running.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			// Stay until the turns are all taken (or no one else is left),
+			// however slowly the others are scheduled.
+			for deadline := time.Now().Add(5 * time.Second); running.Load() < bound && done.Load()+running.Load() < 12 && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			running.Add(-1)
+			done.Add(1)
+		}()
+	}
+	wg.Wait()
+	if done.Load() != 12 || most.Load() != bound {
+		t.Errorf("12 builders: %d done, at most %d at once; want 12, and %d (the cores) at once", done.Load(), most.Load(), bound)
+	}
+
+	// Every turn taken: a reader whose request ends waits no longer.
+	var leaves []func()
+	for range bound {
+		leave, err := g.enter(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaves = append(leaves, leave)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := g.enter(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("waiting with every turn taken until the request ended: %v, want its deadline", err)
+	}
+	for _, leave := range leaves {
+		leave()
+	}
+	leave, err := g.enter(context.Background())
+	if err != nil {
+		t.Fatalf("a turn after all were given back: %v", err)
+	}
+	leave()
 }

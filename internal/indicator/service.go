@@ -33,6 +33,8 @@ type Service struct {
 	PrimaryOnly bool
 	// cache keeps protected benchmark tables (see benchmark.go).
 	cache protectedCache
+	// builds bounds the universes built at once (see buildGate).
+	builds buildGate
 	// universes keeps built and protected universes by data version (see
 	// universe_cache.go).
 	universes universeCache

@@ -380,8 +380,8 @@ func (s *Service) networkRoses(ctx context.Context, netID, qID int64, year int, 
 	roses := make([]Rose, len(out.Members))
 	for i, m := range out.Members {
 		t.Base[i], t.Known[i] = int64(m.Rose.Respondents), m.Own
-		t.Cells = append(t.Cells, disclosure.Cell{Parts: []int{i}})
-		total.Parts = append(total.Parts, i)
+		t.Cells = append(t.Cells, disclosure.Cell{Parts: []int32{int32(i)}})
+		total.Parts = append(total.Parts, int32(i))
 		roses[i] = m.Rose
 	}
 	t.Cells = append(t.Cells, total)

@@ -209,8 +209,8 @@ func (w *protectedWorld) audit(t *testing.T, nr *survey.NetworkRoses, reader int
 	for i, m := range nr.Members {
 		tab.Base = append(tab.Base, int64(w.counts[m.Org.ID]))
 		tab.Known[i] = m.Org.ID == reader
-		tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int{i}})
-		total.Parts = append(total.Parts, i)
+		tab.Cells = append(tab.Cells, disclosure.Cell{Parts: []int32{int32(i)}})
+		total.Parts = append(total.Parts, int32(i))
 		st = append(st, m.Status)
 		if m.Own != (m.Org.ID == reader) {
 			t.Errorf("member %d: own %v for reader %d", m.Org.ID, m.Own, reader)
