@@ -1102,7 +1102,9 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 }
 
 // buildGate bounds how many universes are read, laid out and protected at
-// once: as many as Go has cores. A universe under construction holds a
+// once: twice as many as Go has cores, since a good part of a build is
+// waiting for the database to send a year's values. A universe under
+// construction holds a
 // country's year of values, its table and the protection's working
 // memory (several megabytes for a monthly rate), and when many readers
 // open benchmarks nobody has kept yet (the first minutes after a start,
@@ -1115,9 +1117,12 @@ type buildGate struct {
 	turns chan struct{}
 }
 
+// buildTurns answers how many universes may be built at once.
+func buildTurns() int { return 2 * max(1, runtime.GOMAXPROCS(0)) }
+
 // enter waits for a turn, or for ctx to end; leave gives the turn back.
 func (g *buildGate) enter(ctx context.Context) (leave func(), err error) {
-	g.once.Do(func() { g.turns = make(chan struct{}, max(1, runtime.GOMAXPROCS(0))) })
+	g.once.Do(func() { g.turns = make(chan struct{}, buildTurns()) })
 	select {
 	case g.turns <- struct{}{}:
 		return func() { <-g.turns }, nil

@@ -92,15 +92,16 @@ func TestProtectOnceAndBounded(t *testing.T) {
 }
 
 // TestBuildsBounded: however many readers build universes at once, no
-// more than Go's cores build at a time, the others waiting their turn;
+// more than buildTurns build at a time, the others waiting their turn;
 // a reader whose request ends while it waits leaves with its context's
 // error and takes no turn.
 func TestBuildsBounded(t *testing.T) {
 	var g buildGate
-	bound := int32(max(1, runtime.GOMAXPROCS(0)))
+	bound := int32(buildTurns())
 	var running, most, done atomic.Int32
 	var wg sync.WaitGroup
-	for range 12 {
+	builders := 3 * bound
+	for range builders {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -115,7 +116,7 @@ func TestBuildsBounded(t *testing.T) {
 			}
 			// Stay until the turns are all taken (or no one else is left),
 			// however slowly the others are scheduled.
-			for deadline := time.Now().Add(5 * time.Second); running.Load() < bound && done.Load()+running.Load() < 12 && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(5 * time.Second); running.Load() < bound && done.Load()+running.Load() < builders && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
 			running.Add(-1)
@@ -123,8 +124,8 @@ func TestBuildsBounded(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if done.Load() != 12 || most.Load() != bound {
-		t.Errorf("12 builders: %d done, at most %d at once; want 12, and %d (the cores) at once", done.Load(), most.Load(), bound)
+	if done.Load() != builders || most.Load() != bound {
+		t.Errorf("%d builders: %d done, at most %d at once; want all, and %d at once", builders, done.Load(), most.Load(), bound)
 	}
 
 	// Every turn taken: a reader whose request ends waits no longer.
