@@ -1106,14 +1106,13 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 // is waiting for the database to send a year's values (twenty readers of
 // uncached benchmarks alone were served 58 a second with twice the cores,
 // 62–66 with four times, 65–67 without a bound). A universe under
-// construction holds a
-// country's year of values, its table and the protection's working
-// memory (several megabytes for a monthly rate), and when many readers
-// open benchmarks nobody has kept yet (the first minutes after a start,
-// or after an import) building them all at once finishes none sooner on
-// those cores, only holds every one of them in memory while they share
-// the cores. Those waiting hold their request and its database
-// connection, nothing of a universe.
+// construction holds a country's year of values, its table and the
+// protection's working memory (several megabytes for a monthly rate),
+// and when many readers open benchmarks nobody has kept yet (the first
+// minutes after a start, or after an import) building them all at once
+// finishes none sooner on those cores, only holds every one of them in
+// memory while they share the cores. Those waiting hold their request
+// and its database connection, nothing of a universe.
 type buildGate struct {
 	once  sync.Once
 	turns chan struct{}
