@@ -55,16 +55,18 @@ func New(ctx context.Context, bdb *bun.DB, log *slog.Logger) (*Enforcer, error) 
 	return out, nil
 }
 
-// load reads the memberships into the role manager, then the policy: the
-// policy's load also forgets the answers casbin remembers of role links
-// (its matcher's memo), so none given before the new memberships were in
-// place survives it.
+// load reads the memberships into the role manager, then the policy.
+// Setting the role manager again once the new memberships are in place
+// makes casbin forget the answers it remembers of role links (its
+// matcher's memo), so none given before survives, whether or not the
+// policy's load succeeds.
 func (e *Enforcer) load(ctx context.Context) error {
 	members, err := readMembers(ctx, e.db, e.links.count())
 	if err != nil {
 		return err
 	}
 	e.links.setMembers(members)
+	e.e.SetRoleManager(e.links)
 	return e.e.LoadPolicy()
 }
 

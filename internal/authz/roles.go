@@ -2,6 +2,8 @@ package authz
 
 import (
 	"errors"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -62,16 +64,17 @@ func memberOf(name, dom string) (member, bool) {
 }
 
 // numberAfter answers the positive number s holds after prefix, written
-// as strconv.FormatInt writes it (no sign, no leading zero).
+// as strconv.FormatInt writes it (no sign, no leading zero), up to the
+// largest int64.
 func numberAfter(s, prefix string) (int64, bool) {
 	digits, ok := strings.CutPrefix(s, prefix)
-	if !ok || digits == "" || digits[0] == '0' || len(digits) > 18 {
+	if !ok || digits == "" || digits[0] == '0' {
 		return 0, false
 	}
 	var n int64
 	for i := range len(digits) {
 		c := digits[i]
-		if c < '0' || c > '9' {
+		if c < '0' || c > '9' || n > (math.MaxInt64-int64(c-'0'))/10 {
 			return 0, false
 		}
 		n = n*10 + int64(c-'0')
@@ -107,16 +110,22 @@ func linkOf(name string, domain []string) (nameIn, error) {
 }
 
 // direct calls f with each role name holds directly in dom, its
-// membership's first, until f returns false; it reports whether f always
-// returned true. Callers hold r.mu.
+// membership's first, each once, until f returns false; it reports
+// whether f always returned true. The two layers are independent: a link
+// casbin adds that repeats a membership is kept, and outlasts the
+// membership. Callers hold r.mu.
 func (r *roleLinks) direct(name, dom string, f func(role string) bool) bool {
+	held := ""
 	if m, ok := memberOf(name, dom); ok {
-		if role, ok := r.members[m]; ok && !f(role) {
-			return false
+		if role, ok := r.members[m]; ok {
+			if !f(role) {
+				return false
+			}
+			held = role
 		}
 	}
 	for _, role := range r.roles[nameIn{name, dom}] {
-		if !f(role) {
+		if role != held && !f(role) {
 			return false
 		}
 	}
@@ -152,7 +161,7 @@ func (r *roleLinks) AddLink(name1, name2 string, domain ...string) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.holdsDirectly(name1, name2, k.dom) {
+	if slices.Contains(r.roles[k], name2) {
 		return nil
 	}
 	r.roles[k] = append(r.roles[k], name2)

@@ -184,6 +184,26 @@ func TestRoleLinksMembersAsLinks(t *testing.T) {
 	if ok, _ := set.HasLink("user:2", "admin", "org:2"); ok {
 		t.Error("a link casbin added outlived its clearing")
 	}
+
+	// A link casbin adds that repeats a membership is one role, and stays
+	// when the membership goes.
+	if err := set.AddLink("user:1", "admin", "org:1"); err != nil {
+		t.Fatal(err)
+	}
+	if roles, _ := set.GetRoles("user:1", "org:1"); !slices.Equal(roles, []string{"admin"}) {
+		t.Errorf("a membership and casbin's link of the same role: GetRoles = %v, want [admin]", roles)
+	}
+	set.setMembers(map[member]string{})
+	if ok, _ := set.HasLink("user:1", "admin", "org:1"); !ok {
+		t.Error("casbin's link went with the membership it repeated")
+	}
+
+	// The largest id is a member's; one past it is no one's.
+	for name, want := range map[string]bool{"user:9223372036854775807": true, "user:9223372036854775808": false, "user:-1": false, "user:": false} {
+		if _, ok := memberOf(name, "org:1"); ok != want {
+			t.Errorf("memberOf(%q, org:1) = %v, want %v", name, ok, want)
+		}
+	}
 }
 
 // TestRoleLinksSmall: the 15 000 memberships of the scale data set (750

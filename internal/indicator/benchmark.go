@@ -929,17 +929,32 @@ func (s *Service) loadUniversesAt(ctx context.Context, idb bun.IDB, reader *org.
 		return nil, nil
 	}
 	out := make([]*universe, len(keys))
-	for i := range cacheKeys {
-		out[i] = s.universes.get(cacheKeys[i], reader, groups)
-	}
 	var missing []universeKey
 	var at []int
-	for i, k := range keys {
-		if out[i] == nil {
-			missing, at = append(missing, k), append(at, i)
+	// fromCache answers from the cache what it keeps, and lists what it
+	// does not.
+	fromCache := func() {
+		missing, at = missing[:0], at[:0]
+		for i, k := range keys {
+			if out[i] == nil && i < len(cacheKeys) {
+				out[i] = s.universes.get(cacheKeys[i], reader, groups)
+			}
+			if out[i] == nil {
+				missing, at = append(missing, k), append(at, i)
+			}
 		}
 	}
-	if len(missing) == 0 {
+	if fromCache(); len(missing) == 0 {
+		return out, nil
+	}
+	// A turn to build (see buildGate); a request for the same universes
+	// (the same municipality's readers) may have built them meanwhile.
+	leave, err := s.builds.enter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
+	if fromCache(); len(missing) == 0 {
 		return out, nil
 	}
 	orgsVersion := int64(-1) // not kept
@@ -987,11 +1002,6 @@ func (s *Service) cacheKeysOf(ctx context.Context, idb bun.IDB, reader *org.Orga
 // the organisations are those kept under orgsVersion, the organisations'
 // data version read before (-1: read them all).
 func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.Organisation, keys []universeKey, groups []CompareGroup, orgsVersion int64) ([]*universe, error) {
-	leave, err := s.builds.enter(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer leave()
 	ids := map[int64]bool{}
 	if reader.Kind == org.KindMunicipality {
 		ids[reader.ID] = true
@@ -1008,6 +1018,7 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 	slices.Sort(all)
 	peers := peersOf(groups, reader)
 	if len(peers) > 0 {
+		var err error
 		if ctx, err = db.ReadAlso(ctx, idb, peers...); err != nil {
 			return nil, err
 		}
@@ -1112,7 +1123,9 @@ func (s *Service) buildUniverses(ctx context.Context, idb bun.IDB, reader *org.O
 // minutes after a start, or after an import) building them all at once
 // finishes none sooner on those cores, only holds every one of them in
 // memory while they share the cores. Those waiting hold their request
-// and its database connection, nothing of a universe.
+// (and on PostgreSQL its transaction's connection), nothing of a
+// universe; once given a turn they look again for what another request
+// has built meanwhile (loadUniversesAt).
 type buildGate struct {
 	once  sync.Once
 	turns chan struct{}

@@ -2,6 +2,7 @@ package indicator_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -180,6 +181,57 @@ func TestBenchmarkKeptUntilItsDataChanges(t *testing.T) {
 	})
 	if _, c := bench(); !readsValues(c) {
 		t.Errorf("after the indicator's definition changed the benchmark read no values:\n%s", c)
+	}
+}
+
+// TestQueuedReadersBuildOnce: readers of one municipality who open the
+// same benchmark while every turn to build universes is taken wait for a
+// turn, and the first to get one builds it for all: the year's values are
+// read once, however many waited.
+func TestQueuedReadersBuildOnce(t *testing.T) {
+	t.Parallel()
+	f := idcNewFixture(t, 3)
+	for i, v := range [][2]float64{{40, 100}, {60, 120}, {30, 90}} {
+		num, other := v[0], v[1]-v[0]
+		_, err := f.svc.Save(f.ctx, f.muns[i], f.users[i], []indicator.Entry{
+			{Code: "intro.outcome", Period: "2019", Category: "work_50_100", Num: &num},
+			{Code: "intro.outcome", Period: "2019", Category: "other", Num: &other},
+		})
+		idcNoErr(t, err)
+	}
+	counter := dbtest.CountStatements(t, f.bdb)
+	next := indicator.HoldBuildTurns(f.svc)
+	const readers = 3
+	done := make(chan error, readers)
+	for i := range readers {
+		go func() {
+			ctx := audit.WithMeta(f.ctx, audit.Meta{RequestID: fmt.Sprintf("queued-%d", i)})
+			_, err := f.svc.Benchmark(ctx, f.muns[0], indicator.BenchmarkQuery{Code: "intro.outcome", Period: "2019", Rule: "imdi"})
+			done <- err
+		}()
+	}
+	// Let them all find nothing kept and queue, then give back one turn:
+	// one builds, and leaves its turn to the next, which finds it kept.
+	time.Sleep(200 * time.Millisecond)
+	next()
+	first := <-done
+	idcNoErr(t, first)
+	for range indicator.BuildTurns() {
+		next()
+	}
+	for range readers - 1 {
+		idcNoErr(t, <-done)
+	}
+	reads := 0
+	for i := range readers {
+		for _, q := range counter.Request(fmt.Sprintf("queued-%d", i)).Statements {
+			if strings.Contains(q, `"period_start" >=`) || strings.Contains(q, `period_start >=`) {
+				reads++
+			}
+		}
+	}
+	if reads != 1 {
+		t.Errorf("%d readers of the same benchmark queued for a turn read the year's values %d times, want once", readers, reads)
 	}
 }
 
