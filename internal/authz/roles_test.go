@@ -44,21 +44,7 @@ func TestRoleLinksAnswerAsCasbins(t *testing.T) {
 
 	compare := func(when string) {
 		t.Helper()
-		names := append(slices.Clone(users), roles...)
-		for _, d := range doms {
-			for _, a := range names {
-				for _, b := range names {
-					got, err1 := ours.HasLink(a, b, d)
-					want, err2 := theirs.HasLink(a, b, d)
-					if got != want || err1 != nil || err2 != nil {
-						t.Errorf("%s: HasLink(%s, %s, %s) = %v (%v); casbin's %v (%v)", when, a, b, d, got, err1, want, err2)
-					}
-				}
-				sameSet(t, when+": GetRoles "+a+" "+d, ours.GetRoles, theirs.GetRoles, a, d)
-				sameSet(t, when+": GetImplicitRoles "+a+" "+d, ours.GetImplicitRoles, theirs.GetImplicitRoles, a, d)
-				sameSet(t, when+": GetUsers "+a+" "+d, ours.GetUsers, theirs.GetUsers, a, d)
-			}
-		}
+		sameLinks(t, when, "casbin's", ours, theirs, append(slices.Clone(users), roles...), doms)
 		for _, u := range users {
 			got, _ := ours.GetDomains(u)
 			want, _ := theirs.GetDomains(u)
@@ -85,6 +71,27 @@ func TestRoleLinksAnswerAsCasbins(t *testing.T) {
 	}
 	both(func(rm rbac.RoleManager) error { return rm.Clear() })
 	compare("after clearing")
+}
+
+// sameLinks: ours answers HasLink, GetRoles, GetImplicitRoles and
+// GetUsers as theirs (named by label in failures) does, for every pair of
+// names in every domain.
+func sameLinks(t *testing.T, when, label string, ours, theirs rbac.RoleManager, names, doms []string) {
+	t.Helper()
+	for _, d := range doms {
+		for _, a := range names {
+			for _, b := range names {
+				got, err1 := ours.HasLink(a, b, d)
+				want, err2 := theirs.HasLink(a, b, d)
+				if got != want || err1 != nil || err2 != nil {
+					t.Errorf("%s: HasLink(%s, %s, %s) = %v (%v); %s %v (%v)", when, a, b, d, got, err1, label, want, err2)
+				}
+			}
+			sameSet(t, when+": GetRoles "+a+" "+d, ours.GetRoles, theirs.GetRoles, a, d)
+			sameSet(t, when+": GetImplicitRoles "+a+" "+d, ours.GetImplicitRoles, theirs.GetImplicitRoles, a, d)
+			sameSet(t, when+": GetUsers "+a+" "+d, ours.GetUsers, theirs.GetUsers, a, d)
+		}
+	}
 }
 
 func sameSet(t *testing.T, what string, ours, theirs func(string, ...string) ([]string, error), name, dom string) {
@@ -133,18 +140,9 @@ func TestRoleLinksMembersAsLinks(t *testing.T) {
 	doms := []string{"org:1", "org:2", "org:3", "org:+2", "org:02"}
 	compare := func(when string) {
 		t.Helper()
+		sameLinks(t, when, "with links added", set, added, names, doms)
 		for _, d := range doms {
 			for _, a := range names {
-				for _, b := range names {
-					got, _ := set.HasLink(a, b, d)
-					want, _ := added.HasLink(a, b, d)
-					if got != want {
-						t.Errorf("%s: HasLink(%s, %s, %s) = %v with memberships set; %v with links added", when, a, b, d, got, want)
-					}
-				}
-				sameSet(t, when+": GetRoles "+a+" "+d, set.GetRoles, added.GetRoles, a, d)
-				sameSet(t, when+": GetImplicitRoles "+a+" "+d, set.GetImplicitRoles, added.GetImplicitRoles, a, d)
-				sameSet(t, when+": GetUsers "+a+" "+d, set.GetUsers, added.GetUsers, a, d)
 				sameSet(t, when+": GetImplicitUsers "+a+" "+d, set.GetImplicitUsers, added.GetImplicitUsers, a, d)
 			}
 		}
