@@ -44,6 +44,7 @@ type kindFigure struct {
 	pageP50    time.Duration // one worker
 	pagePeak   float64       // requests a second with the load run's workers
 	pageCPU    time.Duration // the product's CPU time a request at that peak
+	cpu        cpuSplit      // the machine's, a request at that peak
 	template   time.Duration // one bare render of the page's data (0: not a page)
 	errors     uint64
 	sql        []string // the captured request's statements, as sent
@@ -155,13 +156,18 @@ func (p *plan) alone(ctx context.Context, app *bun.DB, prod *product, k, id stri
 	alone := p.only(k)
 	alone.before = before
 	kf.pageP50 = attack(alone, 1, phase/2).all.Latencies.P50
-	var r *results
-	cpu, err := cpuOf(prod.pid, func() { r = attack(alone, workers, phase) })
+	c0, err := readCPU(prod.pid)
+	if err != nil {
+		return nil, err
+	}
+	r := attack(alone, workers, phase)
+	c1, err := readCPU(prod.pid)
 	if err != nil {
 		return nil, err
 	}
 	kf.pagePeak, kf.errors = r.all.Throughput, r.all.Requests-uint64(float64(r.all.Requests)*r.all.Success+0.5)
-	kf.pageCPU = cpu / time.Duration(max(r.all.Requests, 1))
+	kf.cpu = c1.since(c0).perRequest(r.all.Requests)
+	kf.pageCPU = kf.cpu.product
 	// One request captured, after the runs: steady state.
 	v := p.visits[k][0]
 	v.requestID = id
@@ -277,16 +283,17 @@ func (f *limitFigures) report(w io.Writer, res *results, cpuPerRequest time.Dura
 	fmt.Fprintf(w, "  each kind alone: the product with one worker (p50) and with %d (peak, CPU a request from /proc);\n", f.workers)
 	fmt.Fprintf(w, "  bare SQL: one request's statements as it sent them (BEGIN, row-level-security settings, queries, COMMIT), replayed as\n")
 	fmt.Fprintf(w, "  the application role on one connection (p50) and on %d at once (peak); render: the page's data through its template alone\n", f.workers)
-	fmt.Fprintf(w, "  %-15s %5s %8s %8s %6s %8s %8s %6s %8s %8s %6s %6s\n", "request", "stmts", "p50 ms", "SQL ms", "ratio",
-		"peak/s", "SQL /s", "ratio", "CPU ms", "render", "ratio", "errors")
+	fmt.Fprintf(w, "  at the peak, CPU a request: the product's (CPU ms), PostgreSQL's (PG ms) and the whole machine's (all ms)\n")
+	fmt.Fprintf(w, "  %-15s %5s %8s %8s %6s %8s %8s %6s %8s %8s %6s %6s %6s %6s\n", "request", "stmts", "p50 ms", "SQL ms", "ratio",
+		"peak/s", "SQL /s", "ratio", "CPU ms", "render", "ratio", "PG ms", "all ms", "errors")
 	for _, k := range f.kinds {
 		render, ratio := "–", "–"
 		if k.template > 0 {
 			render, ratio = fmt.Sprintf("%.2f", ms(k.template)), fmt.Sprintf("%.2f", float64(k.pageCPU)/float64(k.template))
 		}
-		fmt.Fprintf(w, "  %-15s %5d %8.2f %8.2f %6.2f %8.0f %8.0f %6.2f %8.2f %8s %6s %6d\n", k.kind, k.statements,
+		fmt.Fprintf(w, "  %-15s %5d %8.2f %8.2f %6.2f %8.0f %8.0f %6.2f %8.2f %8s %6s %6.2f %6.2f %6d\n", k.kind, k.statements,
 			ms(k.pageP50), ms(k.sqlP50), float64(k.pageP50)/float64(max(k.sqlP50, 1)),
-			k.pagePeak, k.sqlPeak, k.pagePeak/max(k.sqlPeak, 1e-9), ms(k.pageCPU), render, ratio, k.errors)
+			k.pagePeak, k.sqlPeak, k.pagePeak/max(k.sqlPeak, 1e-9), ms(k.pageCPU), render, ratio, ms(k.cpu.postgres), ms(k.cpu.machine), k.errors)
 	}
 	var cached, uncached *kindFigure
 	for _, k := range f.kinds {

@@ -15,28 +15,17 @@ func TestProcessFigures(t *testing.T) {
 	// Spin until the kernel's own account (getrusage) says the process
 	// has spent 300 ms of CPU, however long that takes on a busy machine;
 	// /proc must say the same, to its clock ticks.
-	rusage := func() time.Duration {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-			t.Fatal(err)
-		}
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
 	before, err := cpuTime(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	r0, x := rusage(), 0
-	for deadline := time.Now().Add(20 * time.Second); rusage()-r0 < 300*time.Millisecond && time.Now().Before(deadline); {
-		x++
-	}
-	spent := rusage() - r0
+	spent := spin(t, 300*time.Millisecond)
 	after, err := cpuTime(os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if used := after - before; used < spent-50*time.Millisecond || used > spent+100*time.Millisecond {
-		t.Errorf("spinning spent %s of CPU by getrusage, %s by /proc (%d)", spent, used, x)
+		t.Errorf("spinning spent %s of CPU by getrusage, %s by /proc", spent, used)
 	}
 	hold := make([]byte, 64<<20)
 	for i := range hold {
@@ -50,6 +39,68 @@ func TestProcessFigures(t *testing.T) {
 		t.Errorf("holding 64 MB: resident %+v", r)
 	}
 	_ = hold[len(hold)-1]
+}
+
+// TestCPUSplit: while this process spins, the machine's busy time grows
+// by at least what it spent, the split gives it to the load tool, and the
+// processes of a command name are found and added up.
+func TestCPUSplit(t *testing.T) {
+	before, err := readCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent := spin(t, 300*time.Millisecond)
+	after, err := readCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := after.since(before)
+	tick := time.Second / clockTicks
+	if s.tool < spent-5*tick || s.machine < s.tool-5*tick || s.wall < spent/2 {
+		t.Errorf("spinning %s: split %+v", spent, s)
+	}
+	if r := s.perRequest(3); r.tool != s.tool/3 || r.wall != s.wall {
+		t.Errorf("a third of %+v: %+v", s, r)
+	}
+	comm, err := os.ReadFile("/proc/self/comm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := strings.TrimSpace(string(comm))
+	by, err := commandsCPU(name, "no-such-command")
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := cpuTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if by[name] < own || by["no-such-command"] != 0 {
+		t.Errorf("processes named %q used %s, this one alone %s; others %v", name, by[name], own, by)
+	}
+	var b strings.Builder
+	s.report(&b, 10, 20)
+	if !strings.Contains(b.String(), "the load tool") || !strings.Contains(b.String(), "20 users without pause") {
+		t.Errorf("report:\n%s", b.String())
+	}
+}
+
+// spin keeps a core busy until the kernel's own account (getrusage) says
+// this process has spent d more of CPU, however long that takes on a busy
+// machine, and answers what it spent.
+func spin(t *testing.T, d time.Duration) time.Duration {
+	t.Helper()
+	rusage := func() time.Duration {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	r0 := rusage()
+	for deadline := time.Now().Add(20 * time.Second); rusage()-r0 < d && time.Now().Before(deadline); {
+	}
+	return rusage() - r0
 }
 
 // TestMemWatchKeepsThePeaksPhase: the watch names the phase in which the

@@ -166,10 +166,22 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 			return err
 		}
 	}
+	pid := 0
+	if p != nil {
+		pid = p.pid
+	}
+	split0, err := readCPU(pid)
+	if err != nil {
+		return err
+	}
 	enter("the measured run")
 	fmt.Fprintf(stdout, "%d users browsing for %s …\n", len(users), o.Duration)
 	res := attack(plan, len(users), o.Duration)
 	after := loadAverage()
+	split1, err := readCPU(pid)
+	if err != nil {
+		return err
+	}
 	p.mixEnded()
 
 	var b strings.Builder
@@ -199,6 +211,7 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 			100*used.Seconds()/o.Duration.Seconds(), mb(now.Now), mb(now.Peak), mb(top.Now), at, mb(top.Anon), mb(top.File),
 			cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"))
 	}
+	split1.since(split0).report(&b, res.all.Requests, len(users))
 	fmt.Fprintln(&b)
 	res.report(&b, o.Target)
 	if p != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,4 +126,142 @@ func (w *memWatch) peak() (residence, string) {
 	close(w.stop)
 	<-w.done
 	return w.top, w.at
+}
+
+// machineBusy answers the CPU time all cores together have spent on
+// anything but idling and waiting for the disk since boot (/proc/stat's
+// first line: user, nice, system, irq, softirq and steal).
+func machineBusy() (time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, fmt.Errorf("/proc/stat: %q", line)
+	}
+	var ticks int64
+	for i, v := range f[1:9] {
+		if i == 3 || i == 4 { // idle, iowait
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// commandsCPU answers, by command name (/proc/PID/comm), the CPU time
+// the processes running now have used, for the names asked. A process
+// that ends between two readings takes its time with it; PostgreSQL's
+// backends of a pool and Redis live through a run.
+func commandsCPU(names ...string) (map[string]time.Duration, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]time.Duration{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if err != nil {
+			continue // gone meanwhile
+		}
+		name := strings.TrimSpace(string(comm))
+		if !want[name] {
+			continue
+		}
+		if t, err := cpuTime(pid); err == nil {
+			out[name] += t
+		}
+	}
+	return out, nil
+}
+
+// cpuSplit is where the machine's CPU went while a run was measured: the
+// product's process, the database's and Redis's processes, the load
+// tool's own, and the rest (the kernel's work for them all, other
+// processes).
+type cpuSplit struct {
+	machine, product, postgres, redis, tool time.Duration
+	wall                                    time.Duration // the run's (a reading's: since the Unix epoch)
+}
+
+// readCPU reads the machine's and the processes' CPU time used so far;
+// product is the product's process (0: none). Two readings' difference
+// (since) is a run's split.
+func readCPU(product int) (cpuSplit, error) {
+	r := cpuSplit{wall: time.Duration(time.Now().UnixNano())}
+	var err error
+	if r.machine, err = machineBusy(); err != nil {
+		return r, err
+	}
+	if product != 0 {
+		if r.product, err = cpuTime(product); err != nil {
+			return r, err
+		}
+	}
+	if r.tool, err = cpuTime(os.Getpid()); err != nil {
+		return r, err
+	}
+	by, err := commandsCPU("postgres", "redis-server")
+	if err != nil {
+		return r, err
+	}
+	r.postgres, r.redis = by["postgres"], by["redis-server"]
+	return r, nil
+}
+
+// since answers what was used between an earlier reading and this one.
+func (r cpuSplit) since(before cpuSplit) cpuSplit {
+	return cpuSplit{
+		machine:  r.machine - before.machine,
+		product:  r.product - before.product,
+		postgres: max(r.postgres-before.postgres, 0),
+		redis:    max(r.redis-before.redis, 0),
+		tool:     r.tool - before.tool,
+		wall:     r.wall - before.wall,
+	}
+}
+
+// perRequest answers the split divided among n requests.
+func (s cpuSplit) perRequest(n uint64) cpuSplit {
+	d := time.Duration(max(n, 1))
+	return cpuSplit{s.machine / d, s.product / d, s.postgres / d, s.redis / d, s.tool / d, s.wall}
+}
+
+// rest is the machine's busy time none of the processes named accounts
+// for.
+func (s cpuSplit) rest() time.Duration {
+	return max(s.machine-s.product-s.postgres-s.redis-s.tool, 0)
+}
+
+// report writes the split of a run of n requests by users closed-loop
+// workers: each part a request, and what the machine's busy time a
+// request bounds. With every core busy a run can serve at most the cores
+// over that time a second, and a closed loop's users then wait on
+// average their number over that rate (Little's law).
+func (s cpuSplit) report(w io.Writer, n uint64, users int) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	r := s.perRequest(n)
+	cores := runtime.NumCPU()
+	fmt.Fprintf(w, "the machine's CPU during the measured run: %.2f ms a request (%.0f %% of its %d cores): the product %.2f, PostgreSQL %.2f, "+
+		"Redis %.2f, the load tool %.2f, the rest (the kernel's share, other processes) %.2f\n",
+		ms(r.machine), 100*s.machine.Seconds()/max(1e-9, float64(cores)*s.wall.Seconds()), cores, ms(r.product), ms(r.postgres), ms(r.redis), ms(r.tool), ms(r.rest()))
+	if r.machine > 0 {
+		rate := float64(cores) / r.machine.Seconds()
+		fmt.Fprintf(w, "  at that cost %d cores serve at most %.0f requests a second, and %d users without pause then wait at least %.0f ms a request on average\n",
+			cores, rate, users, 1000*float64(users)/rate)
+	}
 }
