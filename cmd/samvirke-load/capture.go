@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/audit"
+	"github.com/samvirke/samvirke/internal/db"
 )
 
 // capturePrefix starts the X-Request-ID of the requests whose statements
@@ -23,10 +25,11 @@ const capturePrefix = "capture-"
 
 // captureLine is one line of the capture file.
 type captureLine struct {
-	ID         string `json:"id"`
-	Query      string `json:"query,omitempty"`
-	Page       string `json:"page,omitempty"`
-	TemplateNS int64  `json:"template_ns,omitempty"` // one bare render, the mean of renderRepeats
+	ID         string       `json:"id"`
+	Query      string       `json:"query,omitempty"`
+	Args       []captureArg `json:"args,omitempty"` // a statement sent with db.Bind's values
+	Page       string       `json:"page,omitempty"`
+	TemplateNS int64        `json:"template_ns,omitempty"` // one bare render, the mean of renderRepeats
 }
 
 // renderRepeats is how often a captured page's data is rendered again.
@@ -63,8 +66,54 @@ func (c *capturer) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.C
 // AfterQuery writes down a captured request's statement.
 func (c *capturer) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 	if m, ok := audit.MetaFrom(ctx); ok && strings.HasPrefix(m.RequestID, capturePrefix) {
-		c.write(captureLine{ID: m.RequestID, Query: e.Query})
+		l := captureLine{ID: m.RequestID, Query: e.Query}
+		if strings.Contains(e.Query, "$1") {
+			for _, a := range db.BoundArgs(ctx) {
+				l.Args = append(l.Args, newCaptureArg(a))
+			}
+		}
+		c.write(l)
 	}
+}
+
+// captureArg is one of a bound statement's values, with its Go type.
+type captureArg struct {
+	Kind  string `json:"kind"` // int, ints, bool, time or text
+	Value string `json:"value"`
+}
+
+func newCaptureArg(v any) captureArg {
+	switch x := v.(type) {
+	case int64:
+		return captureArg{"int", strconv.FormatInt(x, 10)}
+	case int:
+		return captureArg{"int", strconv.Itoa(x)}
+	case []int64:
+		b, _ := json.Marshal(x)
+		return captureArg{"ints", string(b)}
+	case bool:
+		return captureArg{"bool", strconv.FormatBool(x)}
+	case time.Time:
+		return captureArg{"time", x.Format(time.RFC3339Nano)}
+	}
+	return captureArg{"text", fmt.Sprint(v)}
+}
+
+// value answers the Go value the statement was sent with.
+func (a captureArg) value() (any, error) {
+	switch a.Kind {
+	case "int":
+		return strconv.ParseInt(a.Value, 10, 64)
+	case "ints":
+		var v []int64
+		err := json.Unmarshal([]byte(a.Value), &v)
+		return v, err
+	case "bool":
+		return strconv.ParseBool(a.Value)
+	case "time":
+		return time.Parse(time.RFC3339Nano, a.Value)
+	}
+	return a.Value, nil
 }
 
 // probe renders a captured request's page data again, renderRepeats
@@ -84,8 +133,15 @@ func (c *capturer) probe(requestID, page string, render func(io.Writer) error) {
 
 // capture is what the capture file says about one request.
 type capture struct {
-	statements []string
+	statements []statement
 	template   time.Duration // 0: not a page
+}
+
+// statement is one statement as the product sent it: its text, and the
+// values of its parameters when it was sent prepared (db.Bind).
+type statement struct {
+	query string
+	args  []any
 }
 
 // readCapture reads the capture file.
@@ -109,7 +165,15 @@ func readCapture(path string) (map[string]*capture, error) {
 			out[l.ID] = c
 		}
 		if l.Query != "" {
-			c.statements = append(c.statements, l.Query)
+			st := statement{query: l.Query}
+			for _, a := range l.Args {
+				v, err := a.value()
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+				}
+				st.args = append(st.args, v)
+			}
+			c.statements = append(c.statements, st)
 		}
 		if l.TemplateNS > 0 {
 			c.template = time.Duration(l.TemplateNS)

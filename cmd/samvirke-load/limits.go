@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"github.com/samvirke/samvirke/internal/db"
@@ -47,7 +48,7 @@ type kindFigure struct {
 	cpu        cpuSplit      // the machine's, a request at that peak
 	template   time.Duration // one bare render of the page's data (0: not a page)
 	errors     uint64
-	sql        []string // the captured request's statements, as sent
+	sql        []statement // the captured request's statements, as sent
 }
 
 // hello is the hello-world limit's process (--hello): gin with nothing
@@ -206,13 +207,17 @@ func cpuOf(pid int, fn func()) (time.Duration, error) {
 // replay sends statements, in order, on one connection for half of d
 // (the 50th percentile of one pass) and then on conns connections at
 // once for d (passes a second).
-func replay(ctx context.Context, bdb *bun.DB, statements []string, conns int, d time.Duration) (time.Duration, float64, error) {
+func replay(ctx context.Context, bdb *bun.DB, statements []statement, conns int, d time.Duration) (time.Duration, float64, error) {
 	pass := func(conn *sql.Conn) error {
-		for _, q := range statements {
-			rows, err := conn.QueryContext(ctx, q)
+		for _, st := range statements {
+			var args []any
+			if len(st.args) > 0 { // prepared once on the connection, as the product sends it
+				args = append([]any{pgx.QueryExecModeCacheStatement}, st.args...)
+			}
+			rows, err := conn.QueryContext(ctx, st.query, args...)
 			if err != nil {
 				conn.ExecContext(ctx, "ROLLBACK")
-				return fmt.Errorf("%w: %.200s", err, q)
+				return fmt.Errorf("%w: %.200s", err, st.query)
 			}
 			for rows.Next() {
 			}
@@ -313,8 +318,8 @@ func (f *limitFigures) report(w io.Writer, res *results, cpuPerRequest time.Dura
 	fmt.Fprintf(w, "\nstatements of the captured request of each kind:\n")
 	for _, k := range f.kinds {
 		fmt.Fprintf(w, "  %s (%d):\n", k.kind, len(k.sql))
-		for i, q := range k.sql {
-			q = strings.Join(strings.Fields(q), " ")
+		for i, st := range k.sql {
+			q := strings.Join(strings.Fields(st.query), " ")
 			if r := []rune(q); len(r) > 160 {
 				q = string(r[:160]) + " …"
 			}

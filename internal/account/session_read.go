@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/app"
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/org"
 )
 
@@ -39,6 +40,8 @@ func FindSignedIn(ctx context.Context, idb bun.IDB, token string, now time.Time)
 		join = `LEFT JOIN LATERAL samvirke_session_memberships(session.id) AS membership ON TRUE`
 		unread = `samvirke_unread_notifications(membership.org_id, session.user_id)`
 	}
+	// On every request: planned once a connection on PostgreSQL.
+	ctx, args := db.Bind(ctx, idb, HashToken(token))
 	var rows []*sessionRow
 	err := idb.NewSelect().Model(&rows).Relation("User").
 		ColumnExpr("?TableColumns").
@@ -47,7 +50,7 @@ func FindSignedIn(ctx context.Context, idb bun.IDB, token string, now time.Time)
 		ColumnExpr(prefixedColumns(idb, (*org.Organisation)(nil), "membership__org")).
 		Join(join).
 		Join(`LEFT JOIN organisations AS membership__org ON membership__org.id = membership.org_id`).
-		Where("session.id = ?", HashToken(token)).
+		Where("session.id = ?", args[0]).
 		OrderExpr("membership__org.name, membership__org.id").Scan(ctx)
 	if err != nil {
 		return nil, err

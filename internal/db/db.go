@@ -10,10 +10,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -46,7 +46,7 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	)
 	switch DialectOf(dsn) {
 	case Postgres:
-		sqldb, err = sql.Open("pgx", withExecMode(dsn))
+		sqldb, err = openPostgres(withExecMode(dsn))
 		if err != nil {
 			return nil, err
 		}
@@ -81,13 +81,19 @@ func Open(ctx context.Context, dsn string) (*bun.DB, error) {
 	return bdb, nil
 }
 
+// statementsKept is how many prepared statements (Bind's) pgx keeps on a
+// connection, the least recently used let go: a few for each hot read.
+const statementsKept = 64
+
 // withExecMode makes pgx send each statement in one round trip without
-// preparing it (default_query_exec_mode=exec) and keep no statement or
-// description caches, unless dsn chooses a mode.
+// preparing it (default_query_exec_mode=exec), keep no descriptions and
+// keep at most statementsKept prepared statements a connection, unless dsn
+// chooses otherwise.
 // bun writes its arguments into the statement's text, so nearly every
 // statement is a text of its own: pgx's default, which prepares and keeps
 // each new text on each connection, paid a second round trip per
 // statement and held tens of megabytes of statements never sent again.
+// Only the statements sent with Bind's values are prepared and kept.
 func withExecMode(dsn string) string {
 	if strings.Contains(dsn, "default_query_exec_mode") {
 		return dsn
@@ -98,11 +104,12 @@ func withExecMode(dsn string) string {
 	}
 	q := u.Query()
 	q.Set("default_query_exec_mode", "exec")
-	// Nothing prepared or described is kept in this mode: no caches (each
-	// connection allocated two of 512 entries, 4 MB across the pool).
-	for _, c := range []string{"statement_cache_capacity", "description_cache_capacity"} {
+	// Nothing described is kept in this mode, and only Bind's statements
+	// are prepared (pgx's default caches of 512 entries each took 4 MB
+	// across the pool).
+	for c, n := range map[string]int{"statement_cache_capacity": statementsKept, "description_cache_capacity": 0} {
 		if !q.Has(c) {
-			q.Set(c, "0")
+			q.Set(c, strconv.Itoa(n))
 		}
 	}
 	u.RawQuery = q.Encode()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/due"
 )
 
@@ -49,7 +50,8 @@ func (Due) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]due.Item, 
 		Person       int64     `bun:"person"`
 		Role         string    `bun:"role"`
 	}
-	if err := idb.NewRaw(query, qargs...).Scan(ctx, &rows); err != nil {
+	bctx, bargs := db.Bind(ctx, idb, qargs...) // on every dashboard: planned once a connection
+	if err := idb.NewRaw(query, bargs...).Scan(bctx, &rows); err != nil {
 		return nil, err
 	}
 	out := make([]due.Item, 0, len(rows))
