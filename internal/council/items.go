@@ -338,9 +338,11 @@ func attachments(ctx context.Context, idb bun.IDB, orgID int64, itemIDs []int64)
 	if len(itemIDs) == 0 {
 		return out, nil
 	}
+	in, items := db.AnyOf(idb, "cf.item_id", itemIDs)
+	ctx, a := db.Bind(ctx, idb, orgID, items)
 	err := idb.NewSelect().Model(&out).ColumnExpr("cf.*, f.name, f.content_type, f.size").
 		Join("JOIN files AS f ON f.org_id = cf.org_id AND f.id = cf.file_id").
-		Where("cf.org_id = ? AND cf.item_id IN (?)", orgID, bun.In(itemIDs)).OrderExpr("cf.item_id, cf.position, cf.file_id").Scan(ctx)
+		Where("cf.org_id = ? AND "+in, a...).OrderExpr("cf.item_id, cf.position, cf.file_id").Scan(ctx)
 	return out, err
 }
 

@@ -94,8 +94,11 @@ func utc(t *time.Time) *time.Time {
 	return &u
 }
 
+// getMeeting, attendance, getCouncil and attachments are read on every
+// meeting's page: planned once a connection on PostgreSQL (db.Bind).
 func getMeeting(ctx context.Context, idb bun.IDB, orgID, councilID, id int64, m *Meeting) error {
-	return db.Err(idb.NewSelect().Model(m).Where("org_id = ? AND council_id = ? AND id = ?", orgID, councilID, id).Scan(ctx),
+	ctx, a := db.Bind(ctx, idb, orgID, councilID, id)
+	return db.Err(idb.NewSelect().Model(m).Where("org_id = ? AND council_id = ? AND id = ?", a...).Scan(ctx),
 		"council.error.meeting_not_found")
 }
 
@@ -317,7 +320,8 @@ func (s *Service) SetAdjusters(ctx context.Context, o *org.Organisation, council
 
 func attendance(ctx context.Context, idb bun.IDB, orgID, meetingID int64) ([]*Attendance, error) {
 	var out []*Attendance
-	err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", orgID, meetingID).Scan(ctx)
+	ctx, a := db.Bind(ctx, idb, orgID, meetingID)
+	err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", a...).Scan(ctx)
 	return out, err
 }
 

@@ -179,7 +179,8 @@ func (s *Service) Get(ctx context.Context, o *org.Organisation, id int64) (*Coun
 }
 
 func getCouncil(ctx context.Context, idb bun.IDB, orgID, id int64, c *Council) error {
-	return db.Err(idb.NewSelect().Model(c).Where("org_id = ? AND id = ?", orgID, id).Scan(ctx), "council.error.not_found")
+	ctx, a := db.Bind(ctx, idb, orgID, id)
+	return db.Err(idb.NewSelect().Model(c).Where("org_id = ? AND id = ?", a...).Scan(ctx), "council.error.not_found")
 }
 
 // Update changes a council's details.

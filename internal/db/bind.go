@@ -107,3 +107,14 @@ func (c *boundConn) QueryContext(ctx context.Context, query string, args []drive
 	}
 	return c.Conn.QueryContext(ctx, query, args)
 }
+
+// AnyOf answers, for a statement sent with Bind's values, the condition
+// that col is one of ids and the value to bind for it: col = ANY(…) with
+// an array on PostgreSQL (one text, so one prepared statement, whatever
+// the number of ids), col IN (…) on SQLite.
+func AnyOf(idb bun.IDB, col string, ids []int64) (string, any) {
+	if idb.Dialect().Name() == dialect.PG {
+		return col + " = ANY(?)", ids
+	}
+	return col + " IN (?)", bun.In(ids)
+}

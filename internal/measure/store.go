@@ -447,9 +447,12 @@ func GoalsOfSource(ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*G
 	return ofEntry[GoalRow](ctx, idb, orgID, entryID)
 }
 
+// ofEntry and ofPlan are read on every answer and plan page: planned
+// once a connection on PostgreSQL (db.Bind).
 func ofEntry[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, entryID int64) ([]*T, error) {
 	var rows []*T
-	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", orgID, entryID).
+	ctx, a := db.Bind(ctx, idb, orgID, entryID)
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND entry_id = ? AND removed_at IS NULL", a...).
 		OrderExpr("position").Scan(ctx)
 	return rows, err
 }
@@ -466,7 +469,8 @@ func GoalsOfPlan(ctx context.Context, idb bun.IDB, orgID, planID int64) ([]*Goal
 
 func ofPlan[T GoalRow | MeasureRow](ctx context.Context, idb bun.IDB, orgID, planID int64) ([]*T, error) {
 	var rows []*T
-	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND plan_id = ? AND removed_at IS NULL", orgID, planID).
+	ctx, a := db.Bind(ctx, idb, orgID, planID)
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND plan_id = ? AND removed_at IS NULL", a...).
 		OrderExpr("position").Scan(ctx)
 	return rows, err
 }

@@ -120,14 +120,15 @@ func FindNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, da
 }
 
 func findNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, day time.Time) ([]*Organisation, error) {
-	day = day.UTC().Truncate(24 * time.Hour)
+	// On most pages: planned once a connection on PostgreSQL (db.Bind).
+	ctx, a := db.Bind(ctx, idb, networkID, day.UTC().Truncate(24*time.Hour))
 	var out []*Organisation
 	err := idb.NewSelect().Model(&out).
 		Where("id IN (?)", idb.NewSelect().Model((*NetworkMember)(nil)).Column("member_org_id").
-			Where("org_id = ?", networkID).
-			Where("joined_on <= ?", day).
+			Where("org_id = ?", a[0]).
+			Where("joined_on <= ?", a[1]).
 			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where("left_on IS NULL").WhereOr("left_on > ?", day)
+				return q.Where("left_on IS NULL").WhereOr("left_on > ?", a[1])
 			})).
 		OrderExpr("name").Scan(ctx)
 	return out, err
@@ -155,17 +156,18 @@ func FindMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day ti
 }
 
 func findMemberNetworks(ctx context.Context, idb bun.IDB, memberID int64, day time.Time) ([]*Organisation, error) {
-	day = day.UTC().Truncate(24 * time.Hour)
+	// On most pages: planned once a connection on PostgreSQL (db.Bind).
+	ctx, a := db.Bind(ctx, idb, memberID, day.UTC().Truncate(24*time.Hour))
 	var out []*Organisation
 	// The kind is the answer's own (a second read of the organisations
 	// inside the members' query cost PostgreSQL as long again to plan
 	// under row-level security, on every page that widens its scope).
 	err := idb.NewSelect().Model(&out).Where("kind = ?", KindNetwork).
 		Where("id IN (?)", idb.NewSelect().Model((*NetworkMember)(nil)).Column("org_id").
-			Where("member_org_id = ?", memberID).
-			Where("joined_on <= ?", day).
+			Where("member_org_id = ?", a[0]).
+			Where("joined_on <= ?", a[1]).
 			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				return q.Where("left_on IS NULL").WhereOr("left_on > ?", day)
+				return q.Where("left_on IS NULL").WhereOr("left_on > ?", a[1])
 			})).
 		OrderExpr("name").Scan(ctx)
 	return out, err

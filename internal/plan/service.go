@@ -109,8 +109,9 @@ func (s *Service) List(ctx context.Context, o *org.Organisation) ([]*Plan, error
 // versions answers every version of a plan lineage, oldest first.
 func versions(ctx context.Context, idb bun.IDB, orgID, lineageID int64) ([]*Plan, error) {
 	var out []*Plan
+	ctx, a := db.Bind(ctx, idb, orgID, lineageID) // on every plan page: planned once a connection
 	err := idb.NewSelect().Model(&out).ExcludeColumn("content", "snapshot", "search_text").
-		Where("org_id = ? AND lineage_id = ?", orgID, lineageID).OrderExpr("version").Limit(100).Scan(ctx)
+		Where("org_id = ? AND lineage_id = ?", a...).OrderExpr("version").Limit(100).Scan(ctx)
 	return out, err
 }
 
@@ -227,11 +228,12 @@ func (s *Service) Get(ctx context.Context, o *org.Organisation, id int64) (*Tree
 
 func load(ctx context.Context, idb bun.IDB, orgID, id int64, lock bool) (*Tree, error) {
 	p := new(Plan)
-	q := idb.NewSelect().Model(p).Where("org_id = ? AND id = ?", orgID, id)
+	bctx, a := db.Bind(ctx, idb, orgID, id) // on every plan page: planned once a connection
+	q := idb.NewSelect().Model(p).Where("org_id = ? AND id = ?", a...)
 	if lock {
 		q = db.ForUpdate(q)
 	}
-	if err := q.Scan(ctx); err != nil {
+	if err := q.Scan(bctx); err != nil {
 		return nil, db.Err(err, "plan.error.not_found")
 	}
 	t := &Tree{Plan: p, Goals: map[string]measure.Goal{}, Measures: map[string]measure.Measure{}, Rows: map[string]*measure.MeasureRow{}}
@@ -655,8 +657,9 @@ func (s *Service) Header(ctx context.Context, o *org.Organisation, id int64) (*P
 // header reads a plan without its content.
 func header(ctx context.Context, idb bun.IDB, orgID, id int64) (*Plan, error) {
 	p := new(Plan)
+	bctx, a := db.Bind(ctx, idb, orgID, id)
 	err := idb.NewSelect().Model(p).ExcludeColumn("content", "snapshot", "search_text").
-		Where("org_id = ? AND id = ?", orgID, id).Scan(ctx)
+		Where("org_id = ? AND id = ?", a...).Scan(bctx)
 	if err != nil {
 		return nil, db.Err(err, "plan.error.not_found")
 	}

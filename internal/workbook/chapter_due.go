@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/app"
 	"github.com/samvirke/samvirke/internal/db"
@@ -74,19 +73,15 @@ func (d ChapterDue) DueItems(ctx context.Context, idb bun.IDB, q due.Query) ([]d
 		StartsOn  time.Time `bun:"starts_on"`
 		Status    string    `bun:"status"`
 	}
-	// On every dashboard: planned once a connection on PostgreSQL (db.Bind),
-	// the networks an array there.
-	networks, inNetworks := any(bun.In(ids)), "IN (?)"
-	if idb.Dialect().Name() == dialect.PG {
-		networks, inNetworks = ids, "= ANY(?)"
-	}
+	// On every dashboard: planned once a connection on PostgreSQL (db.Bind).
+	inNetworks, networks := db.AnyOf(idb, "w.network_id", ids)
 	bctx, args := db.Bind(wide, idb, ChapterNotStarted, q.OrgID, networks)
 	err = idb.NewRaw(`SELECT w.id AS workbook_id, w.network_id, w.template_id, gc.chapter_id,
 		g.id AS gathering_id, g.title AS gathering, g.starts_on, COALESCE(s.status, ?) AS status
 		FROM workbooks AS w
 		JOIN gatherings AS g ON g.org_id = w.network_id
 		JOIN gathering_chapters AS gc ON gc.org_id = g.org_id AND gc.gathering_id = g.id
-		LEFT JOIN workbook_chapter_status AS s ON s.org_id = w.org_id AND s.workbook_id = w.id AND s.chapter_id = gc.chapter_id WHERE w.org_id = ? AND w.network_id `+inNetworks+`
+		LEFT JOIN workbook_chapter_status AS s ON s.org_id = w.org_id AND s.workbook_id = w.id AND s.chapter_id = gc.chapter_id WHERE w.org_id = ? AND `+inNetworks+`
 		ORDER BY g.starts_on, g.id`, args...).Scan(bctx, &found)
 	type row struct {
 		Workbook, Chapter, Gathering int64

@@ -85,12 +85,17 @@ func FindGatherings(ctx context.Context, idb bun.IDB, networkIDs ...int64) ([]*G
 	if len(networkIDs) == 0 {
 		return nil, nil
 	}
+	// On every dashboard and progress grid: planned once a connection on
+	// PostgreSQL (db.Bind).
+	in, ids := db.AnyOf(idb, "org_id", networkIDs)
 	var out []*Gathering
-	if err := idb.NewSelect().Model(&out).Where("org_id IN (?)", bun.In(networkIDs)).OrderExpr("starts_on, id").Scan(ctx); err != nil {
+	bctx, a := db.Bind(ctx, idb, ids)
+	if err := idb.NewSelect().Model(&out).Where(in, a...).OrderExpr("starts_on, id").Scan(bctx); err != nil {
 		return nil, err
 	}
 	var links []gatheringChapter
-	if err := idb.NewSelect().Model(&links).Where("org_id IN (?)", bun.In(networkIDs)).Scan(ctx); err != nil {
+	bctx, a = db.Bind(ctx, idb, ids)
+	if err := idb.NewSelect().Model(&links).Where(in, a...).Scan(bctx); err != nil {
 		return nil, err
 	}
 	by := map[int64]*Gathering{}
