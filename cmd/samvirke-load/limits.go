@@ -314,8 +314,9 @@ func (f *limitFigures) report(w io.Writer, res *results, cpuPerRequest time.Dura
 			ms(cached.pageP50), float64(cached.pageP50)/float64(max(uncached.sqlP50, 1)), ms(uncached.sqlP50))
 	}
 	// What each kind sends, so the next run's statement counts can be
-	// read against this one's (one line each, long texts cut).
-	fmt.Fprintf(w, "\nstatements of the captured request of each kind:\n")
+	// read against this one's (one line each, long texts cut; P: sent
+	// prepared, with db.Bind's values).
+	fmt.Fprintf(w, "\nstatements of the captured request of each kind (P: prepared):\n")
 	for _, k := range f.kinds {
 		fmt.Fprintf(w, "  %s (%d):\n", k.kind, len(k.sql))
 		for i, st := range k.sql {
@@ -323,7 +324,11 @@ func (f *limitFigures) report(w io.Writer, res *results, cpuPerRequest time.Dura
 			if r := []rune(q); len(r) > 160 {
 				q = string(r[:160]) + " …"
 			}
-			fmt.Fprintf(w, "    %2d %s\n", i+1, q)
+			prepared := " "
+			if st.args != nil {
+				prepared = "P"
+			}
+			fmt.Fprintf(w, "  %s %2d %s\n", prepared, i+1, q)
 		}
 	}
 }
