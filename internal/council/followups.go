@@ -237,8 +237,9 @@ type EarlierAction struct {
 // cancelled, newest first, at most 200).
 func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m *Meeting) ([]EarlierAction, []*Meeting, error) {
 	var before []*Meeting
-	if err := idb.NewSelect().Model(&before).Where("org_id = ? AND council_id = ? AND starts_at < ? AND status <> ?", orgID, c.ID, m.StartsAt, MeetingCancelled).
-		OrderExpr("starts_at DESC").Limit(200).Scan(ctx); err != nil {
+	bctx, a := db.Bind(ctx, idb, orgID, c.ID, m.StartsAt, MeetingCancelled) // on every meeting page: planned once a connection
+	if err := idb.NewSelect().Model(&before).Where("org_id = ? AND council_id = ? AND starts_at < ? AND status <> ?", a...).
+		OrderExpr("starts_at DESC").Limit(200).Scan(bctx); err != nil {
 		return nil, nil, err
 	}
 	if len(before) == 0 {
@@ -246,14 +247,14 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 	}
 	since := before[0].StartsAt
 	byMeeting := map[int64]*Meeting{}
-	ids := make([]int64, len(before))
-	for i, b := range before {
-		byMeeting[b.ID], ids[i] = b, b.ID
+	for _, b := range before {
+		byMeeting[b.ID] = b
 	}
-	// The actions to show, chosen by the database (a council of 60
+	// The actions that may show, chosen by the database (a council of 60
 	// meetings has hundreds of items, most of them long settled), then
-	// only their items, and only what the table and the document print.
-	rows, err := measure.FollowUpsOfCouncilMeetings(ctx, idb, orgID, ids, since)
+	// only their items, and only what the table and the document print;
+	// those of other councils' and later meetings are left out below.
+	rows, err := measure.CouncilFollowUps(ctx, idb, orgID, since)
 	if err != nil || len(rows) == 0 {
 		return nil, before, err
 	}
@@ -262,8 +263,10 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 		itemIDs = append(itemIDs, *r.CouncilItemID)
 	}
 	var its []*Item
+	in, list := db.AnyOf(idb, "id", itemIDs)
+	bctx, a = db.Bind(ctx, idb, orgID, c.ID, list)
 	if err := idb.NewSelect().Model(&its).Column("org_id", "id", "council_id", "meeting_id", "position", "title", "closed").
-		Where("org_id = ? AND id IN (?)", orgID, bun.In(itemIDs)).Scan(ctx); err != nil {
+		Where("org_id = ? AND council_id = ? AND "+in, a...).Scan(bctx); err != nil {
 		return nil, nil, err
 	}
 	byItem := map[int64]*Item{}

@@ -124,7 +124,8 @@ func ItemInputOf(it *Item) ItemInput {
 
 func items(ctx context.Context, idb bun.IDB, orgID, meetingID int64) ([]*Item, error) {
 	var out []*Item
-	err := idb.NewSelect().Model(&out).ExcludeColumn("search_text").Where("org_id = ? AND meeting_id = ?", orgID, meetingID).
+	ctx, a := db.Bind(ctx, idb, orgID, meetingID) // on every meeting page: planned once a connection
+	err := idb.NewSelect().Model(&out).ExcludeColumn("search_text").Where("org_id = ? AND meeting_id = ?", a...).
 		OrderExpr("position, id").Limit(MaxItems).Scan(ctx)
 	return out, err
 }

@@ -407,6 +407,10 @@ func TestMeetingApprovedMinutesLockedAndCorrected(t *testing.T) {
 		t.Fatalf("the signer is not offered the sign button")
 	}
 	mtPost(t, uc, mtURL+"/minutes/sign", nil)
+	_, page = uc.Get(mtURL)
+	if signed := "<li>Nataliia Gudymenko: " + m.r.Catalog.T("da", "council_meeting.minutes.has_signed") + "</li>"; !strings.Contains(section(t, page, "minutes"), signed) {
+		t.Fatalf("the signature is not shown: no %s in\n%s", signed, section(t, page, "minutes"))
+	}
 
 	edit := url.Values{"rev": {m.rev(t, mt)}, "title": {"Integrationsrådets forretningsorden"}, "decision": {"Godkendt uden bemærkninger."}}
 	code, body := m.sc.Post(item, edit)

@@ -72,7 +72,8 @@ func (s *Service) Members(ctx context.Context, o *org.Organisation, c *Council) 
 
 func members(ctx context.Context, idb bun.IDB, orgID, councilID int64) ([]*Member, error) {
 	var out []*Member
-	err := idb.NewSelect().Model(&out).Where("org_id = ? AND council_id = ?", orgID, councilID).
+	ctx, a := db.Bind(ctx, idb, orgID, councilID) // on every meeting page: planned once a connection
+	err := idb.NewSelect().Model(&out).Where("org_id = ? AND council_id = ?", a...).
 		OrderExpr("position, id").Limit(MaxMembers).Scan(ctx)
 	return out, err
 }

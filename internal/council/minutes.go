@@ -234,7 +234,9 @@ func latestMinutesOf(ctx context.Context, idb bun.IDB, orgID int64, meetingIDs [
 		return nil, nil
 	}
 	var list []*Minutes
-	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND meeting_id IN (?)", orgID, bun.In(meetingIDs)).
+	in, ids := db.AnyOf(idb, "meeting_id", meetingIDs)
+	ctx, a := db.Bind(ctx, idb, orgID, ids) // on every meeting page and dashboard: planned once a connection
+	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND "+in, a...).
 		Where("version = (SELECT max(x.version) FROM council_minutes AS x WHERE x.org_id = mn.org_id AND x.meeting_id = mn.meeting_id)").
 		Scan(ctx); err != nil {
 		return nil, err
@@ -471,6 +473,11 @@ func signedBy(ctx context.Context, idb bun.IDB, mn *Minutes) ([]int64, error) {
 	if err := idb.NewSelect().Model(&evs).Where("org_id = ? AND minutes_id = ?", mn.OrgID, mn.ID).OrderExpr("at, id").Scan(ctx); err != nil {
 		return nil, err
 	}
+	return signers(evs), nil
+}
+
+// signers answers who signed, of a version's events in order.
+func signers(evs []*Event) []int64 {
 	var ids []int64
 	for _, e := range evs {
 		switch {
@@ -480,7 +487,7 @@ func signedBy(ctx context.Context, idb bun.IDB, mn *Minutes) ([]int64, error) {
 			ids = append(ids, *e.MemberID)
 		}
 	}
-	return ids, nil
+	return ids
 }
 
 // ApproveInput is the secretary's approval: for approval at the next
@@ -632,10 +639,24 @@ func (s *Service) Versions(ctx context.Context, o *org.Organisation, meetingID i
 	return out, evs, err
 }
 
+// maxEvents is how many events of a meeting's minutes versions reads:
+// the oldest, so a meeting with more is missing its latest.
+const maxEvents = 5000
+
+// eventCount answers how many events versions read.
+func eventCount(evs map[int64][]*Event) int {
+	n := 0
+	for _, l := range evs {
+		n += len(l)
+	}
+	return n
+}
+
 func versions(ctx context.Context, idb bun.IDB, orgID, meetingID int64) ([]*Minutes, map[int64][]*Event, error) {
 	var out []*Minutes
 	evs := map[int64][]*Event{}
-	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", orgID, meetingID).OrderExpr("version DESC").Limit(100).Scan(ctx); err != nil {
+	bctx, a := db.Bind(ctx, idb, orgID, meetingID) // on every meeting page: planned once a connection
+	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND meeting_id = ?", a...).OrderExpr("version DESC").Limit(100).Scan(bctx); err != nil {
 		return nil, nil, err
 	}
 	if len(out) == 0 {
@@ -646,7 +667,9 @@ func versions(ctx context.Context, idb bun.IDB, orgID, meetingID int64) ([]*Minu
 		ids[i] = mn.ID
 	}
 	var list []*Event
-	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND minutes_id IN (?)", orgID, bun.In(ids)).OrderExpr("at, id").Limit(5000).Scan(ctx); err != nil {
+	in, idList := db.AnyOf(idb, "minutes_id", ids)
+	bctx, a = db.Bind(ctx, idb, orgID, idList)
+	if err := idb.NewSelect().Model(&list).Where("org_id = ? AND "+in, a...).OrderExpr("at, id").Limit(maxEvents).Scan(bctx); err != nil {
 		return nil, nil, err
 	}
 	for _, e := range list {

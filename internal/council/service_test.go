@@ -276,6 +276,20 @@ func TestFollowUpOnMyWorkAndInNextAgenda(t *testing.T) {
 	if len(nv.Earlier) != 1 || nv.Earlier[0].Measure.ID != id || nv.Earlier[0].Measure.Status != measure.StatusNotStarted {
 		t.Fatalf("status of earlier decisions before: %+v", nv.Earlier)
 	}
+	// Only earlier meetings' actions, of this council: not on the meeting
+	// that decided it, one before it, or another council's next meeting.
+	youth := ok[*council.Council](t)(f.svc.Create(f.ctx, f.o, council.CouncilInput{Kind: council.KindIntegrationCouncil, Name: "Ungdomsrådet",
+		Visibility: council.VisibilityPublic}))
+	ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, youth.ID, council.MeetingInput{StartsAt: copenhagen(t, 2018, 6, 1, 16, 30)}))
+	for _, mt := range []struct{ council, meeting int64 }{
+		{c.ID, m.ID},
+		{c.ID, ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, c.ID, council.MeetingInput{StartsAt: copenhagen(t, 2018, 5, 30, 16, 30)})).ID},
+		{youth.ID, ok[*council.Meeting](t)(f.svc.CreateMeeting(f.ctx, f.o, youth.ID, council.MeetingInput{StartsAt: copenhagen(t, 2018, 8, 30, 16, 30)})).ID},
+	} {
+		if v := ok[*council.MeetingView](t)(f.svc.Meeting(f.ctx, f.o, mt.council, mt.meeting)); len(v.Earlier) != 0 {
+			t.Errorf("council %d, meeting %d lists another meeting's action as its earlier decision: %+v", mt.council, mt.meeting, v.Earlier)
+		}
+	}
 	f.clock.T = time.Date(2018, 7, 3, 10, 0, 0, 0, time.UTC)
 	row := ok[*measure.MeasureRow](t)(f.svc.UpdateMeasure(f.ctx, f.o, f.member, id, council.MeasureUpdate{Status: measure.StatusDone, Note: "Frivilligcenteret har en tolkeordning"}))
 	if row.Progress != 100 {

@@ -66,13 +66,16 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 		}
 		if len(v.Versions) > 0 {
 			v.Minutes = v.Versions[0]
-			if v.Signed, err = signedBy(ctx, idb, v.Minutes); err != nil {
+			if n := eventCount(v.Events); n < maxEvents {
+				v.Signed = signers(v.Events[v.Minutes.ID]) // versions read every version's events, in order
+			} else if v.Signed, err = signedBy(ctx, idb, v.Minutes); err != nil {
 				return err
 			}
 		}
 		v.Signers = Signers(v.Council, v.Meeting, v.Roll)
-		if err := idb.NewSelect().Model(&v.Later).Where("org_id = ? AND council_id = ? AND starts_at > ? AND status <> ?",
-			o.ID, councilID, v.Meeting.StartsAt, MeetingCancelled).OrderExpr("starts_at").Limit(12).Scan(ctx); err != nil {
+		bctx, a := db.Bind(ctx, idb, o.ID, councilID, v.Meeting.StartsAt, MeetingCancelled) // planned once a connection
+		if err := idb.NewSelect().Model(&v.Later).Where("org_id = ? AND council_id = ? AND starts_at > ? AND status <> ?", a...).
+			OrderExpr("starts_at").Limit(12).Scan(bctx); err != nil {
 			return err
 		}
 		if v.Council.SignOff != SignOffNextMeeting {

@@ -482,25 +482,33 @@ func MeasuresOfCouncilItems(ctx context.Context, idb bun.IDB, orgID int64, ids [
 	if len(ids) == 0 {
 		return rows, nil
 	}
-	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND council_item_id IN (?) AND removed_at IS NULL", orgID, bun.In(ids)).
+	in, list := db.AnyOf(idb, "council_item_id", ids)
+	ctx, a := db.Bind(ctx, idb, orgID, list) // on every meeting page: planned once a connection
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND "+in+" AND removed_at IS NULL", a...).
 		OrderExpr("council_item_id, position").Scan(ctx)
 	return rows, err
 }
 
-// FollowUpsOfCouncilMeetings answers the live measures of the items of
-// council meetings (org's, ids) that are still open or were closed (done
-// or cancelled) at or after closedSince, by item and position.
-func FollowUpsOfCouncilMeetings(ctx context.Context, idb bun.IDB, orgID int64, meetingIDs []int64, closedSince time.Time) ([]*MeasureRow, error) {
+// CouncilFollowUps answers the live measures that follow up council
+// decisions of org's (any council, any meeting) that are still open or
+// were closed (done or cancelled) at or after closedSince, by item and
+// position; the caller keeps those of the meetings it shows. Read from
+// the measures' side: an organisation has far fewer follow-up measures
+// than agenda items (the scale data set's council: 159 measures, 590
+// items before its last meeting; 0.3 ms against 2.4 ms when the items
+// led).
+func CouncilFollowUps(ctx context.Context, idb bun.IDB, orgID int64, closedSince time.Time) ([]*MeasureRow, error) {
 	var rows []*MeasureRow
-	if len(meetingIDs) == 0 {
-		return rows, nil
-	}
-	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND removed_at IS NULL", orgID).
-		Where("council_item_id IN (SELECT id FROM council_items WHERE org_id = ? AND meeting_id IN (?))", orgID, bun.In(meetingIDs)).
-		Where("(status NOT IN (?) OR updated_at >= ?)", bun.In([]string{StatusDone, StatusCancelled}), closedSince).
-		OrderExpr("council_item_id, position").Scan(ctx)
+	ctx, a := db.Bind(ctx, idb, orgID, closedSince) // on every meeting page: planned once a connection
+	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND council_item_id IS NOT NULL AND removed_at IS NULL", a[0]).
+		Where("(status NOT IN (?) OR updated_at >= ?)", bun.In([]string{StatusDone, StatusCancelled}), a[1]).
+		OrderExpr("council_item_id, position").Limit(MaxCouncilFollowUps).Scan(ctx)
 	return rows, err
 }
+
+// MaxCouncilFollowUps is how many follow-up measures CouncilFollowUps
+// answers at most: far more than a municipality keeps open at once.
+const MaxCouncilFollowUps = 5000
 
 // GoalsOf answers the live goals of the source of r (a measure's goals are
 // among them), in order.
