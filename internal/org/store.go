@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/samvirke/samvirke/internal/db"
 	"github.com/samvirke/samvirke/internal/queue"
@@ -122,9 +123,16 @@ func FindNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, da
 func findNetworkMemberOrgs(ctx context.Context, idb bun.IDB, networkID int64, day time.Time) ([]*Organisation, error) {
 	// On most pages: planned once a connection on PostgreSQL (db.Bind).
 	ctx, a := db.Bind(ctx, idb, networkID, day.UTC().Truncate(24*time.Hour))
+	// The members found first, then each by its key: as a semi-join
+	// PostgreSQL read all 780 organisations of the scale data set under
+	// row-level security to hash them (0.54 ms against 0.22).
+	in := "id IN (?)"
+	if idb.Dialect().Name() == dialect.PG {
+		in = "id = ANY(ARRAY(?))"
+	}
 	var out []*Organisation
 	err := idb.NewSelect().Model(&out).
-		Where("id IN (?)", idb.NewSelect().Model((*NetworkMember)(nil)).Column("member_org_id").
+		Where(in, idb.NewSelect().Model((*NetworkMember)(nil)).Column("member_org_id").
 			Where("org_id = ?", a[0]).
 			Where("joined_on <= ?", a[1]).
 			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {

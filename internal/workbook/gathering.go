@@ -92,11 +92,18 @@ func (s *Service) gatheringView(ctx context.Context, idb bun.IDB, network *org.O
 		}
 		var entries []*Entry
 		if len(ids) > 0 {
+			// Each member's entry found by its workbook's key: naming
+			// the members on the entries too would have PostgreSQL probe
+			// every member for every workbook (0.6 ms against 1.9 ms on
+			// the scale data set). On every gathering view: planned once
+			// a connection.
+			in, list := db.AnyOf(idb, "org_id", ids)
+			bctx, a := db.Bind(ctx, idb, statementID, list, network.ID, templateID)
 			err = idb.NewSelect().Model(&entries).
-				Where("org_id IN (?) AND statement_id = ? AND visibility IN ('network', 'public')", bun.In(ids), statementID).
-				Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
-					Where("org_id IN (?) AND network_id = ? AND template_id = ?", bun.In(ids), network.ID, templateID)).
-				Scan(ctx)
+				Where("statement_id = ? AND visibility IN ('network', 'public')", a[0]).
+				Where("(org_id, workbook_id) IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("org_id", "id").
+					Where(in+" AND network_id = ? AND template_id = ?", a[1], a[2], a[3])).
+				Scan(bctx)
 			if err != nil {
 				return err
 			}

@@ -72,12 +72,17 @@ func peerAnswers(ctx context.Context, idb bun.IDB, o *org.Organisation, wb *Work
 	if err != nil {
 		return nil, err
 	}
-	var heads []*Entry // which answers exist: their content is read on the peer's page
+	// Which answers exist (their content is read on the peer's page),
+	// each found by its workbook's key, as in the gathering view. On
+	// every answer page: planned once a connection.
+	var heads []*Entry
+	in, list := db.AnyOf(idb, "org_id", ids)
+	bctx, a := db.Bind(wide, idb, statementID, list, wb.NetworkID)
 	err = idb.NewSelect().Model(&heads).Column("org_id", "id", "workbook_id", "statement_id", "visibility", "updated_at").
-		Where("org_id IN (?) AND statement_id = ? AND visibility IN (?)", bun.In(ids), statementID, bun.In(sharedVisibilities)).
-		Where("workbook_id IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("id").
-			Where("org_id IN (?) AND network_id = ?", bun.In(ids), wb.NetworkID)).
-		Scan(wide)
+		Where("statement_id = ? AND visibility IN (?)", a[0], bun.In(sharedVisibilities)).
+		Where("(org_id, workbook_id) IN (?)", idb.NewSelect().Model((*Workbook)(nil)).Column("org_id", "id").
+			Where(in+" AND network_id = ?", a[1], a[2])).
+		Scan(bctx)
 	if err != nil {
 		return nil, err
 	}
