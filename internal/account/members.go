@@ -22,10 +22,11 @@ type Member struct {
 // FindMembers lists an organisation's members by name and address.
 func FindMembers(ctx context.Context, idb bun.IDB, orgID int64) ([]*Member, error) {
 	var out []*Member
+	ctx, a := db.Bind(ctx, idb, orgID) // on the answer and survey pages (the responsibles to choose): planned once a connection
 	err := idb.NewSelect().Model(&out).
 		ModelTableExpr("users AS u").ColumnExpr("u.*, m.role").
 		Join("JOIN memberships AS m ON m.user_id = u.id").
-		Where("m.org_id = ?", orgID).OrderExpr("lower(u.name), lower(u.email)").Scan(ctx)
+		Where("m.org_id = ?", a...).OrderExpr("lower(u.name), lower(u.email)").Scan(ctx)
 	return out, err
 }
 

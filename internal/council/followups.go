@@ -264,9 +264,9 @@ func earlierActions(ctx context.Context, idb bun.IDB, orgID int64, c *Council, m
 	}
 	var its []*Item
 	in, list := db.AnyOf(idb, "id", itemIDs)
-	bctx, a = db.Bind(ctx, idb, orgID, c.ID, list)
+	bctx, a = db.Bind(ctx, idb, orgID, list)
 	if err := idb.NewSelect().Model(&its).Column("org_id", "id", "council_id", "meeting_id", "position", "title", "closed").
-		Where("org_id = ? AND council_id = ? AND "+in, a...).Scan(bctx); err != nil {
+		Where("org_id = ? AND "+in, a...).Scan(bctx); err != nil {
 		return nil, nil, err
 	}
 	byItem := map[int64]*Item{}

@@ -328,7 +328,8 @@ func FindWorkbooks(ctx context.Context, idb bun.IDB, orgID int64) ([]*Workbook, 
 // FindEntry loads one entry of a municipality, or app.ENotFound.
 func FindEntry(ctx context.Context, idb bun.IDB, orgID, id int64) (*Entry, error) {
 	e := new(Entry)
-	if err := idb.NewSelect().Model(e).Where("org_id = ? AND id = ?", orgID, id).Scan(ctx); err != nil {
+	ctx, a := db.Bind(ctx, idb, orgID, id) // on every answer page: planned once a connection
+	if err := idb.NewSelect().Model(e).Where("org_id = ? AND id = ?", a...).Scan(ctx); err != nil {
 		return nil, db.Err(err, "workbook.error.not_found")
 	}
 	return e, e.decode()
@@ -360,14 +361,16 @@ func FindTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Templa
 // FindWorkbook loads one of a municipality's workbooks, or app.ENotFound.
 func FindWorkbook(ctx context.Context, idb bun.IDB, orgID, id int64) (*Workbook, error) {
 	b := new(Workbook)
-	err := idb.NewSelect().Model(b).Where("org_id = ? AND id = ?", orgID, id).Scan(ctx)
+	ctx, a := db.Bind(ctx, idb, orgID, id) // on every workbook and answer page: planned once a connection
+	err := idb.NewSelect().Model(b).Where("org_id = ? AND id = ?", a...).Scan(ctx)
 	return b, db.Err(err, "workbook.error.not_found")
 }
 
 // FindEntries lists a workbook's entries.
 func FindEntries(ctx context.Context, idb bun.IDB, orgID, workbookID int64) ([]*Entry, error) {
 	var out []*Entry
-	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND workbook_id = ?", orgID, workbookID).Scan(ctx); err != nil {
+	ctx, a := db.Bind(ctx, idb, orgID, workbookID) // on every workbook page: planned once a connection
+	if err := idb.NewSelect().Model(&out).Where("org_id = ? AND workbook_id = ?", a...).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, e := range out {

@@ -87,7 +87,8 @@ func (t *Template) clone() *Template {
 // PostgreSQL took longer to plan those reads than to run them.
 func (s *Service) findTemplates(ctx context.Context, idb bun.IDB, networkID int64) ([]*Template, error) {
 	var rows []templateRow
-	if err := idb.NewSelect().Model(&rows).Where("org_id = ?", networkID).OrderExpr("name, version DESC").Scan(ctx); err != nil {
+	bctx, a := db.Bind(ctx, idb, networkID) // on the dashboard and the progress grid: planned once a connection
+	if err := idb.NewSelect().Model(&rows).Where("org_id = ?", a...).OrderExpr("name, version DESC").Scan(bctx); err != nil {
 		return nil, err
 	}
 	c := &s.templates
