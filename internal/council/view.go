@@ -66,7 +66,7 @@ func (s *Service) Meeting(ctx context.Context, o *org.Organisation, councilID, m
 		}
 		if len(v.Versions) > 0 {
 			v.Minutes = v.Versions[0]
-			if n := eventCount(v.Events); n < maxEvents {
+			if eventCount(v.Events) < maxEvents {
 				v.Signed = signers(v.Events[v.Minutes.ID]) // versions read every version's events, in order
 			} else if v.Signed, err = signedBy(ctx, idb, v.Minutes); err != nil {
 				return err

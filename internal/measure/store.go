@@ -502,13 +502,13 @@ func CouncilFollowUps(ctx context.Context, idb bun.IDB, orgID int64, closedSince
 	ctx, a := db.Bind(ctx, idb, orgID, closedSince) // on every meeting page: planned once a connection
 	err := idb.NewSelect().Model(&rows).Where("org_id = ? AND council_item_id IS NOT NULL AND removed_at IS NULL", a[0]).
 		Where("(status NOT IN (?) OR updated_at >= ?)", bun.In([]string{StatusDone, StatusCancelled}), a[1]).
-		OrderExpr("council_item_id, position").Limit(MaxCouncilFollowUps).Scan(ctx)
+		OrderExpr("council_item_id, position").Limit(maxCouncilFollowUps).Scan(ctx)
 	return rows, err
 }
 
-// MaxCouncilFollowUps is how many follow-up measures CouncilFollowUps
+// maxCouncilFollowUps is how many follow-up measures CouncilFollowUps
 // answers at most: far more than a municipality keeps open at once.
-const MaxCouncilFollowUps = 5000
+const maxCouncilFollowUps = 5000
 
 // GoalsOf answers the live goals of the source of r (a measure's goals are
 // among them), in order.
