@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/samvirke/samvirke/internal/web"
 )
 
 // options are the flags of one load run.
@@ -46,6 +48,7 @@ type options struct {
 	CPUProfile string        // CPU profile of the product's process
 	MemProfile string        // heap profile of the product's process, as the measured run ends
 	MemLimit   string        // the product's soft memory limit (GOMEMLIMIT); "" is the environment's
+	Active     int           // requests the product computes at once (SAMVIRKE_ACTIVE_REQUESTS); 0 is its default
 	Serve      bool          // be the product's process (started by the load run)
 	Capture    string        // the product's process: where captured requests go
 	Hello      bool          // be the hello-world limit's process
@@ -75,6 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the product's process, from start to stop, to this file")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile of the product's process to this file as the measured run ends (its live heap is the last collection's under load; allocations count from the start)")
 	fs.StringVar(&o.MemLimit, "memory-limit", "", "run the product with this soft memory limit (GOMEMLIMIT, e.g. 140MiB): the garbage collector works harder to keep the heap under it")
+	fs.IntVar(&o.Active, "active-requests", 0, "how many requests the product computes at once, the others waiting their turn (SAMVIRKE_ACTIVE_REQUESTS); 0 is the product's default, four a core; -1 lets every request compute at once")
 	fs.BoolVar(&o.Serve, "serve", false, "(internal) run the product: the load run starts itself with it as a second process")
 	fs.StringVar(&o.Capture, "capture", "", "(internal) with --serve: write the statements and render time of requests whose X-Request-ID starts with capture- to this file")
 	fs.BoolVar(&o.Hello, "hello", false, "(internal) serve gin's hello world: the load run's limit of the web framework")
@@ -206,10 +210,10 @@ func loadRun(ctx context.Context, o options, stdout io.Writer) error {
 		cpuPerRequest = used / time.Duration(max(res.all.Requests, 1))
 		mb := func(n int64) float64 { return float64(n) / (1 << 20) }
 		fmt.Fprintf(&b, "product process: start-up to ready %s; CPU %.1f s over %d requests = %.2f ms a request (%.0f %% of one core); "+
-			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included; sampled: %.0f MB during %s, %.0f MB anonymous, %.0f MB of files); soft memory limit %s\n",
+			"resident memory %.0f MB at the end, peak %.0f MB (sign-ins included; sampled: %.0f MB during %s, %.0f MB anonymous, %.0f MB of files); soft memory limit %s; %s\n",
 			p.ready.Round(time.Millisecond), used.Seconds(), res.all.Requests, float64(used.Microseconds())/1000/float64(max(res.all.Requests, 1)),
 			100*used.Seconds()/o.Duration.Seconds(), mb(now.Now), mb(now.Peak), mb(top.Now), at, mb(top.Anon), mb(top.File),
-			cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"))
+			cmp.Or(o.MemLimit, os.Getenv("GOMEMLIMIT"), "none"), activeRequests(o.Active))
 	}
 	split1.since(split0).report(&b, res.all.Requests, len(users))
 	fmt.Fprintln(&b)
@@ -263,4 +267,15 @@ func knownUsers(data string, n int) []string {
 		out = append(out, roles[i/len(orgs)%len(roles)]+"@"+orgs[i%len(orgs)]+".example")
 	}
 	return out
+}
+
+// activeRequests names how many requests the product computed at once.
+func activeRequests(n int) string {
+	switch {
+	case n < 0:
+		return "every request computing at once"
+	case n == 0:
+		return fmt.Sprintf("%d requests computing at once (the default, four a core)", web.DefaultActiveRequests())
+	}
+	return fmt.Sprintf("%d requests computing at once", n)
 }

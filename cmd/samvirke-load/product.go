@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,6 +95,9 @@ func startProduct(ctx context.Context, o options) (*product, error) {
 	args := []string{"--serve", "--postgres", o.Postgres, "--sqlite", o.SQLite, "--redis", o.Redis, "--data", o.Data, "--password", o.Password, "--capture", capture}
 	if o.CPUProfile != "" {
 		args = append(args, "--cpuprofile", o.CPUProfile)
+	}
+	if o.Active != 0 {
+		args = append(args, "--active-requests", strconv.Itoa(o.Active))
 	}
 	if o.MemProfile != "" {
 		args = append(args, "--memprofile", o.MemProfile)
@@ -194,7 +198,7 @@ func serve(ctx context.Context, o options, stdout io.Writer) error {
 	if o.SQLite != "" { // the embedded default: one file, the in-process Redis
 		cfg.DatabaseURL, cfg.MigrateURL, cfg.RedisURL = "sqlite://"+o.SQLite, "", ""
 	}
-	cfg.AutoMigrate, cfg.LogLevel = false, "error"
+	cfg.AutoMigrate, cfg.LogLevel, cfg.ActiveRequests = false, "error", o.Active
 	cfg.Demo = o.Data == "demo"
 	cfg.DemoPassword = o.Password
 	m := server.New(cfg, server.ModeServe, os.Stderr)

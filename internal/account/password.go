@@ -108,8 +108,12 @@ func (h *Hasher) tryAcquire() (release func(), ok bool) {
 	}
 }
 
-// acquire waits for a turn, at most Wait or until ctx ends.
+// acquire waits for a turn, at most Wait or until ctx ends. The request
+// ctx belongs to first gives back its turn to compute (app.LeaveTurn): in
+// a burst of sign-ins, those waiting for a hash must not keep every other
+// request waiting too.
 func (h *Hasher) acquire(ctx context.Context) (release func(), err error) {
+	app.LeaveTurn(ctx)
 	if release, ok := h.tryAcquire(); ok {
 		return release, nil
 	}

@@ -215,6 +215,49 @@ func TestSecurity07NoTransactionWhileHashing(t *testing.T) {
 	}
 }
 
+// TestHasherGivesBackTheRequestsTurn: a sign-in that must wait for a turn
+// to hash its password first gives back its request's turn to compute
+// (app.LeaveTurn), so that a burst of sign-ins waiting for the hasher
+// keeps no other page waiting behind them.
+func TestHasherGivesBackTheRequestsTurn(t *testing.T) {
+	t.Parallel()
+	g := newGateKey()
+	h := &account.Hasher{Limit: 1, Wait: 10 * time.Second, Key: g.key}
+	tracked := func() context.Context { return context.WithValue(context.Background(), trackerKey{}, &txTracker{}) }
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Hash(tracked(), "et langt passord")
+		done <- err
+	}()
+	for g.inside.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	left := make(chan struct{})
+	var once sync.Once
+	ctx := app.WithTurn(tracked(), func() { once.Do(func() { close(left) }) })
+	checked := make(chan error, 1)
+	go func() {
+		_, err := h.Check(ctx, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$a2V5", "noe annet")
+		checked <- err
+	}()
+	select {
+	case <-left:
+	case <-time.After(5 * time.Second):
+		close(g.gate)
+		t.Fatal("a check waiting for the hasher kept its request's turn")
+	}
+	if n := g.inside.Load(); n != 1 {
+		t.Errorf("%d hashes ran while the only turn was taken", n)
+	}
+	close(g.gate)
+	if err := <-done; err != nil {
+		t.Errorf("the hash holding the turn: %v", err)
+	}
+	if err := <-checked; err != nil {
+		t.Errorf("the check after it: %v", err)
+	}
+}
+
 // TestSecurity07HasherBusy: a caller that waits longer than the hasher's
 // wait for a turn gets a "too many requests" error that says when to come
 // back, instead of queueing without end.

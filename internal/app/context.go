@@ -54,3 +54,22 @@ func (a *Actor) User() int64 {
 	}
 	return a.UserID
 }
+
+type turnKey struct{}
+
+// WithTurn returns ctx carrying leave, which gives back the turn to compute
+// that the request ctx belongs to holds (the web server's admission: a few
+// requests compute at once, the others wait).
+func WithTurn(ctx context.Context, leave func()) context.Context {
+	return context.WithValue(ctx, turnKey{}, leave)
+}
+
+// LeaveTurn gives back the request's turn to compute, if it holds one: call
+// it before waiting for something bounded of its own (a turn to hash a
+// password), so that the wait keeps no other request from computing. The
+// request goes on without a turn; calling it again does nothing.
+func LeaveTurn(ctx context.Context) {
+	if leave, ok := ctx.Value(turnKey{}).(func()); ok {
+		leave()
+	}
+}

@@ -52,6 +52,7 @@ type Config struct {
 	Operators         []string      // SAMVIRKE_OPERATORS: e-mail addresses of the platform's operators (/ops)
 	SSOAllowNetworks  []string      // SAMVIRKE_SSO_ALLOW_PRIVATE_NETWORKS: internal ranges SSO providers may use
 	WorkerConcurrency int           // SAMVIRKE_WORKER_CONCURRENCY
+	ActiveRequests    int           // SAMVIRKE_ACTIVE_REQUESTS: requests computing at once (0: four a core; negative: no limit)
 	ShutdownTimeout   time.Duration // SAMVIRKE_SHUTDOWN_TIMEOUT
 	DevAssets         bool          // SAMVIRKE_DEV_ASSETS: read web/ from disk
 	FilesS3           FilesS3       // SAMVIRKE_FILES_S3_*; no endpoint = files kept in DataDir/files
@@ -157,6 +158,7 @@ func FromEnv(env Env) (Config, error) {
 	str("SAMVIRKE_LOG_LEVEL", &c.LogLevel)
 	str("SAMVIRKE_LOG_FORMAT", &c.LogFormat)
 	integer("SAMVIRKE_WORKER_CONCURRENCY", &c.WorkerConcurrency)
+	integer("SAMVIRKE_ACTIVE_REQUESTS", &c.ActiveRequests)
 	boolean("SAMVIRKE_DEV_ASSETS", &c.DevAssets)
 	str("SAMVIRKE_FILES_S3_ENDPOINT", &c.FilesS3.Endpoint)
 	str("SAMVIRKE_FILES_S3_BUCKET", &c.FilesS3.Bucket)

@@ -328,7 +328,7 @@ func (m *Main) openWeb(assets fs.FS) error {
 	}
 	d := m.Services.WebDeps()
 	d.Queue, d.Assets, d.Registry, d.BaseURL, d.Demo = ready, assets, m.Registry, m.Config.BaseURL, m.Config.Demo
-	d.TrustedProxies, d.OpsOnly = m.Config.TrustedProxies, m.Mode == ModeWorker
+	d.TrustedProxies, d.OpsOnly, d.ActiveRequests = m.Config.TrustedProxies, m.Mode == ModeWorker, m.Config.ActiveRequests
 	d.Queues, d.Operators = m.Queue, m.Config.Operators
 	// An operator's retry of a message that ran out of attempts sends it.
 	m.Queue.BeforeRetry(outbox.TypeSend, m.Outbox.ReviveTask)

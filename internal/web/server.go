@@ -57,6 +57,11 @@ type Deps struct {
 	TrustedProxies []string
 	// OpsOnly serves only /healthz and /readyz (worker processes).
 	OpsOnly bool
+	// ActiveRequests is how many requests compute at once, the others
+	// waiting their turn in order (admission.go): 0 is
+	// DefaultActiveRequests, a negative number lets every request compute
+	// at once.
+	ActiveRequests int
 
 	Authz     *authz.Enforcer
 	Accounts  *account.Service
@@ -107,7 +112,8 @@ type Server struct {
 	pages        *pages
 	apiDoc       *apidoc.Document // merged from web/api/<capability>.json
 	metrics      *httpMetrics
-	secure       bool // cookies marked Secure (BaseURL is https)
+	admission    *admission // nil: every request computes at once
+	secure       bool       // cookies marked Secure (BaseURL is https)
 	terms        termCache
 	publicPDFs   pdfCache // PDFs of published plans, made once (plan_public.go)
 	ssoProviders providerCache
@@ -152,6 +158,14 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if n := d.ActiveRequests; n >= 0 {
+		if n == 0 {
+			n = DefaultActiveRequests()
+		}
+		if s.admission, err = newAdmission(n, d.Registry); err != nil {
+			return nil, err
+		}
+	}
 	if !d.OpsOnly {
 		if s.pages, err = loadPages(d.Assets, d.Catalog); err != nil {
 			return nil, err
@@ -161,7 +175,7 @@ func New(d Deps) (*Server, error) {
 		}
 	}
 	s.engine.HandleMethodNotAllowed = false
-	s.engine.Use(s.requestID, s.accessLog, s.recover, s.observe, s.securityHeaders)
+	s.engine.Use(s.requestID, s.accessLog, s.recover, s.observe, s.securityHeaders, s.admit)
 	s.routes()
 	s.engine.NoRoute(s.h(func(c *gin.Context) error {
 		return app.Errorf(app.ENotFound, "error.not_found.text")
